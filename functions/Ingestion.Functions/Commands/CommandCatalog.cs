@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Ingestion.Functions.Commands;
+
+/// <summary>The CLI's commands. Add one line per command; each command is built in its own file.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Create();
+    }
+}

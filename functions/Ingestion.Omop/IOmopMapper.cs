@@ -1,0 +1,22 @@
+using System.Text.Json;
+
+namespace Ingestion.Omop;
+
+/// <summary>
+/// Maps one FHIR R4 resource to OMOP CDM 5.4 rows. Pure: no I/O, safe to share across threads.
+/// Never drops a record silently: every call ends Mapped, NotCovered (a resource type this mapping does not
+/// cover, e.g. Claim) or Quarantined with a reason (codes only, no patient values).
+/// </summary>
+public interface IOmopMapper
+{
+    MappingOutcome Map(JsonElement resource, IOmopRowSink sink, MappingReport report);
+}
+
+public enum MappingStatus { Mapped, NotCovered, Quarantined }
+
+public readonly record struct MappingOutcome(MappingStatus Status, int Rows, string? QuarantineReason)
+{
+    public static MappingOutcome Mapped(int rows) => new(MappingStatus.Mapped, rows, null);
+    public static MappingOutcome NotCovered => new(MappingStatus.NotCovered, 0, null);
+    public static MappingOutcome Quarantine(string reason) => new(MappingStatus.Quarantined, 0, reason);
+}

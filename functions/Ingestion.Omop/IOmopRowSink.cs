@@ -1,0 +1,15 @@
+namespace Ingestion.Omop;
+
+/// <summary>
+/// Receives mapped rows. A row is an array in the table's column order (see <see cref="OmopTable.Columns"/>)
+/// holding long, int, double, string, DateOnly, DateTime (UTC) or null, exactly as the column type says.
+/// The array is owned by the sink after the call.
+/// </summary>
+public interface IOmopRowSink
+{
+    void Add(OmopTable table, object?[] row);
+
+    /// <summary>One dated event of a person, for observation_period: the file keeps per-person min/max and the
+    /// run's reduce step merges them.</summary>
+    void ObservePersonDate(long personId, DateOnly date);
+}

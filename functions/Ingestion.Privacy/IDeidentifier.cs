@@ -1,0 +1,52 @@
+namespace Ingestion.Privacy;
+
+/// <summary>
+/// Keyed, deterministic de-identification: the same key gives the same pseudonyms and date offsets on every
+/// worker, file and run, with no coordination. The OMOP mapper calls it for every key and every date.
+/// Implementations never log or expose the key or their inputs.
+/// </summary>
+public interface IDeidentifier
+{
+    /// <summary>A non-reversible fingerprint of the key (recorded in run manifests instead of the key).</summary>
+    string KeyFingerprint { get; }
+
+    /// <summary>A positive 63-bit pseudonymous key for a logical id within one OMOP key domain.</summary>
+    long PseudonymousId(OmopKeyDomain domain, string logicalId);
+
+    /// <summary>The patient's secret date offset in days: in [-MaxShiftDays, +MaxShiftDays], never 0.</summary>
+    int DateOffsetDays(string patientLogicalId);
+
+    /// <summary>Shifts a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD) by the patient's offset; partial dates follow
+    /// the documented rule. Null when the value is not a valid FHIR date.</summary>
+    DateOnly? ShiftDate(string patientLogicalId, string fhirDate);
+
+    /// <summary>Shifts a FHIR dateTime/instant to a UTC DateTime (time of day kept unless configured to drop it).
+    /// Null when the value is not a valid FHIR dateTime.</summary>
+    DateTime? ShiftDateTime(string patientLogicalId, string fhirDateTime);
+
+    /// <summary>Birth fields for OMOP person after shifting and the over-89 rule.</summary>
+    ShiftedBirth ShiftBirth(string patientLogicalId, string fhirBirthDate);
+
+    /// <summary>ZIP3 per Safe Harbor ("000" for restricted ZIP3s); null when the input is not a US ZIP.</summary>
+    string? GeneralizeZip(string? postalCode);
+}
+
+/// <summary>Birth fields as they may appear in output; month/day/datetime null when suppressed.</summary>
+public sealed record ShiftedBirth(int? YearOfBirth, int? MonthOfBirth, int? DayOfBirth, DateTime? BirthDateTime);
+
+/// <summary>The OMOP key spaces: the same logical id yields different keys in different domains.</summary>
+public enum OmopKeyDomain
+{
+    Person,
+    ObservationPeriod,
+    VisitOccurrence,
+    ConditionOccurrence,
+    DrugExposure,
+    ProcedureOccurrence,
+    DeviceExposure,
+    Measurement,
+    Observation,
+    Provider,
+    CareSite,
+    Location,
+}
