@@ -50,6 +50,14 @@ internal sealed class Orchestrator(OrchestrationServices services)
 
     private async Task<bool> KickOffAsync(Versioned<RunState> run, CancellationToken cancellationToken)
     {
+        var now = services.Time.GetUtcNow();
+        if (run.Value.KickOffClaimedUntil is { } claimed && claimed > now)
+        {
+            // Another worker is kicking off; check again when its claim lapses (it may have crashed).
+            await services.WorkQueue.EnqueueAsync(WorkMessage.Orchestrate(run.Value.InstanceId).Serialize(), claimed - now, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        run = await _state.ReplaceRunAsync(run, run.Value with { KickOffClaimedUntil = now + Options.VisibilityTimeout }, cancellationToken).ConfigureAwait(false);
         var input = run.Value.Input;
         var since = input.Since;
         if (since is null && input.Incremental)
@@ -67,6 +75,7 @@ internal sealed class Orchestrator(OrchestrationServices services)
                 Phase = RunPhase.Polling,
                 Job = job,
                 EffectiveSince = since,
+                KickOffClaimedUntil = null,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (StateConflictException)

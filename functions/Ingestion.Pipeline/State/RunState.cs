@@ -15,6 +15,8 @@ public sealed record RunState
     public DateTimeOffset? EffectiveSince { get; init; }
     /// <summary>The export being polled; persisted at kick-off so a restart polls the same export.</summary>
     public BulkExportJob? Job { get; init; }
+    /// <summary>A worker is kicking off until this time: a duplicate orchestrate message waits instead of kicking off a second export.</summary>
+    public DateTimeOffset? KickOffClaimedUntil { get; init; }
     /// <summary>The server's last X-Progress text.</summary>
     public string? Progress { get; init; }
     public DateTimeOffset? TransactionTime { get; init; }
