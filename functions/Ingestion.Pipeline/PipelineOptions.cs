@@ -28,6 +28,12 @@ public sealed class PipelineOptions
     /// <summary>A Parquet part rolls over to the next part after this many rows.</summary>
     public long MaxRowsPerPart { get; set; } = 1_000_000;
 
+    /// <summary>Parquet row-group buffer per table writer (memory per activity is about tables × this).</summary>
+    public long RowGroupSizeBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>Strict: profile-conformance errors quarantine the resource too (Report: only unusable resources do).</summary>
+    public bool StrictValidation { get; set; }
+
     /// <summary>On start, re-enqueue the work of every unfinished run (needed with an in-process queue, harmless otherwise).</summary>
     public bool RecoverOnStart { get; set; } = true;
 

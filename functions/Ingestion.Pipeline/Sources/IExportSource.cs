@@ -1,4 +1,5 @@
 using Ingestion.Fhir.BulkData;
+using Ingestion.Fhir.Ndjson;
 using Ingestion.Pipeline.State;
 
 namespace Ingestion.Pipeline.Sources;
@@ -15,8 +16,8 @@ public interface IExportSource
     /// <summary>One status request.</summary>
     Task<BulkExportPollResult> PollAsync(BulkExportJob job, CancellationToken cancellationToken);
 
-    /// <summary>Opens one manifest file as a stream of NDJSON bytes.</summary>
-    Task<Stream> OpenFileAsync(BulkExportFile file, bool requiresAccessToken, CancellationToken cancellationToken);
+    /// <summary>Streams one manifest file's lines (bad lines come back with <see cref="NdjsonLine.Error"/> set).</summary>
+    IAsyncEnumerable<NdjsonLine> ReadFileAsync(BulkExportFile file, bool requiresAccessToken, CancellationToken cancellationToken);
 
     /// <summary>Asks the server to delete the export (DELETE on the status URL). No-op for a folder.</summary>
     Task DeleteAsync(BulkExportJob job, CancellationToken cancellationToken);

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Runtime.CompilerServices;
 using Ingestion.Fhir.BulkData;
+using Ingestion.Fhir.Ndjson;
 using Ingestion.Pipeline.State;
 
 namespace Ingestion.Pipeline.Sources;
@@ -44,11 +46,13 @@ public sealed class LandedFolderSource(string folderPath) : IExportSource
         return new BulkExportPollResult { Manifest = manifest, Job = job };
     }
 
-    public Task<Stream> OpenFileAsync(BulkExportFile file, bool requiresAccessToken, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<NdjsonLine> ReadFileAsync(BulkExportFile file, bool requiresAccessToken, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var path = ResolvePath(file.Url);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Manifest file '{file.Url}' is not in the landed folder.");
-        return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        if (!File.Exists(path)) throw new NonRetryableActivityException($"Manifest file '{file.Url}' is not in the landed folder.");
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var options = new NdjsonReaderOptions { ExpectedResourceType = file.Type };
+        await foreach (var line in NdjsonReader.ReadAsync(stream, options, cancellationToken).ConfigureAwait(false)) yield return line;
     }
 
     public Task DeleteAsync(BulkExportJob job, CancellationToken cancellationToken) => Task.CompletedTask;

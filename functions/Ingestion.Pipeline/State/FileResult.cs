@@ -23,6 +23,8 @@ public sealed record FileResult
     /// <summary>Validation issues by rule id (report mode keeps the resource; counts only).</summary>
     public IReadOnlyDictionary<string, long> ValidationIssues { get; init; } = new Dictionary<string, long>();
     public string? QuarantinePath { get; init; }
+    /// <summary>Staged per-person date bounds for the observation_period reduce.</summary>
+    public string? PersonDatesPath { get; init; }
 }
 
 /// <summary>One staged Parquet part.</summary>

@@ -25,12 +25,10 @@ internal sealed class LineCountingActivity(ILake lake) : IFileActivity
             FailuresToThrow[activity.ResourceType] = left - 1;
             throw new IOException("simulated download failure (503)");
         }
-        await using var stream = await context.Source.OpenFileAsync(new(activity.ResourceType, activity.Url), false, cancellationToken);
-        using var reader = new StreamReader(stream);
         var lines = new List<string>();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        await foreach (var line in context.Source.ReadFileAsync(new(activity.ResourceType, activity.Url), false, cancellationToken))
         {
-            lines.Add(line);
+            lines.Add(Encoding.UTF8.GetString(line.Utf8.Span));
             if (lines.Count == 2) await context.Faults.AtAsync(FaultPoints.MidActivity, activity.InstanceId, cancellationToken);
         }
         var path = LakePaths.Part("lines", activity.InstanceId, activity.Index, 0);

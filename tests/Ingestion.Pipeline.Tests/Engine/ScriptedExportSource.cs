@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Ingestion.Fhir.Ndjson;
 using System.Text;
 using Ingestion.Fhir.BulkData;
 using Ingestion.Pipeline.Sources;
@@ -57,8 +59,15 @@ internal sealed class ScriptedExportSource : IExportSource, IExportSourceFactory
         });
     }
 
-    public Task<Stream> OpenFileAsync(BulkExportFile file, bool requiresAccessToken, CancellationToken cancellationToken) =>
-        Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes(_files[file.Url])));
+    public async IAsyncEnumerable<NdjsonLine> ReadFileAsync(BulkExportFile file, bool requiresAccessToken, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var number = 0;
+        foreach (var line in _files[file.Url].Split('\n'))
+        {
+            await Task.Yield();
+            yield return new NdjsonLine(++number, Encoding.UTF8.GetBytes(line), null);
+        }
+    }
 
     public Task DeleteAsync(BulkExportJob job, CancellationToken cancellationToken)
     {
