@@ -55,6 +55,9 @@ internal sealed class QuarantineWriter(ILake quarantine, ActivityState activity)
             await quarantine.DeleteAsync(_path, cancellationToken).ConfigureAwait(false);
             return null;
         }
+        // The JSON writer flushes its stream on dispose: dispose it before the upload closes the stream.
+        await _json!.DisposeAsync().ConfigureAwait(false);
+        _json = null;
         await _upload.Content.FlushAsync(cancellationToken).ConfigureAwait(false);
         await _upload.CommitAsync(cancellationToken).ConfigureAwait(false);
         return _path;
