@@ -27,8 +27,6 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
     public DemoFhirServer Server { get; }
     public string Root { get; }
     public string Key { get; }
-    public string LakePath => Path.Combine(Root, "lake");
-    public string QuarantinePath => Path.Combine(Root, "quarantine");
 
     public static async Task<DemoPipelineHarness> StartAsync(DemoServerOptions options)
     {
@@ -38,7 +36,23 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
         return new DemoPipelineHarness(server, root, DeidentificationKey.Ephemeral());
     }
 
-    public EmbeddedPipeline OpenPipeline(IPipelineFaults? faults = null, Action<PipelineOptions>? configure = null, string? vocabularyPath = null)
+    /// <summary>Quarantine records of a run (JSON objects), from the quarantine lake.</summary>
+    public static async Task<List<JsonElement>> QuarantineRecordsAsync(EmbeddedPipeline pipeline, string runId)
+    {
+        var records = new List<JsonElement>();
+        await foreach (var item in pipeline.Quarantine.ListAsync(LakePaths.QuarantinePrefix(runId)))
+        {
+            await using var stream = await pipeline.Quarantine.OpenReadAsync(item.Path);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                if (line.Length > 0) records.Add(JsonDocument.Parse(line).RootElement.Clone());
+            }
+        }
+        return records;
+    }
+
+    public EmbeddedPipeline OpenPipeline(IPipelineFaults? faults = null, Action<PipelineOptions>? configure = null, string? vocabularyPath = null, string lake = "lake")
     {
         var options = new PipelineOptions
         {
@@ -52,7 +66,7 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
         var pipeline = EmbeddedPipeline.Create(new EmbeddedPipelineSettings
         {
             Pipeline = options,
-            Storage = new LocalStorageOptions { LakePath = LakePath, QuarantinePath = QuarantinePath },
+            Storage = new LocalStorageOptions { LakePath = Path.Combine(Root, lake), QuarantinePath = Path.Combine(Root, lake + "-quarantine") },
             Vocabulary = new VocabularyOptions { Path = vocabularyPath },
             Deidentification = new DeidentificationOptions { Key = Key },
             BulkExport = new BulkExportClientOptions
