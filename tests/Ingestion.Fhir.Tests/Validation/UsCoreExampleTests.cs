@@ -37,6 +37,36 @@ public sealed class UsCoreExampleTests(PackageValidatorFixture fixture, ITestOut
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
+    private static readonly Dictionary<string, string> BuiltInVersionDifferences = new(StringComparer.Ordinal)
+    {
+        ["Observation-some-day-smoker.json"] = "US Core 7.0.0 smoking status allows effectivePeriod; 6.1.0 allows effectiveDateTime only",
+    };
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Built_in_rules_accept_every_example_of_a_profile_they_cover(string version)
+    {
+        var validator = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { ReportMustSupport = false });
+        var covered = BuiltInRuleSet.CoveredProfileIds.Select(id => "http://hl7.org/fhir/us/core/StructureDefinition/" + id).ToHashSet();
+        var failures = new List<string>();
+        var checkedCount = 0;
+        foreach (var (file, resource) in Examples(version))
+        {
+            using (resource)
+            {
+                if (!DeclaredProfiles(resource.RootElement).Any(covered.Contains)) continue;
+                // The built-in rules are US Core 6.1.0: a 7.0.0 example using what only 7.0.0 allows is not a miss.
+                if (version == "7.0.0" && BuiltInVersionDifferences.ContainsKey(file)) continue;
+                checkedCount++;
+                foreach (var issue in validator.Validate(resource.RootElement).Issues.Where(i => i.Severity is IssueSeverity.Error or IssueSeverity.Fatal))
+                    failures.Add($"{file}: {issue.Location} {issue.RuleId} {issue.Message}");
+            }
+        }
+        output.WriteLine($"{checkedCount} examples of covered profiles checked with the built-in rules");
+        Assert.True(checkedCount > 80, $"only {checkedCount} examples of covered profiles");
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     internal static IEnumerable<(string File, JsonDocument Resource)> Examples(string version)
     {
         foreach (var file in Directory.EnumerateFiles(SharedData.PathOf("us-core", "examples", version), "*.json").Order(StringComparer.Ordinal))
