@@ -60,7 +60,7 @@ public sealed class UsCoreValidator : IResourceValidator
             .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnevaluatedSlices.ToArray(), StringComparer.Ordinal);
     }
 
-    /// <summary>"built-in" or the package paths the rules were compiled from.</summary>
+    /// <summary>"built-in", or the packages ("hl7.fhir.us.core@6.1.0") the rules were compiled from.</summary>
     public string Source { get; }
 
     /// <summary>Canonical URLs of the compiled resource profiles (and base definitions).</summary>
@@ -98,8 +98,13 @@ public sealed class UsCoreValidator : IResourceValidator
                 reader.Definitions.AddProfile(profile);
         }
         // Compiled tables keep no reference to the documents, so the reader can be disposed afterwards.
-        return new UsCoreValidator(reader.Definitions, options ?? new UsCoreValidatorOptions(), string.Join(", ", paths.Select(Path.GetFileName)));
+        var source = reader.PackageIds.Count > 0 ? string.Join(", ", reader.PackageIds) : string.Join(", ", paths.Select(Path.GetFileName));
+        return new UsCoreValidator(reader.Definitions, options ?? new UsCoreValidatorOptions(), source);
     }
+
+    /// <summary>The configured rule source: <see cref="UsCoreValidatorOptions.Packages"/> when set, else the built-in rules.</summary>
+    public static Task<UsCoreValidator> CreateAsync(UsCoreValidatorOptions options, CancellationToken ct = default) =>
+        options.Packages.Count > 0 ? FromPackagesAsync(options.Packages, options, ct) : Task.FromResult(CreateBuiltIn(options));
 
     public ValidationResult Validate(JsonElement resource)
     {

@@ -15,6 +15,9 @@ public sealed class FhirPackageReader : IDisposable
 
     public DefinitionSet Definitions { get; } = new();
 
+    /// <summary>"name@version" of each package read (from its package/package.json).</summary>
+    public List<string> PackageIds { get; } = [];
+
     public async Task AddAsync(string path, CancellationToken cancellationToken = default)
     {
         if (Directory.Exists(path))
@@ -46,6 +49,13 @@ public sealed class FhirPackageReader : IDisposable
             // Only the package root holds the conformance resources; examples and other/ hold instances and IG files.
             if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
             var name = entry.Name;
+            if (name == "package/package.json")
+            {
+                using var manifest = await JsonDocument.ParseAsync(entry.DataStream, default, cancellationToken).ConfigureAwait(false);
+                if (manifest.RootElement.TryGetProperty("name", out var n) && manifest.RootElement.TryGetProperty("version", out var v))
+                    PackageIds.Add($"{n.GetString()}@{v.GetString()}");
+                continue;
+            }
             if (!name.StartsWith("package/", StringComparison.Ordinal) || name.IndexOf('/', 8) >= 0 || !name.EndsWith(".json", StringComparison.Ordinal)) continue;
             var fileName = name[8..];
             if (!fileName.StartsWith("StructureDefinition-", StringComparison.Ordinal) && !fileName.StartsWith("ValueSet-", StringComparison.Ordinal)
