@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ingestion.DemoServer;
 using Ingestion.Fhir.BulkData;
+using Ingestion.Fhir.Validation;
 using Ingestion.Pipeline.Hosting;
 using Ingestion.Pipeline.Publishing;
 using Ingestion.Pipeline.State;
@@ -23,6 +24,9 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
         Root = root;
         Key = key;
     }
+
+    /// <summary>The built-in US Core validator, compiled once for all tests.</summary>
+    public static UsCoreValidator Validator { get; } = UsCoreValidator.CreateBuiltIn();
 
     public DemoFhirServer Server { get; }
     public string Root { get; }
@@ -77,7 +81,7 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
                 BackoffCeiling = TimeSpan.FromMilliseconds(500),
             },
             CdmHolder = "test",
-        }, validator: null, NullLoggerFactory.Instance, faults);
+        }, Validator, NullLoggerFactory.Instance, faults);
         _pipelines.Add(pipeline);
         return pipeline;
     }
