@@ -61,7 +61,7 @@ public class SmartBackendTokenProviderTests
     [Fact]
     public async Task An_rs384_key_from_pem_signs_an_assertion_the_discovered_token_endpoint_accepts()
     {
-        using var rsa = RSA.Create(2048);
+        using var rsa = TestKeys.Rsa();
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(rsa.ExportParameters(false)), Clock = clock };
         using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
@@ -105,7 +105,7 @@ public class SmartBackendTokenProviderTests
     [Fact]
     public async Task The_token_is_cached_until_shortly_before_expiry_then_refreshed_with_a_new_jti()
     {
-        using var rsa = RSA.Create(2048);
+        using var rsa = TestKeys.Rsa();
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(rsa.ExportParameters(false)), ExpiresIn = 300, Clock = clock };
         using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
@@ -125,7 +125,7 @@ public class SmartBackendTokenProviderTests
     [Fact]
     public async Task Concurrent_callers_share_one_token_request()
     {
-        using var rsa = RSA.Create(2048);
+        using var rsa = TestKeys.Rsa();
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(rsa.ExportParameters(false)), Clock = clock };
         using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
@@ -140,8 +140,8 @@ public class SmartBackendTokenProviderTests
     [Fact]
     public async Task A_refused_client_gets_the_oauth_error_and_advice()
     {
-        using var registered = RSA.Create(2048);
-        using var other = RSA.Create(2048);
+        using var registered = TestKeys.Rsa();
+        using var other = TestKeys.OtherRsa();
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(registered.ExportParameters(false)), Clock = clock };
         using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
@@ -159,7 +159,7 @@ public class SmartBackendTokenProviderTests
     [InlineData("RS256")]
     public void Only_rs384_and_es384_are_accepted(string algorithm)
     {
-        using var rsa = RSA.Create(2048);
+        using var rsa = TestKeys.Rsa();
         var error = Assert.Throws<SmartAuthenticationException>(() => SmartSigningKey.Load(new SmartBackendOptions { Algorithm = algorithm, PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem() }));
         Assert.Contains("RS384 or ES384", error.Message);
     }
@@ -167,7 +167,7 @@ public class SmartBackendTokenProviderTests
     [Fact]
     public void A_public_only_jwk_is_refused_because_the_client_must_sign()
     {
-        using var rsa = RSA.Create(2048);
+        using var rsa = TestKeys.Rsa();
         var jwk = JsonSerializer.Serialize(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))));
         Assert.Throws<SmartAuthenticationException>(() => SmartSigningKey.Load(new SmartBackendOptions { Jwk = jwk }));
     }
@@ -175,7 +175,7 @@ public class SmartBackendTokenProviderTests
     [Fact]
     public async Task An_http_token_endpoint_is_refused_unless_allowed_for_local_development()
     {
-        using var rsa = RSA.Create(2048);
+        using var rsa = TestKeys.Rsa();
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Status(HttpStatusCode.OK));
         using var provider = new SmartBackendTokenProvider(new HttpClient(handler),
             Options(new ManualClock(Start), o => { o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.TokenUrl = new Uri("http://auth.fhir.test/token"); }));
