@@ -19,14 +19,14 @@ internal static class ExportCommand
 
     public static Command Create()
     {
-        var baseUrl = new Option<Uri>("--base-url") { Description = "FHIR server base URL (e.g. https://ehr.example.org/fhir).", Required = true };
+        var baseUrl = new Option<string>("--base-url") { Description = "FHIR server base URL (e.g. https://ehr.example.org/fhir).", Required = true };
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the NDJSON files, manifest.json and export-summary.json.", Required = true };
         var level = new Option<string>("--level") { Description = "Export level: system, patient or group.", DefaultValueFactory = _ => "system" };
         level.AcceptOnlyFromAmong("system", "patient", "group");
         var groupId = new Option<string?>("--group-id") { Description = "Group id (with --level group)." };
         var types = new Option<string[]>("--type") { Description = "Resource types (_type); repeat or comma-separate.", AllowMultipleArgumentsPerToken = true };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Only resources changed after this instant (_since)." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Only resources changed before this instant (_until)." };
+        var since = new Option<string?>("--since") { Description = "Only resources changed after this instant (_since)." };
+        var until = new Option<string?>("--until") { Description = "Only resources changed before this instant (_until)." };
         var typeFilters = new Option<string[]>("--type-filter") { Description = "_typeFilter queries, e.g. Observation?category=laboratory; repeatable." };
         var elements = new Option<string[]>("--elements") { Description = "_elements; repeat or comma-separate.", AllowMultipleArgumentsPerToken = true };
         var patients = new Option<string[]>("--patient") { Description = "Patient ids (sent with POST); repeatable." };
@@ -39,7 +39,7 @@ internal static class ExportCommand
         var algorithm = new Option<string>("--algorithm") { Description = "RS384 or ES384.", DefaultValueFactory = _ => "RS384" };
         algorithm.AcceptOnlyFromAmong("RS384", "ES384");
         var scope = new Option<string>("--scope") { Description = "Requested scopes.", DefaultValueFactory = _ => "system/*.read" };
-        var tokenUrl = new Option<Uri?>("--token-url") { Description = "Token endpoint (default: discovered from .well-known/smart-configuration)." };
+        var tokenUrl = new Option<string?>("--token-url") { Description = "Token endpoint (default: discovered from .well-known/smart-configuration)." };
         var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow http:// URLs (local development servers only)." };
         var allowedHosts = new Option<string[]>("--allowed-host") { Description = "Extra host the manifest's file URLs may point at; repeatable." };
         var parallelism = new Option<int>("--parallelism") { Description = "Files downloaded at the same time.", DefaultValueFactory = _ => 4 };
@@ -59,13 +59,18 @@ internal static class ExportCommand
             if (parse.GetValue(clientId) is not null && parse.GetValue(keyFile) is null)
                 return Usage("--client-id needs --key-file (the client's private key, PEM or JWK).");
             if (parse.GetValue(parallelism) < 1) return Usage("--parallelism must be at least 1.");
+            if (!Uri.TryCreate(parse.GetValue(baseUrl), UriKind.Absolute, out var fhirBase)) return Usage("--base-url must be an absolute URL.");
+            Uri? tokenEndpoint = null;
+            if (parse.GetValue(tokenUrl) is { } tokenText && !Uri.TryCreate(tokenText, UriKind.Absolute, out tokenEndpoint)) return Usage("--token-url must be an absolute URL.");
+            if (!TryInstant(parse.GetValue(since), out var sinceValue)) return Usage("--since must be an ISO 8601 instant, e.g. 2024-01-01T00:00:00Z.");
+            if (!TryInstant(parse.GetValue(until), out var untilValue)) return Usage("--until must be an ISO 8601 instant, e.g. 2024-01-01T00:00:00Z.");
             var request = new BulkExportRequest
             {
                 Level = exportLevel,
                 GroupId = parse.GetValue(groupId),
                 Types = Split(parse.GetValue(types)),
-                Since = parse.GetValue(since),
-                Until = parse.GetValue(until),
+                Since = sinceValue,
+                Until = untilValue,
                 TypeFilters = parse.GetValue(typeFilters) ?? [],
                 Elements = Split(parse.GetValue(elements)),
                 Patients = parse.GetValue(patients) ?? [],
@@ -75,7 +80,7 @@ internal static class ExportCommand
             };
             var clientOptions = new BulkExportClientOptions
             {
-                BaseUrl = parse.GetValue(baseUrl),
+                BaseUrl = fhirBase,
                 AllowInsecureHttp = parse.GetValue(insecure),
                 AllowedFileHosts = (parse.GetValue(allowedHosts) ?? []).ToList(),
                 MaxConcurrentDownloads = parse.GetValue(parallelism),
@@ -88,7 +93,7 @@ internal static class ExportCommand
                 smart = new SmartBackendOptions
                 {
                     FhirBaseUrl = clientOptions.BaseUrl,
-                    TokenUrl = parse.GetValue(tokenUrl),
+                    TokenUrl = tokenEndpoint,
                     ClientId = id,
                     KeyId = parse.GetValue(keyId),
                     PrivateKeyPem = isJwk ? null : key,
@@ -207,6 +212,15 @@ internal static class ExportCommand
         if (progress is null) return null;
         var end = progress.IndexOf('%');
         return end > 0 && double.TryParse(progress[..end].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? Math.Clamp(value, 0, 100) : null;
+    }
+
+    private static bool TryInstant(string? text, out DateTimeOffset? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return false;
+        value = parsed;
+        return true;
     }
 
     private static IReadOnlyList<string> Split(string[]? values) =>
