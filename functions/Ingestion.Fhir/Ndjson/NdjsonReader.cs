@@ -35,6 +35,8 @@ public static class NdjsonReader
                 {
                     var newline = buffer.Slice(scanned).PositionOf(NewLine);
                     if (newline is null) break;
+                    // A buffer can hold thousands of lines: honour cancellation between them, not only between reads.
+                    cancellationToken.ThrowIfCancellationRequested();
                     var raw = buffer.Slice(0, newline.Value);
                     buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
                     scanned = 0;
