@@ -16,7 +16,7 @@ internal sealed class ResourceWriter
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _json;
 
-    public ResourceWriter() => _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+    public ResourceWriter() => _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public Utf8JsonWriter Json => _json;
     public DefectKind? Defect { get; private set; }

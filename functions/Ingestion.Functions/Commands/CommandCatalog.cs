@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return VersionCommand.Create();
         yield return ValidateCommand.Create();
         yield return ExportCommand.Create();
+        yield return DemoServerCommand.Create();
     }
 }
