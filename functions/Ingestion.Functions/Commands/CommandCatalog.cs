@@ -11,5 +11,11 @@ internal static class CommandCatalog
         yield return ValidateCommand.Create();
         yield return ExportCommand.Create();
         yield return DemoServerCommand.Create();
+        yield return DemoCommand.Create();
+        yield return IngestCommand.Create();
+        yield return RunsCommand.Create();
+        yield return StatusCommand.Create();
+        yield return ResumeCommand.Create();
+        yield return CancelCommand.Create();
     }
 }

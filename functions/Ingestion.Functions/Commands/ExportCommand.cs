@@ -9,9 +9,11 @@ using Spectre.Console;
 namespace Ingestion.Functions.Commands;
 
 /// <summary>
-/// `export`: runs a FHIR Bulk Data export against any FHIR base URL and writes the NDJSON files, the manifest and a
-/// summary into a folder, with a live progress display. The polling state is saved in the folder
-/// (<c>export-job.json</c>), so running the same command again after an interruption resumes the same export.
+/// `export --fhir-base URL --lake DIR [...]`: the full pipeline on any FHIR server (a durable run: kick-off, poll,
+/// validate, map, de-identify, Parquet, publish; `resume ID` continues it after an interruption).
+/// `export --fhir-base URL --output DIR`: lands the NDJSON files, the manifest and a summary in a folder instead
+/// (for `ingest` later); its polling state is saved in the folder (<c>export-job.json</c>), so running the same
+/// command again after an interruption resumes the same export.
 /// </summary>
 internal static class ExportCommand
 {
@@ -19,8 +21,10 @@ internal static class ExportCommand
 
     public static Command Create()
     {
-        var baseUrl = new Option<string>("--base-url") { Description = "FHIR server base URL (e.g. https://ehr.example.org/fhir).", Required = true };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the NDJSON files, manifest.json and export-summary.json.", Required = true };
+        var baseUrl = new Option<string>("--fhir-base", "--base-url") { Description = "FHIR server base URL (e.g. https://ehr.example.org/fhir); Fhir:BaseUrl.", DefaultValueFactory = _ => PipelineCommandOptions.LoadConfiguration()["Fhir:BaseUrl"] ?? "" };
+        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Land the NDJSON files, manifest.json and export-summary.json in this folder (no pipeline)." };
+        var shared = new PipelineCommandOptions();
+        var incremental = new Option<bool>("--incremental") { Description = "With --lake: _since = the transactionTime of this server's last completed run." };
         var level = new Option<string>("--level") { Description = "Export level: system, patient or group.", DefaultValueFactory = _ => "system" };
         level.AcceptOnlyFromAmong("system", "patient", "group");
         var groupId = new Option<string?>("--group-id") { Description = "Group id (with --level group)." };
@@ -48,8 +52,10 @@ internal static class ExportCommand
 
         var command = new Command("export", "Run a FHIR Bulk Data $export and write the NDJSON files and manifest to a folder.");
         foreach (var option in new Option[] { baseUrl, output, level, groupId, types, since, until, typeFilters, elements, patients, post, lenient, partial,
-                     clientId, keyFile, keyId, algorithm, scope, tokenUrl, insecure, allowedHosts, parallelism, keep, fresh })
+                     clientId, keyFile, keyId, algorithm, scope, tokenUrl, insecure, allowedHosts, parallelism, keep, fresh, incremental })
             command.Options.Add(option);
+        shared.AddTo(command);
+        command.Options.Remove(shared.Parallelism); // --parallelism above serves both modes
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -59,7 +65,9 @@ internal static class ExportCommand
             if (parse.GetValue(clientId) is not null && parse.GetValue(keyFile) is null)
                 return Usage("--client-id needs --key-file (the client's private key, PEM or JWK).");
             if (parse.GetValue(parallelism) < 1) return Usage("--parallelism must be at least 1.");
-            if (!Uri.TryCreate(parse.GetValue(baseUrl), UriKind.Absolute, out var fhirBase)) return Usage("--base-url must be an absolute URL.");
+            if (!Uri.TryCreate(parse.GetValue(baseUrl), UriKind.Absolute, out var fhirBase)) return Usage("--fhir-base must be an absolute URL (or set Fhir:BaseUrl).");
+            var lakeGiven = parse.GetValue(shared.Lake) is not null || PipelineCommandOptions.LoadConfiguration()["Storage:LakePath"] is not null;
+            if (parse.GetValue(output) is null && !lakeGiven) return Usage("Give --lake DIR (full pipeline) or --output DIR (land NDJSON only).");
             Uri? tokenEndpoint = null;
             if (parse.GetValue(tokenUrl) is { } tokenText && !Uri.TryCreate(tokenText, UriKind.Absolute, out tokenEndpoint)) return Usage("--token-url must be an absolute URL.");
             if (!TryInstant(parse.GetValue(since), out var sinceValue)) return Usage("--since must be an ISO 8601 instant, e.g. 2024-01-01T00:00:00Z.");
@@ -103,7 +111,9 @@ internal static class ExportCommand
                     AllowInsecureHttp = clientOptions.AllowInsecureHttp,
                 };
             }
-            return await RunAsync(request, clientOptions, smart, parse.GetValue(output)!.FullName, parse.GetValue(keep), parse.GetValue(fresh), cancellationToken);
+            if (parse.GetValue(output) is { } landing)
+                return await RunAsync(request, clientOptions, smart, landing.FullName, parse.GetValue(keep), parse.GetValue(fresh), cancellationToken);
+            return await PipelineExport.RunAsync(parse, shared, request, clientOptions, smart, parse.GetValue(incremental), parse.GetValue(parallelism), cancellationToken);
         });
         return command;
     }
