@@ -6,6 +6,7 @@ using Ingestion.Pipeline.Hosting;
 using Ingestion.Pipeline.Publishing;
 using Ingestion.Pipeline.State;
 using Ingestion.Privacy;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ingestion.Pipeline.Tests.EndToEnd;
@@ -56,7 +57,7 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
         return records;
     }
 
-    public EmbeddedPipeline OpenPipeline(IPipelineFaults? faults = null, Action<PipelineOptions>? configure = null, string? vocabularyPath = null, string lake = "lake")
+    public EmbeddedPipeline OpenPipeline(IPipelineFaults? faults = null, Action<PipelineOptions>? configure = null, string? vocabularyPath = null, string lake = "lake", ILoggerFactory? logs = null)
     {
         var options = new PipelineOptions
         {
@@ -81,7 +82,7 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
                 BackoffCeiling = TimeSpan.FromMilliseconds(500),
             },
             CdmHolder = "test",
-        }, Validator, NullLoggerFactory.Instance, faults);
+        }, Validator, logs ?? NullLoggerFactory.Instance, faults);
         _pipelines.Add(pipeline);
         return pipeline;
     }
