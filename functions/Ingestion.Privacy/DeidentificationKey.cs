@@ -19,6 +19,12 @@ public static class DeidentificationKey
     public static byte[] Parse(string? base64)
     {
         if (string.IsNullOrWhiteSpace(base64)) throw new MissingDeidentificationKeyException();
+        // App Service leaves the literal reference in place when it cannot resolve it.
+        if (base64.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDeidentificationKeyException(
+                "KeyVaultReferenceUnresolved",
+                "The de-identification key (Deid:Key) is a Key Vault reference that was not resolved: check that the app's "
+                + "managed identity may read the secret and that the secret exists.");
         var buffer = new byte[base64.Length * 3 / 4 + 3];
         try
         {

@@ -8,7 +8,7 @@ public abstract class DeidentificationKeyException : Exception
 {
     private protected DeidentificationKeyException(string errorCode, string message) : base(message) => ErrorCode = errorCode;
 
-    /// <summary>KeyMissing, KeyNotBase64 or KeyTooShort.</summary>
+    /// <summary>KeyMissing, KeyVaultReferenceUnresolved, KeyNotBase64 or KeyTooShort.</summary>
     public string ErrorCode { get; }
 
     private protected const string HowToSet =

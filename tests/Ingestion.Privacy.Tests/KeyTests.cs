@@ -36,6 +36,15 @@ public class KeyTests
     }
 
     [Fact]
+    public void An_unresolved_Key_Vault_reference_is_named_as_such()
+    {
+        const string reference = "@Microsoft.KeyVault(SecretUri=https://contoso-kv.vault.azure.net/secrets/deid-key/)";
+        var e = Assert.Throws<InvalidDeidentificationKeyException>(() => DeidentificationKey.Parse(reference));
+        Assert.Equal("KeyVaultReferenceUnresolved", e.ErrorCode);
+        Assert.DoesNotContain("contoso-kv", e.Message);
+    }
+
+    [Fact]
     public void Keys_of_32_bytes_or_more_are_accepted_with_surrounding_whitespace()
     {
         Assert.Equal(32, DeidentificationKey.Parse(TestKeys.Primary).Length);

@@ -17,5 +17,6 @@ internal static class CommandCatalog
         yield return StatusCommand.Create();
         yield return ResumeCommand.Create();
         yield return CancelCommand.Create();
+        yield return DeidKeyCommand.Create();
     }
 }
