@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ingestion.Testing;
 
@@ -11,23 +10,9 @@ internal static class HyparquetReader
 
     public static async Task<IReadOnlyList<FileContent>> ReadAsync(IEnumerable<string> paths)
     {
-        var psi = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = RepositoryPaths.ToolsDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("hyparquet-read.mjs");
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start node for hyparquet");
-        await process.StandardInput.WriteAsync(JsonSerializer.Serialize(paths.ToArray()));
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"hyparquet reader failed: {await stderr}");
-        using var document = JsonDocument.Parse(await stdout);
+        var output = await NodeScript.RunAsync("hyparquet-read.mjs", JsonSerializer.Serialize(paths.ToArray()));
+        if (output.ExitCode != 0) throw new InvalidOperationException($"hyparquet reader failed: {output.StandardError}");
+        using var document = JsonDocument.Parse(output.StandardOutput);
         return document.RootElement.EnumerateArray().Select(file => new FileContent(
             file.GetProperty("path").GetString()!,
             file.TryGetProperty("error", out var error) ? error.GetString() : null,

@@ -37,7 +37,7 @@ public sealed class RandomizedRoundTripTests(ScratchDirectory scratch) : IClassF
         var columns = Enumerable.Range(0, columnCount)
             .Select(c => new ParquetColumn($"c{c}_{(random.Next(6) == 0 ? "é列" : "x")}", (ParquetType)random.Next(7), random.Next(2) == 0))
             .ToList();
-        var rowCount = random.Next(10) switch { 0 => 0, 1 => 1, 2 => random.Next(1000, 4000), _ => random.Next(2, 60) };
+        var rowCount = random.Next(10) switch { 0 => 0, 1 => 1, 2 => random.Next(500, 2000), _ => random.Next(2, 40) };
         var allNull = columns.Select(c => !c.Required && random.Next(6) == 0).ToArray();
         var longStringsAllowed = random.Next(8) == 0;
         var pools = columns.Select(c => Enumerable.Range(0, random.Next(1, 20)).Select(_ => NextValue(generator, c.Type, longStringsAllowed)).ToList()).ToList();
