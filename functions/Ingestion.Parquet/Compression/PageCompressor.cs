@@ -3,13 +3,17 @@ using Ingestion.Parquet.Format;
 
 namespace Ingestion.Parquet.Compression;
 
-/// <summary>Compresses one page body with the file's codec (Compression.md: SNAPPY is the raw block format, GZIP is RFC 1952).</summary>
+/// <summary>
+/// Compresses one page body with the file's codec (Compression.md: SNAPPY is the raw block format, GZIP is RFC 1952).
+/// One per writer: it owns the Snappy hash table.
+/// </summary>
 internal sealed class PageCompressor
 {
     // zlib's default level: the level other Parquet writers use for GZIP, balancing size and speed.
     private static readonly ZLibCompressionOptions GzipOptions = new() { CompressionLevel = 6 };
 
     private readonly ParquetCompression _compression;
+    private readonly SnappyCompressor _snappy = new();
 
     public PageCompressor(ParquetCompression compression) => _compression = compression;
 
@@ -31,7 +35,7 @@ internal sealed class PageCompressor
                 output.Write(page);
                 break;
             case ParquetCompression.Snappy:
-                output.Write(IronSnappy.Snappy.Encode(page));
+                _snappy.Compress(page, output);
                 break;
             case ParquetCompression.Gzip:
                 using (var gzip = new GZipStream(new ByteBufferStream(output), GzipOptions, leaveOpen: false))

@@ -28,7 +28,7 @@ internal sealed record FileMetaData(
             {
                 writer.StructBegin();
                 writer.StringField(1, key);
-                writer.StringField(2, value);
+                if (value is not null) writer.StringField(2, value); // value is optional in KeyValue
                 writer.StructEnd();
             }
         }

@@ -22,29 +22,32 @@ internal static class SchemaElement
         switch (column.Type)
         {
             case ParquetType.String:
-                writer.I32Field(6, (int)ConvertedType.Utf8);
-                writer.StructFieldBegin(10);
-                writer.EmptyStructField(1); // STRING
-                writer.StructEnd();
+                Annotate(writer, ConvertedType.Utf8, w => w.EmptyStructField(1)); // STRING
                 break;
             case ParquetType.Date:
-                writer.I32Field(6, (int)ConvertedType.Date);
-                writer.StructFieldBegin(10);
-                writer.EmptyStructField(6); // DATE
-                writer.StructEnd();
+                Annotate(writer, ConvertedType.Date, w => w.EmptyStructField(6)); // DATE
                 break;
             case ParquetType.Timestamp:
-                writer.I32Field(6, (int)ConvertedType.TimestampMicros);
-                writer.StructFieldBegin(10);
-                writer.StructFieldBegin(8); // TIMESTAMP
-                writer.BoolField(1, true); // isAdjustedToUTC
-                writer.StructFieldBegin(2); // unit
-                writer.EmptyStructField(2); // MICROS
-                writer.StructEnd();
-                writer.StructEnd();
-                writer.StructEnd();
+                Annotate(writer, ConvertedType.TimestampMicros, w =>
+                {
+                    w.StructFieldBegin(8); // TIMESTAMP
+                    w.BoolField(1, true); // isAdjustedToUTC
+                    w.StructFieldBegin(2); // unit
+                    w.EmptyStructField(2); // MICROS
+                    w.StructEnd();
+                    w.StructEnd();
+                });
                 break;
         }
+        writer.StructEnd();
+    }
+
+    // The spec asks writers of a LogicalType to also set the matching ConvertedType for older readers.
+    private static void Annotate(ThriftCompactWriter writer, ConvertedType convertedType, Action<ThriftCompactWriter> logicalType)
+    {
+        writer.I32Field(6, (int)convertedType);
+        writer.StructFieldBegin(10);
+        logicalType(writer);
         writer.StructEnd();
     }
 
