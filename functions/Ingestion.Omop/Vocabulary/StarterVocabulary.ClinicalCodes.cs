@@ -135,6 +135,8 @@ public static partial class StarterVocabulary
         new(43055141, "Pain severity - 0-10 verbal numeric rating [Score] - Reported", "Measurement", "LOINC", 'S', "72514-3"),
         new(43530652, "Chronic intractable migraine without aura", "Condition", "SNOMED", 'S', "124171000119105"),
         new(45772840, "Implantable cardiac pacemaker", "Device", "SNOMED", 'S', "706004007"),
+        new(201826, "Type 2 diabetes mellitus", "Condition", "SNOMED", 'S', "44054006"),
+        new(255848, "Pneumonia", "Condition", "SNOMED", 'S', "233604007"),
     ];
 
     private static readonly (int From, int To, ConceptRelationship Kind)[] ClinicalMaps =
