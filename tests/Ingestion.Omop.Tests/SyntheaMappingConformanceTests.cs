@@ -103,7 +103,7 @@ public class SyntheaMappingConformanceTests(SyntheaMappingFixture synthea, ITest
     [Fact]
     public void Observation_periods_cover_every_person_with_events()
     {
-        var periods = ObservationPeriodBuilder.Build(synthea.Sink.Dates.Rows(), new FakeDeidentifier()).ToList();
+        var periods = ObservationPeriodBuilder.Build(synthea.Sink.Dates.Rows(), synthea.Deidentifier).ToList();
         var persons = synthea.Sink.Of(CdmTables.Person).Select(r => (long)r[0]!).ToHashSet();
 
         Assert.Equal(persons.Count, periods.Count);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ingestion.Privacy;
 using Ingestion.Testing;
 
 namespace Ingestion.Omop.Tests;
@@ -12,6 +13,12 @@ public sealed class SyntheaMappingFixture : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("synthea-omop-").FullName;
 
     internal VocabularyFile Vocabulary { get; }
+    /// <summary>The real keyed de-identifier (fixed test key), so the run exercises production date and key rules.</summary>
+    internal KeyedDeidentifier Deidentifier { get; } = new(new DeidentificationOptions
+    {
+        Key = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
+        ReferenceDate = new DateOnly(2026, 1, 1),
+    });
     internal RecordingSink Sink { get; } = new();
     public MappingReport RunReport { get; } = new();
     public Dictionary<string, long> LinesByResourceType { get; } = new(StringComparer.Ordinal);
@@ -22,7 +29,7 @@ public sealed class SyntheaMappingFixture : IDisposable
         var vocabularyFile = Path.Combine(_folder, "synthea27nj.vocab");
         VocabularyFile.BuildAsync(SharedData.PathOf("omop", "vocab-synthea27nj"), vocabularyFile, CancellationToken.None).GetAwaiter().GetResult();
         Vocabulary = VocabularyFile.Open(vocabularyFile);
-        var mapper = new OmopMapper(Vocabulary, new FakeDeidentifier());
+        var mapper = new OmopMapper(Vocabulary, Deidentifier);
         foreach (var file in Directory.EnumerateFiles(SharedData.PathOf("synthea", "100-patients"), "*.ndjson").Order(StringComparer.Ordinal))
         {
             var report = new MappingReport();
