@@ -17,6 +17,7 @@ internal static class CommandCatalog
         yield return StatusCommand.Create();
         yield return ResumeCommand.Create();
         yield return CancelCommand.Create();
+        yield return VocabCommand.Create();
         yield return DeidKeyCommand.Create();
     }
 }

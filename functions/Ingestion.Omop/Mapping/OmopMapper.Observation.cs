@@ -26,11 +26,11 @@ public sealed partial class OmopMapper
         var componentCount = components.ValueKind == JsonValueKind.Array ? components.GetArrayLength() : 0;
         // The panel row itself only when it carries a value of its own (a BP panel does not; its components do).
         if (componentCount == 0 || HasValue(resource))
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code")), WithValue(facts, resource), defaultTable, rows, report);
+            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code")), WithValue(facts, resource, report), defaultTable, rows, report);
         for (var i = 0; i < componentCount; i++)
         {
             var component = components[i];
-            var componentFacts = WithValue(facts, component) with
+            var componentFacts = WithValue(facts, component, report) with
             {
                 KeySource = facts.KeySource + "#component/" + i.ToString(CultureInfo.InvariantCulture),
             };
@@ -64,7 +64,7 @@ public sealed partial class OmopMapper
 
     /// <summary>value[x], unit and reference range of an Observation or one of its components. Free-text values
     /// (valueString) are not carried: output never holds free text.</summary>
-    private ClinicalEvent WithValue(ClinicalEvent facts, JsonElement element)
+    private ClinicalEvent WithValue(ClinicalEvent facts, JsonElement element, MappingReport report)
     {
         var quantity = FhirJson.Object(element, "valueQuantity");
         if (FhirJson.IsDefined(quantity))
@@ -89,6 +89,7 @@ public sealed partial class OmopMapper
         if (FhirJson.IsDefined(coded))
         {
             var value = _concepts.Resolve(coded);
+            if (value.Code is not null) report.RecordSourceVocabulary(value.ReportVocabulary);
             return facts with { ValueAsConceptId = _concepts.FirstStandardId(value), ValueSourceValue = value.SourceValue };
         }
         if (FhirJson.Number(element, "valueInteger") is { } integer)

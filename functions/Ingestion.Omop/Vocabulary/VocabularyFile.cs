@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -23,6 +24,11 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
     private readonly long _poolLength;
     private readonly string[] _vocabularyIds, _domainIds;
     private readonly Dictionary<string, int> _vocabularyIndex;
+    // Codes already looked up, per vocabulary: a hospital's data repeats a few thousand codes millions of times, and
+    // a hit here (~30 ns) avoids the three cache/TLB misses of a probe into a multi-GB map. Bounded; -1 = not found.
+    private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>[] _seenCodes;
+    private readonly int[] _seenCounts;
+    private const int SeenCodesPerVocabulary = 65_536;
     private bool _disposed;
 
     public string Version { get; }
@@ -67,6 +73,10 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
         Version = ReadStrings(ref cursor, 1)[0];
         _vocabularyIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _vocabularyIds.Length; i++) _vocabularyIndex[_vocabularyIds[i]] = i;
+        _seenCodes = new ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>[_vocabularyIds.Length];
+        for (var i = 0; i < _seenCodes.Length; i++)
+            _seenCodes[i] = new ConcurrentDictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        _seenCounts = new int[_vocabularyIds.Length];
     }
 
     /// <summary>Maps a compiled vocabulary file read-only.</summary>
@@ -122,6 +132,24 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
             concept = default;
             return false;
         }
+        var seen = _seenCodes[vocabulary];
+        if (!seen.TryGetValue(conceptCode, out var index))
+        {
+            index = Probe(vocabulary, conceptCode);
+            if (Interlocked.Increment(ref _seenCounts[vocabulary]) <= SeenCodesPerVocabulary) seen.TryAdd(conceptCode, index);
+        }
+        if (index < 0)
+        {
+            concept = default;
+            return false;
+        }
+        concept = ConceptAt(index);
+        return true;
+    }
+
+    /// <summary>The record index of (vocabulary, code) in the hash table, or -1.</summary>
+    private int Probe(int vocabulary, ReadOnlySpan<char> conceptCode)
+    {
         // Codes are ASCII in every Athena vocabulary; transcoding on the stack keeps the lookup allocation-free.
         Span<byte> buffer = conceptCode.Length <= 128 ? stackalloc byte[conceptCode.Length * 3] : new byte[conceptCode.Length * 3];
         var code = buffer[..Encoding.UTF8.GetBytes(conceptCode, buffer)];
@@ -129,19 +157,14 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
         while (true)
         {
             var entry = _slots[slot];
-            if (entry == 0) break;
+            if (entry == 0) return -1;
             var record = _records + (long)(entry - 1) * RecordSize;
             if (*(ushort*)(record + RVocabulary) == vocabulary
                 && *(ushort*)(record + RCodeLength) == code.Length
                 && new ReadOnlySpan<byte>(_pool + *(int*)(record + RCodeOffset), code.Length).SequenceEqual(code))
-            {
-                concept = ConceptAt(entry - 1);
-                return true;
-            }
+                return entry - 1;
             slot = (slot + 1) & _mask;
         }
-        concept = default;
-        return false;
     }
 
     public bool TryGetConcept(int conceptId, out Concept concept)
