@@ -158,6 +158,12 @@ internal sealed class ProfileCompiler
     private static ChildTable BuildTable(string path, List<ElementNode> nodes)
     {
         var table = new ChildTable { Path = path };
+        var index = new Dictionary<ElementNode, int>(ReferenceEqualityComparer.Instance);
+        foreach (var node in nodes) index[node] = index.Count;
+        foreach (var node in nodes)
+        {
+            foreach (var typeSlice in node.TypeSlices?.Values ?? Enumerable.Empty<ElementNode>()) index[typeSlice] = index.Count;
+        }
         foreach (var node in nodes)
         {
             if (node.IsChoice)
@@ -167,25 +173,26 @@ internal sealed class ProfileCompiler
                     var target = node.TypeSlices?.GetValueOrDefault(slot.JsonName);
                     var targetSlot = target?.Types.FirstOrDefault(t => t.Code == slot.Code);
                     if (target is not null && node.TypeSlices!.Count > 0 && targetSlot is null) continue;
-                    table.ByJsonName[slot.JsonName] = new ChildEntry(target ?? node, targetSlot ?? slot);
+                    table.ByJsonName[slot.JsonName] = new ChildEntry(target ?? node, targetSlot ?? slot, index[target ?? node], index[node]);
                 }
             }
             else
             {
                 var slot = node.Types.Length > 0 ? node.Types[0] : new TypeSlot { Code = "Element", JsonName = node.Name };
-                table.ByJsonName[node.Name] = new ChildEntry(node, slot);
+                table.ByJsonName[node.Name] = new ChildEntry(node, slot, index[node], index[node]);
             }
         }
         table.Elements = nodes.ToArray();
+        table.SlotCount = index.Count;
         var required = nodes.Where(n => n.Min > 0 || (n.Slices?.Any(s => s.Node.Min > 0) ?? false)).ToList();
         foreach (var node in nodes)
         {
             if (node.TypeSlices is null) continue;
             required.AddRange(node.TypeSlices.Values.Where(t => t.Min > 0));
         }
-        table.Required = required.ToArray();
-        table.MustSupport = nodes.Where(n => n.MustSupport).ToArray();
-        table.Choices = nodes.Where(n => n.IsChoice && n.Types.Length > 1).ToArray();
+        table.Required = required.Select(n => new TableMember(n, index[n])).ToArray();
+        table.MustSupport = nodes.Where(n => n.MustSupport).Select(n => new TableMember(n, index[n])).ToArray();
+        table.Choices = nodes.Where(n => n.IsChoice && n.Types.Length > 1).Select(n => new TableMember(n, index[n])).ToArray();
         table.Lookup = table.ByJsonName.GetAlternateLookup<ReadOnlySpan<char>>();
         return table;
     }
