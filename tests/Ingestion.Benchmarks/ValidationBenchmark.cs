@@ -27,16 +27,7 @@ public sealed class ValidationBenchmark : IBenchmark
         Console.WriteLine($"data: {documents.Length} Synthea Observations × {repeats} = {documents.Length * repeats} resources per run");
 
         var load = Stopwatch.StartNew();
-        var paths = new[]
-        {
-            SharedData.PathOf("us-core", "packages", "us_core_610.tgz"),
-            SharedData.PathOf("fhir-r4", "definition-bundles", "profiles-types.json"),
-            SharedData.PathOf("fhir-r4", "definition-bundles", "profiles-resources.json"),
-            SharedData.PathOf("fhir-r4", "codesystems"),
-            SharedData.PathOf("fhir-r4", "valuesets"),
-            SharedData.PathOf("fhir-r4", "valueset-expansions"),
-            SharedData.PathOf("us-core", "terminology", "external-hl7-terminology-7.0.1"),
-        };
+        var paths = FhirDefinitionPaths.UsCore("6.1.0");
         var package = await UsCoreValidator.FromPackagesAsync(paths, new UsCoreValidatorOptions(), cancellationToken);
         Console.WriteLine($"load+compile US Core 6.1.0 package with R4 definitions: {load.ElapsedMilliseconds} ms");
         var packageNoMustSupport = await UsCoreValidator.FromPackagesAsync(paths, new UsCoreValidatorOptions { ReportMustSupport = false }, cancellationToken);

@@ -17,7 +17,7 @@ public sealed class MutationTests(PackageValidatorFixture fixture, ITestOutputHe
         var package = await fixture.For("6.1.0");
         var builtIn = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { ReportMustSupport = false });
         using var reader = new FhirPackageReader();
-        await reader.AddAsync(ConformanceDefinitions.Paths("6.1.0")[0]);
+        await reader.AddAsync(FhirDefinitionPaths.UsCore("6.1.0")[0]);
         var covered = BuiltInRuleSet.CoveredProfileIds.Select(id => UsCore + id).ToHashSet();
 
         var missed = new List<string>();
