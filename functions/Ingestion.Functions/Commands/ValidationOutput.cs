@@ -8,7 +8,7 @@ internal sealed class ValidationOutput(bool json, TextWriter writer)
 {
     private readonly List<object> _issues = [];
 
-    public void Issues(string file, int line, string resourceType, ValidationResult result)
+    public void Issues(string file, long line, string resourceType, ValidationResult result)
     {
         foreach (var issue in result.Issues)
         {
