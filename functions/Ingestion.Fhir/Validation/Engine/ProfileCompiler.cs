@@ -13,20 +13,19 @@ internal sealed class ProfileCompiler
     private readonly DefinitionSet _definitions;
     private readonly Dictionary<string, CompiledProfile> _compiled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCodeSet> _codeSets = new(StringComparer.Ordinal);
-    private readonly Queue<(CompiledProfile Profile, List<ElementNode> Nodes)> _toLink = new();
+    private readonly Queue<List<ElementNode>> _toLink = new();
 
     public ProfileCompiler(DefinitionSet definitions) => _definitions = definitions;
 
     public IReadOnlyDictionary<string, CompiledProfile> Compiled => _compiled;
 
-    /// <summary>Compiles the profiles and everything they reference; returns false for unknown URLs.</summary>
+    /// <summary>Compiles the profiles and everything they reference (unknown URLs are skipped).</summary>
     public void CompileAll(IEnumerable<string> urls)
     {
         foreach (var url in urls) GetOrCompile(url);
         while (_toLink.Count > 0)
         {
-            var (profile, nodes) = _toLink.Dequeue();
-            Link(profile, nodes);
+            Link(_toLink.Dequeue());
         }
     }
 
@@ -136,7 +135,7 @@ internal sealed class ProfileCompiler
             node.Slices = node.PendingSlices.Select(slice => CompileSlice(profile, rule, slice, children)).ToArray();
             node.PendingSlices = null;
         }
-        _toLink.Enqueue((profile, all));
+        _toLink.Enqueue(all);
         return profile;
     }
 
@@ -250,7 +249,8 @@ internal sealed class ProfileCompiler
         return new CompiledBinding(binding.Strength == "required", codes);
     }
 
-    private void Link(CompiledProfile profile, List<ElementNode> nodes)
+    /// <summary>Resolves reference targets to type names and gives complex types without inline children their type's table.</summary>
+    private void Link(List<ElementNode> nodes)
     {
         foreach (var node in nodes)
         {
@@ -263,7 +263,6 @@ internal sealed class ProfileCompiler
                 slot.Resolved = typeProfile?.Root;
             }
         }
-        _ = profile;
     }
 
     private string[]? TargetTypeNames(string[] targetProfiles)
