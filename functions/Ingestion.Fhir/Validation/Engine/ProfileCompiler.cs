@@ -64,6 +64,8 @@ internal sealed class ProfileCompiler
                 ContentReference = rule.ContentReference,
             };
             node.Types = rule.Types.Select(t => MakeSlot(node.Name, t)).ToArray();
+            // Resource.id is an id (R4 snapshots give it the FHIRPath String type, sometimes labelled string).
+            if (definition.Kind == "resource" && rule.Path == definition.Type + ".id") node.Types = [MakeSlot("id", new TypeRule("id", [], []))];
             node.Binding = CompileBinding(rule, unresolved);
             if (rule.Slicing is not null) slicing[node] = rule.Slicing;
             elementRules[node] = rule;

@@ -29,7 +29,7 @@ internal sealed class ResourceWalker
             var lookupName = isPrimitiveExtension ? raw[1..] : raw;
             if (lookupName.Length > nameBuffer.Length || !TryAscii(lookupName, nameBuffer, out var chars) || !table.Lookup.TryGetValue(chars, out var entry))
             {
-                context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Unknown element for this type.", SafeName(property));
+                context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;
             }
             if (isPrimitiveExtension)
