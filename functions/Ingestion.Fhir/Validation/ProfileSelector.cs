@@ -13,6 +13,8 @@ internal sealed class ProfileSelector
     private readonly record struct Rule(string? Category, string? Code, CompiledProfile Profile);
 
     private readonly Dictionary<string, Rule[]> _rules = new(StringComparer.Ordinal);
+    // Code-only rules (vital signs by LOINC code) by type, looked up once per resource rather than rule by rule.
+    private readonly Dictionary<string, Dictionary<string, CompiledProfile>> _byCode = new(StringComparer.Ordinal);
 
     /// <summary>(resource type, category code, code, US Core profile id), first match wins.</summary>
     private static readonly (string Type, string? Category, string? Code, string ProfileId)[] DefaultRules =
@@ -82,17 +84,41 @@ internal sealed class ProfileSelector
             if (!lists.TryGetValue(type, out var list)) lists[type] = list = [];
             list.Add(new Rule(category, code, profile));
         }
-        foreach (var (type, list) in lists) _rules[type] = list.ToArray();
+        foreach (var (type, list) in lists)
+        {
+            // Code-only rules come first in DefaultRules, so checking them before the rest keeps first-match order.
+            var byCode = list.Where(r => r.Code is not null && r.Category is null).GroupBy(r => r.Code!).ToDictionary(g => g.Key, g => g.First().Profile, StringComparer.Ordinal);
+            if (byCode.Count > 0) _byCode[type] = byCode;
+            _rules[type] = list.Where(r => !(r.Code is not null && r.Category is null)).ToArray();
+        }
     }
 
     public CompiledProfile? Select(string resourceType, JsonElement resource)
     {
         if (!_rules.TryGetValue(resourceType, out var rules)) return null;
+        if (_byCode.TryGetValue(resourceType, out var byCode) && ByCode(resource, byCode) is { } coded) return coded;
         foreach (var rule in rules)
         {
             if (rule.Category is { } category && !HasCode(resource, "category"u8, category)) continue;
             if (rule.Code is { } code && !HasCode(resource, "code"u8, code)) continue;
             return rule.Profile;
+        }
+        return null;
+    }
+
+    private static CompiledProfile? ByCode(JsonElement resource, Dictionary<string, CompiledProfile> byCode)
+    {
+        if (!resource.TryGetProperty("code"u8, out var concept) || concept.ValueKind != JsonValueKind.Object
+            || !concept.TryGetProperty("coding"u8, out var codings) || codings.ValueKind != JsonValueKind.Array) return null;
+        var lookup = byCode.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> buffer = stackalloc char[32];
+        foreach (var coding in codings.EnumerateArray())
+        {
+            if (coding.ValueKind != JsonValueKind.Object || !coding.TryGetProperty("code"u8, out var code) || code.ValueKind != JsonValueKind.String) continue;
+            var raw = PrimitiveFormats.Unquote(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(code));
+            if (raw.Length > buffer.Length) continue;
+            for (var i = 0; i < raw.Length; i++) buffer[i] = (char)raw[i];
+            if (lookup.TryGetValue(buffer[..raw.Length], out var profile)) return profile;
         }
         return null;
     }

@@ -19,6 +19,8 @@ public static class ResourceParser
 
     public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line)
     {
+        // A .json file saved with a UTF-8 byte order mark is still one resource.
+        if (utf8Line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Line = utf8Line[3..];
         JsonDocument document;
         try
         {

@@ -20,6 +20,7 @@ public sealed class UsCoreValidator : IResourceValidator
     private readonly Dictionary<string, CompiledProfile> _baseResources = new(StringComparer.Ordinal);
     private readonly ProfileSelector _selector;
     private readonly ResourceWalker _walker;
+    private readonly ValidationContext?[] _contexts = new ValidationContext?[Math.Max(4, Environment.ProcessorCount * 2)];
 
     /// <summary>Subject elements without which a clinical resource cannot be attributed to a patient.</summary>
     private static readonly Dictionary<string, string> SubjectElements = new(StringComparer.Ordinal)
@@ -115,7 +116,19 @@ public sealed class UsCoreValidator : IResourceValidator
         if (!TryResourceType(typeElement, out var resourceType))
             return Fatal(ResourceParser.RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
 
-        var context = new ValidationContext(null, _options.ReportMustSupport);
+        var context = RentContext();
+        try
+        {
+            return Validate(resource, resourceType, context);
+        }
+        finally
+        {
+            ReturnContext(context);
+        }
+    }
+
+    private ValidationResult Validate(JsonElement resource, string resourceType, ValidationContext context)
+    {
         context.Push(resourceType);
         var validated = ValidateDeclaredProfiles(resource, resourceType, context);
         if (!validated)
@@ -177,6 +190,28 @@ public sealed class UsCoreValidator : IResourceValidator
                 validated > 0 ? "Some declared profiles are not loaded; they were not checked." : "No declared profile is loaded; the resource was checked against the default profile for its type.", "meta.profile");
         }
         return validated > 0;
+    }
+
+    // Walk state is reused across resources (a lock-free pool per validator) so a valid resource allocates nothing.
+    private ValidationContext RentContext()
+    {
+        for (var i = 0; i < _contexts.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _contexts[i], null) is { } context)
+            {
+                context.Reset();
+                return context;
+            }
+        }
+        return new ValidationContext(null, _options.ReportMustSupport);
+    }
+
+    private void ReturnContext(ValidationContext context)
+    {
+        for (var i = 0; i < _contexts.Length; i++)
+        {
+            if (Interlocked.CompareExchange(ref _contexts[i], context, null) is null) return;
+        }
     }
 
     private static void RemoveRepeats(List<ValidationIssue> issues, int from)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 
@@ -79,54 +78,12 @@ internal static class ValidateCommand
                 return 2;
             }
 
-            var counters = new ValidationCounters();
+            var run = new ValidationRun(validator);
             var output = new ValidationOutput(json, Console.Out);
-            foreach (var file in InputFiles(input))
-            {
-                if (file.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)) await ValidateNdjsonAsync(file, validator, counters, output, ct);
-                else ValidateJson(file, await File.ReadAllBytesAsync(file, ct), validator, counters, output);
-            }
-            output.Finish(validator, counters);
-            return counters.Types.Any(t => t.WithErrors > 0 || t.Unusable > 0) ? 1 : 0;
+            await run.RunAsync(input, r => output.Issues(r.File, r.Line, r.ResourceType, r.Result), ct);
+            output.Finish(validator, run.Counters);
+            return run.Counters.Types.Any(t => t.WithErrors > 0 || t.Unusable > 0) ? 1 : 0;
         });
         return command;
-    }
-
-    private static IEnumerable<string> InputFiles(string input) =>
-        File.Exists(input)
-            ? [input]
-            : Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                .Where(f => f.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal);
-
-    private static async Task ValidateNdjsonAsync(string file, UsCoreValidator validator, ValidationCounters counters, ValidationOutput output, CancellationToken ct)
-    {
-        using var reader = new StreamReader(file, Encoding.UTF8);
-        var lineNumber = 0;
-        while (await reader.ReadLineAsync(ct) is { } line)
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            Validate(file, lineNumber, Encoding.UTF8.GetBytes(line), validator, counters, output);
-        }
-    }
-
-    private static void ValidateJson(string file, byte[] content, UsCoreValidator validator, ValidationCounters counters, ValidationOutput output) =>
-        Validate(file, 0, content, validator, counters, output);
-
-    private static void Validate(string file, int line, byte[] content, UsCoreValidator validator, ValidationCounters counters, ValidationOutput output)
-    {
-        var parsed = ResourceParser.Parse(content);
-        if (parsed.Error is { } error)
-        {
-            var result = new ValidationResult(false, [error]);
-            counters.Record("(unparsed)", result);
-            output.Issues(file, line, "(unparsed)", result);
-            return;
-        }
-        using var document = parsed.Document!;
-        var validation = validator.Validate(document.RootElement);
-        counters.Record(parsed.ResourceType!, validation);
-        output.Issues(file, line, parsed.ResourceType!, validation);
     }
 }

@@ -8,7 +8,7 @@ internal sealed class ValidationOutput(bool json, TextWriter writer)
 {
     private readonly List<object> _issues = [];
 
-    public void Issues(string file, int line, string resourceType, ValidationResult result)
+    public void Issues(string file, long line, string resourceType, ValidationResult result)
     {
         foreach (var issue in result.Issues)
         {
@@ -36,6 +36,12 @@ internal sealed class ValidationOutput(bool json, TextWriter writer)
             var summary = new
             {
                 rules = validator.Source,
+                notEvaluated = new
+                {
+                    constraints = validator.UnevaluatedConstraints,
+                    bindings = validator.UnresolvedBindings,
+                    slices = validator.UnevaluatedSlices,
+                },
                 issues = _issues,
                 types = counters.Types,
                 failures = counters.Rules.Where(r => r.Severity <= IssueSeverity.Warning).Select(r => new
@@ -48,6 +54,9 @@ internal sealed class ValidationOutput(bool json, TextWriter writer)
         }
         writer.WriteLine();
         writer.WriteLine($"== summary (rules: {validator.Source})");
+        // Coverage, so nobody mistakes a clean run for full conformance: invariants and some bindings are not checked.
+        writer.WriteLine($"not evaluated: {validator.UnevaluatedConstraints.Values.Sum(c => c.Count)} FHIRPath constraints in {validator.UnevaluatedConstraints.Count} profiles, "
+            + $"{validator.UnresolvedBindings.Values.Sum(b => b.Count)} bindings without an enumerable value set, {validator.UnevaluatedSlices.Values.Sum(s => s.Count)} slices");
         writer.Write(counters.ToReport(IssueSeverity.Warning));
     }
 }

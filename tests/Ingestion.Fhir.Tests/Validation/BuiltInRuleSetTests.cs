@@ -13,7 +13,7 @@ public sealed class BuiltInRuleSetTests
     public async Task Embedded_rule_set_is_what_the_writer_produces_from_the_US_Core_6_1_0_package()
     {
         using var reader = new FhirPackageReader();
-        foreach (var path in ConformanceDefinitions.Paths("6.1.0")) await reader.AddAsync(path);
+        foreach (var path in FhirDefinitionPaths.UsCore("6.1.0")) await reader.AddAsync(path);
         using var written = new MemoryStream();
         BuiltInRuleSetWriter.Write(reader.Definitions, written);
 

@@ -75,6 +75,20 @@ public sealed class BuiltInValidatorTests
     }
 
     [Fact]
+    public void A_resource_id_must_be_a_FHIR_id()
+    {
+        var result = Validate(Patient.Replace("\"id\":\"p1\"", "\"id\":\"p 1!\""));
+        Assert.Contains(result.Issues, i => i.Location == "Patient.id" && i.RuleId == "Patient.id:format" && i.Severity == IssueSeverity.Fatal);
+    }
+
+    [Fact]
+    public void A_choice_element_given_in_two_types_is_an_error()
+    {
+        var result = Validate(HeartRate.Replace("\"valueQuantity\"", "\"valueString\":\"fast\",\"valueQuantity\""));
+        Assert.Contains(result.Issues, i => i.Location == "Observation.value[x]" && i.RuleId == "Observation.value[x]:max" && i.Severity == IssueSeverity.Error);
+    }
+
+    [Fact]
     public void Unknown_elements_are_reported_at_their_location()
     {
         var result = Validate(Patient.Replace("\"gender\"", "\"colour\":\"blue\",\"gender\"").Replace("\"family\"", "\"surname\":\"x\",\"family\""));

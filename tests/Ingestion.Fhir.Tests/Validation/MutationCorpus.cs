@@ -30,7 +30,7 @@ public static class MutationCorpus
             if (Locate(root, type, rule) is not { } found) continue;
 
             if (rule.Min > 0 && !rule.Path.EndsWith("[x]", StringComparison.Ordinal))
-                yield return Make(example, "remove-required", resource, type, rule, f => f.Parent.Remove(f.Name), rule.Id + ":min", found.ParentLocation + "." + found.Name);
+                yield return Make(example, "remove-required", resource, type, rule, f => { f.Parent.Remove(f.Name); f.Parent.Remove("_" + f.Name); }, rule.Id + ":min", found.ParentLocation + "." + found.Name);
 
             var primitive = rule.Types.Count == 1 || rule.Path.EndsWith("[x]", StringComparison.Ordinal)
                 ? PrimitiveKinds.FromTypeCode(found.TypeCode) : PrimitiveKind.None;

@@ -19,6 +19,15 @@ public sealed class ResourceParserTests
     }
 
     [Fact]
+    public void A_byte_order_mark_before_the_resource_is_accepted()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("{\"resourceType\":\"Patient\"}")).ToArray();
+        var result = ResourceParser.Parse(bytes);
+        Assert.True(result.Succeeded);
+        result.Document!.Dispose();
+    }
+
+    [Fact]
     public void Malformed_json_gives_the_byte_offset_and_never_the_content()
     {
         var line = $$"""{"resourceType":"Patient","name":[{"family":"{{Secret}}"}""";

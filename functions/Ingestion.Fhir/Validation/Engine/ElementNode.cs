@@ -48,13 +48,17 @@ internal sealed class ChildTable
     public required string Path { get; init; }
     public Dictionary<string, ChildEntry> ByJsonName { get; } = new(StringComparer.Ordinal);
     public ElementNode[] Elements { get; set; } = [];
-    public ElementNode[] Required { get; set; } = [];      // min > 0, or slices with min > 0
-    public ElementNode[] MustSupport { get; set; } = [];
-    public ElementNode[] Choices { get; set; } = [];
+    public TableMember[] Required { get; set; } = [];      // min > 0, or slices with min > 0
+    public TableMember[] MustSupport { get; set; } = [];
+    public TableMember[] Choices { get; set; } = [];
+    public int SlotCount { get; set; }                       // presence counters the walk keeps per object
     public Dictionary<string, ChildEntry>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; set; }
 }
 
-internal readonly record struct ChildEntry(ElementNode Node, TypeSlot Slot);
+/// <summary>A JSON property's element; <see cref="Index"/> counts its presence, <see cref="BaseIndex"/> that of its choice element.</summary>
+internal readonly record struct ChildEntry(ElementNode Node, TypeSlot Slot, int Index, int BaseIndex);
+
+internal readonly record struct TableMember(ElementNode Node, int Index);
 
 /// <summary>A slice: the discriminator values an item must carry, and the element rules for items that do.</summary>
 internal sealed class SliceRule

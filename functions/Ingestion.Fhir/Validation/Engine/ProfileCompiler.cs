@@ -13,20 +13,19 @@ internal sealed class ProfileCompiler
     private readonly DefinitionSet _definitions;
     private readonly Dictionary<string, CompiledProfile> _compiled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCodeSet> _codeSets = new(StringComparer.Ordinal);
-    private readonly Queue<(CompiledProfile Profile, List<ElementNode> Nodes)> _toLink = new();
+    private readonly Queue<List<ElementNode>> _toLink = new();
 
     public ProfileCompiler(DefinitionSet definitions) => _definitions = definitions;
 
     public IReadOnlyDictionary<string, CompiledProfile> Compiled => _compiled;
 
-    /// <summary>Compiles the profiles and everything they reference; returns false for unknown URLs.</summary>
+    /// <summary>Compiles the profiles and everything they reference (unknown URLs are skipped).</summary>
     public void CompileAll(IEnumerable<string> urls)
     {
         foreach (var url in urls) GetOrCompile(url);
         while (_toLink.Count > 0)
         {
-            var (profile, nodes) = _toLink.Dequeue();
-            Link(profile, nodes);
+            Link(_toLink.Dequeue());
         }
     }
 
@@ -65,6 +64,8 @@ internal sealed class ProfileCompiler
                 ContentReference = rule.ContentReference,
             };
             node.Types = rule.Types.Select(t => MakeSlot(node.Name, t)).ToArray();
+            // Resource.id is an id (R4 snapshots give it the FHIRPath String type, sometimes labelled string).
+            if (definition.Kind == "resource" && rule.Path == definition.Type + ".id") node.Types = [MakeSlot("id", new TypeRule("id", [], []))];
             node.Binding = CompileBinding(rule, unresolved);
             if (rule.Slicing is not null) slicing[node] = rule.Slicing;
             elementRules[node] = rule;
@@ -136,7 +137,7 @@ internal sealed class ProfileCompiler
             node.Slices = node.PendingSlices.Select(slice => CompileSlice(profile, rule, slice, children)).ToArray();
             node.PendingSlices = null;
         }
-        _toLink.Enqueue((profile, all));
+        _toLink.Enqueue(all);
         return profile;
     }
 
@@ -158,6 +159,12 @@ internal sealed class ProfileCompiler
     private static ChildTable BuildTable(string path, List<ElementNode> nodes)
     {
         var table = new ChildTable { Path = path };
+        var index = new Dictionary<ElementNode, int>(ReferenceEqualityComparer.Instance);
+        foreach (var node in nodes) index[node] = index.Count;
+        foreach (var node in nodes)
+        {
+            foreach (var typeSlice in node.TypeSlices?.Values ?? Enumerable.Empty<ElementNode>()) index[typeSlice] = index.Count;
+        }
         foreach (var node in nodes)
         {
             if (node.IsChoice)
@@ -167,25 +174,26 @@ internal sealed class ProfileCompiler
                     var target = node.TypeSlices?.GetValueOrDefault(slot.JsonName);
                     var targetSlot = target?.Types.FirstOrDefault(t => t.Code == slot.Code);
                     if (target is not null && node.TypeSlices!.Count > 0 && targetSlot is null) continue;
-                    table.ByJsonName[slot.JsonName] = new ChildEntry(target ?? node, targetSlot ?? slot);
+                    table.ByJsonName[slot.JsonName] = new ChildEntry(target ?? node, targetSlot ?? slot, index[target ?? node], index[node]);
                 }
             }
             else
             {
                 var slot = node.Types.Length > 0 ? node.Types[0] : new TypeSlot { Code = "Element", JsonName = node.Name };
-                table.ByJsonName[node.Name] = new ChildEntry(node, slot);
+                table.ByJsonName[node.Name] = new ChildEntry(node, slot, index[node], index[node]);
             }
         }
         table.Elements = nodes.ToArray();
+        table.SlotCount = index.Count;
         var required = nodes.Where(n => n.Min > 0 || (n.Slices?.Any(s => s.Node.Min > 0) ?? false)).ToList();
         foreach (var node in nodes)
         {
             if (node.TypeSlices is null) continue;
             required.AddRange(node.TypeSlices.Values.Where(t => t.Min > 0));
         }
-        table.Required = required.ToArray();
-        table.MustSupport = nodes.Where(n => n.MustSupport).ToArray();
-        table.Choices = nodes.Where(n => n.IsChoice && n.Types.Length > 1).ToArray();
+        table.Required = required.Select(n => new TableMember(n, index[n])).ToArray();
+        table.MustSupport = nodes.Where(n => n.MustSupport).Select(n => new TableMember(n, index[n])).ToArray();
+        table.Choices = nodes.Where(n => n.IsChoice && n.Types.Length > 1).Select(n => new TableMember(n, index[n])).ToArray();
         table.Lookup = table.ByJsonName.GetAlternateLookup<ReadOnlySpan<char>>();
         return table;
     }
@@ -243,7 +251,8 @@ internal sealed class ProfileCompiler
         return new CompiledBinding(binding.Strength == "required", codes);
     }
 
-    private void Link(CompiledProfile profile, List<ElementNode> nodes)
+    /// <summary>Resolves reference targets to type names and gives complex types without inline children their type's table.</summary>
+    private void Link(List<ElementNode> nodes)
     {
         foreach (var node in nodes)
         {
@@ -256,7 +265,6 @@ internal sealed class ProfileCompiler
                 slot.Resolved = typeProfile?.Root;
             }
         }
-        _ = profile;
     }
 
     private string[]? TargetTypeNames(string[] targetProfiles)

@@ -17,6 +17,10 @@ internal sealed class ResourceWalker
     public void ValidateObject(JsonElement obj, ChildTable table, ValidationContext context, bool isResource)
     {
         Span<char> nameBuffer = stackalloc char[128];
+        // Presence per element, counted during the one pass over the properties: values, and primitive extensions.
+        var slots = table.SlotCount;
+        Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2];
+        counts.Clear();
         foreach (var property in obj.EnumerateObject())
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
@@ -25,7 +29,7 @@ internal sealed class ResourceWalker
             var lookupName = isPrimitiveExtension ? raw[1..] : raw;
             if (lookupName.Length > nameBuffer.Length || !TryAscii(lookupName, nameBuffer, out var chars) || !table.Lookup.TryGetValue(chars, out var entry))
             {
-                context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Unknown element for this type.", SafeName(property));
+                context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;
             }
             if (isPrimitiveExtension)
@@ -33,14 +37,21 @@ internal sealed class ResourceWalker
                 // _name carries id/extension for a primitive: an object, or an array aligned with the values.
                 if (entry.Slot.Primitive == PrimitiveKind.None || property.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
                     context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
+                else if (HasExtension(property.Value))
+                {
+                    counts[slots + entry.Index] = 1;
+                    counts[slots + entry.BaseIndex] = 1;
+                }
                 continue;
             }
+            if (counts[entry.BaseIndex] < byte.MaxValue) counts[entry.BaseIndex]++;
+            if (entry.Index != entry.BaseIndex) counts[entry.Index] = 1;
             ValidateProperty(entry.Node, entry.Slot, property.Value, context);
         }
 
-        foreach (var node in table.Required)
+        foreach (var (node, index) in table.Required)
         {
-            if (IsPresent(obj, node)) continue;
+            if (counts[index] > 0 || counts[slots + index] > 0) continue;
             if (node.Min > 0)
             {
                 context.Add(IssueSeverity.Error, "required", node.ElementId + ":min", $"Required element missing (min {node.Min}).", node.IsChoice ? node.Name : JsonNameOf(node));
@@ -55,18 +66,16 @@ internal sealed class ResourceWalker
             }
         }
 
-        foreach (var node in table.Choices)
+        foreach (var (node, index) in table.Choices)
         {
-            var count = 0;
-            foreach (var slot in node.Types) if (obj.TryGetProperty(slot.JsonName, out _)) count++;
-            if (count > 1) context.Add(IssueSeverity.Error, "structure", node.ElementId + ":max", "More than one type given for a choice element.", node.Name);
+            if (counts[index] > 1) context.Add(IssueSeverity.Error, "structure", node.ElementId + ":max", "More than one type given for a choice element.", node.Name);
         }
 
         if (context.ReportMustSupport)
         {
-            foreach (var node in table.MustSupport)
+            foreach (var (node, index) in table.MustSupport)
             {
-                if (!IsPresent(obj, node))
+                if (counts[index] == 0 && counts[slots + index] == 0)
                     context.Add(IssueSeverity.Information, "informational", node.ElementId + ":must-support", "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
@@ -74,15 +83,13 @@ internal sealed class ResourceWalker
 
     private static string JsonNameOf(ElementNode node) => node.Types.Length > 0 ? node.Types[0].JsonName : node.Name;
 
-    private static bool IsPresent(JsonElement obj, ElementNode node)
+    /// <summary>A primitive is present through its extension alone (_birthDate with data-absent-reason) only if it has one.</summary>
+    private static bool HasExtension(JsonElement value)
     {
-        if (node.Types.Length == 0) return obj.TryGetProperty(node.Name, out _);
-        foreach (var slot in node.Types)
+        if (value.ValueKind == JsonValueKind.Object) return value.TryGetProperty("extension"u8, out _);
+        foreach (var item in value.EnumerateArray())
         {
-            if (obj.TryGetProperty(slot.JsonName, out _)) return true;
-            // A primitive may be present through its extension only (_birthDate with data-absent-reason).
-            if (slot.Primitive != PrimitiveKind.None && obj.TryGetProperty("_" + slot.JsonName, out var extension)
-                && extension.ValueKind == JsonValueKind.Object && extension.TryGetProperty("extension"u8, out _)) return true;
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("extension"u8, out _)) return true;
         }
         return false;
     }

@@ -23,6 +23,15 @@ internal sealed class ValidationContext
     public List<ValidationIssue>? Issues { get; private set; }
     public bool HasFatal { get; private set; }
 
+    /// <summary>Readies a pooled context for the next resource; the issue list already returned stays with its result.</summary>
+    public void Reset()
+    {
+        Issues = null;
+        HasFatal = false;
+        Profile = null;
+        _depth = 0;
+    }
+
     public void Push(string name, int index = -1)
     {
         if (_depth == _names.Length)
