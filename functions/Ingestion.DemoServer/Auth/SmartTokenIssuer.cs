@@ -65,7 +65,10 @@ internal sealed class SmartTokenIssuer
         }
 
         var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        _tokens[token] = _time.GetUtcNow() + _tokenLifetime;
+        var now = _time.GetUtcNow();
+        foreach (var (issued, expires) in _tokens)
+            if (expires <= now) _tokens.TryRemove(issued, out _);
+        _tokens[token] = now + _tokenLifetime;
         context.Response.Headers.CacheControl = "no-store";
         await FhirResponses.JsonAsync(context, StatusCodes.Status200OK, json =>
         {
