@@ -135,8 +135,10 @@ public sealed class BulkExportEndpointTests
         Assert.All(manifest.GetProperty("output").EnumerateArray(), f => Assert.Equal("Patient", f.GetProperty("type").GetString()));
     }
 
-    [Fact]
-    public async Task Since_returns_only_later_resources_and_lists_deletions()
+    [Theory]
+    [InlineData("2025-01-01T00:00:00Z")]
+    [InlineData("2025-01-01T01:00:00+01:00")] // '+' left unencoded, as some clients send it
+    public async Task Since_returns_only_later_resources_and_lists_deletions(string sinceParameter)
     {
         await using var server = await StartAsync(new DemoServerOptions { Patients = 60, Seed = 9, ResourcesPerFile = 1000 });
         var since = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -146,7 +148,7 @@ public sealed class BulkExportEndpointTests
         Assert.NotEmpty(expectedDeleted);
 
         using var client = new DemoServerClient(server.BaseUrl);
-        var manifest = await client.WaitForManifestAsync(await client.KickOffAsync("/$export?_since=2025-01-01T00:00:00Z"));
+        var manifest = await client.WaitForManifestAsync(await client.KickOffAsync("/$export?_since=" + sinceParameter));
         var lines = await client.DownloadAllAsync(manifest);
         Assert.Equal(expected.OrderBy(kv => kv.Key), lines.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Count)).OrderBy(kv => kv.Key));
 
@@ -160,6 +162,18 @@ public sealed class BulkExportEndpointTests
                 return request.GetProperty("url").GetString()!;
             }).Order().ToList();
         Assert.Equal(expectedDeleted, urls);
+    }
+
+    [Fact]
+    public async Task Until_returns_only_resources_updated_up_to_it()
+    {
+        await using var server = await StartAsync();
+        var until = new DateTimeOffset(2022, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var expected = new SyntheticPatientGenerator(30, 4, 0).Generate().Count(r => r.LastUpdated <= until);
+        using var client = new DemoServerClient(server.BaseUrl);
+        var manifest = await client.WaitForManifestAsync(await client.KickOffAsync("/$export?_until=2022-06-01T00:00:00Z"));
+        Assert.Equal(expected, manifest.GetProperty("output").EnumerateArray().Sum(f => f.GetProperty("count").GetInt64()));
+        Assert.Empty(manifest.GetProperty("deleted").EnumerateArray());
     }
 
     [Fact]
