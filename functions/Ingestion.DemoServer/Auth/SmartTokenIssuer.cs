@@ -27,9 +27,23 @@ internal sealed class SmartTokenIssuer
 
     public SmartTokenIssuer(IReadOnlyList<DemoClientRegistration> clients, TimeSpan tokenLifetime, TimeProvider time)
     {
-        _clients = clients.ToDictionary(c => c.ClientId, c => new JsonWebKeySet(c.Jwks), StringComparer.Ordinal);
+        _clients = clients.ToDictionary(c => c.ClientId, ParseJwks, StringComparer.Ordinal);
         _tokenLifetime = tokenLifetime;
         _time = time;
+    }
+
+    private static JsonWebKeySet ParseJwks(DemoClientRegistration client)
+    {
+        try
+        {
+            var set = new JsonWebKeySet(client.Jwks);
+            if (set.Keys.Count == 0) throw new ArgumentException("no keys");
+            return set;
+        }
+        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException)
+        {
+            throw new ArgumentException($"Client '{client.ClientId}': Jwks is not a JSON Web Key Set with at least one key.", nameof(client), e);
+        }
     }
 
     /// <summary>POST [token endpoint] (application/x-www-form-urlencoded).</summary>
