@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Ingestion.DemoServer;
 
 /// <summary>
@@ -46,4 +48,8 @@ public sealed record DemoServerOptions
 
     /// <summary>Directory for spooled export files; null uses the system temp directory.</summary>
     public string? SpoolDirectory { get; init; }
+
+    /// <summary>Reads the "DemoServer" section (e.g. DemoServer__Patients, DemoServer__Faults__ThrottleKickOff); absent keys keep their defaults.</summary>
+    public static DemoServerOptions FromConfiguration(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<DemoServerOptions>() ?? new DemoServerOptions();
 }

@@ -28,7 +28,7 @@ internal sealed class ElementsFilter(IReadOnlyList<string> elements)
         using (document)
         {
             _buffer.ResetWrittenCount();
-            using var writer = new Utf8JsonWriter(_buffer);
+            using var writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             writer.WriteStartObject();
             foreach (var property in document.RootElement.EnumerateObject())
             {

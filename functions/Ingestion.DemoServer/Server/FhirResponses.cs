@@ -31,7 +31,7 @@ internal static class FhirResponses
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
-        await using var json = new Utf8JsonWriter(context.Response.BodyWriter.AsStream(), new JsonWriterOptions { Indented = false });
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter.AsStream(), new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         write(json);
         await json.FlushAsync(context.RequestAborted);
     }

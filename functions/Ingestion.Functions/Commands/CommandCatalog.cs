@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Create();
         yield return ExportCommand.Create();
+        yield return DemoServerCommand.Create();
         yield return DeidKeyCommand.Create();
     }
 }
