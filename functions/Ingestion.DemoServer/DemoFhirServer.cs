@@ -57,6 +57,8 @@ public sealed class DemoFhirServer : IAsyncDisposable
         IExportSource source = options.FolderPath is { } folder
             ? new FolderExportSource(folder)
             : new GeneratedExportSource(new SyntheticPatientGenerator(options.Patients, options.Seed, options.DefectRate));
+        // Registrations are parsed before anything is created, so a bad JWKS leaves nothing behind.
+        var auth = options.RequireAuth ? new SmartTokenIssuer(options.Clients, options.TokenLifetime, TimeProvider.System) : null;
         var spoolRoot = Path.Combine(options.SpoolDirectory ?? Path.GetTempPath(), "demo-fhir-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(spoolRoot);
 
@@ -79,7 +81,6 @@ public sealed class DemoFhirServer : IAsyncDisposable
         });
         DemoFhirServer? server = null;
         var faults = new FaultSwitchboard(options.Faults);
-        var auth = options.RequireAuth ? new SmartTokenIssuer(options.Clients, options.TokenLifetime, TimeProvider.System) : null;
         var bulkData = new BulkDataEndpoints(options, source, faults, auth, () => server!.BaseUrl, spoolRoot);
         server = new DemoFhirServer(app, bulkData, faults, source, spoolRoot);
         bulkData.Map(app);

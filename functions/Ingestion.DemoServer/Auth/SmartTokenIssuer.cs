@@ -27,9 +27,23 @@ internal sealed class SmartTokenIssuer
 
     public SmartTokenIssuer(IReadOnlyList<DemoClientRegistration> clients, TimeSpan tokenLifetime, TimeProvider time)
     {
-        _clients = clients.ToDictionary(c => c.ClientId, c => new JsonWebKeySet(c.Jwks), StringComparer.Ordinal);
+        _clients = clients.ToDictionary(c => c.ClientId, ParseJwks, StringComparer.Ordinal);
         _tokenLifetime = tokenLifetime;
         _time = time;
+    }
+
+    private static JsonWebKeySet ParseJwks(DemoClientRegistration client)
+    {
+        try
+        {
+            var set = new JsonWebKeySet(client.Jwks);
+            if (set.Keys.Count == 0) throw new ArgumentException("no keys");
+            return set;
+        }
+        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException)
+        {
+            throw new ArgumentException($"Client '{client.ClientId}': Jwks is not a JSON Web Key Set with at least one key.", nameof(client), e);
+        }
     }
 
     /// <summary>POST [token endpoint] (application/x-www-form-urlencoded).</summary>
@@ -65,7 +79,10 @@ internal sealed class SmartTokenIssuer
         }
 
         var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        _tokens[token] = _time.GetUtcNow() + _tokenLifetime;
+        var now = _time.GetUtcNow();
+        foreach (var (issued, expires) in _tokens)
+            if (expires <= now) _tokens.TryRemove(issued, out _);
+        _tokens[token] = now + _tokenLifetime;
         context.Response.Headers.CacheControl = "no-store";
         await FhirResponses.JsonAsync(context, StatusCodes.Status200OK, json =>
         {

@@ -87,7 +87,7 @@ internal sealed class PatientPlan(SyntheticPatientGenerator generator, SharedRes
                 w.Json.WriteString("display", clsDisplay);
                 w.Json.WriteEndObject();
                 w.Json.WriteStartArray("type");
-                w.CodeableConceptValue(w.Defect == DefectKind.UnknownCode ? type with { Code = DemoCodeTable.UnknownCodeFor(type.System), Display = "Unknown code" } : type);
+                w.MainCodeValue(type);
                 w.Json.WriteEndArray();
                 w.PatientReference("subject", patientId);
                 w.Json.WriteStartArray("participant");

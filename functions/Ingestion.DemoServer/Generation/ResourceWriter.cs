@@ -58,13 +58,14 @@ internal sealed class ResourceWriter
         _json.WriteString(propertyName, Defect == DefectKind.InvalidDate ? InvalidDateValue : DateTime(value));
 
     /// <summary>The resource's main code, replaced by a code in no vocabulary for UnknownCode.</summary>
-    public void MainCode(string propertyName, DemoCode code)
-    {
-        if (Defect == DefectKind.UnknownCode)
-            CodeableConcept(propertyName, code with { Code = DemoCodeTable.UnknownCodeFor(code.System), Display = "Unknown code" });
-        else
-            CodeableConcept(propertyName, code);
-    }
+    public void MainCode(string propertyName, DemoCode code) => CodeableConcept(propertyName, AsMainCode(code));
+
+    /// <summary>The main code as an array item (e.g. Encounter.type[0]), replaced for UnknownCode.</summary>
+    public void MainCodeValue(DemoCode code) => CodeableConceptValue(AsMainCode(code));
+
+    private DemoCode AsMainCode(DemoCode code) => Defect == DefectKind.UnknownCode
+        ? code with { Code = DemoCodeTable.UnknownCodeFor(code.System), Display = "Unknown code" }
+        : code;
 
     public void Reference(string propertyName, string reference)
     {

@@ -71,7 +71,7 @@ internal sealed class BulkDataEndpoints(
         var job = new ExportJob(id, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}", now, now + options.ExportDelay,
             Path.Combine(spoolRoot, id));
         var spooler = new ExportSpooler(source, options.ResourcesPerFile, options.Faults.ErrorFile);
-        job.Start(ct => spooler.SpoolAsync(parameters, job.Directory, ct));
+        job.Start(ct => spooler.SpoolAsync(parameters, job.Directory, job.ReportLines, ct));
         _jobs[id] = job;
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.Headers.ContentLocation = StatusUrl(id);
@@ -93,7 +93,9 @@ internal sealed class BulkDataEndpoints(
             var total = (job.ReadyAt - job.TransactionTime).TotalMilliseconds;
             var percent = total <= 0 ? 99 : Math.Clamp((int)((now - job.TransactionTime).TotalMilliseconds * 100 / total), 0, 99);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
-            context.Response.Headers["X-Progress"] = spooling.IsCompleted ? $"{percent}% complete" : $"{percent}% complete, writing files";
+            context.Response.Headers["X-Progress"] = spooling.IsCompleted
+                ? $"{percent}% complete"
+                : $"in progress, {job.LinesWritten} resources written";
             context.Response.Headers.RetryAfter = options.StatusRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return;
         }

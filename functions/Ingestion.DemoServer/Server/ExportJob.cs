@@ -18,6 +18,13 @@ internal sealed class ExportJob(string id, string request, DateTimeOffset transa
     public Task<ExportSpoolResult>? Spooling { get; private set; }
     public CancellationToken Cancellation => _cancel.Token;
 
+    private long _linesWritten;
+
+    /// <summary>Lines spooled so far (shown in X-Progress while the export is being written).</summary>
+    public long LinesWritten => Interlocked.Read(ref _linesWritten);
+
+    public void ReportLines(long total) => Interlocked.Exchange(ref _linesWritten, total);
+
     public void Start(Func<CancellationToken, Task<ExportSpoolResult>> spool) => Spooling = Task.Run(() => spool(_cancel.Token));
 
     /// <summary>Stops spooling and deletes the files (DELETE on the status URL, or server shutdown).</summary>

@@ -55,7 +55,8 @@ internal sealed record ExportParameters
                     }
                     break;
                 case "_since" or "_until":
-                    if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+                    // An unencoded "+01:00" arrives as " 01:00" after query decoding: read it as meant.
+                    if (!DateTimeOffset.TryParse(value.Replace(' ', '+'), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
                         return (null, $"{name} is not a valid FHIR instant.");
                     if (!source.KnowsLastUpdated) return (null, $"{name} is not supported in folder mode (the files carry no reliable lastUpdated).");
                     if (name == "_since") since = instant; else until = instant;

@@ -8,12 +8,13 @@ namespace Ingestion.DemoServer;
 /// </summary>
 internal sealed class ExportSpooler(IExportSource source, int resourcesPerFile, bool errorFile)
 {
-    public async Task<ExportSpoolResult> SpoolAsync(ExportParameters parameters, string directory, CancellationToken cancellationToken)
+    public async Task<ExportSpoolResult> SpoolAsync(ExportParameters parameters, string directory, Action<long> reportLines, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var outputs = new List<ExportFile>();
         var open = new Dictionary<string, OpenFile>(StringComparer.Ordinal);
         var elements = new ElementsFilter(parameters.Elements);
+        long written = 0;
         try
         {
             await foreach (var line in source.ReadAsync(parameters.Types, cancellationToken))
@@ -28,7 +29,9 @@ internal sealed class ExportSpooler(IExportSource source, int resourcesPerFile, 
                 }
                 var bytes = elements.IsActive ? elements.Apply(line.ResourceType, line.Bytes) : line.Bytes;
                 await file.WriteLineAsync(bytes, cancellationToken);
+                if (++written % 10_000 == 0) reportLines(written);
             }
+            reportLines(written);
             foreach (var file in open.Values) outputs.Add(await file.CloseAsync());
         }
         finally

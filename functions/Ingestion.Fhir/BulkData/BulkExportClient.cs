@@ -301,7 +301,7 @@ public sealed class BulkExportClient
                 // Offsets count decoded bytes, so a resumed request asks for the identity encoding.
                 request.Headers.Range = new RangeHeaderValue(offset, null);
             }
-            else
+            else if (_options.RequestCompressedFiles)
             {
                 request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
                 request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("deflate"));

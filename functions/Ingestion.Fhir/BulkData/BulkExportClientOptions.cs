@@ -50,6 +50,9 @@ public sealed class BulkExportClientOptions
     /// <summary>Files downloaded at the same time through one client.</summary>
     public int MaxConcurrentDownloads { get; set; } = 4;
 
+    /// <summary>Ask for gzip/deflate file bodies. Worth it over a WAN; on loopback or a fast LAN compression costs more CPU than it saves.</summary>
+    public bool RequestCompressedFiles { get; set; } = true;
+
     /// <summary>Lines longer than this are reported and skipped.</summary>
     public int MaxLineBytes { get; set; } = 16 * 1024 * 1024;
 

@@ -5,17 +5,6 @@ using System.Text.Json.Serialization;
 
 namespace Ingestion.Fhir.BulkData;
 
-/// <summary>Progress of a folder download: files finished, bytes and resources written so far.</summary>
-public sealed record BulkExportDownloadProgress(int FilesDone, int FilesTotal, long Bytes, long Resources, long InvalidLines);
-
-/// <summary>What a folder download wrote: resources per type and the lines set aside in quarantine.</summary>
-public sealed record BulkExportFolderSummary(
-    [property: JsonPropertyName("resourcesPerType")] IReadOnlyDictionary<string, long> ResourcesPerType,
-    [property: JsonPropertyName("invalidLinesPerType")] IReadOnlyDictionary<string, long> InvalidLinesPerType,
-    [property: JsonPropertyName("errorFiles")] int ErrorFiles,
-    [property: JsonPropertyName("deletedFiles")] int DeletedFiles,
-    [property: JsonPropertyName("bytes")] long Bytes);
-
 /// <summary>
 /// Writes a completed export into a folder: one NDJSON file per manifest output entry (valid lines only), the
 /// manifest rewritten to point at the local files, the server's error[] and deleted[] files as they are, and every

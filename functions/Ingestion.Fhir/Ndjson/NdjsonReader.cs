@@ -139,16 +139,26 @@ public static class NdjsonReader
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return NdjsonLineError.InvalidJson(reader.TokenStartIndex);
-            while (reader.Read())
+            // Walk the top-level properties only; Skip() validates nested values faster than token-by-token reads.
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.CurrentDepth != 1 || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("resourceType"u8)) continue;
+                var isType = reader.ValueTextEquals("resourceType"u8);
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.String) return NdjsonLineError.MissingResourceType;
-                sawType = true;
-                typeMatches = expected is null || reader.ValueTextEquals(expected);
-                // Without JSON validation there is nothing left to learn from the rest of the line.
-                if (!options.ValidateJson) break;
+                if (isType)
+                {
+                    if (reader.TokenType != JsonTokenType.String) return NdjsonLineError.MissingResourceType;
+                    sawType = true;
+                    typeMatches = expected is null || reader.ValueTextEquals(expected);
+                    // Without JSON validation there is nothing left to learn from the rest of the line.
+                    if (!options.ValidateJson) break;
+                }
+                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
             }
+            // Trailing content after the object (a second value, garbage) throws here.
+            if (options.ValidateJson) while (reader.Read()) { }
         }
         catch (JsonException)
         {

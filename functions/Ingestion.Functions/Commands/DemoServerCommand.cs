@@ -26,6 +26,8 @@ internal static class DemoServerCommand
         var defectRate = new Option<double?>("--defect-rate") { Description = "Fraction (0..1) of defective clinical records." };
         var exportDelay = new Option<double?>("--export-delay") { Description = "Seconds an export stays in progress (202 + X-Progress)." };
         var keyFile = new Option<string?>("--key-file") { Description = "With --auth: where to write the demo client's private key (PEM)." };
+        var clientId = new Option<string?>("--client-id") { Description = "With --auth and --jwks: the client id to register (default demo-client)." };
+        var jwks = new Option<string?>("--jwks") { Description = "With --auth: register this JWKS file (public keys) instead of generating a demo key." };
         var faults = new Option<string[]>("--fault")
         {
             Description = "Fault switch, repeatable: " + string.Join(", ", DemoFaults.Names) + ".",
@@ -33,7 +35,7 @@ internal static class DemoServerCommand
         };
 
         var command = new Command("demo-server", "Run the embedded demo FHIR Bulk Data server (synthetic US Core patients) until Ctrl+C.");
-        foreach (var option in new Option[] { port, patients, seed, auth, folder, perFile, defectRate, exportDelay, keyFile, faults })
+        foreach (var option in new Option[] { port, patients, seed, auth, folder, perFile, defectRate, exportDelay, keyFile, clientId, jwks, faults })
             command.Options.Add(option);
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -67,7 +69,16 @@ internal static class DemoServerCommand
 
             using var key = RSA.Create(2048);
             string? keyPath = null;
-            if (options.RequireAuth && options.Clients.Count == 0)
+            if (options.RequireAuth && parseResult.GetValue(jwks) is { } jwksPath)
+            {
+                if (!File.Exists(jwksPath))
+                {
+                    Console.Error.WriteLine($"JWKS file not found: {jwksPath}");
+                    return 2;
+                }
+                options = options with { Clients = [new DemoClientRegistration(parseResult.GetValue(clientId) ?? DemoClientId, await File.ReadAllTextAsync(jwksPath, cancellationToken))] };
+            }
+            else if (options.RequireAuth && options.Clients.Count == 0)
             {
                 keyPath = Path.GetFullPath(parseResult.GetValue(keyFile) ?? Path.Combine(Path.GetTempPath(), "demo-fhir-client-key.pem"));
                 await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem(), cancellationToken);
@@ -80,7 +91,7 @@ internal static class DemoServerCommand
             {
                 server = await DemoFhirServer.StartAsync(options, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or System.Text.Json.JsonException)
             {
                 Console.Error.WriteLine($"demo-server could not start: {e.Message}");
                 return 1;
@@ -97,6 +108,8 @@ internal static class DemoServerCommand
                     Console.WriteLine($"auth: SMART Backend Services, token endpoint {server.TokenUrl}");
                     if (keyPath is not null)
                         Console.WriteLine($"      client id '{DemoClientId}', RS384 private key (PEM) written to {keyPath} (kid '{DemoKeyId}'), scope system/*.read");
+                    else
+                        Console.WriteLine($"      registered client ids: {string.Join(", ", options.Clients.Select(c => c.ClientId))}; scope system/*.read");
                 }
                 var active = parseResult.GetValue(faults) ?? [];
                 if (active.Length > 0) Console.WriteLine("faults: " + string.Join(", ", active));

@@ -58,14 +58,22 @@ public class SmartBackendTokenProviderTests
         return options;
     }
 
-    [Fact]
-    public async Task An_rs384_key_from_pem_signs_an_assertion_the_discovered_token_endpoint_accepts()
+    /// <summary>A provider signing with the shared RSA key and a token endpoint that trusts it (RS384, PKCS#8 PEM).</summary>
+    private static (ManualClock Clock, TokenEndpoint Endpoint, SmartBackendTokenProvider Provider) Rs384Setup()
     {
         using var rsa = TestKeys.Rsa();
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(rsa.ExportParameters(false)), Clock = clock };
-        using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
+        var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
             Options(clock, o => o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem()));
+        return (clock, endpoint, provider);
+    }
+
+    [Fact]
+    public async Task An_rs384_key_from_pem_signs_an_assertion_the_discovered_token_endpoint_accepts()
+    {
+        var (clock, endpoint, provider) = Rs384Setup();
+        using var _ = provider;
 
         var token = await provider.GetTokenAsync(false, CancellationToken.None);
 
@@ -125,11 +133,8 @@ public class SmartBackendTokenProviderTests
     [Fact]
     public async Task Concurrent_callers_share_one_token_request()
     {
-        using var rsa = TestKeys.Rsa();
-        var clock = new ManualClock(Start);
-        var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(rsa.ExportParameters(false)), Clock = clock };
-        using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
-            Options(clock, o => o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem()));
+        var (clock, endpoint, provider) = Rs384Setup();
+        using var _ = provider;
 
         var tokens = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => provider.GetTokenAsync(false, CancellationToken.None).AsTask()));
 

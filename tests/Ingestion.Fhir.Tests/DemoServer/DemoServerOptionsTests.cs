@@ -27,6 +27,20 @@ public sealed class DemoServerOptionsTests
     }
 
     [Fact]
+    public async Task A_registration_that_is_not_a_jwks_is_refused_at_start()
+    {
+        foreach (var jwks in new[] { "not json", "{\"keys\":[]}" })
+        {
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => DemoFhirServer.StartAsync(new DemoServerOptions
+            {
+                RequireAuth = true,
+                Clients = [new DemoClientRegistration("c", jwks)],
+            }));
+            Assert.Contains("JSON Web Key Set", error.Message);
+        }
+    }
+
+    [Fact]
     public async Task Auth_without_a_registered_client_is_refused_at_start()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => DemoFhirServer.StartAsync(new DemoServerOptions { RequireAuth = true }));
