@@ -173,8 +173,12 @@ internal sealed class BulkDataEndpoints(
             await TransientAsync(context);
             return;
         }
-        var drop = faults.DropConnection() ? options.Faults.DropConnectionAfterBytes : (long?)null;
-        await NdjsonFileResponse.SendAsync(context, Path.Combine(job.Directory, name), drop);
+        var path = Path.Combine(job.Directory, name);
+        // Only files longer than the cut-off can be cut: shorter ones do not use up the switch.
+        var drop = new FileInfo(path).Length > options.Faults.DropConnectionAfterBytes && faults.DropConnection()
+            ? options.Faults.DropConnectionAfterBytes
+            : (long?)null;
+        await NdjsonFileResponse.SendAsync(context, path, drop);
     }
 
     /// <summary>Slow response, bearer check, then the throttle and transient switches of the endpoint.</summary>

@@ -70,7 +70,7 @@ internal static class NdjsonFileResponse
                     if (gzip) await response.Body.FlushAsync(context.RequestAborted);
                     // Give the client time to read headers and the partial body: a reset that arrives first
                     // makes the peer discard unread data, which would look like a failed request, not a cut file.
-                    await Task.Delay(200, context.RequestAborted);
+                    await Task.Delay(500, context.RequestAborted);
                     context.Abort();
                     return;
                 }
