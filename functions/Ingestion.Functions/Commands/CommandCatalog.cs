@@ -18,9 +18,6 @@ internal static class CommandCatalog
         yield return ResumeCommand.Create();
         yield return CancelCommand.Create();
         yield return VocabCommand.Create();
-        yield return ExportCommand.Create();
-        yield return DemoServerCommand.Create();
         yield return DeidKeyCommand.Create();
-        yield return ValidateCommand.Create();
     }
 }
