@@ -60,10 +60,29 @@ public sealed class PhiCanaryTests
             // Report which canary leaked, never the surrounding output.
             Assert.False(text.Contains(canary, StringComparison.OrdinalIgnoreCase), $"canary #{Array.IndexOf(Canaries, canary)} leaked into the published output");
         }
+        // The documented research query (docs/lake-layout.md) finds the one type 2 diabetes patient with HbA1c ≥ 6.5 %.
+        var cohort = await DuckDb.QueryAsync(CohortSql(pipeline.Lake.Location.Replace('\\', '/')));
+        Assert.Equal(1, long.Parse(cohort.Scalar.GetString()!));
         // The quarantine lake keeps the original lines (it is the PHI store, access-restricted).
         var quarantine = await DemoPipelineHarness.QuarantineRecordsAsync(pipeline, id);
         Assert.Equal(2, quarantine.Count);
     }
+
+    /// <summary>The type 2 diabetes + HbA1c ≥ 6.5 % cohort over the latest committed run, as in docs/lake-layout.md.</summary>
+    private static string CohortSql(string lake) => $$"""
+        CREATE VIEW committed_runs AS SELECT runId, committedAt FROM read_json('{{lake}}/_runs/*/manifest.json', columns = {runId: 'VARCHAR', committedAt: 'TIMESTAMPTZ'});
+        CREATE VIEW latest_run AS SELECT runId FROM committed_runs ORDER BY committedAt DESC LIMIT 1;
+        CREATE VIEW person AS SELECT * EXCLUDE (run) FROM read_parquet('{{lake}}/omop/person/run=*/*.parquet', hive_partitioning = true) WHERE run IN (SELECT runId FROM latest_run);
+        CREATE VIEW condition_occurrence AS SELECT * EXCLUDE (run) FROM read_parquet('{{lake}}/omop/condition_occurrence/run=*/*.parquet', hive_partitioning = true) WHERE run IN (SELECT runId FROM latest_run);
+        CREATE VIEW measurement AS SELECT * EXCLUDE (run) FROM read_parquet('{{lake}}/omop/measurement/run=*/*.parquet', hive_partitioning = true) WHERE run IN (SELECT runId FROM latest_run);
+        SELECT count(DISTINCT p.person_id) AS persons
+        FROM person p
+        JOIN condition_occurrence c ON c.person_id = p.person_id
+        JOIN measurement m ON m.person_id = p.person_id
+        WHERE (c.condition_concept_id = 201826 OR c.condition_source_value = '44054006')
+          AND (m.measurement_concept_id = 3004410 OR m.measurement_source_value = '4548-4')
+          AND m.value_as_number >= 6.5;
+        """;
 
     /// <summary>One NDJSON line (the fixtures are written over several lines for reading).</summary>
     private static string Line(string json) => json.ReplaceLineEndings("") + "\n";

@@ -25,7 +25,7 @@ public sealed class ResumeTests
         var first = h.OpenPipeline(faults);
         await first.Client.StartNewAsync(h.ServerInput(), "run-1");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DemoPipelineHarness.RunAsync(first, "run-1", crash.Token));
-        Assert.Equal(1, faults.Hits);
+        Assert.True(faults.Hits >= 1); // both workers may reach the point; the first one crashed the host
 
         // A new process on the same state file and lake.
         var second = h.OpenPipeline();

@@ -69,7 +69,7 @@ public sealed class OrchestrationEngineTests
         using var crash = new CancellationTokenSource();
         var faults = new CrashAt(point, crash);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.RunToEndAsync(id, faults, crash.Token));
-        Assert.Equal(1, faults.Hits);
+        Assert.True(faults.Hits >= 1); // both workers may reach the point; the first one crashed the host
         Assert.NotEqual(RuntimeStatus.Completed, (await h.Client().GetStatusAsync(id))!.RuntimeStatus);
 
         h.Restart();

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ingestion.DemoServer;
+using Ingestion.Pipeline;
+using Ingestion.Pipeline.Hosting;
+using Ingestion.Pipeline.State;
+using Ingestion.Privacy;
+using Ingestion.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ingestion.Benchmarks;
+
+/// <summary>
+/// `e2e [--patients 1000,10000] [--runs 3] [--parallelism 2]`: the whole pipeline (NDJSON → validate → map →
+/// de-identify → Parquet → publish) over a landed export of synthetic patients, against DuckDB's flatten-only
+/// `read_ndjson` → `COPY … (FORMAT parquet)` of the same files, side by side. Prints medians, resources/s and the
+/// pipeline process's peak working set.
+/// </summary>
+public sealed class EndToEndBenchmark : IBenchmark
+{
+    public string Name => "e2e";
+    public string Description => "End-to-end pipeline vs DuckDB read_ndjson→Parquet on the same synthetic export.";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var patients = Arg(args, "--patients", "1000").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
+        var runs = int.Parse(Arg(args, "--runs", "3"), CultureInfo.InvariantCulture);
+        var parallelism = int.Parse(Arg(args, "--parallelism", "2"), CultureInfo.InvariantCulture);
+        // DuckDB gets as many threads as the pipeline has workers.
+        Environment.SetEnvironmentVariable("DUCKDB_THREADS", parallelism.ToString(CultureInfo.InvariantCulture));
+        var validator = Fhir.Validation.UsCoreValidator.CreateBuiltIn();
+        foreach (var count in patients)
+        {
+            var root = Directory.CreateTempSubdirectory("e2e-bench-").FullName;
+            try
+            {
+                var folder = Path.Combine(root, "landed");
+                var (lines, bytes) = await LandAsync(count, folder, cancellationToken);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count:N0} patients: {lines:N0} resources, {bytes / 1048576.0:F1} MB NDJSON"));
+                var baseline = await TimeAsync(() => DuckDb.QueryAsync("SELECT 1", cancellationToken));
+                var pipelineTimes = new List<double>();
+                var duckTimes = new List<double>();
+                long peak = 0;
+                for (var run = 0; run < runs; run++)
+                {
+                    var (seconds, runPeak, read) = await RunPipelineAsync(folder, Path.Combine(root, $"lake-{run}"), validator, parallelism, cancellationToken);
+                    if (read != lines) throw new InvalidOperationException($"The pipeline read {read} resources, expected {lines}.");
+                    pipelineTimes.Add(seconds);
+                    peak = Math.Max(peak, runPeak);
+                    var duck = await TimeAsync(() => DuckDbFlattenAsync(folder, Path.Combine(root, $"duck-{run}"), cancellationToken));
+                    duckTimes.Add(Math.Max(0.001, duck - baseline));
+                }
+                var p = CpuStopwatch.Median(pipelineTimes);
+                var d = CpuStopwatch.Median(duckTimes);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  pipeline: median {p:F2} s wall = {lines / p:N0} resources/s; peak working set {peak / 1048576.0:N0} MB"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  duckdb read_ndjson→parquet (flatten only, {parallelism} threads, minus {baseline:F2} s node start): median {d:F2} s = {lines / d:N0} resources/s"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio pipeline/duckdb throughput: {d / p:F2} (target ≥ 0.5)"));
+            }
+            finally
+            {
+                try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Writes the generator's export as {Type}.ndjson files (what `ingest` reads).</summary>
+    private static async Task<(long Lines, long Bytes)> LandAsync(int patients, string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var writers = new Dictionary<string, FileStream>(StringComparer.Ordinal);
+        long lines = 0, bytes = 0;
+        try
+        {
+            foreach (var record in new SyntheticPatientGenerator(patients, seed: 1, defectRate: 0).Generate())
+            {
+                if (!writers.TryGetValue(record.ResourceType, out var stream))
+                    writers[record.ResourceType] = stream = new FileStream(Path.Combine(folder, record.ResourceType + ".ndjson"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                await stream.WriteAsync(record.NdjsonLine, cancellationToken);
+                stream.WriteByte((byte)'\n');
+                lines++;
+                bytes += record.NdjsonLine.Length + 1;
+            }
+        }
+        finally
+        {
+            foreach (var stream in writers.Values) await stream.DisposeAsync();
+        }
+        return (lines, bytes);
+    }
+
+    private static async Task<(double Seconds, long PeakWorkingSet, long Read)> RunPipelineAsync(string folder, string lake, Fhir.Validation.IResourceValidator validator, int parallelism, CancellationToken cancellationToken)
+    {
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                try { await Task.Delay(50, sampling.Token); } catch (OperationCanceledException) { }
+            }
+        }, CancellationToken.None);
+        var watch = Stopwatch.StartNew();
+        await using var pipeline = EmbeddedPipeline.Create(new EmbeddedPipelineSettings
+        {
+            Pipeline = new PipelineOptions { MaxParallelActivities = parallelism, IdlePollInterval = TimeSpan.FromMilliseconds(20) },
+            Storage = new LocalStorageOptions { LakePath = lake },
+            Deidentification = new DeidentificationOptions { Key = DeidentificationKey.Ephemeral() },
+        }, validator, NullLoggerFactory.Instance);
+        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "bench", Kind = SourceKind.Folder, FolderPath = folder }, cancellationToken: cancellationToken);
+        var status = await pipeline.Host.RunUntilTerminalAsync(id, null, cancellationToken);
+        watch.Stop();
+        await sampling.CancelAsync();
+        await sampler;
+        if (status.RuntimeStatus != RuntimeStatus.Completed) throw new InvalidOperationException($"Run {status.RuntimeStatus}: {status.CustomStatus.FailureReason}");
+        return (watch.Elapsed.TotalSeconds, peak, status.CustomStatus.ResourcesRead);
+    }
+
+    private static Task DuckDbFlattenAsync(string folder, string output, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(output);
+        var statements = Directory.EnumerateFiles(folder, "*.ndjson").Order(StringComparer.Ordinal).Select(file =>
+            $"COPY (SELECT * FROM read_ndjson({DuckDb.Literal(file)}, ignore_errors = true)) TO {DuckDb.Literal(Path.Combine(output, Path.GetFileNameWithoutExtension(file) + ".parquet"))} (FORMAT parquet);");
+        return DuckDb.QueryAsync(string.Join("\n", statements) + "\nSELECT 1;", cancellationToken);
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        await action();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static string Arg(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}
