@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Ingestion.Benchmarks;
 
 /// <summary>
-/// `e2e [--patients 1000,10000] [--runs 3] [--parallelism 2]`: the whole pipeline (NDJSON → validate → map →
+/// `e2e [--patients 1000,10000] [--runs 3] [--parallelism 2] [--lines-per-file 20000]`: the whole pipeline (NDJSON → validate → map →
 /// de-identify → Parquet → publish) over a landed export of synthetic patients, against DuckDB's flatten-only
 /// `read_ndjson` → `COPY … (FORMAT parquet)` of the same files, side by side. Prints medians, resources/s and the
 /// pipeline process's peak working set.
@@ -26,6 +26,8 @@ public sealed class EndToEndBenchmark : IBenchmark
         var patients = Arg(args, "--patients", "1000").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
         var runs = int.Parse(Arg(args, "--runs", "3"), CultureInfo.InvariantCulture);
         var parallelism = int.Parse(Arg(args, "--parallelism", "2"), CultureInfo.InvariantCulture);
+        // Servers split their output files (so do we, like a real export); 0 = one file per type.
+        var linesPerFile = int.Parse(Arg(args, "--lines-per-file", "20000"), CultureInfo.InvariantCulture);
         // DuckDB gets as many threads as the pipeline has workers.
         Environment.SetEnvironmentVariable("DUCKDB_THREADS", parallelism.ToString(CultureInfo.InvariantCulture));
         var validator = Fhir.Validation.UsCoreValidator.CreateBuiltIn();
@@ -35,7 +37,7 @@ public sealed class EndToEndBenchmark : IBenchmark
             try
             {
                 var folder = Path.Combine(root, "landed");
-                var (lines, bytes) = await LandAsync(count, folder, cancellationToken);
+                var (lines, bytes) = await LandAsync(count, folder, linesPerFile, cancellationToken);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count:N0} patients: {lines:N0} resources, {bytes / 1048576.0:F1} MB NDJSON"));
                 var baseline = await TimeAsync(() => DuckDb.QueryAsync("SELECT 1", cancellationToken));
                 var pipelineTimes = new List<double>();
@@ -67,17 +69,24 @@ public sealed class EndToEndBenchmark : IBenchmark
     }
 
     /// <summary>Writes the generator's export as {Type}.ndjson files (what `ingest` reads).</summary>
-    private static async Task<(long Lines, long Bytes)> LandAsync(int patients, string folder, CancellationToken cancellationToken)
+    private static async Task<(long Lines, long Bytes)> LandAsync(int patients, string folder, int linesPerFile, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
         var writers = new Dictionary<string, FileStream>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         long lines = 0, bytes = 0;
         try
         {
             foreach (var record in new SyntheticPatientGenerator(patients, seed: 1, defectRate: 0).Generate())
             {
-                if (!writers.TryGetValue(record.ResourceType, out var stream))
-                    writers[record.ResourceType] = stream = new FileStream(Path.Combine(folder, record.ResourceType + ".ndjson"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                var n = counts.GetValueOrDefault(record.ResourceType);
+                counts[record.ResourceType] = n + 1;
+                var part = linesPerFile > 0 ? n / linesPerFile : 0;
+                if (!writers.TryGetValue(record.ResourceType, out var stream) || (linesPerFile > 0 && n % linesPerFile == 0 && n > 0))
+                {
+                    if (stream is not null) await stream.DisposeAsync();
+                    writers[record.ResourceType] = stream = new FileStream(Path.Combine(folder, $"{record.ResourceType}.{part:D3}.ndjson"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                }
                 await stream.WriteAsync(record.NdjsonLine, cancellationToken);
                 stream.WriteByte((byte)'\n');
                 lines++;

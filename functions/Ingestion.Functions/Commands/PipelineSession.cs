@@ -18,7 +18,8 @@ internal static class PipelineSession
         }
         catch (DeidentificationKeyException e)
         {
-            Console.Error.WriteLine($"{e.Message} Set Deid__Key (base64, at least 32 bytes) in the environment or Deid:Key in appsettings.json; only `demo` runs with a throwaway key.");
+            // The message says which setting to set and how (never the key).
+            Console.Error.WriteLine(e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
         {

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Ingestion.Pipeline.Tests.EndToEnd;
+
+/// <summary>The spellings scripts depend on, run as a process: exit codes and where the reason goes.</summary>
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Demo_runs_the_whole_pipeline_into_the_given_lake_and_exits_0()
+    {
+        var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
+        try
+        {
+            var (exit, stdout, _) = await RunAsync(root, null, "demo", "--patients", "4", "--lake", Path.Combine(root, "lake"));
+
+            Assert.Equal(0, exit);
+            Assert.Contains("EPHEMERAL", stdout);
+            Assert.Contains("Rows per OMOP table", stdout);
+            var manifests = Directory.GetFiles(Path.Combine(root, "lake", "_runs"), "manifest.json", SearchOption.AllDirectories);
+            Assert.Single(manifests);
+
+            var (runsExit, runs, _) = await RunAsync(root, null, "runs", "--lake", Path.Combine(root, "lake"));
+            Assert.Equal(0, runsExit);
+            Assert.Contains("Completed", runs);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Ingest_refuses_to_run_without_a_deidentification_key_and_says_which_setting_to_set()
+    {
+        var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "landed"));
+            var (exit, _, stderr) = await RunAsync(root, "", "ingest", Path.Combine(root, "landed"), "--lake", Path.Combine(root, "lake"));
+
+            Assert.Equal(1, exit);
+            Assert.Contains("Deid__Key", stderr);
+            Assert.False(Directory.Exists(Path.Combine(root, "lake", "_runs")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Status_of_an_unknown_run_exits_1_with_the_reason_on_stderr()
+    {
+        var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
+        try
+        {
+            var (exit, _, stderr) = await RunAsync(root, null, "status", "no-such-run", "--lake", Path.Combine(root, "lake"));
+
+            Assert.Equal(1, exit);
+            Assert.Contains("no-such-run", stderr);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workingDirectory, string? deidKey, params string[] args)
+    {
+        var app = Path.Combine(AppContext.BaseDirectory, "Ingestion.Functions.dll");
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(app);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["Deid__Key"] = deidKey;
+        psi.Environment["COLUMNS"] = "200";
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
