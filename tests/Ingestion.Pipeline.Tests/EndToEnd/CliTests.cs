@@ -30,6 +30,31 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Export_with_fhir_base_and_lake_runs_the_pipeline_against_a_server()
+    {
+        var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
+        try
+        {
+            await using var server = await DemoServer.DemoFhirServer.StartAsync(new DemoServer.DemoServerOptions { Patients = 3, SpoolDirectory = root });
+            var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            var lake = Path.Combine(root, "lake");
+
+            var (exit, stdout, stderr) = await RunAsync(root, key, "export", "--fhir-base", server.BaseUrl.ToString(), "--lake", lake, "--allow-insecure-http", "--type", "Patient,Condition");
+
+            Assert.True(exit == 0, stderr);
+            Assert.Contains("Completed", stdout);
+            var manifest = Directory.GetFiles(Path.Combine(lake, "_runs"), "manifest.json", SearchOption.AllDirectories).Single();
+            var tables = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(manifest)).RootElement.GetProperty("tables");
+            Assert.Equal(server.Expected.ValidResources["Patient"], tables.GetProperty("person").GetProperty("rows").GetInt64());
+            Assert.False(tables.TryGetProperty("measurement", out _)); // _type limited the export
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Ingest_refuses_to_run_without_a_deidentification_key_and_says_which_setting_to_set()
     {
         var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
