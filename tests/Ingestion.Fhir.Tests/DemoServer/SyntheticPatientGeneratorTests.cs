@@ -47,6 +47,12 @@ public sealed class SyntheticPatientGeneratorTests
         Assert.Equal(defects.Values.Sum(), Enum.GetValues<DefectKind>().Sum(report.TotalDefects));
         foreach (var kind in Enum.GetValues<DefectKind>()) Assert.True(report.TotalDefects(kind) > 0, $"no {kind} at 20%");
         Assert.Equal(300, report.ValidResources["Patient"]);
+        foreach (var type in report.ResourceTypes)
+        {
+            var quarantined = defects.Where(kv => kv.Key.Item1 == type && kv.Key.Item2 != DefectKind.UnknownCode).Sum(kv => kv.Value);
+            Assert.Equal(quarantined, report.QuarantinedOf(type));
+            Assert.Equal(report.LinesOf(type), report.UsableOf(type) + report.QuarantinedOf(type));
+        }
         Assert.Equal(generator.GenerateDeletions().Count(), report.Deletions.Values.Sum());
     }
 
