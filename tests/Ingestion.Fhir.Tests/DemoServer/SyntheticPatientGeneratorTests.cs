@@ -112,6 +112,40 @@ public sealed class SyntheticPatientGeneratorTests
     }
 
     [Fact]
+    public void Every_reference_resolves_to_a_generated_resource()
+    {
+        var ids = new HashSet<string>();
+        var references = new List<string>();
+        foreach (var record in new SyntheticPatientGenerator(120, 13, 0).Generate())
+        {
+            using var doc = JsonDocument.Parse(record.NdjsonLine);
+            ids.Add(record.ResourceType + "/" + doc.RootElement.GetProperty("id").GetString());
+            CollectReferences(doc.RootElement, references);
+        }
+        Assert.True(references.Count > 1000);
+        var kinds = references.Select(r => r[..r.IndexOf('/')]).ToHashSet();
+        Assert.Superset(new HashSet<string> { "Patient", "Encounter", "Observation", "Practitioner", "Organization", "Location" }, kinds);
+        var dangling = references.Count(r => !ids.Contains(r));
+        Assert.True(dangling == 0, $"{dangling} of {references.Count} references point at no generated resource");
+    }
+
+    private static void CollectReferences(JsonElement element, List<string> references)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.NameEquals("reference") && property.Value.ValueKind == JsonValueKind.String) references.Add(property.Value.GetString()!);
+                else CollectReferences(property.Value, references);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray()) CollectReferences(item, references);
+        }
+    }
+
+    [Fact]
     public void Blood_pressure_has_systolic_and_diastolic_components()
     {
         var bp = new SyntheticPatientGenerator(5, 1, 0).Generate()
