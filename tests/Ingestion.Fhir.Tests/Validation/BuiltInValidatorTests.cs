@@ -41,6 +41,16 @@ public sealed class BuiltInValidatorTests
     }
 
     [Fact]
+    public void Validating_a_conformant_resource_allocates_nothing()
+    {
+        using var document = JsonDocument.Parse(HeartRate);
+        for (var i = 0; i < 200; i++) Validator.Validate(document.RootElement);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++) Validator.Validate(document.RootElement);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_condition_without_category_fails_the_problems_profile_but_stays_usable_in_report_mode()
     {
         var result = Validate(Remove(ProblemCondition, "category"));
