@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return ExportCommand.Create();
         yield return DemoServerCommand.Create();
         yield return DeidKeyCommand.Create();
+        yield return ValidateCommand.Create();
     }
 }
