@@ -9,6 +9,8 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Create();
         yield return VocabCommand.Create();
+        yield return ExportCommand.Create();
+        yield return DemoServerCommand.Create();
         yield return DeidKeyCommand.Create();
     }
 }
