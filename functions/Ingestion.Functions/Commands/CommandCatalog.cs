@@ -8,7 +8,10 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return VocabCommand.Create();
+        yield return ExportCommand.Create();
         yield return DemoServerCommand.Create();
         yield return DeidKeyCommand.Create();
+        yield return ValidateCommand.Create();
     }
 }
