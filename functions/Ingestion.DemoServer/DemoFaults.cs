@@ -77,6 +77,6 @@ public sealed record DemoFaults
         "expired-permanently" => this with { FilesExpiredPermanently = true },
         "error-file" => this with { ErrorFile = true },
         "foreign-host" => this with { ForeignHostFileUrl = true },
-        _ => throw new ArgumentException($"Unknown fault '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
+        _ => throw new ArgumentException($"Unknown fault '{name}'. Known: {string.Join(", ", Names)}."),
     };
 }

@@ -89,7 +89,17 @@ public sealed class DemoFhirServer : IAsyncDisposable
             ? FhirResponses.OperationOutcomeAsync(context, 404, "not-supported", "Authorization is off on this server (start it with RequireAuth).")
             : auth.HandleTokenRequestAsync(context, server.TokenUrl));
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // e.g. the port is taken: leave nothing behind.
+            await app.DisposeAsync();
+            Directory.Delete(spoolRoot, recursive: true);
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         server.BaseUrl = new Uri($"http://127.0.0.1:{port}/fhir");

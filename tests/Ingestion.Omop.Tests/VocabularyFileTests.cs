@@ -181,4 +181,32 @@ public sealed class VocabularyFileTests : IDisposable
         Assert.Equal("Gender", vocabulary.VocabularyIdForSystem("http://hl7.org/fhir/administrative-gender"));
         Assert.Null(vocabulary.VocabularyIdForSystem("http://example.org/local"));
     }
+
+    [Fact]
+    public async Task Repeated_lookups_answer_the_same_whether_found_or_not()
+    {
+        WriteAthenaTabDelimited();
+        using var vocabulary = await BuildAndOpen();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(vocabulary.TryGetSourceConcept("ICD10CM", "E11.9", out var source));
+            Assert.Equal(45576876, source.ConceptId);
+            Assert.Equal(201826, vocabulary.Target(source, ConceptRelationship.MapsTo, 0).ConceptId);
+            Assert.False(vocabulary.TryGetSourceConcept("ICD10CM", "E11.8", out var missing));
+            Assert.Equal(default, missing);
+        }
+    }
+
+    [Fact]
+    public async Task A_concept_from_another_vocabulary_is_rejected()
+    {
+        WriteAthenaTabDelimited();
+        using var vocabulary = await BuildAndOpen();
+        using var starter = (VocabularyFile)StarterVocabulary.Create();
+        Assert.True(starter.TryGetSourceConcept("UCUM", "mm[Hg]", out var foreign));
+
+        Assert.Throws<ArgumentException>(() => vocabulary.TargetCount(foreign, ConceptRelationship.MapsTo));
+        Assert.Throws<ArgumentOutOfRangeException>(() => starter.Target(foreign, ConceptRelationship.MapsToValue, 0));
+    }
 }

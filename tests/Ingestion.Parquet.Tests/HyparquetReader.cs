@@ -6,7 +6,9 @@ namespace Ingestion.Parquet.Tests;
 /// <summary>The second, independent reader: tests/tools/hyparquet-read.mjs (pure-JavaScript hyparquet) run under node.</summary>
 internal static class HyparquetReader
 {
-    public sealed record FileContent(string Path, string? Error, long RowCount, string? CreatedBy, int RowGroups, IReadOnlyList<string> Columns, IReadOnlyList<string?[]> Rows);
+    /// <summary>Statistics[rowGroup][column] = [min_value, max_value, null_count, deprecated min, deprecated max] (null: no statistics).</summary>
+    public sealed record FileContent(string Path, string? Error, long RowCount, string? CreatedBy, int RowGroups, IReadOnlyList<string> Columns,
+        IReadOnlyList<string?[]> Rows, IReadOnlyList<string?[]?[]> Statistics);
 
     public static async Task<IReadOnlyList<FileContent>> ReadAsync(IEnumerable<string> paths)
     {
@@ -21,7 +23,13 @@ internal static class HyparquetReader
             file.TryGetProperty("rowGroups", out var groups) ? groups.GetInt32() : -1,
             file.TryGetProperty("columns", out var columns) ? columns.EnumerateArray().Select(c => c.GetString()!).ToList() : [],
             file.TryGetProperty("rows", out var data)
-                ? data.EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? null : v.GetString()).ToArray()).ToList()
+                ? data.EnumerateArray().Select(Texts).ToList()
+                : [],
+            file.TryGetProperty("statistics", out var statistics)
+                ? statistics.EnumerateArray().Select(g => g.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.Null ? null : Texts(c)).ToArray()).ToList()
                 : [])).ToList();
     }
+
+    private static string?[] Texts(JsonElement array) =>
+        array.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? null : v.GetString()).ToArray();
 }

@@ -1,5 +1,6 @@
 // DuckDB side of the parquet-write benchmark: builds the measurement-shaped table in memory from range() with the
-// same formulas as ParquetWriteBenchmark.cs, then times only COPY ... TO parquet (threads = 1) per compression.
+// same formulas as ParquetWriteBenchmark.cs, then times only COPY ... TO parquet (threads = 1) per compression:
+// wall time and the process's CPU time (robust to other load on the machine).
 // Usage: node duckdb-write-benchmark.mjs <rows> <runs> <outDir> <compression,...>
 import { DuckDBInstance } from '@duckdb/node-api'
 import { statSync } from 'node:fs'
@@ -24,11 +25,15 @@ const results = []
 for (const compression of compressions) {
   const file = join(outDir, `duckdb-${compression}.parquet`)
   const millis = []
+  const cpuMillis = []
   for (let run = 0; run < runs; run++) {
     const start = performance.now()
+    const cpu = process.cpuUsage()
     await connection.run(`COPY measurement TO '${file}' (FORMAT parquet, COMPRESSION ${compression})`)
+    const used = process.cpuUsage(cpu)
     millis.push(performance.now() - start)
+    cpuMillis.push((used.user + used.system) / 1000)
   }
-  results.push({ compression, millis, bytes: statSync(file).size, file })
+  results.push({ compression, millis, cpuMillis, bytes: statSync(file).size, file })
 }
 process.stdout.write(JSON.stringify(results))

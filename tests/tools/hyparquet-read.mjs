@@ -1,5 +1,5 @@
 // Reads Parquet files with hyparquet (a pure-JavaScript reader, independent of DuckDB) and prints, per file, its
-// footer facts and rows as canonical text: integers and dates/timestamps exact (days, microseconds), doubles in
+// footer facts, column-chunk statistics and rows as canonical text: integers and dates/timestamps exact (days, microseconds), doubles in
 // JavaScript's shortest round-trip form, strings decoded as strict UTF-8, null as null.
 // Usage: node hyparquet-read.mjs < files.json   (a JSON array of paths)
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet'
@@ -27,7 +27,7 @@ const result = []
 for (const path of files) {
   try {
     const file = await asyncBufferFromFile(path)
-    const metadata = await parquetMetadataAsync(file)
+    const metadata = await parquetMetadataAsync(file, { parsers })
     const names = metadata.schema.slice(1).map(s => s.name)
     const objects = await parquetReadObjects({ file, metadata, compressors, parsers })
     result.push({
@@ -37,6 +37,11 @@ for (const path of files) {
       rowGroups: metadata.row_groups.length,
       columns: names,
       rows: objects.map(o => names.map(n => canonical(o[n]))),
+      // Per row group, per column: [min_value, max_value, null_count, deprecated min, deprecated max].
+      statistics: metadata.row_groups.map(g => g.columns.map(c => {
+        const s = c.meta_data?.statistics
+        return s ? [canonical(s.min_value), canonical(s.max_value), canonical(s.null_count), canonical(s.min), canonical(s.max)] : null
+      })),
     })
   } catch (e) {
     result.push({ path, error: String(e?.message ?? e) })

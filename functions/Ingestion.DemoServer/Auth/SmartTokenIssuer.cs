@@ -42,7 +42,7 @@ internal sealed class SmartTokenIssuer
         }
         catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException)
         {
-            throw new ArgumentException($"Client '{client.ClientId}': Jwks is not a JSON Web Key Set with at least one key.", nameof(client), e);
+            throw new ArgumentException($"Client '{client.ClientId}': Jwks is not a JSON Web Key Set with at least one key.", e);
         }
     }
 

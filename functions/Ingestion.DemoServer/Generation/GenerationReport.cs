@@ -18,6 +18,16 @@ public sealed record GenerationReport
     public IReadOnlyDictionary<DefectKind, long> DefectsOf(string resourceType) =>
         Defects.TryGetValue(resourceType, out var d) ? d : new Dictionary<DefectKind, long>();
 
+    /// <summary>
+    /// Resources of this type a pipeline should land: valid ones plus <see cref="DefectKind.UnknownCode"/> ones
+    /// (well-formed; their code maps to concept_id 0).
+    /// </summary>
+    public long UsableOf(string resourceType) =>
+        ValidResources.GetValueOrDefault(resourceType) + DefectsOf(resourceType).GetValueOrDefault(DefectKind.UnknownCode);
+
+    /// <summary>Lines of this type a pipeline should quarantine: MalformedJson, InvalidDate and MissingRequiredElement.</summary>
+    public long QuarantinedOf(string resourceType) => LinesOf(resourceType) - UsableOf(resourceType);
+
     /// <summary>Defective lines of one kind over all types.</summary>
     public long TotalDefects(DefectKind kind) => Defects.Values.Sum(d => d.GetValueOrDefault(kind));
 

@@ -77,7 +77,7 @@ internal sealed class PatientPlan(SyntheticPatientGenerator generator, SharedRes
             var (type, cls, clsDisplay) = SharedResources.Pick(rng, DemoCodeTable.EncounterTypes);
             var start = CareDate();
             var hours = cls == "IMP" ? rng.Next(24, 120) : 1;
-            yield return Clinical("Encounter", "us-core-encounter", patientId, start, (w, r) =>
+            yield return Clinical("Encounter", "us-core-encounter", patientId, start, encounterId, (w, r) =>
             {
                 w.Identifier("http://hospital.example.org/encounter", "ENC" + r.Next(10_000_000, 99_999_999));
                 w.Json.WriteString("status", "finished");

@@ -53,28 +53,25 @@ internal sealed class ConformanceEndpoints(IExportSource source, bool requireAut
         {
             json.WriteStartObject();
             json.WriteString("type", type);
-            if (type is "Patient" or "Group")
-            {
-                json.WriteStartArray("operation");
-                json.WriteStartObject();
-                json.WriteString("name", "export");
-                json.WriteString("definition", $"http://hl7.org/fhir/uv/bulkdata/OperationDefinition/{(type == "Patient" ? "patient" : "group")}-export");
-                json.WriteEndObject();
-                json.WriteEndArray();
-            }
+            if (type is "Patient" or "Group") WriteExportOperation(json, type == "Patient" ? "patient-export" : "group-export");
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        json.WriteStartArray("operation");
-        json.WriteStartObject();
-        json.WriteString("name", "export");
-        json.WriteString("definition", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export");
-        json.WriteEndObject();
-        json.WriteEndArray();
+        WriteExportOperation(json, "export");
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteEndObject();
     });
+
+    private static void WriteExportOperation(System.Text.Json.Utf8JsonWriter json, string definition)
+    {
+        json.WriteStartArray("operation");
+        json.WriteStartObject();
+        json.WriteString("name", "export");
+        json.WriteString("definition", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/" + definition);
+        json.WriteEndObject();
+        json.WriteEndArray();
+    }
 
     private Task SmartConfigurationAsync(HttpContext context) => FhirResponses.JsonAsync(context, 200, json =>
     {

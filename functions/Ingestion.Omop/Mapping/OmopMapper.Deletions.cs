@@ -21,21 +21,21 @@ public sealed partial class OmopMapper
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(report);
-        if (FhirJson.String(bundle, "resourceType") != "Bundle")
+        if (FhirJson.String(bundle, "resourceType"u8) != "Bundle")
         {
             report.RecordResource("(deleted)", MappingStatus.Quarantined);
             report.RecordQuarantined(QuarantineReasons.Malformed);
             return MappingOutcome.Quarantine(QuarantineReasons.Malformed);
         }
         var rows = 0;
-        var entries = FhirJson.Array(bundle, "entry");
+        var entries = FhirJson.Array(bundle, "entry"u8);
         if (entries.ValueKind == JsonValueKind.Array)
         {
             foreach (var entry in entries.EnumerateArray())
             {
-                var request = FhirJson.Object(entry, "request");
-                if (FhirJson.String(request, "method") != "DELETE") continue;
-                var url = FhirJson.String(request, "url");
+                var request = FhirJson.Object(entry, "request"u8);
+                if (FhirJson.String(request, "method"u8) != "DELETE") continue;
+                var url = FhirJson.String(request, "url"u8);
                 var slash = url?.IndexOf('/') ?? -1;
                 if (url is null || slash <= 0 || slash == url.Length - 1)
                 {

@@ -7,7 +7,7 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapMedication(string type, JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.String(resource, "status") == "not-taken" || FhirJson.String(resource, "status") == "not-done")
+        if (FhirJson.String(resource, "status"u8) == "not-taken" || FhirJson.String(resource, "status"u8) == "not-done")
             return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
         string? start, end;
         int typeConcept;
@@ -18,37 +18,37 @@ public sealed partial class OmopMapper
         switch (type)
         {
             case "MedicationRequest":
-                var dispense = FhirJson.Object(resource, "dispenseRequest");
-                start = FhirJson.String(resource, "authoredOn") ?? FhirJson.String(FhirJson.Object(dispense, "validityPeriod"), "start");
-                end = FhirJson.String(FhirJson.Object(dispense, "validityPeriod"), "end");
+                var dispense = FhirJson.Object(resource, "dispenseRequest"u8);
+                start = FhirJson.String(resource, "authoredOn"u8) ?? FhirJson.String(FhirJson.Object(dispense, "validityPeriod"u8), "start"u8);
+                end = FhirJson.String(FhirJson.Object(dispense, "validityPeriod"u8), "end"u8);
                 typeConcept = _options.PrescriptionTypeConceptId;
-                provider = Provider(FhirJson.Object(resource, "requester"));
-                dosage = FhirJson.First(resource, "dosageInstruction");
-                quantity = FhirJson.Number(FhirJson.Object(dispense, "quantity"), "value");
-                var supply = FhirJson.Object(dispense, "expectedSupplyDuration");
-                if (FhirJson.String(supply, "code") == "d" && FhirJson.Number(supply, "value") is { } days) daysSupply = (int)Math.Round(days);
-                if (FhirJson.Number(dispense, "numberOfRepeatsAllowed") is { } repeats) refills = (int)repeats;
+                provider = Provider(FhirJson.Object(resource, "requester"u8));
+                dosage = FhirJson.First(resource, "dosageInstruction"u8);
+                quantity = FhirJson.Number(FhirJson.Object(dispense, "quantity"u8), "value"u8);
+                var supply = FhirJson.Object(dispense, "expectedSupplyDuration"u8);
+                if (FhirJson.String(supply, "code"u8) == "d" && FhirJson.Number(supply, "value"u8) is { } days) daysSupply = (int)Math.Round(days);
+                if (FhirJson.Number(dispense, "numberOfRepeatsAllowed"u8) is { } repeats) refills = (int)repeats;
                 break;
             case "MedicationStatement":
-                var statementPeriod = FhirJson.Object(resource, "effectivePeriod");
-                start = FhirJson.String(resource, "effectiveDateTime") ?? FhirJson.String(statementPeriod, "start") ?? FhirJson.String(resource, "dateAsserted");
-                end = FhirJson.String(statementPeriod, "end");
+                var statementPeriod = FhirJson.Object(resource, "effectivePeriod"u8);
+                start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(statementPeriod, "start"u8) ?? FhirJson.String(resource, "dateAsserted"u8);
+                end = FhirJson.String(statementPeriod, "end"u8);
                 typeConcept = _options.SelfReportTypeConceptId;
                 provider = null;
-                dosage = FhirJson.First(resource, "dosage");
+                dosage = FhirJson.First(resource, "dosage"u8);
                 break;
             default: // MedicationAdministration
-                var administrationPeriod = FhirJson.Object(resource, "effectivePeriod");
-                start = FhirJson.String(resource, "effectiveDateTime") ?? FhirJson.String(administrationPeriod, "start");
-                end = FhirJson.String(administrationPeriod, "end");
+                var administrationPeriod = FhirJson.Object(resource, "effectivePeriod"u8);
+                start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(administrationPeriod, "start"u8);
+                end = FhirJson.String(administrationPeriod, "end"u8);
                 typeConcept = _options.AdministrationTypeConceptId;
-                provider = Provider(FhirJson.Object(FhirJson.First(resource, "performer"), "actor"));
-                dosage = FhirJson.Object(resource, "dosage");
+                provider = Provider(FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
+                dosage = FhirJson.Object(resource, "dosage"u8);
                 break;
         }
         if (!TryEventBase(type, resource, "subject", start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        var route = _concepts.Resolve(FhirJson.Object(dosage, "route"));
+        var route = _concepts.Resolve(FhirJson.Object(dosage, "route"u8));
         facts = facts with
         {
             ProviderId = provider,
@@ -59,24 +59,24 @@ public sealed partial class OmopMapper
             RouteSourceValue = route.SourceValue,
         };
         // medicationReference points at a Medication in another file: the drug stays concept 0 and is counted unmapped.
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "medicationCodeableConcept")), facts,
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "medicationCodeableConcept"u8)), facts,
             CdmTables.DrugExposure, rows, report));
     }
 
     private MappingOutcome MapImmunization(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.String(resource, "status") == "not-done") return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
-        var start = FhirJson.String(resource, "occurrenceDateTime") ?? FhirJson.String(resource, "recorded");
+        if (FhirJson.String(resource, "status"u8) == "not-done") return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
+        var start = FhirJson.String(resource, "occurrenceDateTime"u8) ?? FhirJson.String(resource, "recorded"u8);
         if (!TryEventBase("Immunization", resource, "patient", start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        var route = _concepts.Resolve(FhirJson.Object(resource, "route"));
+        var route = _concepts.Resolve(FhirJson.Object(resource, "route"u8));
         facts = facts with
         {
-            ProviderId = Provider(FhirJson.Object(FhirJson.First(resource, "performer"), "actor")),
-            Quantity = FhirJson.Number(FhirJson.Object(resource, "doseQuantity"), "value"),
+            ProviderId = Provider(FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8)),
+            Quantity = FhirJson.Number(FhirJson.Object(resource, "doseQuantity"u8), "value"u8),
             RouteConceptId = route.Code is null ? null : _concepts.FirstStandardId(route),
             RouteSourceValue = route.SourceValue,
         };
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "vaccineCode")), facts, CdmTables.DrugExposure, rows, report));
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "vaccineCode"u8)), facts, CdmTables.DrugExposure, rows, report));
     }
 }

@@ -7,44 +7,44 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapCondition(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        var start = FhirJson.String(resource, "onsetDateTime") ?? FhirJson.String(FhirJson.Object(resource, "onsetPeriod"), "start")
-            ?? FhirJson.String(resource, "recordedDate");
-        var end = FhirJson.String(resource, "abatementDateTime") ?? FhirJson.String(FhirJson.Object(resource, "abatementPeriod"), "end");
-        var provider = Provider(FhirJson.Object(resource, "asserter")) ?? Provider(FhirJson.Object(resource, "recorder"));
-        return MapEvent("Condition", resource, "subject", start, end, provider, FhirJson.Object(resource, "code"),
+        var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "onsetPeriod"u8), "start"u8)
+            ?? FhirJson.String(resource, "recordedDate"u8);
+        var end = FhirJson.String(resource, "abatementDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "abatementPeriod"u8), "end"u8);
+        var provider = Provider(FhirJson.Object(resource, "asserter"u8)) ?? Provider(FhirJson.Object(resource, "recorder"u8));
+        return MapEvent("Condition", resource, "subject", start, end, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.ConditionOccurrence, _options.EhrTypeConceptId, rows, report);
     }
 
     private MappingOutcome MapProcedure(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.String(resource, "status") == "not-done") return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
-        var period = FhirJson.Object(resource, "performedPeriod");
-        var start = FhirJson.String(resource, "performedDateTime") ?? FhirJson.String(period, "start");
-        var end = FhirJson.String(period, "end");
-        var provider = Provider(FhirJson.Object(FhirJson.First(resource, "performer"), "actor"));
-        return MapEvent("Procedure", resource, "subject", start, end, provider, FhirJson.Object(resource, "code"),
+        if (FhirJson.String(resource, "status"u8) == "not-done") return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
+        var period = FhirJson.Object(resource, "performedPeriod"u8);
+        var start = FhirJson.String(resource, "performedDateTime"u8) ?? FhirJson.String(period, "start"u8);
+        var end = FhirJson.String(period, "end"u8);
+        var provider = Provider(FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
+        return MapEvent("Procedure", resource, "subject", start, end, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.ProcedureOccurrence, _options.EhrTypeConceptId, rows, report);
     }
 
     private MappingOutcome MapAllergy(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        var start = FhirJson.String(resource, "onsetDateTime") ?? FhirJson.String(resource, "recordedDate");
-        var provider = Provider(FhirJson.Object(resource, "asserter")) ?? Provider(FhirJson.Object(resource, "recorder"));
-        return MapEvent("AllergyIntolerance", resource, "patient", start, null, provider, FhirJson.Object(resource, "code"),
+        var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(resource, "recordedDate"u8);
+        var provider = Provider(FhirJson.Object(resource, "asserter"u8)) ?? Provider(FhirJson.Object(resource, "recorder"u8));
+        return MapEvent("AllergyIntolerance", resource, "patient", start, null, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.Observation, _options.EhrTypeConceptId, rows, report);
     }
 
     private MappingOutcome MapDevice(JsonElement resource, BufferedRows rows, MappingReport report) =>
         // A FHIR Device has no use period; Synthea (and most EHR exports of implants) set manufactureDate to the implant date.
-        MapEvent("Device", resource, "patient", FhirJson.String(resource, "manufactureDate"), null, null, FhirJson.Object(resource, "type"),
+        MapEvent("Device", resource, "patient", FhirJson.String(resource, "manufactureDate"u8), null, null, FhirJson.Object(resource, "type"u8),
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
 
     private MappingOutcome MapDeviceUse(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        var period = FhirJson.Object(resource, "timingPeriod");
-        var start = FhirJson.String(resource, "timingDateTime") ?? FhirJson.String(period, "start") ?? FhirJson.String(resource, "recordedOn");
+        var period = FhirJson.Object(resource, "timingPeriod"u8);
+        var start = FhirJson.String(resource, "timingDateTime"u8) ?? FhirJson.String(period, "start"u8) ?? FhirJson.String(resource, "recordedOn"u8);
         // The device's code lives on the referenced Device (another file): concept 0 here, counted as unmapped.
-        return MapEvent("DeviceUseStatement", resource, "subject", start, FhirJson.String(period, "end"), null, default,
+        return MapEvent("DeviceUseStatement", resource, "subject", start, FhirJson.String(period, "end"u8), null, default,
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
     }
 
@@ -87,7 +87,7 @@ public sealed partial class OmopMapper
         }
         facts = new ClinicalEvent
         {
-            KeySource = type + "/" + FhirJson.String(resource, "id"),
+            KeySource = type + "/" + FhirJson.String(resource, "id"u8),
             PersonId = _deidentifier.PseudonymousId(Ingestion.Privacy.OmopKeyDomain.Person, patient),
             StartDate = startDate,
             StartDateTime = startDateTime,

@@ -13,20 +13,20 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapObservation(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        var period = FhirJson.Object(resource, "effectivePeriod");
-        var start = FhirJson.String(resource, "effectiveDateTime") ?? FhirJson.String(resource, "effectiveInstant")
-            ?? FhirJson.String(period, "start") ?? FhirJson.String(resource, "issued");
+        var period = FhirJson.Object(resource, "effectivePeriod"u8);
+        var start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(resource, "effectiveInstant"u8)
+            ?? FhirJson.String(period, "start"u8) ?? FhirJson.String(resource, "issued"u8);
         if (!TryEventBase("Observation", resource, "subject", start, null, _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        facts = facts with { ProviderId = Provider(FhirJson.First(resource, "performer")) };
+        facts = facts with { ProviderId = Provider(FhirJson.First(resource, "performer"u8)) };
         var defaultTable = DefaultObservationTable(resource);
 
         var emitted = 0;
-        var components = FhirJson.Array(resource, "component");
+        var components = FhirJson.Array(resource, "component"u8);
         var componentCount = components.ValueKind == JsonValueKind.Array ? components.GetArrayLength() : 0;
         // The panel row itself only when it carries a value of its own (a BP panel does not; its components do).
         if (componentCount == 0 || HasValue(resource))
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code")), WithValue(facts, resource, report), defaultTable, rows, report);
+            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code"u8)), WithValue(facts, resource, report), defaultTable, rows, report);
         for (var i = 0; i < componentCount; i++)
         {
             var component = components[i];
@@ -34,7 +34,7 @@ public sealed partial class OmopMapper
             {
                 KeySource = facts.KeySource + "#component/" + i.ToString(CultureInfo.InvariantCulture),
             };
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component, "code")), componentFacts, defaultTable, rows, report);
+            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component, "code"u8)), componentFacts, defaultTable, rows, report);
         }
         return MappingOutcome.Mapped(emitted);
     }
@@ -43,15 +43,15 @@ public sealed partial class OmopMapper
     /// (social history, surveys, ...) to observation.</summary>
     private static OmopTable DefaultObservationTable(JsonElement resource)
     {
-        var categories = FhirJson.Array(resource, "category");
+        var categories = FhirJson.Array(resource, "category"u8);
         if (categories.ValueKind != JsonValueKind.Array) return CdmTables.Observation;
         foreach (var category in categories.EnumerateArray())
         {
-            var codings = FhirJson.Array(category, "coding");
+            var codings = FhirJson.Array(category, "coding"u8);
             if (codings.ValueKind != JsonValueKind.Array) continue;
             foreach (var coding in codings.EnumerateArray())
             {
-                var code = FhirJson.String(coding, "code");
+                var code = FhirJson.String(coding, "code"u8);
                 if (code is not null && MeasurementCategories.Contains(code)) return CdmTables.Measurement;
             }
         }
@@ -59,20 +59,20 @@ public sealed partial class OmopMapper
     }
 
     private static bool HasValue(JsonElement element) =>
-        FhirJson.IsDefined(FhirJson.Object(element, "valueQuantity")) || FhirJson.IsDefined(FhirJson.Object(element, "valueCodeableConcept"))
-        || FhirJson.Number(element, "valueInteger") is not null;
+        FhirJson.IsDefined(FhirJson.Object(element, "valueQuantity"u8)) || FhirJson.IsDefined(FhirJson.Object(element, "valueCodeableConcept"u8))
+        || FhirJson.Number(element, "valueInteger"u8) is not null;
 
     /// <summary>value[x], unit and reference range of an Observation or one of its components. Free-text values
     /// (valueString) are not carried: output never holds free text.</summary>
     private ClinicalEvent WithValue(ClinicalEvent facts, JsonElement element, MappingReport report)
     {
-        var quantity = FhirJson.Object(element, "valueQuantity");
+        var quantity = FhirJson.Object(element, "valueQuantity"u8);
         if (FhirJson.IsDefined(quantity))
         {
-            var value = FhirJson.Number(quantity, "value");
-            var unit = _concepts.Resolve(FhirJson.String(quantity, "system") ?? FhirCodeSystems.Ucum,
-                FhirJson.String(quantity, "code") ?? FhirJson.String(quantity, "unit"));
-            var range = FhirJson.First(element, "referenceRange");
+            var value = FhirJson.Number(quantity, "value"u8);
+            var unit = _concepts.Resolve(FhirJson.String(quantity, "system"u8) ?? FhirCodeSystems.Ucum,
+                FhirJson.String(quantity, "code"u8) ?? FhirJson.String(quantity, "unit"u8));
+            var range = FhirJson.First(element, "referenceRange"u8);
             facts = facts with
             {
                 ValueAsNumber = value,
@@ -80,19 +80,19 @@ public sealed partial class OmopMapper
                 UnitConceptId = unit.Code is null ? null : _concepts.FirstStandardId(unit),
                 UnitSourceValue = unit.Code is null ? null : unit.SourceValue,
                 UnitSourceConceptId = unit.Code is null ? null : unit.SourceConceptId,
-                RangeLow = FhirJson.Number(FhirJson.Object(range, "low"), "value"),
-                RangeHigh = FhirJson.Number(FhirJson.Object(range, "high"), "value"),
+                RangeLow = FhirJson.Number(FhirJson.Object(range, "low"u8), "value"u8),
+                RangeHigh = FhirJson.Number(FhirJson.Object(range, "high"u8), "value"u8),
             };
             return facts;
         }
-        var coded = FhirJson.Object(element, "valueCodeableConcept");
+        var coded = FhirJson.Object(element, "valueCodeableConcept"u8);
         if (FhirJson.IsDefined(coded))
         {
             var value = _concepts.Resolve(coded);
             if (value.Code is not null) report.RecordSourceVocabulary(value.ReportVocabulary);
             return facts with { ValueAsConceptId = _concepts.FirstStandardId(value), ValueSourceValue = value.SourceValue };
         }
-        if (FhirJson.Number(element, "valueInteger") is { } integer)
+        if (FhirJson.Number(element, "valueInteger"u8) is { } integer)
             return facts with { ValueAsNumber = integer, ValueSourceValue = integer.ToString("R", CultureInfo.InvariantCulture) };
         return facts;
     }

@@ -12,29 +12,29 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapPatient(JsonElement resource, BufferedRows rows)
     {
-        var id = FhirJson.String(resource, "id")!;
-        var birthDate = FhirJson.String(resource, "birthDate");
+        var id = FhirJson.String(resource, "id"u8)!;
+        var birthDate = FhirJson.String(resource, "birthDate"u8);
         if (birthDate is null) return MappingOutcome.Quarantine(QuarantineReasons.MissingBirthDate);
         var birth = _deidentifier.ShiftBirth(id, birthDate);
         if (birth.YearOfBirth is null) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
 
         var personId = _deidentifier.PseudonymousId(OmopKeyDomain.Person, id);
-        var gender = FhirJson.String(resource, "gender");
+        var gender = FhirJson.String(resource, "gender"u8);
         var race = OmbCategory(resource, UsCoreRace);
         var ethnicity = OmbCategory(resource, UsCoreEthnicity);
-        var locationId = AddLocation(rows, FhirJson.First(resource, "address"), "Patient/" + id + "/address");
+        var locationId = AddLocation(rows, FhirJson.First(resource, "address"u8), "Patient/" + id + "/address");
         var genderConcept = FhirValueSetMaps.Gender(gender);
         rows.Add(CdmTables.Person,
         [
             personId, genderConcept, birth.YearOfBirth.Value, birth.MonthOfBirth, birth.DayOfBirth, birth.BirthDateTime,
             FhirValueSetMaps.Race(race), FhirValueSetMaps.Ethnicity(ethnicity), locationId,
-            Provider(FhirJson.First(resource, "generalPractitioner")),
-            Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "managingOrganization", "Organization")),
+            Provider(FhirJson.First(resource, "generalPractitioner"u8)),
+            Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "managingOrganization"u8, "Organization")),
             null, // person_source_value: the source id is an identifier; the pseudonymous person_id already links rows
             gender, gender is null ? null : 0, race, race is null ? null : 0, ethnicity, ethnicity is null ? null : 0,
         ], conceptMapped: genderConcept != 0);
 
-        var deceased = FhirJson.String(resource, "deceasedDateTime");
+        var deceased = FhirJson.String(resource, "deceasedDateTime"u8);
         if (deceased is not null)
         {
             if (!TryShift(id, deceased, out var deathDate, out var deathDateTime)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
@@ -47,25 +47,25 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapEncounter(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        var period = FhirJson.Object(resource, "period");
-        if (!TryEventBase("Encounter", resource, "subject", FhirJson.String(period, "start"), FhirJson.String(period, "end"),
+        var period = FhirJson.Object(resource, "period"u8);
+        if (!TryEventBase("Encounter", resource, "subject", FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
                 _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        var id = FhirJson.String(resource, "id")!;
-        var @class = FhirJson.Object(resource, "class");
-        var classCode = FhirJson.String(@class, "code");
+        var id = FhirJson.String(resource, "id"u8)!;
+        var @class = FhirJson.Object(resource, "class"u8);
+        var classCode = FhirJson.String(@class, "code"u8);
         var visitConcept = FhirValueSetMaps.VisitClass(classCode);
         report.RecordSourceVocabulary("Visit");
-        if (visitConcept == 0) report.RecordUnmappedCode(CdmTables.VisitOccurrence.Name, FhirJson.String(@class, "system") ?? "(none)", classCode ?? "(no code)");
-        var hospitalization = FhirJson.Object(resource, "hospitalization");
-        var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"));
-        var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"));
+        if (visitConcept == 0) report.RecordUnmappedCode(CdmTables.VisitOccurrence.Name, FhirJson.String(@class, "system"u8) ?? "(none)", classCode ?? "(no code)");
+        var hospitalization = FhirJson.Object(resource, "hospitalization"u8);
+        var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"u8));
+        var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"u8));
         rows.Add(CdmTables.VisitOccurrence,
         [
             _deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, id), facts.PersonId, visitConcept,
             facts.StartDate, facts.StartDateTime, facts.EndDate ?? facts.StartDate, facts.EndDateTime ?? facts.StartDateTime,
-            facts.TypeConceptId, Provider(FhirJson.Object(FhirJson.First(resource, "participant"), "individual")),
-            Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "serviceProvider", "Organization")),
+            facts.TypeConceptId, Provider(FhirJson.Object(FhirJson.First(resource, "participant"u8), "individual"u8)),
+            Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "serviceProvider"u8, "Organization")),
             classCode, classCode is null ? null : 0,
             admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource), admitSource.SourceValue,
             discharge.Code is null ? null : _concepts.FirstStandardId(discharge), discharge.SourceValue,
@@ -78,11 +78,11 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapPractitioner(JsonElement resource, BufferedRows rows)
     {
-        var gender = FhirJson.String(resource, "gender");
+        var gender = FhirJson.String(resource, "gender"u8);
         // Names, NPI and DEA are identifiers: not carried.
         rows.Add(CdmTables.Provider,
         [
-            _deidentifier.PseudonymousId(OmopKeyDomain.Provider, FhirJson.String(resource, "id")!), null, null, null, null, null, null,
+            _deidentifier.PseudonymousId(OmopKeyDomain.Provider, FhirJson.String(resource, "id"u8)!), null, null, null, null, null, null,
             gender is null ? null : FhirValueSetMaps.Gender(gender), null, null, null, gender, gender is null ? null : 0,
         ], conceptMapped: true);
         return MappingOutcome.Mapped(1);
@@ -90,8 +90,8 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapOrganization(JsonElement resource, BufferedRows rows)
     {
-        var id = FhirJson.String(resource, "id")!;
-        var locationId = AddLocation(rows, FhirJson.First(resource, "address"), "Organization/" + id + "/address");
+        var id = FhirJson.String(resource, "id"u8)!;
+        var locationId = AddLocation(rows, FhirJson.First(resource, "address"u8), "Organization/" + id + "/address");
         rows.Add(CdmTables.CareSite,
             [_deidentifier.PseudonymousId(OmopKeyDomain.CareSite, id), null, null, locationId, null, null], conceptMapped: true);
         return MappingOutcome.Mapped(rows.Count);
@@ -99,8 +99,8 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapLocation(JsonElement resource, BufferedRows rows)
     {
-        var address = FhirJson.Object(resource, "address");
-        rows.Add(CdmTables.Location, LocationRow(_deidentifier.PseudonymousId(OmopKeyDomain.Location, FhirJson.String(resource, "id")!), address),
+        var address = FhirJson.Object(resource, "address"u8);
+        rows.Add(CdmTables.Location, LocationRow(_deidentifier.PseudonymousId(OmopKeyDomain.Location, FhirJson.String(resource, "id"u8)!), address),
             conceptMapped: true);
         return MappingOutcome.Mapped(1);
     }
@@ -119,12 +119,12 @@ public sealed partial class OmopMapper
     private object?[] LocationRow(long key, JsonElement address)
     {
         // Street, city and county are below state level: removed (Safe Harbor); ZIP generalized to ZIP3.
-        var state = FhirJson.String(address, "state");
-        var country = FhirJson.String(address, "country");
+        var state = FhirJson.String(address, "state"u8);
+        var country = FhirJson.String(address, "country"u8);
         return
         [
             key, null, null, null, state is { Length: 2 } ? state.ToUpperInvariant() : UsStates.Abbreviation(state),
-            _deidentifier.GeneralizeZip(FhirJson.String(address, "postalCode")), null, null, null,
+            _deidentifier.GeneralizeZip(FhirJson.String(address, "postalCode"u8)), null, null, null,
             country is { Length: <= 80 } ? country : null, null, null,
         ];
     }
@@ -132,16 +132,16 @@ public sealed partial class OmopMapper
     /// <summary>The ombCategory code of a US Core race or ethnicity extension.</summary>
     private static string? OmbCategory(JsonElement resource, string url)
     {
-        var extensions = FhirJson.Array(resource, "extension");
+        var extensions = FhirJson.Array(resource, "extension"u8);
         if (extensions.ValueKind != JsonValueKind.Array) return null;
         foreach (var extension in extensions.EnumerateArray())
         {
-            if (FhirJson.String(extension, "url") != url) continue;
-            var inner = FhirJson.Array(extension, "extension");
+            if (FhirJson.String(extension, "url"u8) != url) continue;
+            var inner = FhirJson.Array(extension, "extension"u8);
             if (inner.ValueKind != JsonValueKind.Array) return null;
             foreach (var part in inner.EnumerateArray())
             {
-                if (FhirJson.String(part, "url") == "ombCategory") return FhirJson.String(FhirJson.Object(part, "valueCoding"), "code");
+                if (FhirJson.String(part, "url"u8) == "ombCategory") return FhirJson.String(FhirJson.Object(part, "valueCoding"u8), "code"u8);
             }
         }
         return null;

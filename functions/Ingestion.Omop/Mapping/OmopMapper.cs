@@ -35,12 +35,12 @@ public sealed partial class OmopMapper : IOmopMapper
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(report);
-        var type = FhirJson.String(resource, "resourceType");
+        var type = FhirJson.String(resource, "resourceType"u8);
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
         else if (!CoveredResourceTypes.Contains(type)) outcome = MappingOutcome.NotCovered;
-        else if (string.IsNullOrEmpty(FhirJson.String(resource, "id"))) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
-        else if (FhirJson.String(resource, "status") == "entered-in-error") outcome = MappingOutcome.Quarantine(QuarantineReasons.EnteredInError);
+        else if (string.IsNullOrEmpty(FhirJson.String(resource, "id"u8))) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
+        else if (FhirJson.String(resource, "status"u8) == "entered-in-error") outcome = MappingOutcome.Quarantine(QuarantineReasons.EnteredInError);
         else
         {
             // Rows of one resource go to a buffer first so a resource quarantined half-way leaves no rows behind.
@@ -118,7 +118,7 @@ public sealed partial class OmopMapper : IOmopMapper
     /// <summary>The patient a resource belongs to (from <paramref name="property"/>), or the quarantine reason.</summary>
     private static string? PatientOf(JsonElement resource, string property, out string? reason)
     {
-        var reference = FhirJson.String(FhirJson.Object(resource, property), "reference");
+        var reference = FhirJson.String(FhirJson.Object(resource, property), "reference"u8);
         if (reference is null)
         {
             reason = QuarantineReasons.MissingSubject;
@@ -146,8 +146,8 @@ public sealed partial class OmopMapper : IOmopMapper
         logicalId is null ? null : _deidentifier.PseudonymousId(domain, logicalId);
 
     private long? Visit(JsonElement resource) =>
-        Key(OmopKeyDomain.VisitOccurrence, FhirJson.ReferenceId(resource, "encounter", "Encounter") ?? FhirJson.ReferenceId(resource, "context", "Encounter"));
+        Key(OmopKeyDomain.VisitOccurrence, FhirJson.ReferenceId(resource, "encounter"u8, "Encounter") ?? FhirJson.ReferenceId(resource, "context"u8, "Encounter"));
 
     private long? Provider(JsonElement reference) =>
-        Key(OmopKeyDomain.Provider, FhirReference.LogicalId(FhirJson.String(reference, "reference"), "Practitioner"));
+        Key(OmopKeyDomain.Provider, FhirReference.LogicalId(FhirJson.String(reference, "reference"u8), "Practitioner"));
 }

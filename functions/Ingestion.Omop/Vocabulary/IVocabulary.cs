@@ -43,4 +43,10 @@ public readonly record struct Concept(int ConceptId, string VocabularyId, string
 {
     /// <summary>Opaque position in the producing vocabulary; meaningless across vocabularies.</summary>
     public int Handle { get; init; }
+
+    // Carried so follow-up lookups need not re-read the concept's record (a cache miss in a large file).
+    internal object? Owner { get; init; }
+    internal int TargetsStart { get; init; }
+    internal ushort MapsToCount { get; init; }
+    internal ushort MapsToValueCount { get; init; }
 }

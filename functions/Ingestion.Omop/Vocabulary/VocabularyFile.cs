@@ -25,9 +25,14 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
     private readonly string[] _vocabularyIds, _domainIds;
     private readonly Dictionary<string, int> _vocabularyIndex;
     // Codes already looked up, per vocabulary: a hospital's data repeats a few thousand codes millions of times, and
-    // a hit here (~30 ns) avoids the three cache/TLB misses of a probe into a multi-GB map. Bounded; -1 = not found.
-    private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>[] _seenCodes;
+    // a hit here avoids the cache/TLB misses of a probe into a multi-GB map (slot, record, code bytes). Bounded;
+    // Handle -1 = not in the vocabulary.
+    private readonly ConcurrentDictionary<string, Concept>.AlternateLookup<ReadOnlySpan<char>>[] _seenCodes;
     private readonly int[] _seenCounts;
+    // Targets already resolved, by position in the target array: the standard concepts of the hot codes.
+    private readonly ConcurrentDictionary<int, Concept> _seenTargets = new();
+    private int _seenTargetCount;
+    private const int SeenTargets = 262_144;
     private const int SeenCodesPerVocabulary = 65_536;
     private bool _disposed;
 
@@ -73,9 +78,9 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
         Version = ReadStrings(ref cursor, 1)[0];
         _vocabularyIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _vocabularyIds.Length; i++) _vocabularyIndex[_vocabularyIds[i]] = i;
-        _seenCodes = new ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>[_vocabularyIds.Length];
+        _seenCodes = new ConcurrentDictionary<string, Concept>.AlternateLookup<ReadOnlySpan<char>>[_vocabularyIds.Length];
         for (var i = 0; i < _seenCodes.Length; i++)
-            _seenCodes[i] = new ConcurrentDictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+            _seenCodes[i] = new ConcurrentDictionary<string, Concept>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         _seenCounts = new int[_vocabularyIds.Length];
     }
 
@@ -133,17 +138,17 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
             return false;
         }
         var seen = _seenCodes[vocabulary];
-        if (!seen.TryGetValue(conceptCode, out var index))
+        if (!seen.TryGetValue(conceptCode, out concept))
         {
-            index = Probe(vocabulary, conceptCode);
-            if (Interlocked.Increment(ref _seenCounts[vocabulary]) <= SeenCodesPerVocabulary) seen.TryAdd(conceptCode, index);
+            var index = Probe(vocabulary, conceptCode);
+            concept = index < 0 ? new Concept(0, vocabularyId, "", false) { Handle = -1 } : ConceptAt(index);
+            if (Interlocked.Increment(ref _seenCounts[vocabulary]) <= SeenCodesPerVocabulary) seen.TryAdd(conceptCode, concept);
         }
-        if (index < 0)
+        if (concept.Handle < 0)
         {
             concept = default;
             return false;
         }
-        concept = ConceptAt(index);
         return true;
     }
 
@@ -188,18 +193,26 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
 
     public int TargetCount(in Concept source, ConceptRelationship relationship)
     {
-        var record = RecordOf(source);
-        return relationship == ConceptRelationship.MapsTo ? *(ushort*)(record + RMapsToCount) : *(ushort*)(record + RMapsToValueCount);
+        CheckOwner(source);
+        return relationship == ConceptRelationship.MapsTo ? source.MapsToCount : source.MapsToValueCount;
     }
 
     public Concept Target(in Concept source, ConceptRelationship relationship, int index)
     {
-        var record = RecordOf(source);
-        int mapsTo = *(ushort*)(record + RMapsToCount);
-        var count = relationship == ConceptRelationship.MapsTo ? mapsTo : *(ushort*)(record + RMapsToValueCount);
+        CheckOwner(source);
+        var count = relationship == ConceptRelationship.MapsTo ? source.MapsToCount : source.MapsToValueCount;
         if ((uint)index >= (uint)count) throw new ArgumentOutOfRangeException(nameof(index));
-        var position = *(int*)(record + RTargetsStart) + (relationship == ConceptRelationship.MapsTo ? 0 : mapsTo) + index;
-        return ConceptAt(_targets[position]);
+        var position = source.TargetsStart + (relationship == ConceptRelationship.MapsTo ? 0 : source.MapsToCount) + index;
+        if (_seenTargets.TryGetValue(position, out var target)) return target;
+        target = ConceptAt(_targets[position]);
+        if (Interlocked.Increment(ref _seenTargetCount) <= SeenTargets) _seenTargets.TryAdd(position, target);
+        return target;
+    }
+
+    private void CheckOwner(in Concept concept)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!ReferenceEquals(concept.Owner, this)) throw new ArgumentException("The concept does not come from this vocabulary.", nameof(concept));
     }
 
     public string ConceptCode(in Concept concept)
@@ -218,14 +231,19 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
     {
         var record = _records + (long)index * RecordSize;
         return new Concept(*(int*)record, _vocabularyIds[*(ushort*)(record + RVocabulary)], _domainIds[*(ushort*)(record + RDomain)],
-            record[RStandard] == VocabularyFileLayout.Standard) { Handle = index };
+            record[RStandard] == VocabularyFileLayout.Standard)
+        {
+            Handle = index,
+            Owner = this,
+            TargetsStart = *(int*)(record + RTargetsStart),
+            MapsToCount = *(ushort*)(record + RMapsToCount),
+            MapsToValueCount = *(ushort*)(record + RMapsToValueCount),
+        };
     }
 
     private byte* RecordOf(in Concept concept)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if ((uint)concept.Handle >= (uint)ConceptCount || *(int*)(_records + (long)concept.Handle * RecordSize) != concept.ConceptId)
-            throw new ArgumentException("The concept does not come from this vocabulary.", nameof(concept));
+        CheckOwner(concept);
         return _records + (long)concept.Handle * RecordSize;
     }
 

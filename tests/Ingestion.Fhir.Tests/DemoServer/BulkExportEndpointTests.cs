@@ -196,8 +196,7 @@ public sealed class BulkExportEndpointTests
     {
         await using var server = await StartAsync();
         using var client = new DemoServerClient(server.BaseUrl);
-        var manifest = await client.WaitForManifestAsync(await client.KickOffAsync("/$export?_type=Observation"));
-        var url = manifest.GetProperty("output")[0].GetProperty("url").GetString()!;
+        var url = await client.FirstOutputUrlAsync("/$export?_type=Observation");
 
         var plain = await (await client.SendAsync(client.Request(HttpMethod.Get, url, bulkHeaders: false))).Content.ReadAsByteArrayAsync();
         var request = client.Request(HttpMethod.Get, url, bulkHeaders: false);
@@ -216,8 +215,7 @@ public sealed class BulkExportEndpointTests
     {
         await using var server = await StartAsync();
         using var client = new DemoServerClient(server.BaseUrl);
-        var manifest = await client.WaitForManifestAsync(await client.KickOffAsync("/$export?_type=Patient"));
-        var url = manifest.GetProperty("output")[0].GetProperty("url").GetString()!;
+        var url = await client.FirstOutputUrlAsync("/$export?_type=Patient");
         var whole = await (await client.SendAsync(client.Request(HttpMethod.Get, url, bulkHeaders: false))).Content.ReadAsByteArrayAsync();
 
         var request = client.Request(HttpMethod.Get, url, bulkHeaders: false);

@@ -47,6 +47,13 @@ internal sealed class DemoServerClient(Uri baseUrl, string? bearer = null) : IDi
         throw new TimeoutException("export did not complete");
     }
 
+    /// <summary>Runs an export to completion and returns the URL of its first output file.</summary>
+    public async Task<string> FirstOutputUrlAsync(string kickOffPath)
+    {
+        var manifest = await WaitForManifestAsync(await KickOffAsync(kickOffPath));
+        return manifest.GetProperty("output")[0].GetProperty("url").GetString()!;
+    }
+
     /// <summary>Downloads every output file of a manifest: lines per type, in manifest order.</summary>
     public async Task<Dictionary<string, List<string>>> DownloadAllAsync(JsonElement manifest, string array = "output")
     {

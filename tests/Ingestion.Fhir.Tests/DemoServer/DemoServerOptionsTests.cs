@@ -41,6 +41,22 @@ public sealed class DemoServerOptionsTests
     }
 
     [Fact]
+    public async Task A_port_in_use_fails_the_start_with_an_io_error_and_leaves_no_spool_folder()
+    {
+        var spool = Directory.CreateTempSubdirectory("demo-spool-").FullName;
+        try
+        {
+            await using var first = await DemoFhirServer.StartAsync(new DemoServerOptions { SpoolDirectory = spool });
+            await Assert.ThrowsAnyAsync<IOException>(() => DemoFhirServer.StartAsync(new DemoServerOptions { Port = first.BaseUrl.Port, SpoolDirectory = spool }));
+            Assert.Single(Directory.GetDirectories(spool));
+        }
+        finally
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Auth_without_a_registered_client_is_refused_at_start()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => DemoFhirServer.StartAsync(new DemoServerOptions { RequireAuth = true }));

@@ -10,12 +10,6 @@ public sealed class FaultSwitchTests
     private static Task<DemoFhirServer> StartAsync(DemoFaults faults) =>
         DemoFhirServer.StartAsync(new DemoServerOptions { Patients = 5, Seed = 2, Faults = faults });
 
-    private static async Task<string> FirstFileUrlAsync(DemoServerClient client)
-    {
-        var manifest = await client.WaitForManifestAsync(await client.KickOffAsync("/$export?_type=Observation"));
-        return manifest.GetProperty("output")[0].GetProperty("url").GetString()!;
-    }
-
     private static async Task<string> OutcomeCodeAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("issue")[0].GetProperty("code").GetString()!;
 
@@ -92,7 +86,7 @@ public sealed class FaultSwitchTests
     {
         await using var server = await StartAsync(new DemoFaults { DropConnection = 1, DropConnectionAfterBytes = 500 });
         using var client = new DemoServerClient(server.BaseUrl);
-        var url = await FirstFileUrlAsync(client);
+        var url = await client.FirstOutputUrlAsync("/$export?_type=Observation");
 
         using (var response = await client.Http.SendAsync(client.Request(HttpMethod.Get, url, bulkHeaders: false), HttpCompletionOption.ResponseHeadersRead))
         {
@@ -116,7 +110,7 @@ public sealed class FaultSwitchTests
     {
         await using var server = await StartAsync(new DemoFaults { ExpiredFile = 1, ExpiredFileStatusCode = statusCode });
         using var client = new DemoServerClient(server.BaseUrl);
-        var url = await FirstFileUrlAsync(client);
+        var url = await client.FirstOutputUrlAsync("/$export?_type=Observation");
         using (var expired = await client.SendAsync(client.Request(HttpMethod.Get, url, bulkHeaders: false)))
             Assert.Equal(statusCode, (int)expired.StatusCode);
         using var fresh = await client.SendAsync(client.Request(HttpMethod.Get, url, bulkHeaders: false));
@@ -128,7 +122,7 @@ public sealed class FaultSwitchTests
     {
         await using var server = await StartAsync(new DemoFaults { FilesExpiredPermanently = true });
         using var client = new DemoServerClient(server.BaseUrl);
-        var url = await FirstFileUrlAsync(client);
+        var url = await client.FirstOutputUrlAsync("/$export?_type=Observation");
         for (var i = 0; i < 3; i++)
         {
             using var response = await client.SendAsync(client.Request(HttpMethod.Get, url, bulkHeaders: false));

@@ -47,6 +47,12 @@ public sealed class SyntheticPatientGeneratorTests
         Assert.Equal(defects.Values.Sum(), Enum.GetValues<DefectKind>().Sum(report.TotalDefects));
         foreach (var kind in Enum.GetValues<DefectKind>()) Assert.True(report.TotalDefects(kind) > 0, $"no {kind} at 20%");
         Assert.Equal(300, report.ValidResources["Patient"]);
+        foreach (var type in report.ResourceTypes)
+        {
+            var quarantined = defects.Where(kv => kv.Key.Item1 == type && kv.Key.Item2 != DefectKind.UnknownCode).Sum(kv => kv.Value);
+            Assert.Equal(quarantined, report.QuarantinedOf(type));
+            Assert.Equal(report.LinesOf(type), report.UsableOf(type) + report.QuarantinedOf(type));
+        }
         Assert.Equal(generator.GenerateDeletions().Count(), report.Deletions.Values.Sum());
     }
 
@@ -103,6 +109,40 @@ public sealed class SyntheticPatientGeneratorTests
         Assert.Equal(400, patients);
         Assert.InRange(over89, 1, 60);
         Assert.InRange(deceased, 1, 80);
+    }
+
+    [Fact]
+    public void Every_reference_resolves_to_a_generated_resource()
+    {
+        var ids = new HashSet<string>();
+        var references = new List<string>();
+        foreach (var record in new SyntheticPatientGenerator(120, 13, 0).Generate())
+        {
+            using var doc = JsonDocument.Parse(record.NdjsonLine);
+            ids.Add(record.ResourceType + "/" + doc.RootElement.GetProperty("id").GetString());
+            CollectReferences(doc.RootElement, references);
+        }
+        Assert.True(references.Count > 1000);
+        var kinds = references.Select(r => r[..r.IndexOf('/')]).ToHashSet();
+        Assert.Superset(new HashSet<string> { "Patient", "Encounter", "Observation", "Practitioner", "Organization", "Location" }, kinds);
+        var dangling = references.Count(r => !ids.Contains(r));
+        Assert.True(dangling == 0, $"{dangling} of {references.Count} references point at no generated resource");
+    }
+
+    private static void CollectReferences(JsonElement element, List<string> references)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.NameEquals("reference") && property.Value.ValueKind == JsonValueKind.String) references.Add(property.Value.GetString()!);
+                else CollectReferences(property.Value, references);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray()) CollectReferences(item, references);
+        }
     }
 
     [Fact]

@@ -41,6 +41,16 @@ public sealed class BuiltInValidatorTests
     }
 
     [Fact]
+    public void Validating_a_conformant_resource_allocates_nothing()
+    {
+        using var document = JsonDocument.Parse(HeartRate);
+        for (var i = 0; i < 200; i++) Validator.Validate(document.RootElement);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++) Validator.Validate(document.RootElement);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_condition_without_category_fails_the_problems_profile_but_stays_usable_in_report_mode()
     {
         var result = Validate(Remove(ProblemCondition, "category"));
@@ -86,6 +96,32 @@ public sealed class BuiltInValidatorTests
     {
         var result = Validate(HeartRate.Replace("\"valueQuantity\"", "\"valueString\":\"fast\",\"valueQuantity\""));
         Assert.Contains(result.Issues, i => i.Location == "Observation.value[x]" && i.RuleId == "Observation.value[x]:max" && i.Severity == IssueSeverity.Error);
+    }
+
+    private const string OmbCategory = """{"url":"ombCategory","valueCoding":{"system":"urn:oid:2.16.840.1.113883.6.238","code":"2106-3"}}""";
+    private const string RaceText = """{"url":"text","valueString":"White"}""";
+
+    private static string Race(params string[] parts) =>
+        """{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-race","extension":[""" + string.Join(",", parts) + "]}";
+
+    [Fact]
+    public void The_race_extension_structure_is_checked_against_its_definition()
+    {
+        string WithRace(string race) => Patient.Replace("\"id\":\"p1\"", "\"id\":\"p1\",\"extension\":[" + race + "]");
+        Assert.Same(ValidationResult.Valid, Validate(WithRace(Race(OmbCategory, RaceText))));
+
+        var noText = Validate(WithRace(Race(OmbCategory)));
+        Assert.Contains(noText.Issues, i => i.RuleId == "Extension.extension:text:min" && i.Location == "Patient.extension[0].extension");
+
+        // The OMB race categories are a VSAC value set: not enumerable here, so listed as not enforced rather than guessed.
+        Assert.Contains(Validator.UnresolvedBindings[UsCore + "us-core-race"], b => b.StartsWith("Extension.extension:ombCategory.value[x] (required)", StringComparison.Ordinal));
+        // Birth sex allows a code only: a string value is a type the extension does not allow, and the code is missing.
+        var birthSex = Validate(WithRace("""{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex","valueString":"X"}"""));
+        Assert.Contains(birthSex.Issues, i => i.Location == "Patient.extension[0].valueString" && i.Code == "structure" && i.Profile == UsCore + "us-core-patient");
+        Assert.Contains(birthSex.Issues, i => i.RuleId == "Extension.value[x]:min" && i.Location == "Patient.extension[0].value[x]");
+
+        var valueOnRoot = Validate(WithRace(Race(OmbCategory, RaceText).Replace("\"extension\":[", "\"valueString\":\"x\",\"extension\":[")));
+        Assert.Contains(valueOnRoot.Issues, i => i.RuleId == "Extension.value[x]:max" && i.Location == "Patient.extension[0].valueString");
     }
 
     [Fact]

@@ -100,12 +100,15 @@ internal sealed class ProfileCompiler
             if (node.ContentReference is not { } reference) continue;
             var fragment = reference[(reference.IndexOf('#') + 1)..];
             if (!nodesById.TryGetValue(fragment, out var target)) continue;
-            node.Types = target.Types;
+            // Same types, under this element's own name (ValueSet.compose.exclude reuses #ValueSet.compose.include).
+            node.Types = target.Types
+                .Select(t => new TypeSlot { Code = t.Code, JsonName = node.Name, Primitive = t.Primitive, Profile = t.Profile, TargetTypes = t.TargetTypes })
+                .ToArray();
             if (children.TryGetValue(target, out var targetChildren)) children[node] = targetChildren;
         }
 
         var tables = new Dictionary<List<ElementNode>, ChildTable>(ReferenceEqualityComparer.Instance);
-        ChildTable TableOf(ElementNode owner, List<ElementNode> list, string path)
+        ChildTable TableOf(List<ElementNode> list, string path)
         {
             if (tables.TryGetValue(list, out var table)) return table;
             table = BuildTable(path, list);
@@ -114,7 +117,7 @@ internal sealed class ProfileCompiler
         }
         foreach (var node in all)
         {
-            if (children.TryGetValue(node, out var list)) node.Children = TableOf(node, list, node.ElementId);
+            if (children.TryGetValue(node, out var list)) node.Children = TableOf(list, node.ElementId);
         }
         var rootTable = root.Children ?? BuildTable(definition.Type, []);
 
