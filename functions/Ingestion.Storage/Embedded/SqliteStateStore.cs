@@ -1,0 +1,272 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+
+namespace Ingestion.Storage.Embedded;
+
+/// <summary>
+/// The embedded state store: one SQLite file (WAL mode) shared safely by every worker of the process and by
+/// processes that take turns on it (a restarted host picks up where the old one stood). ETags are random
+/// per write, as in Cosmos DB.
+/// </summary>
+public sealed class SqliteStateStore : IStateStore, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    // Keeps a shared in-memory database alive for the store's lifetime (":memory:" mode).
+    private readonly SqliteConnection? _keepAlive;
+
+    public SqliteStateStore(SqliteStateStoreOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider ?? TimeProvider.System;
+        if (options.DatabasePath == SqliteStateStoreOptions.InMemory)
+        {
+            _connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = $"state-{Guid.NewGuid():N}",
+                Mode = SqliteOpenMode.Memory,
+                Cache = SqliteCacheMode.Shared,
+                DefaultTimeout = 30,
+            }.ToString();
+            _keepAlive = new SqliteConnection(_connectionString);
+            _keepAlive.Open();
+        }
+        else
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath));
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            _connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = options.DatabasePath,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = true,
+                DefaultTimeout = 30,
+            }.ToString();
+        }
+        using var connection = Open();
+        Execute(connection, """
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE IF NOT EXISTS state_documents (
+                partition TEXT NOT NULL,
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                body TEXT NOT NULL,
+                etag TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (partition, id)
+            );
+            CREATE INDEX IF NOT EXISTS ix_state_documents_kind ON state_documents (kind);
+            """);
+    }
+
+    public Task<StateDocument?> GetAsync(string partition, string id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        return Task.FromResult(Read(connection, partition, id));
+    }
+
+    public Task<StateDocument> CreateAsync(StateDocument document, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var stored = Stamp(document);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO state_documents (partition, id, kind, body, etag, updated_at) VALUES ($p, $i, $k, $b, $e, $u)";
+        Bind(command, stored);
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+        {
+            throw new StateConflictException(document.Partition, document.Id, e);
+        }
+        return Task.FromResult(stored);
+    }
+
+    public Task<StateDocument> ReplaceAsync(StateDocument document, string ifMatchETag, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentException.ThrowIfNullOrEmpty(ifMatchETag);
+        var stored = Stamp(document);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE state_documents SET kind = $k, body = $b, etag = $e, updated_at = $u WHERE partition = $p AND id = $i AND etag = $old";
+        Bind(command, stored);
+        command.Parameters.AddWithValue("$old", ifMatchETag);
+        if (command.ExecuteNonQuery() == 1) return Task.FromResult(stored);
+        throw Exists(connection, document.Partition, document.Id)
+            ? new StateConflictException(document.Partition, document.Id)
+            : new StateNotFoundException(document.Partition, document.Id);
+    }
+
+    public Task<StateDocument> UpsertAsync(StateDocument document, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var stored = Stamp(document);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO state_documents (partition, id, kind, body, etag, updated_at) VALUES ($p, $i, $k, $b, $e, $u)
+            ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at
+            """;
+        Bind(command, stored);
+        command.ExecuteNonQuery();
+        return Task.FromResult(stored);
+    }
+
+    public Task<StateDocument> IncrementAsync(string partition, string id, IReadOnlyList<KeyValuePair<string, long>> deltas, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        // BEGIN IMMEDIATE takes the write lock before reading, so concurrent increments serialize instead of losing updates.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var current = Read(connection, partition, id) ?? throw new StateNotFoundException(partition, id);
+        var body = current.Body.DeepClone().AsObject();
+        foreach (var (path, delta) in deltas) JsonPointerIncrement.Apply(body, path, delta);
+        var stored = Stamp(current with { Body = body });
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE state_documents SET body = $b, etag = $e, updated_at = $u WHERE partition = $p AND id = $i";
+            Bind(command, stored);
+            command.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return Task.FromResult(stored);
+    }
+
+    public Task DeleteAsync(string partition, string id, string? ifMatchETag = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = ifMatchETag is null
+            ? "DELETE FROM state_documents WHERE partition = $p AND id = $i"
+            : "DELETE FROM state_documents WHERE partition = $p AND id = $i AND etag = $e";
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$i", id);
+        if (ifMatchETag is not null) command.Parameters.AddWithValue("$e", ifMatchETag);
+        if (command.ExecuteNonQuery() == 0 && ifMatchETag is not null && Exists(connection, partition, id))
+        {
+            throw new StateConflictException(partition, id);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        List<StateDocument> page;
+        using (var connection = Open())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = kind is null
+                ? "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p ORDER BY id"
+                : "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p AND kind = $k ORDER BY id";
+            command.Parameters.AddWithValue("$p", partition);
+            if (kind is not null) command.Parameters.AddWithValue("$k", kind);
+            page = ReadAll(command);
+        }
+        foreach (var document in page)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return document;
+        }
+        await Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<StateDocument> QueryKindAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        List<StateDocument> page;
+        using (var connection = Open())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE kind = $k";
+            command.Parameters.AddWithValue("$k", kind);
+            page = ReadAll(command);
+        }
+        foreach (var document in page)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return document;
+        }
+        await Task.CompletedTask;
+    }
+
+    public void Dispose() => _keepAlive?.Dispose();
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private StateDocument Stamp(StateDocument document) =>
+        document with { ETag = Guid.NewGuid().ToString("N"), UpdatedAt = _time.GetUtcNow() };
+
+    private static void Bind(SqliteCommand command, StateDocument document)
+    {
+        command.Parameters.AddWithValue("$p", document.Partition);
+        command.Parameters.AddWithValue("$i", document.Id);
+        command.Parameters.AddWithValue("$k", document.Kind); // unused parameters are ignored by SQLite
+        command.Parameters.AddWithValue("$b", document.Body.ToJsonString());
+        command.Parameters.AddWithValue("$e", document.ETag);
+        command.Parameters.AddWithValue("$u", document.UpdatedAt!.Value.ToString("O"));
+    }
+
+    private static StateDocument? Read(SqliteConnection connection, string partition, string id)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p AND id = $i";
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$i", id);
+        var all = ReadAll(command);
+        return all.Count == 0 ? null : all[0];
+    }
+
+    private static List<StateDocument> ReadAll(SqliteCommand command)
+    {
+        var result = new List<StateDocument>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var body = JsonNode.Parse(reader.GetString(3))?.AsObject()
+                ?? throw new StateStoreException("A stored state document has no JSON object body.");
+            result.Add(new StateDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2), body)
+            {
+                ETag = reader.GetString(4),
+                UpdatedAt = DateTimeOffset.Parse(reader.GetString(5), System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+        return result;
+    }
+
+    private static bool Exists(SqliteConnection connection, string partition, string id)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM state_documents WHERE partition = $p AND id = $i";
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$i", id);
+        return command.ExecuteScalar() is not null;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>Options of the embedded state store (configuration section "StateStore").</summary>
+public sealed record SqliteStateStoreOptions
+{
+    /// <summary>A private in-memory database that lives as long as the store object.</summary>
+    public const string InMemory = ":memory:";
+
+    /// <summary>Path of the SQLite file (created if missing), or <see cref="InMemory"/>.</summary>
+    public string DatabasePath { get; init; } = "state/ingestion.db";
+}
