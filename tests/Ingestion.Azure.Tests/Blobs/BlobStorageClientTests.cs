@@ -263,3 +263,23 @@ public sealed class BlobStorageClientTests(AzuriteFixture azurite)
         Assert.Equal(3, fault.Attempts);
     }
 }
+
+public sealed class BlobStorageClientEntraIdTests
+{
+    [Fact]
+    public async Task Entra_id_sends_a_bearer_token_for_the_storage_scope()
+    {
+        var credential = new RecordingTokenCredential();
+        var options = new BlobStorageClientOptions();
+        var seen = new List<string>();
+        options.AddPolicy(new HeaderProbePolicy("Authorization", seen), HttpPipelinePosition.BeforeTransport);
+        // Answers 201 itself: no storage account is reachable from here (bearer tokens require HTTPS).
+        options.AddPolicy(new FaultInjectionPolicy(failures: 1, status: 201), HttpPipelinePosition.BeforeTransport);
+        var client = new BlobStorageClient(new Uri("https://account.blob.core.windows.net/"), StorageCredential.EntraId(credential), options);
+
+        await client.UploadAsync("lake", "x.bin", new byte[] { 1 });
+
+        Assert.Equal([StorageCredential.StorageScope], credential.Scopes);
+        Assert.Equal(["Bearer " + RecordingTokenCredential.Token], seen);
+    }
+}
