@@ -32,7 +32,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};";
 
-    public static async Task<AzuriteProcess> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="location">A folder for Azurite's data; null keeps everything in memory (tests).</param>
+    public static async Task<AzuriteProcess> StartAsync(string? location = null, CancellationToken cancellationToken = default)
     {
         var blobPort = StandInProcess.FreePort();
         var queuePort = StandInProcess.FreePort();
@@ -42,7 +43,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
             "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(),
             "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(),
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(),
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent",
+            "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent",
+            .. (location is null ? new[] { "--inMemoryPersistence" } : ["--location", location]),
         ];
         var process = await StandInProcess.StartAsync("Azurite", RepositoryPaths.NodeBin("azurite"), arguments,
             [blobPort, queuePort], cancellationToken: cancellationToken);
