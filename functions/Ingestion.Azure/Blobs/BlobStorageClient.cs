@@ -26,7 +26,7 @@ public class BlobStorageClient
         ArgumentNullException.ThrowIfNull(credential);
         Options = options ?? new BlobStorageClientOptions();
         if (Options.BlockSize <= 0 || Options.MaxConcurrency <= 0) throw new ArgumentException("BlockSize and MaxConcurrency must be positive.", nameof(options));
-        _endpoint = serviceEndpoint.AbsoluteUri.EndsWith('/') ? serviceEndpoint : new Uri(serviceEndpoint.AbsoluteUri + "/");
+        _endpoint = StoragePipeline.DirectoryUri(serviceEndpoint);
         _pipeline = StoragePipeline.Build(Options, credential);
     }
 
@@ -72,27 +72,22 @@ public class BlobStorageClient
     }
 
     /// <summary>Put Blob: writes a whole block blob in one request (single-shot).</summary>
-    public virtual async Task<BlobProperties> UploadAsync(string container, string blob, ReadOnlyMemory<byte> content, BlobConditions conditions = default, CancellationToken cancellationToken = default)
-    {
-        using var message = CreateMessage(RequestMethod.Put, container, blob);
-        message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
-        AddConditions(message.Request, conditions);
-        message.Request.Content = RequestContent.Create(content);
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        EnsureSuccess("Put blob", message.Response);
-        return PropertiesOf(blob, content.Length, message.Response);
-    }
+    public virtual Task<BlobProperties> UploadAsync(string container, string blob, ReadOnlyMemory<byte> content, BlobConditions conditions = default, CancellationToken cancellationToken = default) =>
+        PutBlobAsync(container, blob, RequestContent.Create(content), content.Length, conditions, cancellationToken);
 
     /// <summary>Put Blob from a stream (single-shot; the stream should be seekable so a retry can resend it).</summary>
-    public virtual async Task<BlobProperties> UploadAsync(string container, string blob, Stream content, BlobConditions conditions = default, CancellationToken cancellationToken = default)
+    public virtual Task<BlobProperties> UploadAsync(string container, string blob, Stream content, BlobConditions conditions = default, CancellationToken cancellationToken = default) =>
+        PutBlobAsync(container, blob, RequestContent.Create(content), content.CanSeek ? content.Length : -1, conditions, cancellationToken);
+
+    private async Task<BlobProperties> PutBlobAsync(string container, string blob, RequestContent content, long length, BlobConditions conditions, CancellationToken cancellationToken)
     {
         using var message = CreateMessage(RequestMethod.Put, container, blob);
         message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
         AddConditions(message.Request, conditions);
-        message.Request.Content = RequestContent.Create(content);
+        message.Request.Content = content;
         await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         EnsureSuccess("Put blob", message.Response);
-        return PropertiesOf(blob, content.CanSeek ? content.Length : -1, message.Response);
+        return PropertiesOf(blob, length, message.Response);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public class QueueStorageClient
         ArgumentNullException.ThrowIfNull(serviceEndpoint);
         ArgumentNullException.ThrowIfNull(credential);
         Options = options ?? new QueueStorageClientOptions();
-        _endpoint = serviceEndpoint.AbsoluteUri.EndsWith('/') ? serviceEndpoint : new Uri(serviceEndpoint.AbsoluteUri + "/");
+        _endpoint = StoragePipeline.DirectoryUri(serviceEndpoint);
         _pipeline = StoragePipeline.Build(Options, credential);
     }
 

@@ -13,6 +13,10 @@ internal static class StoragePipeline
             perRetryPolicies: [credential.CreatePolicy()],
             responseClassifier: new ResponseClassifier());
 
+    /// <summary>The service endpoint with a trailing '/', so relative paths append under the account.</summary>
+    public static Uri DirectoryUri(Uri endpoint) =>
+        endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+
     /// <summary>Sets one header on every request.</summary>
     private sealed class AddHeaderPolicy(string name, string value) : HttpPipelineSynchronousPolicy
     {

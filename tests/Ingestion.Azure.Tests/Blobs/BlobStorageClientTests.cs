@@ -271,10 +271,8 @@ public sealed class BlobStorageClientEntraIdTests
     {
         var credential = new RecordingTokenCredential();
         var options = new BlobStorageClientOptions();
-        var seen = new List<string>();
-        options.AddPolicy(new HeaderProbePolicy("Authorization", seen), HttpPipelinePosition.BeforeTransport);
-        // Answers 201 itself: no storage account is reachable from here (bearer tokens require HTTPS).
-        options.AddPolicy(new FaultInjectionPolicy(failures: 1, status: 201), HttpPipelinePosition.BeforeTransport);
+        // Bearer tokens require HTTPS, which Azurite here does not serve: the probe answers instead.
+        var seen = AuthorizationProbe.Install(options);
         var client = new BlobStorageClient(new Uri("https://account.blob.core.windows.net/"), StorageCredential.EntraId(credential), options);
 
         await client.UploadAsync("lake", "x.bin", new byte[] { 1 });

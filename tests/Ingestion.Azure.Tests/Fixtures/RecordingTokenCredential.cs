@@ -20,6 +20,18 @@ public sealed class RecordingTokenCredential : TokenCredential
         ValueTask.FromResult(GetToken(requestContext, cancellationToken));
 }
 
+/// <summary>Installs, before the transport, a probe of the Authorization header and a stub 201 answer (no real service is reachable).</summary>
+public static class AuthorizationProbe
+{
+    public static List<string> Install(ClientOptions options)
+    {
+        var seen = new List<string>();
+        options.AddPolicy(new HeaderProbePolicy("Authorization", seen), HttpPipelinePosition.BeforeTransport);
+        options.AddPolicy(new FaultInjectionPolicy(failures: 1, status: 201), HttpPipelinePosition.BeforeTransport);
+        return seen;
+    }
+}
+
 /// <summary>Records one header's value on each request that passes.</summary>
 public sealed class HeaderProbePolicy(string name, List<string> seen) : HttpPipelineSynchronousPolicy
 {

@@ -138,10 +138,7 @@ public sealed class ServiceBusRunEventPublisherTests
     {
         var credential = new RecordingTokenCredential();
         var options = new ServiceBusSenderClientOptions();
-        var seen = new List<string>();
-        options.AddPolicy(new HeaderProbePolicy("Authorization", seen), HttpPipelinePosition.BeforeTransport);
-        // Answers 201 itself: no Service Bus namespace is reachable from here.
-        options.AddPolicy(new FaultInjectionPolicy(failures: 1, status: 201), HttpPipelinePosition.BeforeTransport);
+        var seen = AuthorizationProbe.Install(options);
         var sender = new ServiceBusSenderClient(new Uri("https://ns.servicebus.windows.net/"), "runs", ServiceBusCredential.EntraId(credential), options);
 
         await sender.SendAsync(ServiceBusRunEventPublisher.ToMessage(Completed()));
