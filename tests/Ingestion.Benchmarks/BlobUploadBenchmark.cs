@@ -44,6 +44,8 @@ public sealed class BlobUploadBenchmark : IBenchmark
             Random.Shared.NextBytes(chunk);
 
             Console.WriteLine($"upload {parts} parts x {partMb} MB = {parts * partMb} MB per round, {rounds} rounds; block {blockMb} MB x {concurrency} parallel; Azurite 3.37.0 on disk (loopback)");
+            // Time inside CommitAsync (last blocks + Put Block List), to tell staging from committing.
+            var commitSeconds = 0.0;
             var modes = new (string Name, Func<string, Task> Upload)[]
             {
                 ("single-shot Put Blob", blob => client.UploadAsync("bench", blob, new PatternStream(chunk, (long)partMb * 1024 * 1024), cancellationToken: cancellationToken)),
@@ -51,7 +53,9 @@ public sealed class BlobUploadBenchmark : IBenchmark
                 {
                     await using var upload = client.OpenUploadStream("bench", blob);
                     for (var written = 0; written < partMb; written++) await upload.WriteAsync(chunk, cancellationToken);
+                    var commit = Stopwatch.StartNew();
                     await upload.CommitAsync(cancellationToken);
+                    commitSeconds += commit.Elapsed.TotalSeconds;
                 }),
             };
 
@@ -59,6 +63,8 @@ public sealed class BlobUploadBenchmark : IBenchmark
             foreach (var (name, upload) in modes)
             {
                 var rates = new List<double>();
+                commitSeconds = 0;
+                var totalSeconds = 0.0;
                 using var sampler = new MemorySampler();
                 for (var round = 0; round < rounds; round++)
                 {
@@ -66,13 +72,15 @@ public sealed class BlobUploadBenchmark : IBenchmark
                     for (var part = 0; part < parts; part++) await upload($"{name.Split(' ')[0]}/round-{round}/part-{part:D4}.parquet");
                     watch.Stop();
                     rates.Add(parts * partMb / watch.Elapsed.TotalSeconds);
+                    totalSeconds += watch.Elapsed.TotalSeconds;
                     // Drop the round's blobs so Azurite's disk does not grow with rounds.
                     await foreach (var blob in client.GetBlobsAsync("bench", cancellationToken: cancellationToken))
                         await client.DeleteAsync("bench", blob.Name, cancellationToken: cancellationToken);
                 }
                 rates.Sort();
                 medians[name] = rates[rates.Count / 2];
-                Console.WriteLine($"{name,-24} median {medians[name],7:F1} MB/s  (rounds: {string.Join(", ", rates.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))})  peak managed heap {sampler.PeakManagedMb,6:F0} MB  peak working set {sampler.PeakWorkingSetMb,6:F0} MB");
+                Console.WriteLine($"{name,-24} median {medians[name],7:F1} MB/s  (rounds: {string.Join(", ", rates.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))})  peak managed heap {sampler.PeakManagedMb,6:F0} MB  peak working set {sampler.PeakWorkingSetMb,6:F0} MB"
+                    + (commitSeconds > 0 ? $"  (commit share {commitSeconds / totalSeconds:P0})" : ""));
             }
             Console.WriteLine($"ratio staged/single: {medians[modes[1].Name] / medians[modes[0].Name]:F2}x");
             return 0;
