@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 
 namespace Ingestion.Omop;
 
@@ -15,6 +16,7 @@ public sealed class MappingReport
     private readonly ConcurrentDictionary<string, long> _sourceVocabularies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _quarantined = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _notCovered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string ResourceType, MappingStatus Status), long> _resources = new();
 
     public IReadOnlyDictionary<string, long> RowsByTable => _rows;
     public IReadOnlyDictionary<string, long> UnmappedRowsByTable => _unmappedRows;
@@ -22,6 +24,15 @@ public sealed class MappingReport
     public IReadOnlyDictionary<string, long> SourceVocabularies => _sourceVocabularies;
     public IReadOnlyDictionary<string, long> QuarantinedByReason => _quarantined;
     public IReadOnlyDictionary<string, long> NotCoveredByResourceType => _notCovered;
+    /// <summary>Every input resource, by type and outcome: the accounting that proves nothing was lost.</summary>
+    public IReadOnlyDictionary<(string ResourceType, MappingStatus Status), long> ResourcesByOutcome => _resources;
+
+    public void RecordResource(string resourceType, MappingStatus status) =>
+        _resources.AddOrUpdate((resourceType, status), 1, static (_, n) => n + 1);
+
+    /// <summary>Share of a table's rows whose concept_id is 0 (0 when the table has no rows).</summary>
+    public double UnmappedRate(string table) =>
+        _rows.TryGetValue(table, out var rows) && rows > 0 ? (double)_unmappedRows.GetValueOrDefault(table) / rows : 0;
 
     public void RecordRow(string table, bool conceptMapped)
     {
@@ -50,6 +61,7 @@ public sealed class MappingReport
         foreach (var (k, v) in other._sourceVocabularies) _sourceVocabularies.AddOrUpdate(k, v, (_, n) => n + v);
         foreach (var (k, v) in other._quarantined) _quarantined.AddOrUpdate(k, v, (_, n) => n + v);
         foreach (var (k, v) in other._notCovered) _notCovered.AddOrUpdate(k, v, (_, n) => n + v);
+        foreach (var (k, v) in other._resources) _resources.AddOrUpdate(k, v, (_, n) => n + v);
     }
 
     /// <summary>The most frequent unmapped codes, most first (ties by vocabulary, code).</summary>
@@ -61,4 +73,59 @@ public sealed class MappingReport
             .Take(count)
             .Select(kv => (kv.Key.Table, kv.Key.Vocabulary, kv.Key.Code, kv.Value))
             .ToList();
+
+    /// <summary>Writes the report as JSON for the run report (codes and counts only); keys are sorted so equal
+    /// reports serialize identically.</summary>
+    public void WriteTo(Utf8JsonWriter writer, int topUnmapped = 50)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteStartObject("tables");
+        foreach (var (table, rows) in _rows.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            writer.WriteStartObject(table);
+            writer.WriteNumber("rows", rows);
+            writer.WriteNumber("conceptIdZeroRows", _unmappedRows.GetValueOrDefault(table));
+            writer.WriteNumber("conceptIdZeroRate", Math.Round(UnmappedRate(table), 6));
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+        writer.WriteStartArray("topUnmapped");
+        foreach (var (table, vocabulary, code, count) in TopUnmapped(topUnmapped))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("table", table);
+            writer.WriteString("vocabulary", vocabulary);
+            writer.WriteString("code", code);
+            writer.WriteNumber("count", count);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        WriteCounts(writer, "sourceVocabularies", _sourceVocabularies);
+        WriteCounts(writer, "quarantinedByReason", _quarantined);
+        WriteCounts(writer, "notCoveredByResourceType", _notCovered);
+        writer.WriteStartObject("resources");
+        foreach (var group in _resources.GroupBy(kv => kv.Key.ResourceType).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            writer.WriteStartObject(group.Key);
+            foreach (var (key, count) in group.OrderBy(kv => kv.Key.Status)) writer.WriteNumber(JsonNamingPolicy.CamelCase.ConvertName(key.Status.ToString()), count);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public string ToJson(int topUnmapped = 50)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true })) WriteTo(writer, topUnmapped);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteCounts(Utf8JsonWriter writer, string name, ConcurrentDictionary<string, long> counts)
+    {
+        writer.WriteStartObject(name);
+        foreach (var (key, count) in counts.OrderBy(kv => kv.Key, StringComparer.Ordinal)) writer.WriteNumber(key, count);
+        writer.WriteEndObject();
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Ingestion.Testing;
@@ -16,23 +15,9 @@ public static class DuckDb
 
     public static async Task<Result> QueryAsync(string sql, CancellationToken cancellationToken = default)
     {
-        var psi = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = RepositoryPaths.ToolsDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("duckdb-query.mjs");
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start node");
-        await process.StandardInput.WriteAsync(sql);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"DuckDB failed: {await stderr}");
-        using var doc = JsonDocument.Parse(await stdout);
+        var output = await NodeScript.RunAsync("duckdb-query.mjs", sql, cancellationToken: cancellationToken);
+        if (output.ExitCode != 0) throw new InvalidOperationException($"DuckDB failed: {output.StandardError}");
+        using var doc = JsonDocument.Parse(output.StandardOutput);
         var root = doc.RootElement;
         var columns = root.GetProperty("columns").EnumerateArray().Select(e => e.GetString()!).ToList();
         var types = root.GetProperty("types").EnumerateArray().Select(e => e.GetString()!).ToList();

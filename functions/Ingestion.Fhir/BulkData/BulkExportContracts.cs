@@ -35,6 +35,12 @@ public sealed record BulkExportJob(string StatusUrl, DateTimeOffset KickedOffAt)
     public DateTimeOffset? NextPollAt { get; init; }
     public int PollAttempt { get; init; }
     public string? LastProgress { get; init; }
+    /// <summary>Transient status failures (5xx, 429, network) in a row; reset by any good answer.</summary>
+    public int ConsecutiveFailures { get; init; }
+    /// <summary>With partial manifests: the next manifest page to fetch (a <c>link</c> next URL) instead of the status URL.</summary>
+    public string? ManifestPageUrl { get; init; }
+    /// <summary>With partial manifests: the pages received so far, merged into one manifest when the last arrives.</summary>
+    public IReadOnlyList<BulkExportManifest> ManifestPages { get; init; } = [];
 }
 
 /// <summary>The result of one status request.</summary>
@@ -58,7 +64,16 @@ public sealed record BulkExportManifest
     [JsonPropertyName("output")] public IReadOnlyList<BulkExportFile> Output { get; init; } = [];
     [JsonPropertyName("error")] public IReadOnlyList<BulkExportFile> Error { get; init; } = [];
     [JsonPropertyName("deleted")] public IReadOnlyList<BulkExportFile> Deleted { get; init; } = [];
+    /// <summary>Partial manifests (STU3): a link with relation "next" points at the next page.</summary>
+    [JsonPropertyName("link")] public IReadOnlyList<BulkExportLink> Link { get; init; } = [];
+    /// <summary>Server-specific extension object, kept as sent.</summary>
+    [JsonPropertyName("extension")] public System.Text.Json.JsonElement? Extension { get; init; }
 }
+
+/// <summary>A manifest link (relation + url), e.g. the "next" page of a partial manifest.</summary>
+public sealed record BulkExportLink(
+    [property: JsonPropertyName("relation")] string Relation,
+    [property: JsonPropertyName("url")] string Url);
 
 /// <summary>One manifest entry: resource type, file URL and (optional) resource count.</summary>
 public sealed record BulkExportFile(

@@ -8,5 +8,19 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return ValidateCommand.Create();
+        yield return ExportCommand.Create();
+        yield return DemoServerCommand.Create();
+        yield return DemoCommand.Create();
+        yield return IngestCommand.Create();
+        yield return RunsCommand.Create();
+        yield return StatusCommand.Create();
+        yield return ResumeCommand.Create();
+        yield return CancelCommand.Create();
+        yield return VocabCommand.Create();
+        yield return ExportCommand.Create();
+        yield return DemoServerCommand.Create();
+        yield return DeidKeyCommand.Create();
+        yield return ValidateCommand.Create();
     }
 }

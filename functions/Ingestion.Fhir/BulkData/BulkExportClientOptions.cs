@@ -1,0 +1,72 @@
+namespace Ingestion.Fhir.BulkData;
+
+/// <summary>Options of <see cref="BulkExportClient"/>, bound from the configuration section "Fhir".</summary>
+public sealed class BulkExportClientOptions
+{
+    public const string SectionName = "Fhir";
+
+    /// <summary>The FHIR server's base URL (e.g. https://ehr.example.org/fhir/). Required.</summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>Allow http:// base, status and file URLs. Only for a local development server.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>Hosts other than the FHIR base's that manifest file URLs may point at (e.g. the server's blob storage host).</summary>
+    public IList<string> AllowedFileHosts { get; set; } = new List<string>();
+
+    /// <summary>Shortest wait between status requests, whatever Retry-After says.</summary>
+    public TimeSpan RetryAfterFloor { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between status requests: absurd Retry-After values are clamped to it.</summary>
+    public TimeSpan RetryAfterCeiling { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First backoff delay when the server gives no Retry-After; doubles per attempt, with jitter.</summary>
+    public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Largest backoff delay when the server gives no Retry-After.</summary>
+    public TimeSpan BackoffCeiling { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Give up an export that has not completed this long after kick-off.</summary>
+    public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Timeout of one HTTP request until its response headers arrive.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>A download that delivers no byte for this long is treated as a dropped connection and resumed.</summary>
+    public TimeSpan DownloadIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Retries of a kick-off answered with 429 or a transient error.</summary>
+    public int MaxKickOffRetries { get; set; } = 8;
+
+    /// <summary>Consecutive transient status failures (5xx, 429, network) tolerated before the export is declared failed.</summary>
+    public int MaxConsecutivePollFailures { get; set; } = 10;
+
+    /// <summary>Consecutive failed attempts on one file (without a byte of progress) before the download fails.</summary>
+    public int MaxDownloadAttempts { get; set; } = 6;
+
+    /// <summary>Retries of a file answered 404/410 before it is declared expired.</summary>
+    public int ExpiredFileRetries { get; set; } = 2;
+
+    /// <summary>Files downloaded at the same time through one client.</summary>
+    public int MaxConcurrentDownloads { get; set; } = 4;
+
+    /// <summary>Ask for gzip/deflate file bodies. Worth it over a WAN; on loopback or a fast LAN compression costs more CPU than it saves.</summary>
+    public bool RequestCompressedFiles { get; set; } = true;
+
+    /// <summary>Lines longer than this are reported and skipped.</summary>
+    public int MaxLineBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Redirects followed (each target checked like a manifest URL) before giving up.</summary>
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>Clock used for Retry-After dates, backoff and timeouts (tests replace it).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal Uri RequireBaseUrl()
+    {
+        if (BaseUrl is null || !BaseUrl.IsAbsoluteUri)
+            throw new InvalidOperationException("Fhir:BaseUrl is not set: give the FHIR server's absolute base URL (e.g. https://ehr.example.org/fhir/).");
+        var text = BaseUrl.AbsoluteUri;
+        return text.EndsWith('/') ? BaseUrl : new Uri(text + "/");
+    }
+}

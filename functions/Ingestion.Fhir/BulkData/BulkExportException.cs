@@ -1,0 +1,30 @@
+using System.Net;
+
+namespace Ingestion.Fhir.BulkData;
+
+/// <summary>
+/// A Bulk Data export failed. <see cref="StatusCode"/> is the HTTP status when the server answered, and
+/// <see cref="ServerDiagnostics"/> the text of the server's OperationOutcome, if it sent one (server-authored,
+/// not patient data).
+/// </summary>
+public class BulkExportException : Exception
+{
+    public BulkExportException(string message, HttpStatusCode? statusCode = null, string? serverDiagnostics = null, Exception? innerException = null)
+        : base(Compose(message, statusCode, serverDiagnostics), innerException)
+    {
+        StatusCode = statusCode;
+        ServerDiagnostics = serverDiagnostics;
+    }
+
+    public HttpStatusCode? StatusCode { get; }
+
+    public string? ServerDiagnostics { get; }
+
+    private static string Compose(string message, HttpStatusCode? statusCode, string? diagnostics)
+    {
+        var text = message;
+        if (statusCode is { } status) text += $" (HTTP {(int)status} {status})";
+        if (!string.IsNullOrWhiteSpace(diagnostics)) text += $" Server says: {diagnostics}";
+        return text;
+    }
+}

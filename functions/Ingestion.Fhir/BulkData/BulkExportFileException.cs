@@ -1,0 +1,15 @@
+using System.Net;
+
+namespace Ingestion.Fhir.BulkData;
+
+/// <summary>A file of the manifest could not be read completely (expired URL, too many failures, count mismatch).</summary>
+public sealed class BulkExportFileException(string fileUrl, string resourceType, long? lineNumber, string reason, HttpStatusCode? statusCode = null, Exception? innerException = null)
+    : BulkExportException(
+        $"File {fileUrl} ({resourceType}){(lineNumber is { } n ? $" at line {n}" : "")}: {reason}",
+        statusCode, null, innerException)
+{
+    public string FileUrl { get; } = fileUrl;
+    public string ResourceType { get; } = resourceType;
+    public long? LineNumber { get; } = lineNumber;
+    public string Reason { get; } = reason;
+}

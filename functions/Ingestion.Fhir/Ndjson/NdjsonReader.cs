@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Ingestion.Fhir.Ndjson;
+
+/// <summary>
+/// Streams the lines of an NDJSON (FHIR <c>application/fhir+ndjson</c>) stream. Memory stays bounded by the pipe's
+/// buffer plus one pooled copy of a line that spans buffer segments; an over-long line is skipped without being
+/// buffered. Blank lines are skipped (but counted in line numbers); <c>\r\n</c> endings are accepted.
+/// </summary>
+public static class NdjsonReader
+{
+    private const byte NewLine = (byte)'\n';
+
+    public static async IAsyncEnumerable<NdjsonLine> ReadAsync(
+        Stream utf8, NdjsonReaderOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(utf8);
+        ArgumentNullException.ThrowIfNull(options);
+        var pipe = PipeReader.Create(utf8, new StreamPipeReaderOptions(
+            bufferSize: options.BufferSize, minimumReadSize: Math.Min(options.BufferSize, 4096), leaveOpen: true));
+        byte[]? joined = null;
+        long lineNumber = 0;
+        long scanned = 0;        // bytes of the pending partial line already searched for a newline
+        var skipping = false;    // inside an over-long line: discard until its newline
+        try
+        {
+            while (true)
+            {
+                var result = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (true)
+                {
+                    var newline = buffer.Slice(scanned).PositionOf(NewLine);
+                    if (newline is null) break;
+                    // A buffer can hold thousands of lines: honour cancellation between them, not only between reads.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var raw = buffer.Slice(0, newline.Value);
+                    buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
+                    scanned = 0;
+                    lineNumber++;
+                    if (skipping)
+                    {
+                        skipping = false;
+                        yield return new NdjsonLine(lineNumber, ReadOnlyMemory<byte>.Empty, NdjsonLineError.TooLong(options.MaxLineBytes));
+                        continue;
+                    }
+                    var line = Materialize(raw, options, ref joined, out var error);
+                    if (line.IsEmpty && error is null) continue;
+                    yield return new NdjsonLine(lineNumber, line, error);
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (skipping)
+                    {
+                        yield return new NdjsonLine(lineNumber + 1, ReadOnlyMemory<byte>.Empty, NdjsonLineError.TooLong(options.MaxLineBytes));
+                    }
+                    else if (!buffer.IsEmpty)
+                    {
+                        var line = Materialize(buffer, options, ref joined, out var error);
+                        if (!line.IsEmpty || error is not null) yield return new NdjsonLine(lineNumber + 1, line, error);
+                    }
+                    pipe.AdvanceTo(buffer.End);
+                    yield break;
+                }
+
+                if (skipping || buffer.Length > options.MaxLineBytes)
+                {
+                    // Never buffer an over-long line: drop what we have and keep dropping up to its newline.
+                    skipping = true;
+                    scanned = 0;
+                    pipe.AdvanceTo(buffer.End);
+                }
+                else
+                {
+                    scanned = buffer.Length;
+                    pipe.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+        }
+        finally
+        {
+            await pipe.CompleteAsync().ConfigureAwait(false);
+            if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+        }
+    }
+
+    /// <summary>Returns the line's bytes (without <c>\r</c>), empty for a blank line, and the reason it is rejected, if it is.</summary>
+    private static ReadOnlyMemory<byte> Materialize(ReadOnlySequence<byte> raw, NdjsonReaderOptions options, ref byte[]? joined, out string? error)
+    {
+        error = null;
+        if (raw.Length > options.MaxLineBytes)
+        {
+            error = NdjsonLineError.TooLong(options.MaxLineBytes);
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        ReadOnlyMemory<byte> line;
+        if (raw.IsSingleSegment)
+        {
+            line = raw.First;
+        }
+        else
+        {
+            var length = (int)raw.Length;
+            if (joined is null || joined.Length < length)
+            {
+                if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+                joined = ArrayPool<byte>.Shared.Rent(Math.Max(length, 4096));
+            }
+            raw.CopyTo(joined);
+            line = joined.AsMemory(0, length);
+        }
+        if (!line.IsEmpty && line.Span[^1] == (byte)'\r') line = line[..^1];
+        if (IsBlank(line.Span)) return ReadOnlyMemory<byte>.Empty;
+        error = Inspect(line.Span, options);
+        return line;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r')) return false;
+        }
+        return true;
+    }
+
+    /// <summary>One Utf8JsonReader pass: the line must be a single JSON object; its top-level resourceType is checked.</summary>
+    internal static string? Inspect(ReadOnlySpan<byte> line, NdjsonReaderOptions options)
+    {
+        var expected = options.ExpectedResourceTypeUtf8;
+        if (!options.ValidateJson && expected is null) return null;
+        var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
+        var sawType = false;
+        var typeMatches = true;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return NdjsonLineError.InvalidJson(reader.TokenStartIndex);
+            // Walk the top-level properties only; Skip() validates nested values faster than token-by-token reads.
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isType = reader.ValueTextEquals("resourceType"u8);
+                reader.Read();
+                if (isType)
+                {
+                    if (reader.TokenType != JsonTokenType.String) return NdjsonLineError.MissingResourceType;
+                    sawType = true;
+                    typeMatches = expected is null || reader.ValueTextEquals(expected);
+                    // Without JSON validation there is nothing left to learn from the rest of the line.
+                    if (!options.ValidateJson) break;
+                }
+                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+            // Trailing content after the object (a second value, garbage) throws here.
+            if (options.ValidateJson) while (reader.Read()) { }
+        }
+        catch (JsonException)
+        {
+            return NdjsonLineError.InvalidJson(reader.BytesConsumed);
+        }
+        if (!sawType) return expected is null ? null : NdjsonLineError.MissingResourceType;
+        return typeMatches ? null : NdjsonLineError.ResourceTypeMismatch(options.ExpectedResourceType!);
+    }
+}

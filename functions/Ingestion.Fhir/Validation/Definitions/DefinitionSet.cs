@@ -1,0 +1,151 @@
+using System.Text.Json;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// The conformance resources a validator is compiled from: profiles by canonical URL and code lists for value sets.
+/// Value sets are enumerated on demand (expansion when present, otherwise simple <c>compose.include</c> lists or whole
+/// complete code systems); filters and unknown code systems make a list incomplete, and an incomplete list is not enforced.
+/// </summary>
+public sealed class DefinitionSet
+{
+    private readonly Dictionary<string, ProfileDefinition> _profiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonElement> _valueSets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonElement> _codeSystems = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CodeListDefinition> _codeLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CodeListDefinition?> _resolved = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, ProfileDefinition> Profiles => _profiles;
+
+    /// <summary>Code lists given directly (the built-in rule set ships these instead of ValueSet resources).</summary>
+    public IReadOnlyDictionary<string, CodeListDefinition> CodeLists => _codeLists;
+
+    private readonly Dictionary<string, string> _profileTypes = new(StringComparer.Ordinal);
+
+    public void AddProfile(ProfileDefinition profile)
+    {
+        _profiles[profile.Url] = profile;
+        _profileTypes[profile.Url] = profile.Type;
+    }
+
+    /// <summary>Records the type a profile constrains without its rules (reference targets name profiles).</summary>
+    public void AddProfileType(string url, string type) => _profileTypes.TryAdd(url, type);
+
+    /// <summary>Profile canonical URL → the resource or data type it constrains.</summary>
+    public IReadOnlyDictionary<string, string> ProfileTypes => _profileTypes;
+
+    public void AddCodeList(CodeListDefinition list) => _codeLists[StripVersion(list.ValueSetUrl)] = list;
+
+    /// <summary>Adds a StructureDefinition, ValueSet or CodeSystem (other resources are ignored). The element must outlive this set.</summary>
+    public void AddResource(JsonElement resource)
+    {
+        if (!resource.TryGetProperty("resourceType", out var typeElement)) return;
+        var type = typeElement.GetString();
+        if (type == "Bundle")
+        {
+            if (!resource.TryGetProperty("entry", out var entries)) return;
+            foreach (var entry in entries.EnumerateArray())
+            {
+                if (entry.TryGetProperty("resource", out var inner)) AddResource(inner);
+            }
+            return;
+        }
+        if (!resource.TryGetProperty("url", out var urlElement) || urlElement.GetString() is not { } url) return;
+        switch (type)
+        {
+            case "StructureDefinition":
+                if (StructureDefinitionReader.Read(resource) is { } profile) AddProfile(profile);
+                break;
+            case "ValueSet":
+                // Prefer a copy that carries an expansion (the expansions package) over a compose-only one.
+                if (!_valueSets.TryGetValue(url, out var existing) || !existing.TryGetProperty("expansion", out _)) _valueSets[url] = resource;
+                break;
+            case "CodeSystem":
+                _codeSystems[url] = resource;
+                break;
+        }
+    }
+
+    public static string StripVersion(string canonical)
+    {
+        var bar = canonical.IndexOf('|');
+        return bar < 0 ? canonical : canonical[..bar];
+    }
+
+    /// <summary>The codes of a value set, or null when they cannot be enumerated here.</summary>
+    public CodeListDefinition? ResolveCodeList(string valueSetUrl)
+    {
+        var url = StripVersion(valueSetUrl);
+        if (_resolved.TryGetValue(url, out var cached)) return cached;
+        _resolved[url] = null; // guards against include cycles
+        CodeListDefinition? result;
+        if (_codeLists.TryGetValue(url, out var direct)) result = direct;
+        else if (_valueSets.TryGetValue(url, out var valueSet)) result = Enumerate(url, valueSet);
+        else result = null;
+        _resolved[url] = result;
+        return result;
+    }
+
+    private CodeListDefinition? Enumerate(string url, JsonElement valueSet)
+    {
+        var codes = new List<CodeEntry>();
+        if (valueSet.TryGetProperty("expansion", out var expansion) && expansion.TryGetProperty("contains", out var contains))
+        {
+            AddContains(contains, codes);
+            return new CodeListDefinition(url, codes, true);
+        }
+        if (!valueSet.TryGetProperty("compose", out var compose) || !compose.TryGetProperty("include", out var includes)) return null;
+        var complete = true;
+        foreach (var include in includes.EnumerateArray())
+        {
+            if (include.TryGetProperty("filter", out _)) complete = false;
+            var system = include.TryGetProperty("system", out var s) ? s.GetString() : null;
+            if (include.TryGetProperty("concept", out var concepts))
+            {
+                foreach (var concept in concepts.EnumerateArray()) codes.Add(new CodeEntry(system, concept.GetProperty("code").GetString()!));
+            }
+            else if (system is not null && !include.TryGetProperty("filter", out _))
+            {
+                if (_codeSystems.TryGetValue(system, out var codeSystem) && IsComplete(codeSystem) && codeSystem.TryGetProperty("concept", out var all))
+                    AddConcepts(system, all, codes);
+                else complete = false;
+            }
+            if (include.TryGetProperty("valueSet", out var nested))
+            {
+                foreach (var reference in nested.EnumerateArray())
+                {
+                    var list = ResolveCodeList(reference.GetString()!);
+                    if (list is null) complete = false;
+                    else
+                    {
+                        codes.AddRange(list.Codes);
+                        complete &= list.Complete;
+                    }
+                }
+            }
+        }
+        return new CodeListDefinition(url, codes, complete);
+    }
+
+    private static bool IsComplete(JsonElement codeSystem) =>
+        !codeSystem.TryGetProperty("content", out var content) || content.GetString() == "complete";
+
+    private static void AddContains(JsonElement contains, List<CodeEntry> codes)
+    {
+        foreach (var item in contains.EnumerateArray())
+        {
+            if (item.TryGetProperty("code", out var code))
+                codes.Add(new CodeEntry(item.TryGetProperty("system", out var s) ? s.GetString() : null, code.GetString()!));
+            if (item.TryGetProperty("contains", out var nested)) AddContains(nested, codes);
+        }
+    }
+
+    private static void AddConcepts(string system, JsonElement concepts, List<CodeEntry> codes)
+    {
+        foreach (var concept in concepts.EnumerateArray())
+        {
+            codes.Add(new CodeEntry(system, concept.GetProperty("code").GetString()!));
+            if (concept.TryGetProperty("concept", out var children)) AddConcepts(system, children, codes);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// One compiled element of a profile: everything checked for a JSON property, precomputed so the walk does no
+/// lookups by path. Built once per profile by <see cref="ProfileCompiler"/>; immutable afterwards.
+/// </summary>
+internal sealed class ElementNode
+{
+    public required string Name { get; init; }          // last path segment, "value[x]" for a choice
+    public required string ElementId { get; init; }     // snapshot element id, used in rule ids
+    public int Min { get; set; }
+    public int Max { get; set; }                        // int.MaxValue for *
+    public bool IsArray { get; set; }                   // base max != 1: the JSON value is an array
+    public TypeSlot[] Types { get; set; } = [];
+    public bool IsChoice => Name.EndsWith("[x]", StringComparison.Ordinal);
+    public JsonElement? Fixed { get; set; }
+    public JsonElement? Pattern { get; set; }
+    public CompiledBinding? Binding { get; set; }
+    public bool MustSupport { get; set; }
+    public ChildTable? Children { get; set; }
+    public SliceRule[]? Slices { get; set; }
+    public bool SlicingClosed { get; set; }
+    public string? ContentReference { get; set; }
+    public Dictionary<string, ElementNode>? TypeSlices { get; set; } // value[x]:valueQuantity constraints
+    public List<ElementNode>? PendingSlices { get; set; }             // compile-time only
+}
+
+/// <summary>One allowed type of an element, with its JSON property name (choice elements have one per type).</summary>
+internal sealed class TypeSlot
+{
+    public required string Code { get; init; }
+    public required string JsonName { get; init; }
+    public PrimitiveKind Primitive { get; init; }
+    public string? Profile { get; init; }
+    public string[]? TargetTypes { get; set; }  // Reference targets as resource type names; null = any
+    public ChildTable? Resolved { get; set; }   // the type's (or type profile's) children when the element has none inline
+    public bool IsResource => Code == "Resource";
+}
+
+/// <summary>A binding with its enumerated codes.</summary>
+internal sealed record CompiledBinding(bool Required, CompiledCodeSet Codes);
+
+/// <summary>The children of an element (or a resource root), keyed by JSON property name.</summary>
+internal sealed class ChildTable
+{
+    public required string Path { get; init; }
+    public Dictionary<string, ChildEntry> ByJsonName { get; } = new(StringComparer.Ordinal);
+    public ElementNode[] Elements { get; set; } = [];
+    public TableMember[] Required { get; set; } = [];      // min > 0, or slices with min > 0
+    public TableMember[] MustSupport { get; set; } = [];
+    public TableMember[] Choices { get; set; } = [];
+    public int SlotCount { get; set; }                       // presence counters the walk keeps per object
+    public Dictionary<string, ChildEntry>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; set; }
+}
+
+/// <summary>A JSON property's element; <see cref="Index"/> counts its presence, <see cref="BaseIndex"/> that of its choice element.</summary>
+internal readonly record struct ChildEntry(ElementNode Node, TypeSlot Slot, int Index, int BaseIndex);
+
+internal readonly record struct TableMember(ElementNode Node, int Index);
+
+/// <summary>A slice: the discriminator values an item must carry, and the element rules for items that do.</summary>
+internal sealed class SliceRule
+{
+    public required string Name { get; init; }
+    public required ElementNode Node { get; init; }
+    public required SliceDiscriminator[] Discriminators { get; init; }
+    public bool Evaluable { get; init; }
+}
+
+/// <summary>Expected value at a path in the item (segments; empty = the item itself).</summary>
+internal sealed record SliceDiscriminator(string[] Path, JsonElement Expected, bool IsPattern, CompiledCodeSet? ValueSet);

@@ -1,0 +1,69 @@
+using System.Text;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// Per-resource walk state: the current location (names and indexes, turned into a string only when an issue is
+/// raised) and the issues found so far (allocated on the first one).
+/// </summary>
+internal sealed class ValidationContext
+{
+    private string[] _names = new string[16];
+    private int[] _indexes = new int[16];
+    private int _depth;
+
+    public ValidationContext(string? profile, bool reportMustSupport)
+    {
+        Profile = profile;
+        ReportMustSupport = reportMustSupport;
+    }
+
+    public string? Profile { get; set; }
+    public bool ReportMustSupport { get; }
+    public List<ValidationIssue>? Issues { get; private set; }
+    public bool HasFatal { get; private set; }
+
+    /// <summary>Readies a pooled context for the next resource; the issue list already returned stays with its result.</summary>
+    public void Reset()
+    {
+        Issues = null;
+        HasFatal = false;
+        Profile = null;
+        _depth = 0;
+    }
+
+    public void Push(string name, int index = -1)
+    {
+        if (_depth == _names.Length)
+        {
+            Array.Resize(ref _names, _depth * 2);
+            Array.Resize(ref _indexes, _depth * 2);
+        }
+        _names[_depth] = name;
+        _indexes[_depth] = index;
+        _depth++;
+    }
+
+    public void SetIndex(int index) => _indexes[_depth - 1] = index;
+
+    public void Pop() => _depth--;
+
+    public string Location(string? child = null)
+    {
+        var builder = new StringBuilder();
+        for (var i = 0; i < _depth; i++)
+        {
+            if (i > 0) builder.Append('.');
+            builder.Append(_names[i]);
+            if (_indexes[i] >= 0) builder.Append('[').Append(_indexes[i]).Append(']');
+        }
+        if (child is not null) builder.Append('.').Append(child);
+        return builder.ToString();
+    }
+
+    public void Add(IssueSeverity severity, string code, string ruleId, string message, string? child = null)
+    {
+        if (severity == IssueSeverity.Fatal) HasFatal = true;
+        (Issues ??= []).Add(new ValidationIssue(severity, code, Location(child), message, Profile, ruleId));
+    }
+}

@@ -1,0 +1,249 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// Validates FHIR R4 resources against US Core: compiled once from a rule source (FHIR packages or the built-in rule
+/// set), then thread-safe. The profile is the one in <c>meta.profile</c> when known, else chosen by type and content
+/// (<see cref="ProfileSelector"/>); types without a profile get base R4 structure checks when their definition is loaded.
+/// Valid resources share <see cref="ValidationResult.Valid"/>.
+/// </summary>
+public sealed class UsCoreValidator : IResourceValidator
+{
+    private const string BaseUrl = "http://hl7.org/fhir/StructureDefinition/";
+    public const string RuleNoSubject = "usability.subject";
+    public const string RuleUnknownProfile = "profile.unknown";
+
+    private readonly UsCoreValidatorOptions _options;
+    private readonly IReadOnlyDictionary<string, CompiledProfile> _compiled;
+    private readonly Dictionary<string, CompiledProfile> _baseResources = new(StringComparer.Ordinal);
+    private readonly ProfileSelector _selector;
+    private readonly ResourceWalker _walker;
+    private readonly ValidationContext?[] _contexts = new ValidationContext?[Math.Max(4, Environment.ProcessorCount * 2)];
+
+    /// <summary>Subject elements without which a clinical resource cannot be attributed to a patient.</summary>
+    private static readonly Dictionary<string, string> SubjectElements = new(StringComparer.Ordinal)
+    {
+        ["Observation"] = "subject", ["Condition"] = "subject", ["Encounter"] = "subject", ["Procedure"] = "subject",
+        ["MedicationRequest"] = "subject", ["MedicationDispense"] = "subject", ["DiagnosticReport"] = "subject",
+        ["DocumentReference"] = "subject", ["CarePlan"] = "subject", ["CareTeam"] = "subject", ["Goal"] = "subject",
+        ["ServiceRequest"] = "subject", ["Immunization"] = "patient", ["AllergyIntolerance"] = "patient",
+        ["Claim"] = "patient", ["ExplanationOfBenefit"] = "patient", ["Coverage"] = "beneficiary",
+    };
+
+    private UsCoreValidator(DefinitionSet definitions, UsCoreValidatorOptions options, string source)
+    {
+        _options = options;
+        Source = source;
+        var compiler = new ProfileCompiler(definitions);
+        var roots = definitions.Profiles.Values
+            .Where(p => p.Kind == "resource" && (p.IsConstraint || FhirResourceTypes.IsKnown(p.Type)))
+            .Select(p => p.Url)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        compiler.CompileAll(roots);
+        _compiled = compiler.Compiled;
+        foreach (var type in FhirResourceTypes.All)
+        {
+            if (_compiled.TryGetValue(BaseUrl + type, out var baseProfile)) _baseResources[type] = baseProfile;
+        }
+        _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null);
+        _selector = new ProfileSelector(_compiled, options.ProfileOverrides);
+        UnevaluatedConstraints = _compiled.Values
+            .Where(p => p.ConstraintKeys.Count > 0)
+            .ToDictionary(p => p.Url, p => p.ConstraintKeys, StringComparer.Ordinal);
+        UnresolvedBindings = _compiled.Values
+            .Where(p => p.UnresolvedBindings.Count > 0)
+            .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnresolvedBindings.ToArray(), StringComparer.Ordinal);
+        UnevaluatedSlices = _compiled.Values
+            .Where(p => p.UnevaluatedSlices.Count > 0)
+            .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnevaluatedSlices.ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>"built-in", or the packages ("hl7.fhir.us.core@6.1.0") the rules were compiled from.</summary>
+    public string Source { get; }
+
+    /// <summary>Canonical URLs of the compiled resource profiles (and base definitions).</summary>
+    public IReadOnlyCollection<string> Profiles => _compiled.Keys.ToArray();
+
+    /// <summary>Profile → FHIRPath constraint keys (invariants) this validator does not evaluate.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> UnevaluatedConstraints { get; }
+
+    /// <summary>Profile → "element (strength): value set" bindings whose codes could not be enumerated (not enforced).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> UnresolvedBindings { get; }
+
+    /// <summary>Profile → slices whose discriminator this validator cannot evaluate (their cardinality is not enforced).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> UnevaluatedSlices { get; }
+
+    public bool HasProfile(string canonical) => _compiled.ContainsKey(DefinitionSet.StripVersion(canonical));
+
+    /// <summary>The built-in US Core 6.1.0 rule set, embedded in this assembly: no files needed.</summary>
+    public static UsCoreValidator CreateBuiltIn(UsCoreValidatorOptions? options = null) =>
+        new(BuiltInRuleSet.Load(), options ?? new UsCoreValidatorOptions(), "built-in");
+
+    /// <summary>
+    /// Compiles from FHIR packages (.tgz), definition Bundles/resources (.json) and folders of JSON resources (value sets,
+    /// code systems, expansions). Base types missing from them are taken from the built-in rule set.
+    /// </summary>
+    public static async Task<UsCoreValidator> FromPackagesAsync(IEnumerable<string> packageTgzPaths, UsCoreValidatorOptions? options = null, CancellationToken ct = default)
+    {
+        var paths = packageTgzPaths.ToList();
+        if (paths.Count == 0) throw new ArgumentException("At least one package path is required.", nameof(packageTgzPaths));
+        using var reader = new FhirPackageReader();
+        foreach (var path in paths) await reader.AddAsync(path, ct).ConfigureAwait(false);
+        var builtIn = BuiltInRuleSet.Load();
+        foreach (var profile in builtIn.Profiles.Values)
+        {
+            if (!reader.Definitions.Profiles.ContainsKey(profile.Url) && !profile.Url.StartsWith("http://hl7.org/fhir/us/core/", StringComparison.Ordinal))
+                reader.Definitions.AddProfile(profile);
+        }
+        // Compiled tables keep no reference to the documents, so the reader can be disposed afterwards.
+        var source = reader.PackageIds.Count > 0 ? string.Join(", ", reader.PackageIds) : string.Join(", ", paths.Select(Path.GetFileName));
+        return new UsCoreValidator(reader.Definitions, options ?? new UsCoreValidatorOptions(), source);
+    }
+
+    /// <summary>The configured rule source: <see cref="UsCoreValidatorOptions.Packages"/> when set, else the built-in rules.</summary>
+    public static Task<UsCoreValidator> CreateAsync(UsCoreValidatorOptions options, CancellationToken ct = default) =>
+        options.Packages.Count > 0 ? FromPackagesAsync(options.Packages, options, ct) : Task.FromResult(CreateBuiltIn(options));
+
+    public ValidationResult Validate(JsonElement resource)
+    {
+        if (resource.ValueKind != JsonValueKind.Object)
+            return Fatal(ResourceParser.RuleNotAnObject, "structure", "A resource must be a JSON object.");
+        if (!resource.TryGetProperty("resourceType"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            return Fatal(ResourceParser.RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
+        if (!TryResourceType(typeElement, out var resourceType))
+            return Fatal(ResourceParser.RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
+
+        var context = RentContext();
+        try
+        {
+            return Validate(resource, resourceType, context);
+        }
+        finally
+        {
+            ReturnContext(context);
+        }
+    }
+
+    private ValidationResult Validate(JsonElement resource, string resourceType, ValidationContext context)
+    {
+        context.Push(resourceType);
+        var validated = ValidateDeclaredProfiles(resource, resourceType, context);
+        if (!validated)
+        {
+            var profile = _selector.Select(resourceType, resource) ?? _baseResources.GetValueOrDefault(resourceType);
+            if (profile is not null)
+            {
+                context.Profile = profile.Url;
+                _walker.ValidateObject(resource, profile.Root, context, isResource: true);
+            }
+        }
+
+        if (_options.RequireSubject && SubjectElements.TryGetValue(resourceType, out var subject) && !resource.TryGetProperty(subject, out _))
+        {
+            context.Profile = null;
+            context.Add(IssueSeverity.Fatal, "required", RuleNoSubject, "The resource has no subject/patient reference: it cannot be attributed to a patient.", subject);
+        }
+        context.Pop();
+
+        if (context.Issues is not { } issues) return ValidationResult.Valid;
+        var usable = !context.HasFatal;
+        if (usable && _options.Mode == ValidationMode.Strict)
+        {
+            foreach (var issue in issues)
+            {
+                if (issue.Severity == IssueSeverity.Error) usable = false;
+            }
+        }
+        return new ValidationResult(usable, issues);
+    }
+
+    /// <summary>Validates against each known profile in meta.profile; false when none is known.</summary>
+    private bool ValidateDeclaredProfiles(JsonElement resource, string resourceType, ValidationContext context)
+    {
+        if (!resource.TryGetProperty("meta"u8, out var meta) || meta.ValueKind != JsonValueKind.Object
+            || !meta.TryGetProperty("profile"u8, out var declared) || declared.ValueKind != JsonValueKind.Array) return false;
+        var validated = 0;
+        var unknown = 0;
+        foreach (var item in declared.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) continue;
+            var url = DefinitionSet.StripVersion(item.GetString()!);
+            if (!_compiled.TryGetValue(url, out var profile) || profile.Type != resourceType)
+            {
+                unknown++;
+                continue;
+            }
+            context.Profile = profile.Url;
+            // A second profile re-walks the resource: base-structure issues would repeat, so they are dropped below.
+            var before = context.Issues?.Count ?? 0;
+            _walker.ValidateObject(resource, profile.Root, context, isResource: true);
+            if (validated > 0 && context.Issues is { } issues) RemoveRepeats(issues, before);
+            validated++;
+        }
+        if (unknown > 0)
+        {
+            context.Profile = null;
+            context.Add(IssueSeverity.Information, "not-supported", RuleUnknownProfile,
+                validated > 0 ? "Some declared profiles are not loaded; they were not checked." : "No declared profile is loaded; the resource was checked against the default profile for its type.", "meta.profile");
+        }
+        return validated > 0;
+    }
+
+    // Walk state is reused across resources (a lock-free pool per validator) so a valid resource allocates nothing.
+    private ValidationContext RentContext()
+    {
+        for (var i = 0; i < _contexts.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _contexts[i], null) is { } context)
+            {
+                context.Reset();
+                return context;
+            }
+        }
+        return new ValidationContext(null, _options.ReportMustSupport);
+    }
+
+    private void ReturnContext(ValidationContext context)
+    {
+        for (var i = 0; i < _contexts.Length; i++)
+        {
+            if (Interlocked.CompareExchange(ref _contexts[i], context, null) is null) return;
+        }
+    }
+
+    private static void RemoveRepeats(List<ValidationIssue> issues, int from)
+    {
+        for (var i = issues.Count - 1; i >= from; i--)
+        {
+            var issue = issues[i];
+            for (var j = 0; j < from; j++)
+            {
+                if (issues[j].RuleId == issue.RuleId && issues[j].Location == issue.Location)
+                {
+                    issues.RemoveAt(i);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool TryResourceType(JsonElement typeElement, out string resourceType)
+    {
+        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(typeElement));
+        Span<char> buffer = stackalloc char[64];
+        resourceType = "";
+        if (raw.Length > buffer.Length) return false;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] >= 0x80) return false;
+            buffer[i] = (char)raw[i];
+        }
+        return FhirResourceTypes.TryGet(buffer[..raw.Length], out resourceType);
+    }
+
+    private static ValidationResult Fatal(string ruleId, string code, string message) =>
+        new(false, [new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId)]);
+}

@@ -1,0 +1,30 @@
+using Ingestion.Fhir.Validation;
+using Ingestion.Pipeline.Hosting;
+using Ingestion.Privacy;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ingestion.Functions.Commands;
+
+/// <summary>Opens the embedded pipeline for a command, turning configuration errors into exit code 1 with the reason on stderr.</summary>
+internal static class PipelineSession
+{
+    public static EmbeddedPipeline? TryOpen(EmbeddedPipelineSettings settings, IResourceValidator? validator, out int exitCode)
+    {
+        try
+        {
+            exitCode = 0;
+            // Logs go nowhere on the console: the live display is the operator's view; events are in the run history.
+            return EmbeddedPipeline.Create(settings, validator, NullLoggerFactory.Instance);
+        }
+        catch (DeidentificationKeyException e)
+        {
+            Console.Error.WriteLine($"{e.Message} Set Deid__Key (base64, at least 32 bytes) in the environment or Deid:Key in appsettings.json; only `demo` runs with a throwaway key.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        {
+            Console.Error.WriteLine($"Cannot open the pipeline: {e.Message}");
+        }
+        exitCode = 1;
+        return null;
+    }
+}

@@ -1,0 +1,34 @@
+namespace Ingestion.Omop;
+
+/// <summary>
+/// The facts of one clinical event, independent of the table its concept's domain sends it to. Dates are already
+/// shifted; keys already pseudonymous. <see cref="KeySource"/> is what the row key derives from ("Type/id", plus
+/// "#component/i" or "#map/k" where one resource yields several rows).
+/// </summary>
+internal readonly record struct ClinicalEvent
+{
+    public required string KeySource { get; init; }
+    public required long PersonId { get; init; }
+    public required DateOnly StartDate { get; init; }
+    public DateTime? StartDateTime { get; init; }
+    public DateOnly? EndDate { get; init; }
+    public DateTime? EndDateTime { get; init; }
+    public required int TypeConceptId { get; init; }
+    public long? ProviderId { get; init; }
+    public long? VisitId { get; init; }
+
+    public double? ValueAsNumber { get; init; }
+    public int? ValueAsConceptId { get; init; }
+    public string? ValueSourceValue { get; init; }
+    public int? UnitConceptId { get; init; }
+    public string? UnitSourceValue { get; init; }
+    public int? UnitSourceConceptId { get; init; }
+    public double? RangeLow { get; init; }
+    public double? RangeHigh { get; init; }
+
+    public double? Quantity { get; init; }
+    public int? DaysSupply { get; init; }
+    public int? Refills { get; init; }
+    public int? RouteConceptId { get; init; }
+    public string? RouteSourceValue { get; init; }
+}

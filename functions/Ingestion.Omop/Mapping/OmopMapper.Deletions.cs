@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+// The manifest's deleted[] files: Bundles whose entries carry request DELETE Type/id.
+public sealed partial class OmopMapper
+{
+    private static readonly OmopTable[] ClinicalTables =
+    [
+        CdmTables.ConditionOccurrence, CdmTables.DrugExposure, CdmTables.ProcedureOccurrence,
+        CdmTables.DeviceExposure, CdmTables.Measurement, CdmTables.Observation,
+    ];
+
+    /// <summary>
+    /// Turns one deleted-resources Bundle into <see cref="CdmTables.Deletions"/> rows: for each DELETE entry, the key
+    /// its rows carry in every table it can map to (clinical resources may land in any event table by domain).
+    /// Rows derived with a suffix (components, one-to-many maps) are not listed: see docs/omop-mapping.md.
+    /// </summary>
+    public MappingOutcome MapDeleted(JsonElement bundle, IOmopRowSink sink, MappingReport report, DateTime? deletedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(report);
+        if (FhirJson.String(bundle, "resourceType") != "Bundle")
+        {
+            report.RecordResource("(deleted)", MappingStatus.Quarantined);
+            report.RecordQuarantined(QuarantineReasons.Malformed);
+            return MappingOutcome.Quarantine(QuarantineReasons.Malformed);
+        }
+        var rows = 0;
+        var entries = FhirJson.Array(bundle, "entry");
+        if (entries.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var entry in entries.EnumerateArray())
+            {
+                var request = FhirJson.Object(entry, "request");
+                if (FhirJson.String(request, "method") != "DELETE") continue;
+                var url = FhirJson.String(request, "url");
+                var slash = url?.IndexOf('/') ?? -1;
+                if (url is null || slash <= 0 || slash == url.Length - 1)
+                {
+                    report.RecordQuarantined(QuarantineReasons.Malformed);
+                    continue;
+                }
+                var type = url[..slash];
+                var id = FhirReference.LogicalId(url, type);
+                if (id is null)
+                {
+                    report.RecordQuarantined(QuarantineReasons.Malformed);
+                    continue;
+                }
+                foreach (var (table, domain, keySource) in DeletionTargets(type, id))
+                {
+                    sink.Add(CdmTables.Deletions, [type, table.Name, _deidentifier.PseudonymousId(domain, keySource), deletedAt]);
+                    report.RecordRow(CdmTables.Deletions.Name, conceptMapped: true);
+                    rows++;
+                }
+            }
+        }
+        report.RecordResource("(deleted)", MappingStatus.Mapped);
+        return MappingOutcome.Mapped(rows);
+    }
+
+    private static IEnumerable<(OmopTable Table, OmopKeyDomain Domain, string KeySource)> DeletionTargets(string type, string id)
+    {
+        switch (type)
+        {
+            case "Patient": yield return (CdmTables.Person, OmopKeyDomain.Person, id); break;
+            case "Encounter": yield return (CdmTables.VisitOccurrence, OmopKeyDomain.VisitOccurrence, id); break;
+            case "Practitioner": yield return (CdmTables.Provider, OmopKeyDomain.Provider, id); break;
+            case "Organization": yield return (CdmTables.CareSite, OmopKeyDomain.CareSite, id); break;
+            case "Location": yield return (CdmTables.Location, OmopKeyDomain.Location, id); break;
+            default:
+                if (!CoveredResourceTypes.Contains(type)) yield break;
+                foreach (var table in ClinicalTables) yield return (table, ClinicalEventRows.KeyDomainOf(table), type + "/" + id);
+                break;
+        }
+    }
+}

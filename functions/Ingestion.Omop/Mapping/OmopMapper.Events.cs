@@ -1,0 +1,101 @@
+using System.Text.Json;
+
+namespace Ingestion.Omop;
+
+// Condition, Procedure, AllergyIntolerance, Device and DeviceUseStatement: one coded event each.
+public sealed partial class OmopMapper
+{
+    private MappingOutcome MapCondition(JsonElement resource, BufferedRows rows, MappingReport report)
+    {
+        var start = FhirJson.String(resource, "onsetDateTime") ?? FhirJson.String(FhirJson.Object(resource, "onsetPeriod"), "start")
+            ?? FhirJson.String(resource, "recordedDate");
+        var end = FhirJson.String(resource, "abatementDateTime") ?? FhirJson.String(FhirJson.Object(resource, "abatementPeriod"), "end");
+        var provider = Provider(FhirJson.Object(resource, "asserter")) ?? Provider(FhirJson.Object(resource, "recorder"));
+        return MapEvent("Condition", resource, "subject", start, end, provider, FhirJson.Object(resource, "code"),
+            CdmTables.ConditionOccurrence, _options.EhrTypeConceptId, rows, report);
+    }
+
+    private MappingOutcome MapProcedure(JsonElement resource, BufferedRows rows, MappingReport report)
+    {
+        if (FhirJson.String(resource, "status") == "not-done") return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
+        var period = FhirJson.Object(resource, "performedPeriod");
+        var start = FhirJson.String(resource, "performedDateTime") ?? FhirJson.String(period, "start");
+        var end = FhirJson.String(period, "end");
+        var provider = Provider(FhirJson.Object(FhirJson.First(resource, "performer"), "actor"));
+        return MapEvent("Procedure", resource, "subject", start, end, provider, FhirJson.Object(resource, "code"),
+            CdmTables.ProcedureOccurrence, _options.EhrTypeConceptId, rows, report);
+    }
+
+    private MappingOutcome MapAllergy(JsonElement resource, BufferedRows rows, MappingReport report)
+    {
+        var start = FhirJson.String(resource, "onsetDateTime") ?? FhirJson.String(resource, "recordedDate");
+        var provider = Provider(FhirJson.Object(resource, "asserter")) ?? Provider(FhirJson.Object(resource, "recorder"));
+        return MapEvent("AllergyIntolerance", resource, "patient", start, null, provider, FhirJson.Object(resource, "code"),
+            CdmTables.Observation, _options.EhrTypeConceptId, rows, report);
+    }
+
+    private MappingOutcome MapDevice(JsonElement resource, BufferedRows rows, MappingReport report) =>
+        // A FHIR Device has no use period; Synthea (and most EHR exports of implants) set manufactureDate to the implant date.
+        MapEvent("Device", resource, "patient", FhirJson.String(resource, "manufactureDate"), null, null, FhirJson.Object(resource, "type"),
+            CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
+
+    private MappingOutcome MapDeviceUse(JsonElement resource, BufferedRows rows, MappingReport report)
+    {
+        var period = FhirJson.Object(resource, "timingPeriod");
+        var start = FhirJson.String(resource, "timingDateTime") ?? FhirJson.String(period, "start") ?? FhirJson.String(resource, "recordedOn");
+        // The device's code lives on the referenced Device (another file): concept 0 here, counted as unmapped.
+        return MapEvent("DeviceUseStatement", resource, "subject", start, FhirJson.String(period, "end"), null, default,
+            CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
+    }
+
+    /// <summary>The common path: patient, dates, visit, then <see cref="EmitCoded"/>.</summary>
+    private MappingOutcome MapEvent(string type, JsonElement resource, string subjectProperty, string? start, string? end, long? provider,
+        JsonElement code, OmopTable defaultTable, int typeConceptId, BufferedRows rows, MappingReport report)
+    {
+        if (!TryEventBase(type, resource, subjectProperty, start, end, typeConceptId, out var facts, out var reason))
+            return MappingOutcome.Quarantine(reason!);
+        facts = facts with { ProviderId = provider };
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(code), facts, defaultTable, rows, report));
+    }
+
+    private bool TryEventBase(string type, JsonElement resource, string subjectProperty, string? start, string? end, int typeConceptId,
+        out ClinicalEvent facts, out string? reason)
+    {
+        facts = default;
+        var patient = PatientOf(resource, subjectProperty, out reason);
+        if (patient is null) return false;
+        if (start is null)
+        {
+            reason = QuarantineReasons.MissingDate;
+            return false;
+        }
+        if (!TryShift(patient, start, out var startDate, out var startDateTime))
+        {
+            reason = QuarantineReasons.InvalidDate;
+            return false;
+        }
+        DateOnly? endDate = null;
+        DateTime? endDateTime = null;
+        if (end is not null)
+        {
+            if (!TryShift(patient, end, out var e, out endDateTime))
+            {
+                reason = QuarantineReasons.InvalidDate;
+                return false;
+            }
+            endDate = e;
+        }
+        facts = new ClinicalEvent
+        {
+            KeySource = type + "/" + FhirJson.String(resource, "id"),
+            PersonId = _deidentifier.PseudonymousId(Ingestion.Privacy.OmopKeyDomain.Person, patient),
+            StartDate = startDate,
+            StartDateTime = startDateTime,
+            EndDate = endDate,
+            EndDateTime = endDateTime,
+            TypeConceptId = typeConceptId,
+            VisitId = Visit(resource),
+        };
+        return true;
+    }
+}

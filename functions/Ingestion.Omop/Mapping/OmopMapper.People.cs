@@ -1,0 +1,149 @@
+using System.Text.Json;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+// Patient → person (+ location, death); Encounter → visit_occurrence; Practitioner → provider;
+// Organization → care_site (+ location); Location → location.
+public sealed partial class OmopMapper
+{
+    private const string UsCoreRace = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
+    private const string UsCoreEthnicity = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity";
+
+    private MappingOutcome MapPatient(JsonElement resource, BufferedRows rows)
+    {
+        var id = FhirJson.String(resource, "id")!;
+        var birthDate = FhirJson.String(resource, "birthDate");
+        if (birthDate is null) return MappingOutcome.Quarantine(QuarantineReasons.MissingBirthDate);
+        var birth = _deidentifier.ShiftBirth(id, birthDate);
+        if (birth.YearOfBirth is null) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
+
+        var personId = _deidentifier.PseudonymousId(OmopKeyDomain.Person, id);
+        var gender = FhirJson.String(resource, "gender");
+        var race = OmbCategory(resource, UsCoreRace);
+        var ethnicity = OmbCategory(resource, UsCoreEthnicity);
+        var locationId = AddLocation(rows, FhirJson.First(resource, "address"), "Patient/" + id + "/address");
+        var genderConcept = FhirValueSetMaps.Gender(gender);
+        rows.Add(CdmTables.Person,
+        [
+            personId, genderConcept, birth.YearOfBirth.Value, birth.MonthOfBirth, birth.DayOfBirth, birth.BirthDateTime,
+            FhirValueSetMaps.Race(race), FhirValueSetMaps.Ethnicity(ethnicity), locationId,
+            Provider(FhirJson.First(resource, "generalPractitioner")),
+            Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "managingOrganization", "Organization")),
+            null, // person_source_value: the source id is an identifier; the pseudonymous person_id already links rows
+            gender, gender is null ? null : 0, race, race is null ? null : 0, ethnicity, ethnicity is null ? null : 0,
+        ], conceptMapped: genderConcept != 0);
+
+        var deceased = FhirJson.String(resource, "deceasedDateTime");
+        if (deceased is not null)
+        {
+            if (!TryShift(id, deceased, out var deathDate, out var deathDateTime)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
+            rows.Add(CdmTables.Death, [personId, deathDate, deathDateTime, _options.EhrTypeConceptId, null, null, null], conceptMapped: true);
+            rows.ObservePersonDate(personId, deathDate);
+        }
+        // deceasedBoolean without a date cannot fill death.death_date (required): no death row.
+        return MappingOutcome.Mapped(rows.Count);
+    }
+
+    private MappingOutcome MapEncounter(JsonElement resource, BufferedRows rows, MappingReport report)
+    {
+        var period = FhirJson.Object(resource, "period");
+        if (!TryEventBase("Encounter", resource, "subject", FhirJson.String(period, "start"), FhirJson.String(period, "end"),
+                _options.EhrTypeConceptId, out var facts, out var reason))
+            return MappingOutcome.Quarantine(reason!);
+        var id = FhirJson.String(resource, "id")!;
+        var @class = FhirJson.Object(resource, "class");
+        var classCode = FhirJson.String(@class, "code");
+        var visitConcept = FhirValueSetMaps.VisitClass(classCode);
+        report.RecordSourceVocabulary("Visit");
+        if (visitConcept == 0) report.RecordUnmappedCode(CdmTables.VisitOccurrence.Name, FhirJson.String(@class, "system") ?? "(none)", classCode ?? "(no code)");
+        var hospitalization = FhirJson.Object(resource, "hospitalization");
+        var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"));
+        var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"));
+        rows.Add(CdmTables.VisitOccurrence,
+        [
+            _deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, id), facts.PersonId, visitConcept,
+            facts.StartDate, facts.StartDateTime, facts.EndDate ?? facts.StartDate, facts.EndDateTime ?? facts.StartDateTime,
+            facts.TypeConceptId, Provider(FhirJson.Object(FhirJson.First(resource, "participant"), "individual")),
+            Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "serviceProvider", "Organization")),
+            classCode, classCode is null ? null : 0,
+            admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource), admitSource.SourceValue,
+            discharge.Code is null ? null : _concepts.FirstStandardId(discharge), discharge.SourceValue,
+            null, // preceding_visit_occurrence_id needs the person's other visits (another file); left to analytics
+        ], conceptMapped: visitConcept != 0);
+        rows.ObservePersonDate(facts.PersonId, facts.StartDate);
+        if (facts.EndDate is { } end) rows.ObservePersonDate(facts.PersonId, end);
+        return MappingOutcome.Mapped(1);
+    }
+
+    private MappingOutcome MapPractitioner(JsonElement resource, BufferedRows rows)
+    {
+        var gender = FhirJson.String(resource, "gender");
+        // Names, NPI and DEA are identifiers: not carried.
+        rows.Add(CdmTables.Provider,
+        [
+            _deidentifier.PseudonymousId(OmopKeyDomain.Provider, FhirJson.String(resource, "id")!), null, null, null, null, null, null,
+            gender is null ? null : FhirValueSetMaps.Gender(gender), null, null, null, gender, gender is null ? null : 0,
+        ], conceptMapped: true);
+        return MappingOutcome.Mapped(1);
+    }
+
+    private MappingOutcome MapOrganization(JsonElement resource, BufferedRows rows)
+    {
+        var id = FhirJson.String(resource, "id")!;
+        var locationId = AddLocation(rows, FhirJson.First(resource, "address"), "Organization/" + id + "/address");
+        rows.Add(CdmTables.CareSite,
+            [_deidentifier.PseudonymousId(OmopKeyDomain.CareSite, id), null, null, locationId, null, null], conceptMapped: true);
+        return MappingOutcome.Mapped(rows.Count);
+    }
+
+    private MappingOutcome MapLocation(JsonElement resource, BufferedRows rows)
+    {
+        var address = FhirJson.Object(resource, "address");
+        rows.Add(CdmTables.Location, LocationRow(_deidentifier.PseudonymousId(OmopKeyDomain.Location, FhirJson.String(resource, "id")!), address),
+            conceptMapped: true);
+        return MappingOutcome.Mapped(1);
+    }
+
+    /// <summary>Adds a location for an address when anything Safe Harbor allows (state, ZIP3, country) is left.</summary>
+    private long? AddLocation(BufferedRows rows, JsonElement address, string keySource)
+    {
+        if (!FhirJson.IsDefined(address)) return null;
+        var key = _deidentifier.PseudonymousId(OmopKeyDomain.Location, keySource);
+        var row = LocationRow(key, address);
+        if (row[4] is null && row[5] is null && row[9] is null) return null;
+        rows.Add(CdmTables.Location, row, conceptMapped: true);
+        return key;
+    }
+
+    private object?[] LocationRow(long key, JsonElement address)
+    {
+        // Street, city and county are below state level: removed (Safe Harbor); ZIP generalized to ZIP3.
+        var state = FhirJson.String(address, "state");
+        var country = FhirJson.String(address, "country");
+        return
+        [
+            key, null, null, null, state is { Length: 2 } ? state.ToUpperInvariant() : UsStates.Abbreviation(state),
+            _deidentifier.GeneralizeZip(FhirJson.String(address, "postalCode")), null, null, null,
+            country is { Length: <= 80 } ? country : null, null, null,
+        ];
+    }
+
+    /// <summary>The ombCategory code of a US Core race or ethnicity extension.</summary>
+    private static string? OmbCategory(JsonElement resource, string url)
+    {
+        var extensions = FhirJson.Array(resource, "extension");
+        if (extensions.ValueKind != JsonValueKind.Array) return null;
+        foreach (var extension in extensions.EnumerateArray())
+        {
+            if (FhirJson.String(extension, "url") != url) continue;
+            var inner = FhirJson.Array(extension, "extension");
+            if (inner.ValueKind != JsonValueKind.Array) return null;
+            foreach (var part in inner.EnumerateArray())
+            {
+                if (FhirJson.String(part, "url") == "ombCategory") return FhirJson.String(FhirJson.Object(part, "valueCoding"), "code");
+            }
+        }
+        return null;
+    }
+}

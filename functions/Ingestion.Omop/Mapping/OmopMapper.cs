@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+/// <summary>
+/// Maps FHIR R4 resources to OMOP CDM 5.4 rows following the HL7 FHIR-to-OMOP IG patterns. Every key comes from
+/// <see cref="IDeidentifier.PseudonymousId"/> over the resource's logical id and every date through the patient's
+/// shift, so each NDJSON file maps on its own and a re-run gives identical rows. Rows go to the table the standard
+/// concept's domain names; unmapped codes keep concept_id 0 and their source value. Thread-safe.
+/// </summary>
+public sealed partial class OmopMapper : IOmopMapper
+{
+    private readonly ConceptResolver _concepts;
+    private readonly IDeidentifier _deidentifier;
+    private readonly OmopMapperOptions _options;
+
+    public OmopMapper(IVocabulary vocabulary, IDeidentifier deidentifier, OmopMapperOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(deidentifier);
+        _concepts = new ConceptResolver(vocabulary);
+        _deidentifier = deidentifier;
+        _options = options ?? new OmopMapperOptions();
+    }
+
+    /// <summary>The FHIR resource types this mapping turns into rows; any other type is counted as not covered.</summary>
+    public static IReadOnlySet<string> CoveredResourceTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Patient", "Encounter", "Condition", "Observation", "MedicationRequest", "MedicationStatement", "MedicationAdministration",
+        "Immunization", "Procedure", "AllergyIntolerance", "Device", "DeviceUseStatement", "Practitioner", "Organization", "Location",
+    };
+
+    public MappingOutcome Map(JsonElement resource, IOmopRowSink sink, MappingReport report)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(report);
+        var type = FhirJson.String(resource, "resourceType");
+        MappingOutcome outcome;
+        if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
+        else if (!CoveredResourceTypes.Contains(type)) outcome = MappingOutcome.NotCovered;
+        else if (string.IsNullOrEmpty(FhirJson.String(resource, "id"))) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
+        else if (FhirJson.String(resource, "status") == "entered-in-error") outcome = MappingOutcome.Quarantine(QuarantineReasons.EnteredInError);
+        else
+        {
+            // Rows of one resource go to a buffer first so a resource quarantined half-way leaves no rows behind.
+            var buffer = new BufferedRows();
+            try
+            {
+                outcome = MapCovered(type, resource, buffer, report);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException)
+            {
+                // JSON of the wrong shape somewhere the mapper relies on it: quarantine, never crash the file.
+                outcome = MappingOutcome.Quarantine(QuarantineReasons.Malformed);
+            }
+            if (outcome.Status == MappingStatus.Mapped) buffer.FlushTo(sink, report);
+        }
+        report.RecordResource(type ?? "(none)", outcome.Status);
+        if (outcome.Status == MappingStatus.Quarantined) report.RecordQuarantined(outcome.QuarantineReason!);
+        else if (outcome.Status == MappingStatus.NotCovered) report.RecordNotCovered(type!);
+        return outcome;
+    }
+
+    private MappingOutcome MapCovered(string type, JsonElement resource, BufferedRows rows, MappingReport report) => type switch
+    {
+        "Patient" => MapPatient(resource, rows),
+        "Encounter" => MapEncounter(resource, rows, report),
+        "Condition" => MapCondition(resource, rows, report),
+        "Observation" => MapObservation(resource, rows, report),
+        "MedicationRequest" or "MedicationStatement" or "MedicationAdministration" => MapMedication(type, resource, rows, report),
+        "Immunization" => MapImmunization(resource, rows, report),
+        "Procedure" => MapProcedure(resource, rows, report),
+        "AllergyIntolerance" => MapAllergy(resource, rows, report),
+        "Device" => MapDevice(resource, rows, report),
+        "DeviceUseStatement" => MapDeviceUse(resource, rows, report),
+        "Practitioner" => MapPractitioner(resource, rows),
+        "Organization" => MapOrganization(resource, rows),
+        "Location" => MapLocation(resource, rows),
+        _ => MappingOutcome.NotCovered,
+    };
+
+    /// <summary>
+    /// Emits the rows of one coded event: one per standard concept the code maps to, each in the table of that
+    /// concept's domain (the one-to-many rule), or a single concept_id 0 row in <paramref name="defaultTable"/>.
+    /// </summary>
+    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, BufferedRows rows, MappingReport report)
+    {
+        if (code.Code is not null) report.RecordSourceVocabulary(code.ReportVocabulary);
+        var standard = _concepts.StandardCount(code);
+        var mapsToValue = _concepts.MapsToValue(code);
+        if (standard == 0)
+        {
+            var key = _deidentifier.PseudonymousId(ClinicalEventRows.KeyDomainOf(defaultTable), facts.KeySource);
+            rows.Add(defaultTable, ClinicalEventRows.Build(defaultTable, key, facts, 0, code, 0), conceptMapped: false);
+            report.RecordUnmappedCode(defaultTable.Name, code.ReportVocabulary, code.Code ?? "(no code)");
+            ObserveDates(rows, facts);
+            return 1;
+        }
+        for (var k = 0; k < standard; k++)
+        {
+            var concept = _concepts.Standard(code, k);
+            var table = ClinicalEventRows.TableOfDomain(concept.DomainId) ?? defaultTable;
+            var keySource = k == 0 ? facts.KeySource : facts.KeySource + "#map/" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var key = _deidentifier.PseudonymousId(ClinicalEventRows.KeyDomainOf(table), keySource);
+            rows.Add(table, ClinicalEventRows.Build(table, key, facts, concept.ConceptId, code, mapsToValue), conceptMapped: true);
+        }
+        ObserveDates(rows, facts);
+        return standard;
+    }
+
+    private static void ObserveDates(BufferedRows rows, in ClinicalEvent facts)
+    {
+        rows.ObservePersonDate(facts.PersonId, facts.StartDate);
+        if (facts.EndDate is { } end) rows.ObservePersonDate(facts.PersonId, end);
+    }
+
+    /// <summary>The patient a resource belongs to (from <paramref name="property"/>), or the quarantine reason.</summary>
+    private static string? PatientOf(JsonElement resource, string property, out string? reason)
+    {
+        var reference = FhirJson.String(FhirJson.Object(resource, property), "reference");
+        if (reference is null)
+        {
+            reason = QuarantineReasons.MissingSubject;
+            return null;
+        }
+        var id = FhirReference.LogicalId(reference, "Patient");
+        reason = id is null ? QuarantineReasons.UnresolvableSubject : null;
+        return id;
+    }
+
+    /// <summary>Shifts a FHIR date/dateTime: the date keeps the source's local calendar day; the datetime is UTC.</summary>
+    private bool TryShift(string patientId, string? value, out DateOnly date, out DateTime? dateTime)
+    {
+        dateTime = null;
+        date = default;
+        if (string.IsNullOrEmpty(value)) return false;
+        var shifted = _deidentifier.ShiftDate(patientId, value.Length > 10 ? value[..10] : value);
+        if (shifted is null) return false;
+        date = shifted.Value;
+        if (value.Length > 10) dateTime = _deidentifier.ShiftDateTime(patientId, value);
+        return true;
+    }
+
+    private long? Key(OmopKeyDomain domain, string? logicalId) =>
+        logicalId is null ? null : _deidentifier.PseudonymousId(domain, logicalId);
+
+    private long? Visit(JsonElement resource) =>
+        Key(OmopKeyDomain.VisitOccurrence, FhirJson.ReferenceId(resource, "encounter", "Encounter") ?? FhirJson.ReferenceId(resource, "context", "Encounter"));
+
+    private long? Provider(JsonElement reference) =>
+        Key(OmopKeyDomain.Provider, FhirReference.LogicalId(FhirJson.String(reference, "reference"), "Practitioner"));
+}

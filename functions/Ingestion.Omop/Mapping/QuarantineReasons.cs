@@ -1,0 +1,17 @@
+namespace Ingestion.Omop;
+
+/// <summary>Why the mapper quarantined a resource: stable codes (no patient values) used in the report and the
+/// quarantine record.</summary>
+public static class QuarantineReasons
+{
+    public const string MissingResourceType = "missing-resource-type";
+    public const string MissingId = "missing-id";
+    public const string EnteredInError = "entered-in-error";
+    public const string NotDone = "not-done";
+    public const string MissingSubject = "missing-subject";
+    public const string UnresolvableSubject = "unresolvable-subject";
+    public const string MissingDate = "missing-date";
+    public const string InvalidDate = "invalid-date";
+    public const string MissingBirthDate = "missing-birth-date";
+    public const string Malformed = "malformed-resource";
+}

@@ -1,0 +1,31 @@
+namespace Ingestion.Omop;
+
+/// <summary>
+/// Per-person earliest and latest event date within one file: what a sink keeps for
+/// <see cref="IOmopRowSink.ObservePersonDate"/>, emitted as <see cref="CdmTables.PersonDateBounds"/> rows.
+/// Memory grows with the number of persons in the file, not with its size. Not thread-safe.
+/// </summary>
+public sealed class PersonDateRange
+{
+    private readonly Dictionary<long, (DateOnly Min, DateOnly Max)> _bounds = new();
+
+    public int PersonCount => _bounds.Count;
+
+    public void Observe(long personId, DateOnly date)
+    {
+        if (_bounds.TryGetValue(personId, out var b))
+        {
+            if (date < b.Min) b.Min = date;
+            if (date > b.Max) b.Max = date;
+            _bounds[personId] = b;
+        }
+        else
+        {
+            _bounds[personId] = (date, date);
+        }
+    }
+
+    /// <summary>person_date_bounds rows, ordered by person_id so the output is identical on every run.</summary>
+    public IEnumerable<object?[]> Rows() =>
+        _bounds.OrderBy(kv => kv.Key).Select(kv => new object?[] { kv.Key, kv.Value.Min, kv.Value.Max });
+}

@@ -1,0 +1,102 @@
+namespace Ingestion.Parquet;
+
+/// <summary>
+/// A reusable columnar batch of rows for <see cref="ParquetWriter.WriteBatchAsync"/>: typed arrays per column, no boxing.
+/// Fill rows 0..<see cref="RowCount"/>-1 through the typed spans, then write; <see cref="Clear"/> to reuse.
+/// Physical forms: Date columns are <see cref="Int32s"/> holding days since 1970-01-01 (<see cref="ParquetValues.ToDays"/>);
+/// Timestamp columns are <see cref="Int64s"/> holding microseconds since the Unix epoch, UTC (<see cref="ParquetValues.ToMicros(DateTime)"/>).
+/// Nulls: a null string is a null; other OPTIONAL columns mark nulls in <see cref="Nulls"/>.
+/// </summary>
+public sealed class ParquetColumnBatch
+{
+    private readonly Array[] _values;
+    private readonly bool[]?[] _nulls;
+    private int _rowCount;
+
+    public ParquetColumnBatch(ParquetSchema schema, int capacity)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Schema = schema;
+        Capacity = capacity;
+        _values = new Array[schema.Columns.Count];
+        _nulls = new bool[]?[schema.Columns.Count];
+        for (var i = 0; i < schema.Columns.Count; i++)
+        {
+            var column = schema.Columns[i];
+            _values[i] = column.Type switch
+            {
+                ParquetType.Boolean => new bool[capacity],
+                ParquetType.Int32 or ParquetType.Date => new int[capacity],
+                ParquetType.Int64 or ParquetType.Timestamp => new long[capacity],
+                ParquetType.Double => new double[capacity],
+                ParquetType.String => new string?[capacity],
+                _ => throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{column.Name}' has an unknown type."),
+            };
+            if (!column.Required && column.Type != ParquetType.String) _nulls[i] = new bool[capacity];
+        }
+    }
+
+    public ParquetSchema Schema { get; }
+
+    public int Capacity { get; }
+
+    /// <summary>How many rows of the batch are filled (0..Capacity).</summary>
+    public int RowCount
+    {
+        get => _rowCount;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, Capacity);
+            _rowCount = value;
+        }
+    }
+
+    public Span<bool> Booleans(int column) => Values<bool>(column, ParquetType.Boolean);
+
+    /// <summary>Int32 columns, and Date columns as days since 1970-01-01.</summary>
+    public Span<int> Int32s(int column) => Values<int>(column, ParquetType.Int32, ParquetType.Date);
+
+    /// <summary>Int64 columns, and Timestamp columns as microseconds since 1970-01-01T00:00:00Z.</summary>
+    public Span<long> Int64s(int column) => Values<long>(column, ParquetType.Int64, ParquetType.Timestamp);
+
+    public Span<double> Doubles(int column) => Values<double>(column, ParquetType.Double);
+
+    /// <summary>String columns; null marks a null (allowed in OPTIONAL columns only).</summary>
+    public Span<string?> Strings(int column) => Values<string?>(column, ParquetType.String);
+
+    /// <summary>Null marks of an OPTIONAL non-string column: true = null (the value slot is ignored).</summary>
+    public Span<bool> Nulls(int column) => _nulls[column] ?? throw new ArgumentException(
+        $"Column '{Schema.Columns[column].Name}' has no null marks: it is REQUIRED, or a String column (use null strings).", nameof(column));
+
+    public int ColumnIndex(string name)
+    {
+        for (var i = 0; i < Schema.Columns.Count; i++)
+            if (Schema.Columns[i].Name == name) return i;
+        throw new ArgumentException($"No column named '{name}'.", nameof(name));
+    }
+
+    /// <summary>Empties the batch: RowCount 0, null marks and strings cleared.</summary>
+    public void Clear()
+    {
+        for (var i = 0; i < _values.Length; i++)
+        {
+            _nulls[i]?.AsSpan().Clear();
+            if (_values[i] is string?[] strings) strings.AsSpan().Clear();
+        }
+        _rowCount = 0;
+    }
+
+    internal Array RawValues(int column) => _values[column];
+
+    internal bool[]? RawNulls(int column) => _nulls[column];
+
+    private Span<T> Values<T>(int column, ParquetType type, ParquetType? alternative = null)
+    {
+        var actual = Schema.Columns[column].Type;
+        if (actual != type && actual != alternative)
+            throw new ArgumentException($"Column '{Schema.Columns[column].Name}' is {actual}, not {type}{(alternative is null ? "" : " or " + alternative)}.", nameof(column));
+        return (T[])_values[column];
+    }
+}

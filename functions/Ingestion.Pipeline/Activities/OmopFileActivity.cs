@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Ingestion.Fhir.BulkData;
+using Ingestion.Fhir.Validation;
+using Ingestion.Omop;
+using Ingestion.Pipeline.State;
+using Ingestion.Storage;
+
+namespace Ingestion.Pipeline.Activities;
+
+/// <summary>
+/// The file activity: stream the file's lines → parse → validate → map to OMOP (de-identifying) → Parquet parts
+/// per table in the lake, and every rejected line to the quarantine lake with its reason. Memory is bounded:
+/// one line, one resource's rows and one row group per table at a time. Output names are deterministic, so a
+/// re-run replaces this file's parts and nothing else.
+/// </summary>
+public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper mapper, IResourceValidator? validator, PipelineOptions options) : IFileActivity
+{
+    /// <summary>Lines between progress checks of the fault hook (tests crash "mid-file" here).</summary>
+    private const int FaultCheckEvery = 50;
+
+    public async Task<FileResult> RunAsync(FileActivityContext context, CancellationToken cancellationToken)
+    {
+        var activity = context.Activity;
+        var runId = activity.InstanceId;
+        var report = new MappingReport();
+        var issues = new Dictionary<string, long>(StringComparer.Ordinal);
+        var sink = new StagedRowSink();
+        var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
+        await using var rejects = new QuarantineWriter(quarantine, activity);
+        long lines = 0, bytes = 0, valid = 0, notCovered = 0, serverErrors = 0, deletions = 0;
+        try
+        {
+            var file = new BulkExportFile(activity.ResourceType, activity.Url, activity.ExpectedCount);
+            await foreach (var line in context.Source.ReadFileAsync(file, context.Run.RequiresAccessToken, cancellationToken).ConfigureAwait(false))
+            {
+                lines++;
+                bytes += line.Utf8.Length;
+                if (lines % FaultCheckEvery == 2) await context.Faults.AtAsync(FaultPoints.MidActivity, runId, cancellationToken).ConfigureAwait(false);
+                if (line.Error is not null)
+                {
+                    var reason = "ndjson:" + ReasonCode(line.Error);
+                    report.RecordQuarantined(reason);
+                    await rejects.WriteAsync(line.LineNumber, reason, line.Utf8, originalIsJson: false, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                using var document = JsonDocument.Parse(line.Utf8);
+                var resource = document.RootElement;
+                if (activity.FileKind == ManifestFileKind.Error)
+                {
+                    // The server's OperationOutcomes: kept verbatim (they may quote patient data) and counted.
+                    serverErrors++;
+                    await rejects.WriteAsync(line.LineNumber, "server-error", line.Utf8, originalIsJson: true, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                MappingOutcome outcome;
+                if (activity.FileKind == ManifestFileKind.Deleted)
+                {
+                    outcome = mapper.MapDeleted(resource, sink, report, context.Run.TransactionTime?.UtcDateTime);
+                    if (outcome.Status == MappingStatus.Mapped) deletions += outcome.Rows;
+                }
+                else
+                {
+                    var rejection = Validate(resource, issues);
+                    if (rejection is not null)
+                    {
+                        report.RecordQuarantined(rejection);
+                        await rejects.WriteAsync(line.LineNumber, rejection, line.Utf8, originalIsJson: true, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    outcome = mapper.Map(resource, sink, report);
+                }
+
+                switch (outcome.Status)
+                {
+                    case MappingStatus.Quarantined:
+                        sink.Clear();
+                        await rejects.WriteAsync(line.LineNumber, "mapping:" + outcome.QuarantineReason, line.Utf8, originalIsJson: true, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    case MappingStatus.NotCovered:
+                        notCovered++;
+                        break;
+                    default:
+                        valid++;
+                        break;
+                }
+                foreach (var (table, row) in sink.Pending)
+                {
+                    if (!writers.TryGetValue(table.Name, out var writer))
+                    {
+                        var name = table.Name;
+                        writer = new TablePartWriter(lake, table, part => LakePaths.Part(name, runId, activity.Index, part), options);
+                        writers.Add(table.Name, writer);
+                    }
+                    await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                }
+                sink.Clear();
+            }
+
+            foreach (var writer in writers.Values) await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var quarantinePath = await rejects.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var personDates = await PersonDatesStaging.WriteAsync(lake, runId, activity.Index, sink.PersonDates, cancellationToken).ConfigureAwait(false);
+            var parts = writers.Values.SelectMany(w => w.Parts).OrderBy(p => p.Path, StringComparer.Ordinal).ToList();
+            return new FileResult
+            {
+                LinesRead = lines,
+                Bytes = bytes,
+                ResourcesValid = valid,
+                Quarantined = rejects.Count - serverErrors,
+                NotCovered = notCovered,
+                ServerErrors = serverErrors,
+                Deletions = deletions,
+                Parts = parts,
+                RowsByTable = parts.GroupBy(p => p.Table).ToDictionary(g => g.Key, g => g.Sum(p => p.Rows), StringComparer.Ordinal),
+                UnmappedRowsByTable = new Dictionary<string, long>(report.UnmappedRowsByTable, StringComparer.Ordinal),
+                QuarantinedByReason = QuarantineReasons(report),
+                NotCoveredByResourceType = new Dictionary<string, long>(report.NotCoveredByResourceType, StringComparer.Ordinal),
+                UnmappedCodes = report.UnmappedCodes.Select(kv => new UnmappedCode(kv.Key.Table, kv.Key.Vocabulary, kv.Key.Code, kv.Value)).ToList(),
+                ValidationIssues = issues,
+                QuarantinePath = quarantinePath,
+                PersonDatesPath = personDates,
+            };
+        }
+        finally
+        {
+            foreach (var writer in writers.Values) await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Null when the resource may be mapped; otherwise the quarantine reason (an issue code, never a value).</summary>
+    private string? Validate(JsonElement resource, Dictionary<string, long> issues)
+    {
+        if (validator is null) return null;
+        var result = validator.Validate(resource);
+        string? firstError = null;
+        foreach (var issue in result.Issues)
+        {
+            issues[issue.RuleId] = issues.GetValueOrDefault(issue.RuleId) + 1;
+            if (firstError is null && issue.Severity is IssueSeverity.Error or IssueSeverity.Fatal) firstError = issue.RuleId;
+        }
+        if (!result.Usable) return "validation:" + (firstError ?? "unusable");
+        if (options.StrictValidation && result.HasErrors) return "validation:" + firstError;
+        return null;
+    }
+
+    /// <summary>The reader's reasons start with a stable code ("invalid-json: ...").</summary>
+    private static string ReasonCode(string error)
+    {
+        var colon = error.IndexOf(':');
+        return colon > 0 ? error[..colon] : error;
+    }
+
+    private static Dictionary<string, long> QuarantineReasons(MappingReport report)
+    {
+        var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (reason, n) in report.QuarantinedByReason)
+        {
+            // The mapper records its own reasons bare; prefix them like the quarantine records.
+            var key = reason.StartsWith("ndjson:", StringComparison.Ordinal) || reason.StartsWith("validation:", StringComparison.Ordinal) ? reason : "mapping:" + reason;
+            reasons[key] = n;
+        }
+        return reasons;
+    }
+}

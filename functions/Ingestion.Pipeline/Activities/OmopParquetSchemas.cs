@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+using Ingestion.Omop;
+using Ingestion.Parquet;
+
+namespace Ingestion.Pipeline.Activities;
+
+/// <summary>The Parquet schema of each OMOP table (BigInt→Int64, Integer→Int32, Float→Double, Varchar→String,
+/// Date→Date, DateTime→Timestamp), built once per table.</summary>
+public static class OmopParquetSchemas
+{
+    private static readonly ConcurrentDictionary<string, ParquetSchema> Schemas = new(StringComparer.Ordinal);
+
+    public static ParquetSchema For(OmopTable table) => Schemas.GetOrAdd(table.Name, _ => new ParquetSchema(
+        table.Columns.Select(c => new ParquetColumn(c.Name, TypeOf(c.Type), c.Required)).ToList()));
+
+    private static ParquetType TypeOf(OmopColumnType type) => type switch
+    {
+        OmopColumnType.BigInt => ParquetType.Int64,
+        OmopColumnType.Integer => ParquetType.Int32,
+        OmopColumnType.Float => ParquetType.Double,
+        OmopColumnType.Varchar => ParquetType.String,
+        OmopColumnType.Date => ParquetType.Date,
+        OmopColumnType.DateTime => ParquetType.Timestamp,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown OMOP column type."),
+    };
+}

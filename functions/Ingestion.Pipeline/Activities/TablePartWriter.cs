@@ -1,0 +1,65 @@
+using Ingestion.Omop;
+using Ingestion.Parquet;
+using Ingestion.Pipeline.State;
+using Ingestion.Storage;
+
+namespace Ingestion.Pipeline.Activities;
+
+/// <summary>
+/// Streams one table's rows of one file into Parquet parts in the lake: each part is an upload that becomes
+/// visible only on commit; a part rolls over at <see cref="PipelineOptions.MaxRowsPerPart"/>. Memory is one
+/// row group, whatever the file size.
+/// </summary>
+internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, string> partPath, PipelineOptions options) : IAsyncDisposable
+{
+    private readonly List<PartOutput> _parts = [];
+    private ILakeUpload? _upload;
+    private ParquetWriter? _writer;
+    private CountingStream? _counter;
+    private int _next;
+
+    public IReadOnlyList<PartOutput> Parts => _parts;
+
+    public async ValueTask WriteAsync(object?[] row, CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            _upload = await lake.StartUploadAsync(partPath(_next), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
+            _counter = new CountingStream(_upload.Content);
+            _writer = new ParquetWriter(_counter, OmopParquetSchemas.For(table), new ParquetWriterOptions
+            {
+                RowGroupSizeBytes = options.RowGroupSizeBytes,
+                KeyValueMetadata = new Dictionary<string, string> { ["omop.table"] = table.Name, ["omop.cdm_version"] = "5.4" },
+            });
+        }
+        await _writer.WriteRowAsync(row, cancellationToken).ConfigureAwait(false);
+        if (_writer.RowCount >= options.MaxRowsPerPart) await CommitPartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Commits the open part (if any). After this, <see cref="Parts"/> lists every part written.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is not null) await CommitPartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CommitPartAsync(CancellationToken cancellationToken)
+    {
+        var writer = _writer!;
+        var upload = _upload!;
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await upload.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _parts.Add(new PartOutput(table.Name, upload.Path, writer.RowCount, _counter!.Written));
+        await writer.DisposeAsync().ConfigureAwait(false);
+        await upload.DisposeAsync().ConfigureAwait(false);
+        _writer = null;
+        _upload = null;
+        _next++;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // An uncommitted part (failed attempt) is discarded by disposing its upload.
+        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_upload is not null) await _upload.DisposeAsync().ConfigureAwait(false);
+    }
+}

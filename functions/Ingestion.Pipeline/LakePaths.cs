@@ -1,0 +1,26 @@
+namespace Ingestion.Pipeline;
+
+/// <summary>
+/// The lake layout (docs/lake-layout.md). Every name is deterministic, so a re-run of a file replaces exactly its
+/// own parts.
+/// </summary>
+public static class LakePaths
+{
+    public static string TablePrefix(string table, string runId) => $"omop/{table}/run={runId}/";
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="table"/> written by file activity <paramref name="fileIndex"/>.</summary>
+    public static string Part(string table, string runId, int fileIndex, int part) =>
+        $"{TablePrefix(table, runId)}part-{fileIndex:D5}-{part}.parquet";
+
+    /// <summary>Parts written by the run's reduce step (observation_period, cdm_source).</summary>
+    public static string ReducedPart(string table, string runId, int part) =>
+        $"{TablePrefix(table, runId)}part-reduce-{part}.parquet";
+
+    public static string RunManifest(string runId) => $"_runs/{runId}/manifest.json";
+    public static string RunReport(string runId) => $"reports/{runId}/report.json";
+    public static string UnmappedSummary(string runId) => $"reports/{runId}/unmapped.json";
+
+    /// <summary>In the quarantine lake (PHI): one JSON-lines file per source file.</summary>
+    public static string Quarantine(string runId, int fileIndex) => $"{runId}/file-{fileIndex:D5}.ndjson";
+    public static string QuarantinePrefix(string runId) => $"{runId}/";
+}

@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Ingestion.Privacy;
+
+/// <summary>
+/// <see cref="IDeidentifier"/> on HMAC-SHA256 of one secret key: every value is a pure function of (key, purpose,
+/// logical id), so every worker, file and run agrees without coordination. Thread-safe; allocation-free per call
+/// except the returned ZIP3 string and cache fills. See docs/privacy.md for the rules.
+/// </summary>
+public sealed class KeyedDeidentifier : IDeidentifier
+{
+    private const int PatientDatesPurpose = -1;
+    private const int StackMessageBytes = 256;
+
+    private readonly HmacSha256 _hmac;
+    private readonly int _maxShiftDays;
+    private readonly bool _dropTimeOfDay;
+    private readonly bool _strictSafeHarbor;
+    private readonly bool _aggregateAgesOver89;
+    private readonly DerivationCache? _cache;
+
+    /// <exception cref="MissingDeidentificationKeyException">no key and no ephemeral key allowed.</exception>
+    /// <exception cref="InvalidDeidentificationKeyException">the key is not base64 or shorter than 32 bytes.</exception>
+    public KeyedDeidentifier(DeidentificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxShiftDays is < 1 or > 3650)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxShiftDays, "Deid:MaxShiftDays must be between 1 and 3650.");
+        if (options.CacheSize < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.CacheSize, "Deid:CacheSize must be 0 (off) or more.");
+
+        byte[] key;
+        if (string.IsNullOrWhiteSpace(options.Key) && options.UseEphemeralKey)
+        {
+            key = RandomNumberGenerator.GetBytes(DeidentificationKey.MinimumBytes);
+            IsKeyEphemeral = true;
+        }
+        else
+        {
+            key = DeidentificationKey.Parse(options.Key);
+        }
+
+        _hmac = new HmacSha256(key);
+        KeyFingerprint = (IsKeyEphemeral ? "ephemeral-" : "") + DeidentificationKey.Fingerprint(key);
+        CryptographicOperations.ZeroMemory(key);
+
+        _maxShiftDays = options.MaxShiftDays;
+        _dropTimeOfDay = options.DropTimeOfDay;
+        _strictSafeHarbor = options.StrictSafeHarbor;
+        _aggregateAgesOver89 = options.AggregateAgesOver89;
+        ReferenceDate = options.ReferenceDate ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        _cache = options.CacheSize > 0 ? new DerivationCache(options.CacheSize) : null;
+    }
+
+    /// <inheritdoc />
+    public string KeyFingerprint { get; }
+
+    /// <summary>True when running on a random per-process key (demo): output cannot be linked to other runs.</summary>
+    public bool IsKeyEphemeral { get; }
+
+    /// <summary>The date ages are computed at for the over-89 rule.</summary>
+    public DateOnly ReferenceDate { get; }
+
+    /// <inheritdoc />
+    public long PseudonymousId(OmopKeyDomain domain, string logicalId)
+    {
+        RequireId(logicalId, nameof(logicalId));
+        var cacheable = _cache is not null && OmopKeyDomainNames.IsShared(domain);
+        if (cacheable && _cache!.TryGet((int)domain, logicalId, out var cached, out _)) return (long)cached;
+
+        Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
+        Derive(DerivationLabels.Id, OmopKeyDomainNames.TableName(domain), logicalId, mac);
+
+        // The first non-zero 63-bit word: uniform over [1, 2^63 - 1]. Four zero words (p = 2^-252) cannot happen
+        // in practice; 1 keeps the function total.
+        long id = 1;
+        for (var i = 0; i < HmacSha256.HashSize; i += 8)
+        {
+            var word = (long)(BinaryPrimitives.ReadUInt64BigEndian(mac[i..]) & long.MaxValue);
+            if (word != 0)
+            {
+                id = word;
+                break;
+            }
+        }
+
+        if (cacheable) _cache!.Set((int)domain, logicalId, (ulong)id, 0);
+        return id;
+    }
+
+    /// <inheritdoc />
+    public int DateOffsetDays(string patientLogicalId) => PatientDates(patientLogicalId).OffsetDays;
+
+    /// <inheritdoc />
+    public DateOnly? ShiftDate(string patientLogicalId, string fhirDate)
+    {
+        var shifted = Shift(patientLogicalId, fhirDate, out _);
+        return shifted is { } value ? DateOnly.FromDateTime(value) : null;
+    }
+
+    /// <inheritdoc />
+    public DateTime? ShiftDateTime(string patientLogicalId, string fhirDateTime)
+    {
+        var shifted = Shift(patientLogicalId, fhirDateTime, out _);
+        return shifted is { } value && _dropTimeOfDay ? value.Date : shifted;
+    }
+
+    /// <inheritdoc />
+    public ShiftedBirth ShiftBirth(string patientLogicalId, string fhirBirthDate)
+    {
+        var shifted = Shift(patientLogicalId, fhirBirthDate, out var birth);
+        if (shifted is not { } value) return new ShiftedBirth(null, null, null, null);
+
+        // Conservative ages: from the earliest day the input or the output allows (a year-only 1936 counts as
+        // 1 January 1936), so a partial date never hides an age of 90.
+        var trueAge = AgeAt(DateOnly.FromDateTime(birth.Utc));
+        if (_strictSafeHarbor)
+        {
+            return _aggregateAgesOver89 && trueAge >= 90
+                ? Aggregated
+                : new ShiftedBirth(value.Year, null, null, null);
+        }
+
+        var output = birth.Precision switch
+        {
+            TemporalPrecision.Year => new ShiftedBirth(value.Year, null, null, null),
+            TemporalPrecision.Month => new ShiftedBirth(value.Year, value.Month, null, null),
+            _ => new ShiftedBirth(value.Year, value.Month, value.Day, _dropTimeOfDay ? value.Date : value),
+        };
+        var impliedAge = AgeAt(new DateOnly(output.YearOfBirth!.Value, output.MonthOfBirth ?? 1, output.DayOfBirth ?? 1));
+        return _aggregateAgesOver89 && (trueAge >= 90 || impliedAge >= 90) ? Aggregated : output;
+    }
+
+    /// <inheritdoc />
+    public string? GeneralizeZip(string? postalCode)
+    {
+        if (postalCode is null) return null;
+        var zip = postalCode.AsSpan().Trim();
+        var isUsZip = zip.Length switch
+        {
+            5 => AllDigits(zip),
+            9 => AllDigits(zip),
+            10 => AllDigits(zip[..5]) && zip[5] is '-' or ' ' && AllDigits(zip[6..]),
+            _ => false,
+        };
+        if (!isUsZip) return null;
+        return RestrictedZip3.Contains(zip[..3]) ? "000" : new string(zip[..3]);
+    }
+
+    /// <summary>Safe Harbor's single "90 or older" category: one birth year for all, nothing finer.</summary>
+    private ShiftedBirth Aggregated => new(ReferenceDate.Year - 90, null, null, null);
+
+    /// <summary>
+    /// Parses and shifts one value. Strict Safe Harbor: 1 January of the true (UTC) year. Otherwise the value, or
+    /// for a partial date its period's anchor day, moves by the patient's offset. Null when invalid or out of range.
+    /// </summary>
+    private DateTime? Shift(string patientLogicalId, string text, out FhirTemporal parsed)
+    {
+        RequireId(patientLogicalId, nameof(patientLogicalId));
+        if (!FhirTemporal.TryParse(text, out parsed)) return null;
+        if (_strictSafeHarbor) return new DateTime(parsed.Utc.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        var (offsetDays, anchorSeed) = PatientDates(patientLogicalId);
+        var ticks = parsed.Utc.Ticks;
+        // Partial dates: a keyed day inside the period, the same for every date of this patient with that period.
+        // Anchoring on the first day would let anyone who knows a value was partial read the offset off the output.
+        if (parsed.Precision is TemporalPrecision.Year or TemporalPrecision.Month)
+            ticks += (long)(anchorSeed % (ulong)parsed.PeriodDays) * TimeSpan.TicksPerDay;
+        ticks += offsetDays * TimeSpan.TicksPerDay;
+        return ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks ? new DateTime(ticks, DateTimeKind.Utc) : null;
+    }
+
+    private (int OffsetDays, ulong AnchorSeed) PatientDates(string patientLogicalId)
+    {
+        RequireId(patientLogicalId, nameof(patientLogicalId));
+        ulong offsetWord, anchorSeed;
+        if (_cache is null || !_cache.TryGet(PatientDatesPurpose, patientLogicalId, out offsetWord, out anchorSeed))
+        {
+            Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
+            Derive(DerivationLabels.PatientDates, [], patientLogicalId, mac);
+            offsetWord = BinaryPrimitives.ReadUInt64BigEndian(mac);
+            anchorSeed = BinaryPrimitives.ReadUInt64BigEndian(mac[8..]);
+            _cache?.Set(PatientDatesPurpose, patientLogicalId, offsetWord, anchorSeed);
+        }
+
+        // 2N outcomes, the lower N negative, the upper N positive: uniform over [-N, -1] ∪ [1, N] (the modulo bias
+        // is below 2N / 2^64).
+        var span = (ulong)(2 * _maxShiftDays);
+        var r = (int)(offsetWord % span);
+        var offset = r < _maxShiftDays ? r - _maxShiftDays : r - _maxShiftDays + 1;
+        return (offset, anchorSeed);
+    }
+
+    /// <summary>HMAC(key, label ‖ ASCII qualifier ‖ NUL ‖ UTF-8 input), with the message on the stack when it fits.</summary>
+    private void Derive(ReadOnlySpan<byte> label, ReadOnlySpan<char> qualifier, string input, Span<byte> mac)
+    {
+        var maxBytes = label.Length + qualifier.Length + 1 + Encoding.UTF8.GetMaxByteCount(input.Length);
+        byte[]? rented = null;
+        var message = maxBytes <= StackMessageBytes
+            ? stackalloc byte[StackMessageBytes]
+            : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        try
+        {
+            label.CopyTo(message);
+            var length = label.Length + Encoding.ASCII.GetBytes(qualifier, message[label.Length..]);
+            message[length++] = 0;
+            length += Encoding.UTF8.GetBytes(input, message[length..]);
+            _hmac.Compute(message[..length], mac);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                CryptographicOperations.ZeroMemory(rented);
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private int AgeAt(DateOnly birth)
+    {
+        var age = ReferenceDate.Year - birth.Year;
+        return ReferenceDate.Month < birth.Month || (ReferenceDate.Month == birth.Month && ReferenceDate.Day < birth.Day) ? age - 1 : age;
+    }
+
+    private static bool AllDigits(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');
+
+    private static void RequireId(string value, string parameterName)
+    {
+        // The message names the parameter only: the value may be patient data.
+        if (string.IsNullOrEmpty(value)) throw new ArgumentException("A logical id is required (it is null or empty).", parameterName);
+    }
+}

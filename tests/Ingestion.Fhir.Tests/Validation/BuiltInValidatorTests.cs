@@ -1,0 +1,202 @@
+using System.Text.Json;
+using Ingestion.Fhir.Validation;
+
+namespace Ingestion.Fhir.Tests.Validation;
+
+/// <summary>Behaviour of the validator with the embedded rules (no reference data needed).</summary>
+public sealed class BuiltInValidatorTests
+{
+    private const string UsCore = "http://hl7.org/fhir/us/core/StructureDefinition/";
+    private const string Secret = "Jane-Secret-Doe";
+    private static readonly UsCoreValidator Validator = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { ReportMustSupport = false });
+
+    private static readonly string Patient = $$"""
+        {"resourceType":"Patient","id":"p1","identifier":[{"system":"http://hospital.example/mrn","value":"{{Secret}}"}],
+         "name":[{"family":"{{Secret}}","given":["{{Secret}}"]}],"gender":"female","birthDate":"1970-01-02"}
+        """;
+
+    private static readonly string ProblemCondition = """
+        {"resourceType":"Condition","id":"c1",
+         "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+         "verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"confirmed"}]},
+         "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-category","code":"problem-list-item"}]}],
+         "code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006"}]},
+         "subject":{"reference":"Patient/p1"}}
+        """;
+
+    private static readonly string HeartRate = """
+        {"resourceType":"Observation","id":"o1","status":"final",
+         "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
+         "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
+         "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2020-01-01T10:00:00Z",
+         "valueQuantity":{"value":72,"unit":"beats/minute","system":"http://unitsofmeasure.org","code":"/min"}}
+        """;
+
+    [Fact]
+    public void A_conformant_patient_shares_the_empty_valid_result()
+    {
+        Assert.Same(ValidationResult.Valid, Validate(Patient));
+        Assert.Same(ValidationResult.Valid, Validate(ProblemCondition));
+        Assert.Same(ValidationResult.Valid, Validate(HeartRate));
+    }
+
+    [Fact]
+    public void A_condition_without_category_fails_the_problems_profile_but_stays_usable_in_report_mode()
+    {
+        var result = Validate(Remove(ProblemCondition, "category"));
+        Assert.True(result.Usable);
+        var issue = Assert.Single(result.Issues, i => i.Severity == IssueSeverity.Error);
+        Assert.Equal("Condition.category:min", issue.RuleId);
+        Assert.Equal("Condition.category", issue.Location);
+        Assert.Equal(UsCore + "us-core-condition-problems-health-concerns", issue.Profile);
+        Assert.Equal("required", issue.Code);
+    }
+
+    [Fact]
+    public void Strict_mode_makes_profile_errors_unusable()
+    {
+        var strict = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { Mode = ValidationMode.Strict, ReportMustSupport = false });
+        using var document = JsonDocument.Parse(Remove(ProblemCondition, "category"));
+        Assert.False(strict.Validate(document.RootElement).Usable);
+    }
+
+    [Fact]
+    public void Invalid_primitives_and_wrong_json_types_are_fatal_and_name_no_value()
+    {
+        var badDate = Validate(Patient.Replace("1970-01-02", "1970-02-31-" + Secret));
+        Assert.False(badDate.Usable);
+        var issue = Assert.Single(badDate.Issues);
+        Assert.Equal((IssueSeverity.Fatal, "Patient.birthDate:format", "Patient.birthDate"), (issue.Severity, issue.RuleId, issue.Location));
+
+        var wrongType = Validate(Patient.Replace("\"gender\":\"female\"", "\"gender\":[\"female\"]"));
+        Assert.False(wrongType.Usable);
+        Assert.Contains(wrongType.Issues, i => i.RuleId == "Patient.gender:json-type" && i.Severity == IssueSeverity.Fatal);
+        AssertNoValues(badDate);
+    }
+
+    [Fact]
+    public void A_resource_id_must_be_a_FHIR_id()
+    {
+        var result = Validate(Patient.Replace("\"id\":\"p1\"", "\"id\":\"p 1!\""));
+        Assert.Contains(result.Issues, i => i.Location == "Patient.id" && i.RuleId == "Patient.id:format" && i.Severity == IssueSeverity.Fatal);
+    }
+
+    [Fact]
+    public void A_choice_element_given_in_two_types_is_an_error()
+    {
+        var result = Validate(HeartRate.Replace("\"valueQuantity\"", "\"valueString\":\"fast\",\"valueQuantity\""));
+        Assert.Contains(result.Issues, i => i.Location == "Observation.value[x]" && i.RuleId == "Observation.value[x]:max" && i.Severity == IssueSeverity.Error);
+    }
+
+    [Fact]
+    public void Unknown_elements_are_reported_at_their_location()
+    {
+        var result = Validate(Patient.Replace("\"gender\"", "\"colour\":\"blue\",\"gender\"").Replace("\"family\"", "\"surname\":\"x\",\"family\""));
+        Assert.Contains(result.Issues, i => i.Location == "Patient.colour" && i.Code == "structure");
+        Assert.Contains(result.Issues, i => i.Location == "Patient.name[0].surname" && i.Code == "structure");
+    }
+
+    [Fact]
+    public void A_clinical_resource_without_subject_is_unusable()
+    {
+        var result = Validate(Remove(HeartRate, "subject"));
+        Assert.False(result.Usable);
+        Assert.Contains(result.Issues, i => i.RuleId == UsCoreValidator.RuleNoSubject && i.Severity == IssueSeverity.Fatal);
+    }
+
+    [Fact]
+    public void Observations_are_checked_against_the_vital_sign_profile_their_code_selects()
+    {
+        var result = Validate(HeartRate.Replace("\"code\":\"/min\"", "\"code\":\"kg\""));
+        var issue = Assert.Single(result.Issues, i => i.Severity == IssueSeverity.Error);
+        Assert.Equal(UsCore + "us-core-heart-rate", issue.Profile);
+        Assert.Equal("Observation.valueQuantity", issue.Location[..issue.Location.LastIndexOf('.')]);
+    }
+
+    [Fact]
+    public void A_declared_profile_wins_over_selection_and_overrides_apply_otherwise()
+    {
+        var declared = Validate(ProblemCondition.Replace("\"id\":\"c1\"", $"\"id\":\"c1\",\"meta\":{{\"profile\":[\"{UsCore}us-core-condition-encounter-diagnosis\"]}}"));
+        Assert.Contains(declared.Issues, i => i.Profile == UsCore + "us-core-condition-encounter-diagnosis" && i.Severity == IssueSeverity.Error);
+
+        var overridden = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions
+        {
+            ReportMustSupport = false,
+            ProfileOverrides = new Dictionary<string, string> { ["Condition"] = "us-core-condition-encounter-diagnosis" },
+        });
+        using var document = JsonDocument.Parse(ProblemCondition);
+        Assert.Contains(overridden.Validate(document.RootElement).Issues, i => i.Profile == UsCore + "us-core-condition-encounter-diagnosis");
+    }
+
+    [Fact]
+    public void Must_support_absence_is_information_when_enabled()
+    {
+        var reporting = UsCoreValidator.CreateBuiltIn();
+        using var document = JsonDocument.Parse(Patient);
+        var result = reporting.Validate(document.RootElement);
+        Assert.True(result.Usable);
+        Assert.False(result.HasErrors);
+        Assert.Contains(result.Issues, i => i.Severity == IssueSeverity.Information && i.RuleId.EndsWith(":must-support", StringComparison.Ordinal) && i.Location == "Patient.address");
+    }
+
+    [Fact]
+    public void Unevaluated_fhirpath_constraints_are_listed_per_profile()
+    {
+        Assert.Contains("us-core-6", Validator.UnevaluatedConstraints[UsCore + "us-core-patient"]);
+        Assert.Contains("vs-2", Validator.UnevaluatedConstraints[UsCore + "us-core-heart-rate"]);
+    }
+
+    [Fact]
+    public void Counters_report_failures_per_profile_and_rule_without_values()
+    {
+        var counters = new ValidationCounters();
+        counters.Record("Condition", Validate(Remove(ProblemCondition, "category")));
+        counters.Record("Condition", Validate(Remove(ProblemCondition, "category")));
+        var other = new ValidationCounters();
+        other.Record("Condition", Validate(ProblemCondition));
+        other.Record("Patient", Validate(Patient.Replace("1970-01-02", Secret)));
+        counters.Merge(other);
+
+        var category = Assert.Single(counters.Rules, r => r.RuleId == "Condition.category:min");
+        Assert.Equal(2, category.Resources);
+        Assert.Contains(counters.Types, t => t is { ResourceType: "Condition", Checked: 3, WithErrors: 2, Unusable: 0 });
+        Assert.Contains(counters.Types, t => t is { ResourceType: "Patient", Checked: 1, Unusable: 1 });
+        var report = counters.ToReport();
+        Assert.Contains("Condition: 2 of 3 fail us-core-condition-problems-health-concerns: Condition.category:min", report);
+        Assert.DoesNotContain(Secret, report);
+    }
+
+    [Fact]
+    public void Results_convert_to_an_operation_outcome()
+    {
+        var json = OperationOutcomeWriter.ToJson(Validate(Patient.Replace("1970-01-02", Secret)).Issues);
+        using var outcome = JsonDocument.Parse(json);
+        var issue = outcome.RootElement.GetProperty("issue")[0];
+        Assert.Equal("OperationOutcome", outcome.RootElement.GetProperty("resourceType").GetString());
+        Assert.Equal("fatal", issue.GetProperty("severity").GetString());
+        Assert.Equal("Patient.birthDate", issue.GetProperty("expression")[0].GetString());
+        Assert.DoesNotContain(Secret, json);
+    }
+
+    private static ValidationResult Validate(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return Validator.Validate(document.RootElement);
+    }
+
+    private static string Remove(string json, string property)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node.Remove(property);
+        return node.ToJsonString();
+    }
+
+    private static void AssertNoValues(ValidationResult result)
+    {
+        foreach (var issue in result.Issues)
+        {
+            Assert.DoesNotContain(Secret, issue.Message);
+            Assert.DoesNotContain(Secret, issue.Location);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Ingestion.DemoServer;
+using Ingestion.Omop;
+using Ingestion.Pipeline.State;
+using Ingestion.Testing;
+
+namespace Ingestion.Pipeline.Tests.EndToEnd;
+
+public sealed class LandedFolderTests
+{
+    [Fact]
+    [Trait("Category", TestCategories.Conformance)]
+    public async Task Ingesting_the_Synthea_100_patient_export_with_the_shared_vocabulary_reconciles_every_line()
+    {
+        var folder = SharedData.PathOf("synthea", "100-patients");
+        await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
+        var vocabulary = Path.Combine(h.Root, "vocabulary.bin");
+        await VocabularyFile.BuildAsync(SharedData.PathOf("omop", "vocab-synthea27nj"), vocabulary, CancellationToken.None);
+        var pipeline = h.OpenPipeline(vocabularyPath: vocabulary, configure: o => o.MaxRowsPerPart = 20_000);
+        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "synthea-100", Kind = SourceKind.Folder, FolderPath = folder });
+
+        var status = await DemoPipelineHarness.RunAsync(pipeline, id);
+
+        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        var report = await h.ReportAsync(pipeline, id);
+        foreach (var file in Directory.EnumerateFiles(folder, "*.ndjson"))
+        {
+            var type = Path.GetFileNameWithoutExtension(file);
+            var lines = File.ReadLines(file).Count(l => l.Length > 0);
+            var files = report.Files.Where(f => f.ResourceType == type).ToList();
+            Assert.Equal(lines, files.Sum(f => f.Lines));
+            // Every line is mapped, of a type not mapped, or quarantined: nothing is lost.
+            Assert.Equal(lines, files.Sum(f => f.Valid + f.Quarantined + f.NotCovered));
+            var notMapped = report.NotCoveredByResourceType.GetValueOrDefault(type);
+            if (OmopMapper.CoveredResourceTypes.Contains(type)) Assert.Equal(0, notMapped);
+            else Assert.Equal(lines - files.Sum(f => f.Quarantined), notMapped);
+        }
+        Assert.Equal(report.QuarantinedByReason.Values.Sum(), status.CustomStatus.ResourcesQuarantined);
+        Assert.Equal(status.CustomStatus.ResourcesQuarantined, (await DemoPipelineHarness.QuarantineRecordsAsync(pipeline, id)).Count);
+
+        var manifest = await h.ManifestAsync(pipeline, id);
+        Assert.Equal(File.ReadLines(Path.Combine(folder, "Patient.ndjson")).Count(), manifest.Tables["person"].Rows);
+        Assert.Equal(pipeline.VocabularyVersion, manifest.VocabularyVersion);
+        Assert.NotEqual(StarterVocabulary.Create().Version, manifest.VocabularyVersion);
+        // DuckDB reads every table; its counts are the manifest's.
+        foreach (var (table, t) in manifest.Tables)
+        {
+            var parts = string.Join(",", t.Files.Select(f => DuckDb.Literal(Path.Combine(pipeline.Lake.Location, f.Path))));
+            var count = await DuckDb.QueryAsync($"SELECT count(*) FROM read_parquet([{parts}])");
+            Assert.Equal(t.Rows, long.Parse(count.Scalar.GetString()!));
+        }
+        // Standard concepts from the shared vocabulary: most conditions are mapped (concept_id <> 0).
+        var conditions = string.Join(",", manifest.Tables["condition_occurrence"].Files.Select(f => DuckDb.Literal(Path.Combine(pipeline.Lake.Location, f.Path))));
+        var mapped = await DuckDb.QueryAsync($"SELECT avg(CASE WHEN condition_concept_id <> 0 THEN 1.0 ELSE 0 END) FROM read_parquet([{conditions}])");
+        Assert.True(mapped.Scalar.GetDouble() > 0.5);
+    }
+}

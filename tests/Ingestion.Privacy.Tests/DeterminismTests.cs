@@ -1,0 +1,67 @@
+namespace Ingestion.Privacy.Tests;
+
+public class DeterminismTests
+{
+    private static readonly string[] PatientIds = Enumerable.Range(0, 200).Select(i => $"patient-{i}").ToArray();
+
+    [Fact]
+    public void Two_instances_with_the_same_key_give_the_same_ids_offsets_and_dates()
+    {
+        var a = TestKeys.Deidentifier();
+        var b = TestKeys.Deidentifier(cacheSize: 0);
+        Assert.Equal(a.KeyFingerprint, b.KeyFingerprint);
+        foreach (var id in PatientIds)
+        {
+            Assert.Equal(a.DateOffsetDays(id), b.DateOffsetDays(id));
+            foreach (var domain in Enum.GetValues<OmopKeyDomain>()) Assert.Equal(a.PseudonymousId(domain, id), b.PseudonymousId(domain, id));
+            Assert.Equal(a.ShiftDateTime(id, "2020-02-29T23:59:59.999+14:00"), b.ShiftDateTime(id, "2020-02-29T23:59:59.999+14:00"));
+            Assert.Equal(a.ShiftDate(id, "1999"), b.ShiftDate(id, "1999"));
+        }
+    }
+
+    [Fact]
+    public void Ids_and_offsets_are_pinned_for_a_fixed_key_so_a_code_change_cannot_silently_rekey_the_lake()
+    {
+        // Computed independently with the framework's HMAC over the documented message layout.
+        var key = Convert.FromBase64String(TestKeys.Primary);
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(key, "ingestion-deid/v1/id/person\0patient-1"u8);
+        var expectedId = (long)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(mac) & long.MaxValue);
+        Assert.Equal(expectedId, TestKeys.Deidentifier().PseudonymousId(OmopKeyDomain.Person, "patient-1"));
+
+        var dates = System.Security.Cryptography.HMACSHA256.HashData(key, "ingestion-deid/v1/patient-dates\0patient-1"u8);
+        var r = (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(dates) % 730);
+        Assert.Equal(r < 365 ? r - 365 : r - 364, TestKeys.Deidentifier().DateOffsetDays("patient-1"));
+    }
+
+    [Fact]
+    public void A_different_key_gives_different_ids_offsets_and_fingerprint()
+    {
+        var a = TestKeys.Deidentifier();
+        var b = TestKeys.Deidentifier(TestKeys.Other);
+        Assert.NotEqual(a.KeyFingerprint, b.KeyFingerprint);
+        Assert.All(PatientIds, id => Assert.NotEqual(a.PseudonymousId(OmopKeyDomain.Person, id), b.PseudonymousId(OmopKeyDomain.Person, id)));
+        // Offsets take 730 values, so a few coincide by chance (expected 200/730); most must differ.
+        var sameOffsets = PatientIds.Count(id => a.DateOffsetDays(id) == b.DateOffsetDays(id));
+        Assert.InRange(sameOffsets, 0, 10);
+    }
+
+    [Fact]
+    public void The_same_logical_id_gets_unrelated_keys_in_each_domain()
+    {
+        var deid = TestKeys.Deidentifier();
+        foreach (var id in PatientIds)
+        {
+            var keys = Enum.GetValues<OmopKeyDomain>().Select(d => deid.PseudonymousId(d, id)).ToList();
+            Assert.Equal(keys.Count, keys.Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void The_offset_is_not_derivable_from_the_person_id_derivation()
+    {
+        // Domain separation between purposes: a patient's id words and date words come from different messages.
+        var deid = TestKeys.Deidentifier();
+        var matches = PatientIds.Count(id => Math.Abs(deid.PseudonymousId(OmopKeyDomain.Person, id) % 730) == Math.Abs(deid.DateOffsetDays(id) + 365));
+        Assert.InRange(matches, 0, 10);
+    }
+}

@@ -1,0 +1,49 @@
+namespace Ingestion.Privacy.Tests;
+
+public class PseudonymousIdTests
+{
+    [Fact]
+    public void Two_million_ids_are_positive_and_distinct()
+    {
+        var deid = TestKeys.Deidentifier(cacheSize: 0);
+        const int count = 2_000_000;
+        var seen = new HashSet<long>(count);
+        var domains = Enum.GetValues<OmopKeyDomain>();
+        for (var i = 0; i < count; i++)
+        {
+            // Sequential ids in several domains: the worst case for a weak mixing function.
+            var id = deid.PseudonymousId(domains[i % domains.Length], (i / domains.Length).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (id <= 0) Assert.Fail($"non-positive pseudonymous id at {i}");
+            if (!seen.Add(id)) Assert.Fail($"duplicate pseudonymous id after {i} ids");
+        }
+    }
+
+    [Fact]
+    public void Ids_use_all_63_bits()
+    {
+        var deid = TestKeys.Deidentifier();
+        var ids = Enumerable.Range(0, 10_000).Select(i => deid.PseudonymousId(OmopKeyDomain.Measurement, $"m{i}")).ToList();
+        // Half should have the top (63rd) bit set, a sign that the full positive range is used.
+        Assert.InRange(ids.Count(id => id >= 1L << 62), 4700, 5300);
+    }
+
+    [Fact]
+    public void An_empty_logical_id_is_rejected_without_echoing_anything()
+    {
+        var deid = TestKeys.Deidentifier();
+        var e = Assert.Throws<ArgumentException>(() => deid.PseudonymousId(OmopKeyDomain.Person, ""));
+        Assert.Equal("logicalId", e.ParamName);
+        Assert.Throws<ArgumentException>(() => deid.DateOffsetDays(""));
+        Assert.Throws<ArgumentException>(() => deid.ShiftDate(null!, "2020-01-01"));
+    }
+
+    [Fact]
+    public void Long_and_non_ASCII_logical_ids_work_and_stay_distinct()
+    {
+        var deid = TestKeys.Deidentifier();
+        var longId = new string('a', 5000);
+        Assert.NotEqual(deid.PseudonymousId(OmopKeyDomain.Location, longId), deid.PseudonymousId(OmopKeyDomain.Location, longId + "a"));
+        Assert.Equal(deid.PseudonymousId(OmopKeyDomain.Location, longId), TestKeys.Deidentifier(cacheSize: 0).PseudonymousId(OmopKeyDomain.Location, longId));
+        Assert.NotEqual(deid.PseudonymousId(OmopKeyDomain.Person, "é"), deid.PseudonymousId(OmopKeyDomain.Person, "e"));
+    }
+}
