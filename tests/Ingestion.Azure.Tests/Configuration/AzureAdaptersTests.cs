@@ -8,21 +8,8 @@ using Ingestion.Testing.StandIns;
 namespace Ingestion.Azure.Tests.Configuration;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class AzureAdaptersTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class AzureAdaptersTests(AzuriteFixture azurite, CosmosFixture cosmos) : IClassFixture<CosmosFixture>
 {
-    private CosmosServerProcess? _cosmos;
-
-    public async Task InitializeAsync()
-    {
-        CosmosServerProcess.ConfigureClientEnvironment();
-        _cosmos = await CosmosServerProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cosmos is not null) await _cosmos.DisposeAsync();
-    }
-
     [Fact]
     public async Task Local_connection_strings_wire_every_adapter_and_create_what_is_missing()
     {
@@ -31,7 +18,7 @@ public sealed class AzureAdaptersTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             Blob = { ConnectionString = azurite.Azurite.ConnectionString, LakeContainer = AzuriteFixture.UniqueName("lake"), QuarantineContainer = AzuriteFixture.UniqueName("quarantine") },
             Queue = { ConnectionString = azurite.Azurite.ConnectionString, Name = AzuriteFixture.UniqueName("work") },
-            Cosmos = { ConnectionString = _cosmos!.ConnectionString },
+            Cosmos = { ConnectionString = cosmos.ConnectionString },
             ServiceBus = { Namespace = listener.Endpoint.AbsoluteUri, SharedAccessKeyName = "send", SharedAccessKey = "local-test-key" },
         };
 

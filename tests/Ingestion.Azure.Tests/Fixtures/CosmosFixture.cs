@@ -4,13 +4,15 @@ using Microsoft.Azure.Cosmos;
 
 namespace Ingestion.Azure.Tests.Fixtures;
 
-/// <summary>One cosmosdb-server per test collection (plain HTTP, 404 patch preloaded), stopped by PID at the end.</summary>
+/// <summary>One cosmosdb-server per test collection or class (plain HTTP, 404 patch preloaded), stopped by PID at the end.</summary>
 public sealed class CosmosFixture : IAsyncLifetime
 {
     private CosmosServerProcess? _server;
     private CosmosClient? _client;
 
     public CosmosClient Client => _client ?? throw new InvalidOperationException("The Cosmos stand-in is not started.");
+
+    public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("The Cosmos stand-in is not started.");
 
     public async Task InitializeAsync()
     {

@@ -12,7 +12,6 @@ using Ingestion.Pipeline.Publishing;
 using Ingestion.Pipeline.Sources;
 using Ingestion.Pipeline.State;
 using Ingestion.Storage;
-using Ingestion.Testing.StandIns;
 
 namespace Ingestion.Azure.Tests.Workers;
 
@@ -22,21 +21,8 @@ namespace Ingestion.Azure.Tests.Workers;
 /// file and host B completes that file after the visibility timeout.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class PipelineOnAzureTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class PipelineOnAzureTests(AzuriteFixture azurite, CosmosFixture cosmosServer) : IClassFixture<CosmosFixture>
 {
-    private CosmosServerProcess? _cosmosServer;
-
-    public async Task InitializeAsync()
-    {
-        CosmosServerProcess.ConfigureClientEnvironment();
-        _cosmosServer = await CosmosServerProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cosmosServer is not null) await _cosmosServer.DisposeAsync();
-    }
-
     [Fact]
     public async Task Two_hosts_finish_one_run_when_one_dies_mid_activity_and_nothing_is_published_twice()
     {
@@ -59,7 +45,6 @@ public sealed class PipelineOnAzureTests(AzuriteFixture azurite) : IAsyncLifetim
         using var hostAStop = new CancellationTokenSource();
         var crash = new CrashMidActivity(hostAStop);
 
-        var cosmosClients = new List<IDisposable>();
         var completed = new ConcurrentQueue<(string Host, int File)>();
         async Task<OrchestrationServices> HostAsync(string name, IPipelineFaults faults)
         {
@@ -69,9 +54,8 @@ public sealed class PipelineOnAzureTests(AzuriteFixture azurite) : IAsyncLifetim
             await lake.EnsureContainerAsync();
             var queue = new StorageQueueWorkQueue(azurite.CreateQueueClient(), queueName);
             await queue.EnsureCreatedAsync();
-            var cosmos = Ingestion.Azure.Cosmos.CosmosClientFactory.FromConnectionString(_cosmosServer!.ConnectionString);
-            cosmosClients.Add(cosmos);
-            var state = await Ingestion.Azure.Cosmos.CosmosStateStore.CreateAsync(cosmos, new() { ContainerId = stateContainer });
+            // One Cosmos client per process is the SDK's rule; both hosts share the fixture's, each with its own store.
+            var state = await Ingestion.Azure.Cosmos.CosmosStateStore.CreateAsync(cosmosServer.Client, new() { ContainerId = stateContainer });
             return new OrchestrationServices
             {
                 StateStore = state,
@@ -86,42 +70,35 @@ public sealed class PipelineOnAzureTests(AzuriteFixture azurite) : IAsyncLifetim
                 Faults = faults,
             };
         }
-        try
-        {
-            var servicesA = await HostAsync("A", crash);
-            var servicesB = await HostAsync("B", IPipelineFaults.None);
-            var instanceId = await new OrchestrationClient(servicesA).StartNewAsync(new RunInput { SourceId = "in-memory", Kind = SourceKind.FhirServer, FhirBaseUrl = "http://in-memory" });
+        var servicesA = await HostAsync("A", crash);
+        var servicesB = await HostAsync("B", IPipelineFaults.None);
+        var instanceId = await new OrchestrationClient(servicesA).StartNewAsync(new RunInput { SourceId = "in-memory", Kind = SourceKind.FhirServer, FhirBaseUrl = "http://in-memory" });
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-            using var linkedA = CancellationTokenSource.CreateLinkedTokenSource(hostAStop.Token, timeout.Token);
-            var hostA = new OrchestrationHost(servicesA).RunAsync(linkedA.Token);
-            await WaitUntilAsync(() => crash.Hits > 0, timeout.Token);
-            await hostA;
-            var status = await new OrchestrationHost(servicesB).RunUntilTerminalAsync(instanceId, null, timeout.Token);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var linkedA = CancellationTokenSource.CreateLinkedTokenSource(hostAStop.Token, timeout.Token);
+        var hostA = new OrchestrationHost(servicesA).RunAsync(linkedA.Token);
+        await WaitUntilAsync(() => crash.Hits > 0, timeout.Token);
+        await hostA;
+        var status = await new OrchestrationHost(servicesB).RunUntilTerminalAsync(instanceId, null, timeout.Token);
 
-            Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
-            Assert.Equal(1, crash.Hits);
-            // Every file's activity completed exactly once; the one A died in was finished by B.
-            Assert.Equal(Enumerable.Range(0, files.Count), completed.Select(c => c.File).Order());
-            Assert.Equal(files.Count, completed.Count(c => c.Host == "B") + completed.Count(c => c.Host == "A"));
-            Assert.Contains(completed, c => c.Host == "B");
-            var lake = (BlobLake)servicesB.Lake;
-            var lines = new List<string>();
-            await foreach (var item in lake.ListAsync(LakePaths.TablePrefix("lines", instanceId)))
-            {
-                await using var part = await lake.OpenReadAsync(item.Path);
-                lines.AddRange((await new StreamReader(part).ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            }
-            var expected = files.Values.SelectMany(f => f.Split('\n')).Order().ToList();
-            Assert.Equal(expected, lines.Order().ToList());
-            Assert.Single(events, e => e.Type == RunEventType.RunCompleted);
-            // Left-over engine messages (e.g. a fan-in nudge) may remain queued: they are no-ops once the run is terminal.
-            Assert.NotNull(await lake.GetAsync(LakePaths.RunManifest(instanceId)));
-        }
-        finally
+        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal(1, crash.Hits);
+        // Every file's activity completed exactly once; the one A died in was finished by B.
+        Assert.Equal(Enumerable.Range(0, files.Count), completed.Select(c => c.File).Order());
+        Assert.Equal(files.Count, completed.Count(c => c.Host == "B") + completed.Count(c => c.Host == "A"));
+        Assert.Contains(completed, c => c.Host == "B");
+        var lake = (BlobLake)servicesB.Lake;
+        var lines = new List<string>();
+        await foreach (var item in lake.ListAsync(LakePaths.TablePrefix("lines", instanceId)))
         {
-            cosmosClients.ForEach(c => c.Dispose());
+            await using var part = await lake.OpenReadAsync(item.Path);
+            lines.AddRange((await new StreamReader(part).ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
+        var expected = files.Values.SelectMany(f => f.Split('\n')).Order().ToList();
+        Assert.Equal(expected, lines.Order().ToList());
+        Assert.Single(events, e => e.Type == RunEventType.RunCompleted);
+        // Left-over engine messages (e.g. a fan-in nudge) may remain queued: they are no-ops once the run is terminal.
+        Assert.NotNull(await lake.GetAsync(LakePaths.RunManifest(instanceId)));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
