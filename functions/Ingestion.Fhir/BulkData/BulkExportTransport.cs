@@ -51,9 +51,15 @@ internal sealed class BulkExportTransport
         var target = url;
         var refreshed = false;
         var redirects = 0;
+        var asGet = false;
         while (true)
         {
             using var request = build(target);
+            if (asGet)
+            {
+                request.Method = HttpMethod.Get;
+                request.Content = null;
+            }
             var sendToken = withToken && _tokens is not null;
             if (sendToken)
             {
@@ -77,6 +83,8 @@ internal sealed class BulkExportTransport
                 var next = _policy.Check(location.OriginalString, target);
                 // Like a browser, never carry the FHIR server's token to another origin.
                 if (!_policy.IsSameOrigin(next)) withToken = false;
+                // 303 See Other means "GET the result there" whatever the original method (RFC 9110 §15.4.4).
+                if (response.StatusCode == HttpStatusCode.SeeOther) asGet = true;
                 target = next;
                 continue;
             }

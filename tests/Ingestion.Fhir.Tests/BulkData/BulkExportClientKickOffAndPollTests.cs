@@ -81,6 +81,29 @@ public class BulkExportClientKickOffAndPollTests
     }
 
     [Fact]
+    public async Task A_posted_kick_off_answered_see_other_is_followed_with_a_get()
+    {
+        var handler = new FakeFhirHandler(r =>
+        {
+            if (r.Method == HttpMethod.Post)
+            {
+                var redirect = FakeFhirHandler.Status(HttpStatusCode.SeeOther);
+                redirect.Headers.Location = new Uri("https://fhir.test/r4/kickoff/7");
+                return redirect;
+            }
+            return Accepted();
+        });
+        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+
+        var job = await client.KickOffAsync(new BulkExportRequest { UsePost = true }, CancellationToken.None);
+
+        Assert.Equal(StatusUrl, job.StatusUrl);
+        Assert.Equal([HttpMethod.Post, HttpMethod.Get], handler.Requests.Select(r => r.Method));
+        Assert.Equal("/r4/kickoff/7", handler.Requests.Last().Url.AbsolutePath);
+        Assert.Null(handler.Requests.Last().Body);
+    }
+
+    [Fact]
     public async Task A_throttled_kick_off_waits_and_retries_without_failing()
     {
         var calls = 0;

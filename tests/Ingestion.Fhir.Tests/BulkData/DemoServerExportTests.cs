@@ -132,7 +132,7 @@ public class DemoServerExportTests
     [InlineData(true)]
     public async Task A_restarted_client_resumes_polling_from_the_saved_job_without_a_second_kick_off(bool auth)
     {
-        await using var demo = await DemoExport.StartAsync(Small() with { ExportDelay = TimeSpan.FromMilliseconds(800) }, auth);
+        await using var demo = await DemoExport.StartAsync(Small() with { ExportDelay = TimeSpan.FromSeconds(2) }, auth);
         var first = demo.CreateClient(auth);
         var job = await first.KickOffAsync(new BulkExportRequest(), CancellationToken.None);
         var poll = await first.PollAsync(job, CancellationToken.None);
