@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using Ingestion.Storage;
+
+namespace Ingestion.Azure.Tests.Contracts;
+
+/// <summary>The behaviour every <see cref="IStateStore"/> owes the orchestration, run against each implementation.</summary>
+public abstract class StateStoreContract
+{
+    protected abstract Task<IStateStore> CreateStoreAsync();
+
+    private static StateDocument Doc(string partition, string id, string kind, string json) =>
+        new(partition, id, kind, JsonNode.Parse(json)!.AsObject());
+
+    [Fact]
+    public async Task A_missing_document_reads_as_null()
+    {
+        var store = await CreateStoreAsync();
+
+        Assert.Null(await store.GetAsync("run-1", "nothing"));
+    }
+
+    [Fact]
+    public async Task A_created_document_reads_back_with_its_body_kind_and_an_etag()
+    {
+        var store = await CreateStoreAsync();
+
+        var created = await store.CreateAsync(Doc("run-1", "activity/omop/person", "activity", """{"status":"Running","attempt":1}"""));
+        var read = await store.GetAsync("run-1", "activity/omop/person");
+
+        Assert.NotNull(read);
+        Assert.Equal("activity", read.Kind);
+        Assert.Equal("Running", (string?)read.Body["status"]);
+        Assert.Equal(1, (int?)read.Body["attempt"]);
+        Assert.False(string.IsNullOrEmpty(created.ETag));
+        Assert.Equal(created.ETag, read.ETag);
+        Assert.NotNull(read.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task Creating_an_existing_document_conflicts_and_keeps_the_first()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateAsync(Doc("run-1", "run", "run", """{"v":1}"""));
+
+        await Assert.ThrowsAsync<StateConflictException>(() => store.CreateAsync(Doc("run-1", "run", "run", """{"v":2}""")));
+
+        Assert.Equal(1, (int?)(await store.GetAsync("run-1", "run"))!.Body["v"]);
+    }
+
+    [Fact]
+    public async Task Replace_succeeds_with_the_current_etag_and_conflicts_with_a_stale_one()
+    {
+        var store = await CreateStoreAsync();
+        var first = await store.CreateAsync(Doc("run-1", "run", "run", """{"v":1}"""));
+
+        var second = await store.ReplaceAsync(Doc("run-1", "run", "run", """{"v":2}"""), first.ETag!);
+        await Assert.ThrowsAsync<StateConflictException>(() => store.ReplaceAsync(Doc("run-1", "run", "run", """{"v":3}"""), first.ETag!));
+
+        Assert.NotEqual(first.ETag, second.ETag);
+        Assert.Equal(2, (int?)(await store.GetAsync("run-1", "run"))!.Body["v"]);
+    }
+
+    [Fact]
+    public async Task Replacing_a_deleted_document_is_not_found_or_a_conflict()
+    {
+        var store = await CreateStoreAsync();
+        var created = await store.CreateAsync(Doc("run-1", "gone", "run", "{}"));
+        await store.DeleteAsync("run-1", "gone");
+
+        var error = await Assert.ThrowsAnyAsync<StateStoreException>(() => store.ReplaceAsync(Doc("run-1", "gone", "run", "{}"), created.ETag!));
+
+        Assert.True(error is StateNotFoundException or StateConflictException);
+        Assert.Null(await store.GetAsync("run-1", "gone"));
+    }
+
+    [Fact]
+    public async Task Upsert_creates_then_replaces_unconditionally()
+    {
+        var store = await CreateStoreAsync();
+
+        await store.UpsertAsync(Doc("run-1", "watermark", "watermark", """{"since":"2026-01-01"}"""));
+        await store.UpsertAsync(Doc("run-1", "watermark", "watermark", """{"since":"2026-02-01"}"""));
+
+        Assert.Equal("2026-02-01", (string?)(await store.GetAsync("run-1", "watermark"))!.Body["since"]);
+    }
+
+    [Fact]
+    public async Task Increment_adds_to_existing_counters_and_creates_missing_ones_with_their_parents()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateAsync(Doc("run-1", "run", "run", """{"counters":{"resourcesRead":5}}"""));
+
+        await store.IncrementAsync("run-1", "run", [new("/counters/resourcesRead", 3), new("/counters/quarantined", 2)]);
+        var updated = await store.IncrementAsync("run-1", "run", [new("/rows/person", 7)]);
+
+        Assert.Equal(8, (long?)updated.Body["counters"]!["resourcesRead"]);
+        Assert.Equal(2, (long?)updated.Body["counters"]!["quarantined"]);
+        Assert.Equal(7, (long?)updated.Body["rows"]!["person"]);
+    }
+
+    [Fact]
+    public async Task Concurrent_increments_are_all_counted()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateAsync(Doc("run-1", "run", "run", """{"counters":{"files":0}}"""));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => store.IncrementAsync("run-1", "run", [new("/counters/files", 1)])));
+
+        Assert.Equal(20, (long?)(await store.GetAsync("run-1", "run"))!.Body["counters"]!["files"]);
+    }
+
+    [Fact]
+    public async Task Incrementing_a_missing_document_is_not_found()
+    {
+        var store = await CreateStoreAsync();
+
+        await Assert.ThrowsAsync<StateNotFoundException>(() => store.IncrementAsync("run-1", "missing", [new("/n", 1)]));
+    }
+
+    [Fact]
+    public async Task Delete_is_a_no_op_when_absent_and_honours_the_etag()
+    {
+        var store = await CreateStoreAsync();
+        var first = await store.CreateAsync(Doc("run-1", "lease", "lease", """{"owner":"a"}"""));
+        await store.ReplaceAsync(Doc("run-1", "lease", "lease", """{"owner":"b"}"""), first.ETag!);
+
+        await store.DeleteAsync("run-1", "absent");
+        await Assert.ThrowsAsync<StateConflictException>(() => store.DeleteAsync("run-1", "lease", first.ETag));
+        Assert.NotNull(await store.GetAsync("run-1", "lease"));
+        await store.DeleteAsync("run-1", "lease");
+
+        Assert.Null(await store.GetAsync("run-1", "lease"));
+    }
+
+    [Fact]
+    public async Task A_partition_query_returns_only_that_partition_ordered_by_id_and_filters_by_kind()
+    {
+        var store = await CreateStoreAsync();
+        foreach (var id in new[] { "activity/c", "activity/a", "run", "activity/b", "history/001" })
+            await store.CreateAsync(Doc("run-1", id, id.Split('/')[0], "{}"));
+        await store.CreateAsync(Doc("run-2", "activity/a", "activity", "{}"));
+
+        var all = new List<string>();
+        await foreach (var d in store.QueryPartitionAsync("run-1")) all.Add(d.Id);
+        var activities = new List<string>();
+        await foreach (var d in store.QueryPartitionAsync("run-1", "activity")) activities.Add(d.Id);
+
+        Assert.Equal(["activity/a", "activity/b", "activity/c", "history/001", "run"], all);
+        Assert.Equal(["activity/a", "activity/b", "activity/c"], activities);
+    }
+
+    [Fact]
+    public async Task A_kind_query_spans_partitions()
+    {
+        var store = await CreateStoreAsync();
+        for (var i = 0; i < 5; i++) await store.CreateAsync(Doc($"run-{i}", "run", "run", $$"""{"n":{{i}}}"""));
+        await store.CreateAsync(Doc("run-0", "activity/x", "activity", "{}"));
+
+        var runs = new List<StateDocument>();
+        await foreach (var d in store.QueryKindAsync("run")) runs.Add(d);
+
+        Assert.Equal(["run-0", "run-1", "run-2", "run-3", "run-4"], runs.Select(r => r.Partition).Order());
+        Assert.All(runs, r => Assert.Equal("run", r.Kind));
+    }
+}

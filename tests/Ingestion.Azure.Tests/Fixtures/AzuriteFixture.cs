@@ -1,0 +1,45 @@
+using Ingestion.Azure.Blobs;
+using Ingestion.Azure.Queues;
+using Ingestion.Azure.Storage;
+using Ingestion.Testing.StandIns;
+
+namespace Ingestion.Azure.Tests.Fixtures;
+
+/// <summary>One Azurite per test collection, on free ports, stopped by PID at the end.</summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    private AzuriteProcess? _azurite;
+
+    public AzuriteProcess Azurite => _azurite ?? throw new InvalidOperationException("Azurite is not started.");
+
+    public StorageSharedKeyCredential SharedKey => new(AzuriteProcess.AccountName, AzuriteProcess.AccountKey);
+
+    public async Task InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_azurite is not null) await _azurite.DisposeAsync();
+    }
+
+    public BlobStorageClient CreateBlobClient(BlobStorageClientOptions? options = null) =>
+        new(Azurite.BlobEndpoint, StorageCredential.SharedKey(SharedKey), options ?? FastRetries(new BlobStorageClientOptions()));
+
+    public QueueStorageClient CreateQueueClient(QueueStorageClientOptions? options = null) =>
+        new(Azurite.QueueEndpoint, StorageCredential.SharedKey(SharedKey), options ?? FastRetries(new QueueStorageClientOptions()));
+
+    /// <summary>A fresh, valid container or queue name.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)];
+
+    private static T FastRetries<T>(T options) where T : StorageClientOptions
+    {
+        options.Retry.Delay = TimeSpan.FromMilliseconds(20);
+        options.Retry.MaxRetries = 3;
+        return options;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "Azurite";
+}
