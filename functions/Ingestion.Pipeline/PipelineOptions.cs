@@ -34,6 +34,9 @@ public sealed class PipelineOptions
     /// <summary>Strict: profile-conformance errors quarantine the resource too (Report: only unusable resources do).</summary>
     public bool StrictValidation { get; set; }
 
+    /// <summary>Landed (ingest) files larger than this are split into line-aligned chunks processed in parallel; 0 = never.</summary>
+    public long LandedFileChunkBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>On start, re-enqueue the work of every unfinished run (needed with an in-process queue, harmless otherwise).</summary>
     public bool RecoverOnStart { get; set; } = true;
 

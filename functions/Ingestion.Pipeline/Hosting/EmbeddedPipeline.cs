@@ -99,7 +99,7 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
 
         public IExportSource Create(RunInput input) => input.Kind switch
         {
-            SourceKind.Folder => new LandedFolderSource(input.FolderPath ?? throw new InvalidOperationException("A folder run has no folder path.")),
+            SourceKind.Folder => new LandedFolderSource(input.FolderPath ?? throw new InvalidOperationException("A folder run has no folder path."), owner.Settings.Pipeline.LandedFileChunkBytes),
             _ => _servers.GetOrAdd(input.FhirBaseUrl ?? throw new InvalidOperationException("A FHIR server run has no base URL."), CreateServer),
         };
 

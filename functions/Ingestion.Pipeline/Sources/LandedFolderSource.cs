@@ -11,8 +11,10 @@ namespace Ingestion.Pipeline.Sources;
 /// relative to the folder or absolute file paths) when present, otherwise every *.ndjson file, the resource type
 /// taken from the file name ("Patient.ndjson", "Patient-2.ndjson", "Patient.000.ndjson").
 /// "Kick-off" and "poll" complete at once; transactionTime is the manifest's, else the newest file's time.
+/// Output files larger than <paramref name="chunkBytes"/> are split into line-aligned chunks (one activity each,
+/// in parallel); 0 keeps whole files.
 /// </summary>
-public sealed class LandedFolderSource(string folderPath) : IExportSource
+public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) : IExportSource
 {
     private const string JobPrefix = "folder:";
 
@@ -43,16 +45,45 @@ public sealed class LandedFolderSource(string folderPath) : IExportSource
                 Output = files.Select(f => new BulkExportFile(TypeFromFileName(f), Path.GetFileName(f))).ToList(),
             };
         }
+        if (chunkBytes > 0) manifest = manifest with { Output = await SplitAsync(manifest.Output, cancellationToken).ConfigureAwait(false) };
         return new BulkExportPollResult { Manifest = manifest, Job = job };
+    }
+
+    private async Task<IReadOnlyList<BulkExportFile>> SplitAsync(IReadOnlyList<BulkExportFile> files, CancellationToken cancellationToken)
+    {
+        var split = new List<BulkExportFile>();
+        foreach (var file in files)
+        {
+            var path = ResolvePath(file.Url);
+            if (!File.Exists(path) || new FileInfo(path).Length <= chunkBytes)
+            {
+                split.Add(file);
+                continue;
+            }
+            foreach (var chunk in await LandedFileChunk.SplitAsync(file.Url, path, chunkBytes, cancellationToken).ConfigureAwait(false))
+                split.Add(new BulkExportFile(file.Type, chunk.ToUrl()));
+        }
+        return split;
     }
 
     public async IAsyncEnumerable<NdjsonLine> ReadFileAsync(BulkExportFile file, bool requiresAccessToken, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var path = ResolvePath(file.Url);
+        var chunk = LandedFileChunk.Parse(file.Url);
+        var path = ResolvePath(chunk?.File ?? file.Url);
         if (!File.Exists(path)) throw new NonRetryableActivityException($"Manifest file '{file.Url}' is not in the landed folder.");
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var options = new NdjsonReaderOptions { ExpectedResourceType = file.Type };
-        await foreach (var line in NdjsonReader.ReadAsync(stream, options, cancellationToken).ConfigureAwait(false)) yield return line;
+        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (chunk is not null)
+        {
+            stream.Seek(chunk.Offset, SeekOrigin.Begin);
+            stream = new FileSegmentStream(stream, chunk.Length);
+        }
+        await using (stream)
+        {
+            var options = new NdjsonReaderOptions { ExpectedResourceType = file.Type };
+            var lineOffset = (chunk?.FirstLine ?? 1) - 1;
+            await foreach (var line in NdjsonReader.ReadAsync(stream, options, cancellationToken).ConfigureAwait(false))
+                yield return lineOffset == 0 ? line : line with { LineNumber = line.LineNumber + lineOffset };
+        }
     }
 
     public Task DeleteAsync(BulkExportJob job, CancellationToken cancellationToken) => Task.CompletedTask;

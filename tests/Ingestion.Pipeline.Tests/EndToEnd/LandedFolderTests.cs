@@ -15,7 +15,8 @@ public sealed class LandedFolderTests
         await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
         var vocabulary = Path.Combine(h.Root, "vocabulary.bin");
         await VocabularyFile.BuildAsync(SharedData.PathOf("omop", "vocab-synthea27nj"), vocabulary, CancellationToken.None);
-        var pipeline = h.OpenPipeline(vocabularyPath: vocabulary, configure: o => o.MaxRowsPerPart = 20_000);
+        // Small chunks so the big files run as several parallel activities (and the reconciliation covers that).
+        var pipeline = h.OpenPipeline(vocabularyPath: vocabulary, configure: o => { o.MaxRowsPerPart = 20_000; o.LandedFileChunkBytes = 4 * 1024 * 1024; });
         var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "synthea-100", Kind = SourceKind.Folder, FolderPath = folder });
 
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
