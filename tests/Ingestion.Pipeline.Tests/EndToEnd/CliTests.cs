@@ -8,85 +8,72 @@ public sealed class CliTests
     [Fact]
     public async Task Demo_runs_the_whole_pipeline_into_the_given_lake_and_exits_0()
     {
-        var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
-        try
-        {
-            var (exit, stdout, _) = await RunAsync(root, null, "demo", "--patients", "4", "--lake", Path.Combine(root, "lake"));
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        var (exit, stdout, _) = await RunAsync(root, null, "demo", "--patients", "4", "--lake", Path.Combine(root, "lake"));
 
-            Assert.Equal(0, exit);
-            Assert.Contains("EPHEMERAL", stdout);
-            Assert.Contains("Rows per OMOP table", stdout);
-            var manifests = Directory.GetFiles(Path.Combine(root, "lake", "_runs"), "manifest.json", SearchOption.AllDirectories);
-            Assert.Single(manifests);
+        Assert.Equal(0, exit);
+        Assert.Contains("EPHEMERAL", stdout);
+        Assert.Contains("Rows per OMOP table", stdout);
+        var manifests = Directory.GetFiles(Path.Combine(root, "lake", "_runs"), "manifest.json", SearchOption.AllDirectories);
+        Assert.Single(manifests);
 
-            var (runsExit, runs, _) = await RunAsync(root, null, "runs", "--lake", Path.Combine(root, "lake"));
-            Assert.Equal(0, runsExit);
-            Assert.Contains("Completed", runs);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        var (runsExit, runs, _) = await RunAsync(root, null, "runs", "--lake", Path.Combine(root, "lake"));
+        Assert.Equal(0, runsExit);
+        Assert.Contains("Completed", runs);
     }
 
     [Fact]
     public async Task Export_with_fhir_base_and_lake_runs_the_pipeline_against_a_server()
     {
-        var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
-        try
-        {
-            await using var server = await DemoServer.DemoFhirServer.StartAsync(new DemoServer.DemoServerOptions { Patients = 3, SpoolDirectory = root });
-            var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            var lake = Path.Combine(root, "lake");
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        await using var server = await DemoServer.DemoFhirServer.StartAsync(new DemoServer.DemoServerOptions { Patients = 3, SpoolDirectory = root });
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var lake = Path.Combine(root, "lake");
 
-            var (exit, stdout, stderr) = await RunAsync(root, key, "export", "--fhir-base", server.BaseUrl.ToString(), "--lake", lake, "--allow-insecure-http", "--type", "Patient,Condition");
+        var (exit, stdout, stderr) = await RunAsync(root, key, "export", "--fhir-base", server.BaseUrl.ToString(), "--lake", lake, "--allow-insecure-http", "--type", "Patient,Condition");
 
-            Assert.True(exit == 0, stderr);
-            Assert.Contains("Completed", stdout);
-            var manifest = Directory.GetFiles(Path.Combine(lake, "_runs"), "manifest.json", SearchOption.AllDirectories).Single();
-            var tables = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(manifest)).RootElement.GetProperty("tables");
-            Assert.Equal(server.Expected.ValidResources["Patient"], tables.GetProperty("person").GetProperty("rows").GetInt64());
-            Assert.False(tables.TryGetProperty("measurement", out _)); // _type limited the export
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Completed", stdout);
+        var manifest = Directory.GetFiles(Path.Combine(lake, "_runs"), "manifest.json", SearchOption.AllDirectories).Single();
+        var tables = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(manifest)).RootElement.GetProperty("tables");
+        Assert.Equal(server.Expected.ValidResources["Patient"], tables.GetProperty("person").GetProperty("rows").GetInt64());
+        Assert.False(tables.TryGetProperty("measurement", out _)); // _type limited the export
     }
 
     [Fact]
     public async Task Ingest_refuses_to_run_without_a_deidentification_key_and_says_which_setting_to_set()
     {
-        var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(root, "landed"));
-            var (exit, _, stderr) = await RunAsync(root, "", "ingest", Path.Combine(root, "landed"), "--lake", Path.Combine(root, "lake"));
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        Directory.CreateDirectory(Path.Combine(root, "landed"));
+        var (exit, _, stderr) = await RunAsync(root, "", "ingest", Path.Combine(root, "landed"), "--lake", Path.Combine(root, "lake"));
 
-            Assert.Equal(1, exit);
-            Assert.Contains("Deid__Key", stderr);
-            Assert.False(Directory.Exists(Path.Combine(root, "lake", "_runs")));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.Equal(1, exit);
+        Assert.Contains("Deid__Key", stderr);
+        Assert.False(Directory.Exists(Path.Combine(root, "lake", "_runs")));
     }
 
     [Fact]
     public async Task Status_of_an_unknown_run_exits_1_with_the_reason_on_stderr()
     {
-        var root = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
-        try
-        {
-            var (exit, _, stderr) = await RunAsync(root, null, "status", "no-such-run", "--lake", Path.Combine(root, "lake"));
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        var (exit, _, stderr) = await RunAsync(root, null, "status", "no-such-run", "--lake", Path.Combine(root, "lake"));
 
-            Assert.Equal(1, exit);
-            Assert.Contains("no-such-run", stderr);
-        }
-        finally
+        Assert.Equal(1, exit);
+        Assert.Contains("no-such-run", stderr);
+    }
+
+    /// <summary>A folder removed when the test ends.</summary>
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("pipeline-cli-").FullName;
+
+        public void Dispose()
         {
-            Directory.Delete(root, recursive: true);
+            try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
         }
     }
 
