@@ -73,6 +73,27 @@ public sealed class OrchestrationHost(OrchestrationServices services)
         }
     }
 
+    /// <summary>
+    /// Handles one work message delivered by someone else (the Azure Functions queue trigger, which owns the
+    /// message's lease and deletes it when this returns). Throws so the trigger retries and, after its
+    /// maxDequeueCount, moves the message to the poison queue. A malformed message is logged and dropped.
+    /// </summary>
+    public async Task HandleMessageAsync(string body, CancellationToken cancellationToken)
+    {
+        WorkMessage message;
+        try
+        {
+            message = WorkMessage.Parse(body);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            _log.LogError("Dropping a malformed work message delivered by the queue trigger.");
+            return;
+        }
+        if (message.Type == WorkMessageType.Orchestrate) await _orchestrator.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+        else await _activities.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task WorkerLoopAsync(CancellationToken cancellationToken)
     {
         var options = services.Options;

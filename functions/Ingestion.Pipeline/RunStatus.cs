@@ -44,7 +44,7 @@ public sealed record ManagementUrls(string StatusQueryGetUri, string TerminatePo
 {
     public static ManagementUrls For(Uri baseUri, string instanceId)
     {
-        var root = baseUri.ToString().TrimEnd('/') + "/runtime/webhooks/runs/" + Uri.EscapeDataString(instanceId);
+        var root = baseUri.ToString().TrimEnd('/') + "/api/runs/" + Uri.EscapeDataString(instanceId);
         return new(root, root + "/cancel", root + "/resume", root);
     }
 }

@@ -125,9 +125,11 @@ internal sealed class ResourceWriter
         _json.WriteEndArray();
     }
 
-    public void Address(string line, string city, string state, string postalCode)
+    /// <summary>Writes <c>address</c>: an array (Patient, Organization: 0..*) or, for Location (0..1), one object.</summary>
+    public void Address(string line, string city, string state, string postalCode, bool single = false)
     {
-        _json.WriteStartArray("address");
+        if (single) _json.WritePropertyName("address");
+        else _json.WriteStartArray("address");
         _json.WriteStartObject();
         _json.WriteStartArray("line");
         _json.WriteStringValue(line);
@@ -137,7 +139,7 @@ internal sealed class ResourceWriter
         _json.WriteString("postalCode", postalCode);
         _json.WriteString("country", "US");
         _json.WriteEndObject();
-        _json.WriteEndArray();
+        if (!single) _json.WriteEndArray();
     }
 
     public void Phone(string value)

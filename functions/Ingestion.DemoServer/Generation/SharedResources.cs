@@ -42,7 +42,7 @@ internal sealed class SharedResources
                 w.Json.WriteString("status", "active");
                 w.Json.WriteString("name", $"{city.City} Outpatient Building {index + 1}");
                 w.Phone(Phone(rng));
-                w.Address($"{rng.Next(1, 999)} {DemoNames.Streets[rng.Next(DemoNames.Streets.Length)]}", city.City, city.State, city.Zip3 + rng.Next(10, 99));
+                w.Address($"{rng.Next(1, 999)} {DemoNames.Streets[rng.Next(DemoNames.Streets.Length)]}", city.City, city.State, city.Zip3 + rng.Next(10, 99), single: true);
                 w.Reference("managingOrganization", "Organization/" + Organizations[index % Organizations.Length]);
             });
         }

@@ -19,5 +19,6 @@ internal static class CommandCatalog
         yield return CancelCommand.Create();
         yield return VocabCommand.Create();
         yield return DeidKeyCommand.Create();
+        yield return ServeCommand.Create();
     }
 }

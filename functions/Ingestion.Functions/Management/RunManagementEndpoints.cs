@@ -15,7 +15,8 @@ namespace Ingestion.Functions.Management;
 /// </summary>
 public static class RunManagementEndpoints
 {
-    public const string Prefix = "/runtime/webhooks/runs";
+    // Under /api: the Functions host forwards HTTP-trigger routes there and reserves /runtime/webhooks for itself.
+    public const string Prefix = "/api/runs";
 
     public static IEndpointRouteBuilder MapRunManagement(this IEndpointRouteBuilder routes, OrchestrationClient client)
     {

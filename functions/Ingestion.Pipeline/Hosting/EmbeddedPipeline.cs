@@ -21,29 +21,31 @@ namespace Ingestion.Pipeline.Hosting;
 /// </summary>
 public sealed class EmbeddedPipeline : IAsyncDisposable
 {
-    private readonly SqliteStateStore _store;
+    private readonly IStateStore _store;
     private readonly HttpClient _http;
     private readonly IVocabulary _vocabulary;
     private readonly List<IDisposable> _owned = [];
 
-    private EmbeddedPipeline(EmbeddedPipelineSettings settings, IResourceValidator? validator, ILoggerFactory loggerFactory, IPipelineFaults? faults)
+    private EmbeddedPipeline(EmbeddedPipelineSettings settings, IResourceValidator? validator, ILoggerFactory loggerFactory, IPipelineFaults? faults, PipelineStorage? storage)
     {
         Settings = settings;
         // Fails here, before any run starts, when Deid:Key is missing outside the demo.
         Deidentifier = new KeyedDeidentifier(settings.Deidentification);
         _vocabulary = settings.Vocabulary.Path is { } path ? VocabularyFile.Open(path) : StarterVocabulary.Create();
         if (_vocabulary is IDisposable disposable) _owned.Add(disposable);
-        _store = new SqliteStateStore(new SqliteStateStoreOptions { DatabasePath = settings.Storage.ResolvedStatePath });
-        Lake = new FileSystemLake(new FileSystemLakeOptions { RootPath = settings.Storage.LakePath });
-        Quarantine = new FileSystemLake(new FileSystemLakeOptions { RootPath = settings.Storage.ResolvedQuarantinePath });
+        // Embedded storage unless the host supplies another (the Azure adapters).
+        _store = storage?.StateStore ?? new SqliteStateStore(new SqliteStateStoreOptions { DatabasePath = settings.Storage.ResolvedStatePath });
+        if (storage is null && _store is IDisposable ownedStore) _owned.Add(ownedStore);
+        Lake = storage?.Lake ?? new FileSystemLake(new FileSystemLakeOptions { RootPath = settings.Storage.LakePath });
+        Quarantine = storage?.Quarantine ?? new FileSystemLake(new FileSystemLakeOptions { RootPath = settings.Storage.ResolvedQuarantinePath });
         _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var mapper = new OmopMapper(_vocabulary, Deidentifier);
         var options = settings.Pipeline;
         Services = new OrchestrationServices
         {
             StateStore = _store,
-            WorkQueue = new SqliteWorkQueue(settings.Storage.ResolvedStatePath, settings.Storage.QueueName),
-            Events = new LoggingRunEventPublisher(loggerFactory.CreateLogger<LoggingRunEventPublisher>()),
+            WorkQueue = storage?.WorkQueue ?? new SqliteWorkQueue(settings.Storage.ResolvedStatePath, settings.Storage.QueueName),
+            Events = storage?.Events ?? new LoggingRunEventPublisher(loggerFactory.CreateLogger<LoggingRunEventPublisher>()),
             Lake = Lake,
             QuarantineLake = Quarantine,
             Sources = new SourceFactory(this),
@@ -60,13 +62,13 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
         Host = new OrchestrationHost(Services);
     }
 
-    public static EmbeddedPipeline Create(EmbeddedPipelineSettings settings, IResourceValidator? validator, ILoggerFactory loggerFactory, IPipelineFaults? faults = null) =>
-        new(settings, validator, loggerFactory, faults);
+    public static EmbeddedPipeline Create(EmbeddedPipelineSettings settings, IResourceValidator? validator, ILoggerFactory loggerFactory, IPipelineFaults? faults = null, PipelineStorage? storage = null) =>
+        new(settings, validator, loggerFactory, faults, storage);
 
     public EmbeddedPipelineSettings Settings { get; }
     public KeyedDeidentifier Deidentifier { get; }
-    public FileSystemLake Lake { get; }
-    public FileSystemLake Quarantine { get; }
+    public ILake Lake { get; }
+    public ILake Quarantine { get; }
     public OrchestrationServices Services { get; }
     public OrchestrationClient Client { get; }
     public OrchestrationHost Host { get; }
@@ -87,7 +89,6 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _http.Dispose();
-        _store.Dispose();
         foreach (var d in _owned) d.Dispose();
         return ValueTask.CompletedTask;
     }
