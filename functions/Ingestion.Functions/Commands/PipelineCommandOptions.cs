@@ -51,13 +51,13 @@ internal sealed class PipelineCommandOptions
         if (parse.GetValue(State) is { } state) storage.StatePath = state;
         var vocabulary = configuration.GetSection(VocabularyOptions.SectionName).Get<VocabularyOptions>() ?? new VocabularyOptions();
         if (parse.GetValue(Vocab) is { } vocab) vocabulary.Path = vocab;
-        var deid = new DeidentificationOptions
+        // Every Deid setting binds (MaxShiftDays, DropTimeOfDay, StrictSafeHarbor, AggregateAgesOver89, ...); the demo
+        // replaces the key with a throwaway one.
+        var configured = configuration.GetSection("Deid").Get<DeidentificationOptions>() ?? new DeidentificationOptions();
+        var deid = configured with
         {
-            Key = ephemeralKey ? null : configuration["Deid:Key"],
-            UseEphemeralKey = ephemeralKey,
-            MaxShiftDays = configuration.GetValue("Deid:MaxShiftDays", 365),
-            DropTimeOfDay = configuration.GetValue("Deid:DropTimeOfDay", false),
-            StrictSafeHarbor = configuration.GetValue("Deid:StrictSafeHarbor", false),
+            Key = ephemeralKey ? null : configured.Key,
+            UseEphemeralKey = ephemeralKey, // only the demo: everywhere else a missing key stops the app
         };
         var bulk = configuration.GetSection(BulkExportClientOptions.SectionName).Get<BulkExportClientOptions>() ?? new BulkExportClientOptions();
         var smart = configuration.GetSection(SmartBackendOptions.SectionName).Get<SmartBackendOptions>();
