@@ -1,3 +1,4 @@
+using Ingestion.Privacy;
 using System.Text.Json;
 using Ingestion.Fhir.BulkData;
 using Ingestion.Fhir.Validation;
@@ -13,7 +14,7 @@ namespace Ingestion.Pipeline.Activities;
 /// one line, one resource's rows and one row group per table at a time. Output names are deterministic, so a
 /// re-run replaces this file's parts and nothing else.
 /// </summary>
-public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper mapper, IResourceValidator? validator, PipelineOptions options) : IFileActivity
+public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper mapper, IResourceValidator? validator, PipelineOptions options, CrosswalkOutput? crosswalk = null) : IFileActivity
 {
     /// <summary>Lines between progress checks of the fault hook (tests crash "mid-file" here).</summary>
     private const int FaultCheckEvery = 50;
@@ -27,6 +28,13 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var sink = new StagedRowSink();
         var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
         await using var rejects = new QuarantineWriter(quarantine, activity);
+        // With a crosswalk configured, this file maps through a de-identifier that notes every key it derives.
+        var recorder = crosswalk is null ? null : new CrosswalkRecorder(crosswalk.Deidentifier);
+        var fileMapper = recorder is null ? mapper : crosswalk!.MapperFor(recorder);
+        await using var crosswalkUpload = crosswalk is null ? null : await crosswalk.Store.StartUploadAsync(CrosswalkOutput.PathOf(runId, activity.Index), cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Not `await using`: it is disposed before the upload commits, and a second dispose would flush into the
+        // closed upload stream. An abandoned upload discards whatever it holds.
+        var crosswalkWriter = crosswalkUpload is null ? null : new ReidentificationCrosswalk(crosswalkUpload.Content, leaveOpen: true);
         long lines = 0, bytes = 0, valid = 0, notCovered = 0, serverErrors = 0, deletions = 0;
         try
         {
@@ -56,7 +64,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 MappingOutcome outcome;
                 if (activity.FileKind == ManifestFileKind.Deleted)
                 {
-                    outcome = mapper.MapDeleted(resource, sink, report, context.Run.TransactionTime?.UtcDateTime);
+                    outcome = fileMapper.MapDeleted(resource, sink, report, context.Run.TransactionTime?.UtcDateTime);
                     if (outcome.Status == MappingStatus.Mapped) deletions += outcome.Rows;
                 }
                 else
@@ -68,9 +76,10 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                         await rejects.WriteAsync(line.LineNumber, rejection, line.Utf8, originalIsJson: true, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    outcome = mapper.Map(resource, sink, report);
+                    outcome = fileMapper.Map(resource, sink, report);
                 }
 
+                if (recorder is not null) await recorder.DrainToAsync(crosswalkWriter!, cancellationToken).ConfigureAwait(false);
                 switch (outcome.Status)
                 {
                     case MappingStatus.Quarantined:
@@ -98,6 +107,12 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
             }
 
             foreach (var writer in writers.Values) await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            if (crosswalkWriter is not null)
+            {
+                // Dispose flushes into the (left open) upload stream; the commit then closes and publishes it.
+                await crosswalkWriter.DisposeAsync().ConfigureAwait(false);
+                await crosswalkUpload!.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
             var quarantinePath = await rejects.CompleteAsync(cancellationToken).ConfigureAwait(false);
             var personDates = await PersonDatesStaging.WriteAsync(lake, runId, activity.Index, sink.PersonDates, cancellationToken).ConfigureAwait(false);
             var parts = writers.Values.SelectMany(w => w.Parts).OrderBy(p => p.Path, StringComparer.Ordinal).ToList();

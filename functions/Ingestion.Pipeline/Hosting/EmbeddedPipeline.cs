@@ -49,7 +49,7 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
             Lake = Lake,
             QuarantineLake = Quarantine,
             Sources = new SourceFactory(this),
-            FileActivity = new OmopFileActivity(Lake, Quarantine, mapper, validator, options),
+            FileActivity = new OmopFileActivity(Lake, Quarantine, mapper, validator, options, Crosswalk(settings)),
             Publisher = new LakeRunPublisher(Lake,
                 new OmopRunReducer(Lake, Deidentifier, CdmSourceFacts, options),
                 new RunProvenance("5.4", _vocabulary.Version, Deidentifier.KeyFingerprint, Deidentifier.IsKeyEphemeral),
@@ -60,6 +60,14 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
         };
         Client = new OrchestrationClient(Services);
         Host = new OrchestrationHost(Services);
+    }
+
+    /// <summary>The optional re-identification crosswalk: a local folder apart from the lake and the quarantine.</summary>
+    private CrosswalkOutput? Crosswalk(EmbeddedPipelineSettings settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Deidentification.CrosswalkLocation)) return null;
+        var store = new FileSystemLake(new FileSystemLakeOptions { RootPath = settings.Deidentification.CrosswalkLocation });
+        return new CrosswalkOutput(store, Deidentifier, recorder => new OmopMapper(_vocabulary, recorder));
     }
 
     public static EmbeddedPipeline Create(EmbeddedPipelineSettings settings, IResourceValidator? validator, ILoggerFactory loggerFactory, IPipelineFaults? faults = null, PipelineStorage? storage = null) =>

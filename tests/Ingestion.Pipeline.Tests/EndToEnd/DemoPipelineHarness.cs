@@ -57,7 +57,7 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
         return records;
     }
 
-    public EmbeddedPipeline OpenPipeline(IPipelineFaults? faults = null, Action<PipelineOptions>? configure = null, string? vocabularyPath = null, string lake = "lake", ILoggerFactory? logs = null)
+    public EmbeddedPipeline OpenPipeline(IPipelineFaults? faults = null, Action<PipelineOptions>? configure = null, string? vocabularyPath = null, string lake = "lake", ILoggerFactory? logs = null, string? crosswalkLocation = null)
     {
         var options = new PipelineOptions
         {
@@ -73,7 +73,7 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
             Pipeline = options,
             Storage = new LocalStorageOptions { LakePath = Path.Combine(Root, lake), QuarantinePath = Path.Combine(Root, lake + "-quarantine") },
             Vocabulary = new VocabularyOptions { Path = vocabularyPath },
-            Deidentification = new DeidentificationOptions { Key = Key },
+            Deidentification = new DeidentificationOptions { Key = Key, CrosswalkLocation = crosswalkLocation },
             BulkExport = new BulkExportClientOptions
             {
                 AllowInsecureHttp = true,

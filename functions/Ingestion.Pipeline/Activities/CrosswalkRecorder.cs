@@ -1,0 +1,46 @@
+using Ingestion.Privacy;
+
+namespace Ingestion.Pipeline.Activities;
+
+/// <summary>
+/// Wraps the run's de-identifier for one file activity and notes every (domain, logical id, pseudonymous id) it
+/// hands out, so the activity can append them to the re-identification crosswalk. Repeating keys (a person,
+/// a visit, a provider) are noted once per file; the activity drains the notes after each line, so memory stays
+/// bounded by one file's distinct shared keys.
+/// </summary>
+internal sealed class CrosswalkRecorder(IDeidentifier inner) : IDeidentifier
+{
+    private readonly HashSet<(OmopKeyDomain, string)> _seen = [];
+    private readonly List<CrosswalkEntry> _pending = [];
+
+    public string KeyFingerprint => inner.KeyFingerprint;
+
+    public long PseudonymousId(OmopKeyDomain domain, string logicalId)
+    {
+        var id = inner.PseudonymousId(domain, logicalId);
+        lock (_pending)
+        {
+            if (_seen.Add((domain, logicalId))) _pending.Add(new CrosswalkEntry(domain, logicalId, id));
+        }
+        return id;
+    }
+
+    public int DateOffsetDays(string patientLogicalId) => inner.DateOffsetDays(patientLogicalId);
+    public DateOnly? ShiftDate(string patientLogicalId, string fhirDate) => inner.ShiftDate(patientLogicalId, fhirDate);
+    public DateTime? ShiftDateTime(string patientLogicalId, string fhirDateTime) => inner.ShiftDateTime(patientLogicalId, fhirDateTime);
+    public ShiftedBirth ShiftBirth(string patientLogicalId, string fhirBirthDate) => inner.ShiftBirth(patientLogicalId, fhirBirthDate);
+    public string? GeneralizeZip(string? postalCode) => inner.GeneralizeZip(postalCode);
+
+    /// <summary>Appends what was noted since the last call to the crosswalk.</summary>
+    public async Task DrainToAsync(ReidentificationCrosswalk crosswalk, CancellationToken cancellationToken)
+    {
+        CrosswalkEntry[] entries;
+        lock (_pending)
+        {
+            if (_pending.Count == 0) return;
+            entries = [.. _pending];
+            _pending.Clear();
+        }
+        foreach (var e in entries) await crosswalk.RecordAsync(e.Domain, e.LogicalId, e.PseudonymousId, cancellationToken).ConfigureAwait(false);
+    }
+}
