@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ingestion.Azure.Configuration;
+using Ingestion.DemoServer;
+using Ingestion.Pipeline.Publishing;
+using Ingestion.Pipeline.State;
+using Ingestion.Testing.StandIns;
+
+namespace Ingestion.Pipeline.Tests.EndToEnd;
+
+/// <summary>
+/// `serve` in Azure mode, standalone (its own workers): the whole OMOP chain on the Azure adapters — Cosmos DB state
+/// (stand-in), Storage queue and Blob lake (Azurite) — started over HTTP and published to Blob.
+/// </summary>
+public sealed class ServeOnAzureTests
+{
+    [Fact]
+    public async Task An_export_started_over_http_runs_on_cosmos_queue_and_blob_and_is_published_to_the_blob_lake()
+    {
+        var root = Directory.CreateTempSubdirectory("serve-azure-").FullName;
+        CosmosServerProcess.ConfigureClientEnvironment();
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var cosmos = await CosmosServerProcess.StartAsync();
+        await using var server = await DemoFhirServer.StartAsync(new DemoServerOptions { Patients = 3, Seed = 5, SpoolDirectory = root });
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var settings = new AzureSettings
+        {
+            Blob = { ConnectionString = azurite.ConnectionString, LakeContainer = "lake" + suffix, QuarantineContainer = "quarantine" + suffix },
+            Queue = { ConnectionString = azurite.ConnectionString, Name = "work" + suffix },
+            Cosmos = { ConnectionString = cosmos.ConnectionString, Database = "ingestion" + suffix },
+        };
+        var port = StandInProcess.FreePort();
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ingestion.Functions.dll"));
+        foreach (var a in new[] { "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        psi.Environment["Host__Mode"] = "Azure";
+        psi.Environment["Azure__Blob__ConnectionString"] = settings.Blob.ConnectionString;
+        psi.Environment["Azure__Blob__LakeContainer"] = settings.Blob.LakeContainer;
+        psi.Environment["Azure__Blob__QuarantineContainer"] = settings.Blob.QuarantineContainer;
+        psi.Environment["Azure__Queue__ConnectionString"] = settings.Queue.ConnectionString;
+        psi.Environment["Azure__Queue__Name"] = settings.Queue.Name;
+        psi.Environment["Azure__Cosmos__ConnectionString"] = settings.Cosmos.ConnectionString;
+        psi.Environment["Azure__Cosmos__Database"] = settings.Cosmos.Database;
+        psi.Environment["Deid__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        psi.Environment["Fhir__BaseUrl"] = server.BaseUrl.ToString();
+        psi.Environment["Fhir__AllowInsecureHttp"] = "true";
+        psi.Environment["Pipeline__MaxParallelActivities"] = "2";
+        psi.Environment["Pipeline__IdlePollInterval"] = "00:00:00.100";
+        foreach (var name in new[] { "COSMOS_DISABLE_IMDS_ACCESS", "AZURE_COSMOS_USE_QUERY_PLAN_INTEROP_LINUX", "AZURE_COSMOS_OPTIMISTIC_DIRECT_EXECUTION_ENABLED" })
+        {
+            psi.Environment[name] = Environment.GetEnvironmentVariable(name);
+        }
+        using var app = Process.Start(psi)!;
+        var stderr = new System.Text.StringBuilder();
+        app.OutputDataReceived += (_, _) => { };
+        app.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
+        app.BeginOutputReadLine();
+        app.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (true)
+            {
+                Assert.False(app.HasExited, $"serve exited: {stderr}");
+                try
+                {
+                    if ((await http.GetAsync("/api/health")).IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+                {
+                }
+                Assert.True(DateTime.UtcNow < deadline, "serve did not answer within 90 s");
+                await Task.Delay(250);
+            }
+
+            var started = await http.PostAsJsonAsync("/api/exports", new { types = new[] { "Patient", "Encounter", "Condition" } });
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            var id = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+            HttpResponseMessage status;
+            while ((status = await http.GetAsync($"/api/runs/{id}")).StatusCode == HttpStatusCode.Accepted)
+            {
+                Assert.True(DateTime.UtcNow < deadline.AddSeconds(120), "the run did not finish on the Azure adapters");
+                await Task.Delay(250);
+            }
+            var run = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("Completed", run.GetProperty("runtimeStatus").GetString());
+
+            // Published to the Blob lake: the commit manifest lists the person rows the generator produced.
+            using var adapters = await AzureAdapters.CreateAsync(settings);
+            await using var manifestStream = await adapters.Lake.OpenReadAsync(LakePaths.RunManifest(id));
+            var manifest = (await JsonSerializer.DeserializeAsync<RunManifest>(manifestStream, StateJson.Options))!;
+            Assert.Equal(server.Expected.ValidResources["Patient"], manifest.Tables["person"].Rows);
+            foreach (var file in manifest.Tables["condition_occurrence"].Files)
+            {
+                Assert.NotNull(await adapters.Lake.GetAsync(file.Path));
+            }
+        }
+        finally
+        {
+            if (!app.HasExited) app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+    }
+}
