@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -23,11 +22,16 @@ public sealed class FunctionsHostTests
         var port = FreePort();
         var lake = Path.Combine(root, "lake");
         var state = Path.Combine(root, "state", "ingestion.db");
-        using var app = StartServe(root, port, lake, state, server.BaseUrl);
+        await using var serve = await ServeProcess.StartAsync(root, port, ["--lake", lake, "--state", state], new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Deid__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Fhir__BaseUrl"] = server.BaseUrl.ToString(),
+            ["Fhir__AllowInsecureHttp"] = "true",
+        }, TimeSpan.FromSeconds(60));
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitUntilServingAsync(http, app);
+            var http = serve.Http;
 
             // Timer trigger → an incremental export of the configured FHIR server.
             var timer = await http.PostAsync("/ScheduledExport", HostPayload(new { Data = new { timer = new { IsPastDue = false } }, Metadata = new { } }));
@@ -74,45 +78,8 @@ public sealed class FunctionsHostTests
         }
         finally
         {
-            if (!app.HasExited) app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync();
+            await serve.DisposeAsync();
             try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-        }
-    }
-
-    private static Process StartServe(string root, int port, string lake, string state, Uri fhirBase)
-    {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ingestion.Functions.dll"));
-        foreach (var a in new[] { "serve", "--lake", lake, "--state", state }) psi.ArgumentList.Add(a);
-        psi.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        psi.Environment["Deid__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        psi.Environment["Fhir__BaseUrl"] = fhirBase.ToString();
-        psi.Environment["Fhir__AllowInsecureHttp"] = "true";
-        var process = Process.Start(psi)!;
-        // Drain the output so the child never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitUntilServingAsync(HttpClient http, Process app)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(app.HasExited, $"serve exited with code {(app.HasExited ? app.ExitCode : 0)}");
-            try
-            {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            Assert.True(DateTime.UtcNow < deadline, "serve did not answer within 60 s");
-            await Task.Delay(200);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -32,57 +31,38 @@ public sealed class ServeOnAzureTests
             Cosmos = { ConnectionString = cosmos.ConnectionString, Database = "ingestion" + suffix },
         };
         var port = StandInProcess.FreePort();
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ingestion.Functions.dll"));
-        foreach (var a in new[] { "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
-        psi.Environment["Host__Mode"] = "Azure";
-        psi.Environment["Azure__Blob__ConnectionString"] = settings.Blob.ConnectionString;
-        psi.Environment["Azure__Blob__LakeContainer"] = settings.Blob.LakeContainer;
-        psi.Environment["Azure__Blob__QuarantineContainer"] = settings.Blob.QuarantineContainer;
-        psi.Environment["Azure__Queue__ConnectionString"] = settings.Queue.ConnectionString;
-        psi.Environment["Azure__Queue__Name"] = settings.Queue.Name;
-        psi.Environment["Azure__Cosmos__ConnectionString"] = settings.Cosmos.ConnectionString;
-        psi.Environment["Azure__Cosmos__Database"] = settings.Cosmos.Database;
-        psi.Environment["Deid__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        psi.Environment["Fhir__BaseUrl"] = server.BaseUrl.ToString();
-        psi.Environment["Fhir__AllowInsecureHttp"] = "true";
-        psi.Environment["Pipeline__MaxParallelActivities"] = "2";
-        psi.Environment["Pipeline__IdlePollInterval"] = "00:00:00.100";
+        var environment = new Dictionary<string, string?>
+        {
+            ["Host__Mode"] = "Azure",
+            ["Azure__Blob__ConnectionString"] = settings.Blob.ConnectionString,
+            ["Azure__Blob__LakeContainer"] = settings.Blob.LakeContainer,
+            ["Azure__Blob__QuarantineContainer"] = settings.Blob.QuarantineContainer,
+            ["Azure__Queue__ConnectionString"] = settings.Queue.ConnectionString,
+            ["Azure__Queue__Name"] = settings.Queue.Name,
+            ["Azure__Cosmos__ConnectionString"] = settings.Cosmos.ConnectionString,
+            ["Azure__Cosmos__Database"] = settings.Cosmos.Database,
+            ["Deid__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Fhir__BaseUrl"] = server.BaseUrl.ToString(),
+            ["Fhir__AllowInsecureHttp"] = "true",
+            ["Pipeline__MaxParallelActivities"] = "2",
+            ["Pipeline__IdlePollInterval"] = "00:00:00.100",
+        };
         foreach (var name in new[] { "COSMOS_DISABLE_IMDS_ACCESS", "AZURE_COSMOS_USE_QUERY_PLAN_INTEROP_LINUX", "AZURE_COSMOS_OPTIMISTIC_DIRECT_EXECUTION_ENABLED" })
         {
-            psi.Environment[name] = Environment.GetEnvironmentVariable(name);
+            environment[name] = Environment.GetEnvironmentVariable(name);
         }
-        using var app = Process.Start(psi)!;
-        var stderr = new System.Text.StringBuilder();
-        app.OutputDataReceived += (_, _) => { };
-        app.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
-        app.BeginOutputReadLine();
-        app.BeginErrorReadLine();
+        await using var serve = await ServeProcess.StartAsync(root, port, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], environment, TimeSpan.FromSeconds(90));
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (true)
-            {
-                Assert.False(app.HasExited, $"serve exited: {stderr}");
-                try
-                {
-                    if ((await http.GetAsync("/api/health")).IsSuccessStatusCode) break;
-                }
-                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-                {
-                }
-                Assert.True(DateTime.UtcNow < deadline, "serve did not answer within 90 s");
-                await Task.Delay(250);
-            }
-
+            var http = serve.Http;
+            var deadline = DateTime.UtcNow.AddSeconds(120);
             var started = await http.PostAsJsonAsync("/api/exports", new { types = new[] { "Patient", "Encounter", "Condition" } });
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             var id = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
             HttpResponseMessage status;
             while ((status = await http.GetAsync($"/api/runs/{id}")).StatusCode == HttpStatusCode.Accepted)
             {
-                Assert.True(DateTime.UtcNow < deadline.AddSeconds(120), "the run did not finish on the Azure adapters");
+                Assert.True(DateTime.UtcNow < deadline, "the run did not finish on the Azure adapters");
                 await Task.Delay(250);
             }
             var run = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement;
@@ -100,8 +80,7 @@ public sealed class ServeOnAzureTests
         }
         finally
         {
-            if (!app.HasExited) app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync();
+            await serve.DisposeAsync();
             try { Directory.Delete(root, recursive: true); } catch (IOException) { }
         }
     }
