@@ -34,14 +34,10 @@ internal static class ServeCommand
             var listenPort = underFunctionsHost ? functionsPort : parse.GetValue(port) ?? serve.Port;
             var settings = shared.Settings(parse, configuration);
 
-            AzureAdapters? azure = null;
-            PipelineStorage? storage = null;
-            if (string.Equals(serve.Mode, "Azure", StringComparison.OrdinalIgnoreCase))
-            {
-                var azureSettings = configuration.GetSection(AzureSettings.SectionName).Get<AzureSettings>() ?? new AzureSettings();
-                azure = await AzureAdapters.CreateAsync(azureSettings, cancellationToken: cancellationToken);
-                storage = new PipelineStorage(azure.StateStore, azure.WorkQueue, azure.Lake, azure.Quarantine, azure.RunEvents);
-            }
+            using var azure = string.Equals(serve.Mode, "Azure", StringComparison.OrdinalIgnoreCase)
+                ? await AzureAdapters.CreateAsync(configuration.GetSection(AzureSettings.SectionName).Get<AzureSettings>() ?? new AzureSettings(), cancellationToken: cancellationToken)
+                : null;
+            var storage = azure is null ? null : new PipelineStorage(azure.StateStore, azure.WorkQueue, azure.Lake, azure.Quarantine, azure.RunEvents);
 
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
@@ -57,7 +53,6 @@ internal static class ServeCommand
             catch (DeidentificationKeyException e)
             {
                 Console.Error.WriteLine(e.Message);
-                azure?.Dispose();
                 return 1;
             }
             await using (pipeline)
@@ -72,7 +67,6 @@ internal static class ServeCommand
                 await stop.CancelAsync();
                 await workers;
             }
-            azure?.Dispose();
             return 0;
         });
         return command;

@@ -5,8 +5,9 @@ namespace Ingestion.Pipeline.Activities;
 /// <summary>
 /// Wraps the run's de-identifier for one file activity and notes every (domain, logical id, pseudonymous id) it
 /// hands out, so the activity can append them to the re-identification crosswalk. Repeating keys (a person,
-/// a visit, a provider) are noted once per file; the activity drains the notes after each line, so memory stays
-/// bounded by one file's distinct shared keys.
+/// a visit, a provider) are noted once per file; event keys are unique per resource and are not remembered, so
+/// memory stays bounded by one file's distinct shared keys, not by its size. The activity drains the notes after
+/// each line.
 /// </summary>
 internal sealed class CrosswalkRecorder(IDeidentifier inner) : IDeidentifier
 {
@@ -20,10 +21,14 @@ internal sealed class CrosswalkRecorder(IDeidentifier inner) : IDeidentifier
         var id = inner.PseudonymousId(domain, logicalId);
         lock (_pending)
         {
-            if (_seen.Add((domain, logicalId))) _pending.Add(new CrosswalkEntry(domain, logicalId, id));
+            if (!IsShared(domain) || _seen.Add((domain, logicalId))) _pending.Add(new CrosswalkEntry(domain, logicalId, id));
         }
         return id;
     }
+
+    /// <summary>Keys many resources point at; every other domain keys one resource (or one row of it).</summary>
+    private static bool IsShared(OmopKeyDomain domain) => domain is OmopKeyDomain.Person or OmopKeyDomain.VisitOccurrence
+        or OmopKeyDomain.Provider or OmopKeyDomain.CareSite or OmopKeyDomain.Location;
 
     public int DateOffsetDays(string patientLogicalId) => inner.DateOffsetDays(patientLogicalId);
     public DateOnly? ShiftDate(string patientLogicalId, string fhirDate) => inner.ShiftDate(patientLogicalId, fhirDate);

@@ -12,7 +12,20 @@ namespace Ingestion.Storage.Embedded;
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, IDisposable
 {
-    private readonly string _connectionString;
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS state_documents (
+            partition TEXT NOT NULL,
+            id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (partition, id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_state_documents_kind ON state_documents (kind);
+        """;
+
+    private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
     // Keeps a shared in-memory database alive for the store's lifetime (":memory:" mode).
     private readonly SqliteConnection? _keepAlive;
@@ -21,44 +34,9 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;
-        if (options.DatabasePath == SqliteStateStoreOptions.InMemory)
-        {
-            _connectionString = new SqliteConnectionStringBuilder
-            {
-                DataSource = $"state-{Guid.NewGuid():N}",
-                Mode = SqliteOpenMode.Memory,
-                Cache = SqliteCacheMode.Shared,
-                DefaultTimeout = 30,
-            }.ToString();
-            _keepAlive = new SqliteConnection(_connectionString);
-            _keepAlive.Open();
-        }
-        else
-        {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath));
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-            _connectionString = new SqliteConnectionStringBuilder
-            {
-                DataSource = options.DatabasePath,
-                Mode = SqliteOpenMode.ReadWriteCreate,
-                Pooling = true,
-                DefaultTimeout = 30,
-            }.ToString();
-        }
-        using var connection = Open();
-        Execute(connection, """
-            PRAGMA journal_mode=WAL;
-            CREATE TABLE IF NOT EXISTS state_documents (
-                partition TEXT NOT NULL,
-                id TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                body TEXT NOT NULL,
-                etag TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
-                PRIMARY KEY (partition, id)
-            );
-            CREATE INDEX IF NOT EXISTS ix_state_documents_kind ON state_documents (kind);
-            """);
+        _database = options.DatabasePath == SqliteStateStoreOptions.InMemory
+            ? SqliteDatabase.InMemory(Schema, out _keepAlive)
+            : SqliteDatabase.File(options.DatabasePath, Schema);
     }
 
     public Task<StateDocument?> GetAsync(string partition, string id, CancellationToken cancellationToken = default)
@@ -156,16 +134,24 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, CancellationToken cancellationToken = default) =>
+        Query(kind is null
+            ? "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p ORDER BY id"
+            : "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p AND kind = $k ORDER BY id",
+            partition, kind, cancellationToken);
+
+    public IAsyncEnumerable<StateDocument> QueryKindAsync(string kind, CancellationToken cancellationToken = default) =>
+        Query("SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE kind = $k", null, kind, cancellationToken);
+
+    // Reads the whole result first: a connection is not held open while the caller awaits between items.
+    private async IAsyncEnumerable<StateDocument> Query(string sql, string? partition, string? kind, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         List<StateDocument> page;
-        using (var connection = Open())
+        using (var connection = _database.Open())
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = kind is null
-                ? "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p ORDER BY id"
-                : "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p AND kind = $k ORDER BY id";
-            command.Parameters.AddWithValue("$p", partition);
+            command.CommandText = sql;
+            if (partition is not null) command.Parameters.AddWithValue("$p", partition);
             if (kind is not null) command.Parameters.AddWithValue("$k", kind);
             page = ReadAll(command);
         }
@@ -174,35 +160,12 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             yield return document;
         }
-        await Task.CompletedTask;
-    }
-
-    public async IAsyncEnumerable<StateDocument> QueryKindAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        List<StateDocument> page;
-        using (var connection = Open())
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE kind = $k";
-            command.Parameters.AddWithValue("$k", kind);
-            page = ReadAll(command);
-        }
-        foreach (var document in page)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return document;
-        }
-        await Task.CompletedTask;
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     public void Dispose() => _keepAlive?.Dispose();
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection Open() => _database.Open();
 
     private StateDocument Stamp(StateDocument document) =>
         document with { ETag = Guid.NewGuid().ToString("N"), UpdatedAt = _time.GetUtcNow() };
@@ -252,16 +215,9 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         command.Parameters.AddWithValue("$i", id);
         return command.ExecuteScalar() is not null;
     }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 }
 
-/// <summary>Options of the embedded state store (configuration section "StateStore").</summary>
+/// <summary>Options of the embedded state store (the embedded pipeline fills them from Storage:StatePath).</summary>
 public sealed record SqliteStateStoreOptions
 {
     /// <summary>A private in-memory database that lives as long as the store object.</summary>

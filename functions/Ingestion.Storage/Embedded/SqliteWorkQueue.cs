@@ -9,42 +9,30 @@ namespace Ingestion.Storage.Embedded;
 /// </summary>
 public sealed class SqliteWorkQueue : IWorkQueue
 {
-    private readonly string _connectionString;
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS queue_messages (
+            queue TEXT NOT NULL,
+            id TEXT NOT NULL,
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            body TEXT NOT NULL,
+            visible_at INTEGER NOT NULL,
+            inserted_at INTEGER NOT NULL,
+            dequeue_count INTEGER NOT NULL DEFAULT 0,
+            pop_receipt TEXT NOT NULL DEFAULT '',
+            UNIQUE (queue, id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_queue_messages_visible ON queue_messages (queue, visible_at, seq);
+        """;
+
+    private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
 
     public SqliteWorkQueue(string databasePath, string name, TimeProvider? timeProvider = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(databasePath);
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
         _time = timeProvider ?? TimeProvider.System;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode=WAL;
-            CREATE TABLE IF NOT EXISTS queue_messages (
-                queue TEXT NOT NULL,
-                id TEXT NOT NULL,
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                body TEXT NOT NULL,
-                visible_at INTEGER NOT NULL,
-                inserted_at INTEGER NOT NULL,
-                dequeue_count INTEGER NOT NULL DEFAULT 0,
-                pop_receipt TEXT NOT NULL DEFAULT '',
-                UNIQUE (queue, id)
-            );
-            CREATE INDEX IF NOT EXISTS ix_queue_messages_visible ON queue_messages (queue, visible_at, seq);
-            """;
-        command.ExecuteNonQuery();
+        _database = SqliteDatabase.File(databasePath, Schema);
     }
 
     public string Name { get; }
@@ -145,10 +133,5 @@ public sealed class SqliteWorkQueue : IWorkQueue
         return Task.FromResult((long)command.ExecuteScalar()!);
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection Open() => _database.Open();
 }
