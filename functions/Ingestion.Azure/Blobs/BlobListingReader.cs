@@ -31,21 +31,17 @@ internal static class BlobListingReader
                         length = 0;
                         lastModified = DateTimeOffset.MinValue;
                         break;
-                    case "Name" when depthOfBlob >= 0:
-                        name = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false);
+                    case "Name" or "Content-Length" or "Etag" or "Last-Modified" when depthOfBlob >= 0:
+                        var field = reader.LocalName;
+                        var text = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false);
                         positioned = true;
-                        continue;
-                    case "Content-Length" when depthOfBlob >= 0:
-                        length = long.Parse(await reader.ReadElementContentAsStringAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
-                        positioned = true;
-                        continue;
-                    case "Etag" when depthOfBlob >= 0:
-                        etag = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false);
-                        positioned = true;
-                        continue;
-                    case "Last-Modified" when depthOfBlob >= 0:
-                        lastModified = DateTimeOffset.Parse(await reader.ReadElementContentAsStringAsync().ConfigureAwait(false), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-                        positioned = true;
+                        switch (field)
+                        {
+                            case "Name": name = text; break;
+                            case "Content-Length": length = long.Parse(text, CultureInfo.InvariantCulture); break;
+                            case "Etag": etag = text; break;
+                            default: lastModified = DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal); break;
+                        }
                         continue;
                     case "NextMarker" when depthOfBlob < 0:
                         if (reader.IsEmptyElement) break;

@@ -30,14 +30,6 @@ public class BlobStorageClient
         _pipeline = StoragePipeline.Build(Options, credential);
     }
 
-    /// <summary>For mocking.</summary>
-    protected BlobStorageClient()
-    {
-        Options = new BlobStorageClientOptions();
-        _endpoint = new Uri("http://localhost/");
-        _pipeline = HttpPipelineBuilder.Build(Options);
-    }
-
     public static BlobStorageClient FromConnectionString(string connectionString, BlobStorageClientOptions? options = null)
     {
         var parsed = StorageConnectionString.Parse(connectionString);
@@ -194,17 +186,14 @@ public class BlobStorageClient
     private HttpMessage CreateMessage(RequestMethod method, string container, string? blob)
     {
         ArgumentException.ThrowIfNullOrEmpty(container);
-        var message = _pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(_endpoint);
-        message.Request.Uri.AppendPath(Uri.EscapeDataString(container), escape: false);
+        var path = Uri.EscapeDataString(container);
         if (blob is not null)
         {
             ArgumentException.ThrowIfNullOrEmpty(blob);
-            // Escape each segment but keep '/' as the virtual directory separator.
-            message.Request.Uri.AppendPath("/" + string.Join('/', blob.Split('/').Select(Uri.EscapeDataString)), escape: false);
+            // Escape the name but keep '/' as the virtual directory separator (a literal "%2F" in a name is escaped to "%252F").
+            path += "/" + Uri.EscapeDataString(blob).Replace("%2F", "/", StringComparison.Ordinal);
         }
-        return message;
+        return StoragePipeline.CreateMessage(_pipeline, _endpoint, method, path);
     }
 
     private static void AddConditions(Request request, BlobConditions conditions)

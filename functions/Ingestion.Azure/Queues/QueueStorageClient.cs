@@ -135,11 +135,7 @@ public class QueueStorageClient
     private HttpMessage CreateMessage(RequestMethod method, string queue, string suffix)
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
-        var message = _pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(_endpoint);
-        message.Request.Uri.AppendPath(Uri.EscapeDataString(queue) + suffix, escape: false);
-        return message;
+        return StoragePipeline.CreateMessage(_pipeline, _endpoint, method, Uri.EscapeDataString(queue) + suffix);
     }
 
     private void SetMessageBody(Request request, string messageText)

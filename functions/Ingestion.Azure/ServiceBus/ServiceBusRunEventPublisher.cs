@@ -42,7 +42,7 @@ public sealed class ServiceBusRunEventPublisher(ServiceBusSenderClient sender) :
 
     /// <summary>The EventId itself when it fits Service Bus's 128 characters, else its SHA-256 in hex (still deterministic).</summary>
     public static string MessageIdOf(string eventId) =>
-        eventId.Length <= 128 ? eventId : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(eventId)));
+        eventId.Length <= ServiceBusSenderClient.MaxMessageIdLength ? eventId : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(eventId)));
 
     private static byte[] Body(RunEvent runEvent)
     {

@@ -16,7 +16,8 @@ namespace Ingestion.Azure.ServiceBus;
 public class ServiceBusSenderClient
 {
     public const string BatchContentType = "application/vnd.microsoft.servicebus.json";
-    private const int MaxMessageIdLength = 128;
+    /// <summary>Service Bus's limit on a MessageId's length.</summary>
+    public const int MaxMessageIdLength = 128;
 
     private readonly HttpPipeline _pipeline;
     private readonly Uri _messagesUri;

@@ -17,6 +17,16 @@ internal static class StoragePipeline
     public static Uri DirectoryUri(Uri endpoint) =>
         endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
 
+    /// <summary>A request to <paramref name="escapedPath"/> (already URL-escaped) under the account endpoint.</summary>
+    public static HttpMessage CreateMessage(HttpPipeline pipeline, Uri endpoint, RequestMethod method, string escapedPath)
+    {
+        var message = pipeline.CreateMessage();
+        message.Request.Method = method;
+        message.Request.Uri.Reset(endpoint);
+        message.Request.Uri.AppendPath(escapedPath, escape: false);
+        return message;
+    }
+
     /// <summary>Sets one header on every request.</summary>
     private sealed class AddHeaderPolicy(string name, string value) : HttpPipelineSynchronousPolicy
     {

@@ -36,6 +36,21 @@ public sealed class BlobStorageClientTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Percent_signs_in_a_name_are_escaped_and_kept_apart_from_slashes()
+    {
+        var (client, container) = await NewContainerAsync();
+
+        await client.UploadAsync(container, "dir/100%.txt", new byte[] { 1 });
+        await client.UploadAsync(container, "dir%2Fnot-a-folder.txt", new byte[] { 2 });
+        var names = new List<string>();
+        await foreach (var blob in client.GetBlobsAsync(container)) names.Add(blob.Name);
+
+        Assert.Equal(["dir%2Fnot-a-folder.txt", "dir/100%.txt"], names);
+        Assert.NotNull(await client.GetPropertiesAsync(container, "dir/100%.txt"));
+        Assert.Null(await client.GetPropertiesAsync(container, "dir/not-a-folder.txt"));
+    }
+
+    [Fact]
     public async Task Creating_an_existing_container_reports_false_and_keeps_its_blobs()
     {
         var (client, container) = await NewContainerAsync();
