@@ -50,7 +50,7 @@ public sealed class BulkExportFolderWriter(BulkExportClient client, int parallel
         await Parallel.ForEachAsync(indexed, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, async (entry, ct) =>
         {
             var (file, index) = entry;
-            var name = $"{SafeName(file.Type)}.{(index + 1).ToString("D4", CultureInfo.InvariantCulture)}.ndjson";
+            var name = LocalName(file.Type, index);
             var target = Path.Combine(folder, name);
             var partial = target + ".partial";
             long good = 0, bad = 0, pendingBytes = 0;
@@ -69,8 +69,11 @@ public sealed class BulkExportFolderWriter(BulkExportClient client, int parallel
                     else
                     {
                         bad++;
-                        Directory.CreateDirectory(quarantine);
-                        quarantined ??= new FileStream(Path.Combine(quarantine, name), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                        if (quarantined is null)
+                        {
+                            Directory.CreateDirectory(quarantine);
+                            quarantined = new FileStream(Path.Combine(quarantine, name), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                        }
                         await quarantined.WriteAsync(line.Utf8, ct).ConfigureAwait(false);
                         quarantined.WriteByte((byte)'\n');
                         await reasons.AddAsync(name, line.LineNumber, line.Error, ct).ConfigureAwait(false);
@@ -105,11 +108,11 @@ public sealed class BulkExportFolderWriter(BulkExportClient client, int parallel
 
     private async Task<IReadOnlyList<BulkExportFile>> CopyRawAsync(BulkExportManifest manifest, IReadOnlyList<BulkExportFile> files, string folder, Action<long, long, long, bool> report, CancellationToken cancellationToken)
     {
-        var local = new List<BulkExportFile>();
+        var local = new List<BulkExportFile>(files.Count);
+        if (files.Count > 0) Directory.CreateDirectory(folder);
         for (var i = 0; i < files.Count; i++)
         {
-            Directory.CreateDirectory(folder);
-            var name = $"{SafeName(files[i].Type)}.{(i + 1).ToString("D4", CultureInfo.InvariantCulture)}.ndjson";
+            var name = LocalName(files[i].Type, i);
             var target = Path.Combine(folder, name);
             await using (var source = await client.OpenFileAsync(manifest, files[i], cancellationToken).ConfigureAwait(false))
             await using (var output = new FileStream(target + ".partial", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
@@ -122,6 +125,10 @@ public sealed class BulkExportFolderWriter(BulkExportClient client, int parallel
         }
         return local;
     }
+
+    /// <summary>The local file name for the index-th manifest entry of a type: "Patient.0001.ndjson".</summary>
+    private static string LocalName(string type, int index) =>
+        $"{SafeName(type)}.{(index + 1).ToString("D4", CultureInfo.InvariantCulture)}.ndjson";
 
     /// <summary>A resource type from the server becomes part of a file name: keep letters and digits only.</summary>
     private static string SafeName(string type)

@@ -9,6 +9,7 @@ public sealed class ValidationCounters
     private readonly object _gate = new();
     private readonly Dictionary<string, TypeCount> _types = new(StringComparer.Ordinal);
     private readonly Dictionary<RuleKey, RuleTally> _rules = new();
+    private readonly HashSet<RuleKey> _seen = []; // per-Record scratch, used under _gate
 
     private readonly record struct RuleKey(string ResourceType, string? Profile, string RuleId, IssueSeverity Severity);
 
@@ -39,14 +40,14 @@ public sealed class ValidationCounters
             if (result.Issues.Count == 0) return;
             if (result.HasErrors) type.WithErrors++;
             if (!result.Usable) type.Unusable++;
-            var seen = new HashSet<RuleKey>();
+            _seen.Clear();
             foreach (var issue in result.Issues)
             {
                 var key = new RuleKey(resourceType, issue.Profile, issue.RuleId, issue.Severity);
                 if (!_rules.TryGetValue(key, out var tally))
                     _rules[key] = tally = new RuleTally { Code = issue.Code, Message = issue.Message, Location = issue.Location };
                 tally.Occurrences++;
-                if (seen.Add(key)) tally.Resources++;
+                if (_seen.Add(key)) tally.Resources++;
             }
         }
     }

@@ -152,13 +152,13 @@ internal static class ExportCommand
                     if (job is null)
                     {
                         job = await client.KickOffAsync(request, cancellationToken);
-                        await SaveJobAsync(jobFile, job, cancellationToken);
+                        SaveJob(jobFile, job);
                     }
                     var polled = new InlineProgress<BulkExportPollResult>(result =>
                     {
                         job = result.Job;
                         // Saved after every poll so an interrupted run resumes where it stopped, not at kick-off.
-                        File.WriteAllText(jobFile, JsonSerializer.Serialize(result.Job));
+                        SaveJob(jobFile, result.Job);
                         var text = result.Progress ?? result.Job.LastProgress;
                         server.Description = Markup.Escape(result.IsComplete ? "Server: export complete" : $"Server: {text ?? "in progress"}");
                         if (result.IsComplete) server.Value = 100;
@@ -201,8 +201,7 @@ internal static class ExportCommand
         }
     }
 
-    private static async Task SaveJobAsync(string path, BulkExportJob job, CancellationToken cancellationToken) =>
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(job), cancellationToken);
+    private static void SaveJob(string path, BulkExportJob job) => File.WriteAllText(path, JsonSerializer.Serialize(job));
 
     private static void PrintSummary(BulkExportFolderSummary summary, string folder)
     {
