@@ -84,21 +84,8 @@ public sealed class BlobLake : ILake
 
     private string BlobName(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!IsValidPath(path))
-            throw new ArgumentException("A lake path is relative, '/'-separated, without empty, '.' or '..' segments.", nameof(path));
+        LakePath.Validate(path);
         return _prefix + path;
-    }
-
-    /// <summary>Every '/'-separated segment is non-empty and neither "." nor ".." (checked without splitting: runs per call).</summary>
-    private static bool IsValidPath(ReadOnlySpan<char> path)
-    {
-        foreach (var range in path.Split('/'))
-        {
-            var segment = path[range];
-            if (segment.IsEmpty || segment is "." or "..") return false;
-        }
-        return true;
     }
 
     private static BlobConditions ConditionsOf(LakeWriteCondition condition) => new(condition.IfNotExists, condition.IfMatchETag);

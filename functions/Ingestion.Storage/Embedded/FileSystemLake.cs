@@ -98,11 +98,9 @@ public sealed class FileSystemLake : ILake
     /// <summary>Maps a lake path to a file path, refusing anything that could escape the root.</summary>
     private string Resolve(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (path.StartsWith('/') || path.Contains('\\') || path.Split('/').Any(s => s is "" or "." or ".."))
-        {
-            throw new ArgumentException($"Invalid lake path '{path}': use relative '/'-separated segments without '.', '..' or empty parts.", nameof(path));
-        }
+        LakePath.Validate(path);
+        // A backslash is a separator on some file systems: refuse it so no path can address another folder.
+        if (path.Contains('\\')) throw new ArgumentException($"Invalid lake path '{path}': backslashes are not allowed.", nameof(path));
         if (path.StartsWith(TempFolder + "/", StringComparison.Ordinal) || path.StartsWith(LockFolder + "/", StringComparison.Ordinal) || path is TempFolder or LockFolder)
         {
             throw new ArgumentException($"Invalid lake path '{path}': '{TempFolder}' and '{LockFolder}' are reserved.", nameof(path));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Ingestion.DemoServer;
 using Ingestion.Storage.Embedded;
@@ -19,7 +18,7 @@ public sealed class FunctionsHostTests
     {
         var root = Directory.CreateTempSubdirectory("functions-host-").FullName;
         await using var server = await DemoFhirServer.StartAsync(new DemoServerOptions { Patients = 3, SpoolDirectory = root });
-        var port = FreePort();
+        var port = Ingestion.Testing.StandIns.StandInProcess.FreePort();
         var lake = Path.Combine(root, "lake");
         var state = Path.Combine(root, "state", "ingestion.db");
         await using var serve = await ServeProcess.StartAsync(root, port, ["--lake", lake, "--state", state], new Dictionary<string, string?>
@@ -85,11 +84,4 @@ public sealed class FunctionsHostTests
 
     /// <summary>The Functions host's invocation payload: member names as it writes them (Data, Metadata).</summary>
     private static JsonContent HostPayload(object payload) => JsonContent.Create(payload, options: new JsonSerializerOptions());
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
