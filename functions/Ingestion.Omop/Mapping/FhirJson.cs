@@ -10,6 +10,16 @@ internal static class FhirJson
             ? value.GetString()
             : null;
 
+    /// <summary>Whether a string property equals <paramref name="expected"/> (UTF-8), without allocating the string.</summary>
+    public static bool StringEquals(JsonElement element, ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            && value.ValueEquals(expected);
+
+    /// <summary>Whether a string property is present and non-empty, without allocating the string.</summary>
+    public static bool HasNonEmptyString(JsonElement element, ReadOnlySpan<byte> name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            && !value.ValueEquals(ReadOnlySpan<byte>.Empty);
+
     public static JsonElement Object(JsonElement element, ReadOnlySpan<byte> name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
             ? value

@@ -7,7 +7,7 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapMedication(string type, JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.String(resource, "status"u8) == "not-taken" || FhirJson.String(resource, "status"u8) == "not-done")
+        if (FhirJson.StringEquals(resource, "status"u8, "not-taken"u8) || FhirJson.StringEquals(resource, "status"u8, "not-done"u8))
             return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
         string? start, end;
         int typeConcept;
@@ -26,7 +26,7 @@ public sealed partial class OmopMapper
                 dosage = FhirJson.First(resource, "dosageInstruction"u8);
                 quantity = FhirJson.Number(FhirJson.Object(dispense, "quantity"u8), "value"u8);
                 var supply = FhirJson.Object(dispense, "expectedSupplyDuration"u8);
-                if (FhirJson.String(supply, "code"u8) == "d" && FhirJson.Number(supply, "value"u8) is { } days) daysSupply = (int)Math.Round(days);
+                if (FhirJson.StringEquals(supply, "code"u8, "d"u8) && FhirJson.Number(supply, "value"u8) is { } days) daysSupply = (int)Math.Round(days);
                 if (FhirJson.Number(dispense, "numberOfRepeatsAllowed"u8) is { } repeats) refills = (int)repeats;
                 break;
             case "MedicationStatement":
@@ -65,7 +65,7 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapImmunization(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.String(resource, "status"u8) == "not-done") return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
+        if (FhirJson.StringEquals(resource, "status"u8, "not-done"u8)) return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
         var start = FhirJson.String(resource, "occurrenceDateTime"u8) ?? FhirJson.String(resource, "recorded"u8);
         if (!TryEventBase("Immunization", resource, "patient", start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);

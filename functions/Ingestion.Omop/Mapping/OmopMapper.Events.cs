@@ -17,7 +17,7 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapProcedure(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.String(resource, "status"u8) == "not-done") return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
+        if (FhirJson.StringEquals(resource, "status"u8, "not-done"u8)) return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
         var period = FhirJson.Object(resource, "performedPeriod"u8);
         var start = FhirJson.String(resource, "performedDateTime"u8) ?? FhirJson.String(period, "start"u8);
         var end = FhirJson.String(period, "end"u8);

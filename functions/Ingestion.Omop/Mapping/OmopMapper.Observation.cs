@@ -6,11 +6,6 @@ namespace Ingestion.Omop;
 // Observation → measurement or observation, by domain; components (blood pressure) become one row each.
 public sealed partial class OmopMapper
 {
-    private static readonly HashSet<string> MeasurementCategories = new(StringComparer.Ordinal)
-    {
-        "laboratory", "vital-signs", "imaging", "procedure", "exam",
-    };
-
     private MappingOutcome MapObservation(JsonElement resource, BufferedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "effectivePeriod"u8);
@@ -51,12 +46,18 @@ public sealed partial class OmopMapper
             if (codings.ValueKind != JsonValueKind.Array) continue;
             foreach (var coding in codings.EnumerateArray())
             {
-                var code = FhirJson.String(coding, "code"u8);
-                if (code is not null && MeasurementCategories.Contains(code)) return CdmTables.Measurement;
+                if (coding.ValueKind == JsonValueKind.Object && coding.TryGetProperty("code"u8, out var code)
+                    && code.ValueKind == JsonValueKind.String && IsMeasurementCategory(code))
+                    return CdmTables.Measurement;
             }
         }
         return CdmTables.Observation;
     }
+
+    /// <summary>Observation categories whose unmapped codes go to measurement (compared as UTF-8, no string made).</summary>
+    private static bool IsMeasurementCategory(JsonElement code) =>
+        code.ValueEquals("laboratory"u8) || code.ValueEquals("vital-signs"u8) || code.ValueEquals("imaging"u8)
+        || code.ValueEquals("procedure"u8) || code.ValueEquals("exam"u8);
 
     private static bool HasValue(JsonElement element) =>
         FhirJson.IsDefined(FhirJson.Object(element, "valueQuantity"u8)) || FhirJson.IsDefined(FhirJson.Object(element, "valueCodeableConcept"u8))

@@ -39,8 +39,8 @@ public sealed partial class OmopMapper : IOmopMapper
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
         else if (!CoveredResourceTypes.Contains(type)) outcome = MappingOutcome.NotCovered;
-        else if (string.IsNullOrEmpty(FhirJson.String(resource, "id"u8))) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
-        else if (FhirJson.String(resource, "status"u8) == "entered-in-error") outcome = MappingOutcome.Quarantine(QuarantineReasons.EnteredInError);
+        else if (!FhirJson.HasNonEmptyString(resource, "id"u8)) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
+        else if (FhirJson.StringEquals(resource, "status"u8, "entered-in-error"u8)) outcome = MappingOutcome.Quarantine(QuarantineReasons.EnteredInError);
         else
         {
             // Rows of one resource go to a buffer first so a resource quarantined half-way leaves no rows behind.
