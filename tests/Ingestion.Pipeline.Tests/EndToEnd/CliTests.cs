@@ -79,7 +79,7 @@ public sealed class CliTests
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workingDirectory, string? deidKey, params string[] args)
     {
-        var app = Path.Combine(AppContext.BaseDirectory, "Ingestion.Functions.dll");
+        var app = Path.Combine(AppContext.BaseDirectory, "Ingestion.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(app);
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -21,7 +21,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     public static async Task<ServeProcess> StartAsync(string workingDirectory, int port, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan startTimeout)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ingestion.Functions.dll"));
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ingestion.Cli.dll"));
         psi.ArgumentList.Add("serve");
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         foreach (var (name, value) in environment) psi.Environment[name] = value;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Ingestion.Functions.Management;
+using Ingestion.Cli.Management;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

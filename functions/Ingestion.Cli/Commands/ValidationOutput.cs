@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>Prints `validate` results as text lines or one JSON document: locations and rule ids, never values.</summary>
 internal sealed class ValidationOutput(bool json, TextWriter writer)

@@ -7,7 +7,7 @@ using Ingestion.Pipeline.Hosting;
 using Ingestion.Privacy;
 using Microsoft.Extensions.Configuration;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// The options every pipeline command shares (lake, quarantine, state, vocabulary, parallelism) and how they

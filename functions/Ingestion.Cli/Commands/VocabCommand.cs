@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Ingestion.Omop;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// `vocab build FOLDER --out FILE`: compiles an Athena download (CONCEPT.csv, CONCEPT_RELATIONSHIP.csv, VOCABULARY.csv;

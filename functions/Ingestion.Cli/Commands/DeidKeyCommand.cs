@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Ingestion.Privacy;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// `deid-key new`: prints a fresh key for Deid__Key (stdout) and its fingerprint (stderr).

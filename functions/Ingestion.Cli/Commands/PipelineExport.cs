@@ -3,7 +3,7 @@ using Ingestion.Fhir.Auth;
 using Ingestion.Fhir.BulkData;
 using Ingestion.Pipeline.State;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>The pipeline mode of `export` (with --lake): a durable run against the given FHIR server.</summary>
 internal static class PipelineExport

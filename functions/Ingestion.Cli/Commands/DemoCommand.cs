@@ -5,7 +5,7 @@ using Ingestion.Privacy;
 using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// `demo [--patients N] [--lake DIR]`: starts the embedded demo FHIR server with N synthetic patients, runs a full

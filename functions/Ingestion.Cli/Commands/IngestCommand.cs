@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Ingestion.Pipeline.State;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>`ingest FOLDER --lake DIR [--vocab FILE]`: runs an already-landed bulk export (NDJSON files, with or without manifest.json) through the pipeline.</summary>
 internal static class IngestCommand

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// `validate &lt;file.json|file.ndjson|folder&gt; [--package p.tgz ...] [--us-core 6.1.0|7.0.0] [--format text|json]`:

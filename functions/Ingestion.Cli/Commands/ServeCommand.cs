@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Ingestion.Azure.Configuration;
-using Ingestion.Functions.Hosting;
+using Ingestion.Cli.Hosting;
 using Ingestion.Pipeline.Hosting;
 using Ingestion.Privacy;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// `serve`: the long-running host. Under the Azure Functions host (custom handler: FUNCTIONS_CUSTOMHANDLER_PORT set)

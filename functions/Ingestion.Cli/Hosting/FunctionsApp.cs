@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ingestion.Functions.Management;
+using Ingestion.Cli.Management;
 using Ingestion.Pipeline;
 using Ingestion.Pipeline.Hosting;
 using Ingestion.Pipeline.State;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Ingestion.Functions.Hosting;
+namespace Ingestion.Cli.Hosting;
 
 /// <summary>
 /// The HTTP surface of `serve`: the Azure Functions custom-handler endpoints (one POST per function folder,
@@ -23,7 +23,7 @@ public static class FunctionsApp
 
     public static void Map(WebApplication app, EmbeddedPipeline pipeline, ServeSettings settings)
     {
-        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingestion.Functions");
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingestion.Cli");
 
         // Timer trigger: the nightly incremental pull (_since = the source's last completed transactionTime).
         app.MapPost("/" + ScheduledExport, async (HttpContext http) =>

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>`version`: prints the app version (scripts use it to check what is deployed).</summary>
 internal static class VersionCommand

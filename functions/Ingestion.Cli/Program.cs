@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ingestion.Functions.Commands;
+using Ingestion.Cli.Commands;
 
 // The app's entry point. Every command lives in Commands/<Name>Command.cs and is registered here once.
 // Exit codes: 0 success, 1 failure (reason on stderr), 2 bad usage.

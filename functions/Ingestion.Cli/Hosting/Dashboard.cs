@@ -1,4 +1,4 @@
-namespace Ingestion.Functions.Hosting;
+namespace Ingestion.Cli.Hosting;
 
 /// <summary>
 /// The operators' dashboard: one static page that polls the run management API (/api/runs) and shows each

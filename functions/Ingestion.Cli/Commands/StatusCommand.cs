@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Ingestion.Pipeline.State;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>`status ID [--history]`: prints the run's Durable-Functions-style status JSON.</summary>
 internal static class StatusCommand

@@ -1,4 +1,4 @@
-namespace Ingestion.Functions.Hosting;
+namespace Ingestion.Cli.Hosting;
 
 /// <summary>
 /// Settings of `serve` (section "Host"). Under the Functions host, FUNCTIONS_CUSTOMHANDLER_PORT names the port and

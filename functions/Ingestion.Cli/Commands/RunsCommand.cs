@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>`runs`: lists the runs in the state store, newest first (id, status, phase, files, resources, created).</summary>
 internal static class RunsCommand

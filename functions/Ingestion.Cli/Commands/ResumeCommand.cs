@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Ingestion.Pipeline.State;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>`resume ID`: continues an interrupted run where it stood, or retries the failed files of a Failed run, and follows it to the end.</summary>
 internal static class ResumeCommand

@@ -7,7 +7,7 @@ using Ingestion.Pipeline.Publishing;
 using Ingestion.Pipeline.State;
 using Spectre.Console;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// Runs the pipeline's workers until one run is terminal, with a live Spectre.Console progress display, then
@@ -105,7 +105,7 @@ internal static class RunConsole
             AnsiConsole.MarkupLine($"  run report:      {Markup.Escape(Path.Combine(lake, status.Output!.ReportPath!))}");
             AnsiConsole.MarkupLine($"  quarantine (PHI, restricted): {Markup.Escape(pipeline.Quarantine.Location)}");
             AnsiConsole.MarkupLine($"  DuckDB:          SELECT count(*) FROM read_parquet('{Markup.Escape(lake)}/omop/person/run={Markup.Escape(status.InstanceId)}/*.parquet');");
-            AnsiConsole.MarkupLine($"  status:          Ingestion.Functions status {Markup.Escape(status.InstanceId)} --lake {Markup.Escape(lake)}   (docs/lake-layout.md, docs/orchestration.md)");
+            AnsiConsole.MarkupLine($"  status:          Ingestion.Cli status {Markup.Escape(status.InstanceId)} --lake {Markup.Escape(lake)}   (docs/lake-layout.md, docs/orchestration.md)");
         }
     }
 

@@ -6,7 +6,7 @@ using Ingestion.Fhir.Auth;
 using Ingestion.Fhir.BulkData;
 using Spectre.Console;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// `export --fhir-base URL --lake DIR [...]`: the full pipeline on any FHIR server (a durable run: kick-off, poll,

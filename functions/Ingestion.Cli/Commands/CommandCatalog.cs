@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>The CLI's commands. Add one line per command; each command is built in its own file.</summary>
 internal static class CommandCatalog

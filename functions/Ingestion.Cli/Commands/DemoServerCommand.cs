@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Ingestion.DemoServer;
 using Microsoft.Extensions.Configuration;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// `demo-server`: runs the embedded demo FHIR Bulk Data server until Ctrl+C. Defaults come from the

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Ingestion.Pipeline.State;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>`cancel ID`: stops scheduling the run's work, DELETEs the server's export and marks the run Canceled.</summary>
 internal static class CancelCommand

@@ -3,7 +3,7 @@ using Ingestion.Pipeline.Hosting;
 using Ingestion.Privacy;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ingestion.Functions.Commands;
+namespace Ingestion.Cli.Commands;
 
 /// <summary>Opens the embedded pipeline for a command, turning configuration errors into exit code 1 with the reason on stderr.</summary>
 internal static class PipelineSession

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Ingestion.Functions.Management;
+namespace Ingestion.Cli.Management;
 
 /// <summary>
 /// The runs' management API over HTTP, in the shape of Durable Functions' webhooks: status JSON with
