@@ -19,7 +19,8 @@ public sealed class OrchestrationClient(OrchestrationServices services)
         await _state.CreateRunAsync(new RunState { InstanceId = instanceId, Input = input, CreatedTime = now, LastUpdatedTime = now }, cancellationToken).ConfigureAwait(false);
         await _state.RecordAsync(instanceId, "RunScheduled", cancellationToken, detail: input.Kind.ToString()).ConfigureAwait(false);
         await services.WorkQueue.EnqueueAsync(WorkMessage.Orchestrate(instanceId).Serialize(), null, cancellationToken).ConfigureAwait(false);
-        await services.Events.PublishAsync(new RunEvent($"{instanceId}:{RunEventType.RunStarted}", RunEventType.RunStarted, instanceId, input.SourceId, now), cancellationToken).ConfigureAwait(false);
+        var announced = await services.Events.PublishAsync(new RunEvent($"{instanceId}:{RunEventType.RunStarted}", RunEventType.RunStarted, instanceId, input.SourceId, now), cancellationToken).ConfigureAwait(false);
+        if (!announced.Delivered) await _state.RecordAsync(instanceId, "RunEventNotSent", cancellationToken, detail: announced.Reason).ConfigureAwait(false);
         return instanceId;
     }
 

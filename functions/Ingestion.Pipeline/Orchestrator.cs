@@ -190,11 +190,13 @@ internal sealed class Orchestrator(OrchestrationServices services)
         {
             await TryDeleteExportAsync(services.Sources.Create(run.Value.Input), job, cancellationToken).ConfigureAwait(false);
         }
-        await services.Events.PublishAsync(new RunEvent($"{id}:{RunEventType.RunCompleted}", RunEventType.RunCompleted, id, run.Value.Input.SourceId, services.Time.GetUtcNow())
+        var announced = await services.Events.PublishAsync(new RunEvent($"{id}:{RunEventType.RunCompleted}", RunEventType.RunCompleted, id, run.Value.Input.SourceId, services.Time.GetUtcNow())
         {
             ManifestLocation = published.ManifestPath,
             Counts = published.Counts,
         }, cancellationToken).ConfigureAwait(false);
+        // The run is published whether or not the announcement went out; the run's history shows when it did not.
+        if (!announced.Delivered) await _state.RecordAsync(id, "RunEventNotSent", cancellationToken, detail: announced.Reason).ConfigureAwait(false);
         await _state.ReplaceRunAsync(run, run.Value with
         {
             RuntimeStatus = RuntimeStatus.Completed,
@@ -217,10 +219,11 @@ internal sealed class Orchestrator(OrchestrationServices services)
         if (!failed || run is null) return;
         _log.LogWarning("Run {InstanceId} failed: {Reason}", instanceId, reason);
         await _state.RecordAsync(instanceId, "RunFailed", cancellationToken, detail: reason).ConfigureAwait(false);
-        await services.Events.PublishAsync(new RunEvent($"{instanceId}:{RunEventType.RunFailed}", RunEventType.RunFailed, instanceId, run.Value.Input.SourceId, services.Time.GetUtcNow())
+        var announced = await services.Events.PublishAsync(new RunEvent($"{instanceId}:{RunEventType.RunFailed}", RunEventType.RunFailed, instanceId, run.Value.Input.SourceId, services.Time.GetUtcNow())
         {
             Reason = reason,
         }, cancellationToken).ConfigureAwait(false);
+        if (!announced.Delivered) await _state.RecordAsync(instanceId, "RunEventNotSent", cancellationToken, detail: announced.Reason).ConfigureAwait(false);
     }
 
     private async Task RetryOrFailAsync(WorkMessage message, RunState run, Exception ex, CancellationToken cancellationToken)

@@ -3,7 +3,19 @@ namespace Ingestion.Storage;
 /// <summary>Announces run lifecycle events to downstream consumers (Service Bus in Azure, a log embedded).</summary>
 public interface IRunEventPublisher
 {
-    Task PublishAsync(RunEvent runEvent, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Announces one event. Never throws for a failure to announce (only for cancellation): a published run stays
+    /// published; the result says what to record on the run instead.
+    /// </summary>
+    Task<RunEventDelivery> PublishAsync(RunEvent runEvent, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Whether a run event was announced; when not, an error code and a reason without PHI to show on the run.</summary>
+public sealed record RunEventDelivery(bool Delivered, string? ErrorCode = null, string? Reason = null)
+{
+    public static RunEventDelivery Sent { get; } = new(true);
+
+    public static RunEventDelivery NotSent(string errorCode, string reason) => new(false, errorCode, reason);
 }
 
 /// <summary>

@@ -38,6 +38,13 @@ public interface IStateStore
     /// <summary>All documents of one partition, optionally only those of one kind, ordered by id.</summary>
     IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One page of a partition's documents (optionally of one kind) in id order: at most <paramref name="pageSize"/>
+    /// documents and a token for the next page (null when there is none). The run list of a source is one such
+    /// partition-scoped, paged query. Tokens are opaque and belong to the store that issued them.
+    /// </summary>
+    Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, CancellationToken cancellationToken = default);
+
     /// <summary>All documents of one kind across partitions (e.g. every run for a listing), unordered.</summary>
     IAsyncEnumerable<StateDocument> QueryKindAsync(string kind, CancellationToken cancellationToken = default);
 }
@@ -51,6 +58,9 @@ public sealed record StateDocument(string Partition, string Id, string Kind, Jso
     public string? ETag { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
 }
+
+/// <summary>A page of documents and the token for the next one (null = last page).</summary>
+public sealed record StatePage(IReadOnlyList<StateDocument> Documents, string? ContinuationToken);
 
 /// <summary>Base of the state store's typed errors.</summary>
 public class StateStoreException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,130 +1,87 @@
-using System.Diagnostics;
 using System.Globalization;
-using Ingestion.Azure.Blobs;
+using Azure.Storage.Blobs;
+using Ingestion.Azure.Lake;
 using Ingestion.Azure.Storage;
+using Ingestion.Storage;
 using Ingestion.Testing.StandIns;
+using RestClient = Ingestion.Azure.Blobs;
 
 namespace Ingestion.Benchmarks;
 
 /// <summary>
-/// Uploads Parquet-sized parts (random bytes: Parquet pages are already compressed, so content does not matter to
-/// the wire) to a local Azurite, single-shot Put Blob versus staged parallel blocks + Put Block List, and reports
-/// MB/s (median of rounds) and peak memory of this process per mode.
+/// Streams Parquet-sized parts (random bytes: Parquet pages are already compressed, so content does not matter to the
+/// wire) through <see cref="ILake"/> uploads to a local Azurite and reports, per lake client: MB/s (median of rounds),
+/// this process's CPU seconds per GB, and peak managed heap / working set. Clients are measured side by side in one run.
 /// Usage: blob-upload [--total-mb 1024] [--part-mb 128] [--block-mb 8] [--concurrency 4] [--rounds 3]
 /// </summary>
 public sealed class BlobUploadBenchmark : IBenchmark
 {
     public string Name => "blob-upload";
 
-    public string Description => "1 GB of Parquet-sized parts to Azurite: single-shot vs parallel staged blocks (MB/s, peak memory)";
+    public string Description => "1 GB of Parquet-sized parts streamed to Azurite through the lake (MB/s, client CPU s/GB, peak memory)";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        int Arg(string name, int fallback)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-        }
-        var totalMb = Arg("--total-mb", 1024);
-        var partMb = Arg("--part-mb", 128);
-        var blockMb = Arg("--block-mb", 8);
-        var concurrency = Arg("--concurrency", 4);
-        var rounds = Arg("--rounds", 3);
+        var totalMb = CpuStopwatch.Int(args, "--total-mb", 1024);
+        var partMb = CpuStopwatch.Int(args, "--part-mb", 128);
+        var blockMb = CpuStopwatch.Int(args, "--block-mb", 8);
+        var concurrency = CpuStopwatch.Int(args, "--concurrency", 4);
+        var rounds = CpuStopwatch.Int(args, "--rounds", 3);
         var parts = Math.Max(1, totalMb / partMb);
 
         var location = Directory.CreateTempSubdirectory("azurite-bench-").FullName;
         try
         {
             await using var azurite = await AzuriteProcess.StartAsync(location, cancellationToken);
-            var credential = StorageCredential.SharedKey(AzuriteProcess.AccountName, AzuriteProcess.AccountKey);
-            var client = new BlobStorageClient(azurite.BlobEndpoint, credential,
-                new BlobStorageClientOptions { BlockSize = blockMb * 1024 * 1024, MaxConcurrency = concurrency });
-            await client.CreateContainerIfNotExistsAsync("bench", cancellationToken);
+            var sdkLake = new BlobLake(new BlobServiceClient(azurite.ConnectionString),
+                new BlobLakeOptions { Container = "bench", BlockSizeBytes = blockMb * 1024 * 1024, MaxConcurrency = concurrency });
+            await sdkLake.EnsureContainerAsync(cancellationToken);
+            var restLake = new RestClient.BlobLake(new RestClient.BlobStorageClient(azurite.BlobEndpoint,
+                StorageCredential.SharedKey(AzuriteProcess.AccountName, AzuriteProcess.AccountKey),
+                new RestClient.BlobStorageClientOptions { BlockSize = blockMb * 1024 * 1024, MaxConcurrency = concurrency }), "bench");
             var chunk = new byte[1024 * 1024];
             Random.Shared.NextBytes(chunk);
 
             Console.WriteLine($"upload {parts} parts x {partMb} MB = {parts * partMb} MB per round, {rounds} rounds; block {blockMb} MB x {concurrency} parallel; Azurite 3.37.0 on disk (loopback)");
-            // Time inside CommitAsync (last blocks + Put Block List), to tell staging from committing.
-            var commitSeconds = 0.0;
-            var modes = new (string Name, Func<string, Task> Upload)[]
+            var clients = new (string Name, ILake Lake)[] { ("removed REST client", restLake), ("Azure.Storage.Blobs", sdkLake) };
+            var medians = new Dictionary<string, (double MbPerSecond, double CpuSecondsPerGb)>();
+            // Interleaved rounds, so both clients see the same neighbours on a shared machine.
+            var rates = clients.ToDictionary(c => c.Name, _ => new List<double>());
+            var cpu = clients.ToDictionary(c => c.Name, _ => new List<double>());
+            var peaks = clients.ToDictionary(c => c.Name, _ => (Managed: 0.0, WorkingSet: 0.0));
+            for (var round = 0; round < rounds; round++)
             {
-                ("single-shot Put Blob", blob => client.UploadAsync("bench", blob, new PatternStream(chunk, (long)partMb * 1024 * 1024), cancellationToken: cancellationToken)),
-                ($"staged blocks x{concurrency}", async blob =>
+                foreach (var (name, lake) in clients)
                 {
-                    await using var upload = client.OpenUploadStream("bench", blob);
-                    for (var written = 0; written < partMb; written++) await upload.WriteAsync(chunk, cancellationToken);
-                    var commit = Stopwatch.StartNew();
-                    await upload.CommitAsync(cancellationToken);
-                    commitSeconds += commit.Elapsed.TotalSeconds;
-                }),
-            };
-
-            var medians = new Dictionary<string, double>();
-            foreach (var (name, upload) in modes)
-            {
-                var rates = new List<double>();
-                commitSeconds = 0;
-                var totalSeconds = 0.0;
-                using var sampler = new MemorySampler();
-                for (var round = 0; round < rounds; round++)
-                {
-                    var watch = Stopwatch.StartNew();
-                    for (var part = 0; part < parts; part++) await upload($"{name.Split(' ')[0]}/round-{round}/part-{part:D4}.parquet");
-                    watch.Stop();
-                    rates.Add(parts * partMb / watch.Elapsed.TotalSeconds);
-                    totalSeconds += watch.Elapsed.TotalSeconds;
+                    using var sampler = new MemorySampler();
+                    var clock = new CpuStopwatch();
+                    for (var part = 0; part < parts; part++)
+                    {
+                        await using var upload = await lake.StartUploadAsync($"{name[..4]}/round-{round}/part-{part:D4}.parquet", cancellationToken: cancellationToken);
+                        for (var written = 0; written < partMb; written++) await upload.Content.WriteAsync(chunk, cancellationToken);
+                        await upload.CommitAsync(cancellationToken);
+                    }
+                    rates[name].Add(parts * partMb / clock.Wall.TotalSeconds);
+                    cpu[name].Add(clock.Cpu.TotalSeconds / (parts * partMb / 1024.0));
+                    peaks[name] = (Math.Max(peaks[name].Managed, sampler.PeakManagedMb), Math.Max(peaks[name].WorkingSet, sampler.PeakWorkingSetMb));
                     // Drop the round's blobs so Azurite's disk does not grow with rounds.
-                    await foreach (var blob in client.GetBlobsAsync("bench", cancellationToken: cancellationToken))
-                        await client.DeleteAsync("bench", blob.Name, cancellationToken: cancellationToken);
+                    await foreach (var item in lake.ListAsync($"{name[..4]}/", cancellationToken)) await lake.DeleteAsync(item.Path, cancellationToken);
                 }
-                rates.Sort();
-                medians[name] = rates[rates.Count / 2];
-                Console.WriteLine($"{name,-24} median {medians[name],7:F1} MB/s  (rounds: {string.Join(", ", rates.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))})  peak managed heap {sampler.PeakManagedMb,6:F0} MB  peak working set {sampler.PeakWorkingSetMb,6:F0} MB"
-                    + (commitSeconds > 0 ? $"  (commit share {commitSeconds / totalSeconds:P0})" : ""));
             }
-            Console.WriteLine($"ratio staged/single: {medians[modes[1].Name] / medians[modes[0].Name]:F2}x");
+            foreach (var (name, _) in clients)
+            {
+                medians[name] = (CpuStopwatch.Median(rates[name]), CpuStopwatch.Median(cpu[name]));
+                Console.WriteLine($"{name,-22} median {medians[name].MbPerSecond,7:F1} MB/s (rounds: {string.Join(", ", rates[name].Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))})"
+                    + $"  client CPU {medians[name].CpuSecondsPerGb,5:F2} s/GB  peak managed heap {peaks[name].Managed,5:F0} MB  peak working set {peaks[name].WorkingSet,5:F0} MB");
+            }
+            var (rest, sdk) = (medians[clients[0].Name], medians[clients[1].Name]);
+            Console.WriteLine($"SDK / removed client: throughput {sdk.MbPerSecond / rest.MbPerSecond:F2}x, CPU per GB {sdk.CpuSecondsPerGb / rest.CpuSecondsPerGb:F2}x");
             return 0;
         }
         finally
         {
             try { Directory.Delete(location, recursive: true); } catch (IOException) { }
         }
-    }
-
-    /// <summary>A seekable read-only stream of <paramref name="length"/> bytes repeating <paramref name="pattern"/> (no part materialized in memory).</summary>
-    private sealed class PatternStream(byte[] pattern, long length) : Stream
-    {
-        private long _position;
-        public override bool CanRead => true;
-        public override bool CanSeek => true;
-        public override bool CanWrite => false;
-        public override long Length => length;
-        public override long Position { get => _position; set => _position = value; }
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override int Read(Span<byte> buffer)
-        {
-            var total = (int)Math.Min(buffer.Length, length - _position);
-            for (var copied = 0; copied < total;)
-            {
-                var start = (int)(_position % pattern.Length);
-                var n = Math.Min(total - copied, pattern.Length - start);
-                pattern.AsSpan(start, n).CopyTo(buffer[copied..]);
-                copied += n;
-                _position += n;
-            }
-            return total;
-        }
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-        public override long Seek(long offset, SeekOrigin origin) => _position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => length + offset,
-        };
-        public override void Flush() { }
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Samples this process's managed heap and working set every 20 ms.</summary>

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ingestion.Storage;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ingestion.Azure.Cosmos;
 
@@ -17,35 +19,53 @@ namespace Ingestion.Azure.Cosmos;
 /// and similar in size, which spreads load across physical partitions; one run stays far below the 20 GB
 /// logical-partition limit. Only listings by kind across runs fan out.
 /// </para>
-/// Stored shape: { id (escaped), partition, kind, body, updatedAt }. Queries use only what the local stand-in
-/// also serves: parameterized, partition-key filter in the query text, ORDER BY on id; no OFFSET/LIMIT,
-/// DISTINCT, GROUP BY, transactional batch or change feed.
+/// <para>
+/// Stored shape: { id (escaped), partition, kind, body, updatedAt, ttl? }. Queries use only what the local stand-in
+/// also serves: parameterized, partition-key filter in the query text, ORDER BY on id, paging by continuation token;
+/// no OFFSET/LIMIT, DISTINCT, GROUP BY, transactional batch or change feed.
+/// </para>
+/// <para>
+/// Kinds listed in <see cref="CosmosStateStoreOptions.TimeToLive"/> (file and audit documents) carry a per-item
+/// <c>ttl</c>; the container is created with TTL on and no default expiry, so every other document is kept. The
+/// request charge of every call is logged (Debug) with its operation kind, and summed per kind in
+/// <see cref="RequestCharges"/>.
+/// </para>
 /// </summary>
 public sealed class CosmosStateStore : IStateStore
 {
     private const string PartitionKeyPath = "/partition";
     private readonly Container _container;
     private readonly CosmosStateStoreOptions _options;
+    private readonly ILogger _logger;
 
-    public CosmosStateStore(Container container, CosmosStateStoreOptions? options = null)
+    public CosmosStateStore(Container container, CosmosStateStoreOptions? options = null, ILogger<CosmosStateStore>? logger = null)
     {
         _container = container ?? throw new ArgumentNullException(nameof(container));
         _options = options ?? new CosmosStateStoreOptions();
+        _logger = logger ?? NullLogger<CosmosStateStore>.Instance;
     }
 
-    /// <summary>Creates the database and container (partition key /partition) when absent and returns the store.</summary>
-    public static async Task<CosmosStateStore> CreateAsync(CosmosClient client, CosmosStateStoreOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Request units consumed so far, per operation kind (read, create, replace, upsert, patch, delete, query).</summary>
+    public RequestChargeTally RequestCharges { get; } = new();
+
+    /// <summary>
+    /// Creates the database and container (partition key /partition, TTL on without a default expiry) when absent and
+    /// returns the store.
+    /// </summary>
+    public static async Task<CosmosStateStore> CreateAsync(CosmosClient client, CosmosStateStoreOptions? options = null, ILogger<CosmosStateStore>? logger = null, CancellationToken cancellationToken = default)
     {
         options ??= new CosmosStateStoreOptions();
         var database = (await client.CreateDatabaseIfNotExistsAsync(options.DatabaseId, cancellationToken: cancellationToken).ConfigureAwait(false)).Database;
-        var container = (await database.CreateContainerIfNotExistsAsync(
-            new ContainerProperties(options.ContainerId, PartitionKeyPath), options.ThroughputOnCreate, cancellationToken: cancellationToken).ConfigureAwait(false)).Container;
-        return new CosmosStateStore(container, options);
+        // DefaultTimeToLive -1: expiry on, but only for items that carry their own ttl.
+        var properties = new ContainerProperties(options.ContainerId, PartitionKeyPath) { DefaultTimeToLive = -1 };
+        var container = (await database.CreateContainerIfNotExistsAsync(properties, options.ThroughputOnCreate, cancellationToken: cancellationToken).ConfigureAwait(false)).Container;
+        return new CosmosStateStore(container, options, logger);
     }
 
     public async Task<StateDocument?> GetAsync(string partition, string id, CancellationToken cancellationToken = default)
     {
         using var response = await _container.ReadItemStreamAsync(CosmosDocumentId.Escape(id), new PartitionKey(partition), cancellationToken: cancellationToken).ConfigureAwait(false);
+        Charged("read", response);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         EnsureSuccess(response, partition, id);
         return await ReadDocumentAsync(response, cancellationToken).ConfigureAwait(false);
@@ -55,6 +75,7 @@ public sealed class CosmosStateStore : IStateStore
     {
         using var content = Serialize(document);
         using var response = await _container.CreateItemStreamAsync(content, new PartitionKey(document.Partition), cancellationToken: cancellationToken).ConfigureAwait(false);
+        Charged("create", response);
         EnsureSuccess(response, document.Partition, document.Id);
         return await ReadDocumentAsync(response, cancellationToken).ConfigureAwait(false);
     }
@@ -65,6 +86,7 @@ public sealed class CosmosStateStore : IStateStore
         using var content = Serialize(document);
         using var response = await _container.ReplaceItemStreamAsync(content, CosmosDocumentId.Escape(document.Id), new PartitionKey(document.Partition),
             new ItemRequestOptions { IfMatchEtag = ifMatchETag }, cancellationToken).ConfigureAwait(false);
+        Charged("replace", response);
         EnsureSuccess(response, document.Partition, document.Id);
         return await ReadDocumentAsync(response, cancellationToken).ConfigureAwait(false);
     }
@@ -73,6 +95,7 @@ public sealed class CosmosStateStore : IStateStore
     {
         using var content = Serialize(document);
         using var response = await _container.UpsertItemStreamAsync(content, new PartitionKey(document.Partition), cancellationToken: cancellationToken).ConfigureAwait(false);
+        Charged("upsert", response);
         EnsureSuccess(response, document.Partition, document.Id);
         return await ReadDocumentAsync(response, cancellationToken).ConfigureAwait(false);
     }
@@ -90,6 +113,7 @@ public sealed class CosmosStateStore : IStateStore
             var operations = deltas.Select(d => PatchOperation.Increment("/body" + NormalizePath(d.Key), d.Value)).ToList();
             operations.Add(PatchOperation.Set("/updatedAt", DateTimeOffset.UtcNow.ToString("O")));
             using var response = await _container.PatchItemStreamAsync(escapedId, new PartitionKey(partition), operations, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Charged("patch", response);
             if (response.StatusCode != HttpStatusCode.BadRequest)
             {
                 EnsureSuccess(response, partition, id);
@@ -104,19 +128,48 @@ public sealed class CosmosStateStore : IStateStore
     {
         var options = ifMatchETag is null ? null : new ItemRequestOptions { IfMatchEtag = ifMatchETag };
         using var response = await _container.DeleteItemStreamAsync(CosmosDocumentId.Escape(id), new PartitionKey(partition), options, cancellationToken).ConfigureAwait(false);
+        Charged("delete", response);
         if (response.StatusCode == HttpStatusCode.NotFound) return;
         EnsureSuccess(response, partition, id);
     }
 
-    public IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, CancellationToken cancellationToken = default) =>
+        QueryAsync(PartitionQuery(partition, kind), new PartitionKey(partition), sortById: true, cancellationToken);
+
+    /// <summary>
+    /// One page of a single-partition query, resumed from the service's continuation token (the stand-in has no
+    /// OFFSET/LIMIT, and the service charges OFFSET for every skipped item). Pages are in stored-id order.
+    /// </summary>
+    public async Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, CancellationToken cancellationToken = default)
     {
-        // The partition-key filter stays in the query text too: the stand-in needs it, the service ignores the redundancy.
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var options = new QueryRequestOptions { MaxItemCount = pageSize, PartitionKey = new PartitionKey(partition) };
+        var documents = new List<StateDocument>(pageSize);
+        // A page may come back empty with a token (the service ends a page on time or RU budget): keep reading until
+        // there is something to return or nothing is left.
+        do
+        {
+            using var iterator = _container.GetItemQueryStreamIterator(PartitionQuery(partition, kind), continuationToken, options);
+            if (!iterator.HasMoreResults) return new StatePage(documents, null);
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            Charged("query", response);
+            EnsureQuerySuccess(response);
+            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var element in page.RootElement.GetProperty("Documents").EnumerateArray()) documents.Add(ToStateDocument(element, null));
+            continuationToken = response.ContinuationToken;
+        }
+        while (documents.Count == 0 && continuationToken is not null);
+        return new StatePage(documents, continuationToken);
+    }
+
+    // The partition-key filter stays in the query text too: the stand-in needs it, the service ignores the redundancy.
+    private static QueryDefinition PartitionQuery(string partition, string? kind)
+    {
         var query = new QueryDefinition(kind is null
                 ? "SELECT * FROM c WHERE c.partition = @partition ORDER BY c.id"
                 : "SELECT * FROM c WHERE c.partition = @partition AND c.kind = @kind ORDER BY c.id")
             .WithParameter("@partition", partition);
-        if (kind is not null) query = query.WithParameter("@kind", kind);
-        return QueryAsync(query, new PartitionKey(partition), sortById: true, cancellationToken);
+        return kind is null ? query : query.WithParameter("@kind", kind);
     }
 
     public IAsyncEnumerable<StateDocument> QueryKindAsync(string kind, CancellationToken cancellationToken = default) =>
@@ -130,8 +183,8 @@ public sealed class CosmosStateStore : IStateStore
         while (iterator.HasMoreResults)
         {
             using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-                throw new StateStoreException($"State query failed: HTTP {(int)response.StatusCode} {response.Headers?["x-ms-substatus"] ?? ""}.".TrimEnd());
+            Charged("query", response);
+            EnsureQuerySuccess(response);
             using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
             var documents = page.RootElement.GetProperty("Documents").EnumerateArray().Select(element => ToStateDocument(element, null));
             // Escaped ids sort like the originals except around escaped characters; order by the real id within a page.
@@ -168,7 +221,21 @@ public sealed class CosmosStateStore : IStateStore
 
     private static string NormalizePath(string path) => path.StartsWith('/') ? path : "/" + path;
 
-    private static MemoryStream Serialize(StateDocument document)
+    private void Charged(string operation, ResponseMessage response)
+    {
+        var charge = response.Headers?.RequestCharge ?? 0;
+        RequestCharges.Add(operation, charge);
+        // Operation kind, status and charge only: never ids or bodies (ids may name runs, bodies may hold counts of PHI-bearing files).
+        _logger.LogDebug("Cosmos {Operation} {Status}: {RequestCharge} RU", operation, (int)response.StatusCode, charge);
+    }
+
+    private static void EnsureQuerySuccess(ResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+            throw new StateStoreException($"State query failed: HTTP {(int)response.StatusCode} {response.Headers?["x-ms-substatus"] ?? ""}.".TrimEnd());
+    }
+
+    private MemoryStream Serialize(StateDocument document)
     {
         ArgumentException.ThrowIfNullOrEmpty(document.Partition);
         ArgumentException.ThrowIfNullOrEmpty(document.Id);
@@ -182,6 +249,7 @@ public sealed class CosmosStateStore : IStateStore
             writer.WritePropertyName("body");
             document.Body.WriteTo(writer);
             writer.WriteString("updatedAt", DateTimeOffset.UtcNow);
+            if (_options.TimeToLive.TryGetValue(document.Kind, out var ttl)) writer.WriteNumber("ttl", Math.Max(1, (long)Math.Ceiling(ttl.TotalSeconds)));
             writer.WriteEndObject();
         }
         stream.Position = 0;

@@ -15,4 +15,10 @@ public sealed class CosmosStateStoreOptions
 
     /// <summary>Attempts of the read-modify-replace fallback of IncrementAsync under contention.</summary>
     public int MaxIncrementAttempts { get; set; } = 20;
+
+    /// <summary>
+    /// Time to live per document kind (e.g. file and audit documents), written as the item's <c>ttl</c> and counted
+    /// from its last write. Kinds not listed never expire (runs, watermarks, the run index).
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> TimeToLive { get; set; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 }

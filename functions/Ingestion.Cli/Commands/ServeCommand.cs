@@ -3,6 +3,7 @@ using Ingestion.Azure.Configuration;
 using Ingestion.Cli.Hosting;
 using Ingestion.Pipeline.Hosting;
 using Ingestion.Privacy;
+using Ingestion.Storage.Embedded;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -34,16 +35,17 @@ internal static class ServeCommand
             var listenPort = underFunctionsHost ? functionsPort : parse.GetValue(port) ?? serve.Port;
             var settings = shared.Settings(parse, configuration);
 
-            using var azure = string.Equals(serve.Mode, "Azure", StringComparison.OrdinalIgnoreCase)
-                ? await AzureAdapters.CreateAsync(configuration.GetSection(AzureSettings.SectionName).Get<AzureSettings>() ?? new AzureSettings(), cancellationToken: cancellationToken)
-                : null;
-            var storage = azure is null ? null : new PipelineStorage(azure.StateStore, azure.WorkQueue, azure.Lake, azure.Quarantine, azure.RunEvents);
-
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.WebHost.UseUrls($"http://127.0.0.1:{listenPort}");
             await using var app = builder.Build();
+
+            await using var azure = string.Equals(serve.Mode, "Azure", StringComparison.OrdinalIgnoreCase)
+                ? await AzureAdapters.CreateAsync(configuration.Get<AzureSettings>() ?? new AzureSettings(), app.Services.GetRequiredService<ILoggerFactory>(), cancellationToken)
+                : null;
+            // The Storage-queue work queue is gone with the Durable engine (issue #13); until then Azure mode keeps its work in process.
+            var storage = azure is null ? null : new PipelineStorage(azure.StateStore, new InProcessWorkQueue("work"), azure.Lake, azure.Quarantine, azure.RunEvents);
             EmbeddedPipeline pipeline;
             try
             {

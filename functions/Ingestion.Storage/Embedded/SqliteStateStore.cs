@@ -8,7 +8,9 @@ namespace Ingestion.Storage.Embedded;
 /// <summary>
 /// The embedded state store: one SQLite file (WAL mode) shared safely by every worker of the process and by
 /// processes that take turns on it (a restarted host picks up where the old one stood). ETags are random
-/// per write, as in Cosmos DB.
+/// per write, as in Cosmos DB. Kinds with a time to live (<see cref="SqliteStateStoreOptions.TimeToLive"/>) expire
+/// like Cosmos DB items with a ttl: counted from the last write, invisible once expired, their row reused by the next
+/// write of the same id.
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, IDisposable
 {
@@ -20,13 +22,18 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             body TEXT NOT NULL,
             etag TEXT NOT NULL,
             updated_at TEXT NOT NULL,
+            expires_at TEXT NULL,
             PRIMARY KEY (partition, id)
         );
         CREATE INDEX IF NOT EXISTS ix_state_documents_kind ON state_documents (kind);
         """;
 
+    // Timestamps are ISO 8601 in UTC ("O"), so text comparison is time order.
+    private const string NotExpired = "(expires_at IS NULL OR expires_at > $now)";
+
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
+    private readonly IReadOnlyDictionary<string, TimeSpan> _timeToLive;
     // Keeps a shared in-memory database alive for the store's lifetime (":memory:" mode).
     private readonly SqliteConnection? _keepAlive;
 
@@ -34,16 +41,29 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;
+        _timeToLive = options.TimeToLive;
         _database = options.DatabasePath == SqliteStateStoreOptions.InMemory
             ? SqliteDatabase.InMemory(Schema, out _keepAlive)
             : SqliteDatabase.File(options.DatabasePath, Schema);
+        AddExpiryColumnToOlderFiles();
+    }
+
+    private void AddExpiryColumnToOlderFiles()
+    {
+        using var connection = Open();
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM pragma_table_info('state_documents') WHERE name = 'expires_at'";
+        if (Convert.ToInt64(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0) return;
+        using var alter = connection.CreateCommand();
+        alter.CommandText = "ALTER TABLE state_documents ADD COLUMN expires_at TEXT NULL";
+        alter.ExecuteNonQuery();
     }
 
     public Task<StateDocument?> GetAsync(string partition, string id, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = Open();
-        return Task.FromResult(Read(connection, partition, id));
+        return Task.FromResult(Read(connection, partition, id, Now()));
     }
 
     public Task<StateDocument> CreateAsync(StateDocument document, CancellationToken cancellationToken = default)
@@ -51,8 +71,9 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var stored = Stamp(document);
         using var connection = Open();
+        PurgeExpired(connection, document.Partition, document.Id);
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO state_documents (partition, id, kind, body, etag, updated_at) VALUES ($p, $i, $k, $b, $e, $u)";
+        command.CommandText = "INSERT INTO state_documents (partition, id, kind, body, etag, updated_at, expires_at) VALUES ($p, $i, $k, $b, $e, $u, $x)";
         Bind(command, stored);
         try
         {
@@ -71,8 +92,9 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(ifMatchETag);
         var stored = Stamp(document);
         using var connection = Open();
+        PurgeExpired(connection, document.Partition, document.Id);
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE state_documents SET kind = $k, body = $b, etag = $e, updated_at = $u WHERE partition = $p AND id = $i AND etag = $old";
+        command.CommandText = "UPDATE state_documents SET kind = $k, body = $b, etag = $e, updated_at = $u, expires_at = $x WHERE partition = $p AND id = $i AND etag = $old";
         Bind(command, stored);
         command.Parameters.AddWithValue("$old", ifMatchETag);
         if (command.ExecuteNonQuery() == 1) return Task.FromResult(stored);
@@ -88,8 +110,8 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO state_documents (partition, id, kind, body, etag, updated_at) VALUES ($p, $i, $k, $b, $e, $u)
-            ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at
+            INSERT INTO state_documents (partition, id, kind, body, etag, updated_at, expires_at) VALUES ($p, $i, $k, $b, $e, $u, $x)
+            ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at, expires_at = excluded.expires_at
             """;
         Bind(command, stored);
         command.ExecuteNonQuery();
@@ -102,13 +124,13 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         using var connection = Open();
         // BEGIN IMMEDIATE takes the write lock before reading, so concurrent increments serialize instead of losing updates.
         using var transaction = connection.BeginTransaction(deferred: false);
-        var current = Read(connection, partition, id) ?? throw new StateNotFoundException(partition, id);
+        var current = Read(connection, partition, id, Now()) ?? throw new StateNotFoundException(partition, id);
         var body = current.Body.DeepClone().AsObject();
         foreach (var (path, delta) in deltas) JsonPointerIncrement.Apply(body, path, delta);
         var stored = Stamp(current with { Body = body });
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "UPDATE state_documents SET body = $b, etag = $e, updated_at = $u WHERE partition = $p AND id = $i";
+            command.CommandText = "UPDATE state_documents SET body = $b, etag = $e, updated_at = $u, expires_at = $x WHERE partition = $p AND id = $i";
             Bind(command, stored);
             command.ExecuteNonQuery();
         }
@@ -120,6 +142,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = Open();
+        PurgeExpired(connection, partition, id);
         using var command = connection.CreateCommand();
         command.CommandText = ifMatchETag is null
             ? "DELETE FROM state_documents WHERE partition = $p AND id = $i"
@@ -136,12 +159,33 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
     public IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, CancellationToken cancellationToken = default) =>
         Query(kind is null
-            ? "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p ORDER BY id"
-            : "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p AND kind = $k ORDER BY id",
+            ? $"SELECT {Columns} FROM state_documents WHERE partition = $p AND {NotExpired} ORDER BY id"
+            : $"SELECT {Columns} FROM state_documents WHERE partition = $p AND kind = $k AND {NotExpired} ORDER BY id",
             partition, kind, cancellationToken);
 
+    /// <summary>Keyset paging: the token is the last id returned, the next page starts after it.</summary>
+    public Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM state_documents WHERE partition = $p {(kind is null ? "" : "AND kind = $k")} AND id > $after AND {NotExpired} ORDER BY id LIMIT $n";
+        command.Parameters.AddWithValue("$p", partition);
+        if (kind is not null) command.Parameters.AddWithValue("$k", kind);
+        command.Parameters.AddWithValue("$after", continuationToken ?? string.Empty);
+        command.Parameters.AddWithValue("$n", pageSize + 1);
+        command.Parameters.AddWithValue("$now", Now());
+        var documents = ReadAll(command);
+        var more = documents.Count > pageSize;
+        if (more) documents.RemoveAt(pageSize);
+        return Task.FromResult(new StatePage(documents, more ? documents[^1].Id : null));
+    }
+
     public IAsyncEnumerable<StateDocument> QueryKindAsync(string kind, CancellationToken cancellationToken = default) =>
-        Query("SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE kind = $k", null, kind, cancellationToken);
+        Query($"SELECT {Columns} FROM state_documents WHERE kind = $k AND {NotExpired}", null, kind, cancellationToken);
+
+    private const string Columns = "partition, id, kind, body, etag, updated_at";
 
     // Reads the whole result first: a connection is not held open while the caller awaits between items.
     private async IAsyncEnumerable<StateDocument> Query(string sql, string? partition, string? kind, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -153,6 +197,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             command.CommandText = sql;
             if (partition is not null) command.Parameters.AddWithValue("$p", partition);
             if (kind is not null) command.Parameters.AddWithValue("$k", kind);
+            command.Parameters.AddWithValue("$now", Now());
             page = ReadAll(command);
         }
         foreach (var document in page)
@@ -170,8 +215,24 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private StateDocument Stamp(StateDocument document) =>
         document with { ETag = Guid.NewGuid().ToString("N"), UpdatedAt = _time.GetUtcNow() };
 
-    private static void Bind(SqliteCommand command, StateDocument document)
+    private string Now() => _time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>An expired row is gone for every reader; drop it before a write reuses its id.</summary>
+    private void PurgeExpired(SqliteConnection connection, string partition, string id)
     {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM state_documents WHERE partition = $p AND id = $i AND expires_at IS NOT NULL AND expires_at <= $now";
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$i", id);
+        command.Parameters.AddWithValue("$now", Now());
+        command.ExecuteNonQuery();
+    }
+
+    private void Bind(SqliteCommand command, StateDocument document)
+    {
+        command.Parameters.AddWithValue("$x", _timeToLive.TryGetValue(document.Kind, out var ttl)
+            ? document.UpdatedAt!.Value.UtcDateTime.Add(ttl).ToString("O", System.Globalization.CultureInfo.InvariantCulture)
+            : DBNull.Value);
         command.Parameters.AddWithValue("$p", document.Partition);
         command.Parameters.AddWithValue("$i", document.Id);
         command.Parameters.AddWithValue("$k", document.Kind); // unused parameters are ignored by SQLite
@@ -180,12 +241,13 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         command.Parameters.AddWithValue("$u", document.UpdatedAt!.Value.ToString("O"));
     }
 
-    private static StateDocument? Read(SqliteConnection connection, string partition, string id)
+    private static StateDocument? Read(SqliteConnection connection, string partition, string id, string now)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT partition, id, kind, body, etag, updated_at FROM state_documents WHERE partition = $p AND id = $i";
+        command.CommandText = $"SELECT {Columns} FROM state_documents WHERE partition = $p AND id = $i AND {NotExpired}";
         command.Parameters.AddWithValue("$p", partition);
         command.Parameters.AddWithValue("$i", id);
+        command.Parameters.AddWithValue("$now", now);
         var all = ReadAll(command);
         return all.Count == 0 ? null : all[0];
     }
@@ -225,4 +287,7 @@ public sealed record SqliteStateStoreOptions
 
     /// <summary>Path of the SQLite file (created if missing), or <see cref="InMemory"/>.</summary>
     public string DatabasePath { get; init; } = "state/ingestion.db";
+
+    /// <summary>Time to live per document kind (file and audit documents), counted from the last write; other kinds never expire.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> TimeToLive { get; init; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 }

@@ -1,5 +1,5 @@
 using Ingestion.Azure.Blobs;
-using Ingestion.Azure.Queues;
+using Azure.Storage.Blobs;
 using Ingestion.Azure.Storage;
 using Ingestion.Testing.StandIns;
 
@@ -24,8 +24,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public BlobStorageClient CreateBlobClient(BlobStorageClientOptions? options = null) =>
         new(Azurite.BlobEndpoint, StorageCredential.SharedKey(SharedKey), options ?? FastRetries(new BlobStorageClientOptions()));
 
-    public QueueStorageClient CreateQueueClient(QueueStorageClientOptions? options = null) =>
-        new(Azurite.QueueEndpoint, StorageCredential.SharedKey(SharedKey), options ?? FastRetries(new QueueStorageClientOptions()));
+    /// <summary>The SDK's service client on this Azurite (connection strings are for stand-ins only).</summary>
+    public BlobServiceClient CreateBlobService() => new(Azurite.ConnectionString);
 
     /// <summary>A fresh, valid container or queue name.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)];

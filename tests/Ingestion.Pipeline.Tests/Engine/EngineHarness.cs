@@ -83,10 +83,10 @@ internal sealed class EngineHarness : IDisposable
 
     private sealed class ListPublisher(List<RunEvent> events) : IRunEventPublisher
     {
-        public Task PublishAsync(RunEvent runEvent, CancellationToken cancellationToken = default)
+        public Task<RunEventDelivery> PublishAsync(RunEvent runEvent, CancellationToken cancellationToken = default)
         {
             lock (events) events.Add(runEvent);
-            return Task.CompletedTask;
+            return Task.FromResult(RunEventDelivery.Sent);
         }
     }
 }

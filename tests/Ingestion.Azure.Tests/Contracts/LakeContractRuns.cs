@@ -1,26 +1,9 @@
-using Ingestion.Azure.Blobs;
-using Ingestion.Azure.Queues;
+using Ingestion.Azure.Lake;
 using Ingestion.Azure.Tests.Fixtures;
 using Ingestion.Storage;
 using Ingestion.Storage.Embedded;
 
 namespace Ingestion.Azure.Tests.Contracts;
-
-public sealed class InProcessWorkQueueContractTests : WorkQueueContract
-{
-    protected override Task<IWorkQueue> CreateQueueAsync() => Task.FromResult<IWorkQueue>(new InProcessWorkQueue("work"));
-}
-
-[Collection(AzuriteCollection.Name)]
-public sealed class StorageQueueWorkQueueContractTests(AzuriteFixture azurite) : WorkQueueContract
-{
-    protected override async Task<IWorkQueue> CreateQueueAsync()
-    {
-        var queue = new StorageQueueWorkQueue(azurite.CreateQueueClient(), AzuriteFixture.UniqueName("work"));
-        await queue.EnsureCreatedAsync();
-        return queue;
-    }
-}
 
 public sealed class FileSystemLakeContractTests : LakeContract, IDisposable
 {
@@ -41,8 +24,8 @@ public sealed class BlobLakeContractTests(AzuriteFixture azurite) : LakeContract
     protected override async Task<ILake> CreateLakeAsync()
     {
         // Small blocks so the contract's uploads really go through staged blocks and Put Block List.
-        var client = azurite.CreateBlobClient(new BlobStorageClientOptions { BlockSize = 64 * 1024, MaxConcurrency = 2 });
-        var lake = new BlobLake(client, AzuriteFixture.UniqueName("lake"), "tenant-a");
+        var lake = new BlobLake(azurite.CreateBlobService(),
+            new BlobLakeOptions { Container = AzuriteFixture.UniqueName("lake"), Prefix = "tenant-a", BlockSizeBytes = 64 * 1024, MaxConcurrency = 2 });
         await lake.EnsureContainerAsync();
         return lake;
     }
