@@ -1,17 +1,16 @@
 using System.Globalization;
 using Azure.Storage.Blobs;
 using Ingestion.Azure.Lake;
-using Ingestion.Azure.Storage;
 using Ingestion.Storage;
 using Ingestion.Testing.StandIns;
-using RestClient = Ingestion.Azure.Blobs;
 
 namespace Ingestion.Benchmarks;
 
 /// <summary>
 /// Streams Parquet-sized parts (random bytes: Parquet pages are already compressed, so content does not matter to the
 /// wire) through <see cref="ILake"/> uploads to a local Azurite and reports, per lake client: MB/s (median of rounds),
-/// this process's CPU seconds per GB, and peak managed heap / working set. Clients are measured side by side in one run.
+/// this process's CPU seconds per GB, and peak managed heap / working set. The figures of the removed REST client,
+/// measured side by side before it was deleted, are in docs/benchmarks.md.
 /// Usage: blob-upload [--total-mb 1024] [--part-mb 128] [--block-mb 8] [--concurrency 4] [--rounds 3]
 /// </summary>
 public sealed class BlobUploadBenchmark : IBenchmark
@@ -36,16 +35,13 @@ public sealed class BlobUploadBenchmark : IBenchmark
             var sdkLake = new BlobLake(new BlobServiceClient(azurite.ConnectionString),
                 new BlobLakeOptions { Container = "bench", BlockSizeBytes = blockMb * 1024 * 1024, MaxConcurrency = concurrency });
             await sdkLake.EnsureContainerAsync(cancellationToken);
-            var restLake = new RestClient.BlobLake(new RestClient.BlobStorageClient(azurite.BlobEndpoint,
-                StorageCredential.SharedKey(AzuriteProcess.AccountName, AzuriteProcess.AccountKey),
-                new RestClient.BlobStorageClientOptions { BlockSize = blockMb * 1024 * 1024, MaxConcurrency = concurrency }), "bench");
             var chunk = new byte[1024 * 1024];
             Random.Shared.NextBytes(chunk);
 
             Console.WriteLine($"upload {parts} parts x {partMb} MB = {parts * partMb} MB per round, {rounds} rounds; block {blockMb} MB x {concurrency} parallel; Azurite 3.37.0 on disk (loopback)");
-            var clients = new (string Name, ILake Lake)[] { ("removed REST client", restLake), ("Azure.Storage.Blobs", sdkLake) };
+            var clients = new (string Name, ILake Lake)[] { ("Azure.Storage.Blobs", sdkLake) };
             var medians = new Dictionary<string, (double MbPerSecond, double CpuSecondsPerGb)>();
-            // Interleaved rounds, so both clients see the same neighbours on a shared machine.
+            // Rounds interleave clients, so each sees the same neighbours on a shared machine.
             var rates = clients.ToDictionary(c => c.Name, _ => new List<double>());
             var cpu = clients.ToDictionary(c => c.Name, _ => new List<double>());
             var peaks = clients.ToDictionary(c => c.Name, _ => (Managed: 0.0, WorkingSet: 0.0));
@@ -74,8 +70,6 @@ public sealed class BlobUploadBenchmark : IBenchmark
                 Console.WriteLine($"{name,-22} median {medians[name].MbPerSecond,7:F1} MB/s (rounds: {string.Join(", ", rates[name].Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))})"
                     + $"  client CPU {medians[name].CpuSecondsPerGb,5:F2} s/GB  peak managed heap {peaks[name].Managed,5:F0} MB  peak working set {peaks[name].WorkingSet,5:F0} MB");
             }
-            var (rest, sdk) = (medians[clients[0].Name], medians[clients[1].Name]);
-            Console.WriteLine($"SDK / removed client: throughput {sdk.MbPerSecond / rest.MbPerSecond:F2}x, CPU per GB {sdk.CpuSecondsPerGb / rest.CpuSecondsPerGb:F2}x");
             return 0;
         }
         finally

@@ -1,6 +1,4 @@
-using Ingestion.Azure.Blobs;
 using Azure.Storage.Blobs;
-using Ingestion.Azure.Storage;
 using Ingestion.Testing.StandIns;
 
 namespace Ingestion.Azure.Tests.Fixtures;
@@ -12,8 +10,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public AzuriteProcess Azurite => _azurite ?? throw new InvalidOperationException("Azurite is not started.");
 
-    public StorageSharedKeyCredential SharedKey => new(AzuriteProcess.AccountName, AzuriteProcess.AccountKey);
-
     public async Task InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
 
     public async Task DisposeAsync()
@@ -21,21 +17,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
         if (_azurite is not null) await _azurite.DisposeAsync();
     }
 
-    public BlobStorageClient CreateBlobClient(BlobStorageClientOptions? options = null) =>
-        new(Azurite.BlobEndpoint, StorageCredential.SharedKey(SharedKey), options ?? FastRetries(new BlobStorageClientOptions()));
-
     /// <summary>The SDK's service client on this Azurite (connection strings are for stand-ins only).</summary>
     public BlobServiceClient CreateBlobService() => new(Azurite.ConnectionString);
 
-    /// <summary>A fresh, valid container or queue name.</summary>
+    /// <summary>A fresh, valid container name.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)];
-
-    private static T FastRetries<T>(T options) where T : StorageClientOptions
-    {
-        options.Retry.Delay = TimeSpan.FromMilliseconds(20);
-        options.Retry.MaxRetries = 3;
-        return options;
-    }
 }
 
 [CollectionDefinition(Name)]
