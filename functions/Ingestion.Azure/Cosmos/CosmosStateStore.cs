@@ -45,6 +45,9 @@ public sealed class CosmosStateStore : IStateStore
         _logger = logger ?? NullLogger<CosmosStateStore>.Instance;
     }
 
+    /// <summary>The Cosmos container (tests read raw items through it).</summary>
+    internal Container Container => _container;
+
     /// <summary>Request units consumed so far, per operation kind (read, create, replace, upsert, patch, delete, query).</summary>
     public RequestChargeTally RequestCharges { get; } = new();
 

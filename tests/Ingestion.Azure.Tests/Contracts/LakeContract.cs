@@ -100,6 +100,71 @@ public abstract class LakeContract
     }
 
     [Fact]
+    public async Task Of_two_uploads_racing_to_commit_the_same_manifest_exactly_one_wins()
+    {
+        var lake = await CreateLakeAsync();
+        await using var first = await lake.StartUploadAsync("manifests/run=r1/manifest.json", LakeWriteCondition.NotExists);
+        await using var second = await lake.StartUploadAsync("manifests/run=r1/manifest.json", LakeWriteCondition.NotExists);
+        await first.Content.WriteAsync(RandomNumberGenerator.GetBytes(150_000));
+        await second.Content.WriteAsync(RandomNumberGenerator.GetBytes(150_000));
+
+        var outcomes = await Task.WhenAll(CommitOutcomeAsync(first), CommitOutcomeAsync(second));
+
+        Assert.Single(outcomes, o => o is LakeItem);
+        Assert.Single(outcomes, o => o is LakeConditionFailedException);
+        var winner = (LakeItem)outcomes.Single(o => o is LakeItem);
+        Assert.Equal(winner.ETag, (await lake.GetAsync("manifests/run=r1/manifest.json"))!.ETag);
+    }
+
+    private static async Task<object> CommitOutcomeAsync(ILakeUpload upload)
+    {
+        try
+        {
+            return await upload.CommitAsync();
+        }
+        catch (LakeConditionFailedException ex)
+        {
+            return ex;
+        }
+    }
+
+    [Fact]
+    public async Task Listing_a_run_s_folder_returns_that_run_only()
+    {
+        var lake = await CreateLakeAsync();
+        foreach (var path in new[] { "omop/person/run=r1/part-0.parquet", "omop/person/run=r1/part-1.parquet", "omop/person/run=r10/part-0.parquet", "omop/visit_occurrence/run=r1/part-0.parquet" })
+            await lake.WriteAsync(path, "x"u8.ToArray());
+
+        var listed = new List<string>();
+        await foreach (var item in lake.ListAsync("omop/person/run=r1/")) listed.Add(item.Path);
+
+        Assert.Equal(["omop/person/run=r1/part-0.parquet", "omop/person/run=r1/part-1.parquet"], listed);
+    }
+
+    [Theory]
+    [InlineData("omop/note/run=r1/clinic notes part 1.parquet")]
+    [InlineData("omop/care_site/run=r1/Zürich–Ünterstraß 東京 🏥.parquet")]
+    [InlineData("quarantine/run=r1/Patient#1 & more + 100%.ndjson")]
+    public async Task Names_with_spaces_unicode_and_reserved_url_characters_round_trip(string path)
+    {
+        var lake = await CreateLakeAsync();
+        var content = RandomNumberGenerator.GetBytes(100_000);
+
+        await using (var upload = await lake.StartUploadAsync(path))
+        {
+            await upload.Content.WriteAsync(content);
+            await upload.CommitAsync();
+        }
+        var listed = new List<string>();
+        await foreach (var item in lake.ListAsync(path[..(path.LastIndexOf('/') + 1)])) listed.Add(item.Path);
+
+        Assert.Equal([path], listed);
+        Assert.Equal(content, await ReadAllAsync(lake, path));
+        Assert.Equal(content.Length, (await lake.GetAsync(path))?.Length);
+        Assert.True(await lake.DeleteAsync(path));
+    }
+
+    [Fact]
     public async Task Delete_reports_whether_the_object_existed()
     {
         var lake = await CreateLakeAsync();

@@ -99,14 +99,101 @@ public abstract class StateStoreContract
     }
 
     [Fact]
-    public async Task Concurrent_increments_are_all_counted()
+    public async Task Eight_concurrent_increments_of_two_counters_are_all_counted()
     {
         var store = await CreateStoreAsync();
-        await store.CreateAsync(Doc("run-1", "run", "run", """{"counters":{"files":0}}"""));
+        await store.CreateAsync(Doc("run-1", "run", "run", """{"counters":{"files":0,"rows":0}}"""));
 
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => store.IncrementAsync("run-1", "run", [new("/counters/files", 1)])));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.IncrementAsync("run-1", "run", [new("/counters/files", 1), new("/counters/rows", 250)]))));
 
-        Assert.Equal(20, (long?)(await store.GetAsync("run-1", "run"))!.Body["counters"]!["files"]);
+        var counters = (await store.GetAsync("run-1", "run"))!.Body["counters"]!;
+        Assert.Equal(8, (long?)counters["files"]);
+        Assert.Equal(2000, (long?)counters["rows"]);
+    }
+
+    [Fact]
+    public async Task Paging_a_partition_returns_each_document_once_in_id_order_and_only_that_partition()
+    {
+        var store = await CreateStoreAsync();
+        for (var i = 7; i >= 1; i--) await store.CreateAsync(Doc("source:hospital-a", $"run-2026120{i}", "runIndex", $$"""{"n":{{i}}}"""));
+        await store.CreateAsync(Doc("source:hospital-a", "watermark", "watermark", "{}"));
+        await store.CreateAsync(Doc("source:hospital-b", "run-20261201", "runIndex", "{}"));
+
+        var pages = new List<StatePage>();
+        string? token = null;
+        do
+        {
+            var page = await store.QueryPartitionPageAsync("source:hospital-a", "runIndex", pageSize: 3, token);
+            pages.Add(page);
+            token = page.ContinuationToken;
+        }
+        while (token is not null && pages.Count < 10);
+
+        Assert.All(pages, p => Assert.InRange(p.Documents.Count, 1, 3));
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => $"run-2026120{i}"), pages.SelectMany(p => p.Documents).Select(d => d.Id));
+        Assert.All(pages.SelectMany(p => p.Documents), d => Assert.Equal("source:hospital-a", d.Partition));
+        Assert.Null(pages[^1].ContinuationToken);
+    }
+
+    [Fact]
+    public async Task Of_two_writers_replacing_the_same_version_exactly_one_wins()
+    {
+        var store = await CreateStoreAsync();
+        var read = await store.CreateAsync(Doc("source:hospital-a", "watermark", "watermark", """{"since":"2026-01-01T00:00:00Z"}"""));
+
+        var outcomes = await Task.WhenAll(
+            Outcome(() => store.ReplaceAsync(Doc("source:hospital-a", "watermark", "watermark", """{"since":"2026-02-01T00:00:00Z"}"""), read.ETag!)),
+            Outcome(() => store.ReplaceAsync(Doc("source:hospital-a", "watermark", "watermark", """{"since":"2026-03-01T00:00:00Z"}"""), read.ETag!)));
+
+        Assert.Single(outcomes, o => o is null);
+        Assert.Single(outcomes, o => o is StateConflictException);
+    }
+
+    [Fact]
+    public async Task A_watermark_only_moves_forward_when_eight_runs_race_to_advance_it()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateAsync(Doc("source:hospital-a", "watermark", "watermark", """{"since":"2026-01-01T00:00:00Z"}"""));
+        var candidates = Enumerable.Range(1, 8).Select(day => new DateTimeOffset(2026, 3, day, 0, 0, 0, TimeSpan.Zero)).Reverse().ToList();
+
+        await Task.WhenAll(candidates.Select(since => Task.Run(() => AdvanceAsync(store, since))));
+
+        var since = DateTimeOffset.Parse((string)(await store.GetAsync("source:hospital-a", "watermark"))!.Body["since"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(candidates.Max(), since);
+    }
+
+    /// <summary>The catalog's forward-only rule on the store's primitives: read, compare, replace if still that version.</summary>
+    private static async Task AdvanceAsync(IStateStore store, DateTimeOffset since)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var current = (await store.GetAsync("source:hospital-a", "watermark"))!;
+            if (DateTimeOffset.Parse((string)current.Body["since"]!, System.Globalization.CultureInfo.InvariantCulture) >= since) return;
+            var next = new JsonObject { ["since"] = since.ToString("O") };
+            try
+            {
+                await store.ReplaceAsync(current with { Body = next }, current.ETag!);
+                return;
+            }
+            catch (StateConflictException)
+            {
+                // Someone else moved it: re-read and compare again.
+            }
+        }
+        Assert.Fail("the watermark race did not settle");
+    }
+
+    private static async Task<Exception?> Outcome(Func<Task> write)
+    {
+        try
+        {
+            await write();
+            return null;
+        }
+        catch (StateStoreException ex)
+        {
+            return ex;
+        }
     }
 
     [Fact]

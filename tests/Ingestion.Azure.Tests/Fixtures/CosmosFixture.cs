@@ -1,6 +1,7 @@
 using Ingestion.Azure.Cosmos;
 using Ingestion.Testing.StandIns;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
 
 namespace Ingestion.Azure.Tests.Fixtures;
 
@@ -24,8 +25,13 @@ public sealed class CosmosFixture : IAsyncLifetime
     }
 
     /// <summary>A store in a fresh container, so tests do not see each other's documents.</summary>
-    public Task<CosmosStateStore> CreateStoreAsync() =>
-        CosmosStateStore.CreateAsync(Client, new CosmosStateStoreOptions { ContainerId = "state-" + Guid.NewGuid().ToString("N")[..12], QueryPageSize = 3 });
+    public Task<CosmosStateStore> CreateStoreAsync(IReadOnlyDictionary<string, TimeSpan>? timeToLive = null, ILogger<CosmosStateStore>? logger = null) =>
+        CosmosStateStore.CreateAsync(Client, new CosmosStateStoreOptions
+        {
+            ContainerId = "state-" + Guid.NewGuid().ToString("N")[..12],
+            QueryPageSize = 3,
+            TimeToLive = timeToLive ?? new Dictionary<string, TimeSpan>(),
+        }, logger);
 
     public async Task DisposeAsync()
     {
