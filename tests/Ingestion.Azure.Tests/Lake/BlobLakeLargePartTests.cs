@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ingestion.Azure.Lake;
 using Ingestion.Testing.StandIns;
+using Xunit.Abstractions;
 
 namespace Ingestion.Azure.Tests.Lake;
 
@@ -12,7 +13,7 @@ public sealed class LargePartCollection
 }
 
 [Collection(LargePartCollection.Name)]
-public sealed class BlobLakeLargePartTests
+public sealed class BlobLakeLargePartTests(ITestOutputHelper output)
 {
     private const long PartBytes = 1024L * 1024 * 1024;
 
@@ -50,6 +51,7 @@ public sealed class BlobLakeLargePartTests
             peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var growth = peakWorkingSet - workingSetBefore;
+            output.WriteLine($"1 GB part: working set +{growth / 1048576} MB (peak), {allocated / 1048576} MB allocated");
 
             // The buffers the lake promises: (MaxConcurrency + 1) blocks and the pipe, plus the SDK's per-request
             // overhead. 1 GB held anywhere would blow both limits by far.

@@ -11,12 +11,12 @@ namespace Ingestion.Pipeline.Tests.EndToEnd;
 
 /// <summary>
 /// `serve` in Azure mode, standalone (its own workers): the whole OMOP chain on the Azure adapters — Cosmos DB state
-/// (stand-in), Storage queue and Blob lake (Azurite) — started over HTTP and published to Blob.
+/// (stand-in) and Blob lake (Azurite, through Azure.Storage.Blobs) — started over HTTP and published to Blob.
 /// </summary>
 public sealed class ServeOnAzureTests
 {
     [Fact]
-    public async Task An_export_started_over_http_runs_on_cosmos_queue_and_blob_and_is_published_to_the_blob_lake()
+    public async Task An_export_started_over_http_runs_on_cosmos_and_blob_and_is_published_to_the_blob_lake()
     {
         var root = Directory.CreateTempSubdirectory("serve-azure-").FullName;
         CosmosServerProcess.ConfigureClientEnvironment();
@@ -26,21 +26,19 @@ public sealed class ServeOnAzureTests
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var settings = new AzureSettings
         {
-            Blob = { ConnectionString = azurite.ConnectionString, LakeContainer = "lake" + suffix, QuarantineContainer = "quarantine" + suffix },
-            Queue = { ConnectionString = azurite.ConnectionString, Name = "work" + suffix },
+            Lake = { ConnectionString = azurite.ConnectionString, Container = "lake" + suffix },
+            Quarantine = { Container = "quarantine" + suffix },
             Cosmos = { ConnectionString = cosmos.ConnectionString, Database = "ingestion" + suffix },
         };
         var port = StandInProcess.FreePort();
         var environment = new Dictionary<string, string?>
         {
             ["Host__Mode"] = "Azure",
-            ["Azure__Blob__ConnectionString"] = settings.Blob.ConnectionString,
-            ["Azure__Blob__LakeContainer"] = settings.Blob.LakeContainer,
-            ["Azure__Blob__QuarantineContainer"] = settings.Blob.QuarantineContainer,
-            ["Azure__Queue__ConnectionString"] = settings.Queue.ConnectionString,
-            ["Azure__Queue__Name"] = settings.Queue.Name,
-            ["Azure__Cosmos__ConnectionString"] = settings.Cosmos.ConnectionString,
-            ["Azure__Cosmos__Database"] = settings.Cosmos.Database,
+            ["Lake__ConnectionString"] = settings.Lake.ConnectionString,
+            ["Lake__Container"] = settings.Lake.Container,
+            ["Quarantine__Container"] = settings.Quarantine.Container,
+            ["Cosmos__ConnectionString"] = settings.Cosmos.ConnectionString,
+            ["Cosmos__Database"] = settings.Cosmos.Database,
             ["Deid__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Fhir__BaseUrl"] = server.BaseUrl.ToString(),
             ["Fhir__AllowInsecureHttp"] = "true",
@@ -69,7 +67,7 @@ public sealed class ServeOnAzureTests
             Assert.Equal("Completed", run.GetProperty("runtimeStatus").GetString());
 
             // Published to the Blob lake: the commit manifest lists the person rows the generator produced.
-            using var adapters = await AzureAdapters.CreateAsync(settings);
+            await using var adapters = await AzureAdapters.CreateAsync(settings);
             await using var manifestStream = await adapters.Lake.OpenReadAsync(LakePaths.RunManifest(id));
             var manifest = (await JsonSerializer.DeserializeAsync<RunManifest>(manifestStream, StateJson.Options))!;
             Assert.Equal(server.Expected.ValidResources["Patient"], manifest.Tables["person"].Rows);
