@@ -39,11 +39,13 @@ public interface IStateStore
     IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// One page of a partition's documents (optionally of one kind) in id order: at most <paramref name="pageSize"/>
-    /// documents and a token for the next page (null when there is none). The run list of a source is one such
-    /// partition-scoped, paged query. Tokens are opaque and belong to the store that issued them.
+    /// One page of a partition's documents (optionally of one kind) in id order, or reverse id order when
+    /// <paramref name="descending"/> (newest first for sortable ids such as run ids): at most
+    /// <paramref name="pageSize"/> documents and a token for the next page (null when there is none). The run list of
+    /// a source is one such partition-scoped, paged query. Tokens are opaque, belong to the store that issued them and
+    /// go with the same query (partition, kind, direction).
     /// </summary>
-    Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, CancellationToken cancellationToken = default);
+    Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, bool descending = false, CancellationToken cancellationToken = default);
 
     /// <summary>All documents of one kind across partitions (e.g. every run for a listing), unordered.</summary>
     IAsyncEnumerable<StateDocument> QueryKindAsync(string kind, CancellationToken cancellationToken = default);

@@ -137,13 +137,13 @@ public sealed class CosmosStateStore : IStateStore
     }
 
     public IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, CancellationToken cancellationToken = default) =>
-        QueryAsync(PartitionQuery(partition, kind), new PartitionKey(partition), sortById: true, cancellationToken);
+        QueryAsync(PartitionQuery(partition, kind, descending: false), new PartitionKey(partition), sortById: true, cancellationToken);
 
     /// <summary>
     /// One page of a single-partition query, resumed from the service's continuation token (the stand-in has no
     /// OFFSET/LIMIT, and the service charges OFFSET for every skipped item). Pages are in stored-id order.
     /// </summary>
-    public async Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, CancellationToken cancellationToken = default)
+    public async Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, bool descending = false, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var options = new QueryRequestOptions { MaxItemCount = pageSize, PartitionKey = new PartitionKey(partition) };
@@ -152,7 +152,7 @@ public sealed class CosmosStateStore : IStateStore
         // there is something to return or nothing is left.
         do
         {
-            using var iterator = _container.GetItemQueryStreamIterator(PartitionQuery(partition, kind), continuationToken, options);
+            using var iterator = _container.GetItemQueryStreamIterator(PartitionQuery(partition, kind, descending), continuationToken, options);
             if (!iterator.HasMoreResults) return new StatePage(documents, null);
             using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
             Charged("query", response);
@@ -166,11 +166,11 @@ public sealed class CosmosStateStore : IStateStore
     }
 
     // The partition-key filter stays in the query text too: the stand-in needs it, the service ignores the redundancy.
-    private static QueryDefinition PartitionQuery(string partition, string? kind)
+    private static QueryDefinition PartitionQuery(string partition, string? kind, bool descending)
     {
-        var query = new QueryDefinition(kind is null
+        var query = new QueryDefinition((kind is null
                 ? "SELECT * FROM c WHERE c.partition = @partition ORDER BY c.id"
-                : "SELECT * FROM c WHERE c.partition = @partition AND c.kind = @kind ORDER BY c.id")
+                : "SELECT * FROM c WHERE c.partition = @partition AND c.kind = @kind ORDER BY c.id") + (descending ? " DESC" : ""))
             .WithParameter("@partition", partition);
         return kind is null ? query : query.WithParameter("@kind", kind);
     }

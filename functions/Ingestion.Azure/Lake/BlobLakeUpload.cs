@@ -71,9 +71,10 @@ internal sealed class BlobLakeUpload : ILakeUpload
         {
             await _upload.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or RequestFailedException or IOException)
+        catch (Exception)
         {
-            // Abandoned, or already reported by CommitAsync: nothing was committed.
+            // Abandoned, or a failure the writer or CommitAsync has already reported: nothing was committed, and
+            // disposal (often on an error path) must not replace the original error.
         }
         _abandon.Dispose();
     }

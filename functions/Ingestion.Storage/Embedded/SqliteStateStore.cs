@@ -163,17 +163,18 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             : $"SELECT {Columns} FROM state_documents WHERE partition = $p AND kind = $k AND {NotExpired} ORDER BY id",
             partition, kind, cancellationToken);
 
-    /// <summary>Keyset paging: the token is the last id returned, the next page starts after it.</summary>
-    public Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, CancellationToken cancellationToken = default)
+    /// <summary>Keyset paging: the token is the last id returned, the next page starts after (or before) it.</summary>
+    public Task<StatePage> QueryPartitionPageAsync(string partition, string? kind, int pageSize, string? continuationToken = null, bool descending = false, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM state_documents WHERE partition = $p {(kind is null ? "" : "AND kind = $k")} AND id > $after AND {NotExpired} ORDER BY id LIMIT $n";
+        var after = continuationToken is null ? "" : descending ? "AND id < $after" : "AND id > $after";
+        command.CommandText = $"SELECT {Columns} FROM state_documents WHERE partition = $p {(kind is null ? "" : "AND kind = $k")} {after} AND {NotExpired} ORDER BY id {(descending ? "DESC" : "ASC")} LIMIT $n";
         command.Parameters.AddWithValue("$p", partition);
         if (kind is not null) command.Parameters.AddWithValue("$k", kind);
-        command.Parameters.AddWithValue("$after", continuationToken ?? string.Empty);
+        if (continuationToken is not null) command.Parameters.AddWithValue("$after", continuationToken);
         command.Parameters.AddWithValue("$n", pageSize + 1);
         command.Parameters.AddWithValue("$now", Now());
         var documents = ReadAll(command);

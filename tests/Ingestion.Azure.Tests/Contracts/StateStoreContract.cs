@@ -111,26 +111,30 @@ public abstract class StateStoreContract
         Assert.Equal(2000, (long?)counters["rows"]);
     }
 
-    [Fact]
-    public async Task Paging_a_partition_returns_each_document_once_in_id_order_and_only_that_partition()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Paging_a_partition_returns_each_document_once_in_id_order_and_only_that_partition(bool descending)
     {
         var store = await CreateStoreAsync();
-        for (var i = 7; i >= 1; i--) await store.CreateAsync(Doc("source:hospital-a", $"run-2026120{i}", "runIndex", $$"""{"n":{{i}}}"""));
+        foreach (var i in new[] { 4, 1, 7, 3, 6, 2, 5 }) await store.CreateAsync(Doc("source:hospital-a", $"run:2026120{i}T020000Z", "run-index", $$"""{"n":{{i}}}"""));
         await store.CreateAsync(Doc("source:hospital-a", "watermark", "watermark", "{}"));
-        await store.CreateAsync(Doc("source:hospital-b", "run-20261201", "runIndex", "{}"));
+        await store.CreateAsync(Doc("source:hospital-b", "run:20261201T020000Z", "run-index", "{}"));
 
         var pages = new List<StatePage>();
         string? token = null;
         do
         {
-            var page = await store.QueryPartitionPageAsync("source:hospital-a", "runIndex", pageSize: 3, token);
+            var page = await store.QueryPartitionPageAsync("source:hospital-a", "run-index", pageSize: 3, token, descending);
             pages.Add(page);
             token = page.ContinuationToken;
         }
         while (token is not null && pages.Count < 10);
 
+        var expected = Enumerable.Range(1, 7).Select(i => $"run:2026120{i}T020000Z").ToList();
+        if (descending) expected.Reverse();
         Assert.All(pages, p => Assert.InRange(p.Documents.Count, 1, 3));
-        Assert.Equal(Enumerable.Range(1, 7).Select(i => $"run-2026120{i}"), pages.SelectMany(p => p.Documents).Select(d => d.Id));
+        Assert.Equal(expected, pages.SelectMany(p => p.Documents).Select(d => d.Id));
         Assert.All(pages.SelectMany(p => p.Documents), d => Assert.Equal("source:hospital-a", d.Partition));
         Assert.Null(pages[^1].ContinuationToken);
     }
