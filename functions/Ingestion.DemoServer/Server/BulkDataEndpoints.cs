@@ -193,9 +193,14 @@ internal sealed class BulkDataEndpoints(
         if (throttle())
         {
             var seconds = options.Faults.ThrottleRetryAfterSeconds;
-            context.Response.Headers.RetryAfter = options.Faults.ThrottleRetryAfterFormat == RetryAfterFormat.HttpDate
-                ? (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(seconds)).ToString("R", CultureInfo.InvariantCulture)
-                : seconds.ToString(CultureInfo.InvariantCulture);
+            var at = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(seconds);
+            context.Response.Headers.RetryAfter = options.Faults.ThrottleRetryAfterFormat switch
+            {
+                RetryAfterFormat.HttpDate => at.ToString("R", CultureInfo.InvariantCulture),
+                RetryAfterFormat.EpochSeconds => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                RetryAfterFormat.EpochMilliseconds => at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+                _ => seconds.ToString(CultureInfo.InvariantCulture),
+            };
             await FhirResponses.OperationOutcomeAsync(context, StatusCodes.Status429TooManyRequests, "throttled", "Too many requests (demo fault); retry after the Retry-After delay.");
             return false;
         }
@@ -207,8 +212,13 @@ internal sealed class BulkDataEndpoints(
         return true;
     }
 
-    private Task TransientAsync(HttpContext context) =>
-        FhirResponses.OperationOutcomeAsync(context, options.Faults.TransientStatusCode, "transient", "Temporary server failure (demo fault); retry.");
+    private Task TransientAsync(HttpContext context)
+    {
+        // Like a well-behaved server, say when to come back: a 503 with Retry-After is the only kind a client may
+        // repeat a kick-off for (it proves the export was not started).
+        context.Response.Headers.RetryAfter = "1";
+        return FhirResponses.OperationOutcomeAsync(context, options.Faults.TransientStatusCode, "transient", "Temporary server failure (demo fault); retry.");
+    }
 
     private static Task UnauthorizedAsync(HttpContext context)
     {
