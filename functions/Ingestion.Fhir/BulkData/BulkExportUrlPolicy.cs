@@ -28,7 +28,10 @@ public sealed class BulkExportUrlPolicy
     /// <summary>Resolves <paramref name="url"/> (relative URLs against <paramref name="relativeTo"/>) and checks it, or throws <see cref="BulkExportUnsafeUrlException"/>.</summary>
     public Uri Check(string url, Uri? relativeTo = null)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) && !Uri.TryCreate(relativeTo ?? _baseUrl, url, out uri))
+        // "/path" must resolve against the server, not parse as an absolute file:// URI (as it does on Unix).
+        var rooted = url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal);
+        if (rooted ? !Uri.TryCreate(relativeTo ?? _baseUrl, url, out var uri)
+            : !Uri.TryCreate(url, UriKind.Absolute, out uri) && !Uri.TryCreate(relativeTo ?? _baseUrl, url, out uri))
             throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(url), "it is not a valid URL");
         if (!IsAllowedScheme(uri))
             throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(uri), _allowInsecureHttp ? "only http and https URLs are followed" : "it is not https");
