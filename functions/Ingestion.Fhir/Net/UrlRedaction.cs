@@ -22,7 +22,8 @@ public static partial class UrlRedaction
     public static string Redact(string? url)
     {
         if (string.IsNullOrEmpty(url)) return "(none)";
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Redact(uri) : RedactRelative(url);
+        // "/path?x" parses as an absolute file:// URI on Unix (with the query folded into the path): treat it as relative.
+        return !url.StartsWith('/') && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Redact(uri) : RedactRelative(url);
     }
 
     /// <summary>Redacts every http(s) URL inside free text (e.g. a server-authored diagnostic that quotes one).</summary>
