@@ -17,6 +17,7 @@ internal sealed class BulkDataEndpoints(
     public const string ForeignHost = "169.254.169.254";
 
     private readonly ConcurrentDictionary<string, ExportJob> _jobs = new(StringComparer.Ordinal);
+    private readonly byte[] _urlKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
     private int _kickOffs;
 
     public int KickOffCount => Volatile.Read(ref _kickOffs);
@@ -62,6 +63,16 @@ internal sealed class BulkDataEndpoints(
         {
             await FhirResponses.OperationOutcomeAsync(context, 400, "invalid", error!);
             return;
+        }
+        if (auth?.PermittedTypes(context.Request) is { } permitted)
+        {
+            // The token's scopes bound the export: asking for more is refused, asking for "everything" gets what is permitted.
+            if (parameters.Types?.FirstOrDefault(t => !permitted.Contains(t)) is { } forbidden)
+            {
+                await FhirResponses.OperationOutcomeAsync(context, 403, "forbidden", $"The access token's scopes do not permit exporting {forbidden}.");
+                return;
+            }
+            parameters = parameters with { Types = parameters.Types ?? source.ResourceTypes.Where(permitted.Contains).ToHashSet(StringComparer.Ordinal) };
         }
 
         Interlocked.Increment(ref _kickOffs);
@@ -158,6 +169,12 @@ internal sealed class BulkDataEndpoints(
         }
         var id = (string)context.Request.RouteValues["job"]!;
         var name = (string)context.Request.RouteValues["file"]!;
+        if (options.SignFileUrls && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(context.Request.Query["sig"].ToString()), System.Text.Encoding.ASCII.GetBytes(Signature(id, name))))
+        {
+            await FhirResponses.OperationOutcomeAsync(context, 403, "security", "The file URL's signature is missing or wrong.");
+            return;
+        }
         if (!_jobs.TryGetValue(id, out var job) || name.Contains("..", StringComparison.Ordinal) || !File.Exists(Path.Combine(job.Directory, name)))
         {
             await FhirResponses.OperationOutcomeAsync(context, 404, "not-found", "Unknown file.");
@@ -227,5 +244,9 @@ internal sealed class BulkDataEndpoints(
     }
 
     private string StatusUrl(string id) => $"{baseUrl()}/bulkstatus/{id}";
-    private string FileUrl(string id, string name) => $"{baseUrl()}/bulkfiles/{id}/{name}";
+    private string FileUrl(string id, string name) =>
+        options.SignFileUrls ? $"{baseUrl()}/bulkfiles/{id}/{name}?sig={Signature(id, name)}" : $"{baseUrl()}/bulkfiles/{id}/{name}";
+
+    private string Signature(string id, string name) =>
+        Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(System.Security.Cryptography.HMACSHA256.HashData(_urlKey, System.Text.Encoding.UTF8.GetBytes(id + "/" + name)));
 }
