@@ -1,7 +1,7 @@
 namespace Ingestion.DemoServer;
 
-/// <summary>How a 429 response states its Retry-After.</summary>
-public enum RetryAfterFormat { Seconds, HttpDate }
+/// <summary>How a 429 response states its Retry-After: RFC 9110 forms, or the absolute epoch time SMART's reference server sends.</summary>
+public enum RetryAfterFormat { Seconds, HttpDate, EpochSeconds, EpochMilliseconds }
 
 /// <summary>
 /// Fault switches. Counts apply to the first N matching requests since the server started, so tests are
@@ -58,7 +58,7 @@ public sealed record DemoFaults
     /// <summary>Names accepted by <see cref="Parse"/> (the CLI's --fault values).</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "throttle-kickoff", "throttle-status", "throttle-http-date", "transient-kickoff", "transient-status",
+        "throttle-kickoff", "throttle-status", "throttle-http-date", "throttle-epoch-seconds", "throttle-epoch-ms", "transient-kickoff", "transient-status",
         "transient-file", "slow", "drop-connection", "expired-file", "expired-permanently", "error-file", "foreign-host",
     ];
 
@@ -68,6 +68,8 @@ public sealed record DemoFaults
         "throttle-kickoff" => this with { ThrottleKickOff = 2 },
         "throttle-status" => this with { ThrottleStatus = 2 },
         "throttle-http-date" => this with { ThrottleKickOff = 2, ThrottleStatus = 2, ThrottleRetryAfterFormat = RetryAfterFormat.HttpDate },
+        "throttle-epoch-seconds" => this with { ThrottleKickOff = 2, ThrottleStatus = 2, ThrottleRetryAfterFormat = RetryAfterFormat.EpochSeconds },
+        "throttle-epoch-ms" => this with { ThrottleKickOff = 2, ThrottleStatus = 2, ThrottleRetryAfterFormat = RetryAfterFormat.EpochMilliseconds },
         "transient-kickoff" => this with { TransientKickOff = 2 },
         "transient-status" => this with { TransientStatus = 2 },
         "transient-file" => this with { TransientFile = 2 },

@@ -31,6 +31,12 @@ public sealed record DemoServerOptions
     /// <summary>SMART Backend Services: bearer tokens required on kick-off, status and files.</summary>
     public bool RequireAuth { get; init; }
 
+    /// <summary>
+    /// File URLs carry a signature (<c>?sig=</c>, like a storage SAS) that the file endpoint checks: a credential in a
+    /// URL, for tests that prove clients never log or store one.
+    /// </summary>
+    public bool SignFileUrls { get; init; }
+
     /// <summary>Registered clients (client id + public JWKS) allowed to obtain tokens.</summary>
     public IReadOnlyList<DemoClientRegistration> Clients { get; init; } = [];
 

@@ -29,10 +29,11 @@ public sealed class BulkDownloadBenchmark : IBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target {sizeMb} MB: {patients} patients (~{perPatient / 1024.0:F1} KB each), {runs} runs, parallelism {parallelism}, {(gzip ? "gzip" : "identity")} transfer"));
 
         await using var server = await DemoFhirServer.StartAsync(new DemoServerOptions { Patients = patients, Seed = 11, ResourcesPerFile = 50_000 }, cancellationToken);
-        var client = new BulkExportClient(new HttpClient(), new BulkExportClientOptions
+        using var client = new BulkExportClient(new BulkExportClientOptions
         {
             BaseUrl = server.BaseUrl,
             AllowInsecureHttp = true,
+            AllowPrivateNetwork = true,
             RetryAfterFloor = TimeSpan.FromMilliseconds(200),
             RetryAfterCeiling = TimeSpan.FromSeconds(2),
             MaxConcurrentDownloads = parallelism,
@@ -85,7 +86,7 @@ public sealed class BulkDownloadBenchmark : IBenchmark
     {
         const int patients = 40;
         await using var server = await DemoFhirServer.StartAsync(new DemoServerOptions { Patients = patients, Seed = 11 }, cancellationToken);
-        var client = new BulkExportClient(new HttpClient(), new BulkExportClientOptions { BaseUrl = server.BaseUrl, AllowInsecureHttp = true, RetryAfterCeiling = TimeSpan.FromMilliseconds(200), RequestCompressedFiles = false });
+        using var client = new BulkExportClient(new BulkExportClientOptions { BaseUrl = server.BaseUrl, AllowInsecureHttp = true, AllowPrivateNetwork = true, RetryAfterCeiling = TimeSpan.FromMilliseconds(200), RequestCompressedFiles = false });
         var manifest = await client.WaitForCompletionAsync(await client.KickOffAsync(new BulkExportRequest(), cancellationToken), null, cancellationToken);
         var result = await DownloadAsync(client, manifest, 2, cancellationToken);
         return (double)result.Bytes / patients;

@@ -71,10 +71,11 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>The demo server listens on http://127.0.0.1 only.</summary>
+    /// <summary>The demo server listens on http://127.0.0.1 only: allow http and the loopback address for it.</summary>
     private static Fhir.BulkData.BulkExportClientOptions CopyWithInsecureHttp(Fhir.BulkData.BulkExportClientOptions template)
     {
         template.AllowInsecureHttp = true;
+        template.AllowPrivateNetwork = true;
         return template;
     }
 }

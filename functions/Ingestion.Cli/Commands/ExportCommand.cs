@@ -45,6 +45,7 @@ internal static class ExportCommand
         var scope = new Option<string>("--scope") { Description = "Requested scopes.", DefaultValueFactory = _ => "system/*.read" };
         var tokenUrl = new Option<string?>("--token-url") { Description = "Token endpoint (default: discovered from .well-known/smart-configuration)." };
         var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow http:// URLs (local development servers only)." };
+        var privateNetwork = new Option<bool>("--allow-private-network") { Description = "Allow a FHIR server on loopback or a private network (on-premises EHR, local development)." };
         var allowedHosts = new Option<string[]>("--allowed-host") { Description = "Extra host the manifest's file URLs may point at; repeatable." };
         var parallelism = new Option<int>("--parallelism") { Description = "Files downloaded at the same time.", DefaultValueFactory = _ => 4 };
         var keep = new Option<bool>("--keep-on-server") { Description = "Do not DELETE the export on the server when done." };
@@ -52,7 +53,7 @@ internal static class ExportCommand
 
         var command = new Command("export", "Run a FHIR Bulk Data $export and write the NDJSON files and manifest to a folder.");
         foreach (var option in new Option[] { baseUrl, output, level, groupId, types, since, until, typeFilters, elements, patients, post, lenient, partial,
-                     clientId, keyFile, keyId, algorithm, scope, tokenUrl, insecure, allowedHosts, parallelism, keep, fresh, incremental })
+                     clientId, keyFile, keyId, algorithm, scope, tokenUrl, insecure, privateNetwork, allowedHosts, parallelism, keep, fresh, incremental })
             command.Options.Add(option);
         shared.AddTo(command);
         command.Options.Remove(shared.Parallelism); // --parallelism above serves both modes
@@ -90,6 +91,7 @@ internal static class ExportCommand
             {
                 BaseUrl = fhirBase,
                 AllowInsecureHttp = parse.GetValue(insecure),
+                AllowPrivateNetwork = parse.GetValue(privateNetwork),
                 AllowedFileHosts = (parse.GetValue(allowedHosts) ?? []).ToList(),
                 MaxConcurrentDownloads = parse.GetValue(parallelism),
             };
@@ -109,6 +111,7 @@ internal static class ExportCommand
                     Algorithm = parse.GetValue(algorithm)!,
                     Scope = parse.GetValue(scope)!,
                     AllowInsecureHttp = clientOptions.AllowInsecureHttp,
+                    AllowPrivateNetwork = clientOptions.AllowPrivateNetwork,
                 };
             }
             if (parse.GetValue(output) is { } landing)
@@ -120,22 +123,13 @@ internal static class ExportCommand
 
     private static async Task<int> RunAsync(BulkExportRequest request, BulkExportClientOptions options, SmartBackendOptions? smart, string folder, bool keepOnServer, bool fresh, CancellationToken cancellationToken)
     {
-        // Redirects are followed by the client itself (each target checked); decompression too (so Range resume works).
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-        }) { Timeout = Timeout.InfiniteTimeSpan };
-        using var tokenHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        using var tokens = smart is null ? null : new SmartBackendTokenProvider(tokenHttp, smart);
+        using var tokens = smart is null ? null : new SmartBackendTokenProvider(smart);
         var jobFile = Path.Combine(folder, JobFileName);
         BulkExportJob? job = null;
         try
         {
             Directory.CreateDirectory(folder);
-            var client = new BulkExportClient(http, options, tokens);
+            using var client = new BulkExportClient(options, tokens);
             BulkExportFolderSummary? summary = null;
             await AnsiConsole.Progress()
                 .AutoClear(false)

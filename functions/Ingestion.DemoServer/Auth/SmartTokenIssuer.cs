@@ -22,7 +22,7 @@ internal sealed class SmartTokenIssuer
     private readonly TimeSpan _tokenLifetime;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _usedJti = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
     private readonly JsonWebTokenHandler _handler = new();
 
     public SmartTokenIssuer(IReadOnlyList<DemoClientRegistration> clients, TimeSpan tokenLifetime, TimeProvider time)
@@ -80,9 +80,9 @@ internal sealed class SmartTokenIssuer
 
         var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         var now = _time.GetUtcNow();
-        foreach (var (issued, expires) in _tokens)
-            if (expires <= now) _tokens.TryRemove(issued, out _);
-        _tokens[token] = now + _tokenLifetime;
+        foreach (var (issued, held) in _tokens)
+            if (held.Expires <= now) _tokens.TryRemove(issued, out _);
+        _tokens[token] = new IssuedToken(now + _tokenLifetime, granted);
         context.Response.Headers.CacheControl = "no-store";
         await FhirResponses.JsonAsync(context, StatusCodes.Status200OK, json =>
         {
@@ -96,12 +96,32 @@ internal sealed class SmartTokenIssuer
     }
 
     /// <summary>True when the request carries a bearer token this server issued and that has not expired.</summary>
-    public bool IsAuthorized(HttpRequest request)
+    public bool IsAuthorized(HttpRequest request) => Current(request) is not null;
+
+    /// <summary>
+    /// The resource types the request's token may export: null when a <c>system/*</c> scope was granted, else the
+    /// types of its <c>system/Type.read</c> (or rs/r/s) scopes, so <c>system/Patient.read</c> exports Patient only.
+    /// </summary>
+    public IReadOnlySet<string>? PermittedTypes(HttpRequest request)
+    {
+        var token = Current(request);
+        if (token is null) return new HashSet<string>();
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var scope in token.Scopes)
+        {
+            var type = scope["system/".Length..scope.LastIndexOf('.')];
+            if (type == "*") return null;
+            types.Add(type);
+        }
+        return types;
+    }
+
+    private IssuedToken? Current(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return false;
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
         var token = header["Bearer ".Length..].Trim();
-        return _tokens.TryGetValue(token, out var expires) && expires > _time.GetUtcNow();
+        return _tokens.TryGetValue(token, out var held) && held.Expires > _time.GetUtcNow() ? held : null;
     }
 
     private async Task<string?> ValidateAssertionAsync(string assertion, Uri tokenUrl)
@@ -166,6 +186,8 @@ internal sealed class SmartTokenIssuer
         }
         return granted;
     }
+
+    private sealed record IssuedToken(DateTimeOffset Expires, IReadOnlyList<string> Scopes);
 
     private static Task ErrorAsync(HttpContext context, string error, string description, int status = StatusCodes.Status400BadRequest) =>
         FhirResponses.JsonAsync(context, status, json =>

@@ -17,6 +17,7 @@ internal sealed class BulkDataEndpoints(
     public const string ForeignHost = "169.254.169.254";
 
     private readonly ConcurrentDictionary<string, ExportJob> _jobs = new(StringComparer.Ordinal);
+    private readonly byte[] _urlKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
     private int _kickOffs;
 
     public int KickOffCount => Volatile.Read(ref _kickOffs);
@@ -62,6 +63,16 @@ internal sealed class BulkDataEndpoints(
         {
             await FhirResponses.OperationOutcomeAsync(context, 400, "invalid", error!);
             return;
+        }
+        if (auth?.PermittedTypes(context.Request) is { } permitted)
+        {
+            // The token's scopes bound the export: asking for more is refused, asking for "everything" gets what is permitted.
+            if (parameters.Types?.FirstOrDefault(t => !permitted.Contains(t)) is { } forbidden)
+            {
+                await FhirResponses.OperationOutcomeAsync(context, 403, "forbidden", $"The access token's scopes do not permit exporting {forbidden}.");
+                return;
+            }
+            parameters = parameters with { Types = parameters.Types ?? source.ResourceTypes.Where(permitted.Contains).ToHashSet(StringComparer.Ordinal) };
         }
 
         Interlocked.Increment(ref _kickOffs);
@@ -158,6 +169,12 @@ internal sealed class BulkDataEndpoints(
         }
         var id = (string)context.Request.RouteValues["job"]!;
         var name = (string)context.Request.RouteValues["file"]!;
+        if (options.SignFileUrls && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(context.Request.Query["sig"].ToString()), System.Text.Encoding.ASCII.GetBytes(Signature(id, name))))
+        {
+            await FhirResponses.OperationOutcomeAsync(context, 403, "security", "The file URL's signature is missing or wrong.");
+            return;
+        }
         if (!_jobs.TryGetValue(id, out var job) || name.Contains("..", StringComparison.Ordinal) || !File.Exists(Path.Combine(job.Directory, name)))
         {
             await FhirResponses.OperationOutcomeAsync(context, 404, "not-found", "Unknown file.");
@@ -193,9 +210,14 @@ internal sealed class BulkDataEndpoints(
         if (throttle())
         {
             var seconds = options.Faults.ThrottleRetryAfterSeconds;
-            context.Response.Headers.RetryAfter = options.Faults.ThrottleRetryAfterFormat == RetryAfterFormat.HttpDate
-                ? (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(seconds)).ToString("R", CultureInfo.InvariantCulture)
-                : seconds.ToString(CultureInfo.InvariantCulture);
+            var at = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(seconds);
+            context.Response.Headers.RetryAfter = options.Faults.ThrottleRetryAfterFormat switch
+            {
+                RetryAfterFormat.HttpDate => at.ToString("R", CultureInfo.InvariantCulture),
+                RetryAfterFormat.EpochSeconds => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                RetryAfterFormat.EpochMilliseconds => at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+                _ => seconds.ToString(CultureInfo.InvariantCulture),
+            };
             await FhirResponses.OperationOutcomeAsync(context, StatusCodes.Status429TooManyRequests, "throttled", "Too many requests (demo fault); retry after the Retry-After delay.");
             return false;
         }
@@ -207,8 +229,13 @@ internal sealed class BulkDataEndpoints(
         return true;
     }
 
-    private Task TransientAsync(HttpContext context) =>
-        FhirResponses.OperationOutcomeAsync(context, options.Faults.TransientStatusCode, "transient", "Temporary server failure (demo fault); retry.");
+    private Task TransientAsync(HttpContext context)
+    {
+        // Like a well-behaved server, say when to come back: a 503 with Retry-After is the only kind a client may
+        // repeat a kick-off for (it proves the export was not started).
+        context.Response.Headers.RetryAfter = "1";
+        return FhirResponses.OperationOutcomeAsync(context, options.Faults.TransientStatusCode, "transient", "Temporary server failure (demo fault); retry.");
+    }
 
     private static Task UnauthorizedAsync(HttpContext context)
     {
@@ -217,5 +244,9 @@ internal sealed class BulkDataEndpoints(
     }
 
     private string StatusUrl(string id) => $"{baseUrl()}/bulkstatus/{id}";
-    private string FileUrl(string id, string name) => $"{baseUrl()}/bulkfiles/{id}/{name}";
+    private string FileUrl(string id, string name) =>
+        options.SignFileUrls ? $"{baseUrl()}/bulkfiles/{id}/{name}?sig={Signature(id, name)}" : $"{baseUrl()}/bulkfiles/{id}/{name}";
+
+    private string Signature(string id, string name) =>
+        Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(System.Security.Cryptography.HMACSHA256.HashData(_urlKey, System.Text.Encoding.UTF8.GetBytes(id + "/" + name)));
 }

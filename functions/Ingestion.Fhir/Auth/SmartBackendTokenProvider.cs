@@ -1,19 +1,27 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Ingestion.Fhir.Net;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace Ingestion.Fhir.Auth;
 
 /// <summary>
 /// SMART Backend Services (client-credentials with a private-key JWT): discovers the token endpoint, signs a
-/// one-time assertion (unique jti, exp at most five minutes ahead) and caches the access token until shortly before
-/// it expires. Concurrent callers share one token request.
+/// one-time assertion (kid always, unique jti, exp at most five minutes ahead) and caches the access token until
+/// shortly before it expires. Concurrent callers share one token request. The endpoint is called over the handler
+/// <see cref="FhirHttpHandlerFactory"/> builds; 5xx/429/408, timeouts and unreachable endpoints are retried (each
+/// attempt with a fresh assertion), a refusal (4xx) is not. Tokens and keys never appear in messages.
 /// </summary>
 public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposable
 {
     private static readonly TimeSpan MaxAssertionLifetime = TimeSpan.FromMinutes(5);
     private readonly HttpClient _http;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private readonly SmartBackendOptions _options;
     private readonly SigningCredentials _credentials;
     private readonly JsonWebTokenHandler _jwt = new() { SetDefaultTimesOnTokenCreation = false };
@@ -21,14 +29,21 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
     private Uri? _tokenUrl;
     private CachedToken? _token;
 
-    public SmartBackendTokenProvider(HttpClient httpClient, SmartBackendOptions options)
+    public SmartBackendTokenProvider(SmartBackendOptions options)
+        : this(CreateHandler(options), options)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+    }
+
+    /// <summary>For tests that script the endpoint with an in-memory handler; production code cannot pick the handler.</summary>
+    internal SmartBackendTokenProvider(HttpMessageHandler handler, SmartBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ClientId)) throw new SmartAuthenticationException("Fhir:Smart:ClientId is not set: give the client id the FHIR server registered.");
         if (options.TokenUrl is null && options.FhirBaseUrl is null) throw new SmartAuthenticationException("Set Fhir:Smart:FhirBaseUrl (to discover the token endpoint) or Fhir:Smart:TokenUrl.");
-        _http = httpClient;
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _options = options;
+        _retry = BuildRetry(options);
         _credentials = SmartSigningKey.Load(options);
         _tokenUrl = options.TokenUrl;
     }
@@ -61,6 +76,7 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
     public string CreateClientAssertion(Uri tokenUrl)
     {
         var now = _options.TimeProvider.GetUtcNow().UtcDateTime;
+        // SMART: exp no more than five minutes after the assertion is made, whatever the configuration says.
         var lifetime = _options.AssertionLifetime > MaxAssertionLifetime ? MaxAssertionLifetime : _options.AssertionLifetime;
         return _jwt.CreateToken(new SecurityTokenDescriptor
         {
@@ -75,33 +91,47 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
             },
             TokenType = "JWT",
             SigningCredentials = _credentials,
+            AdditionalHeaderClaims = _options.JwksUrl is { } jku ? new Dictionary<string, object> { ["jku"] = jku.AbsoluteUri } : null,
         });
     }
 
     private async Task<CachedToken> RequestTokenAsync(CancellationToken cancellationToken)
     {
         var tokenUrl = await TokenEndpointAsync(cancellationToken).ConfigureAwait(false);
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["scope"] = _options.Scope,
-            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = CreateClientAssertion(tokenUrl),
-        });
-        using var request = new HttpRequestMessage(HttpMethod.Post, tokenUrl) { Content = form };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var where = UrlRedaction.Redact(tokenUrl);
         var requestedAt = _options.TimeProvider.GetUtcNow();
-        using var response = await SendAsync(request, "token endpoint", cancellationToken).ConfigureAwait(false);
+        // Each attempt signs a new assertion: a jti may be used once only.
+        using var response = await SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, tokenUrl)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["grant_type"] = "client_credentials",
+                    ["scope"] = _options.Scope,
+                    ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ["client_assertion"] = CreateClientAssertion(tokenUrl),
+                }),
+            };
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            return request;
+        }, "token endpoint", tokenUrl, cancellationToken).ConfigureAwait(false);
         using var json = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
         var root = json?.RootElement;
+        if (IsTransient(response.StatusCode))
+        {
+            throw new SmartAuthenticationException(
+                $"The token endpoint {where} kept failing for {Math.Max(1, _options.MaxAttempts)} attempts; the server is unavailable, try again later.",
+                response.StatusCode, GetString(root, "error"), GetString(root, "error_description"));
+        }
         if (!response.IsSuccessStatusCode)
         {
             throw new SmartAuthenticationException(
-                $"The token endpoint {tokenUrl} refused the client. Check the client id, that the server holds this key's public JWKS (kid, algorithm) and the scopes.",
+                $"The token endpoint {where} refused the client. Check the client id, that the server holds this key's public JWKS (kid, algorithm) and the scopes.",
                 response.StatusCode, GetString(root, "error"), GetString(root, "error_description"));
         }
         var token = GetString(root, "access_token")
-            ?? throw new SmartAuthenticationException($"The token endpoint {tokenUrl} answered without an access_token.", response.StatusCode);
+            ?? throw new SmartAuthenticationException($"The token endpoint {where} answered without an access_token.", response.StatusCode);
         var expiresIn = root is { } r && r.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var seconds) ? seconds : 300;
         var expiresAt = requestedAt + TimeSpan.FromSeconds(expiresIn);
         // Refresh early, but never sooner than half the token's life (short-lived tokens must still be reused).
@@ -114,13 +144,17 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
         if (_tokenUrl is not null) return CheckScheme(_tokenUrl);
         var baseText = _options.FhirBaseUrl!.AbsoluteUri;
         var discovery = new Uri(baseText.TrimEnd('/') + "/.well-known/smart-configuration");
-        using var request = new HttpRequestMessage(HttpMethod.Get, CheckScheme(discovery));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await SendAsync(request, "smart-configuration", cancellationToken).ConfigureAwait(false);
+        CheckScheme(discovery);
+        using var response = await SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, discovery);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            return request;
+        }, "smart-configuration", discovery, cancellationToken).ConfigureAwait(false);
         using var json = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
         var endpoint = response.IsSuccessStatusCode ? GetString(json?.RootElement, "token_endpoint") : null;
         if (endpoint is null || !Uri.TryCreate(endpoint, UriKind.Absolute, out var tokenUrl))
-            throw new SmartAuthenticationException($"{discovery} gave no token_endpoint; set Fhir:Smart:TokenUrl explicitly.", response.StatusCode);
+            throw new SmartAuthenticationException($"{UrlRedaction.Redact(discovery)} gave no token_endpoint; set Fhir:Smart:TokenUrl explicitly.", response.StatusCode);
         _tokenUrl = tokenUrl;
         return CheckScheme(tokenUrl);
     }
@@ -128,18 +162,71 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
     private Uri CheckScheme(Uri url) =>
         url.Scheme == Uri.UriSchemeHttps || (_options.AllowInsecureHttp && url.Scheme == Uri.UriSchemeHttp)
             ? url
-            : throw new SmartAuthenticationException($"Refusing to send a client assertion to {url}: it is not https (Fhir:Smart:AllowInsecureHttp is for local development only).");
+            : throw new SmartAuthenticationException($"Refusing to send a client assertion to {UrlRedaction.Redact(url)}: it is not https (Fhir:Smart:AllowInsecureHttp is for local development only).");
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, string what, Uri url, CancellationToken cancellationToken)
     {
         try
         {
-            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await _retry.ExecuteAsync(static async (state, ct) =>
+            {
+                using var request = state.build();
+                return await state.self._http.SendAsync(request, ct).ConfigureAwait(false);
+            }, (self: this, build), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (RefusedAddressException.Find(e) is { } refused)
+        {
+            throw new SmartAuthenticationException($"Refusing to contact the {what} at {UrlRedaction.Redact(url)}: its host resolves to {refused.Reason} (Fhir:Smart:AllowPrivateNetwork allows a private network).", innerException: e);
         }
         catch (HttpRequestException e)
         {
-            throw new SmartAuthenticationException($"The {what} at {request.RequestUri} could not be reached; check the URL and the network.", innerException: e);
+            throw new SmartAuthenticationException($"The {what} at {UrlRedaction.Redact(url)} could not be reached after {Math.Max(1, _options.MaxAttempts)} attempts ({e.HttpRequestError}); check the URL and the network.", innerException: e);
         }
+        catch (TimeoutRejectedException e)
+        {
+            throw new SmartAuthenticationException($"The {what} at {UrlRedaction.Redact(url)} did not answer within {_options.RequestTimeout} ({Math.Max(1, _options.MaxAttempts)} attempts).", innerException: e);
+        }
+    }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    private static SocketsHttpHandler CreateHandler(SmartBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return FhirHttpHandlerFactory.Create(new FhirHttpHandlerOptions { AllowPrivateNetwork = options.AllowPrivateNetwork });
+    }
+
+    /// <summary>The token endpoint's one retry policy: transient statuses, timeouts and unreachable endpoints, with backoff or Retry-After.</summary>
+    private static ResiliencePipeline<HttpResponseMessage> BuildRetry(SmartBackendOptions options)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider };
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBackoffBase,
+                MaxDelay = TimeSpan.FromSeconds(30),
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>(e => RefusedAddressException.Find(e) is null)
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => IsTransient(r.StatusCode)),
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Result is { } r && RetryAfterHeader.Read(r.Headers, options.TimeProvider.GetUtcNow()) is { } wait
+                        ? (TimeSpan?)(wait > TimeSpan.FromSeconds(60) ? TimeSpan.FromSeconds(60) : wait)
+                        : null),
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+        builder.AddTimeout(options.RequestTimeout);
+        return builder.Build();
     }
 
     private static async Task<JsonDocument?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -158,7 +245,11 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
     private static string? GetString(JsonElement? element, string name) =>
         element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _http.Dispose();
+    }
 
     private sealed record CachedToken(string Value, DateTimeOffset RefreshAt);
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ingestion.Fhir.Auth;
+using Ingestion.Fhir.Net;
 using Ingestion.Fhir.Ndjson;
 using Polly.Timeout;
 
@@ -12,9 +13,10 @@ namespace Ingestion.Fhir.BulkData;
 /// <summary>
 /// FHIR Bulk Data Access (IG 2.0.0 + STU3 additions) client: kick-off, status polling, manifest, streaming file
 /// downloads and cancel. It persists nothing itself: the <see cref="BulkExportJob"/> it returns is the state a caller
-/// saves to resume polling after a restart.
+/// saves to resume polling after a restart. It owns its HTTP stack (<see cref="FhirHttpHandlerFactory"/>), so no
+/// caller can make it follow redirects blindly, reach internal addresses or wait forever.
 /// </summary>
-public sealed class BulkExportClient
+public sealed class BulkExportClient : IDisposable
 {
     private const string Ndjson = "application/fhir+ndjson";
     private readonly BulkExportClientOptions _options;
@@ -23,16 +25,33 @@ public sealed class BulkExportClient
     private readonly BulkExportTransport _transport;
     private readonly SemaphoreSlim _downloads;
 
-    public BulkExportClient(HttpClient httpClient, BulkExportClientOptions options, IAccessTokenProvider? tokenProvider = null)
+    public BulkExportClient(BulkExportClientOptions options, IAccessTokenProvider? tokenProvider = null)
+        : this(CreateHandler(options), options, tokenProvider)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+    }
+
+    /// <summary>For tests that script the server with an in-memory handler; production code cannot pick the handler.</summary>
+    internal BulkExportClient(HttpMessageHandler handler, BulkExportClientOptions options, IAccessTokenProvider? tokenProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _baseUrl = options.RequireBaseUrl();
         _delay = new BulkExportRetryDelay(options);
         var policy = new BulkExportUrlPolicy(_baseUrl, options.AllowInsecureHttp, options.AllowedFileHosts);
-        _transport = new BulkExportTransport(httpClient, options, tokenProvider, policy, _delay);
+        _transport = new BulkExportTransport(handler, options, tokenProvider, policy, _delay);
         _downloads = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentDownloads));
+    }
+
+    private static SocketsHttpHandler CreateHandler(BulkExportClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return FhirHttpHandlerFactory.Create(new FhirHttpHandlerOptions
+        {
+            AllowPrivateNetwork = options.AllowPrivateNetwork,
+            ConnectTimeout = options.ConnectTimeout,
+            ResolveHost = options.ResolveHost,
+        });
     }
 
     /// <summary>Starts an export. A 429 or transient error is retried as the server says; a refusal throws <see cref="BulkExportKickOffException"/>.</summary>
@@ -43,12 +62,16 @@ public sealed class BulkExportClient
         HttpResponseMessage response;
         try
         {
-            response = await _transport.SendAsync(endpoint, target => BulkExportKickOff.Create(target, request), withToken: true,
-                BulkExportTransport.Retry.KickOff, cancellationToken).ConfigureAwait(false);
+            response = await _transport.SendKickOffAsync(endpoint, target => BulkExportKickOff.Create(target, request), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
+        catch (HttpRequestException e)
         {
-            throw new BulkExportKickOffException($"The FHIR server at {_baseUrl} could not be reached for the export kick-off ({e.GetType().Name}). Check the base URL and the network.", innerException: e);
+            throw new BulkExportKickOffException($"The FHIR server at {UrlRedaction.Redact(_baseUrl)} could not be reached for the export kick-off ({e.HttpRequestError}). Check the base URL and the network.", innerException: e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            // Not retried: the server may have received the request and started an export.
+            throw new BulkExportKickOffException($"The FHIR server at {UrlRedaction.Redact(_baseUrl)} did not answer the export kick-off within {_options.RequestTimeout}. It may have started an export anyway; it was not repeated so as not to start two.", innerException: e);
         }
         using (response)
         {
@@ -71,7 +94,7 @@ public sealed class BulkExportClient
             var now = _options.TimeProvider.GetUtcNow();
             return new BulkExportJob(statusUrl.AbsoluteUri, now)
             {
-                NextPollAt = now + (_delay.FromRetryAfter(response.Headers.RetryAfter) ?? _options.RetryAfterFloor),
+                NextPollAt = now + Max(_delay.FromRetryAfter(response.Headers) ?? _options.RetryAfterFloor, _delay.PollSpacing),
             };
         }
     }
@@ -86,14 +109,14 @@ public sealed class BulkExportClient
         ArgumentNullException.ThrowIfNull(job);
         var now = _options.TimeProvider.GetUtcNow();
         if (now - job.KickedOffAt > _options.OverallTimeout)
-            throw new BulkExportTimeoutException($"The export kicked off at {job.KickedOffAt:O} has not completed within {_options.OverallTimeout}. Cancel it (DELETE {job.StatusUrl}) and start a new one, or raise Fhir:OverallTimeout.");
+            throw new BulkExportTimeoutException($"The export kicked off at {job.KickedOffAt:O} has not completed within {_options.OverallTimeout}. Cancel it (DELETE {UrlRedaction.Redact(job.StatusUrl)}) and start a new one, or raise Fhir:OverallTimeout.");
         var url = _transport.Policy.Check(job.ManifestPageUrl ?? job.StatusUrl);
         HttpResponseMessage response;
         try
         {
-            response = await _transport.SendAsync(url, target => FhirJsonGet(target), withToken: true, BulkExportTransport.Retry.None, cancellationToken).ConfigureAwait(false);
+            response = await _transport.SendAsync(url, target => FhirJsonGet(target), withToken: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException && RefusedAddressException.Find(e) is null)
         {
             return Transient(job, null, null, $"{e.GetType().Name} on the status request", e);
         }
@@ -107,7 +130,7 @@ public sealed class BulkExportClient
                     PollAttempt = job.PollAttempt + 1,
                     ConsecutiveFailures = 0,
                     LastProgress = progress ?? job.LastProgress,
-                    NextPollAt = now + _delay.Next(response.Headers.RetryAfter, job.PollAttempt),
+                    NextPollAt = now + _delay.NextPoll(response.Headers, job.PollAttempt),
                 };
                 return new BulkExportPollResult { Job = next, Progress = progress };
             }
@@ -116,6 +139,7 @@ public sealed class BulkExportClient
                 var page = await ReadManifestAsync(response, url, cancellationToken).ConfigureAwait(false);
                 var nextLink = page.Link.FirstOrDefault(l => string.Equals(l.Relation, "next", StringComparison.OrdinalIgnoreCase));
                 var pages = job.ManifestPages.Append(page with { Link = [] }).ToList();
+                CheckFileCount(pages, url);
                 if (nextLink is not null)
                 {
                     var nextPage = _transport.Policy.Check(nextLink.Url, url);
@@ -171,6 +195,10 @@ public sealed class BulkExportClient
         await foreach (var line in NdjsonReader.ReadAsync(stream, readerOptions, cancellationToken).ConfigureAwait(false))
         {
             lines++;
+            // Stop at the first line past the announced count: a body that never ends must not be read forever.
+            if (file.Count is { } announced && lines > announced)
+                throw new BulkExportFileException(file.Url, file.Type, line.LineNumber,
+                    $"the file holds more resources than the {announced} the manifest announced; the download was stopped there and the file is incomplete. Run the export again.");
             lastLine = line.LineNumber;
             yield return line;
         }
@@ -210,12 +238,12 @@ public sealed class BulkExportClient
     {
         ArgumentNullException.ThrowIfNull(job);
         var url = _transport.Policy.Check(job.StatusUrl);
-        using var response = await _transport.SendAsync(url, target =>
+        using var response = await _transport.SendKickOffAsync(url, target =>
         {
             var request = new HttpRequestMessage(HttpMethod.Delete, target);
             request.Headers.TryAddWithoutValidation("Accept", BulkExportKickOff.FhirJson);
             return request;
-        }, withToken: true, BulkExportTransport.Retry.KickOff, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode || response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return;
         var outcome = await OperationOutcomeText.ReadAsync(response, cancellationToken).ConfigureAwait(false);
         throw new BulkExportException("The server refused to cancel or clean up the export.", response.StatusCode, outcome.Text);
@@ -233,7 +261,7 @@ public sealed class BulkExportClient
         {
             PollAttempt = job.PollAttempt + 1,
             ConsecutiveFailures = failures,
-            NextPollAt = now + _delay.Next(response?.Headers.RetryAfter, failures),
+            NextPollAt = now + _delay.NextPoll(response?.Headers, failures),
         };
         return new BulkExportPollResult { Job = next, Progress = job.LastProgress };
     }
@@ -241,19 +269,36 @@ public sealed class BulkExportClient
     private async Task<BulkExportManifest> ReadManifestAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
     {
         BulkExportManifest? manifest;
+        var where = UrlRedaction.Redact(url);
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var tooLarge = () => new BulkExportException($"The completion manifest at {where} is larger than {_options.MaxManifestBytes} bytes (Fhir:MaxManifestBytes); a server with that many files should page its manifest.");
+            await using var body = new BoundedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _options.MaxManifestBytes, tooLarge);
             manifest = await JsonSerializer.DeserializeAsync<BulkExportManifest>(body, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException e)
         {
-            throw new BulkExportException($"The completion manifest at {url} is not valid JSON or lacks transactionTime/request ({e.Path}).", response.StatusCode, null, e);
+            throw new BulkExportException($"The completion manifest at {where} is not valid JSON or lacks transactionTime/request ({e.Path}).", response.StatusCode, null, e);
         }
-        if (manifest is null) throw new BulkExportException($"The completion manifest at {url} is empty.", response.StatusCode);
+        if (manifest is null) throw new BulkExportException($"The completion manifest at {where} is empty.", response.StatusCode);
+        CheckFileCount([manifest], url);
         // Check every file URL now: a manifest that points anywhere unsafe fails the export before any download.
-        foreach (var file in manifest.Output.Concat(manifest.Error).Concat(manifest.Deleted)) _transport.Policy.Check(file.Url);
+        foreach (var file in manifest.Output.Concat(manifest.Error).Concat(manifest.Deleted))
+        {
+            var fileUrl = _transport.Policy.Check(file.Url);
+            // The token goes only to the FHIR server's origin; a manifest demanding it elsewhere is refused, not obeyed.
+            if (manifest.RequiresAccessToken && !_transport.Policy.IsSameOrigin(fileUrl))
+                throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(fileUrl), "the manifest requires the access token for a file on another origin, and the token is only ever sent to the FHIR server",
+                    "Ask the server's operator to serve files from its own origin or with signed URLs (requiresAccessToken false).");
+        }
         return manifest;
+    }
+
+    private void CheckFileCount(IReadOnlyList<BulkExportManifest> pages, Uri url)
+    {
+        var files = pages.Sum(p => (long)p.Output.Count + p.Error.Count + p.Deleted.Count);
+        if (files > _options.MaxManifestFiles)
+            throw new BulkExportException($"The completion manifest at {UrlRedaction.Redact(url)} lists {files} files, more than Fhir:MaxManifestFiles ({_options.MaxManifestFiles}); raise it if the export is really that large.");
     }
 
     private static BulkExportManifest Merge(IReadOnlyList<BulkExportManifest> pages) =>
@@ -272,23 +317,12 @@ public sealed class BulkExportClient
         return request;
     }
 
-    /// <summary>Opens the file at a decoded byte offset: identity + Range to resume, else gzip from the start.</summary>
-    private async Task<(Stream Body, long StartsAt)> OpenAtAsync(Uri url, BulkExportFile file, bool withToken, long offset, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await OpenOnceAsync(url, file, withToken, offset, cancellationToken).ConfigureAwait(false);
-            }
-            catch (BulkExportFileException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone && attempt < _options.ExpiredFileRetries)
-            {
-                // Some servers answer 404/410 briefly (file not yet replicated, URL being re-signed): retry a few times
-                // before declaring the file expired.
-                await Task.Delay(_delay.Backoff(attempt), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    /// <summary>
+    /// Opens the file at a decoded byte offset (identity + Range to resume, else gzip from the start), with one request
+    /// (plus one more when the server ignores the range). Transient answers throw for the download's retry policy.
+    /// </summary>
+    private Task<(Stream Body, long StartsAt)> OpenAtAsync(Uri url, BulkExportFile file, bool withToken, long offset, CancellationToken cancellationToken) =>
+        OpenOnceAsync(url, file, withToken, offset, cancellationToken);
 
     private async Task<(Stream Body, long StartsAt)> OpenOnceAsync(Uri url, BulkExportFile file, bool withToken, long offset, CancellationToken cancellationToken)
     {
@@ -307,7 +341,7 @@ public sealed class BulkExportClient
                 request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("deflate"));
             }
             return request;
-        }, withToken, BulkExportTransport.Retry.Download, cancellationToken).ConfigureAwait(false);
+        }, withToken, cancellationToken).ConfigureAwait(false);
 
         var encoded = response.Content.Headers.ContentEncoding.Count > 0;
         if (response.StatusCode == HttpStatusCode.PartialContent && offset > 0)
@@ -326,13 +360,11 @@ public sealed class BulkExportClient
         {
             using (response)
             {
-                var reason = response.StatusCode switch
-                {
-                    HttpStatusCode.NotFound or HttpStatusCode.Gone => "the file URL has expired or is gone; export files are kept only for a limited time, so run the export again",
-                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => "the server refused access to the file; check the token's scopes",
-                    _ when BulkExportTransport.IsTransient(response.StatusCode) => "the server kept failing after the retries; try again later",
-                    _ => "the server did not deliver the file",
-                };
+                if (BulkExportTransport.IsTransient(response.StatusCode) || response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+                    throw new BulkExportTransientResponseException(response.StatusCode, _delay.FromRetryAfter(response.Headers));
+                var reason = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    ? "the server refused access to the file; check the token's scopes"
+                    : "the server did not deliver the file";
                 throw new BulkExportFileException(file.Url, file.Type, null, reason, response.StatusCode);
             }
         }
@@ -356,6 +388,11 @@ public sealed class BulkExportClient
         }
         return body;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>Releases the connections. Open file streams must be disposed first.</summary>
+    public void Dispose() => _transport.Dispose();
 
     private sealed class DownloadSlot(SemaphoreSlim semaphore) : IDisposable
     {

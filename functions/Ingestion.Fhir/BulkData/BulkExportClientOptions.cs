@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Ingestion.Fhir.BulkData;
 
 /// <summary>Options of <see cref="BulkExportClient"/>, bound from the configuration section "Fhir".</summary>
@@ -10,6 +12,13 @@ public sealed class BulkExportClientOptions
 
     /// <summary>Allow http:// base, status and file URLs. Only for a local development server.</summary>
     public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>
+    /// Allow connections to loopback and private-network addresses (an on-premises EHR, the demo server, tests). Off by
+    /// default: a manifest or redirect naming an internal host, or a name resolving to one, is refused at connect time.
+    /// Link-local and cloud metadata addresses are refused even when this is on.
+    /// </summary>
+    public bool AllowPrivateNetwork { get; set; }
 
     /// <summary>Hosts other than the FHIR base's that manifest file URLs may point at (e.g. the server's blob storage host).</summary>
     public IList<string> AllowedFileHosts { get; set; } = new List<string>();
@@ -29,22 +38,34 @@ public sealed class BulkExportClientOptions
     /// <summary>Give up an export that has not completed this long after kick-off.</summary>
     public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Timeout of one HTTP request until its response headers arrive.</summary>
+    /// <summary>Timeout of one HTTP request (redirects and a token refresh included) until its response headers arrive.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Time to establish one TCP + TLS connection.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Status requests per minute the client stays under, whatever Retry-After says (servers rate-limit polling).</summary>
+    public int MaxStatusRequestsPerMinute { get; set; } = 20;
 
     /// <summary>A download that delivers no byte for this long is treated as a dropped connection and resumed.</summary>
     public TimeSpan DownloadIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Retries of a kick-off answered with 429 or a transient error.</summary>
+    /// <summary>
+    /// Retries of a kick-off, only where the server cannot have started an export: the connection failed before the
+    /// request was sent, or a 429/503 came with Retry-After. A timeout is never retried (the export may be running).
+    /// </summary>
     public int MaxKickOffRetries { get; set; } = 8;
 
     /// <summary>Consecutive transient status failures (5xx, 429, network) tolerated before the export is declared failed.</summary>
     public int MaxConsecutivePollFailures { get; set; } = 10;
 
-    /// <summary>Consecutive failed attempts on one file (without a byte of progress) before the download fails.</summary>
+    /// <summary>
+    /// Requests made for one file in a row without a byte of progress (the first one included) before the download
+    /// fails: 6 means at most 6 requests. Transient statuses, dropped connections and idle timeouts all count.
+    /// </summary>
     public int MaxDownloadAttempts { get; set; } = 6;
 
-    /// <summary>Retries of a file answered 404/410 before it is declared expired.</summary>
+    /// <summary>How many of those attempts may be answered 404/410 (briefly missing files) before the file is declared expired.</summary>
     public int ExpiredFileRetries { get; set; } = 2;
 
     /// <summary>Files downloaded at the same time through one client.</summary>
@@ -55,6 +76,24 @@ public sealed class BulkExportClientOptions
 
     /// <summary>Lines longer than this are reported and skipped.</summary>
     public int MaxLineBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Decoded bytes a file may hold per resource the manifest announces (plus one <see cref="MaxLineBytes"/>): an
+    /// endless body or a decompression bomb stops there instead of filling the disk.
+    /// </summary>
+    public long MaxBytesPerResource { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Decoded bytes of any one file, whatever its count (and the cap for files announced without one).</summary>
+    public long MaxFileBytes { get; set; } = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>Bytes of one manifest page (JSON).</summary>
+    public long MaxManifestBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Files (output + error + deleted, all pages) one manifest may list.</summary>
+    public int MaxManifestFiles { get; set; } = 5000;
+
+    /// <summary>Resolves host names (default: system DNS); resolved addresses are still checked, so this cannot open anything up. For tests.</summary>
+    public Func<string, CancellationToken, Task<IPAddress[]>>? ResolveHost { get; set; }
 
     /// <summary>Redirects followed (each target checked like a manifest URL) before giving up.</summary>
     public int MaxRedirects { get; set; } = 5;

@@ -1,11 +1,12 @@
 using System.Net;
+using Ingestion.Fhir.Net;
 
 namespace Ingestion.Fhir.BulkData;
 
 /// <summary>
 /// A Bulk Data export failed. <see cref="StatusCode"/> is the HTTP status when the server answered, and
 /// <see cref="ServerDiagnostics"/> the text of the server's OperationOutcome, if it sent one (server-authored,
-/// not patient data).
+/// not patient data). URLs in the message have their query strings removed (signed URLs carry credentials).
 /// </summary>
 public class BulkExportException : Exception
 {
@@ -25,6 +26,7 @@ public class BulkExportException : Exception
         var text = message;
         if (statusCode is { } status) text += $" (HTTP {(int)status} {status})";
         if (!string.IsNullOrWhiteSpace(diagnostics)) text += $" Server says: {diagnostics}";
-        return text;
+        // Safety net: whatever a message quotes (a server diagnostic, a URL), no query string leaves.
+        return UrlRedaction.RedactIn(text);
     }
 }

@@ -1,22 +1,32 @@
 using System.Net.Http.Headers;
+using Ingestion.Fhir.Net;
 
 namespace Ingestion.Fhir.BulkData;
 
 /// <summary>
-/// How long to wait before the next request: the server's Retry-After (seconds or HTTP-date) clamped to
-/// [floor, ceiling], or, when absent, exponential backoff with jitter (so many clients do not poll in lockstep).
+/// How long to wait before the next request: the server's Retry-After (any form <see cref="RetryAfterHeader"/> reads)
+/// clamped to [floor, ceiling], or, when absent, exponential backoff with jitter (so many clients do not poll in
+/// lockstep). Status polls are also spaced to stay under <see cref="BulkExportClientOptions.MaxStatusRequestsPerMinute"/>.
 /// </summary>
 internal sealed class BulkExportRetryDelay(BulkExportClientOptions options)
 {
-    public TimeSpan Next(RetryConditionHeaderValue? retryAfter, int attempt) =>
-        FromRetryAfter(retryAfter) ?? Backoff(attempt);
-
-    public TimeSpan? FromRetryAfter(RetryConditionHeaderValue? retryAfter)
+    /// <summary>Wait before the next status request.</summary>
+    public TimeSpan NextPoll(HttpResponseHeaders? headers, int attempt)
     {
-        if (retryAfter?.Delta is { } delta) return Clamp(delta);
-        if (retryAfter?.Date is { } date) return Clamp(date - options.TimeProvider.GetUtcNow());
-        return null;
+        var wait = FromRetryAfter(headers) ?? Backoff(attempt);
+        return wait < PollSpacing ? PollSpacing : wait;
     }
+
+    public TimeSpan Next(HttpResponseHeaders? headers, int attempt) => FromRetryAfter(headers) ?? Backoff(attempt);
+
+    public TimeSpan? FromRetryAfter(HttpResponseHeaders? headers) =>
+        headers is not null && RetryAfterHeader.Read(headers, options.TimeProvider.GetUtcNow()) is { } wait ? Clamp(wait) : null;
+
+    /// <summary>Shortest gap between two status requests (a minute divided by the allowed requests per minute).</summary>
+    public TimeSpan PollSpacing => options.MaxStatusRequestsPerMinute <= 0
+        ? TimeSpan.Zero
+        // Round up by a hair so N requests never land inside one sliding minute.
+        : TimeSpan.FromMilliseconds(Math.Ceiling(60_000.0 / options.MaxStatusRequestsPerMinute) + 1);
 
     public TimeSpan Backoff(int attempt)
     {

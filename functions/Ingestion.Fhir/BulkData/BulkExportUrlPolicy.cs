@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Ingestion.Fhir.Net;
 
 namespace Ingestion.Fhir.BulkData;
 
@@ -22,22 +22,25 @@ public sealed class BulkExportUrlPolicy
         _allowInsecureHttp = allowInsecureHttp;
         _allowedHosts = new HashSet<string>(allowedHosts.Select(h => h.Trim()).Where(h => h.Length > 0), StringComparer.OrdinalIgnoreCase);
         if (!IsAllowedScheme(baseUrl))
-            throw new BulkExportUnsafeUrlException(baseUrl.AbsoluteUri, "the FHIR base URL must be https (set Fhir:AllowInsecureHttp only for a local development server)");
+            throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(baseUrl), "the FHIR base URL must be https (set Fhir:AllowInsecureHttp only for a local development server)");
     }
 
     /// <summary>Resolves <paramref name="url"/> (relative URLs against <paramref name="relativeTo"/>) and checks it, or throws <see cref="BulkExportUnsafeUrlException"/>.</summary>
     public Uri Check(string url, Uri? relativeTo = null)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) && !Uri.TryCreate(relativeTo ?? _baseUrl, url, out uri))
-            throw new BulkExportUnsafeUrlException(url, "it is not a valid URL");
+        // "/path" must resolve against the server, not parse as an absolute file:// URI (as it does on Unix).
+        var rooted = url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal);
+        if (rooted ? !Uri.TryCreate(relativeTo ?? _baseUrl, url, out var uri)
+            : !Uri.TryCreate(url, UriKind.Absolute, out uri) && !Uri.TryCreate(relativeTo ?? _baseUrl, url, out uri))
+            throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(url), "it is not a valid URL");
         if (!IsAllowedScheme(uri))
-            throw new BulkExportUnsafeUrlException(uri.AbsoluteUri, _allowInsecureHttp ? "only http and https URLs are followed" : "it is not https");
+            throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(uri), _allowInsecureHttp ? "only http and https URLs are followed" : "it is not https");
         if (!string.IsNullOrEmpty(uri.UserInfo))
-            throw new BulkExportUnsafeUrlException(uri.GetLeftPart(UriPartial.Scheme) + uri.Host, "it carries user credentials");
+            throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(uri), "it carries user credentials (userinfo)", "Credentials never travel in a URL; remove them.");
         if (IsMetadataAddress(uri))
-            throw new BulkExportUnsafeUrlException(uri.AbsoluteUri, "it is a link-local or cloud metadata address");
+            throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(uri), "it is a link-local or cloud metadata address");
         if (IsSameOrigin(uri) || _allowedHosts.Contains(uri.Host) || _allowedHosts.Contains(uri.Authority)) return uri;
-        throw new BulkExportUnsafeUrlException(uri.AbsoluteUri, $"its host is neither the FHIR server's ({_baseUrl.Authority}) nor allow-listed");
+        throw new BulkExportUnsafeUrlException(UrlRedaction.Redact(uri), $"its host is neither the FHIR server's ({_baseUrl.Authority}) nor allow-listed");
     }
 
     /// <summary>True when a bearer token for the FHIR server may be sent to <paramref name="uri"/>.</summary>
@@ -49,19 +52,14 @@ public sealed class BulkExportUrlPolicy
     private bool IsAllowedScheme(Uri uri) =>
         uri.Scheme == Uri.UriSchemeHttps || (_allowInsecureHttp && uri.Scheme == Uri.UriSchemeHttp);
 
+    /// <summary>
+    /// Names and literals refused before any connection (the connect callback re-checks the resolved address, which
+    /// also catches names that resolve there).
+    /// </summary>
     private static bool IsMetadataAddress(Uri uri)
     {
         var host = uri.IdnHost.TrimEnd('.');
         if (MetadataHosts.Any(m => string.Equals(host, m, StringComparison.OrdinalIgnoreCase))) return true;
-        if (!IPAddress.TryParse(host.Trim('[', ']'), out var ip)) return false;
-        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
-        if (ip.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = ip.GetAddressBytes();
-            // 169.254.0.0/16 link-local (AWS/Azure/GCP metadata), 100.100.100.200 (Alibaba), 0.0.0.0/8.
-            return (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] == 100 && b[2] == 100 && b[3] == 200) || b[0] == 0;
-        }
-        // fe80::/10 link-local and fd00:ec2::254 (AWS IMDS over IPv6).
-        return ip.IsIPv6LinkLocal || ip.Equals(IPAddress.Parse("fd00:ec2::254"));
+        return IPAddress.TryParse(host.Trim('[', ']'), out var ip) && NetworkAddressPolicy.Refusal(ip, allowPrivateNetwork: true) is not null;
     }
 }

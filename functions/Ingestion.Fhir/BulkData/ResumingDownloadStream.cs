@@ -1,21 +1,28 @@
+using System.Net;
+using Polly;
+using Polly.Retry;
+
 namespace Ingestion.Fhir.BulkData;
 
 /// <summary>
 /// The decoded body of one manifest file that survives dropped connections: after a failure it reopens the file
 /// from the byte it had delivered (with <c>Range</c>, when the server honours it, else from the start, discarding the
 /// bytes already delivered). Byte-exact resume means no line is ever delivered twice or lost, whatever the caller
-/// does with the bytes. Holds a download slot until disposed.
+/// does with the bytes. This is the download's ONE retry policy: transient statuses, dropped connections and idle
+/// timeouts share <see cref="BulkExportClientOptions.MaxDownloadAttempts"/> (requests in a row without progress).
+/// It also stops a body past <see cref="BulkExportClientOptions.MaxBytesPerResource"/> × count (endless body,
+/// decompression bomb). Holds a download slot until disposed.
 /// </summary>
 internal sealed class ResumingDownloadStream : Stream
 {
     private readonly Func<long, CancellationToken, Task<(Stream Body, long StartsAt)>> _open;
     private readonly BulkExportClientOptions _options;
-    private readonly BulkExportRetryDelay _delay;
     private readonly BulkExportFile _file;
     private readonly IDisposable _slot;
+    private readonly ResiliencePipeline _retry;
+    private readonly long _maxBytes;
     private Stream? _current;
     private long _position;
-    private int _failures;
     private bool _disposed;
 
     public ResumingDownloadStream(
@@ -25,8 +32,27 @@ internal sealed class ResumingDownloadStream : Stream
         _open = open;
         _file = file;
         _options = options;
-        _delay = delay;
         _slot = slot;
+        _maxBytes = MaxBytes(file, options);
+        _retry = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, options.MaxDownloadAttempts - 1),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
+                {
+                    BulkExportTransientResponseException { IsMissingFile: true } => args.AttemptNumber < options.ExpiredFileRetries,
+                    { } e => IsDroppedConnection(e),
+                    null => false,
+                }),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Exception is BulkExportTransientResponseException { RetryAfter: { } wait } ? wait : delay.Backoff(args.AttemptNumber)),
+                OnRetry = async _ =>
+                {
+                    Resumes++;
+                    await DropCurrentAsync().ConfigureAwait(false);
+                },
+            })
+            .Build();
     }
 
     /// <summary>Reconnections made so far (for reports and tests).</summary>
@@ -36,16 +62,11 @@ internal sealed class ResumingDownloadStream : Stream
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_current is not null) return;
-        try
+        await RunAsync(async ct =>
         {
-            var (body, startsAt) = await _open(_position, cancellationToken).ConfigureAwait(false);
-            _current = body;
-        }
-        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
-        {
-            throw new BulkExportFileException(_file.Url, _file.Type, null,
-                $"the file could not be fetched ({e.GetType().Name}) after the retries; check the network and the server, then run the export again", innerException: e);
-        }
+            await EnsureOpenAsync(ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public override bool CanRead => true;
@@ -58,33 +79,65 @@ internal sealed class ResumingDownloadStream : Stream
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (buffer.IsEmpty) return 0;
-        while (true)
+        return await RunAsync(async ct =>
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            idle.CancelAfter(_options.DownloadIdleTimeout);
-            try
-            {
-                if (_current is null)
-                {
-                    var (body, startsAt) = await _open(_position, idle.Token).ConfigureAwait(false);
-                    _current = body;
-                    await DiscardAsync(body, _position - startsAt, idle.Token).ConfigureAwait(false);
-                }
-                var read = await _current.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
-                _position += read;
-                if (read > 0) _failures = 0;
-                return read;
-            }
-            catch (Exception e) when (IsDroppedConnection(e) && !cancellationToken.IsCancellationRequested)
-            {
-                await DropCurrentAsync().ConfigureAwait(false);
-                if (++_failures >= _options.MaxDownloadAttempts)
-                    throw new BulkExportFileException(_file.Url, _file.Type, null,
-                        $"the download failed {_failures} times in a row without progress ({e.GetType().Name}). Check the network and the server, then run the export again.",
-                        innerException: e);
-                Resumes++;
-                await Task.Delay(_delay.Backoff(_failures - 1), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
+            await EnsureOpenAsync(ct).ConfigureAwait(false);
+            var read = await WithIdleTimeout((body, token) => body.ReadAsync(buffer, token), ct).ConfigureAwait(false);
+            _position += read;
+            if (_position > _maxBytes)
+                throw new BulkExportFileException(_file.Url, _file.Type, null,
+                    $"the file is larger than {_maxBytes} decoded bytes, more than its announced count of {_file.Count?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} resources can fill; the download was stopped (Fhir:MaxBytesPerResource, Fhir:MaxFileBytes)");
+            return read;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> RunAsync(Func<CancellationToken, Task<int>> attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _retry.ExecuteAsync(async ct => await attempt(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BulkExportTransientResponseException e)
+        {
+            await DropCurrentAsync().ConfigureAwait(false);
+            var reason = e.IsMissingFile
+                ? "the file URL has expired or is gone; export files are kept only for a limited time, so run the export again"
+                : $"the server kept failing ({e.Message}) for {_options.MaxDownloadAttempts} requests in a row; try again later";
+            throw new BulkExportFileException(_file.Url, _file.Type, null, reason, e.StatusCode);
+        }
+        catch (Exception e) when (IsDroppedConnection(e) && !cancellationToken.IsCancellationRequested)
+        {
+            await DropCurrentAsync().ConfigureAwait(false);
+            throw new BulkExportFileException(_file.Url, _file.Type, null,
+                $"the download failed {_options.MaxDownloadAttempts} times in a row without progress ({e.GetType().Name}). Check the network and the server, then run the export again.",
+                innerException: e);
+        }
+    }
+
+    private async Task EnsureOpenAsync(CancellationToken cancellationToken)
+    {
+        if (_current is not null) return;
+        await WithIdleTimeout(async (_, token) =>
+        {
+            var (body, startsAt) = await _open(_position, token).ConfigureAwait(false);
+            _current = body;
+            await DiscardAsync(body, _position - startsAt, token).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one step that must make progress within <see cref="BulkExportClientOptions.DownloadIdleTimeout"/>.</summary>
+    private async Task<int> WithIdleTimeout(Func<Stream, CancellationToken, ValueTask<int>> step, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(_options.DownloadIdleTimeout);
+        try
+        {
+            return await step(_current ?? Null, idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No byte arrived for {_options.DownloadIdleTimeout} (Fhir:DownloadIdleTimeout).", e);
         }
     }
 
@@ -107,9 +160,19 @@ internal sealed class ResumingDownloadStream : Stream
         }
     }
 
+    private static long MaxBytes(BulkExportFile file, BulkExportClientOptions options)
+    {
+        if (file.Count is not { } count) return options.MaxFileBytes;
+        var perCount = count >= long.MaxValue / Math.Max(1, options.MaxBytesPerResource)
+            ? long.MaxValue
+            : count * options.MaxBytesPerResource + options.MaxLineBytes;
+        return Math.Min(perCount, options.MaxFileBytes);
+    }
+
     private static bool IsDroppedConnection(Exception e) =>
-        e is IOException or HttpRequestException or InvalidDataException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException
-        && e is not BulkExportException;
+        e is IOException or HttpRequestException or InvalidDataException or TimeoutException or Polly.Timeout.TimeoutRejectedException or BulkExportTransientResponseException
+        && e is not BulkExportException
+        && !(e is HttpRequestException h && Net.RefusedAddressException.Find(h) is not null);
 
     private async ValueTask DropCurrentAsync()
     {
@@ -147,5 +210,4 @@ internal sealed class ResumingDownloadStream : Stream
         }
         await base.DisposeAsync().ConfigureAwait(false);
     }
-
 }

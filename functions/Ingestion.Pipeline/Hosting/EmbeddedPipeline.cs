@@ -22,7 +22,6 @@ namespace Ingestion.Pipeline.Hosting;
 public sealed class EmbeddedPipeline : IAsyncDisposable
 {
     private readonly IStateStore _store;
-    private readonly HttpClient _http;
     private readonly IVocabulary _vocabulary;
     private readonly List<IDisposable> _owned = [];
 
@@ -38,7 +37,6 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
         if (storage is null && _store is IDisposable ownedStore) _owned.Add(ownedStore);
         Lake = storage?.Lake ?? new FileSystemLake(new FileSystemLakeOptions { RootPath = settings.Storage.LakePath });
         Quarantine = storage?.Quarantine ?? new FileSystemLake(new FileSystemLakeOptions { RootPath = settings.Storage.ResolvedQuarantinePath });
-        _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var mapper = new OmopMapper(_vocabulary, Deidentifier);
         var options = settings.Pipeline;
         Services = new OrchestrationServices
@@ -96,12 +94,11 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        _http.Dispose();
         foreach (var d in _owned) d.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>One BulkExportClient per FHIR base URL, sharing the HttpClient and the SMART token provider.</summary>
+    /// <summary>One BulkExportClient (which owns its HTTP stack) per FHIR base URL, sharing the SMART token provider.</summary>
     private sealed class SourceFactory(EmbeddedPipeline owner) : IExportSourceFactory
     {
         private readonly ConcurrentDictionary<string, IExportSource> _servers = new(StringComparer.Ordinal);
@@ -119,6 +116,7 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
             {
                 BaseUrl = new Uri(baseUrl),
                 AllowInsecureHttp = template.AllowInsecureHttp,
+                AllowPrivateNetwork = template.AllowPrivateNetwork,
                 AllowedFileHosts = template.AllowedFileHosts,
                 RetryAfterFloor = template.RetryAfterFloor,
                 RetryAfterCeiling = template.RetryAfterCeiling,
@@ -126,6 +124,12 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
                 BackoffCeiling = template.BackoffCeiling,
                 OverallTimeout = template.OverallTimeout,
                 RequestTimeout = template.RequestTimeout,
+                ConnectTimeout = template.ConnectTimeout,
+                MaxStatusRequestsPerMinute = template.MaxStatusRequestsPerMinute,
+                MaxBytesPerResource = template.MaxBytesPerResource,
+                MaxFileBytes = template.MaxFileBytes,
+                MaxManifestBytes = template.MaxManifestBytes,
+                MaxManifestFiles = template.MaxManifestFiles,
                 DownloadIdleTimeout = template.DownloadIdleTimeout,
                 MaxKickOffRetries = template.MaxKickOffRetries,
                 MaxConsecutivePollFailures = template.MaxConsecutivePollFailures,
@@ -138,11 +142,13 @@ public sealed class EmbeddedPipeline : IAsyncDisposable
             IAccessTokenProvider? tokens = null;
             if (owner.Settings.Smart is { ClientId: not null } smart)
             {
-                var provider = new SmartBackendTokenProvider(owner._http, smart);
+                var provider = new SmartBackendTokenProvider(smart);
                 lock (owner._owned) owner._owned.Add(provider);
                 tokens = provider;
             }
-            return new FhirServerSource(new BulkExportClient(owner._http, options, tokens));
+            var client = new BulkExportClient(options, tokens);
+            lock (owner._owned) owner._owned.Add(client);
+            return new FhirServerSource(client);
         }
     }
 }

@@ -62,7 +62,7 @@ public class BulkExportClientDownloadTests
         var data = Patients(500);
         var handler = new FakeFhirHandler(_ => Body(HttpStatusCode.OK, new MemoryStream(Gzip(data)), "gzip"));
         var tokens = new CountingTokens();
-        var client = new BulkExportClient(new HttpClient(handler), Options(), tokens);
+        var client = new BulkExportClient(handler, Options(), tokens);
 
         var ids = await ReadIds(client, Manifest(requiresAccessToken: false, count: 500));
 
@@ -81,7 +81,7 @@ public class BulkExportClientDownloadTests
             ? Body(HttpStatusCode.OK, new MemoryStream(data))
             : FakeFhirHandler.Status(HttpStatusCode.Unauthorized));
         var tokens = new CountingTokens();
-        var client = new BulkExportClient(new HttpClient(handler), Options(), tokens);
+        var client = new BulkExportClient(handler, Options(), tokens);
 
         var ids = await ReadIds(client, Manifest(requiresAccessToken: true));
 
@@ -104,7 +104,7 @@ public class BulkExportClientDownloadTests
             partial.Content.Headers.ContentRange = new ContentRangeHeaderValue(from, data.Length - 1, data.Length);
             return partial;
         });
-        var client = new BulkExportClient(new HttpClient(handler), Options());
+        var client = new BulkExportClient(handler, Options());
 
         var ids = await ReadIds(client, Manifest(count: 2000));
 
@@ -123,7 +123,7 @@ public class BulkExportClientDownloadTests
         var calls = 0;
         // The server ignores Range and always sends the whole gzip body; the first two attempts break mid-way.
         var handler = new FakeFhirHandler(_ => Body(HttpStatusCode.OK, new DroppingStream(gz, ++calls <= 2 ? gz.Length * calls / 3 : long.MaxValue, 501), "gzip"));
-        var client = new BulkExportClient(new HttpClient(handler), Options());
+        var client = new BulkExportClient(handler, Options());
 
         var ids = await ReadIds(client, Manifest(count: 1500));
 
@@ -138,7 +138,7 @@ public class BulkExportClientDownloadTests
         var handler = new FakeFhirHandler(_ => Body(HttpStatusCode.OK, new DroppingStream(data, 10)));
         var options = Options();
         options.MaxDownloadAttempts = 3;
-        var client = new BulkExportClient(new HttpClient(handler), options);
+        var client = new BulkExportClient(handler, options);
 
         var error = await Assert.ThrowsAsync<BulkExportFileException>(() => ReadIds(client, Manifest()));
 
@@ -150,7 +150,7 @@ public class BulkExportClientDownloadTests
     public async Task An_expired_file_url_is_retried_briefly_then_reported_as_expired()
     {
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Status(HttpStatusCode.Gone));
-        var client = new BulkExportClient(new HttpClient(handler), Options());
+        var client = new BulkExportClient(handler, Options());
 
         var error = await Assert.ThrowsAsync<BulkExportFileException>(() => ReadIds(client, Manifest()));
 
@@ -164,7 +164,7 @@ public class BulkExportClientDownloadTests
     {
         var calls = 0;
         var handler = new FakeFhirHandler(_ => ++calls == 1 ? FakeFhirHandler.Status(HttpStatusCode.NotFound) : Body(HttpStatusCode.OK, new MemoryStream(Patients(4))));
-        var client = new BulkExportClient(new HttpClient(handler), Options());
+        var client = new BulkExportClient(handler, Options());
 
         Assert.Equal(4, (await ReadIds(client, Manifest(count: 4))).Count);
     }
@@ -173,7 +173,7 @@ public class BulkExportClientDownloadTests
     public async Task A_line_count_that_differs_from_the_manifest_count_fails_after_the_lines_flowed()
     {
         var handler = new FakeFhirHandler(_ => Body(HttpStatusCode.OK, new MemoryStream(Patients(9))));
-        var client = new BulkExportClient(new HttpClient(handler), Options());
+        var client = new BulkExportClient(handler, Options());
         var seen = 0;
         var manifest = Manifest(count: 10);
 
@@ -191,7 +191,7 @@ public class BulkExportClientDownloadTests
     {
         var text = "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n{\"resourceType\":\"Observation\",\"id\":\"b\"}\n{\"resourceType\":\"Patient\",\"id\":\"c\"}\n";
         var handler = new FakeFhirHandler(_ => Body(HttpStatusCode.OK, new MemoryStream(Encoding.UTF8.GetBytes(text))));
-        var client = new BulkExportClient(new HttpClient(handler), Options());
+        var client = new BulkExportClient(handler, Options());
         var results = new List<(long, string?)>();
         var manifest = Manifest(count: 3);
 
@@ -212,7 +212,7 @@ public class BulkExportClientDownloadTests
             "/r4/blobs/p1" => Body(HttpStatusCode.OK, new MemoryStream(Patients(2))),
             _ => FakeFhirHandler.Status(HttpStatusCode.NotFound),
         });
-        var client = new BulkExportClient(new HttpClient(handler), Options());
+        var client = new BulkExportClient(handler, Options());
         Assert.Equal(["p1", "p2"], await ReadIds(client, Manifest()));
 
         handler.Respond = _ => Redirect("http://169.254.169.254/latest/meta-data/");
@@ -233,7 +233,7 @@ public class BulkExportClientDownloadTests
         var handler = new FakeFhirHandler(_ => Body(HttpStatusCode.OK, new MemoryStream(Patients(1))));
         var options = Options();
         options.MaxConcurrentDownloads = 2;
-        var client = new BulkExportClient(new HttpClient(handler), options);
+        var client = new BulkExportClient(handler, options);
         var manifest = Manifest();
 
         var first = await client.OpenFileAsync(manifest, manifest.Output[0], CancellationToken.None);

@@ -19,6 +19,8 @@ public class BulkExportClientKickOffAndPollTests
         BackoffBase = TimeSpan.FromMilliseconds(10),
         BackoffCeiling = TimeSpan.FromMilliseconds(80),
         MaxConsecutivePollFailures = 3,
+        // These tests check Retry-After and backoff themselves; the per-minute spacing has its own test.
+        MaxStatusRequestsPerMinute = 0,
     };
 
     private static HttpResponseMessage Accepted(string location = StatusUrl)
@@ -28,14 +30,14 @@ public class BulkExportClientKickOffAndPollTests
         return response;
     }
 
-    private static string Manifest(string fileUrl = "https://fhir.test/r4/files/Patient-1.ndjson", string extra = "") =>
-        $$"""{"transactionTime":"2026-11-22T00:00:00Z","request":"{{Base}}$export","requiresAccessToken":true,"output":[{"type":"Patient","url":"{{fileUrl}}","count":2}],"error":[]{{extra}}}""";
+    private static string Manifest(string fileUrl = "https://fhir.test/r4/files/Patient-1.ndjson", string extra = "", bool requiresAccessToken = true) =>
+        $$"""{"transactionTime":"2026-11-22T00:00:00Z","request":"{{Base}}$export","requiresAccessToken":{{(requiresAccessToken ? "true" : "false")}},"output":[{"type":"Patient","url":"{{fileUrl}}","count":2}],"error":[]{{extra}}}""";
 
     [Fact]
     public async Task Kick_off_sends_the_exact_accept_and_prefer_headers_and_the_query_parameters()
     {
         var handler = new FakeFhirHandler(_ => Accepted());
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         var job = await client.KickOffAsync(new BulkExportRequest
         {
@@ -64,7 +66,7 @@ public class BulkExportClientKickOffAndPollTests
     public async Task Kick_off_with_patients_is_posted_as_a_parameters_resource()
     {
         var handler = new FakeFhirHandler(_ => Accepted());
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         await client.KickOffAsync(new BulkExportRequest { Level = BulkExportLevel.Patient, Patients = ["p1"], Types = ["Condition"] }, CancellationToken.None);
 
@@ -93,7 +95,7 @@ public class BulkExportClientKickOffAndPollTests
             }
             return Accepted();
         });
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         var job = await client.KickOffAsync(new BulkExportRequest { UsePost = true }, CancellationToken.None);
 
@@ -117,7 +119,7 @@ public class BulkExportClientKickOffAndPollTests
             }
             return Accepted();
         });
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         var job = await client.KickOffAsync(new BulkExportRequest(), CancellationToken.None);
 
@@ -129,7 +131,7 @@ public class BulkExportClientKickOffAndPollTests
     public async Task A_refused_kick_off_names_the_servers_operation_outcome()
     {
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Outcome(HttpStatusCode.BadRequest, "not-supported", "_typeFilter is not supported"));
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         var error = await Assert.ThrowsAsync<BulkExportKickOffException>(() => client.KickOffAsync(new BulkExportRequest(), CancellationToken.None));
 
@@ -143,7 +145,7 @@ public class BulkExportClientKickOffAndPollTests
     public async Task A_status_url_on_a_foreign_host_is_refused_at_kick_off()
     {
         var handler = new FakeFhirHandler(_ => Accepted("https://elsewhere.example/status/1"));
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         await Assert.ThrowsAsync<BulkExportUnsafeUrlException>(() => client.KickOffAsync(new BulkExportRequest(), CancellationToken.None));
     }
@@ -159,7 +161,7 @@ public class BulkExportClientKickOffAndPollTests
             response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
             return response;
         });
-        var client = new BulkExportClient(new HttpClient(handler), Options(clock));
+        var client = new BulkExportClient(handler, Options(clock));
 
         var result = await client.PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None);
 
@@ -182,7 +184,7 @@ public class BulkExportClientKickOffAndPollTests
             response.Headers.RetryAfter = retryAfter;
             return response;
         });
-        var client = new BulkExportClient(new HttpClient(handler), Options(clock));
+        var client = new BulkExportClient(handler, Options(clock));
 
         var dated = await client.PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None);
         retryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromDays(30));
@@ -199,7 +201,7 @@ public class BulkExportClientKickOffAndPollTests
     public async Task Without_retry_after_the_poll_interval_backs_off_exponentially_with_jitter_up_to_the_ceiling()
     {
         var clock = new ManualClock(Start);
-        var client = new BulkExportClient(new HttpClient(new FakeFhirHandler(_ => FakeFhirHandler.Status(HttpStatusCode.Accepted))), Options(clock));
+        var client = new BulkExportClient(new FakeFhirHandler(_ => FakeFhirHandler.Status(HttpStatusCode.Accepted)), Options(clock));
         var job = new BulkExportJob(StatusUrl, Start);
         var delays = new List<TimeSpan>();
         for (var i = 0; i < 6; i++)
@@ -220,7 +222,7 @@ public class BulkExportClientKickOffAndPollTests
     public async Task A_transient_status_failure_is_retried_and_too_many_in_a_row_fail_the_export()
     {
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Outcome(HttpStatusCode.ServiceUnavailable, "transient", "busy"));
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
         var job = new BulkExportJob(StatusUrl, Start);
 
         for (var i = 1; i <= 3; i++)
@@ -238,7 +240,7 @@ public class BulkExportClientKickOffAndPollTests
     public async Task A_failed_export_reports_the_servers_outcome_instead_of_retrying()
     {
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Outcome(HttpStatusCode.InternalServerError, "exception", "export job crashed"));
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         var error = await Assert.ThrowsAsync<BulkExportException>(() => client.PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None));
 
@@ -250,7 +252,7 @@ public class BulkExportClientKickOffAndPollTests
     public async Task The_manifest_is_returned_on_completion()
     {
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Json(HttpStatusCode.OK, Manifest()));
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         var result = await client.PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None);
 
@@ -269,7 +271,7 @@ public class BulkExportClientKickOffAndPollTests
             StatusUrl => FakeFhirHandler.Json(HttpStatusCode.OK, Manifest(extra: ""","link":[{"relation":"next","url":"https://fhir.test/r4/status/42/page/2"}]""")),
             _ => FakeFhirHandler.Json(HttpStatusCode.OK, Manifest("https://fhir.test/r4/files/Patient-2.ndjson")),
         });
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         var first = await client.PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None);
         Assert.False(first.IsComplete);
@@ -292,7 +294,7 @@ public class BulkExportClientKickOffAndPollTests
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Json(HttpStatusCode.OK, Manifest(url)));
         var options = Options(new ManualClock(Start));
         options.AllowedFileHosts.Add("169.254.169.254");
-        var client = new BulkExportClient(new HttpClient(handler), options);
+        var client = new BulkExportClient(handler, options);
 
         var error = await Assert.ThrowsAsync<BulkExportUnsafeUrlException>(() => client.PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None));
 
@@ -301,13 +303,13 @@ public class BulkExportClientKickOffAndPollTests
     }
 
     [Fact]
-    public async Task An_allow_listed_file_host_is_accepted()
+    public async Task An_allow_listed_file_host_is_accepted_for_files_that_need_no_token()
     {
-        var handler = new FakeFhirHandler(_ => FakeFhirHandler.Json(HttpStatusCode.OK, Manifest("https://files.fhir-cdn.test/x/Patient.ndjson")));
+        var handler = new FakeFhirHandler(_ => FakeFhirHandler.Json(HttpStatusCode.OK, Manifest("https://files.fhir-cdn.test/x/Patient.ndjson", requiresAccessToken: false)));
         var options = Options(new ManualClock(Start));
         options.AllowedFileHosts.Add("files.fhir-cdn.test");
 
-        var result = await new BulkExportClient(new HttpClient(handler), options).PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None);
+        var result = await new BulkExportClient(handler, options).PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None);
 
         Assert.True(result.IsComplete);
     }
@@ -317,7 +319,7 @@ public class BulkExportClientKickOffAndPollTests
     {
         var clock = new ManualClock(Start.AddHours(25));
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Status(HttpStatusCode.Accepted));
-        var client = new BulkExportClient(new HttpClient(handler), Options(clock));
+        var client = new BulkExportClient(handler, Options(clock));
 
         await Assert.ThrowsAsync<BulkExportTimeoutException>(() => client.PollAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None));
         Assert.Empty(handler.Requests);
@@ -330,13 +332,12 @@ public class BulkExportClientKickOffAndPollTests
         var handler = new FakeFhirHandler(r => r.Url.AbsolutePath.EndsWith("$export", StringComparison.Ordinal)
             ? Accepted()
             : ++polls < 3 ? FakeFhirHandler.Status(HttpStatusCode.Accepted) : FakeFhirHandler.Json(HttpStatusCode.OK, Manifest()));
-        var http = new HttpClient(handler);
-        var first = new BulkExportClient(http, Options(new ManualClock(Start)));
+        var first = new BulkExportClient(handler, Options(new ManualClock(Start)));
         var job = await first.KickOffAsync(new BulkExportRequest(), CancellationToken.None);
         job = (await first.PollAsync(job, CancellationToken.None)).Job;
         var saved = JsonSerializer.Serialize(job);
 
-        var second = new BulkExportClient(http, Options(new ManualClock(Start)));
+        var second = new BulkExportClient(handler, Options(new ManualClock(Start)));
         var manifest = await second.WaitForCompletionAsync(JsonSerializer.Deserialize<BulkExportJob>(saved)!, null, CancellationToken.None);
 
         Assert.Single(manifest.Output);
@@ -349,7 +350,7 @@ public class BulkExportClientKickOffAndPollTests
     {
         var gone = false;
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Status(gone ? HttpStatusCode.NotFound : HttpStatusCode.Accepted));
-        var client = new BulkExportClient(new HttpClient(handler), Options(new ManualClock(Start)));
+        var client = new BulkExportClient(handler, Options(new ManualClock(Start)));
 
         await client.DeleteAsync(new BulkExportJob(StatusUrl, Start), CancellationToken.None);
         gone = true;

@@ -38,6 +38,9 @@ internal sealed class DemoExport : IAsyncDisposable
         {
             BaseUrl = Server.BaseUrl,
             AllowInsecureHttp = true,
+            // The demo server listens on 127.0.0.1.
+            AllowPrivateNetwork = true,
+            MaxStatusRequestsPerMinute = 60_000,
             // Keep the demo's 1 s Retry-After from slowing the suite: clamp it hard.
             RetryAfterFloor = TimeSpan.FromMilliseconds(10),
             RetryAfterCeiling = TimeSpan.FromMilliseconds(100),
@@ -58,16 +61,17 @@ internal sealed class DemoExport : IAsyncDisposable
             PrivateKeyPem = _key.ExportPkcs8PrivateKeyPem(),
             Scope = "system/*.read",
             AllowInsecureHttp = true,
+            AllowPrivateNetwork = true,
         };
         configure?.Invoke(options);
-        return new SmartBackendTokenProvider(new HttpClient(), options);
+        return new SmartBackendTokenProvider(options);
     }
 
-    /// <summary>A new client (own HttpClient), as a restarted process would have.</summary>
+    /// <summary>A new client (own HTTP stack, the production handler), as a restarted process would have.</summary>
     public BulkExportClient CreateClient(bool auth, Action<BulkExportClientOptions>? configure = null, Action<SmartBackendOptions>? configureAuth = null)
     {
         if (auth) Tokens = CreateTokens(configureAuth);
-        return new BulkExportClient(new HttpClient(), ClientOptions(configure), auth ? Tokens : null);
+        return new BulkExportClient(ClientOptions(configure), auth ? Tokens : null);
     }
 
     public sealed record Downloaded(Dictionary<string, long> LinesPerType, Dictionary<string, long> ErrorLinesPerType, int DuplicateIds, Dictionary<string, List<string>> Lines);

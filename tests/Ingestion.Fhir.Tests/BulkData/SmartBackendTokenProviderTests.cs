@@ -64,7 +64,7 @@ public class SmartBackendTokenProviderTests
         using var rsa = TestKeys.Rsa();
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(rsa.ExportParameters(false)), Clock = clock };
-        var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
+        var provider = new SmartBackendTokenProvider(new FakeFhirHandler(endpoint.Handle),
             Options(clock, o => o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem()));
         return (clock, endpoint, provider);
     }
@@ -102,7 +102,7 @@ public class SmartBackendTokenProviderTests
         });
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new ECDsaSecurityKey(ECDsa.Create(ec.ExportParameters(false))), Algorithm = SecurityAlgorithms.EcdsaSha384, Clock = clock };
-        using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
+        using var provider = new SmartBackendTokenProvider(new FakeFhirHandler(endpoint.Handle),
             Options(clock, o => { o.Jwk = jwk; o.KeyId = null; o.Algorithm = "ES384"; o.TokenUrl = new Uri(TokenUrl); }));
 
         Assert.Equal("at-1", await provider.GetTokenAsync(false, CancellationToken.None));
@@ -116,7 +116,7 @@ public class SmartBackendTokenProviderTests
         using var rsa = TestKeys.Rsa();
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(rsa.ExportParameters(false)), ExpiresIn = 300, Clock = clock };
-        using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
+        using var provider = new SmartBackendTokenProvider(new FakeFhirHandler(endpoint.Handle),
             Options(clock, o => o.PrivateKeyPem = rsa.ExportRSAPrivateKeyPem()));
 
         var first = await provider.GetTokenAsync(false, CancellationToken.None);
@@ -149,7 +149,7 @@ public class SmartBackendTokenProviderTests
         using var other = TestKeys.OtherRsa();
         var clock = new ManualClock(Start);
         var endpoint = new TokenEndpoint { PublicKey = new RsaSecurityKey(registered.ExportParameters(false)), Clock = clock };
-        using var provider = new SmartBackendTokenProvider(new HttpClient(new FakeFhirHandler(endpoint.Handle)),
+        using var provider = new SmartBackendTokenProvider(new FakeFhirHandler(endpoint.Handle),
             Options(clock, o => o.PrivateKeyPem = other.ExportPkcs8PrivateKeyPem()));
 
         var error = await Assert.ThrowsAsync<SmartAuthenticationException>(() => provider.GetTokenAsync(false, CancellationToken.None).AsTask());
@@ -182,7 +182,7 @@ public class SmartBackendTokenProviderTests
     {
         using var rsa = TestKeys.Rsa();
         var handler = new FakeFhirHandler(_ => FakeFhirHandler.Status(HttpStatusCode.OK));
-        using var provider = new SmartBackendTokenProvider(new HttpClient(handler),
+        using var provider = new SmartBackendTokenProvider(handler,
             Options(new ManualClock(Start), o => { o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.TokenUrl = new Uri("http://auth.fhir.test/token"); }));
 
         await Assert.ThrowsAsync<SmartAuthenticationException>(() => provider.GetTokenAsync(false, CancellationToken.None).AsTask());

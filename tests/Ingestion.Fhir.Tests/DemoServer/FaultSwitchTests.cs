@@ -159,7 +159,9 @@ public sealed class FaultSwitchTests
     {
         var faults = DemoFaults.Names.Aggregate(new DemoFaults(), (f, name) => f.With(name));
         Assert.Equal(2, faults.ThrottleKickOff);
-        Assert.Equal(RetryAfterFormat.HttpDate, faults.ThrottleRetryAfterFormat);
+        Assert.Equal(RetryAfterFormat.HttpDate, new DemoFaults().With("throttle-http-date").ThrottleRetryAfterFormat);
+        Assert.Equal(RetryAfterFormat.EpochSeconds, new DemoFaults().With("throttle-epoch-seconds").ThrottleRetryAfterFormat);
+        Assert.Equal(RetryAfterFormat.EpochMilliseconds, new DemoFaults().With("throttle-epoch-ms").ThrottleRetryAfterFormat);
         Assert.True(faults.ForeignHostFileUrl && faults.ErrorFile && faults.FilesExpiredPermanently);
         Assert.Throws<ArgumentException>(() => new DemoFaults().With("meteor-strike"));
     }

@@ -32,7 +32,7 @@ public sealed class CliTests
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var lake = Path.Combine(root, "lake");
 
-        var (exit, stdout, stderr) = await RunAsync(root, key, "export", "--fhir-base", server.BaseUrl.ToString(), "--lake", lake, "--allow-insecure-http", "--type", "Patient,Condition");
+        var (exit, stdout, stderr) = await RunAsync(root, key, "export", "--fhir-base", server.BaseUrl.ToString(), "--lake", lake, "--allow-insecure-http", "--allow-private-network", "--type", "Patient,Condition");
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("Completed", stdout);

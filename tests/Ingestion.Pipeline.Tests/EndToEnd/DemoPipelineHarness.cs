@@ -77,6 +77,8 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
             BulkExport = new BulkExportClientOptions
             {
                 AllowInsecureHttp = true,
+                AllowPrivateNetwork = true,
+                MaxStatusRequestsPerMinute = 6000,
                 RetryAfterFloor = TimeSpan.FromMilliseconds(50),
                 BackoffBase = TimeSpan.FromMilliseconds(50),
                 BackoffCeiling = TimeSpan.FromMilliseconds(500),

@@ -27,6 +27,7 @@ public sealed class FunctionsHostTests
             ["Deid__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Fhir__BaseUrl"] = server.BaseUrl.ToString(),
             ["Fhir__AllowInsecureHttp"] = "true",
+            ["Fhir__AllowPrivateNetwork"] = "true",
         }, TimeSpan.FromSeconds(60));
         try
         {

@@ -42,6 +42,7 @@ public sealed class ServeOnAzureTests
             ["Deid__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Fhir__BaseUrl"] = server.BaseUrl.ToString(),
             ["Fhir__AllowInsecureHttp"] = "true",
+            ["Fhir__AllowPrivateNetwork"] = "true",
             ["Pipeline__MaxParallelActivities"] = "2",
             ["Pipeline__IdlePollInterval"] = "00:00:00.100",
         };
