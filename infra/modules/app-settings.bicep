@@ -38,7 +38,7 @@ func sourceSettings(s source, vaultName string) object => union(
   {
     'Sources__${s.id}__BaseUrl': s.baseUrl
     'Sources__${s.id}__Schedule': s.schedule
-    'Sources__${s.id}__Incremental': string(s.?incremental ?? true)
+    'Sources__${s.id}__Incremental': (s.?incremental ?? true) ? 'true' : 'false'
     'Sources__${s.id}__ExportKind': s.?exportKind ?? 'system'
     'Sources__${s.id}__Smart__ClientId': s.clientId
     'Sources__${s.id}__Smart__KeyId': s.keyId

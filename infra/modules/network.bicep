@@ -61,6 +61,7 @@ resource links 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01
   }
 }]
 
-output appSubnetId string = vnet.properties.subnets[0].id
-output endpointSubnetId string = vnet.properties.subnets[1].id
+// Ids built from names (not read back from the deployed VNet), so they are known before it exists.
+output appSubnetId string = resourceId('Microsoft.Network/virtualNetworks/subnets', vnet.name, 'app')
+output endpointSubnetId string = resourceId('Microsoft.Network/virtualNetworks/subnets', vnet.name, 'endpoints')
 output zoneIds object = toObject(items(zoneNames), z => z.key, z => resourceId('Microsoft.Network/privateDnsZones', z.value))

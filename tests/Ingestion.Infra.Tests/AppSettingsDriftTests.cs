@@ -8,12 +8,12 @@ namespace Ingestion.Infra.Tests;
 /// bind are the same names (docs/azure.md, "App settings"). Exceptions are documented in
 /// infra/app-settings.exceptions.json.
 /// </summary>
-[Collection(CompiledInfrastructureCollection.Name)]
-public sealed class AppSettingsDriftTests(CompiledInfrastructure infra)
+[Collection(DeploymentsCollection.Name)]
+public sealed class AppSettingsDriftTests(Deployments deployments)
 {
     private readonly OptionsCatalog options = OptionsCatalog.Load();
     private readonly SettingsExceptions exceptions = SettingsExceptions.Load();
-    private DeployedSettings Deployed => DeployedSettings.From(infra.Main);
+    private IReadOnlyList<SettingPattern> Deployed => DeployedSettingNames.Of(deployments.Default);
     private static IEnumerable<SettingPattern> Sample => LocalSettingsSample.Names().Select(SettingPattern.Parse);
 
     [Fact]
@@ -58,16 +58,16 @@ public sealed class AppSettingsDriftTests(CompiledInfrastructure infra)
     }
 
     private IEnumerable<SettingPattern> DeployedButUnbound() =>
-        Deployed.Names.Where(n => !exceptions.IsHostSetting(n) && !options.Binds(n));
+        Deployed.Where(n => !exceptions.IsHostSetting(n) && !options.Binds(n));
 
     private IEnumerable<SettingPattern> SampleButUnbound() =>
         Sample.Where(n => !exceptions.IsHostSetting(n) && !options.Binds(n));
 
     private IEnumerable<SettingPattern> DeployedButNotInSample() =>
-        Deployed.Names.Where(n => !exceptions.IsHostSetting(n) && !Sample.Any(n.Covers));
+        Deployed.Where(n => !exceptions.IsHostSetting(n) && !Sample.Any(n.Covers));
 
     private IEnumerable<SettingPattern> RequiredButNotDeployed() =>
-        options.Settings.Where(s => s.Required && !Deployed.Names.Any(s.Pattern.Covers)).Select(s => s.Pattern);
+        options.Settings.Where(s => s.Required && !Deployed.Any(s.Pattern.Covers)).Select(s => s.Pattern);
 
     private void AssertOnlyPendingMismatches(string what, IEnumerable<SettingPattern> mismatches)
     {

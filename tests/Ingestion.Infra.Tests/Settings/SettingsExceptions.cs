@@ -14,7 +14,7 @@ public sealed record SettingsExceptions(
     IReadOnlyDictionary<string, string> HostSettings,
     IReadOnlyDictionary<string, string> PendingOtherBranches)
 {
-    public static string FilePath => Path.Combine(CompiledInfrastructure.InfraDirectory, "app-settings.exceptions.json");
+    public static string FilePath => Path.Combine(DeploymentSnapshot.InfraDirectory, "app-settings.exceptions.json");
 
     public static SettingsExceptions Load()
     {
