@@ -32,8 +32,11 @@ param quarantineRetentionDays int = 30
 @description('Durable task hub name (one per environment sharing a host storage account).')
 param taskHubName string = 'ingestion'
 
+@description('NCRONTAB of the schedule timer: each tick starts the sources whose own schedule is due.')
+param scheduleTick string = '0 * * * * *'
+
 @description('Orchestrator function name of a run (the alert rules watch it).')
-param orchestratorName string = 'RunOrchestrator'
+param orchestratorName string = 'ExportOrchestrator'
 
 var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
 var env = toLower(replace(environmentName, '_', '-'))
@@ -206,7 +209,9 @@ module settings 'modules/app-settings.bicep' = {
     cosmosDatabase: cosmos.outputs.databaseName
     cosmosContainer: cosmos.outputs.containerName
     vaultName: vault.outputs.name
+    vaultUri: 'https://${names.vault}${environment().suffixes.keyvaultDns}/'
     taskHubName: taskHubName
+    scheduleTick: scheduleTick
     sources: sources
   }
 }

@@ -1,15 +1,15 @@
 // Shapes of the structured parameters, shared by main.bicep and its modules.
 
 @export()
-@description('A named FHIR source (issue #12: named sources, never free URLs). Its settings are Sources__<id>__…; its SMART private key is the Key Vault secret source-<id>-smart-key.')
+@description('A named FHIR source (issue #12: named sources, never free URLs). Its settings are Sources__<id>__… (SourceDefinition); its SMART private key is the Key Vault secret source-<id>-smart-key.')
 type source = {
-  @description('Source id: lowercase letters, digits and dashes (it is part of setting and secret names).')
+  @description('Source id: lowercase letters, digits and dashes (it is part of setting names, secret names and run ids).')
   @minLength(1)
   @maxLength(40)
   id: string
 
   @description('FHIR base URL of the EHR (https).')
-  baseUrl: string
+  fhirBaseUrl: string
 
   @description('SMART Backend Services client id registered with the EHR.')
   clientId: string
@@ -27,20 +27,20 @@ type source = {
   allowedFileHosts: string[]?
 
   @description('Bulk Data export level (default system).')
-  exportKind: ('system' | 'group' | 'patient')?
+  level: ('system' | 'group' | 'patient')?
 
-  @description('Group id when exportKind is group.')
-  group: string?
+  @description('Group id when level is group.')
+  groupId: string?
 
-  @description('_type: comma-separated resource types.')
-  types: string?
+  @description('_type: resource types.')
+  types: string[]?
 
-  @description('_typeFilter: comma-separated FHIR search queries.')
-  typeFilter: string?
+  @description('_typeFilter: FHIR search queries.')
+  typeFilters: string[]?
 
-  @description('NCRONTAB schedule (UTC) of the nightly run, six fields.')
+  @description('NCRONTAB schedule (UTC, six fields) of the source\'s runs.')
   schedule: string
 
-  @description('Incremental runs (_since = last successful run); default true.')
+  @description('Incremental runs (_since = the last published run); default true.')
   incremental: bool?
 }

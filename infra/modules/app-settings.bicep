@@ -16,7 +16,13 @@ param cosmosEndpoint string
 param cosmosDatabase string
 param cosmosContainer string
 param vaultName string
+
+@description('Key Vault URI (https://<name>.vault.azure.net/).')
+param vaultUri string
 param taskHubName string
+
+@description('NCRONTAB of the schedule timer tick (it starts every source whose own schedule is due).')
+param scheduleTick string
 param sources source[]
 
 @description('Key Vault secret that holds the de-identification key.')
@@ -34,22 +40,28 @@ func sourceKeySecretName(id string) string => 'source-${id}-smart-key'
 // Optional members become settings only when set, so the options' defaults apply otherwise.
 func optional(name string, value string?) object => empty(value) ? {} : { '${name}': value }
 
-func sourceSettings(s source, vaultName string) object => union(
+// A list member as Name__0, Name__1, … (how configuration binds a list).
+func list(name string, values string[]?) object =>
+  toObject(range(0, length(values ?? [])), i => '${name}__${i}', i => values![i])
+
+// Sources__<id>__… as SourceDefinition binds them. KeyReference names the Key Vault secret (not its value): the app
+// reads the key with its identity when it signs a client assertion.
+func sourceSettings(s source, vaultUri string) object => union(
   {
-    'Sources__${s.id}__BaseUrl': s.baseUrl
+    'Sources__${s.id}__FhirBaseUrl': s.fhirBaseUrl
     'Sources__${s.id}__Schedule': s.schedule
     'Sources__${s.id}__Incremental': (s.?incremental ?? true) ? 'true' : 'false'
-    'Sources__${s.id}__ExportKind': s.?exportKind ?? 'system'
-    'Sources__${s.id}__Smart__ClientId': s.clientId
-    'Sources__${s.id}__Smart__KeyId': s.keyId
-    'Sources__${s.id}__Smart__Algorithm': s.?algorithm ?? 'RS384'
-    'Sources__${s.id}__Smart__Scope': s.?scope ?? 'system/*.read'
-    'Sources__${s.id}__Smart__PrivateKeyPem': vaultRef(vaultName, sourceKeySecretName(s.id))
+    'Sources__${s.id}__Level': s.?level ?? 'system'
+    'Sources__${s.id}__ClientId': s.clientId
+    'Sources__${s.id}__KeyId': s.keyId
+    'Sources__${s.id}__KeyReference': '${vaultUri}secrets/${sourceKeySecretName(s.id)}'
+    'Sources__${s.id}__Algorithm': s.?algorithm ?? 'RS384'
+    'Sources__${s.id}__Scope': s.?scope ?? 'system/*.read'
   },
-  optional('Sources__${s.id}__Group', s.?group),
-  optional('Sources__${s.id}__Types', s.?types),
-  optional('Sources__${s.id}__TypeFilter', s.?typeFilter),
-  toObject(range(0, length(s.?allowedFileHosts ?? [])), i => 'Sources__${s.id}__AllowedFileHosts__${i}', i => s.allowedFileHosts![i])
+  optional('Sources__${s.id}__GroupId', s.?groupId),
+  list('Sources__${s.id}__AllowedFileHosts', s.?allowedFileHosts),
+  list('Sources__${s.id}__Types', s.?types),
+  list('Sources__${s.id}__TypeFilters', s.?typeFilters)
 )
 
 // Names are literal keys (the infra test reads them from the compiled template). Identity-based connections follow
@@ -63,7 +75,16 @@ var settings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: insightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
 
-  Durable__TaskHub: taskHubName
+  // Durable task hub on the host storage account: host.json names the hub %Durable:TaskHubName% and the
+  // connection "Durable:StorageConnection" (identity-based, like AzureWebJobsStorage).
+  Durable__TaskHubName: taskHubName
+  Durable__StorageConnection__accountName: hostStorageName
+  Durable__StorageConnection__credential: 'managedidentity'
+  Durable__StorageConnection__clientId: identityClientId
+  // The timer trigger's schedule (%ScheduleTickCron%).
+  ScheduleTickCron: scheduleTick
+
+  RunApi__RequireHttps: 'true'
 
   Lake__ServiceUri: lakeServiceUri
   Lake__Container: lakeContainer
@@ -89,4 +110,4 @@ var settings = {
   Deid__Key: vaultRef(vaultName, deidKeySecretName)
 }
 
-output settings object = union(settings, reduce(sources, {}, (all, s) => union(all, sourceSettings(s, vaultName))))
+output settings object = union(settings, reduce(sources, {}, (all, s) => union(all, sourceSettings(s, vaultUri))))

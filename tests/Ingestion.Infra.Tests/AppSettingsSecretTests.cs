@@ -16,12 +16,16 @@ public sealed partial class AppSettingsSecretTests(Deployments deployments)
     [Fact]
     public void Each_source_gets_its_settings_and_optional_members_only_when_set()
     {
-        Assert.Equal("https://ehr-north.example.org/fhir", Settings["Sources__ehr-north__BaseUrl"]);
+        Assert.Equal("https://ehr-north.example.org/fhir", Settings["Sources__ehr-north__FhirBaseUrl"]);
         Assert.Equal("cdn.ehr-north.example.org", Settings["Sources__ehr-north__AllowedFileHosts__1"]);
+        Assert.Equal("Observation", Settings["Sources__ehr-north__Types__1"]);
+        Assert.Equal("Observation?category=laboratory", Settings["Sources__ehr-north__TypeFilters__0"]);
+        Assert.Equal("group", Settings["Sources__ehr-north__Level"]);
         Assert.Equal("false", Settings["Sources__ehr-north__Incremental"]);
         Assert.Equal("true", Settings["Sources__ehr-south__Incremental"]);
-        Assert.Equal("RS384", Settings["Sources__ehr-south__Smart__Algorithm"]);
-        Assert.DoesNotContain("Sources__ehr-south__Group", Settings.Keys);
+        Assert.Equal("RS384", Settings["Sources__ehr-south__Algorithm"]);
+        Assert.Equal("system", Settings["Sources__ehr-south__Level"]);
+        Assert.DoesNotContain("Sources__ehr-south__GroupId", Settings.Keys);
         Assert.DoesNotContain(Settings.Keys, k => k.StartsWith("Sources__ehr-south__AllowedFileHosts", StringComparison.Ordinal));
     }
 
@@ -41,16 +45,20 @@ public sealed partial class AppSettingsSecretTests(Deployments deployments)
         Assert.DoesNotMatch(ListKeysCall(), deployments.Default.Text + deployments.Isolated.Text);
 
     [Fact]
-    public void Every_secret_setting_is_a_reference_to_the_deployed_key_vault()
+    public void Secrets_stay_in_the_deployed_key_vault_and_settings_only_reference_them()
     {
         var vault = deployments.Default.Single("Microsoft.KeyVault/vaults").GetProperty("name").GetString();
         var secrets = Settings.Where(s => SecretName().IsMatch(s.Key)).ToList();
-        Assert.Equal(
-            ["Deid__Key", "Sources__ehr-north__Smart__PrivateKeyPem", "Sources__ehr-south__Smart__PrivateKeyPem"],
-            secrets.Select(s => s.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["Deid__Key"], secrets.Select(s => s.Key));
         Assert.All(secrets, s => Assert.Matches($@"^@Microsoft\.KeyVault\(VaultName={vault};SecretName=[a-z0-9-]+\)$", s.Value));
-        Assert.Equal("@Microsoft.KeyVault(VaultName=" + vault + ";SecretName=source-ehr-north-smart-key)",
-            Settings["Sources__ehr-north__Smart__PrivateKeyPem"]);
+        // A source's private key is named, not resolved: the app reads the secret with its identity. The snapshot
+        // leaves the cloud's Key Vault DNS suffix unevaluated: https://<vault><suffix>/secrets/<name>.
+        foreach (var source in Deployments.SourceIds)
+        {
+            var reference = Settings[$"Sources__{source}__KeyReference"];
+            Assert.StartsWith("[format('{0}secrets/{1}', format('https://{0}{1}/', '" + vault + "', environment().suffixes.keyvaultDns)", reference, StringComparison.Ordinal);
+            Assert.EndsWith($", 'source-{source}-smart-key')]", reference, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -59,7 +67,7 @@ public sealed partial class AppSettingsSecretTests(Deployments deployments)
         var identity = deployments.Default.IdOf("Microsoft.ManagedIdentity/userAssignedIdentities",
             deployments.Default.Single("Microsoft.ManagedIdentity/userAssignedIdentities").GetProperty("name").GetString()!);
         var credentials = Settings.Where(kv => kv.Key.EndsWith("__credential", StringComparison.Ordinal)).ToList();
-        Assert.Equal(5, credentials.Count); // host storage, lake, quarantine, Service Bus, Cosmos DB
+        Assert.Equal(6, credentials.Count); // host storage, Durable, lake, quarantine, Service Bus, Cosmos DB
         foreach (var (name, value) in credentials)
         {
             Assert.Equal("managedidentity", value);

@@ -13,22 +13,22 @@ public sealed class Deployments : IAsyncLifetime
         param sources = [
           {
             id: 'ehr-north'
-            baseUrl: 'https://ehr-north.example.org/fhir'
+            fhirBaseUrl: 'https://ehr-north.example.org/fhir'
             clientId: 'ingestion-north'
             keyId: 'north-key-1'
             algorithm: 'ES384'
             scope: 'system/Patient.read system/Observation.read'
             allowedFileHosts: [ 'files.ehr-north.example.org', 'cdn.ehr-north.example.org' ]
-            exportKind: 'group'
-            group: 'nightly-cohort'
-            types: 'Patient,Observation'
-            typeFilter: 'Observation?category=laboratory'
+            level: 'group'
+            groupId: 'nightly-cohort'
+            types: [ 'Patient', 'Observation' ]
+            typeFilters: [ 'Observation?category=laboratory' ]
             schedule: '0 0 2 * * *'
             incremental: false
           }
           {
             id: 'ehr-south'
-            baseUrl: 'https://ehr-south.example.org/fhir'
+            fhirBaseUrl: 'https://ehr-south.example.org/fhir'
             clientId: 'ingestion-south'
             keyId: 'south-key-1'
             schedule: '0 30 3 * * *'
