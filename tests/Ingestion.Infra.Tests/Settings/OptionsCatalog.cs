@@ -28,7 +28,14 @@ public sealed class OptionsCatalog
         var types = AppAssemblies().SelectMany(LoadableTypes).Where(t => SectionNameOf(t) is not null).ToList();
         var settings = new List<BoundSetting>();
         foreach (var type in types)
-            Walk(type, SettingPattern.Parse(SectionNameOf(type)!).Segments, type, settings, 0);
+        {
+            var section = SettingPattern.Parse(SectionNameOf(type)!).Segments.ToList();
+            // A class whose only member is a keyed collection wraps the section's children (Sources__<id>__…).
+            if (KeyedCollectionOnly(type) is { } dictionary)
+                AddValue(dictionary, [.. section, SettingPattern.AnyKey], true, false, type, settings, 1);
+            else
+                Walk(type, section, type, settings, 0);
+        }
         return new OptionsCatalog { Settings = settings, OptionsTypes = types };
     }
 
@@ -56,6 +63,12 @@ public sealed class OptionsCatalog
         && field.FieldType == typeof(string)
             ? (string?)field.GetRawConstantValue()
             : null;
+
+    private static Type? KeyedCollectionOnly(Type type)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToList();
+        return properties.Count == 1 ? DictionaryValueType(properties[0].PropertyType) : null;
+    }
 
     private static void Walk(Type type, IReadOnlyList<string> prefix, Type owner, List<BoundSetting> into, int depth)
     {
