@@ -1,6 +1,7 @@
 // Alert rules from the operators issue (#17): a run failed, a run stuck, a source without a success.
-// Failed and stuck are read from the Durable Functions tracking traces the host writes for every orchestration
-// (category Host.Triggers.DurableTask, prop__state); "no success" from the app's completed-runs metric, per source.
+// All three read the Durable Functions tracking traces the host writes for every orchestration (category
+// Host.Triggers.DurableTask, prop__state). A run's instance id starts with its source id ("<source>-yyyyMMddTHHmm…",
+// RunIds), which is how "no success" is told per source.
 param location string
 param tags object
 param namePrefix string
@@ -22,9 +23,6 @@ param stuckAfterHours int = 6
 @minValue(1)
 @maxValue(48) // log alert windows are at most two days
 param noSuccessHours int = 48
-
-@description('Custom metric the app emits once per completed run, with dimension "source" (issue #17).')
-param completedRunMetric string = 'ingestion.runs.completed'
 
 @description('Source ids expected to succeed.')
 param sourceIds string[]
@@ -63,7 +61,7 @@ var rules = [
     severity: 2
     frequency: 'PT1H'
     window: 'P2D'
-    query: 'let expected = dynamic(${string(sourceIds)}); let succeeded = customMetrics | where timestamp > ago(${noSuccessHours}h) and name == "${completedRunMetric}" | distinct source = tostring(customDimensions.source); print source = expected | mv-expand source to typeof(string) | join kind=leftanti succeeded on source | summarize count()'
+    query: 'let succeeded = ${format(orchestrations, orchestratorName)}| where timestamp > ago(${noSuccessHours}h) and state == "Completed" | extend source = extract(@"^(.+)-[0-9]{8}T[0-9]{4}", 1, instanceId) | distinct source; print source = dynamic(${string(sourceIds)}) | mv-expand source to typeof(string) | join kind=leftanti succeeded on source | summarize count()'
   }
 ]
 
