@@ -11,8 +11,9 @@ namespace Ingestion.Infra.Tests;
 [Collection(DeploymentsCollection.Name)]
 public sealed class AppSettingsDriftTests(Deployments deployments)
 {
-    private readonly OptionsCatalog options = OptionsCatalog.Load();
-    private readonly SettingsExceptions exceptions = SettingsExceptions.Load();
+    private static readonly SettingsExceptions Exceptions = SettingsExceptions.Load();
+    private readonly OptionsCatalog options = OptionsCatalog.Load([.. Exceptions.RootBoundOptions.Keys]);
+    private readonly SettingsExceptions exceptions = Exceptions;
     private IReadOnlyList<SettingPattern> Deployed => DeployedSettingNames.Of(deployments.Default);
     private static IEnumerable<SettingPattern> Sample => LocalSettingsSample.Names().Select(SettingPattern.Parse);
 

@@ -9,7 +9,8 @@ namespace Ingestion.Infra.Tests.Settings;
 
 /// <summary>
 /// Every setting the app binds, found by reflection the way ConfigurationBinder walks an options class: each class
-/// in the app's assemblies that declares <c>public const string SectionName</c> is a section; its public settable
+/// in the app's assemblies that declares <c>public const string SectionName</c> is a section (classes bound from the
+/// configuration root are named in infra/app-settings.exceptions.json, rootBoundOptions); its public settable
 /// properties are settings (nested classes recurse, lists add an index segment, dictionaries a key segment).
 /// A rename in an options class therefore shows up here without touching this test.
 /// </summary>
@@ -23,13 +24,21 @@ public sealed class OptionsCatalog
 
     public bool Binds(SettingPattern name) => Settings.Any(s => s.Pattern.Covers(name));
 
-    public static OptionsCatalog Load()
+    /// <param name="rootBound">
+    /// Full names of options classes the app binds from the configuration root (no section of their own, e.g. one
+    /// that groups Lake, Quarantine, Cosmos); a listed class that declares a SectionName is walked under it instead.
+    /// </param>
+    public static OptionsCatalog Load(IReadOnlyCollection<string>? rootBound = null)
     {
-        var types = AppAssemblies().SelectMany(LoadableTypes).Where(t => SectionNameOf(t) is not null).ToList();
+        var all = AppAssemblies().SelectMany(LoadableTypes).ToList();
+        var missing = (rootBound ?? []).Where(name => all.All(t => t.FullName != name)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException("root-bound options classes not found (renamed?): " + string.Join(", ", missing));
+        var types = all.Where(t => SectionNameOf(t) is not null || (rootBound ?? []).Contains(t.FullName!)).ToList();
         var settings = new List<BoundSetting>();
         foreach (var type in types)
         {
-            var section = SettingPattern.Parse(SectionNameOf(type)!).Segments.ToList();
+            var section = SectionNameOf(type) is { } name ? SettingPattern.Parse(name).Segments.ToList() : [];
             // A class whose only member is a keyed collection wraps the section's children (Sources__<id>__…).
             if (KeyedCollectionOnly(type) is { } dictionary)
                 AddValue(dictionary, [.. section, SettingPattern.AnyKey], true, false, type, settings, 1);
