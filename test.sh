@@ -23,6 +23,10 @@ fi
 echo "== building"
 dotnet build Ingestion.sln -c Release -nologo -v:q
 
+# Infra (issue #18): every Bicep file compiles and lints clean with the pinned Bicep CLI; warnings fail.
+echo "== infra: bicep build + lint"
+scripts/bicep-check.sh
+
 echo "== testing"
 log="$(mktemp)"
 set +e

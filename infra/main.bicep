@@ -1,246 +1,253 @@
-// Azure resources for the FHIR → OMOP ingestion pipeline (one resource group).
-// Not compiled in CI: the Bicep compiler cannot be installed in the build environment; review with
-// `az bicep build --file infra/main.bicep` before deploying (see infra/README.md).
+// FHIR → OMOP ingestion: everything one environment needs, in one resource group (docs/azure.md).
+// Identity only: no account keys, connection strings or SAS anywhere; every data role is granted to the app's
+// user-assigned identity on exactly the resource it needs.
 targetScope = 'resourceGroup'
 
-@description('Short name prefix for every resource (lowercase letters and digits).')
-@minLength(3)
-@maxLength(11)
-param prefix string
+import { source } from 'types.bicep'
+import { sourceKeySecretName } from 'modules/app-settings.bicep'
+
+@description('Environment name (azd sets it); part of every resource name.')
+@minLength(2)
+@maxLength(12)
+param environmentName string
 
 param location string = resourceGroup().location
 
-@description('NCRONTAB schedule of the nightly incremental export (UTC).')
-param exportSchedule string = '0 0 2 * * *'
+@description('Named FHIR sources (see infra/types.bicep). Each needs its SMART private key in Key Vault as source-<id>-smart-key.')
+param sources source[]
 
-@description('FHIR base URL of the source EHR (Bulk Data $export).')
-param fhirBaseUrl string
+@description('Action group that alert rules notify (resource id; empty: alerts fire without notification).')
+param actionGroupId string = ''
 
-@description('SMART Backend Services client id registered with the EHR.')
-param fhirClientId string
+@description('Network isolation: VNet integration for the app, private endpoints for every data service, public network access off on all of them (and Service Bus on Premium, which private endpoints need).')
+param networkIsolation bool = false
 
-var tags = { workload: 'fhir-omop-ingestion' }
-var storageName = '${prefix}lake${uniqueString(resourceGroup().id)}'
-var lakeContainer = 'lake'
-var quarantineContainer = 'quarantine'
-var workQueue = 'ingestion-work'
+@description('Entra ID app registration (client id) for App Service authentication in front of the API (empty: off; function keys still apply).')
+param authClientId string = ''
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${prefix}-logs'
-  location: location
-  tags: tags
-  properties: { sku: { name: 'PerGB2018' }, retentionInDays: 30 }
-}
+@description('Days a quarantined file (PHI: the original lines that failed) is kept.')
+@minValue(1)
+param quarantineRetentionDays int = 30
 
-resource insights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${prefix}-insights'
-  location: location
-  tags: tags
-  kind: 'web'
-  properties: { Application_Type: 'web', WorkspaceResourceId: logs.id }
-}
+@description('Durable task hub name (one per environment sharing a host storage account).')
+param taskHubName string = 'ingestion'
 
-// The lake: ADLS Gen2 (hierarchical namespace); the pipeline talks to it through the Blob endpoint.
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: take(storageName, 24)
-  location: location
-  tags: tags
-  kind: 'StorageV2'
-  sku: { name: 'Standard_ZRS' }
-  properties: {
-    isHnsEnabled: true
-    minimumTlsVersion: 'TLS1_2'
-    allowBlobPublicAccess: false
-    allowSharedKeyAccess: false
-    supportsHttpsTrafficOnly: true
-  }
-}
+@description('NCRONTAB of the schedule timer: each tick starts the sources whose own schedule is due.')
+param scheduleTick string = '0 * * * * *'
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
+@description('Orchestrator function name of a run (the alert rules watch it).')
+param orchestratorName string = 'ExportOrchestrator'
 
-resource lake 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: lakeContainer
-}
+var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
+var env = toLower(replace(environmentName, '_', '-'))
+var base = replace(env, '-', '') // storage and vault names: letters and digits only
+var tags = { workload: 'fhir-omop-ingestion', 'azd-env-name': environmentName }
+var publicNetworkAccess = networkIsolation ? 'Disabled' : 'Enabled'
 
-// Quarantine holds PHI (the original lines that failed): a separate container with its own access.
-resource quarantine 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: quarantineContainer
-}
-
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource work 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
-  parent: queueService
-  name: workQueue
-}
-
-resource workPoison 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
-  parent: queueService
-  name: '${workQueue}-poison'
-}
-
-// Durable run state: partition key /partition = run id, so every checkpoint of a run is a single-partition write.
-resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
-  name: '${prefix}-state-${uniqueString(resourceGroup().id)}'
-  location: location
-  tags: tags
-  kind: 'GlobalDocumentDB'
-  properties: {
-    databaseAccountOfferType: 'Standard'
-    locations: [ { locationName: location, failoverPriority: 0 } ]
-    capabilities: [ { name: 'EnableServerless' } ]
-    disableLocalAuth: true
-    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
-  }
-}
-
-resource cosmosDb 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15' = {
-  parent: cosmos
-  name: 'ingestion'
-  properties: { resource: { id: 'ingestion' } }
-}
-
-resource cosmosState 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
-  parent: cosmosDb
-  name: 'state'
-  properties: {
-    resource: {
-      id: 'state'
-      partitionKey: { paths: [ '/partition' ], kind: 'Hash' }
-    }
-  }
-}
-
-// Run announcements for downstream analytics jobs; duplicate detection uses the deterministic MessageId.
-resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
-  name: '${prefix}-bus-${uniqueString(resourceGroup().id)}'
-  location: location
-  tags: tags
-  sku: { name: 'Standard', tier: 'Standard' }
-  properties: { disableLocalAuth: true }
-}
-
-resource runsTopic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
-  parent: serviceBus
-  name: 'ingestion-runs'
-  properties: {
-    requiresDuplicateDetection: true
-    duplicateDetectionHistoryTimeWindow: 'P1D'
-  }
-}
-
-// Secrets: the de-identification key (Deid--Key) and the SMART private key (Fhir--PrivateKeyPem), set by an operator.
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: '${prefix}-kv-${take(uniqueString(resourceGroup().id), 6)}'
-  location: location
-  tags: tags
-  properties: {
-    tenantId: subscription().tenantId
-    sku: { family: 'A', name: 'standard' }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    enablePurgeProtection: true
-  }
-}
-
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
-  name: '${prefix}-plan'
-  location: location
-  tags: tags
-  kind: 'functionapp'
-  sku: { name: 'EP1', tier: 'ElasticPremium' }
-  properties: { reserved: true }
-}
-
-resource app 'Microsoft.Web/sites@2023-12-01' = {
-  name: '${prefix}-ingestion-${uniqueString(resourceGroup().id)}'
-  location: location
-  tags: tags
-  kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
-  properties: {
-    serverFarmId: plan.id
-    httpsOnly: true
-    siteConfig: {
-      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
-      minTlsVersion: '1.2'
-      appSettings: [
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
-        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'Host__Mode', value: 'Azure' }
-        { name: 'Schedule__Cron', value: exportSchedule }
-        { name: 'Fhir__BaseUrl', value: fhirBaseUrl }
-        { name: 'Fhir__ClientId', value: fhirClientId }
-        { name: 'Fhir__PrivateKeyPem', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=Fhir--PrivateKeyPem)' }
-        { name: 'Deid__Key', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=Deid--Key)' }
-        { name: 'Azure__Blob__ServiceUri', value: storage.properties.primaryEndpoints.blob }
-        { name: 'Azure__Blob__LakeContainer', value: lakeContainer }
-        { name: 'Azure__Blob__QuarantineContainer', value: quarantineContainer }
-        { name: 'Azure__Queue__ServiceUri', value: storage.properties.primaryEndpoints.queue }
-        { name: 'Azure__Queue__Name', value: workQueue }
-        { name: 'Azure__Cosmos__Endpoint', value: cosmos.properties.documentEndpoint }
-        { name: 'Azure__Cosmos__Database', value: 'ingestion' }
-        { name: 'Azure__Cosmos__Container', value: 'state' }
-        { name: 'Azure__ServiceBus__Namespace', value: '${serviceBus.name}.servicebus.windows.net' }
-        { name: 'Azure__ServiceBus__Entity', value: runsTopic.name }
-      ]
-    }
-  }
-}
-
-// Managed identity roles: data-plane access only, no keys.
+// Built-in roles (docs/azure.md says why each is needed).
 var roles = {
+  blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+}
+var names = {
+  hostStorage: take('sthost${base}${suffix}', 24)
+  lakeStorage: take('stlake${base}${suffix}', 24)
+  quarantineStorage: take('stqrn${base}${suffix}', 24)
+  cosmos: 'cosmos-${env}-${suffix}'
+  serviceBus: 'sb-${env}-${suffix}'
+  vault: take('kv-${base}-${suffix}', 24)
+}
+var containers = {
+  deployment: 'app-package'
+  lake: 'lake'
+  quarantine: 'quarantine'
 }
 
-resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage
-  name: guid(storage.id, app.id, roles.blobDataContributor)
-  properties: { principalId: app.identity.principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.blobDataContributor) }
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: { name: 'id-${env}-${suffix}', location: location, tags: tags }
 }
 
-resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage
-  name: guid(storage.id, app.id, roles.queueDataContributor)
-  properties: { principalId: app.identity.principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.queueDataContributor) }
-}
-
-resource busRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: serviceBus
-  name: guid(serviceBus.id, app.id, roles.serviceBusDataSender)
-  properties: { principalId: app.identity.principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender) }
-}
-
-resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: vault
-  name: guid(vault.id, app.id, roles.keyVaultSecretsUser)
-  properties: { principalId: app.identity.principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser) }
-}
-
-// Cosmos DB data-plane RBAC: built-in Data Contributor (00000000-0000-0000-0000-000000000002).
-resource cosmosRole 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
-  parent: cosmos
-  name: guid(cosmos.id, app.id, 'data-contributor')
-  properties: {
-    principalId: app.identity.principalId
-    roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'
-    scope: cosmos.id
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: 'log-${env}-${suffix}'
+    insightsName: 'appi-${env}-${suffix}'
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
   }
 }
 
-output functionAppName string = app.name
-output lakeUri string = '${storage.properties.primaryEndpoints.blob}${lakeContainer}'
-output keyVaultName string = vault.name
+// Host storage: the Functions host and the Durable task hub (queues, tables, blob leases) and the deployment
+// package. Blob Data Owner because the host manages containers and blob leases; never the lake.
+module hostStorage 'modules/storage-account.bicep' = {
+  name: 'host-storage'
+  params: {
+    name: names.hostStorage
+    location: location
+    tags: tags
+    containers: [ containers.deployment ]
+    principalId: identity.outputs.principalId
+    dataRoleIds: [ roles.blobDataOwner, roles.queueDataContributor, roles.tableDataContributor ]
+    publicNetworkAccess: publicNetworkAccess
+  }
+}
+
+// The lake (ADLS Gen2): published, de-identified Parquet.
+module lakeStorage 'modules/storage-account.bicep' = {
+  name: 'lake-storage'
+  params: {
+    name: names.lakeStorage
+    location: location
+    tags: tags
+    isHnsEnabled: true
+    containers: [ containers.lake ]
+    principalId: identity.outputs.principalId
+    dataRoleIds: [ roles.blobDataContributor ]
+    publicNetworkAccess: publicNetworkAccess
+  }
+}
+
+// The quarantine holds PHI (lines that failed, verbatim): its own account, so its access, network rules and
+// retention are set apart from the de-identified lake; blobs expire after quarantineRetentionDays.
+module quarantineStorage 'modules/storage-account.bicep' = {
+  name: 'quarantine-storage'
+  params: {
+    name: names.quarantineStorage
+    location: location
+    tags: tags
+    containers: [ containers.quarantine ]
+    deleteAfterDays: quarantineRetentionDays
+    principalId: identity.outputs.principalId
+    dataRoleIds: [ roles.blobDataContributor ]
+    publicNetworkAccess: publicNetworkAccess
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    name: names.cosmos
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+    publicNetworkAccess: publicNetworkAccess
+  }
+}
+
+module serviceBus 'modules/service-bus.bicep' = {
+  name: 'service-bus'
+  params: {
+    name: names.serviceBus
+    location: location
+    tags: tags
+    sku: networkIsolation ? 'Premium' : 'Standard'
+    principalId: identity.outputs.principalId
+    publicNetworkAccess: publicNetworkAccess
+  }
+}
+
+module vault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    name: names.vault
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+    publicNetworkAccess: publicNetworkAccess
+  }
+}
+
+module network 'modules/network.bicep' = if (networkIsolation) {
+  name: 'network'
+  params: { name: 'vnet-${env}-${suffix}', location: location, tags: tags }
+}
+
+// Private endpoints: every sub-resource the app reaches.
+var endpoints = [
+  { name: 'host-blob', target: resourceId('Microsoft.Storage/storageAccounts', names.hostStorage), groupId: 'blob', zone: 'blob' }
+  { name: 'host-queue', target: resourceId('Microsoft.Storage/storageAccounts', names.hostStorage), groupId: 'queue', zone: 'queue' }
+  { name: 'host-table', target: resourceId('Microsoft.Storage/storageAccounts', names.hostStorage), groupId: 'table', zone: 'table' }
+  { name: 'lake-blob', target: resourceId('Microsoft.Storage/storageAccounts', names.lakeStorage), groupId: 'blob', zone: 'blob' }
+  { name: 'lake-dfs', target: resourceId('Microsoft.Storage/storageAccounts', names.lakeStorage), groupId: 'dfs', zone: 'dfs' }
+  { name: 'quarantine-blob', target: resourceId('Microsoft.Storage/storageAccounts', names.quarantineStorage), groupId: 'blob', zone: 'blob' }
+  { name: 'cosmos', target: resourceId('Microsoft.DocumentDB/databaseAccounts', names.cosmos), groupId: 'Sql', zone: 'cosmos' }
+  { name: 'service-bus', target: resourceId('Microsoft.ServiceBus/namespaces', names.serviceBus), groupId: 'namespace', zone: 'serviceBus' }
+  { name: 'key-vault', target: resourceId('Microsoft.KeyVault/vaults', names.vault), groupId: 'vault', zone: 'vault' }
+]
+
+module privateEndpoints 'modules/private-endpoint.bicep' = [for endpoint in endpoints: if (networkIsolation) {
+  name: 'pe-${endpoint.name}'
+  params: {
+    name: 'pe-${endpoint.name}-${suffix}'
+    location: location
+    tags: tags
+    subnetId: network!.outputs.endpointSubnetId
+    targetId: endpoint.target
+    groupId: endpoint.groupId
+    dnsZoneId: network!.outputs.zoneIds[endpoint.zone]
+  }
+  dependsOn: [ hostStorage, lakeStorage, quarantineStorage, cosmos, serviceBus, vault ]
+}]
+
+module settings 'modules/app-settings.bicep' = {
+  name: 'app-settings'
+  params: {
+    hostStorageName: hostStorage.outputs.name
+    identityClientId: identity.outputs.clientId
+    insightsConnectionString: monitoring.outputs.connectionString
+    lakeServiceUri: lakeStorage.outputs.blobEndpoint
+    lakeContainer: containers.lake
+    quarantineServiceUri: quarantineStorage.outputs.blobEndpoint
+    quarantineContainer: containers.quarantine
+    serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    serviceBusTopic: serviceBus.outputs.topicName
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabase: cosmos.outputs.databaseName
+    cosmosContainer: cosmos.outputs.containerName
+    vaultName: vault.outputs.name
+    vaultUri: 'https://${names.vault}${environment().suffixes.keyvaultDns}/'
+    taskHubName: taskHubName
+    scheduleTick: scheduleTick
+    sources: sources
+  }
+}
+
+module app 'modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    name: 'func-${env}-${suffix}'
+    planName: 'plan-${env}-${suffix}'
+    location: location
+    tags: union(tags, { 'azd-service-name': 'ingestion' })
+    identityId: identity.outputs.id
+    deploymentContainerUrl: '${hostStorage.outputs.blobEndpoint}${containers.deployment}'
+    appSettings: settings.outputs.settings
+    subnetId: networkIsolation ? network!.outputs.appSubnetId : ''
+    authClientId: authClientId
+    publicNetworkAccess: 'Enabled' // the API stays reachable (behind keys / Entra ID); its data paths are private
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    namePrefix: environmentName
+    insightsId: monitoring.outputs.insightsId
+    actionGroupId: actionGroupId
+    orchestratorName: orchestratorName
+    sourceIds: map(sources, s => s.id)
+  }
+}
+
+output AZURE_FUNCTION_APP_NAME string = app.outputs.name
+output AZURE_FUNCTION_APP_URL string = 'https://${app.outputs.defaultHostName}'
+output AZURE_KEY_VAULT_NAME string = vault.outputs.name
+output DEID_KEY_SECRET_NAME string = 'deid-key'
+output SOURCE_KEY_SECRET_NAMES array = map(sources, s => sourceKeySecretName(s.id))
+output LAKE_URI string = '${lakeStorage.outputs.blobEndpoint}${containers.lake}'
