@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
 
@@ -48,6 +49,7 @@ public sealed class UsCoreValidator : IResourceValidator
         {
             if (_compiled.TryGetValue(BaseUrl + type, out var baseProfile)) _baseResources[type] = baseProfile;
         }
+        FhirPathModel = new FhirPathModel(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, _ => null);
         _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null);
         _selector = new ProfileSelector(_compiled, options.ProfileOverrides);
         UnevaluatedConstraints = _compiled.Values
@@ -60,6 +62,9 @@ public sealed class UsCoreValidator : IResourceValidator
             .Where(p => p.UnevaluatedSlices.Count > 0)
             .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnevaluatedSlices.ToArray(), StringComparer.Ordinal);
     }
+
+    /// <summary>The element tables and value sets FHIRPath expressions are evaluated with.</summary>
+    internal FhirPathModel FhirPathModel { get; }
 
     /// <summary>"built-in", or the packages ("hl7.fhir.us.core@6.1.0") the rules were compiled from.</summary>
     public string Source { get; }

@@ -254,6 +254,16 @@ internal sealed class ProfileCompiler
         return new CompiledBinding(binding.Strength == "required", codes);
     }
 
+    /// <summary>The enumerated codes of a complete value set (for FHIRPath memberOf); null when not enumerable here.</summary>
+    public CompiledCodeSet? CodeSet(string url)
+    {
+        url = DefinitionSet.StripVersion(url);
+        if (_codeSets.TryGetValue(url, out var codes)) return codes;
+        var list = _definitions.ResolveCodeList(url);
+        if (list is null || !list.Complete || list.Codes.Count == 0) return null;
+        return _codeSets[url] = new CompiledCodeSet(url, list.Codes);
+    }
+
     /// <summary>Resolves reference targets to type names and gives complex types without inline children their type's table.</summary>
     private void Link(List<ElementNode> nodes)
     {

@@ -42,7 +42,7 @@ internal static partial class FhirPathCompiler
             if (maybeType && focus.Count == 1 && focus[0] is FhirPathElement { IsResource: true } resource)
             {
                 if (FhirPathValues.IsOfType(resource, typeName)) return focus;
-                if (FhirResourceTypes.IsKnown(name)) return Empty;
+                if (FhirResourceTypes.IsKnown(name)) throw new FhirPathException(FhirPathErrorKind.Semantic, $"The context is not a {name}.");
             }
             return Navigate(scope, focus, name);
         };
@@ -55,20 +55,24 @@ internal static partial class FhirPathCompiler
     {
         if (input.Count == 0) return Empty;
         List<object>? output = null;
+        var known = false;
         foreach (var item in input)
         {
             switch (item)
             {
                 case FhirPathElement element:
                     output ??= [];
-                    FhirPathNavigator.Children(scope.Model, element, name, output);
+                    known |= FhirPathNavigator.Children(scope.Model, element, name, output);
                     break;
                 case FhirPathTypeInfo info when name is "namespace" or "name":
                     output ??= [];
                     output.Add(name == "name" ? info.Name : info.Namespace);
+                    known = true;
                     break;
             }
         }
+        // Every item's type is known and none has such an element: a wrong path (name.given1), not an absent value.
+        if (!known && input[0] is FhirPathElement) throw new FhirPathException(FhirPathErrorKind.Semantic, $"{name} is not an element of the input's type.");
         return output is null || output.Count == 0 ? Empty : output;
     }
 
@@ -122,12 +126,18 @@ internal static partial class FhirPathCompiler
         };
     };
 
-    private static FhirPathEvaluator CompileTypeOperator(string op, FhirPathEvaluator operand, FhirPathTypeName type) => (scope, focus) =>
+    private static FhirPathEvaluator CompileTypeOperator(string op, FhirPathEvaluator operand, FhirPathTypeName type)
+    {
+        if (!FhirPathValues.IsKnownType(type)) throw new FhirPathException(FhirPathErrorKind.Semantic, $"Unknown type {type}.");
+        return TypeOperator(op, operand, type);
+    }
+
+    private static FhirPathEvaluator TypeOperator(string op, FhirPathEvaluator operand, FhirPathTypeName type) => (scope, focus) =>
     {
         var value = operand(scope, focus);
         if (value.Count == 0) return Empty;
         if (value.Count > 1) throw new FhirPathException(FhirPathErrorKind.Execution, $"'{op}' needs a single item.");
-        var matches = FhirPathValues.IsOfType(value[0], type);
+        var matches = FhirPathValues.IsOfType(value[0], type, exact: op == "as");
         if (op == "is") return matches ? True : False;
         return matches ? value : Empty;
     };

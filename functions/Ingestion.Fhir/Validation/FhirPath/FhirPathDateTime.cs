@@ -165,6 +165,8 @@ public sealed record FhirPathDateTime(
     public static int? Compare(FhirPathDateTime a, FhirPathDateTime b)
     {
         if (a.Kind == FhirPathTemporalKind.Time != (b.Kind == FhirPathTemporalKind.Time)) return null;
+        // One with a time zone and one without cannot be ordered at hour precision or finer.
+        if (a.OffsetMinutes.HasValue != b.OffsetMinutes.HasValue && a.Precision >= FhirPathPrecision.Hour && b.Precision >= FhirPathPrecision.Hour) return null;
         if (a.OffsetMinutes.HasValue && b.OffsetMinutes.HasValue)
         {
             a = a.Normalized();
@@ -185,6 +187,8 @@ public sealed record FhirPathDateTime(
     /// <summary>Adds a calendar/time quantity at this value's precision (FHIRPath date arithmetic); null when the unit is not a duration.</summary>
     public FhirPathDateTime? Add(FhirPathQuantity quantity, int sign)
     {
+        // UCUM 'a' and 'mo' are definite durations, not calendar years/months: they do not apply to dates.
+        if (quantity.Unit is "a" or "mo") return null;
         var unit = FhirPathQuantity.NormalizeUnit(quantity.Unit);
         var amount = quantity.Value * sign;
         var whole = (int)decimal.Truncate(amount);
@@ -199,7 +203,7 @@ public sealed record FhirPathDateTime(
             case "d": result = AddAtPrecision(value, whole, FhirPathPrecision.Day); break;
             case "h": result = AddAtPrecision(value, whole, FhirPathPrecision.Hour); break;
             case "min": result = AddAtPrecision(value, whole, FhirPathPrecision.Minute); break;
-            case "s": result = AddAtPrecision(value, amount, FhirPathPrecision.Second); break;
+            case "s": result = AddAtPrecision(value, whole, FhirPathPrecision.Second); break;
             case "ms": result = AddAtPrecision(value, amount, FhirPathPrecision.Millisecond); break;
             default: return null;
         }

@@ -20,9 +20,10 @@ internal static partial class FhirPathCompiler
         {
             Arity(f, 1, 1);
             var type = TypeNameOf(f.Arguments[0]);
+            if (!FhirPathValues.IsKnownType(type)) throw new FhirPathException(FhirPathErrorKind.Semantic, $"Unknown type {type}.");
             return name switch
             {
-                "ofType" => (scope, focus) => Filter(target(scope, focus), item => FhirPathValues.IsOfType(item, type)),
+                "ofType" => (scope, focus) => Filter(target(scope, focus), item => FhirPathValues.IsOfType(item, type, exact: true)),
                 "is" => (scope, focus) =>
                 {
                     var items = target(scope, focus);
@@ -31,7 +32,7 @@ internal static partial class FhirPathCompiler
                 _ => (scope, focus) =>
                 {
                     var items = target(scope, focus);
-                    return items.Count == 0 ? Empty : FhirPathValues.IsOfType(Single(items)!, type) ? items : Empty;
+                    return items.Count == 0 ? Empty : FhirPathValues.IsOfType(Single(items)!, type, exact: true) ? items : Empty;
                 },
             };
         }
@@ -54,10 +55,10 @@ internal static partial class FhirPathCompiler
                     }
                     return True;
                 };
-            case "allTrue": Arity(f, 0, 0); return (s, c) => Bool(target(s, c).All(i => FhirPathValues.ToBoolean(i) == true));
-            case "anyTrue": Arity(f, 0, 0); return (s, c) => Bool(target(s, c).Any(i => FhirPathValues.ToBoolean(i) == true));
-            case "allFalse": Arity(f, 0, 0); return (s, c) => Bool(target(s, c).All(i => FhirPathValues.ToBoolean(i) == false));
-            case "anyFalse": Arity(f, 0, 0); return (s, c) => Bool(target(s, c).Any(i => FhirPathValues.ToBoolean(i) == false));
+            case "allTrue": Arity(f, 0, 0); return (s, c) => Bool(Booleans(target(s, c)).All(b => b));
+            case "anyTrue": Arity(f, 0, 0); return (s, c) => Bool(Booleans(target(s, c)).Any(b => b));
+            case "allFalse": Arity(f, 0, 0); return (s, c) => Bool(Booleans(target(s, c)).All(b => !b));
+            case "anyFalse": Arity(f, 0, 0); return (s, c) => Bool(Booleans(target(s, c)).Any(b => !b));
             case "subsetOf": Arity(f, 1, 1); return (s, c) => Bool(IsSubset(target(s, c), args[0](s, c)));
             case "supersetOf": Arity(f, 1, 1); return (s, c) => Bool(IsSubset(args[0](s, c), target(s, c)));
             case "count": Arity(f, 0, 0); return (s, c) => [(long)target(s, c).Count];
@@ -360,6 +361,9 @@ internal static partial class FhirPathCompiler
         }
         return output ?? Empty;
     }
+
+    private static IEnumerable<bool> Booleans(IReadOnlyList<object> items) =>
+        items.Select(i => FhirPathValues.ToBoolean(i) ?? throw new FhirPathException(FhirPathErrorKind.Execution, "A collection of Booleans was expected."));
 
     private static bool IsSubset(IReadOnlyList<object> subset, IReadOnlyList<object> superset) =>
         subset.All(i => superset.Any(o => FhirPathValues.AreEqual(i, o) == true));

@@ -11,15 +11,21 @@ internal static class FhirPathNavigator
 {
     private const string SystemTypePrefix = "http://hl7.org/fhirpath/System.";
 
-    public static void Children(FhirPathModel model, FhirPathElement parent, string name, List<object> output)
+    /// <summary>Adds the children named <paramref name="name"/>; false when the parent's type is known and has no such element.</summary>
+    public static bool Children(FhirPathModel model, FhirPathElement parent, string name, List<object> output)
     {
-        if (parent.Value.ValueKind != JsonValueKind.Object) return;
+        if (parent.Value.ValueKind != JsonValueKind.Object)
+        {
+            // A primitive's id and extensions live in its _name object.
+            if (parent.Shadow.ValueKind == JsonValueKind.Object) AddProperty(model, parent, parent.Shadow, name, name == "extension" ? "Extension" : null, null, output);
+            return true;
+        }
         if (parent.Table is { } table)
         {
             if (table.ByJsonName.TryGetValue(name, out var entry) && !entry.Node.IsChoice)
             {
                 AddProperty(model, parent, name, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, output);
-                return;
+                return true;
             }
             foreach (var node in table.Elements)
             {
@@ -29,17 +35,20 @@ internal static class FhirPathNavigator
                     if (parent.Value.TryGetProperty(slot.JsonName, out _) || parent.Value.TryGetProperty("_" + slot.JsonName, out _))
                         AddProperty(model, parent, slot.JsonName, TypeCode(slot.Code), slot.Resolved, output);
                 }
-                return;
+                return true;
             }
             if (table.ByJsonName.TryGetValue(name, out entry))
+            {
                 AddProperty(model, parent, name, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, output);
-            return;
+                return true;
+            }
+            return false;
         }
 
         if (parent.Value.TryGetProperty(name, out _) || parent.Value.TryGetProperty("_" + name, out _))
         {
             AddProperty(model, parent, name, null, null, output);
-            return;
+            return true;
         }
         // Untyped: a choice element is the property named name + a type suffix.
         foreach (var property in parent.Value.EnumerateObject())
@@ -50,9 +59,10 @@ internal static class FhirPathNavigator
                 var suffix = n[name.Length..];
                 var primitive = char.ToLowerInvariant(suffix[0]) + suffix[1..];
                 AddProperty(model, parent, n, FhirPathValues.IsPrimitiveType(primitive) ? primitive : suffix, null, output);
-                return;
+                return true;
             }
         }
+        return true;
     }
 
     /// <summary>All child elements (for <c>children()</c>/<c>descendants()</c>).</summary>
@@ -89,10 +99,13 @@ internal static class FhirPathNavigator
         }
         : code;
 
-    private static void AddProperty(FhirPathModel model, FhirPathElement parent, string jsonName, string? type, ChildTable? table, List<object> output)
+    private static void AddProperty(FhirPathModel model, FhirPathElement parent, string jsonName, string? type, ChildTable? table, List<object> output) =>
+        AddProperty(model, parent, parent.Value, jsonName, type, table, output);
+
+    private static void AddProperty(FhirPathModel model, FhirPathElement parent, JsonElement obj, string jsonName, string? type, ChildTable? table, List<object> output)
     {
-        parent.Value.TryGetProperty(jsonName, out var value);
-        parent.Value.TryGetProperty("_" + jsonName, out var shadow);
+        obj.TryGetProperty(jsonName, out var value);
+        obj.TryGetProperty("_" + jsonName, out var shadow);
         if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
         {
             var count = Math.Max(value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0, shadow.ValueKind == JsonValueKind.Array ? shadow.GetArrayLength() : 0);

@@ -5,7 +5,7 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// <summary>A System.Quantity: a decimal and a UCUM unit (or a calendar duration keyword such as <c>days</c>).</summary>
 public sealed record FhirPathQuantity(decimal Value, string Unit)
 {
-    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture) + " '" + Unit + "'";
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture) + (IsCalendarKeyword(Unit) ? " " + Unit : " '" + Unit + "'");
 
     /// <summary>Calendar keywords and their UCUM definite-duration codes; year/month keywords compare only with themselves.</summary>
     internal static string NormalizeUnit(string unit) => unit switch

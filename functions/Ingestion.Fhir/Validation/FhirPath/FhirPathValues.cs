@@ -101,17 +101,48 @@ internal static class FhirPathValues
         _ => "Element",
     };
 
-    public static bool IsOfType(object item, FhirPathTypeName type)
+    /// <summary>
+    /// <c>is</c> follows inheritance (a code is a string); <c>as</c>/<c>ofType</c> (<paramref name="exact"/>) match the
+    /// type itself, except the abstract Resource/DomainResource, as the R4 reference engine does.
+    /// </summary>
+    public static bool IsOfType(object item, FhirPathTypeName type, bool exact = false)
     {
         var info = TypeOf(item);
         if (type.Namespace is { } ns && ns != info.Namespace) return false;
         if (info.Namespace == "System") return info.Name == type.Name || type.Name == "Any";
+        if (exact && type.Name is not ("Resource" or "DomainResource")) return info.Name == type.Name;
         for (string? t = info.Name; t is not null; t = BaseTypeOf(t))
         {
             if (t == type.Name) return true;
         }
         return false;
     }
+
+    private static readonly HashSet<string> SystemTypes = new(StringComparer.Ordinal)
+    {
+        "Any", "Boolean", "Integer", "Decimal", "String", "Date", "DateTime", "Time", "Quantity",
+    };
+
+    private static readonly HashSet<string> ComplexTypes = new(StringComparer.Ordinal)
+    {
+        "Address", "Age", "Annotation", "Attachment", "BackboneElement", "CodeableConcept", "Coding", "ContactDetail",
+        "ContactPoint", "Contributor", "Count", "DataRequirement", "Distance", "Dosage", "Duration", "Element",
+        "ElementDefinition", "Expression", "Extension", "HumanName", "Identifier", "MarketingStatus", "Meta", "Money",
+        "MoneyQuantity", "Narrative", "ParameterDefinition", "Period", "Population", "ProdCharacteristic",
+        "ProductShelfLife", "Quantity", "Range", "Ratio", "Reference", "RelatedArtifact", "SampledData", "Signature",
+        "SimpleQuantity", "SubstanceAmount", "Timing", "TriggerDefinition", "UsageContext", "Resource", "DomainResource",
+    };
+
+    /// <summary>A System type, or an R4 primitive, complex or resource type.</summary>
+    public static bool IsKnownType(FhirPathTypeName type) => type.Namespace switch
+    {
+        "System" => true, // System.Patient is a valid name that nothing is an instance of
+        "FHIR" => IsFhirType(type.Name),
+        null => SystemTypes.Contains(type.Name) || IsFhirType(type.Name),
+        _ => false,
+    };
+
+    private static bool IsFhirType(string name) => PrimitiveTypes.Contains(name) || ComplexTypes.Contains(name) || FhirResourceTypes.IsKnown(name) || name is "Resource" or "DomainResource";
 
     public static bool? ToBoolean(object item) => ToSystem(item) switch
     {
@@ -131,6 +162,7 @@ internal static class FhirPathValues
             case bool x when b is bool y: return x == y;
             case long or decimal when b is long or decimal: return Convert.ToDecimal(a, CultureInfo.InvariantCulture) == Convert.ToDecimal(b, CultureInfo.InvariantCulture);
             case FhirPathDateTime x when b is FhirPathDateTime y:
+                if (x.Kind == FhirPathTemporalKind.Time != (y.Kind == FhirPathTemporalKind.Time)) return false;
                 var c = FhirPathDateTime.Compare(x, y);
                 return c is null ? null : c == 0;
             case FhirPathQuantity x when b is FhirPathQuantity y: return CompareQuantities(x, y) is { } q ? q == 0 : null;
@@ -156,7 +188,7 @@ internal static class FhirPathValues
                 return Math.Round(x, scale, MidpointRounding.AwayFromZero) == Math.Round(y, scale, MidpointRounding.AwayFromZero);
             }
             case FhirPathDateTime x when b is FhirPathDateTime y: return FhirPathDateTime.Compare(x, y) == 0;
-            case FhirPathQuantity x when b is FhirPathQuantity y: return CompareQuantities(x, y) == 0;
+            case FhirPathQuantity x when b is FhirPathQuantity y: return QuantitiesEquivalent(x, y);
             default: return AreEqual(a, b) == true;
         }
     }
@@ -188,10 +220,25 @@ internal static class FhirPathValues
         var ua = FhirPathQuantity.NormalizeUnit(a.Unit);
         var ub = FhirPathQuantity.NormalizeUnit(b.Unit);
         // Calendar years/months are not definite durations: they compare only with the same keyword.
-        if ((a.Unit is "year" or "years" or "month" or "months" || b.Unit is "year" or "years" or "month" or "months") && ua != ub) return null;
+        if ((IsYearOrMonthKeyword(a.Unit) || IsYearOrMonthKeyword(b.Unit)) && (ua != ub || IsYearOrMonthKeyword(a.Unit) != IsYearOrMonthKeyword(b.Unit))) return null;
         if (ua == ub) return a.Value.CompareTo(b.Value);
         if (FhirPathQuantity.BaseOf(ua) is not { } ba || FhirPathQuantity.BaseOf(ub) is not { } bb || ba.Base != bb.Base) return null;
         return (a.Value * ba.Factor).CompareTo(b.Value * bb.Factor);
+    }
+
+    private static bool IsYearOrMonthKeyword(string unit) => unit is "year" or "years" or "month" or "months";
+
+    /// <summary>Quantity equivalence: same dimension, equal when rounded to the less precise value's scale.</summary>
+    private static bool QuantitiesEquivalent(FhirPathQuantity a, FhirPathQuantity b)
+    {
+        if (CompareQuantities(a, b) is null) return false;
+        var ba = FhirPathQuantity.BaseOf(a.Unit)!.Value;
+        var bb = FhirPathQuantity.BaseOf(b.Unit)!.Value;
+        var unit = Math.Max(ba.Factor, bb.Factor); // compared in the larger unit, at the coarser precision
+        var x = a.Value * ba.Factor / unit;
+        var y = b.Value * bb.Factor / unit;
+        var scale = Math.Min(Scale(x), Scale(y));
+        return Math.Round(x, scale, MidpointRounding.AwayFromZero) == Math.Round(y, scale, MidpointRounding.AwayFromZero);
     }
 
     /// <summary>The string form of <c>toString()</c>.</summary>
