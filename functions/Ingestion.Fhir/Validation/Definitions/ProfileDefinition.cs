@@ -30,7 +30,10 @@ public sealed record ElementRule(
     SlicingRule? Slicing,
     bool MustSupport,
     string? ContentReference,
-    IReadOnlyList<string> ConstraintKeys);
+    IReadOnlyList<ConstraintRule> Constraints);
+
+/// <summary>An invariant: key (us-core-6, obs-6), severity (error or warning), FHIRPath expression, human text.</summary>
+public sealed record ConstraintRule(string Key, string Severity, string? Expression, string? Human);
 
 /// <summary>An allowed type; <see cref="Profiles"/> constrain the value, <see cref="TargetProfiles"/> a Reference's target.</summary>
 public sealed record TypeRule(string Code, IReadOnlyList<string> Profiles, IReadOnlyList<string> TargetProfiles);

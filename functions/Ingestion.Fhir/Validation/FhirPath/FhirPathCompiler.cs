@@ -42,7 +42,7 @@ internal static partial class FhirPathCompiler
             if (maybeType && focus.Count == 1 && focus[0] is FhirPathElement { IsResource: true } resource)
             {
                 if (FhirPathValues.IsOfType(resource, typeName)) return focus;
-                if (FhirResourceTypes.IsKnown(name)) throw new FhirPathException(FhirPathErrorKind.Semantic, $"The context is not a {name}.");
+                if (FhirResourceTypes.IsKnown(name)) return Empty; // another resource type: nothing (strict mode would reject it)
             }
             return Navigate(scope, focus, name);
         };
@@ -55,24 +55,21 @@ internal static partial class FhirPathCompiler
     {
         if (input.Count == 0) return Empty;
         List<object>? output = null;
-        var known = false;
         foreach (var item in input)
         {
             switch (item)
             {
                 case FhirPathElement element:
                     output ??= [];
-                    known |= FhirPathNavigator.Children(scope.Model, element, name, output);
+                    FhirPathNavigator.Children(scope.Model, element, name, output);
                     break;
                 case FhirPathTypeInfo info when name is "namespace" or "name":
                     output ??= [];
                     output.Add(name == "name" ? info.Name : info.Namespace);
-                    known = true;
                     break;
             }
         }
-        // Every item's type is known and none has such an element: a wrong path (name.given1), not an absent value.
-        if (!known && input[0] is FhirPathElement) throw new FhirPathException(FhirPathErrorKind.Semantic, $"{name} is not an element of the input's type.");
+        // An element the type does not have (name.given1) gives empty, as in non-strict engines (strict mode rejects it statically).
         return output is null || output.Count == 0 ? Empty : output;
     }
 
@@ -137,10 +134,18 @@ internal static partial class FhirPathCompiler
         var value = operand(scope, focus);
         if (value.Count == 0) return Empty;
         if (value.Count > 1) throw new FhirPathException(FhirPathErrorKind.Execution, $"'{op}' needs a single item.");
-        var matches = FhirPathValues.IsOfType(value[0], type, exact: op == "as");
+        var matches = FhirPathValues.IsOfType(value[0], type, exact: op == "as") || (op == "is" && IsSystemPrimitive(value[0], type));
         if (op == "is") return matches ? True : False;
         return matches ? value : Empty;
     };
+
+    /// <summary>
+    /// The operator form <c>x is Boolean</c> also holds for a FHIR boolean: R4 invariants are written that way (que-7:
+    /// <c>answer is Boolean</c>). The function form <c>is(Boolean)</c> keeps the strict meaning the suite tests.
+    /// </summary>
+    private static bool IsSystemPrimitive(object item, FhirPathTypeName type) =>
+        type.Namespace is null && item is FhirPathElement { HasPrimitiveValue: true } && FhirPathValues.ToSystem(item) is { } value
+        && FhirPathValues.TypeOf(value).Name == type.Name;
 
     internal static readonly IReadOnlyList<object> True = [true];
     internal static readonly IReadOnlyList<object> False = [false];
@@ -168,6 +173,12 @@ internal static partial class FhirPathCompiler
         return FhirPathValues.ToSystem(item) is bool b ? b : true;
     }
 
+    /// <summary>
+    /// An operand of and/or/xor/implies: as <see cref="AsBoolean"/>, except that several items count as true (as
+    /// the Java reference engine does): published invariants such as US Core 6.1.0 pd-1 (<c>telecom or endpoint</c>) rely on it.
+    /// </summary>
+    internal static bool? Logical(IReadOnlyList<object> items) => items.Count > 1 ? true : AsBoolean(items);
+
     internal static string? AsString(IReadOnlyList<object> items, string function)
     {
         var item = Single(items);
@@ -189,34 +200,34 @@ internal static partial class FhirPathCompiler
             case "and":
                 return (scope, focus) =>
                 {
-                    var a = AsBoolean(left(scope, focus));
+                    var a = Logical(left(scope, focus));
                     if (a == false) return False;
-                    var b = AsBoolean(right(scope, focus));
+                    var b = Logical(right(scope, focus));
                     if (b == false) return False;
                     return a == true && b == true ? True : Empty;
                 };
             case "or":
                 return (scope, focus) =>
                 {
-                    var a = AsBoolean(left(scope, focus));
+                    var a = Logical(left(scope, focus));
                     if (a == true) return True;
-                    var b = AsBoolean(right(scope, focus));
+                    var b = Logical(right(scope, focus));
                     if (b == true) return True;
                     return a == false && b == false ? False : Empty;
                 };
             case "xor":
                 return (scope, focus) =>
                 {
-                    var a = AsBoolean(left(scope, focus));
-                    var b = AsBoolean(right(scope, focus));
+                    var a = Logical(left(scope, focus));
+                    var b = Logical(right(scope, focus));
                     return a is null || b is null ? Empty : Bool(a != b);
                 };
             case "implies":
                 return (scope, focus) =>
                 {
-                    var a = AsBoolean(left(scope, focus));
+                    var a = Logical(left(scope, focus));
                     if (a == false) return True;
-                    var b = AsBoolean(right(scope, focus));
+                    var b = Logical(right(scope, focus));
                     if (b == true) return True;
                     return a == true && b == false ? False : Empty;
                 };

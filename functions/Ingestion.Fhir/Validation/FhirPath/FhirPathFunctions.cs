@@ -29,11 +29,8 @@ internal static partial class FhirPathCompiler
                     var items = target(scope, focus);
                     return items.Count == 0 ? Empty : Bool(FhirPathValues.IsOfType(Single(items)!, type));
                 },
-                _ => (scope, focus) =>
-                {
-                    var items = target(scope, focus);
-                    return items.Count == 0 ? Empty : FhirPathValues.IsOfType(Single(items)!, type, exact: true) ? items : Empty;
-                },
+                // as() over a collection filters it like ofType(): R4 invariants (dom-3) rely on it, as the reference engines do.
+                _ => (scope, focus) => Filter(target(scope, focus), item => FhirPathValues.IsOfType(item, type, exact: true)),
             };
         }
 

@@ -11,21 +11,21 @@ internal static class FhirPathNavigator
 {
     private const string SystemTypePrefix = "http://hl7.org/fhirpath/System.";
 
-    /// <summary>Adds the children named <paramref name="name"/>; false when the parent's type is known and has no such element.</summary>
-    public static bool Children(FhirPathModel model, FhirPathElement parent, string name, List<object> output)
+    /// <summary>Adds the children named <paramref name="name"/> (none when the parent's type has no such element).</summary>
+    public static void Children(FhirPathModel model, FhirPathElement parent, string name, List<object> output)
     {
         if (parent.Value.ValueKind != JsonValueKind.Object)
         {
             // A primitive's id and extensions live in its _name object.
             if (parent.Shadow.ValueKind == JsonValueKind.Object) AddProperty(model, parent, parent.Shadow, name, name == "extension" ? "Extension" : null, null, output);
-            return true;
+            return;
         }
         if (parent.Table is { } table)
         {
             if (table.ByJsonName.TryGetValue(name, out var entry) && !entry.Node.IsChoice)
             {
                 AddProperty(model, parent, name, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, output);
-                return true;
+                return;
             }
             foreach (var node in table.Elements)
             {
@@ -35,20 +35,20 @@ internal static class FhirPathNavigator
                     if (parent.Value.TryGetProperty(slot.JsonName, out _) || parent.Value.TryGetProperty("_" + slot.JsonName, out _))
                         AddProperty(model, parent, slot.JsonName, TypeCode(slot.Code), slot.Resolved, output);
                 }
-                return true;
+                return;
             }
             if (table.ByJsonName.TryGetValue(name, out entry))
             {
                 AddProperty(model, parent, name, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, output);
-                return true;
+                return;
             }
-            return false;
+            return;
         }
 
         if (parent.Value.TryGetProperty(name, out _) || parent.Value.TryGetProperty("_" + name, out _))
         {
             AddProperty(model, parent, name, null, null, output);
-            return true;
+            return;
         }
         // Untyped: a choice element is the property named name + a type suffix.
         foreach (var property in parent.Value.EnumerateObject())
@@ -59,16 +59,23 @@ internal static class FhirPathNavigator
                 var suffix = n[name.Length..];
                 var primitive = char.ToLowerInvariant(suffix[0]) + suffix[1..];
                 AddProperty(model, parent, n, FhirPathValues.IsPrimitiveType(primitive) ? primitive : suffix, null, output);
-                return true;
+                return;
             }
         }
-        return true;
+        return;
     }
 
     /// <summary>All child elements (for <c>children()</c>/<c>descendants()</c>).</summary>
     public static void AllChildren(FhirPathModel model, FhirPathElement parent, List<object> output)
     {
-        if (parent.Value.ValueKind != JsonValueKind.Object) return;
+        if (parent.Value.ValueKind != JsonValueKind.Object)
+        {
+            // A primitive's children are the id and extensions of its _name object.
+            if (parent.Shadow.ValueKind != JsonValueKind.Object) return;
+            foreach (var property in parent.Shadow.EnumerateObject())
+                AddProperty(model, parent, parent.Shadow, property.Name, property.Name == "extension" ? "Extension" : null, null, output);
+            return;
+        }
         foreach (var property in parent.Value.EnumerateObject())
         {
             var name = property.Name;
@@ -85,7 +92,8 @@ internal static class FhirPathNavigator
         }
     }
 
-    private static string? TypeCode(string code) => code.StartsWith(SystemTypePrefix, StringComparison.Ordinal)
+    /// <summary>A type code of an element definition as a FHIR type name (System.String → string).</summary>
+    internal static string? TypeCode(string code) => code.StartsWith(SystemTypePrefix, StringComparison.Ordinal)
         ? code[SystemTypePrefix.Length..] switch
         {
             "String" => "string",
