@@ -38,7 +38,7 @@ public sealed class UsCoreValidator : IResourceValidator
     {
         _options = options;
         Source = source;
-        var compiler = new ProfileCompiler(definitions);
+        var compiler = new ProfileCompiler(definitions, options.ReportBestPractice);
         var roots = definitions.Profiles.Values
             .Where(p => p.Kind == "resource" && (p.IsConstraint || FhirResourceTypes.IsKnown(p.Type)))
             .Select(p => p.Url)

@@ -92,7 +92,7 @@ public static class BuiltInRuleSet
             e.TryGetProperty("ms", out _),
             Optional(e, "contentReference"),
             e.TryGetProperty("constraints", out var cs)
-                ? cs.EnumerateArray().Select(c => new ConstraintRule(c[0].GetString()!, c[1].GetString()!, c[2].GetString(), c[3].GetString())).ToArray()
+                ? cs.EnumerateArray().Select(c => new ConstraintRule(c[0].GetString()!, c[1].GetString()!, c[2].GetString(), c[3].GetString(), c.GetArrayLength() > 4 && c[4].GetBoolean())).ToArray()
                 : []);
     }
 

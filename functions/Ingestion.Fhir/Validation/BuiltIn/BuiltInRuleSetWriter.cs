@@ -138,7 +138,7 @@ public static class BuiltInRuleSetWriter
             if (e.ContentReference is not null) writer.WriteString("contentReference", e.ContentReference);
             if (e.Constraints.Count > 0)
             {
-                // [key, severity, expression, human]: the invariants are evaluated from the built-in rules too.
+                // [key, severity, expression, human, best practice?]: the invariants are evaluated from the built-in rules too.
                 writer.WriteStartArray("constraints");
                 foreach (var c in e.Constraints)
                 {
@@ -147,6 +147,7 @@ public static class BuiltInRuleSetWriter
                     writer.WriteStringValue(c.Severity);
                     if (c.Expression is null) writer.WriteNullValue(); else writer.WriteStringValue(c.Expression);
                     if (c.Human is null) writer.WriteNullValue(); else writer.WriteStringValue(c.Human);
+                    if (c.BestPractice) writer.WriteBooleanValue(true);
                     writer.WriteEndArray();
                 }
                 writer.WriteEndArray();

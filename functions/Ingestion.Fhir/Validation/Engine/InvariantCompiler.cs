@@ -10,7 +10,11 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 internal sealed partial class InvariantCompiler
 {
+    private const string Ele1 = "hasValue() or (children().count() > id.count())";
     private readonly Dictionary<string, (FhirPathExpression? Expression, string? Error)> _cache = new(StringComparer.Ordinal);
+    private readonly bool _bestPractice;
+
+    public InvariantCompiler(bool bestPractice) => _bestPractice = bestPractice;
 
     public HashSet<string> MemberOfValueSets { get; } = new(StringComparer.Ordinal);
 
@@ -20,6 +24,7 @@ internal sealed partial class InvariantCompiler
         var compiled = new List<CompiledInvariant>(constraints.Count);
         foreach (var c in constraints)
         {
+            if (c.BestPractice && !_bestPractice) continue; // a recommendation, reported only when configured
             if (string.IsNullOrWhiteSpace(c.Expression))
             {
                 unevaluated.Add($"{elementId} {c.Key}: no FHIRPath expression");
@@ -45,9 +50,27 @@ internal sealed partial class InvariantCompiler
             }
             var severity = c.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
             var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
-            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message));
+            // ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively.
+            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, c.Expression == Ele1 ? HasValueOrChildren : null));
         }
         return compiled.Count > 0 ? compiled.ToArray() : null;
+    }
+
+    /// <summary>ele-1 without evaluating children(): a primitive value, or any property other than id (in the object or the _name object).</summary>
+    private static bool HasValueOrChildren(FhirPathElement element)
+    {
+        if (element.HasPrimitiveValue) return true;
+        return HasNonIdProperty(element.Value) || HasNonIdProperty(element.Shadow);
+    }
+
+    private static bool HasNonIdProperty(System.Text.Json.JsonElement value)
+    {
+        if (value.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (!property.NameEquals("id"u8) && !property.NameEquals("resourceType"u8)) return true;
+        }
+        return false;
     }
 
     [GeneratedRegex(@"memberOf\(\s*'([^']+)'\s*\)")]

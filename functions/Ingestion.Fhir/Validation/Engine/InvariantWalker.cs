@@ -6,9 +6,10 @@ namespace Ingestion.Fhir.Validation;
 
 /// <summary>
 /// Evaluates the compiled constraints over a resource: at each element those of its profile element and of its data
-/// type, at the root (and at each contained or Bundle-entry resource) those of the resource. A constraint whose
-/// expression evaluates to false raises an issue with the constraint's key as the rule and the element's path as the
-/// location; an empty result is not a failure (it is unknown, e.g. a comparison of dates of different precision).
+/// type, at the root (and at each contained or Bundle-entry resource) those of the resource. A constraint fails when
+/// its expression evaluates to false; an empty result is unknown and passes (ref-1 on a display-only reference gives
+/// empty; the published examples and validators accept those). A failure raises an issue with the constraint's key as
+/// the rule and the element's path as the location.
 /// </summary>
 internal sealed class InvariantWalker
 {
@@ -76,9 +77,21 @@ internal sealed class InvariantWalker
             var table = node.Children ?? slot.Resolved;
             var element = new FhirPathElement(value, shadow, FhirPathNavigator.TypeCode(slot.Code), table, parent, name);
             Evaluate(node.Invariants, slot.TypeInvariants, element, context);
+            if (node.Slices is { } slices) EvaluateSlice(slices, value, element, context);
             if (table is not null) VisitChildren(element, table, context);
         }
         context.Pop();
+    }
+
+    /// <summary>The constraints of the first slice the item matches (the structure walk assigns items the same way).</summary>
+    private void EvaluateSlice(SliceRule[] slices, JsonElement item, FhirPathElement element, ValidationContext context)
+    {
+        foreach (var slice in slices)
+        {
+            if (!slice.Evaluable || !ResourceWalker.Matches(slice, item)) continue;
+            if (slice.Node.Invariants is { } invariants) Evaluate(invariants, element, context);
+            return;
+        }
     }
 
     private void Evaluate(CompiledInvariant[]? own, CompiledInvariant[]? ofType, FhirPathElement element, ValidationContext context)
@@ -94,7 +107,7 @@ internal sealed class InvariantWalker
             bool? holds;
             try
             {
-                holds = invariant.Expression.EvaluateBoolean(_model, element);
+                holds = invariant.Native is { } native ? native(element) : invariant.Expression.EvaluateBoolean(_model, element);
             }
             catch (FhirPathException e)
             {

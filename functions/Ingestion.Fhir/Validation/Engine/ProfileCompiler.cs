@@ -14,9 +14,13 @@ internal sealed class ProfileCompiler
     private readonly Dictionary<string, CompiledProfile> _compiled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCodeSet> _codeSets = new(StringComparer.Ordinal);
     private readonly Queue<List<ElementNode>> _toLink = new();
-    private readonly InvariantCompiler _invariants = new();
+    private readonly InvariantCompiler _invariants;
 
-    public ProfileCompiler(DefinitionSet definitions) => _definitions = definitions;
+    public ProfileCompiler(DefinitionSet definitions, bool bestPracticeInvariants = false)
+    {
+        _definitions = definitions;
+        _invariants = new InvariantCompiler(bestPracticeInvariants);
+    }
 
     public IReadOnlyDictionary<string, CompiledProfile> Compiled => _compiled;
 
@@ -90,11 +94,12 @@ internal sealed class ProfileCompiler
             {
                 var slicedId = rule.Id[..^(sliceName.Length + 1)];
                 if (!nodesById.TryGetValue(slicedId, out var sliced)) continue;
-                // A slice's own constraints would apply only to the items matching it; those repeating the sliced element's are evaluated there.
-                foreach (var c in rule.Constraints)
-                {
-                    if (!elementRules[sliced].Constraints.Any(s => s.Key == c.Key)) unevaluated.Add($"{rule.Id} {c.Key}: constraint on a slice");
-                }
+                // A slice's own constraints apply to the items matching it (us-core-17: NPI check digit); those repeating
+                // the sliced element's are evaluated there.
+                // A type slice (value[x]:valueQuantity) replaces the choice element in the table: it carries all of them.
+                var isTypeSlice = sliced.IsChoice && sliceName.StartsWith(sliced.Name[..^3], StringComparison.Ordinal);
+                var own = isTypeSlice ? rule.Constraints : rule.Constraints.Where(c => !elementRules[sliced].Constraints.Any(s => s.Key == c.Key)).ToArray();
+                node.Invariants = _invariants.Compile(own, rule.Id, unevaluated);
                 if (sliced.IsChoice && sliceName.StartsWith(sliced.Name[..^3], StringComparison.Ordinal))
                     (sliced.TypeSlices ??= new(StringComparer.Ordinal))[sliceName] = node;
                 else

@@ -191,7 +191,7 @@ internal sealed class ResourceWalker
         }
     }
 
-    private static bool Matches(SliceRule slice, JsonElement item)
+    internal static bool Matches(SliceRule slice, JsonElement item)
     {
         foreach (var discriminator in slice.Discriminators)
         {

@@ -7,7 +7,7 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// <summary>The FHIRPath function library (normative N1 functions plus the FHIR additions used by invariants).</summary>
 internal static partial class FhirPathCompiler
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 
     private static FhirPathEvaluator CompileFunction(FunctionSyntax f)
     {

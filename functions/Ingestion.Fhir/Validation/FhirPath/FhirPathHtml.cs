@@ -24,6 +24,6 @@ internal static partial class FhirPathHtml
         return !Forbidden().IsMatch(text);
     }
 
-    [GeneratedRegex(@"<\s*(script|object|applet|embed|iframe|frame|frameset|form|input|button|select|textarea|base|link|meta|style)\b|\son[a-z]+\s*=|javascript:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 200)]
+    [GeneratedRegex(@"<\s*(script|object|applet|embed|iframe|frame|frameset|form|input|button|select|textarea|base|link|meta|style)\b|\son[a-z]+\s*=|javascript:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, 2000)]
     private static partial Regex Forbidden();
 }
