@@ -44,13 +44,9 @@ internal sealed class InvariantWalker
             parent.Value.TryGetProperty("_" + name, out var shadow);
             if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
             {
-                var count = Math.Max(value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0, shadow.ValueKind == JsonValueKind.Array ? shadow.GetArrayLength() : 0);
+                var count = FhirPathNavigator.AlignedCount(value, shadow);
                 for (var i = 0; i < count; i++)
-                {
-                    var v = value.ValueKind == JsonValueKind.Array && i < value.GetArrayLength() ? value[i] : default;
-                    var s = shadow.ValueKind == JsonValueKind.Array && i < shadow.GetArrayLength() ? shadow[i] : default;
-                    Visit(parent, name, i, node, slot, v, s, context);
-                }
+                    Visit(parent, name, i, node, slot, FhirPathNavigator.AlignedAt(value, i), FhirPathNavigator.AlignedAt(shadow, i), context);
             }
             else Visit(parent, name, -1, node, slot, value, shadow, context);
         }

@@ -523,19 +523,6 @@ internal static partial class FhirPathCompiler
             using var doc = JsonDocument.Parse(JsonSerializer.Serialize(text));
             return Bool(codes.ContainsCode(doc.RootElement));
         }
-        if (item is not FhirPathElement e) return False;
-        var v = e.Value;
-        if (v.ValueKind == JsonValueKind.String) return Bool(codes.ContainsCode(v));
-        if (v.ValueKind != JsonValueKind.Object) return False;
-        if (v.TryGetProperty("coding"u8, out var codings) && codings.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var coding in codings.EnumerateArray())
-            {
-                if (coding.ValueKind == JsonValueKind.Object && coding.TryGetProperty("code"u8, out var code)
-                    && codes.Contains(coding.TryGetProperty("system"u8, out var system) ? system : default, code)) return True;
-            }
-            return False;
-        }
-        return Bool(v.TryGetProperty("code"u8, out var c) && codes.Contains(v.TryGetProperty("system"u8, out var sys) ? sys : default, c));
+        return Bool(item is FhirPathElement e && ResourceWalker.InValueSet(codes, e.Value));
     }
 }

@@ -92,6 +92,13 @@ internal static class FhirPathNavigator
         }
     }
 
+    /// <summary>Items of a repeating primitive: the values and the <c>_name</c> array are aligned by index, either may be shorter.</summary>
+    internal static int AlignedCount(JsonElement value, JsonElement shadow) =>
+        Math.Max(value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0, shadow.ValueKind == JsonValueKind.Array ? shadow.GetArrayLength() : 0);
+
+    internal static JsonElement AlignedAt(JsonElement array, int index) =>
+        array.ValueKind == JsonValueKind.Array && index < array.GetArrayLength() ? array[index] : default;
+
     /// <summary>A type code of an element definition as a FHIR type name (System.String → string).</summary>
     internal static string? TypeCode(string code) => code.StartsWith(SystemTypePrefix, StringComparison.Ordinal)
         ? code[SystemTypePrefix.Length..] switch
@@ -116,13 +123,8 @@ internal static class FhirPathNavigator
         obj.TryGetProperty("_" + jsonName, out var shadow);
         if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
         {
-            var count = Math.Max(value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0, shadow.ValueKind == JsonValueKind.Array ? shadow.GetArrayLength() : 0);
-            for (var i = 0; i < count; i++)
-            {
-                var v = value.ValueKind == JsonValueKind.Array && i < value.GetArrayLength() ? value[i] : default;
-                var s = shadow.ValueKind == JsonValueKind.Array && i < shadow.GetArrayLength() ? shadow[i] : default;
-                Add(model, parent, jsonName, type, table, v, s, output);
-            }
+            var count = AlignedCount(value, shadow);
+            for (var i = 0; i < count; i++) Add(model, parent, jsonName, type, table, AlignedAt(value, i), AlignedAt(shadow, i), output);
             return;
         }
         Add(model, parent, jsonName, type, table, value, shadow, output);
