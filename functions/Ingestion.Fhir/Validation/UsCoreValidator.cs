@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
 
@@ -20,6 +21,7 @@ public sealed class UsCoreValidator : IResourceValidator
     private readonly Dictionary<string, CompiledProfile> _baseResources = new(StringComparer.Ordinal);
     private readonly ProfileSelector _selector;
     private readonly ResourceWalker _walker;
+    private readonly InvariantWalker _invariants;
     private readonly ValidationContext?[] _contexts = new ValidationContext?[Math.Max(4, Environment.ProcessorCount * 2)];
 
     /// <summary>Subject elements without which a clinical resource cannot be attributed to a patient.</summary>
@@ -36,7 +38,7 @@ public sealed class UsCoreValidator : IResourceValidator
     {
         _options = options;
         Source = source;
-        var compiler = new ProfileCompiler(definitions);
+        var compiler = new ProfileCompiler(definitions, options.ReportBestPractice);
         var roots = definitions.Profiles.Values
             .Where(p => p.Kind == "resource" && (p.IsConstraint || FhirResourceTypes.IsKnown(p.Type)))
             .Select(p => p.Url)
@@ -48,11 +50,14 @@ public sealed class UsCoreValidator : IResourceValidator
         {
             if (_compiled.TryGetValue(BaseUrl + type, out var baseProfile)) _baseResources[type] = baseProfile;
         }
+        var memberOf = compiler.MemberOfCodeSets();
+        FhirPathModel = new FhirPathModel(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, url => memberOf.GetValueOrDefault(url));
+        _invariants = new InvariantWalker(FhirPathModel);
         _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null);
         _selector = new ProfileSelector(_compiled, options.ProfileOverrides);
         UnevaluatedConstraints = _compiled.Values
-            .Where(p => p.ConstraintKeys.Count > 0)
-            .ToDictionary(p => p.Url, p => p.ConstraintKeys, StringComparer.Ordinal);
+            .Where(p => p.UnevaluatedConstraints.Count > 0)
+            .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnevaluatedConstraints.ToArray(), StringComparer.Ordinal);
         UnresolvedBindings = _compiled.Values
             .Where(p => p.UnresolvedBindings.Count > 0)
             .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnresolvedBindings.ToArray(), StringComparer.Ordinal);
@@ -61,13 +66,16 @@ public sealed class UsCoreValidator : IResourceValidator
             .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnevaluatedSlices.ToArray(), StringComparer.Ordinal);
     }
 
+    /// <summary>The element tables and value sets FHIRPath expressions are evaluated with.</summary>
+    internal FhirPathModel FhirPathModel { get; }
+
     /// <summary>"built-in", or the packages ("hl7.fhir.us.core@6.1.0") the rules were compiled from.</summary>
     public string Source { get; }
 
     /// <summary>Canonical URLs of the compiled resource profiles (and base definitions).</summary>
     public IReadOnlyCollection<string> Profiles => _compiled.Keys.ToArray();
 
-    /// <summary>Profile → FHIRPath constraint keys (invariants) this validator does not evaluate.</summary>
+    /// <summary>Profile → constraints this validator does not evaluate, as "element key: reason" (all others are evaluated).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> UnevaluatedConstraints { get; }
 
     /// <summary>Profile → "element (strength): value set" bindings whose codes could not be enumerated (not enforced).</summary>
@@ -138,6 +146,7 @@ public sealed class UsCoreValidator : IResourceValidator
             {
                 context.Profile = profile.Url;
                 _walker.ValidateObject(resource, profile.Root, context, isResource: true);
+                _invariants.Validate(resource, profile.Root, context);
             }
         }
 
@@ -180,6 +189,7 @@ public sealed class UsCoreValidator : IResourceValidator
             // A second profile re-walks the resource: base-structure issues would repeat, so they are dropped below.
             var before = context.Issues?.Count ?? 0;
             _walker.ValidateObject(resource, profile.Root, context, isResource: true);
+            _invariants.Validate(resource, profile.Root, context);
             if (validated > 0 && context.Issues is { } issues) RemoveRepeats(issues, before);
             validated++;
         }

@@ -19,6 +19,12 @@ public sealed record UsCoreValidatorOptions
     /// <summary>Clinical resources without a subject/patient reference are unusable (fatal).</summary>
     public bool RequireSubject { get; init; } = true;
 
+    /// <summary>
+    /// Evaluate the invariants the definitions mark as best practice (dom-6 "a resource should have narrative"), as
+    /// warnings. Off by default: bulk exports carry no narrative, so every resource would warn.
+    /// </summary>
+    public bool ReportBestPractice { get; init; }
+
     /// <summary>Package (.tgz), Bundle (.json) or folder paths for <see cref="UsCoreValidator.FromPackagesAsync"/>; empty = built-in rules.</summary>
     public IReadOnlyList<string> Packages { get; init; } = [];
 }

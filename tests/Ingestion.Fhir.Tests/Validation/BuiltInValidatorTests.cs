@@ -41,13 +41,17 @@ public sealed class BuiltInValidatorTests
     }
 
     [Fact]
-    public void Validating_a_conformant_resource_allocates_nothing()
+    public void Validating_a_conformant_resource_allocates_only_for_the_invariants()
     {
+        // The structure walk allocates nothing; the invariant pass allocates its FHIRPath collections per element
+        // (measured: ~8 KB per heart-rate Observation). The bound catches a regression, e.g. re-parsing an expression.
         using var document = JsonDocument.Parse(HeartRate);
         for (var i = 0; i < 200; i++) Validator.Validate(document.RootElement);
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1_000; i++) Validator.Validate(document.RootElement);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var perResource = (GC.GetAllocatedBytesForCurrentThread() - before) / 1_000;
+        Console.WriteLine($"allocated per resource: {perResource} bytes");
+        Assert.InRange(perResource, 0, 16_384);
     }
 
     [Fact]
@@ -176,10 +180,23 @@ public sealed class BuiltInValidatorTests
     }
 
     [Fact]
-    public void Unevaluated_fhirpath_constraints_are_listed_per_profile()
+    public void Every_built_in_constraint_with_an_expression_is_evaluated()
     {
-        Assert.Contains("us-core-6", Validator.UnevaluatedConstraints[UsCore + "us-core-patient"]);
-        Assert.Contains("vs-2", Validator.UnevaluatedConstraints[UsCore + "us-core-heart-rate"]);
+        // Only constraints without a FHIRPath expression may remain (none in US Core 6.1.0 and the R4 types it uses).
+        Assert.All(Validator.UnevaluatedConstraints.Values.SelectMany(c => c), c => Assert.EndsWith("no FHIRPath expression", c));
+    }
+
+    [Fact]
+    public void A_failed_invariant_names_its_key_and_element_path_and_no_value()
+    {
+        // us-core-6 (6.1.0 Patient.name): family or given, or a data-absent reason.
+        var result = Validate(Patient.Replace($$"""{"family":"{{Secret}}","given":["{{Secret}}"]}""", $$"""{"text":"{{Secret}}"}""", StringComparison.Ordinal));
+        var issue = Assert.Single(result.Issues, i => i.RuleId == "us-core-6");
+        Assert.Equal(IssueSeverity.Error, issue.Severity);
+        Assert.Equal("Patient.name[0]", issue.Location);
+        Assert.Equal("invariant", issue.Code);
+        Assert.DoesNotContain(Secret, issue.Message, StringComparison.Ordinal);
+        Assert.True(result.Usable);
     }
 
     [Fact]

@@ -10,6 +10,7 @@ public sealed class PackageValidatorFixture
     {
         ["6.1.0"] = new(() => UsCoreValidator.FromPackagesAsync(FhirDefinitionPaths.UsCore("6.1.0"), new UsCoreValidatorOptions { ReportMustSupport = false })),
         ["7.0.0"] = new(() => UsCoreValidator.FromPackagesAsync(FhirDefinitionPaths.UsCore("7.0.0"), new UsCoreValidatorOptions { ReportMustSupport = false })),
+        ["6.1.0-best-practice"] = new(() => UsCoreValidator.FromPackagesAsync(FhirDefinitionPaths.UsCore("6.1.0"), new UsCoreValidatorOptions { ReportMustSupport = false, ReportBestPractice = true })),
         ["base"] = new(() => UsCoreValidator.FromPackagesAsync(FhirDefinitionPaths.UsCore("6.1.0").Skip(1), new UsCoreValidatorOptions { ReportMustSupport = false, RequireSubject = false })),
     };
 

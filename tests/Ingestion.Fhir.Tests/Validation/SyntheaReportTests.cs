@@ -40,5 +40,7 @@ public sealed class SyntheaReportTests(PackageValidatorFixture fixture, ITestOut
         var category = counters.Rules.Single(r => r.ResourceType == "Condition" && r.RuleId == "Condition.category:min");
         Assert.Equal(conditions.Checked, category.Resources);
         Assert.Contains(counters.Rules, r => r.ResourceType == "Observation" && r.RuleId == "Observation.category:SocialHistory:min" && r.Severity == IssueSeverity.Error);
+        // Invariants: 181 of the 203 Synthea NPIs fail the NPI check digit (us-core-17), as Firely's validator reports.
+        Assert.Equal(181, counters.Rules.Single(r => r.ResourceType == "Practitioner" && r.RuleId == "us-core-17").Resources);
     }
 }

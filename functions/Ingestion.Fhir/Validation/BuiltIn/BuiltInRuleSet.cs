@@ -91,7 +91,9 @@ public static class BuiltInRuleSet
             slicing,
             e.TryGetProperty("ms", out _),
             Optional(e, "contentReference"),
-            Strings(e, "constraints"));
+            e.TryGetProperty("constraints", out var cs)
+                ? cs.EnumerateArray().Select(c => new ConstraintRule(c[0].GetString()!, c[1].GetString()!, c[2].GetString(), c[3].GetString(), c.GetArrayLength() > 4 && c[4].GetBoolean())).ToArray()
+                : []);
     }
 
     private static string? Optional(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;

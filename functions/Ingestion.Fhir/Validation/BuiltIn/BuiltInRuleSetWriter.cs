@@ -136,7 +136,22 @@ public static class BuiltInRuleSetWriter
             }
             if (e.MustSupport) writer.WriteBoolean("ms", true);
             if (e.ContentReference is not null) writer.WriteString("contentReference", e.ContentReference);
-            WriteStrings(writer, "constraints", e.ConstraintKeys);
+            if (e.Constraints.Count > 0)
+            {
+                // [key, severity, expression, human, best practice?]: the invariants are evaluated from the built-in rules too.
+                writer.WriteStartArray("constraints");
+                foreach (var c in e.Constraints)
+                {
+                    writer.WriteStartArray();
+                    writer.WriteStringValue(c.Key);
+                    writer.WriteStringValue(c.Severity);
+                    if (c.Expression is null) writer.WriteNullValue(); else writer.WriteStringValue(c.Expression);
+                    if (c.Human is null) writer.WriteNullValue(); else writer.WriteStringValue(c.Human);
+                    if (c.BestPractice) writer.WriteBooleanValue(true);
+                    writer.WriteEndArray();
+                }
+                writer.WriteEndArray();
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

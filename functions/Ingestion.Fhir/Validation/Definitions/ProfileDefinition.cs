@@ -30,7 +30,13 @@ public sealed record ElementRule(
     SlicingRule? Slicing,
     bool MustSupport,
     string? ContentReference,
-    IReadOnlyList<string> ConstraintKeys);
+    IReadOnlyList<ConstraintRule> Constraints);
+
+/// <summary>
+/// An invariant: key (us-core-6, obs-6), severity (error or warning), FHIRPath expression, human text, and whether the
+/// definition marks it as a best-practice recommendation (dom-6: narrative) rather than a conformance rule.
+/// </summary>
+public sealed record ConstraintRule(string Key, string Severity, string? Expression, string? Human, bool BestPractice = false);
 
 /// <summary>An allowed type; <see cref="Profiles"/> constrain the value, <see cref="TargetProfiles"/> a Reference's target.</summary>
 public sealed record TypeRule(string Code, IReadOnlyList<string> Profiles, IReadOnlyList<string> TargetProfiles);

@@ -65,15 +65,32 @@ public static class StructureDefinitionReader
 
         var mustSupport = e.TryGetProperty("mustSupport", out var msEl) && msEl.ValueKind == JsonValueKind.True;
         var contentReference = e.TryGetProperty("contentReference", out var cr) ? cr.GetString() : null;
-        var constraintKeys = new List<string>();
+        var constraintRules = new List<ConstraintRule>();
         if (e.TryGetProperty("constraint", out var constraints))
         {
             foreach (var c in constraints.EnumerateArray())
             {
-                if (c.TryGetProperty("key", out var key)) constraintKeys.Add(key.GetString()!);
+                if (!c.TryGetProperty("key", out var key)) continue;
+                constraintRules.Add(new ConstraintRule(
+                    key.GetString()!,
+                    c.TryGetProperty("severity", out var severity) ? severity.GetString()! : "error",
+                    c.TryGetProperty("expression", out var expression) ? expression.GetString() : null,
+                    c.TryGetProperty("human", out var human) ? human.GetString() : null,
+                    IsBestPractice(c)));
             }
         }
-        return new ElementRule(id, path, sliceName, min, max, baseMax, types, fixedValue, patternValue, binding, slicing, mustSupport, contentReference, constraintKeys);
+        return new ElementRule(id, path, sliceName, min, max, baseMax, types, fixedValue, patternValue, binding, slicing, mustSupport, contentReference, constraintRules);
+    }
+
+    private static bool IsBestPractice(JsonElement constraint)
+    {
+        if (!constraint.TryGetProperty("extension", out var extensions) || extensions.ValueKind != JsonValueKind.Array) return false;
+        foreach (var extension in extensions.EnumerateArray())
+        {
+            if (extension.TryGetProperty("url", out var url) && url.ValueEquals("http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice")
+                && extension.TryGetProperty("valueBoolean", out var value) && value.ValueKind == JsonValueKind.True) return true;
+        }
+        return false;
     }
 
     private static TypeRule ReadType(JsonElement t)

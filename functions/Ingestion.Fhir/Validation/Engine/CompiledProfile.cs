@@ -7,7 +7,8 @@ internal sealed class CompiledProfile
     public required string Id { get; init; }
     public required string Type { get; init; }
     public required ChildTable Root { get; init; }
-    public required IReadOnlyList<string> ConstraintKeys { get; init; }
+    /// <summary>Constraints not evaluated, as "element key: reason" (unsupported FHIRPath, no expression, on a slice).</summary>
+    public List<string> UnevaluatedConstraints { get; } = [];
     public List<string> UnresolvedBindings { get; } = [];
     public List<string> UnevaluatedSlices { get; } = [];
 }

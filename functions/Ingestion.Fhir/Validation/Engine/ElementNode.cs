@@ -25,6 +25,7 @@ internal sealed class ElementNode
     public string? ContentReference { get; set; }
     public Dictionary<string, ElementNode>? TypeSlices { get; set; } // value[x]:valueQuantity constraints
     public List<ElementNode>? PendingSlices { get; set; }             // compile-time only
+    public CompiledInvariant[]? Invariants { get; set; }              // this element's constraints (not its type's)
 }
 
 /// <summary>One allowed type of an element, with its JSON property name (choice elements have one per type).</summary>
@@ -36,6 +37,7 @@ internal sealed class TypeSlot
     public string? Profile { get; init; }
     public string[]? TargetTypes { get; set; }  // Reference targets as resource type names; null = any
     public ChildTable? Resolved { get; set; }   // the type's (or type profile's) children when the element has none inline
+    public CompiledInvariant[]? TypeInvariants { get; set; } // the base data type's constraints not already on the element
     public bool IsResource => Code == "Resource";
 }
 
@@ -52,6 +54,7 @@ internal sealed class ChildTable
     public TableMember[] MustSupport { get; set; } = [];
     public TableMember[] Choices { get; set; } = [];
     public int SlotCount { get; set; }                       // presence counters the walk keeps per object
+    public CompiledInvariant[]? Invariants { get; set; }     // constraints of the type (or resource) these are the children of
     public Dictionary<string, ChildEntry>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; set; }
 }
 

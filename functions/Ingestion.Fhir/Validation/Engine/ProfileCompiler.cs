@@ -14,10 +14,22 @@ internal sealed class ProfileCompiler
     private readonly Dictionary<string, CompiledProfile> _compiled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCodeSet> _codeSets = new(StringComparer.Ordinal);
     private readonly Queue<List<ElementNode>> _toLink = new();
+    private readonly InvariantCompiler _invariants;
 
-    public ProfileCompiler(DefinitionSet definitions) => _definitions = definitions;
+    public ProfileCompiler(DefinitionSet definitions, bool bestPracticeInvariants = false)
+    {
+        _definitions = definitions;
+        _invariants = new InvariantCompiler(bestPracticeInvariants);
+    }
 
     public IReadOnlyDictionary<string, CompiledProfile> Compiled => _compiled;
+
+    /// <summary>Value sets named by memberOf() in the compiled constraints, with their codes when enumerable.</summary>
+    public IReadOnlyDictionary<string, CompiledCodeSet> MemberOfCodeSets() =>
+        _invariants.MemberOfValueSets
+            .Select(url => (url, codes: CodeSet(url)))
+            .Where(x => x.codes is not null)
+            .ToDictionary(x => DefinitionSet.StripVersion(x.url), x => x.codes!, StringComparer.Ordinal);
 
     /// <summary>Compiles the profiles and everything they reference (unknown URLs are skipped).</summary>
     public void CompileAll(IEnumerable<string> urls)
@@ -44,13 +56,12 @@ internal sealed class ProfileCompiler
         var all = new List<ElementNode>();
         var unresolved = new List<string>();
         ElementNode? root = null;
-        var constraintKeys = new SortedSet<string>(StringComparer.Ordinal);
+        var unevaluated = new List<string>();
         var slicing = new Dictionary<ElementNode, SlicingRule>(ReferenceEqualityComparer.Instance);
         var elementRules = new Dictionary<ElementNode, ElementRule>(ReferenceEqualityComparer.Instance);
 
         foreach (var rule in definition.Elements)
         {
-            foreach (var key in rule.ConstraintKeys) constraintKeys.Add(key);
             var node = new ElementNode
             {
                 Name = rule.Path[(rule.Path.LastIndexOf('.') + 1)..],
@@ -70,6 +81,8 @@ internal sealed class ProfileCompiler
             if (rule.Slicing is not null) slicing[node] = rule.Slicing;
             elementRules[node] = rule;
             nodesById[rule.Id] = node;
+            if (rule.SliceName is null || !rule.Id.EndsWith(":" + rule.SliceName, StringComparison.Ordinal))
+                node.Invariants = _invariants.Compile(rule.Constraints, rule.Id, unevaluated);
             all.Add(node);
 
             if (root is null)
@@ -81,6 +94,12 @@ internal sealed class ProfileCompiler
             {
                 var slicedId = rule.Id[..^(sliceName.Length + 1)];
                 if (!nodesById.TryGetValue(slicedId, out var sliced)) continue;
+                // A slice's own constraints apply to the items matching it (us-core-17: NPI check digit); those repeating
+                // the sliced element's are evaluated there.
+                // A type slice (value[x]:valueQuantity) replaces the choice element in the table: it carries all of them.
+                var isTypeSlice = sliced.IsChoice && sliceName.StartsWith(sliced.Name[..^3], StringComparison.Ordinal);
+                var own = isTypeSlice ? rule.Constraints : rule.Constraints.Where(c => !elementRules[sliced].Constraints.Any(s => s.Key == c.Key)).ToArray();
+                node.Invariants = _invariants.Compile(own, rule.Id, unevaluated);
                 if (sliced.IsChoice && sliceName.StartsWith(sliced.Name[..^3], StringComparison.Ordinal))
                     (sliced.TypeSlices ??= new(StringComparer.Ordinal))[sliceName] = node;
                 else
@@ -105,6 +124,8 @@ internal sealed class ProfileCompiler
                 .Select(t => new TypeSlot { Code = t.Code, JsonName = node.Name, Primitive = t.Primitive, Profile = t.Profile, TargetTypes = t.TargetTypes })
                 .ToArray();
             if (children.TryGetValue(target, out var targetChildren)) children[node] = targetChildren;
+            if (target.Invariants is { } targetInvariants)
+                node.Invariants = [.. targetInvariants, .. (node.Invariants ?? []).Where(i => !targetInvariants.Any(t => t.Key == i.Key))];
         }
 
         var tables = new Dictionary<List<ElementNode>, ChildTable>(ReferenceEqualityComparer.Instance);
@@ -120,6 +141,7 @@ internal sealed class ProfileCompiler
             if (children.TryGetValue(node, out var list)) node.Children = TableOf(list, node.ElementId);
         }
         var rootTable = root.Children ?? BuildTable(definition.Type, []);
+        rootTable.Invariants = root.Invariants;
 
         var profile = new CompiledProfile
         {
@@ -127,8 +149,8 @@ internal sealed class ProfileCompiler
             Id = definition.Id,
             Type = definition.Type,
             Root = rootTable,
-            ConstraintKeys = constraintKeys.ToArray(),
         };
+        profile.UnevaluatedConstraints.AddRange(unevaluated);
         profile.UnresolvedBindings.AddRange(unresolved);
         _compiled[definition.Url] = profile;
 
@@ -254,6 +276,16 @@ internal sealed class ProfileCompiler
         return new CompiledBinding(binding.Strength == "required", codes);
     }
 
+    /// <summary>The enumerated codes of a complete value set (for FHIRPath memberOf); null when not enumerable here.</summary>
+    public CompiledCodeSet? CodeSet(string url)
+    {
+        url = DefinitionSet.StripVersion(url);
+        if (_codeSets.TryGetValue(url, out var codes)) return codes;
+        var list = _definitions.ResolveCodeList(url);
+        if (list is null || !list.Complete || list.Codes.Count == 0) return null;
+        return _codeSets[url] = new CompiledCodeSet(url, list.Codes);
+    }
+
     /// <summary>Resolves reference targets to type names and gives complex types without inline children their type's table.</summary>
     private void Link(List<ElementNode> nodes)
     {
@@ -262,6 +294,12 @@ internal sealed class ProfileCompiler
             foreach (var slot in node.Types)
             {
                 if (slot.TargetTypes is { } targets) slot.TargetTypes = TargetTypeNames(targets);
+                if (!slot.IsResource && slot.Code is not ("BackboneElement" or "Element") && GetOrCompile(BaseUrl + slot.Code)?.Root.Invariants is { } typeInvariants)
+                {
+                    // The data type's own constraints (per-1 on a Period), less those the element already lists.
+                    var own = typeInvariants.Where(t => node.Invariants is null || !node.Invariants.Any(n => n.Key == t.Key)).ToArray();
+                    slot.TypeInvariants = own.Length > 0 ? own : null;
+                }
                 if (slot.Primitive != PrimitiveKind.None || slot.IsResource || node.Children is not null || slot.Resolved is not null) continue;
                 if (slot.Code is "BackboneElement" or "Element") continue;
                 var typeProfile = (slot.Profile is { } p ? GetOrCompile(p) : null) ?? GetOrCompile(BaseUrl + slot.Code);

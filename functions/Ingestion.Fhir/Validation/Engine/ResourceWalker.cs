@@ -191,7 +191,7 @@ internal sealed class ResourceWalker
         }
     }
 
-    private static bool Matches(SliceRule slice, JsonElement item)
+    internal static bool Matches(SliceRule slice, JsonElement item)
     {
         foreach (var discriminator in slice.Discriminators)
         {
@@ -216,7 +216,8 @@ internal sealed class ResourceWalker
         return current.ValueKind == JsonValueKind.Object && current.TryGetProperty(path[index], out var next) && AnyValueMatches(next, path, index + 1, discriminator);
     }
 
-    private static bool InValueSet(CompiledCodeSet codes, JsonElement value)
+    /// <summary>A code, Coding or CodeableConcept (any coding) in the code set.</summary>
+    internal static bool InValueSet(CompiledCodeSet codes, JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.String) return codes.ContainsCode(value);
         if (value.ValueKind != JsonValueKind.Object) return false;

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using Ingestion.Fhir.Validation.FhirPath;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// Compiles constraint expressions once per distinct text (ele-1 is shared by every element) and collects the value
+/// sets <c>memberOf</c> names so their codes are enumerated at load time. An expression that does not compile is
+/// reported (never silently skipped) through the caller's list.
+/// </summary>
+internal sealed partial class InvariantCompiler
+{
+    private const string Ele1 = "hasValue() or (children().count() > id.count())";
+    private readonly Dictionary<string, (FhirPathExpression? Expression, string? Error)> _cache = new(StringComparer.Ordinal);
+    private readonly bool _bestPractice;
+
+    public InvariantCompiler(bool bestPractice) => _bestPractice = bestPractice;
+
+    public HashSet<string> MemberOfValueSets { get; } = new(StringComparer.Ordinal);
+
+    public CompiledInvariant[]? Compile(IReadOnlyList<ConstraintRule> constraints, string elementId, List<string> unevaluated)
+    {
+        if (constraints.Count == 0) return null;
+        var compiled = new List<CompiledInvariant>(constraints.Count);
+        foreach (var c in constraints)
+        {
+            if (c.BestPractice && !_bestPractice) continue; // a recommendation, reported only when configured
+            if (string.IsNullOrWhiteSpace(c.Expression))
+            {
+                unevaluated.Add($"{elementId} {c.Key}: no FHIRPath expression");
+                continue;
+            }
+            if (!_cache.TryGetValue(c.Expression, out var entry))
+            {
+                try
+                {
+                    entry = (FhirPathExpression.Compile(c.Expression), null);
+                    foreach (Match m in MemberOf().Matches(c.Expression)) MemberOfValueSets.Add(m.Groups[1].Value);
+                }
+                catch (FhirPathException e)
+                {
+                    entry = (null, e.Message);
+                }
+                _cache[c.Expression] = entry;
+            }
+            if (entry.Expression is null)
+            {
+                unevaluated.Add($"{elementId} {c.Key}: {entry.Error}");
+                continue;
+            }
+            var severity = c.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
+            var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
+            // ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively.
+            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, c.Expression == Ele1 ? HasValueOrChildren : null));
+        }
+        return compiled.Count > 0 ? compiled.ToArray() : null;
+    }
+
+    /// <summary>ele-1 without evaluating children(): a primitive value, or any property other than id (in the object or the _name object).</summary>
+    private static bool HasValueOrChildren(FhirPathElement element)
+    {
+        if (element.HasPrimitiveValue) return true;
+        return HasNonIdProperty(element.Value) || HasNonIdProperty(element.Shadow);
+    }
+
+    private static bool HasNonIdProperty(System.Text.Json.JsonElement value)
+    {
+        if (value.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (!property.NameEquals("id"u8) && !property.NameEquals("resourceType"u8)) return true;
+        }
+        return false;
+    }
+
+    [GeneratedRegex(@"memberOf\(\s*'([^']+)'\s*\)")]
+    private static partial Regex MemberOf();
+}
