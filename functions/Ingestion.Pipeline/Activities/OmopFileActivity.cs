@@ -35,7 +35,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         // Not `await using`: it is disposed before the upload commits, and a second dispose would flush into the
         // closed upload stream. An abandoned upload discards whatever it holds.
         var crosswalkWriter = crosswalkUpload is null ? null : new ReidentificationCrosswalk(crosswalkUpload.Content, leaveOpen: true);
-        long lines = 0, bytes = 0, valid = 0, notCovered = 0, serverErrors = 0, deletions = 0;
+        long lines = 0, bytes = 0, valid = 0, notCovered = 0, excluded = 0, serverErrors = 0, deletions = 0;
         try
         {
             var file = new BulkExportFile(activity.ResourceType, activity.Url, activity.ExpectedCount);
@@ -89,6 +89,9 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                     case MappingStatus.NotCovered:
                         notCovered++;
                         break;
+                    case MappingStatus.Excluded:
+                        excluded++;
+                        break;
                     default:
                         valid++;
                         break;
@@ -123,6 +126,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 ResourcesValid = valid,
                 Quarantined = rejects.Count - serverErrors,
                 NotCovered = notCovered,
+                Excluded = excluded,
                 ServerErrors = serverErrors,
                 Deletions = deletions,
                 Parts = parts,
@@ -130,6 +134,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 UnmappedRowsByTable = new Dictionary<string, long>(report.UnmappedRowsByTable, StringComparer.Ordinal),
                 QuarantinedByReason = QuarantineReasons(report),
                 NotCoveredByResourceType = new Dictionary<string, long>(report.NotCoveredByResourceType, StringComparer.Ordinal),
+                ExcludedByReason = new Dictionary<string, long>(report.ExcludedByReason, StringComparer.Ordinal),
                 UnmappedCodes = report.UnmappedCodes.Select(kv => new UnmappedCode(kv.Key.Table, kv.Key.Vocabulary, kv.Key.Code, kv.Value)).ToList(),
                 ValidationIssues = issues,
                 QuarantinePath = quarantinePath,

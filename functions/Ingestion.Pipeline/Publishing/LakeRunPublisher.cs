@@ -36,10 +36,11 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
             Totals = totals,
             QuarantinedByReason = Sum(activities, r => r.QuarantinedByReason),
             NotCoveredByResourceType = Sum(activities, r => r.NotCoveredByResourceType),
+            ExcludedByReason = Sum(activities, r => r.ExcludedByReason),
             ValidationIssues = Sum(activities, r => r.ValidationIssues),
             TopUnmappedCodes = unmapped.Take(options.TopUnmappedCodes).ToList(),
             Files = activities.Select(a => new RunReportFile(a.Index, a.FileKind, a.ResourceType, a.Attempt,
-                a.Result?.LinesRead ?? 0, a.Result?.ResourcesValid ?? 0, a.Result?.Quarantined ?? 0, a.Result?.NotCovered ?? 0, a.Result?.QuarantinePath)).ToList(),
+                a.Result?.LinesRead ?? 0, a.Result?.ResourcesValid ?? 0, a.Result?.Quarantined ?? 0, a.Result?.NotCovered ?? 0, a.Result?.QuarantinePath) { Excluded = a.Result?.Excluded ?? 0 }).ToList(),
         };
         await lake.WriteAsync(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, Indented), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
         await lake.WriteAsync(LakePaths.UnmappedSummary(run.InstanceId), JsonSerializer.SerializeToUtf8Bytes(unmapped, Indented), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
