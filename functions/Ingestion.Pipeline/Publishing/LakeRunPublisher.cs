@@ -110,6 +110,7 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
             ["resourcesValid"] = totals.ResourcesValid,
             ["resourcesQuarantined"] = totals.ResourcesQuarantined,
             ["resourcesNotCovered"] = totals.ResourcesNotCovered,
+            ["resourcesExcluded"] = totals.ResourcesExcluded,
             ["deletions"] = totals.Deletions,
             ["unmappedRows"] = totals.UnmappedRows,
         };

@@ -38,7 +38,7 @@ public sealed class DemoRunTests
         Assert.Equal(quarantined, status.CustomStatus.ResourcesQuarantined);
         var lines = types.Sum(expected.LinesOf);
         Assert.Equal(lines, status.CustomStatus.ResourcesRead);
-        Assert.Equal(lines, status.CustomStatus.ResourcesValid + status.CustomStatus.ResourcesQuarantined + status.CustomStatus.ResourcesNotCovered);
+        Assert.Equal(lines, status.CustomStatus.ResourcesValid + status.CustomStatus.ResourcesQuarantined + status.CustomStatus.ResourcesNotCovered + status.CustomStatus.ResourcesExcluded);
         // One person row per generated patient, one observation period per person with events, one cdm_source.
         var manifest = await h.ManifestAsync(pipeline, id);
         Assert.Equal(expected.ValidResources["Patient"], manifest.Tables["person"].Rows);
