@@ -19,13 +19,15 @@ public class CdmTablesConformanceTests
         return fields;
     }
 
-    public static TheoryData<string> CdmTableNames() => new(CdmTables.All.Where(t => t.IsCdm).Select(t => t.Name));
+    private static IEnumerable<OmopTable> Tables => CdmTables.All.Where(t => t.IsCdm).Concat(VocabularyTables.All);
+
+    public static TheoryData<string> CdmTableNames() => new(Tables.Select(t => t.Name));
 
     [Theory]
     [MemberData(nameof(CdmTableNames))]
     public void Table_matches_the_ohdsi_field_level_spec(string tableName)
     {
-        var table = CdmTables.All.Single(t => t.Name == tableName);
+        var table = Tables.Single(t => t.Name == tableName);
         var spec = ReadSpec().Where(f => f.Table == tableName).ToList();
 
         Assert.NotEmpty(spec);
