@@ -26,6 +26,9 @@ public sealed partial class OmopMapper : IOmopMapper
         _statusRules = new ResourceStatusRules(_options);
     }
 
+    /// <summary>The vocabulary the mapper resolves codes with (the data-quality checks read concept domains from it).</summary>
+    public IVocabulary Vocabulary => _concepts.Vocabulary;
+
     /// <summary>The FHIR resource types this mapping turns into rows; any other type is counted as not covered.</summary>
     public static IReadOnlySet<string> CoveredResourceTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -27,6 +27,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var issues = new Dictionary<string, long>(StringComparer.Ordinal);
         var sink = new StagedRowSink();
         var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
+        var quality = new DataQualityChecks(mapper.Vocabulary, DateOnly.FromDateTime((context.Run.TransactionTime ?? context.Run.CreatedTime).UtcDateTime));
         await using var rejects = new QuarantineWriter(quarantine, activity);
         // With a crosswalk configured, this file maps through a de-identifier that notes every key it derives.
         var recorder = crosswalk is null ? null : new CrosswalkRecorder(crosswalk.Deidentifier);
@@ -104,6 +105,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                         writer = new TablePartWriter(lake, table, part => LakePaths.Part(name, runId, activity.Index, part), options);
                         writers.Add(table.Name, writer);
                     }
+                    quality.Observe(table, row);
                     await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
                 }
                 sink.Clear();
@@ -137,6 +139,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 ExcludedByReason = new Dictionary<string, long>(report.ExcludedByReason, StringComparer.Ordinal),
                 UnmappedCodes = report.UnmappedCodes.Select(kv => new UnmappedCode(kv.Key.Table, kv.Key.Vocabulary, kv.Key.Code, kv.Value)).ToList(),
                 ValidationIssues = issues,
+                DataQuality = quality.ToResult(),
                 QuarantinePath = quarantinePath,
                 PersonDatesPath = personDates,
             };

@@ -1,3 +1,4 @@
+using Ingestion.Omop;
 using System.Text.Json;
 using Ingestion.Pipeline.State;
 using Ingestion.Storage;
@@ -30,6 +31,8 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
         var totals = status.CustomStatus with { RowsByTable = rowsByTable };
 
         var unmapped = MergeUnmapped(activities);
+        var previous = await PreviousRunAsync(run, cancellationToken).ConfigureAwait(false);
+        var unmappedRows = Sum(activities, r => r.UnmappedRowsByTable);
         var report = new RunReport
         {
             RunId = run.InstanceId,
@@ -41,6 +44,8 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
             TopUnmappedCodes = unmapped.Take(options.TopUnmappedCodes).ToList(),
             Files = activities.Select(a => new RunReportFile(a.Index, a.FileKind, a.ResourceType, a.Attempt,
                 a.Result?.LinesRead ?? 0, a.Result?.ResourcesValid ?? 0, a.Result?.Quarantined ?? 0, a.Result?.NotCovered ?? 0, a.Result?.QuarantinePath) { Excluded = a.Result?.Excluded ?? 0 }).ToList(),
+            DataQuality = DataQualityReportBuilder.Build(DataQualityResult.Merge(activities.Select(a => a.Result?.DataQuality ?? DataQualityResult.Empty)),
+                rowsByTable, unmappedRows, unmapped, run.EffectiveSince is null, previous),
         };
         await lake.WriteAsync(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, Indented), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
         await lake.WriteAsync(LakePaths.UnmappedSummary(run.InstanceId), JsonSerializer.SerializeToUtf8Bytes(unmapped, Indented), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
@@ -71,6 +76,36 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
             // A concurrent finalize of the same run committed first; its manifest describes the same parts.
         }
         return new PublishedRun(manifestPath, reportPath, Counts(totals));
+    }
+
+    /// <summary>The latest earlier published run of the same source (by commit time), with its report.</summary>
+    private async Task<PreviousRun?> PreviousRunAsync(RunState run, CancellationToken cancellationToken)
+    {
+        RunManifest? latest = null;
+        await foreach (var item in lake.ListAsync("_runs/", cancellationToken).ConfigureAwait(false))
+        {
+            if (!item.Path.EndsWith("/manifest.json", StringComparison.Ordinal) || item.Path == LakePaths.RunManifest(run.InstanceId)) continue;
+            var manifest = await ReadAsync<RunManifest>(item.Path, cancellationToken).ConfigureAwait(false);
+            if (manifest is null || manifest.SourceId != run.Input.SourceId) continue;
+            if (latest is null || manifest.CommittedAt > latest.CommittedAt) latest = manifest;
+        }
+        if (latest?.Report is not { } reportPath) return null;
+        var report = await ReadAsync<RunReport>(reportPath, cancellationToken).ConfigureAwait(false);
+        return report is null ? null : new PreviousRun(report, latest.Since is null);
+    }
+
+    private async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            await using var stream = await lake.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<T>(stream, Indented, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LakeItemNotFoundException or JsonException)
+        {
+            // A manifest or report that cannot be read is no baseline; the comparison is then skipped.
+            return null;
+        }
     }
 
     private async Task RemoveStrayPartsAsync(string runId, IReadOnlyList<PartOutput> parts, CancellationToken cancellationToken)

@@ -15,6 +15,8 @@ public sealed record RunReport
     public required IReadOnlyDictionary<string, long> ValidationIssues { get; init; }
     public required IReadOnlyList<UnmappedCode> TopUnmappedCodes { get; init; }
     public required IReadOnlyList<RunReportFile> Files { get; init; }
+    /// <summary>DQD-style checks of the run and the comparison with the source's previous published run.</summary>
+    public DataQualityReport? DataQuality { get; init; }
 }
 
 public sealed record RunReportFile(int Index, ManifestFileKind Kind, string ResourceType, int Attempts, long Lines, long Valid, long Quarantined, long NotCovered, string? QuarantinePath)

@@ -25,6 +25,8 @@ public sealed record FileResult
     public IReadOnlyList<UnmappedCode> UnmappedCodes { get; init; } = [];
     /// <summary>Validation issues by rule id (report mode keeps the resource; counts only).</summary>
     public IReadOnlyDictionary<string, long> ValidationIssues { get; init; } = new Dictionary<string, long>();
+    /// <summary>DQD-style check counts over the rows this file wrote.</summary>
+    public Ingestion.Omop.DataQualityResult DataQuality { get; init; } = Ingestion.Omop.DataQualityResult.Empty;
     public string? QuarantinePath { get; init; }
     /// <summary>Staged per-person date bounds for the observation_period reduce.</summary>
     public string? PersonDatesPath { get; init; }
