@@ -81,31 +81,10 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
     /// <summary>The latest earlier published run of the same source (by commit time), with its report.</summary>
     private async Task<PreviousRun?> PreviousRunAsync(RunState run, CancellationToken cancellationToken)
     {
-        RunManifest? latest = null;
-        await foreach (var item in lake.ListAsync("_runs/", cancellationToken).ConfigureAwait(false))
-        {
-            if (!item.Path.EndsWith("/manifest.json", StringComparison.Ordinal) || item.Path == LakePaths.RunManifest(run.InstanceId)) continue;
-            var manifest = await ReadAsync<RunManifest>(item.Path, cancellationToken).ConfigureAwait(false);
-            if (manifest is null || manifest.SourceId != run.Input.SourceId) continue;
-            if (latest is null || manifest.CommittedAt > latest.CommittedAt) latest = manifest;
-        }
-        if (latest?.Report is not { } reportPath) return null;
-        var report = await ReadAsync<RunReport>(reportPath, cancellationToken).ConfigureAwait(false);
+        var latest = await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false);
+        if (latest is null) return null;
+        var report = await PublishedRuns.ReadJsonAsync<RunReport>(lake, latest.Report, cancellationToken).ConfigureAwait(false);
         return report is null ? null : new PreviousRun(report, latest.Since is null);
-    }
-
-    private async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken) where T : class
-    {
-        try
-        {
-            await using var stream = await lake.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync<T>(stream, Indented, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is LakeItemNotFoundException or JsonException)
-        {
-            // A manifest or report that cannot be read is no baseline; the comparison is then skipped.
-            return null;
-        }
     }
 
     private async Task RemoveStrayPartsAsync(string runId, IReadOnlyList<PartOutput> parts, CancellationToken cancellationToken)
