@@ -13,10 +13,8 @@ public sealed class OmopDdlLoadTests
     public async Task The_shipped_loader_loads_a_synthea_run_into_the_cdm_ddl_with_its_primary_keys_and_every_row()
     {
         await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
-        var vocabulary = Path.Combine(h.Root, "vocabulary.bin");
-        await VocabularyFile.BuildAsync(SharedData.PathOf("omop", "vocab-synthea27nj"), vocabulary, CancellationToken.None);
-        var pipeline = h.OpenPipeline(vocabularyPath: vocabulary);
-        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "synthea-100", Kind = SourceKind.Folder, FolderPath = SharedData.PathOf("synthea", "100-patients") });
+        var pipeline = await h.OpenWithSyntheaVocabularyAsync();
+        var id = await pipeline.Client.StartNewAsync(DemoPipelineHarness.SyntheaInput);
         Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).RuntimeStatus);
         var manifest = await h.ManifestAsync(pipeline, id);
 

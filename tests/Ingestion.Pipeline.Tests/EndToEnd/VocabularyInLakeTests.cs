@@ -13,14 +13,12 @@ public sealed class VocabularyInLakeTests
     [Trait("Category", TestCategories.Conformance)]
     public async Task The_seed_cohort_query_runs_on_the_lakes_own_vocabulary_tables()
     {
-        var athena = SharedData.PathOf("omop", "vocab-synthea27nj");
+        var athena = DemoPipelineHarness.SyntheaVocabularyFolder;
         await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
-        var vocabulary = Path.Combine(h.Root, "vocabulary.bin");
-        await VocabularyFile.BuildAsync(athena, vocabulary, CancellationToken.None);
-        var pipeline = h.OpenPipeline(vocabularyPath: vocabulary);
+        var pipeline = await h.OpenWithSyntheaVocabularyAsync();
         var publisher = new VocabularyLakePublisher(pipeline.Lake, new PipelineOptions());
         var published = await publisher.PublishAsync(athena, pipeline.VocabularyVersion, CancellationToken.None);
-        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "synthea-100", Kind = SourceKind.Folder, FolderPath = SharedData.PathOf("synthea", "100-patients") });
+        var id = await pipeline.Client.StartNewAsync(DemoPipelineHarness.SyntheaInput);
         Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).RuntimeStatus);
 
         Assert.False(published.AlreadyPublished);
