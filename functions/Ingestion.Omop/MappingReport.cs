@@ -16,6 +16,7 @@ public sealed class MappingReport
     private readonly ConcurrentDictionary<string, long> _sourceVocabularies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _quarantined = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _notCovered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _excluded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string ResourceType, MappingStatus Status), long> _resources = new();
 
     public IReadOnlyDictionary<string, long> RowsByTable => _rows;
@@ -24,6 +25,8 @@ public sealed class MappingReport
     public IReadOnlyDictionary<string, long> SourceVocabularies => _sourceVocabularies;
     public IReadOnlyDictionary<string, long> QuarantinedByReason => _quarantined;
     public IReadOnlyDictionary<string, long> NotCoveredByResourceType => _notCovered;
+    /// <summary>Resources excluded by their FHIR status, by reason (<c>Type.element=code</c>).</summary>
+    public IReadOnlyDictionary<string, long> ExcludedByReason => _excluded;
     /// <summary>Every input resource, by type and outcome: the accounting that proves nothing was lost.</summary>
     public IReadOnlyDictionary<(string ResourceType, MappingStatus Status), long> ResourcesByOutcome => _resources;
 
@@ -52,6 +55,9 @@ public sealed class MappingReport
     public void RecordNotCovered(string resourceType) =>
         _notCovered.AddOrUpdate(resourceType, 1, static (_, n) => n + 1);
 
+    public void RecordExcluded(string reason) =>
+        _excluded.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+
     /// <summary>Adds another report's counts into this one (fan-in).</summary>
     public void Merge(MappingReport other)
     {
@@ -61,6 +67,7 @@ public sealed class MappingReport
         foreach (var (k, v) in other._sourceVocabularies) _sourceVocabularies.AddOrUpdate(k, v, (_, n) => n + v);
         foreach (var (k, v) in other._quarantined) _quarantined.AddOrUpdate(k, v, (_, n) => n + v);
         foreach (var (k, v) in other._notCovered) _notCovered.AddOrUpdate(k, v, (_, n) => n + v);
+        foreach (var (k, v) in other._excluded) _excluded.AddOrUpdate(k, v, (_, n) => n + v);
         foreach (var (k, v) in other._resources) _resources.AddOrUpdate(k, v, (_, n) => n + v);
     }
 
@@ -104,6 +111,7 @@ public sealed class MappingReport
         WriteCounts(writer, "sourceVocabularies", _sourceVocabularies);
         WriteCounts(writer, "quarantinedByReason", _quarantined);
         WriteCounts(writer, "notCoveredByResourceType", _notCovered);
+        WriteCounts(writer, "excludedByReason", _excluded);
         writer.WriteStartObject("resources");
         foreach (var group in _resources.GroupBy(kv => kv.Key.ResourceType).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -16,6 +16,22 @@ public static class LakePaths
     public static string ReducedPart(string table, string runId, int part) =>
         $"{TablePrefix(table, runId)}part-reduce-{part}.parquet";
 
+    /// <summary>The folder of one vocabulary version: <c>vocabulary/&lt;version&gt;/</c>, the version with every character
+    /// outside [A-Za-z0-9._-] as '_' ("v5.0 30-AUG-24" → "v5.0_30-AUG-24").</summary>
+    public static string VocabularyPrefix(string version)
+    {
+        var slug = string.Create(version.Length, version, static (span, v) =>
+        {
+            for (var i = 0; i < v.Length; i++) span[i] = char.IsAsciiLetterOrDigit(v[i]) || v[i] is '.' or '-' or '_' ? v[i] : '_';
+        });
+        return $"vocabulary/{(slug is "." or ".." ? "_" : slug)}/";
+    }
+
+    public static string VocabularyPart(string version, string table, int part) => $"{VocabularyPrefix(version)}{table}/part-{part}.parquet";
+
+    /// <summary>Written last: a vocabulary version is published exactly when its manifest exists.</summary>
+    public static string VocabularyManifest(string version) => $"{VocabularyPrefix(version)}manifest.json";
+
     public static string RunManifest(string runId) => $"_runs/{runId}/manifest.json";
     public static string RunReport(string runId) => $"reports/{runId}/report.json";
     public static string UnmappedSummary(string runId) => $"reports/{runId}/unmapped.json";

@@ -122,11 +122,11 @@ public sealed class OrchestrationClient(OrchestrationServices services)
     internal static RunStatus ToStatus(RunState run, IReadOnlyList<ActivityState> activities, IReadOnlyList<HistoryEvent>? history)
     {
         var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        long read = 0, valid = 0, quarantined = 0, notCovered = 0, bytes = 0, unmapped = 0, deletions = 0, serverErrors = 0;
+        long read = 0, valid = 0, quarantined = 0, notCovered = 0, excluded = 0, bytes = 0, unmapped = 0, deletions = 0, serverErrors = 0;
         foreach (var a in activities)
         {
             if (a.Result is not { } r) continue;
-            read += r.LinesRead; valid += r.ResourcesValid; quarantined += r.Quarantined; notCovered += r.NotCovered;
+            read += r.LinesRead; valid += r.ResourcesValid; quarantined += r.Quarantined; notCovered += r.NotCovered; excluded += r.Excluded;
             bytes += r.Bytes; deletions += r.Deletions; serverErrors += r.ServerErrors;
             foreach (var (table, n) in r.RowsByTable) rows[table] = rows.GetValueOrDefault(table) + n;
             foreach (var (_, n) in r.UnmappedRowsByTable) unmapped += n;
@@ -152,6 +152,7 @@ public sealed class OrchestrationClient(OrchestrationServices services)
                 ResourcesValid = valid,
                 ResourcesQuarantined = quarantined,
                 ResourcesNotCovered = notCovered,
+                ResourcesExcluded = excluded,
                 Deletions = deletions,
                 ServerErrors = serverErrors,
                 Bytes = bytes,

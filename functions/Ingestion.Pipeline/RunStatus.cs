@@ -31,6 +31,8 @@ public sealed record RunCustomStatus
     public long ResourcesValid { get; init; }
     public long ResourcesQuarantined { get; init; }
     public long ResourcesNotCovered { get; init; }
+    /// <summary>Resources excluded by their FHIR status (refuted, cancelled, entered in error ...): not errors.</summary>
+    public long ResourcesExcluded { get; init; }
     public long Deletions { get; init; }
     public long ServerErrors { get; init; }
     public long Bytes { get; init; }

@@ -19,7 +19,7 @@ public sealed record DeidentificationOptions
     /// then differ on every run). Ignored when a key is set.</summary>
     public bool UseEphemeralKey { get; init; }
 
-    /// <summary>N: every patient's offset is in [-N, -1] ∪ [1, N] days. 1 to 3650.</summary>
+    /// <summary>N: every patient's offset is in [-N, -1] days (never forward: no shifted date in the future). 1 to 3650.</summary>
     public int MaxShiftDays { get; init; } = 365;
 
     /// <summary>Output datetimes at 00:00 UTC of their shifted date instead of keeping the time of day.</summary>

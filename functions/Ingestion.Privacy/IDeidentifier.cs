@@ -13,7 +13,8 @@ public interface IDeidentifier
     /// <summary>A positive 63-bit pseudonymous key for a logical id within one OMOP key domain.</summary>
     long PseudonymousId(OmopKeyDomain domain, string logicalId);
 
-    /// <summary>The patient's secret date offset in days: in [-MaxShiftDays, +MaxShiftDays], never 0.</summary>
+    /// <summary>The patient's secret date offset in days: in [-MaxShiftDays, -1] (always back in time, so shifted
+    /// dates never pass the export's transactionTime).</summary>
     int DateOffsetDays(string patientLogicalId);
 
     /// <summary>Shifts a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD) by the patient's offset; partial dates follow

@@ -186,11 +186,9 @@ public sealed class KeyedDeidentifier : IDeidentifier
             _cache?.Set(PatientDatesPurpose, patientLogicalId, offsetWord, anchorSeed);
         }
 
-        // 2N outcomes, the lower N negative, the upper N positive: uniform over [-N, -1] ∪ [1, N] (the modulo bias
-        // is below 2N / 2^64).
-        var span = (ulong)(2 * _maxShiftDays);
-        var r = (int)(offsetWord % span);
-        var offset = r < _maxShiftDays ? r - _maxShiftDays : r - _maxShiftDays + 1;
+        // Uniform over [-N, -1] (the modulo bias is below N / 2^64). Never forward: a timeline that ends at or before
+        // the export's transactionTime stays before it after the shift, so no de-identified date lies in the future.
+        var offset = -1 - (int)(offsetWord % (ulong)_maxShiftDays);
         return (offset, anchorSeed);
     }
 

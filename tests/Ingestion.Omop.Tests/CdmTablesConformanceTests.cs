@@ -7,13 +7,6 @@ public class CdmTablesConformanceTests
 {
     private sealed record SpecField(string Table, string Field, bool Required, string Datatype);
 
-    private static readonly string[] Keys =
-    [
-        "person_id", "observation_period_id", "visit_occurrence_id", "condition_occurrence_id", "drug_exposure_id",
-        "procedure_occurrence_id", "device_exposure_id", "measurement_id", "observation_id", "location_id", "provider_id",
-        "care_site_id", "visit_detail_id", "preceding_visit_occurrence_id", "measurement_event_id", "observation_event_id",
-    ];
-
     private static List<SpecField> ReadSpec()
     {
         // The spec's guidance columns hold quoted commas and newlines: read it with the RFC 4180 reader.
@@ -26,13 +19,15 @@ public class CdmTablesConformanceTests
         return fields;
     }
 
-    public static TheoryData<string> CdmTableNames() => new(CdmTables.All.Where(t => t.IsCdm).Select(t => t.Name));
+    private static IEnumerable<OmopTable> Tables => CdmTables.All.Where(t => t.IsCdm).Concat(VocabularyTables.All);
+
+    public static TheoryData<string> CdmTableNames() => new(Tables.Select(t => t.Name));
 
     [Theory]
     [MemberData(nameof(CdmTableNames))]
     public void Table_matches_the_ohdsi_field_level_spec(string tableName)
     {
-        var table = CdmTables.All.Single(t => t.Name == tableName);
+        var table = Tables.Single(t => t.Name == tableName);
         var spec = ReadSpec().Where(f => f.Table == tableName).ToList();
 
         Assert.NotEmpty(spec);
@@ -42,7 +37,7 @@ public class CdmTablesConformanceTests
             Assert.True(s.Required == column.Required, $"{tableName}.{s.Field}: required {s.Required} in the spec");
             var expected = s.Datatype switch
             {
-                "integer" => Keys.Contains(s.Field) ? OmopColumnType.BigInt : OmopColumnType.Integer,
+                "integer" => CdmKeyColumns.Names.Contains(s.Field) ? OmopColumnType.BigInt : OmopColumnType.Integer,
                 "float" => OmopColumnType.Float,
                 "date" => OmopColumnType.Date,
                 "datetime" => OmopColumnType.DateTime,

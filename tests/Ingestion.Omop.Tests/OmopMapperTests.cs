@@ -389,14 +389,6 @@ public class OmopMapperTests
     }
 
     [Fact]
-    public void Entered_in_error_resources_are_quarantined()
-    {
-        var outcome = Map("""{"resourceType":"Observation","id":"o1","status":"entered-in-error","subject":{"reference":"Patient/p1"},"effectiveDateTime":"2020-01-01"}""");
-
-        Assert.Equal(QuarantineReasons.EnteredInError, outcome.QuarantineReason);
-    }
-
-    [Fact]
     public void Deleted_bundle_lists_the_keys_of_every_table_a_resource_can_reach()
     {
         var outcome = new OmopMapper(Vocabulary, _deid).MapDeleted(Fhir.Parse("""

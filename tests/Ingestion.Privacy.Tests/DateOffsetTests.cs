@@ -7,32 +7,42 @@ public class DateOffsetTests
     [InlineData(3)]
     [InlineData(365)]
     [InlineData(3650)]
-    public void Offsets_are_never_zero_and_stay_within_N_days(int maxShiftDays)
+    public void Offsets_always_go_back_between_1_and_N_days(int maxShiftDays)
     {
         var deid = TestKeys.Deidentifier(maxShiftDays: maxShiftDays);
         for (var i = 0; i < 50_000; i++)
         {
             var offset = deid.DateOffsetDays($"p{i}");
-            Assert.NotEqual(0, offset);
-            Assert.InRange(offset, -maxShiftDays, maxShiftDays);
+            Assert.InRange(offset, -maxShiftDays, -1);
         }
     }
 
     [Fact]
-    public void Offsets_are_roughly_uniform_over_both_signs_and_every_value()
+    public void Offsets_are_roughly_uniform_over_every_value()
     {
         const int n = 365, samples = 365_000;
         var deid = TestKeys.Deidentifier(maxShiftDays: n, cacheSize: 0);
-        var counts = new int[2 * n + 1];
-        for (var i = 0; i < samples; i++) counts[deid.DateOffsetDays($"patient/{i}") + n]++;
+        var counts = new int[n];
+        for (var i = 0; i < samples; i++) counts[-deid.DateOffsetDays($"patient/{i}") - 1]++;
 
-        Assert.Equal(0, counts[n]);
-        // Chi-square over the 730 possible offsets (729 degrees of freedom): mean 729, sd ≈ 38; 900 is p < 1e-5.
-        const double expected = (double)samples / (2 * n);
-        var chiSquare = counts.Where((_, i) => i != n).Sum(c => (c - expected) * (c - expected) / expected);
-        Assert.InRange(chiSquare, 550, 900);
-        var negative = counts.Take(n).Sum();
-        Assert.InRange(negative, samples / 2 - 2000, samples / 2 + 2000); // ±6.6 sd
+        // Chi-square over the 365 possible offsets (364 degrees of freedom): mean 364, sd ≈ 27; 500 is p < 1e-5.
+        const double expected = (double)samples / n;
+        var chiSquare = counts.Sum(c => (c - expected) * (c - expected) / expected);
+        Assert.InRange(chiSquare, 240, 500);
+    }
+
+    [Fact]
+    public void An_event_dated_at_the_export_instant_is_shifted_into_the_past_for_every_patient()
+    {
+        // Data dated today: with ±N offsets most patients would get events up to N days ahead.
+        var deid = TestKeys.Deidentifier();
+        var now = new DateTime(2026, 12, 6, 5, 0, 0, DateTimeKind.Utc);
+        var text = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < 10_000; i++)
+        {
+            Assert.True(deid.ShiftDateTime($"p{i}", text) < now);
+            Assert.True(deid.ShiftDate($"p{i}", text[..10]) < DateOnly.FromDateTime(now));
+        }
     }
 
     [Fact]

@@ -29,8 +29,8 @@ public class DeterminismTests
         Assert.Equal(expectedId, TestKeys.Deidentifier().PseudonymousId(OmopKeyDomain.Person, "patient-1"));
 
         var dates = System.Security.Cryptography.HMACSHA256.HashData(key, "ingestion-deid/v1/patient-dates\0patient-1"u8);
-        var r = (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(dates) % 730);
-        Assert.Equal(r < 365 ? r - 365 : r - 364, TestKeys.Deidentifier().DateOffsetDays("patient-1"));
+        var r = (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(dates) % 365);
+        Assert.Equal(-1 - r, TestKeys.Deidentifier().DateOffsetDays("patient-1"));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public class DeterminismTests
         var b = TestKeys.Deidentifier(TestKeys.Other);
         Assert.NotEqual(a.KeyFingerprint, b.KeyFingerprint);
         Assert.All(PatientIds, id => Assert.NotEqual(a.PseudonymousId(OmopKeyDomain.Person, id), b.PseudonymousId(OmopKeyDomain.Person, id)));
-        // Offsets take 730 values, so a few coincide by chance (expected 200/730); most must differ.
+        // Offsets take 365 values, so a few coincide by chance (expected 200/365); most must differ.
         var sameOffsets = PatientIds.Count(id => a.DateOffsetDays(id) == b.DateOffsetDays(id));
         Assert.InRange(sameOffsets, 0, 10);
     }
@@ -61,7 +61,7 @@ public class DeterminismTests
     {
         // Domain separation between purposes: a patient's id words and date words come from different messages.
         var deid = TestKeys.Deidentifier();
-        var matches = PatientIds.Count(id => Math.Abs(deid.PseudonymousId(OmopKeyDomain.Person, id) % 730) == Math.Abs(deid.DateOffsetDays(id) + 365));
+        var matches = PatientIds.Count(id => deid.PseudonymousId(OmopKeyDomain.Person, id) % 365 == -deid.DateOffsetDays(id) - 1);
         Assert.InRange(matches, 0, 10);
     }
 }

@@ -5,8 +5,10 @@ using Ingestion.Omop;
 namespace Ingestion.Cli.Commands;
 
 /// <summary>
-/// `vocab build FOLDER --out FILE`: compiles an Athena download (CONCEPT.csv, CONCEPT_RELATIONSHIP.csv, VOCABULARY.csv;
-/// tab- or comma-delimited) into a memory-mappable vocabulary file.
+/// `vocab build FOLDER --out FILE [--lake DIR]`: compiles an Athena download (CONCEPT.csv, CONCEPT_RELATIONSHIP.csv,
+/// VOCABULARY.csv; tab- or comma-delimited) into a memory-mappable vocabulary file; with --lake also publishes the
+/// vocabulary tables (concept, concept_relationship, concept_ancestor, vocabulary, domain, concept_class) as Parquet
+/// under vocabulary/&lt;version&gt;/ of that lake, once per version.
 /// `vocab lookup SYSTEM|CODE [--vocab FILE]`: prints the source concept and its standard mapping (built-in starter
 /// vocabulary when --vocab is omitted). Exit 0 ok, 1 failure / not found, 2 bad usage.
 /// </summary>
@@ -24,9 +26,11 @@ internal static class VocabCommand
     {
         var folder = new Argument<string>("folder") { Description = "Folder holding CONCEPT.csv and CONCEPT_RELATIONSHIP.csv (Athena download)." };
         var output = new Option<string>("--out") { Description = "The vocabulary file to write.", Required = true };
+        var lakeFolder = new Option<string?>("--lake") { Description = "Also publish the vocabulary tables as Parquet under vocabulary/<version>/ of this lake folder." };
         var build = new Command("build", "Compile an Athena vocabulary download into a vocabulary file.");
         build.Arguments.Add(folder);
         build.Options.Add(output);
+        build.Options.Add(lakeFolder);
         build.SetAction(async (parseResult, ct) =>
         {
             var input = parseResult.GetValue(folder)!;
@@ -49,6 +53,23 @@ internal static class VocabCommand
             using var vocabulary = VocabularyFile.Open(outFile);
             Console.WriteLine($"{outFile}: {vocabulary.ConceptCount:N0} concepts, {vocabulary.VocabularyIds.Count} vocabularies, " +
                 $"version \"{vocabulary.Version}\", {new FileInfo(outFile).Length / 1048576.0:0.0} MiB, built in {watch.Elapsed.TotalSeconds:0.0} s");
+            if (parseResult.GetValue(lakeFolder) is { } lakePath)
+            {
+                try
+                {
+                    var lake = new Ingestion.Storage.Embedded.FileSystemLake(new Ingestion.Storage.Embedded.FileSystemLakeOptions { RootPath = lakePath });
+                    var published = await new Ingestion.Pipeline.Publishing.VocabularyLakePublisher(lake, new Ingestion.Pipeline.PipelineOptions())
+                        .PublishAsync(input, vocabulary.Version, ct);
+                    Console.WriteLine(published.AlreadyPublished
+                        ? $"{lakePath}/{published.Prefix}: version already published"
+                        : $"{lakePath}/{published.Prefix}: " + string.Join(", ", published.Rows.Select(kv => $"{kv.Key} {kv.Value:N0}")));
+                }
+                catch (VocabularyFormatException e)
+                {
+                    await Console.Error.WriteLineAsync($"vocab build: {e.ErrorCode}: {e.Message}");
+                    return 1;
+                }
+            }
             return 0;
         });
         return build;

@@ -26,6 +26,12 @@ internal readonly record struct ClinicalEvent
     public double? RangeLow { get; init; }
     public double? RangeHigh { get; init; }
 
+    public int? OperatorConceptId { get; init; }
+
+    public int? StatusConceptId { get; init; }
+    public string? StatusSourceValue { get; init; }
+
+    public DateOnly? VerbatimEndDate { get; init; }
     public double? Quantity { get; init; }
     public int? DaysSupply { get; init; }
     public int? Refills { get; init; }

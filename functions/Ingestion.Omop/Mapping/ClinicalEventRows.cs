@@ -37,12 +37,12 @@ internal static class ClinicalEventRows
             "condition_occurrence" =>
             [
                 key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, e.EndDate, e.EndDateTime, e.TypeConceptId,
-                null, null, e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, null,
+                e.StatusConceptId, null, e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, e.StatusSourceValue,
             ],
             "drug_exposure" =>
             [
                 key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, e.EndDate ?? e.StartDate, e.EndDateTime ?? e.StartDateTime,
-                e.EndDate, e.TypeConceptId, null, e.Refills, e.Quantity, e.DaysSupply, null, e.RouteConceptId, null,
+                e.VerbatimEndDate, e.TypeConceptId, null, e.Refills, e.Quantity, e.DaysSupply, null, e.RouteConceptId, null,
                 e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, e.RouteSourceValue, null,
             ],
             "procedure_occurrence" =>
@@ -57,7 +57,7 @@ internal static class ClinicalEventRows
             ],
             "measurement" =>
             [
-                key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, null, e.TypeConceptId, null,
+                key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, null, e.TypeConceptId, e.OperatorConceptId,
                 e.ValueAsNumber, mapsToValue != 0 ? mapsToValue : e.ValueAsConceptId, e.UnitConceptId, e.RangeLow, e.RangeHigh,
                 e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, e.UnitSourceValue, e.UnitSourceConceptId,
                 e.ValueSourceValue, null, null,

@@ -7,8 +7,6 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapMedication(string type, JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.StringEquals(resource, "status"u8, "not-taken"u8) || FhirJson.StringEquals(resource, "status"u8, "not-done"u8))
-            return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
         string? start, end;
         int typeConcept;
         long? provider;
@@ -20,7 +18,9 @@ public sealed partial class OmopMapper
             case "MedicationRequest":
                 var dispense = FhirJson.Object(resource, "dispenseRequest"u8);
                 start = FhirJson.String(resource, "authoredOn"u8) ?? FhirJson.String(FhirJson.Object(dispense, "validityPeriod"u8), "start"u8);
-                end = FhirJson.String(FhirJson.Object(dispense, "validityPeriod"u8), "end"u8);
+                // validityPeriod is how long the prescription may be filled, not how long the drug is taken: the
+                // end comes from the supply below.
+                end = null;
                 typeConcept = _options.PrescriptionTypeConceptId;
                 provider = Provider(FhirJson.Object(resource, "requester"u8));
                 dosage = FhirJson.First(resource, "dosageInstruction"u8);
@@ -49,6 +49,17 @@ public sealed partial class OmopMapper
         if (!TryEventBase(type, resource, "subject", start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var route = _concepts.Resolve(FhirJson.Object(dosage, "route"u8));
+        if (type == "MedicationRequest")
+        {
+            // OHDSI convention: end = start + days supply - 1 day; without a supply, the start date (a one-day exposure).
+            var days = daysSupply is > 0 ? daysSupply.Value - 1 : 0;
+            facts = facts with
+            {
+                EndDate = facts.StartDate.AddDays(days),
+                EndDateTime = facts.StartDateTime?.AddDays(days),
+                VerbatimEndDate = null,
+            };
+        }
         facts = facts with
         {
             ProviderId = provider,
@@ -65,7 +76,6 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapImmunization(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.StringEquals(resource, "status"u8, "not-done"u8)) return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
         var start = FhirJson.String(resource, "occurrenceDateTime"u8) ?? FhirJson.String(resource, "recorded"u8);
         if (!TryEventBase("Immunization", resource, "patient", start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);

@@ -11,13 +11,42 @@ public sealed partial class OmopMapper
             ?? FhirJson.String(resource, "recordedDate"u8);
         var end = FhirJson.String(resource, "abatementDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "abatementPeriod"u8), "end"u8);
         var provider = Provider(FhirJson.Object(resource, "asserter"u8)) ?? Provider(FhirJson.Object(resource, "recorder"u8));
-        return MapEvent("Condition", resource, "subject", start, end, provider, FhirJson.Object(resource, "code"u8),
-            CdmTables.ConditionOccurrence, _options.EhrTypeConceptId, rows, report);
+        var (typeConcept, category) = ConditionCategory(resource);
+        if (!TryEventBase("Condition", resource, "subject", start, end, typeConcept, out var facts, out var reason))
+            return MappingOutcome.Quarantine(reason!);
+        facts = facts with { ProviderId = provider, StatusConceptId = ConditionStatus(resource), StatusSourceValue = category };
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code"u8)), facts, CdmTables.ConditionOccurrence, rows, report));
+    }
+
+    /// <summary>Condition.category → condition_type_concept_id (problem list 32840, encounter diagnosis 32827, else
+    /// EHR 32817) and the category code kept as condition_status_source_value.</summary>
+    private (int TypeConceptId, string? Category) ConditionCategory(JsonElement resource)
+    {
+        var categories = FhirJson.Array(resource, "category"u8);
+        if (categories.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var category in categories.EnumerateArray())
+            {
+                if (ResourceStatusRules.HasCoding(category, "problem-list-item"u8)) return (_options.ProblemListTypeConceptId, "problem-list-item");
+                if (ResourceStatusRules.HasCoding(category, "encounter-diagnosis"u8)) return (_options.EncounterDiagnosisTypeConceptId, "encounter-diagnosis");
+            }
+        }
+        return (_options.EhrTypeConceptId, null);
+    }
+
+    /// <summary>Condition.verificationStatus → condition_status_concept_id: provisional/differential 32899
+    /// "Preliminary diagnosis", confirmed 32893 "Confirmed diagnosis", else none (refuted and entered-in-error never
+    /// get here: <see cref="ResourceStatusRules"/>).</summary>
+    private static int? ConditionStatus(JsonElement resource)
+    {
+        var verification = FhirJson.Object(resource, "verificationStatus"u8);
+        if (ResourceStatusRules.HasCoding(verification, "provisional"u8) || ResourceStatusRules.HasCoding(verification, "differential"u8)) return 32899;
+        if (ResourceStatusRules.HasCoding(verification, "confirmed"u8)) return 32893;
+        return null;
     }
 
     private MappingOutcome MapProcedure(JsonElement resource, BufferedRows rows, MappingReport report)
     {
-        if (FhirJson.StringEquals(resource, "status"u8, "not-done"u8)) return MappingOutcome.Quarantine(QuarantineReasons.NotDone);
         var period = FhirJson.Object(resource, "performedPeriod"u8);
         var start = FhirJson.String(resource, "performedDateTime"u8) ?? FhirJson.String(period, "start"u8);
         var end = FhirJson.String(period, "end"u8);
@@ -93,6 +122,7 @@ public sealed partial class OmopMapper
             StartDateTime = startDateTime,
             EndDate = endDate,
             EndDateTime = endDateTime,
+            VerbatimEndDate = endDate,
             TypeConceptId = typeConceptId,
             VisitId = Visit(resource),
         };

@@ -77,6 +77,7 @@ public sealed partial class OmopMapper
             facts = facts with
             {
                 ValueAsNumber = value,
+                OperatorConceptId = MeasValueOperator.ConceptOf(FhirJson.String(quantity, "comparator"u8)),
                 ValueSourceValue = value?.ToString("R", CultureInfo.InvariantCulture),
                 UnitConceptId = unit.Code is null ? null : _concepts.FirstStandardId(unit),
                 UnitSourceValue = unit.Code is null ? null : unit.SourceValue,

@@ -57,6 +57,8 @@ public sealed partial class OmopMapper
         var visitConcept = FhirValueSetMaps.VisitClass(classCode);
         report.RecordSourceVocabulary("Visit");
         if (visitConcept == 0) report.RecordUnmappedCode(CdmTables.VisitOccurrence.Name, FhirJson.String(@class, "system"u8) ?? "(none)", classCode ?? "(no code)");
+        // visit_source_value: Encounter.type (the site's visit type, e.g. SNOMED 185349003), else the class code.
+        var visitType = _concepts.Resolve(FhirJson.First(resource, "type"u8));
         var hospitalization = FhirJson.Object(resource, "hospitalization"u8);
         var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"u8));
         var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"u8));
@@ -66,7 +68,8 @@ public sealed partial class OmopMapper
             facts.StartDate, facts.StartDateTime, facts.EndDate ?? facts.StartDate, facts.EndDateTime ?? facts.StartDateTime,
             facts.TypeConceptId, Provider(FhirJson.Object(FhirJson.First(resource, "participant"u8), "individual"u8)),
             Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "serviceProvider"u8, "Organization")),
-            classCode, classCode is null ? null : 0,
+            visitType.Code is not null ? visitType.SourceValue : classCode,
+            visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0,
             admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource), admitSource.SourceValue,
             discharge.Code is null ? null : _concepts.FirstStandardId(discharge), discharge.SourceValue,
             null, // preceding_visit_occurrence_id needs the person's other visits (another file); left to analytics

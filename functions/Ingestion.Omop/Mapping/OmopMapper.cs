@@ -14,6 +14,7 @@ public sealed partial class OmopMapper : IOmopMapper
     private readonly ConceptResolver _concepts;
     private readonly IDeidentifier _deidentifier;
     private readonly OmopMapperOptions _options;
+    private readonly ResourceStatusRules _statusRules;
 
     public OmopMapper(IVocabulary vocabulary, IDeidentifier deidentifier, OmopMapperOptions? options = null)
     {
@@ -22,7 +23,11 @@ public sealed partial class OmopMapper : IOmopMapper
         _concepts = new ConceptResolver(vocabulary);
         _deidentifier = deidentifier;
         _options = options ?? new OmopMapperOptions();
+        _statusRules = new ResourceStatusRules(_options);
     }
+
+    /// <summary>The vocabulary the mapper resolves codes with (the data-quality checks read concept domains from it).</summary>
+    public IVocabulary Vocabulary => _concepts.Vocabulary;
 
     /// <summary>The FHIR resource types this mapping turns into rows; any other type is counted as not covered.</summary>
     public static IReadOnlySet<string> CoveredResourceTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
@@ -40,7 +45,7 @@ public sealed partial class OmopMapper : IOmopMapper
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
         else if (!CoveredResourceTypes.Contains(type)) outcome = MappingOutcome.NotCovered;
         else if (!FhirJson.HasNonEmptyString(resource, "id"u8)) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
-        else if (FhirJson.StringEquals(resource, "status"u8, "entered-in-error"u8)) outcome = MappingOutcome.Quarantine(QuarantineReasons.EnteredInError);
+        else if (_statusRules.ExclusionReason(type, resource) is { } excluded) outcome = MappingOutcome.Exclude(excluded);
         else
         {
             // Rows of one resource go to a buffer first so a resource quarantined half-way leaves no rows behind.
@@ -59,6 +64,7 @@ public sealed partial class OmopMapper : IOmopMapper
         report.RecordResource(type ?? "(none)", outcome.Status);
         if (outcome.Status == MappingStatus.Quarantined) report.RecordQuarantined(outcome.QuarantineReason!);
         else if (outcome.Status == MappingStatus.NotCovered) report.RecordNotCovered(type!);
+        else if (outcome.Status == MappingStatus.Excluded) report.RecordExcluded(outcome.ExclusionReason!);
         return outcome;
     }
 
@@ -129,16 +135,23 @@ public sealed partial class OmopMapper : IOmopMapper
         return id;
     }
 
-    /// <summary>Shifts a FHIR date/dateTime: the date keeps the source's local calendar day; the datetime is UTC.</summary>
+    /// <summary>Shifts a FHIR date/dateTime. With a time of day the datetime is UTC and the date is its UTC calendar
+    /// day (so *_date always equals the date of *_datetime); a date-only value gives the date and no datetime.</summary>
     private bool TryShift(string patientId, string? value, out DateOnly date, out DateTime? dateTime)
     {
         dateTime = null;
         date = default;
         if (string.IsNullOrEmpty(value)) return false;
-        var shifted = _deidentifier.ShiftDate(patientId, value.Length > 10 ? value[..10] : value);
+        if (value.Length > 10)
+        {
+            dateTime = _deidentifier.ShiftDateTime(patientId, value);
+            if (dateTime is not { } utc) return false;
+            date = DateOnly.FromDateTime(utc);
+            return true;
+        }
+        var shifted = _deidentifier.ShiftDate(patientId, value);
         if (shifted is null) return false;
         date = shifted.Value;
-        if (value.Length > 10) dateTime = _deidentifier.ShiftDateTime(patientId, value);
         return true;
     }
 

@@ -14,4 +14,18 @@ public sealed class OmopMapperOptions
 
     /// <summary>Type concept of MedicationStatement rows (32865 "Patient self-report").</summary>
     public int SelfReportTypeConceptId { get; init; } = 32865;
+
+    /// <summary>Type concept of Conditions of category problem-list-item (32840 "EHR problem list").</summary>
+    public int ProblemListTypeConceptId { get; init; } = 32840;
+
+    /// <summary>Type concept of Conditions of category encounter-diagnosis (32827 "EHR encounter record").</summary>
+    public int EncounterDiagnosisTypeConceptId { get; init; } = 32827;
+
+    /// <summary>Exclude Conditions whose verificationStatus is provisional or differential. Off by default: they are
+    /// mapped with condition_status_concept_id 32899 "Preliminary diagnosis".</summary>
+    public bool ExcludeProvisionalConditions { get; init; }
+
+    /// <summary>Exclude Observations with status preliminary. Off by default: a preliminary result is a measured
+    /// value (a later amended version replaces it by the one-row-per-resource rule).</summary>
+    public bool ExcludePreliminaryResults { get; init; }
 }

@@ -6,8 +6,6 @@ public static class QuarantineReasons
 {
     public const string MissingResourceType = "missing-resource-type";
     public const string MissingId = "missing-id";
-    public const string EnteredInError = "entered-in-error";
-    public const string NotDone = "not-done";
     public const string MissingSubject = "missing-subject";
     public const string UnresolvableSubject = "unresolvable-subject";
     public const string MissingDate = "missing-date";

@@ -27,6 +27,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var issues = new Dictionary<string, long>(StringComparer.Ordinal);
         var sink = new StagedRowSink();
         var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
+        var quality = new DataQualityChecks(mapper.Vocabulary, DateOnly.FromDateTime((context.Run.TransactionTime ?? context.Run.CreatedTime).UtcDateTime));
         await using var rejects = new QuarantineWriter(quarantine, activity);
         // With a crosswalk configured, this file maps through a de-identifier that notes every key it derives.
         var recorder = crosswalk is null ? null : new CrosswalkRecorder(crosswalk.Deidentifier);
@@ -35,7 +36,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         // Not `await using`: it is disposed before the upload commits, and a second dispose would flush into the
         // closed upload stream. An abandoned upload discards whatever it holds.
         var crosswalkWriter = crosswalkUpload is null ? null : new ReidentificationCrosswalk(crosswalkUpload.Content, leaveOpen: true);
-        long lines = 0, bytes = 0, valid = 0, notCovered = 0, serverErrors = 0, deletions = 0;
+        long lines = 0, bytes = 0, valid = 0, notCovered = 0, excluded = 0, serverErrors = 0, deletions = 0;
         try
         {
             var file = new BulkExportFile(activity.ResourceType, activity.Url, activity.ExpectedCount);
@@ -89,6 +90,9 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                     case MappingStatus.NotCovered:
                         notCovered++;
                         break;
+                    case MappingStatus.Excluded:
+                        excluded++;
+                        break;
                     default:
                         valid++;
                         break;
@@ -101,6 +105,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                         writer = new TablePartWriter(lake, table, part => LakePaths.Part(name, runId, activity.Index, part), options);
                         writers.Add(table.Name, writer);
                     }
+                    quality.Observe(table, row);
                     await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
                 }
                 sink.Clear();
@@ -123,6 +128,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 ResourcesValid = valid,
                 Quarantined = rejects.Count - serverErrors,
                 NotCovered = notCovered,
+                Excluded = excluded,
                 ServerErrors = serverErrors,
                 Deletions = deletions,
                 Parts = parts,
@@ -130,8 +136,10 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 UnmappedRowsByTable = new Dictionary<string, long>(report.UnmappedRowsByTable, StringComparer.Ordinal),
                 QuarantinedByReason = QuarantineReasons(report),
                 NotCoveredByResourceType = new Dictionary<string, long>(report.NotCoveredByResourceType, StringComparer.Ordinal),
+                ExcludedByReason = new Dictionary<string, long>(report.ExcludedByReason, StringComparer.Ordinal),
                 UnmappedCodes = report.UnmappedCodes.Select(kv => new UnmappedCode(kv.Key.Table, kv.Key.Vocabulary, kv.Key.Code, kv.Value)).ToList(),
                 ValidationIssues = issues,
+                DataQuality = quality.ToResult(),
                 QuarantinePath = quarantinePath,
                 PersonDatesPath = personDates,
             };

@@ -13,9 +13,15 @@ public static class PersonDatesStaging
 {
     public static string PathOf(string runId, int fileIndex) => $"_staging/{runId}/person-dates/file-{fileIndex:D5}.csv";
 
-    internal static async Task<string?> WriteAsync(ILake lake, string runId, int fileIndex, PersonDateRange range, CancellationToken cancellationToken)
+    /// <summary>The bounds a run's observation_period was built from, merged with earlier incremental runs': the next
+    /// incremental run of the source starts from them.</summary>
+    public static string MergedPathOf(string runId) => $"_staging/{runId}/person-dates/merged.csv";
+
+    internal static Task<string?> WriteAsync(ILake lake, string runId, int fileIndex, PersonDateRange range, CancellationToken cancellationToken) =>
+        WriteAsync(lake, PathOf(runId, fileIndex), range, cancellationToken);
+
+    internal static async Task<string?> WriteAsync(ILake lake, string path, PersonDateRange range, CancellationToken cancellationToken)
     {
-        var path = PathOf(runId, fileIndex);
         if (range.PersonCount == 0)
         {
             await lake.DeleteAsync(path, cancellationToken).ConfigureAwait(false);

@@ -22,24 +22,29 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
 
     public async ValueTask WriteAsync(object?[] row, CancellationToken cancellationToken)
     {
-        if (_writer is null)
-        {
-            _upload = await lake.StartUploadAsync(partPath(_next), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
-            _counter = new CountingStream(_upload.Content);
-            _writer = new ParquetWriter(_counter, OmopParquetSchemas.For(table), new ParquetWriterOptions
-            {
-                RowGroupSizeBytes = options.RowGroupSizeBytes,
-                KeyValueMetadata = new Dictionary<string, string> { ["omop.table"] = table.Name, ["omop.cdm_version"] = "5.4" },
-            });
-        }
-        await _writer.WriteRowAsync(row, cancellationToken).ConfigureAwait(false);
+        if (_writer is null) await OpenPartAsync(cancellationToken).ConfigureAwait(false);
+        await _writer!.WriteRowAsync(row, cancellationToken).ConfigureAwait(false);
         if (_writer.RowCount >= options.MaxRowsPerPart) await CommitPartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Commits the open part (if any). After this, <see cref="Parts"/> lists every part written.</summary>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    /// <param name="emptyPartWhenNoRows">Write one part with no rows when the table had none, so a reader's glob
+    /// over the table's folder finds a file (DuckDB fails on an empty glob).</param>
+    public async Task CompleteAsync(CancellationToken cancellationToken, bool emptyPartWhenNoRows = false)
     {
+        if (_writer is null && _parts.Count == 0 && emptyPartWhenNoRows) await OpenPartAsync(cancellationToken).ConfigureAwait(false);
         if (_writer is not null) await CommitPartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task OpenPartAsync(CancellationToken cancellationToken)
+    {
+        _upload = await lake.StartUploadAsync(partPath(_next), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
+        _counter = new CountingStream(_upload.Content);
+        _writer = new ParquetWriter(_counter, OmopParquetSchemas.For(table), new ParquetWriterOptions
+        {
+            RowGroupSizeBytes = options.RowGroupSizeBytes,
+            KeyValueMetadata = new Dictionary<string, string> { ["omop.table"] = table.Name, ["omop.cdm_version"] = "5.4" },
+        });
     }
 
     private async Task CommitPartAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Ingestion.Omop;
 using System.Text.Json;
 using Ingestion.Pipeline.State;
 using Ingestion.Storage;
@@ -30,16 +31,21 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
         var totals = status.CustomStatus with { RowsByTable = rowsByTable };
 
         var unmapped = MergeUnmapped(activities);
+        var previous = await PreviousRunAsync(run, cancellationToken).ConfigureAwait(false);
+        var unmappedRows = Sum(activities, r => r.UnmappedRowsByTable);
         var report = new RunReport
         {
             RunId = run.InstanceId,
             Totals = totals,
             QuarantinedByReason = Sum(activities, r => r.QuarantinedByReason),
             NotCoveredByResourceType = Sum(activities, r => r.NotCoveredByResourceType),
+            ExcludedByReason = Sum(activities, r => r.ExcludedByReason),
             ValidationIssues = Sum(activities, r => r.ValidationIssues),
             TopUnmappedCodes = unmapped.Take(options.TopUnmappedCodes).ToList(),
             Files = activities.Select(a => new RunReportFile(a.Index, a.FileKind, a.ResourceType, a.Attempt,
-                a.Result?.LinesRead ?? 0, a.Result?.ResourcesValid ?? 0, a.Result?.Quarantined ?? 0, a.Result?.NotCovered ?? 0, a.Result?.QuarantinePath)).ToList(),
+                a.Result?.LinesRead ?? 0, a.Result?.ResourcesValid ?? 0, a.Result?.Quarantined ?? 0, a.Result?.NotCovered ?? 0, a.Result?.QuarantinePath) { Excluded = a.Result?.Excluded ?? 0 }).ToList(),
+            DataQuality = DataQualityReportBuilder.Build(DataQualityResult.Merge(activities.Select(a => a.Result?.DataQuality ?? DataQualityResult.Empty)),
+                rowsByTable, unmappedRows, unmapped, run.EffectiveSince is null, previous),
         };
         await lake.WriteAsync(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, Indented), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
         await lake.WriteAsync(LakePaths.UnmappedSummary(run.InstanceId), JsonSerializer.SerializeToUtf8Bytes(unmapped, Indented), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
@@ -70,6 +76,15 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
             // A concurrent finalize of the same run committed first; its manifest describes the same parts.
         }
         return new PublishedRun(manifestPath, reportPath, Counts(totals));
+    }
+
+    /// <summary>The latest earlier published run of the same source (by commit time), with its report.</summary>
+    private async Task<PreviousRun?> PreviousRunAsync(RunState run, CancellationToken cancellationToken)
+    {
+        var latest = await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false);
+        if (latest is null) return null;
+        var report = await PublishedRuns.ReadJsonAsync<RunReport>(lake, latest.Report, cancellationToken).ConfigureAwait(false);
+        return report is null ? null : new PreviousRun(report, latest.Since is null);
     }
 
     private async Task RemoveStrayPartsAsync(string runId, IReadOnlyList<PartOutput> parts, CancellationToken cancellationToken)
@@ -109,6 +124,7 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
             ["resourcesValid"] = totals.ResourcesValid,
             ["resourcesQuarantined"] = totals.ResourcesQuarantined,
             ["resourcesNotCovered"] = totals.ResourcesNotCovered,
+            ["resourcesExcluded"] = totals.ResourcesExcluded,
             ["deletions"] = totals.Deletions,
             ["unmappedRows"] = totals.UnmappedRows,
         };

@@ -10,9 +10,16 @@ public sealed record RunReport
     public required RunCustomStatus Totals { get; init; }
     public required IReadOnlyDictionary<string, long> QuarantinedByReason { get; init; }
     public required IReadOnlyDictionary<string, long> NotCoveredByResourceType { get; init; }
+    /// <summary>Resources not mapped because their FHIR status says they record no fact, by <c>Type.element=code</c>.</summary>
+    public IReadOnlyDictionary<string, long> ExcludedByReason { get; init; } = new Dictionary<string, long>();
     public required IReadOnlyDictionary<string, long> ValidationIssues { get; init; }
     public required IReadOnlyList<UnmappedCode> TopUnmappedCodes { get; init; }
     public required IReadOnlyList<RunReportFile> Files { get; init; }
+    /// <summary>DQD-style checks of the run and the comparison with the source's previous published run.</summary>
+    public DataQualityReport? DataQuality { get; init; }
 }
 
-public sealed record RunReportFile(int Index, ManifestFileKind Kind, string ResourceType, int Attempts, long Lines, long Valid, long Quarantined, long NotCovered, string? QuarantinePath);
+public sealed record RunReportFile(int Index, ManifestFileKind Kind, string ResourceType, int Attempts, long Lines, long Valid, long Quarantined, long NotCovered, string? QuarantinePath)
+{
+    public long Excluded { get; init; }
+}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ingestion.DemoServer;
 using Ingestion.Fhir.BulkData;
 using Ingestion.Fhir.Validation;
+using Ingestion.Omop;
 using Ingestion.Pipeline.Hosting;
 using Ingestion.Pipeline.Publishing;
 using Ingestion.Pipeline.State;
@@ -55,6 +56,20 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
             }
         }
         return records;
+    }
+
+    /// <summary>The shared 100-patient Synthea export as a landed-folder run input.</summary>
+    public static RunInput SyntheaInput => new() { SourceId = "synthea-100", Kind = SourceKind.Folder, FolderPath = Ingestion.Testing.SharedData.PathOf("synthea", "100-patients") };
+
+    /// <summary>The shared Synthea27Nj vocabulary download (Athena layout).</summary>
+    public static string SyntheaVocabularyFolder => Ingestion.Testing.SharedData.PathOf("omop", "vocab-synthea27nj");
+
+    /// <summary>A pipeline mapping with the shared Synthea27Nj vocabulary (compiled once per harness).</summary>
+    public async Task<EmbeddedPipeline> OpenWithSyntheaVocabularyAsync(Action<PipelineOptions>? configure = null)
+    {
+        var vocabulary = Path.Combine(Root, "vocabulary.bin");
+        if (!File.Exists(vocabulary)) await VocabularyFile.BuildAsync(SyntheaVocabularyFolder, vocabulary, CancellationToken.None);
+        return OpenPipeline(vocabularyPath: vocabulary, configure: configure);
     }
 
     public EmbeddedPipeline OpenPipeline(IPipelineFaults? faults = null, Action<PipelineOptions>? configure = null, string? vocabularyPath = null, string lake = "lake", ILoggerFactory? logs = null, string? crosswalkLocation = null)

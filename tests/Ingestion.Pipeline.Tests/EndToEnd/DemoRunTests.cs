@@ -22,6 +22,10 @@ public sealed class DemoRunTests
 
         Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
         var report = await h.ReportAsync(pipeline, id);
+        // The data-quality checks saw every row the files wrote; the first run of a source has no baseline.
+        Assert.Null(report.DataQuality!.ComparedWithRunId);
+        foreach (var (table, rows) in report.DataQuality.RowsChecked) Assert.Equal(status.CustomStatus.RowsByTable[table], rows);
+        Assert.Contains("person", report.DataQuality.RowsChecked.Keys);
         // Every line read, per resource type.
         foreach (var type in types)
         {
@@ -38,7 +42,7 @@ public sealed class DemoRunTests
         Assert.Equal(quarantined, status.CustomStatus.ResourcesQuarantined);
         var lines = types.Sum(expected.LinesOf);
         Assert.Equal(lines, status.CustomStatus.ResourcesRead);
-        Assert.Equal(lines, status.CustomStatus.ResourcesValid + status.CustomStatus.ResourcesQuarantined + status.CustomStatus.ResourcesNotCovered);
+        Assert.Equal(lines, status.CustomStatus.ResourcesValid + status.CustomStatus.ResourcesQuarantined + status.CustomStatus.ResourcesNotCovered + status.CustomStatus.ResourcesExcluded);
         // One person row per generated patient, one observation period per person with events, one cdm_source.
         var manifest = await h.ManifestAsync(pipeline, id);
         Assert.Equal(expected.ValidResources["Patient"], manifest.Tables["person"].Rows);

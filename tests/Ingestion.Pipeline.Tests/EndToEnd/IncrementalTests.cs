@@ -30,6 +30,10 @@ public sealed class IncrementalTests
         Assert.True(status.CustomStatus.ResourcesRead < h.Server.Expected.TotalLines);
         var manifest = await h.ManifestAsync(pipeline, incremental);
         Assert.Equal(since, manifest.Since);
+        // The data-quality section compares with the source's previous published run (volumes only between full runs).
+        var quality = (await h.ReportAsync(pipeline, incremental)).DataQuality!;
+        Assert.Equal(full, quality.ComparedWithRunId);
+        Assert.DoesNotContain(quality.Flags, f => f.Kind == "volumeDrop");
         var deletions = manifest.Tables["deletions"];
         Assert.True(deletions.Rows >= deleted);
         var files = string.Join(",", deletions.Files.Select(f => DuckDb.Literal(Path.Combine(pipeline.Lake.Location, f.Path))));

@@ -13,11 +13,9 @@ public sealed class LandedFolderTests
     {
         var folder = SharedData.PathOf("synthea", "100-patients");
         await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
-        var vocabulary = Path.Combine(h.Root, "vocabulary.bin");
-        await VocabularyFile.BuildAsync(SharedData.PathOf("omop", "vocab-synthea27nj"), vocabulary, CancellationToken.None);
         // Small chunks so the big files run as several parallel activities (and the reconciliation covers that).
-        var pipeline = h.OpenPipeline(vocabularyPath: vocabulary, configure: o => { o.MaxRowsPerPart = 20_000; o.LandedFileChunkBytes = 4 * 1024 * 1024; });
-        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "synthea-100", Kind = SourceKind.Folder, FolderPath = folder });
+        var pipeline = await h.OpenWithSyntheaVocabularyAsync(o => { o.MaxRowsPerPart = 20_000; o.LandedFileChunkBytes = 4 * 1024 * 1024; });
+        var id = await pipeline.Client.StartNewAsync(DemoPipelineHarness.SyntheaInput with { FolderPath = folder });
 
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
 
@@ -30,12 +28,13 @@ public sealed class LandedFolderTests
             var files = report.Files.Where(f => f.ResourceType == type).ToList();
             Assert.Equal(lines, files.Sum(f => f.Lines));
             // Every line is mapped, of a type not mapped, or quarantined: nothing is lost.
-            Assert.Equal(lines, files.Sum(f => f.Valid + f.Quarantined + f.NotCovered));
+            Assert.Equal(lines, files.Sum(f => f.Valid + f.Quarantined + f.NotCovered + f.Excluded));
             var notMapped = report.NotCoveredByResourceType.GetValueOrDefault(type);
             if (OmopMapper.CoveredResourceTypes.Contains(type)) Assert.Equal(0, notMapped);
             else Assert.Equal(lines - files.Sum(f => f.Quarantined), notMapped);
         }
         Assert.Equal(report.QuarantinedByReason.Values.Sum(), status.CustomStatus.ResourcesQuarantined);
+        Assert.Equal(report.ExcludedByReason.Values.Sum(), report.Files.Sum(f => f.Excluded));
         Assert.Equal(status.CustomStatus.ResourcesQuarantined, (await DemoPipelineHarness.QuarantineRecordsAsync(pipeline, id)).Count);
 
         var manifest = await h.ManifestAsync(pipeline, id);

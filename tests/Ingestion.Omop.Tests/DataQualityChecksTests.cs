@@ -1,0 +1,89 @@
+namespace Ingestion.Omop.Tests;
+
+/// <summary>The DQD-style checks fail on crafted bad rows and stay quiet on good ones.</summary>
+public class DataQualityChecksTests
+{
+    private static readonly DateOnly Export = new(2026, 12, 6);
+    private readonly DataQualityChecks _checks = new(TestVocabulary.Create(), Export);
+
+    private static object?[] Measurement(int concept, double? value, DateOnly date)
+    {
+        var row = new object?[CdmTables.Measurement.Columns.Count];
+        row[0] = 1L; row[1] = 2L; row[2] = concept; row[3] = date; row[6] = 32817;
+        row[CdmTables.Measurement.IndexOf("value_as_number")] = value;
+        return row;
+    }
+
+    private static object?[] Condition(int concept, DateOnly start, DateOnly? end)
+    {
+        var row = new object?[CdmTables.ConditionOccurrence.Columns.Count];
+        row[0] = 1L; row[1] = 2L; row[2] = concept; row[3] = start; row[5] = end; row[7] = 32817;
+        return row;
+    }
+
+    private IReadOnlyList<DataQualityFinding> Findings => _checks.ToResult().Findings;
+
+    [Fact]
+    public void Good_rows_give_no_findings_and_are_counted()
+    {
+        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, new DateOnly(2020, 1, 1)));
+        _checks.Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 1, 1), new DateOnly(2020, 2, 1)));
+
+        Assert.Empty(Findings);
+        Assert.Equal(1, _checks.ToResult().RowsByTable["measurement"]);
+    }
+
+    [Fact]
+    public void A_date_after_the_export_or_before_1900_is_implausible()
+    {
+        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, Export.AddDays(1)));
+        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, new DateOnly(1899, 12, 31)));
+
+        Assert.Equal(new DataQualityFinding(DataQualityChecks.PlausibleDateRange, "measurement", "measurement_date", 2), Assert.Single(Findings));
+    }
+
+    [Fact]
+    public void An_end_before_its_start_is_flagged()
+    {
+        _checks.Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 2, 1), new DateOnly(2020, 1, 1)));
+
+        Assert.Equal(new DataQualityFinding(DataQualityChecks.PlausibleStartBeforeEnd, "condition_occurrence", "condition_end_date", 1), Assert.Single(Findings));
+    }
+
+    [Fact]
+    public void An_implausible_body_weight_is_flagged()
+    {
+        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 8000, new DateOnly(2020, 1, 1)));
+
+        Assert.Equal(new DataQualityFinding(DataQualityChecks.PlausibleValueRange, "measurement", "value_as_number", 1), Assert.Single(Findings));
+    }
+
+    [Fact]
+    public void A_concept_of_another_domain_in_a_table_is_flagged()
+    {
+        // A Measurement-domain concept in condition_occurrence.
+        _checks.Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.BodyWeight, new DateOnly(2020, 1, 1), null));
+
+        Assert.Equal(new DataQualityFinding(DataQualityChecks.ConceptDomain, "condition_occurrence", "condition_concept_id", 1), Assert.Single(Findings));
+    }
+
+    [Fact]
+    public void A_missing_required_field_is_flagged()
+    {
+        var row = Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 1, 1), null);
+        row[CdmTables.ConditionOccurrence.IndexOf("condition_type_concept_id")] = null;
+        _checks.Observe(CdmTables.ConditionOccurrence, row);
+
+        Assert.Equal(new DataQualityFinding(DataQualityChecks.IsRequired, "condition_occurrence", "condition_type_concept_id", 1), Assert.Single(Findings));
+    }
+
+    [Fact]
+    public void File_results_merge_into_run_counts()
+    {
+        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 8000, new DateOnly(2020, 1, 1)));
+        var merged = DataQualityResult.Merge([_checks.ToResult(), _checks.ToResult()]);
+
+        Assert.Equal(2, merged.RowsByTable["measurement"]);
+        Assert.Equal(2, Assert.Single(merged.Findings).Violations);
+    }
+}

@@ -1,0 +1,45 @@
+using Ingestion.DemoServer;
+using Ingestion.Pipeline.State;
+using Ingestion.Testing;
+
+namespace Ingestion.Pipeline.Tests.EndToEnd;
+
+/// <summary>observation_period across published runs: a full run then two incremental runs give, through the committed
+/// view (newest run per key), the periods one full run of the same data gives.</summary>
+public sealed class IncrementalObservationPeriodTests
+{
+    [Fact]
+    public async Task Two_incremental_runs_after_a_full_run_commit_the_observation_periods_of_one_full_run()
+    {
+        var demo = new DemoServerOptions { Patients = 30, Seed = 8, ResourcesPerFile = 500, DefectRate = 0 };
+        await using var h = await DemoPipelineHarness.StartAsync(demo);
+        var chain = h.OpenPipeline(lake: "chain");
+        foreach (var since in new DateTimeOffset?[] { null, SyntheticPatientGenerator.Anchor.AddDays(-800), SyntheticPatientGenerator.Anchor.AddDays(-400) })
+        {
+            var id = await chain.Client.StartNewAsync(h.ServerInput() with { Since = since });
+            Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(chain, id)).RuntimeStatus);
+        }
+        var single = h.OpenPipeline(lake: "single");
+        var full = await single.Client.StartNewAsync(h.ServerInput());
+        Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(single, full)).RuntimeStatus);
+
+        var chainLake = chain.Lake.Location.Replace('\\', '/');
+        var committed = await DuckDb.QueryAsync($$"""
+            WITH runs AS (
+              SELECT runId, committedAt FROM read_json('{{chainLake}}/_runs/*/manifest.json', columns = {runId: 'VARCHAR', committedAt: 'TIMESTAMPTZ'})
+            ), rows AS (
+              SELECT p.*, row_number() OVER (PARTITION BY p.observation_period_id ORDER BY r.committedAt DESC) AS newest
+              FROM read_parquet('{{chainLake}}/omop/observation_period/run=*/*.parquet', hive_partitioning = true) p JOIN runs r ON r.runId = p.run
+            )
+            SELECT person_id, observation_period_start_date, observation_period_end_date FROM rows WHERE newest = 1 ORDER BY person_id
+            """);
+        var expected = await DuckDb.QueryAsync($"""
+            SELECT person_id, observation_period_start_date, observation_period_end_date
+            FROM read_parquet('{single.Lake.Location.Replace('\\', '/')}/omop/observation_period/run={full}/*.parquet') ORDER BY person_id
+            """);
+
+        static List<string> Text(DuckDb.Result r) => r.Rows.Select(row => string.Join("|", row.Select(v => v.ToString()))).ToList();
+        Assert.NotEmpty(expected.Rows);
+        Assert.Equal(Text(expected), Text(committed));
+    }
+}
