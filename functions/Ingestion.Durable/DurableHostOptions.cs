@@ -47,6 +47,18 @@ public sealed class DurableHostOptions
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long an Azure Storage queue message taken by this process stays invisible to the others. The worker
+    /// renews it while the work runs, so this bounds only how soon work of a killed process is picked up again.
+    /// </summary>
+    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a partition lease of a killed process blocks its orchestrations before another process takes them
+    /// over (renewed every third of it while the process lives).
+    /// </summary>
+    public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// This process in the task hub's partition leases; null gives machine name + process id so two processes on
     /// one machine never share an identity.
     /// </summary>

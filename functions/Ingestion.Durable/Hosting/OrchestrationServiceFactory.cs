@@ -36,8 +36,15 @@ internal static class OrchestrationServiceFactory
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout,
+            ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout,
+            LeaseInterval = options.LeaseInterval,
+            LeaseRenewInterval = options.LeaseInterval / 3,
+            LeaseAcquireInterval = options.LeaseInterval / 3,
             WorkerId = options.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}",
             LoggerFactory = loggerFactory,
+            // Without it a start for a running instance id is silently dropped; the client must see the refusal.
+            ThrowExceptionOnInvalidDedupeStatus = true,
         };
     }
 
