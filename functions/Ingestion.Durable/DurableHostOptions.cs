@@ -17,8 +17,9 @@ public sealed class DurableHostOptions
     /// <summary>
     /// The Azure Storage account for <see cref="DurableBackend.AzureStorage"/>: <c>UseDevelopmentStorage=true</c>,
     /// a connection string (Azurite), or an account name or blob service URI
-    /// (<c>https://NAME.blob.core.windows.net</c>) used with a token credential — the managed identity in Azure, so
-    /// production needs no account key.
+    /// (<c>https://NAME.blob.core.windows.net</c>) used with a token credential — the <c>TokenCredential</c>
+    /// registered in the container, else <c>DefaultAzureCredential</c> (the managed identity in Azure; a user-assigned
+    /// one through <c>AZURE_CLIENT_ID</c>), so production needs no account key.
     /// </summary>
     public string? StorageConnection { get; set; }
 
@@ -63,12 +64,6 @@ public sealed class DurableHostOptions
     /// one machine never share an identity.
     /// </summary>
     public string? WorkerId { get; set; }
-
-    /// <summary>
-    /// The managed identity (user-assigned client id) for a <see cref="StorageConnection"/> that is an account name
-    /// or URI; empty uses the default Azure credential chain.
-    /// </summary>
-    public string? ManagedIdentityClientId { get; set; }
 
     /// <summary>The backend in effect after applying the default rule.</summary>
     public DurableBackend EffectiveBackend =>

@@ -1,3 +1,4 @@
+using Azure.Core;
 using DurableTask.Core;
 using Ingestion.Durable.Client;
 using Ingestion.Durable.Hosting;
@@ -76,7 +77,8 @@ public static class DurableHostServiceCollectionExtensions
         services.TryAddSingleton<IOrchestrationService>(sp => OrchestrationServiceFactory.Create(
             sp.GetRequiredService<IOptions<DurableHostOptions>>().Value,
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<TokenCredential>()));
         services.TryAddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
         services.TryAddSingleton<DurableTaskClient>(sp => new TaskHubDurableTaskClient(
             Microsoft.Extensions.Options.Options.DefaultName,
