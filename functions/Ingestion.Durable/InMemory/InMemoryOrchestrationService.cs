@@ -370,8 +370,9 @@ public sealed class InMemoryOrchestrationService :
 
     public void Dispose()
     {
-        _disposed.Cancel(); // stops pending timer deliveries
-        _disposed.Dispose();
+        // Stops pending timer deliveries and idle polls. The source is not disposed: dispatchers still draining
+        // after the host stopped may link to its token.
+        _disposed.Cancel();
     }
 
     // ---- internals (call with _gate held) ----
