@@ -7,6 +7,14 @@ public sealed class BulkExportClientOptions
 {
     public const string SectionName = "Fhir";
 
+    /// <summary>A copy of these settings for another server (one client per source; the safety settings travel with it).</summary>
+    public BulkExportClientOptions ForBaseUrl(Uri baseUrl)
+    {
+        var copy = (BulkExportClientOptions)MemberwiseClone();
+        copy.BaseUrl = baseUrl;
+        return copy;
+    }
+
     /// <summary>The FHIR server's base URL (e.g. https://ehr.example.org/fhir/). Required.</summary>
     public Uri? BaseUrl { get; set; }
 

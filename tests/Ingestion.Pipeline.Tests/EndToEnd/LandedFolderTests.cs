@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ingestion.DemoServer;
 using Ingestion.Omop;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
 
@@ -14,12 +16,12 @@ public sealed class LandedFolderTests
         var folder = SharedData.PathOf("synthea", "100-patients");
         await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
         // Small chunks so the big files run as several parallel activities (and the reconciliation covers that).
-        var pipeline = await h.OpenWithSyntheaVocabularyAsync(o => { o.MaxRowsPerPart = 20_000; o.LandedFileChunkBytes = 4 * 1024 * 1024; });
-        var id = await pipeline.Client.StartNewAsync(DemoPipelineHarness.SyntheaInput with { FolderPath = folder });
+        var pipeline = await h.OpenPipelineAsync(vocabularyPath: vocabulary, settings: new Dictionary<string, string?> { ["Pipeline:MaxRowsPerPart"] = "20000", ["Pipeline:LandedFileChunkBytes"] = (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var id = await pipeline.StartNewAsync(DemoPipelineHarness.FolderInput("synthea-100", folder));
 
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
 
-        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal(RunOutcome.Completed, status.Outcome);
         var report = await h.ReportAsync(pipeline, id);
         foreach (var file in Directory.EnumerateFiles(folder, "*.ndjson"))
         {
@@ -33,13 +35,13 @@ public sealed class LandedFolderTests
             if (OmopMapper.CoveredResourceTypes.Contains(type)) Assert.Equal(0, notMapped);
             else Assert.Equal(lines - files.Sum(f => f.Quarantined), notMapped);
         }
-        Assert.Equal(report.QuarantinedByReason.Values.Sum(), status.CustomStatus.ResourcesQuarantined);
+        Assert.Equal(report.QuarantinedByReason.Values.Sum(), status.Totals.ResourcesQuarantined);
         Assert.Equal(report.ExcludedByReason.Values.Sum(), report.Files.Sum(f => f.Excluded));
-        Assert.Equal(status.CustomStatus.ResourcesQuarantined, (await DemoPipelineHarness.QuarantineRecordsAsync(pipeline, id)).Count);
+        Assert.Equal(status.Totals.ResourcesQuarantined, (await DemoPipelineHarness.QuarantineRecordsAsync(pipeline, id)).Count);
 
         var manifest = await h.ManifestAsync(pipeline, id);
         Assert.Equal(File.ReadLines(Path.Combine(folder, "Patient.ndjson")).Count(), manifest.Tables["person"].Rows);
-        Assert.Equal(pipeline.VocabularyVersion, manifest.VocabularyVersion);
+        Assert.Equal(pipeline.Runtime.Services.GetRequiredService<Ingestion.Omop.IVocabulary>().Version, manifest.VocabularyVersion);
         Assert.NotEqual(StarterVocabulary.Create().Version, manifest.VocabularyVersion);
         // DuckDB reads every table; its counts are the manifest's.
         foreach (var (table, t) in manifest.Tables)
