@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Ingestion.Storage.Catalog;
-using Spectre.Console;
 
 namespace Ingestion.Cli.Commands;
 
@@ -15,15 +14,14 @@ internal static class RunsCommand
         var command = RunCommandContext.Create("runs", "List runs from the run catalog, newest first.", async (parse, runtime, _, ct) =>
         {
             var page = await runtime.Catalog.ListRunsAsync(new RunQuery { SourceId = parse.GetValue(source), Status = parse.GetValue(status), PageSize = 100 }, ct);
-            var table = new Table().AddColumn("Run id").AddColumn("Status").AddColumn("Phase").AddColumn("Source").AddColumn("Trigger").AddColumn("Created (UTC)")
-                .AddColumn(new TableColumn("Files done/failed/total").RightAligned()).AddColumn(new TableColumn("Resources").RightAligned());
+            // Plain columns (not a box table): readable in a narrow terminal and easy to pipe into grep/awk.
+            Console.WriteLine($"{"RUN ID",-45} {"STATUS",-10} {"PHASE",-11} {"SOURCE",-24} {"TRIGGER",-8} {"CREATED (UTC)",-19} {"FILES OK/FAILED/ALL",19} {"RESOURCES",12}");
             foreach (var run in page.Runs)
             {
-                table.AddRow(Markup.Escape(run.RunId), run.Status.ToString(), Markup.Escape(run.Phase), Markup.Escape(run.SourceId), Markup.Escape(run.Trigger),
-                    run.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    $"{run.Counters.FilesDone}/{run.Counters.FilesFailed}/{run.FilesTotal}", run.Counters.ResourcesRead.ToString("N0", CultureInfo.InvariantCulture));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{run.RunId,-45} {run.Status,-10} {run.Phase,-11} {run.SourceId,-24} {run.Trigger,-8} {run.CreatedAt.UtcDateTime,-19:yyyy-MM-dd HH:mm:ss} {$"{run.Counters.FilesDone}/{run.Counters.FilesFailed}/{run.FilesTotal}",19} {run.Counters.ResourcesRead,12:N0}"));
             }
-            AnsiConsole.Write(table);
+            if (page.ContinuationToken is not null) Console.WriteLine("(more: narrow with --source or --status)");
             return 0;
         }, withId: false);
         command.Options.Add(source);
