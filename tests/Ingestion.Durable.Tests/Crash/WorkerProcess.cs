@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Ingestion.Testing;
+using Ingestion.Testing.StandIns;
 
 namespace Ingestion.Durable.Tests.Crash;
 
@@ -69,26 +70,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => ProcessStop.KillAndDisposeAsync(_process);
 
     /// <summary>The test host built beside this test project (same configuration and target framework).</summary>
     private static string TestHostPath()
