@@ -8,22 +8,31 @@ public sealed class PipelineOptions
 {
     public const string SectionName = "Pipeline";
 
-    /// <summary>Workers per host: how many queue messages (file activities) run at once.</summary>
-    public int MaxParallelActivities { get; set; } = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>Files in flight at once per run (so the EHR is not flooded).</summary>
+    public int MaxParallelFiles { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
-    /// <summary>Attempts per file activity before the file is marked Failed.</summary>
+    /// <summary>Files per sub-orchestration (keeps history small for exports of 20,000+ files).</summary>
+    public int FilesPerBatch { get; set; } = 500;
+
+    /// <summary>Attempts per file activity (transient failures) before the file is marked Failed.</summary>
     public int MaxActivityAttempts { get; set; } = 4;
+
+    /// <summary>Attempts of kick-off, status poll and the run-level steps (transient failures) before the run fails.</summary>
+    public int MaxStepAttempts { get; set; } = 5;
 
     /// <summary>First retry delay; doubles per attempt (capped by <see cref="MaxRetryDelay"/>).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a received message stays hidden; the worker extends it every third of this while it works.</summary>
-    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Status polls wait at least this long, whatever the server's Retry-After says.</summary>
+    public TimeSpan MinPollDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an idle worker waits before asking the queue again.</summary>
-    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>And at most this long.</summary>
+    public TimeSpan MaxPollDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A run whose export has no manifest after this long fails clearly and the server export is deleted.</summary>
+    public TimeSpan MaxExportWait { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>A Parquet part rolls over to the next part after this many rows.</summary>
     public long MaxRowsPerPart { get; set; } = 1_000_000;
@@ -37,18 +46,6 @@ public sealed class PipelineOptions
     /// <summary>Landed (ingest) files larger than this are split into line-aligned chunks processed in parallel; 0 = never.</summary>
     public long LandedFileChunkBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>On start, re-enqueue the work of every unfinished run (needed with an in-process queue, harmless otherwise).</summary>
-    public bool RecoverOnStart { get; set; } = true;
-
-    /// <summary>Polls of the export status before the run fails (a run never hangs).</summary>
-    public int MaxPollAttempts { get; set; } = 10_000;
-
     /// <summary>Unmapped codes listed in the run report (most frequent first).</summary>
     public int TopUnmappedCodes { get; set; } = 50;
-
-    internal TimeSpan RetryDelay(int attempt)
-    {
-        var ticks = RetryBaseDelay.Ticks * Math.Pow(2, Math.Max(0, attempt - 1));
-        return ticks >= MaxRetryDelay.Ticks ? MaxRetryDelay : TimeSpan.FromTicks((long)ticks);
-    }
 }

@@ -5,29 +5,28 @@ using Ingestion.Storage;
 namespace Ingestion.Pipeline.Publishing;
 
 /// <summary>
-/// Publishes a run to the lake: reduce (via <see cref="IRunReducer"/>), write the report and unmapped summary,
+/// Publishes a run to the lake (after the reduce step wrote the run-level tables): write the report and unmapped summary,
 /// then the commit manifest with IfNotExists. Before committing, removes parts a previous attempt of a file
 /// left beyond the ones its final attempt wrote, so the run folder holds exactly the manifest's parts.
 /// </summary>
-public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvenance provenance, PipelineOptions options, TimeProvider time) : IRunPublisher
+public sealed class LakeRunPublisher(ILake lake, RunProvenance provenance, PipelineOptions options, TimeProvider time) : IRunPublisher
 {
     private static readonly JsonSerializerOptions Indented = new(StateJson.Options) { WriteIndented = true };
 
-    public async Task<PublishedRun> PublishAsync(RunState run, IReadOnlyList<ActivityState> activities, CancellationToken cancellationToken)
+    public async Task<PublishedRun> PublishAsync(RunState run, IReadOnlyList<ActivityState> activities, IReadOnlyList<PartOutput> reduced, CancellationToken cancellationToken)
     {
         var manifestPath = LakePaths.RunManifest(run.InstanceId);
         var reportPath = LakePaths.RunReport(run.InstanceId);
-        var status = OrchestrationClient.ToStatus(run, activities, null);
+        var totals = RunTotals.Of(activities);
         var existing = await lake.GetAsync(manifestPath, cancellationToken).ConfigureAwait(false);
-        if (existing is not null) return new PublishedRun(manifestPath, reportPath, Counts(status.CustomStatus));
+        if (existing is not null) return new PublishedRun(manifestPath, reportPath, Counts(totals));
 
-        var reduced = await reducer.ReduceAsync(run, activities, cancellationToken).ConfigureAwait(false);
         var parts = activities.SelectMany(a => a.Result?.Parts ?? []).Concat(reduced).ToList();
         await RemoveStrayPartsAsync(run.InstanceId, parts, cancellationToken).ConfigureAwait(false);
 
         var rowsByTable = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var p in parts) rowsByTable[p.Table] = rowsByTable.GetValueOrDefault(p.Table) + p.Rows;
-        var totals = status.CustomStatus with { RowsByTable = rowsByTable };
+        totals = totals with { RowsByTable = rowsByTable };
 
         var unmapped = MergeUnmapped(activities);
         var report = new RunReport
@@ -101,7 +100,7 @@ public sealed class LakeRunPublisher(ILake lake, IRunReducer reducer, RunProvena
         return sum;
     }
 
-    internal static Dictionary<string, long> Counts(RunCustomStatus totals)
+    internal static Dictionary<string, long> Counts(RunTotals totals)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal)
         {

@@ -7,7 +7,7 @@ namespace Ingestion.Pipeline.Publishing;
 public sealed record RunReport
 {
     public required string RunId { get; init; }
-    public required RunCustomStatus Totals { get; init; }
+    public required RunTotals Totals { get; init; }
     public required IReadOnlyDictionary<string, long> QuarantinedByReason { get; init; }
     public required IReadOnlyDictionary<string, long> NotCoveredByResourceType { get; init; }
     public required IReadOnlyDictionary<string, long> ValidationIssues { get; init; }

@@ -1,20 +1,13 @@
 using Ingestion.Fhir.BulkData;
 using Ingestion.Fhir.Ndjson;
-using Ingestion.Pipeline.State;
 
 namespace Ingestion.Pipeline.Sources;
 
 /// <summary>A FHIR server's Bulk Data $export through <see cref="BulkExportClient"/> (one status request per poll).</summary>
 public sealed class FhirServerSource(BulkExportClient client) : IExportSource
 {
-    public Task<BulkExportJob> KickOffAsync(RunInput input, DateTimeOffset? since, CancellationToken cancellationToken) =>
-        client.KickOffAsync(new BulkExportRequest
-        {
-            Level = input.GroupId is null ? BulkExportLevel.System : BulkExportLevel.Group,
-            GroupId = input.GroupId,
-            Types = input.Types,
-            Since = since,
-        }, cancellationToken);
+    public Task<BulkExportJob> KickOffAsync(BulkExportRequest request, CancellationToken cancellationToken) =>
+        client.KickOffAsync(request, cancellationToken);
 
     public Task<BulkExportPollResult> PollAsync(BulkExportJob job, CancellationToken cancellationToken) => client.PollAsync(job, cancellationToken);
 

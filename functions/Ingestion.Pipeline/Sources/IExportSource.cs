@@ -1,6 +1,5 @@
 using Ingestion.Fhir.BulkData;
 using Ingestion.Fhir.Ndjson;
-using Ingestion.Pipeline.State;
 
 namespace Ingestion.Pipeline.Sources;
 
@@ -10,8 +9,8 @@ namespace Ingestion.Pipeline.Sources;
 /// </summary>
 public interface IExportSource
 {
-    /// <summary>Starts the export; the returned job is checkpointed at once.</summary>
-    Task<BulkExportJob> KickOffAsync(RunInput input, DateTimeOffset? since, CancellationToken cancellationToken);
+    /// <summary>Starts the export with the whole request (level, patients, filters, _since...); the returned job is recorded at once.</summary>
+    Task<BulkExportJob> KickOffAsync(BulkExportRequest request, CancellationToken cancellationToken);
 
     /// <summary>One status request.</summary>
     Task<BulkExportPollResult> PollAsync(BulkExportJob job, CancellationToken cancellationToken);
@@ -21,10 +20,4 @@ public interface IExportSource
 
     /// <summary>Asks the server to delete the export (DELETE on the status URL). No-op for a folder.</summary>
     Task DeleteAsync(BulkExportJob job, CancellationToken cancellationToken);
-}
-
-/// <summary>Builds the source of a run from its (persisted) input; credentials come from configuration.</summary>
-public interface IExportSourceFactory
-{
-    IExportSource Create(RunInput input);
 }

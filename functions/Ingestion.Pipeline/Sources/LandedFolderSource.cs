@@ -18,7 +18,7 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
 {
     private const string JobPrefix = "folder:";
 
-    public Task<BulkExportJob> KickOffAsync(RunInput input, DateTimeOffset? since, CancellationToken cancellationToken)
+    public Task<BulkExportJob> KickOffAsync(BulkExportRequest request, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(folderPath)) throw new DirectoryNotFoundException($"Landed export folder '{folderPath}' does not exist.");
         return Task.FromResult(new BulkExportJob(JobPrefix + Path.GetFullPath(folderPath), DateTimeOffset.UtcNow));

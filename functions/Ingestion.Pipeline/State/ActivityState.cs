@@ -1,11 +1,9 @@
 namespace Ingestion.Pipeline.State;
 
-public enum ActivityStatus { Pending, Running, Completed, Failed }
-
 /// <summary>Which manifest list a file came from.</summary>
 public enum ManifestFileKind { Output, Error, Deleted }
 
-/// <summary>One file activity document: partition = instance id, id = "activity:NNNNNN".</summary>
+/// <summary>One manifest file of a run as the file activity and the publisher see it (built from the run catalog).</summary>
 public sealed record ActivityState
 {
     public required string InstanceId { get; init; }
@@ -14,14 +12,6 @@ public sealed record ActivityState
     public required string ResourceType { get; init; }
     public required string Url { get; init; }
     public long? ExpectedCount { get; init; }
-    public ActivityStatus Status { get; init; } = ActivityStatus.Pending;
     public int Attempt { get; init; }
-    public DateTimeOffset? StartedAt { get; init; }
-    public DateTimeOffset? CompletedAt { get; init; }
-    public string? Error { get; init; }
     public FileResult? Result { get; init; }
-
-    public bool IsTerminal => Status is ActivityStatus.Completed or ActivityStatus.Failed;
-
-    public static string DocumentId(int index) => $"activity:{index:D6}";
 }

@@ -1,0 +1,64 @@
+namespace Ingestion.Durable;
+
+/// <summary>
+/// How the standalone and embedded hosts run orchestrations on the Durable Task Framework. Bound from the
+/// <c>Durable</c> configuration section (<c>Durable__StorageConnection</c>, <c>Durable__TaskHubName</c>, …).
+/// </summary>
+public sealed class DurableHostOptions
+{
+    public const string SectionName = "Durable";
+
+    /// <summary>
+    /// The backend; null picks <see cref="DurableBackend.AzureStorage"/> when <see cref="StorageConnection"/> is set,
+    /// otherwise <see cref="DurableBackend.InMemory"/>.
+    /// </summary>
+    public DurableBackend? Backend { get; set; }
+
+    /// <summary>
+    /// The Azure Storage account for <see cref="DurableBackend.AzureStorage"/>: <c>UseDevelopmentStorage=true</c>,
+    /// a connection string (Azurite), or an account name or blob service URI
+    /// (<c>https://NAME.blob.core.windows.net</c>) used with a token credential — the managed identity in Azure, so
+    /// production needs no account key.
+    /// </summary>
+    public string? StorageConnection { get; set; }
+
+    /// <summary>
+    /// The task hub: its queues, tables and lease blobs share this prefix. Processes with the same task hub and
+    /// storage share the work. 3-45 letters and digits, starting with a letter.
+    /// </summary>
+    public string TaskHubName { get; set; } = "ingestion";
+
+    /// <summary>Activities this process runs at the same time.</summary>
+    public int MaxConcurrentActivities { get; set; } = 10;
+
+    /// <summary>Orchestration episodes this process runs at the same time.</summary>
+    public int MaxConcurrentOrchestrations { get; set; } = 100;
+
+    /// <summary>
+    /// Azure Storage control-queue partitions (1-16): the most processes that can run orchestrations of one task
+    /// hub in parallel. Fixed when the task hub is created.
+    /// </summary>
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>
+    /// How long the Azure Storage backend waits at most between polls of an idle queue. Lower means faster pick-up
+    /// after a quiet period and more storage transactions.
+    /// </summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// This process in the task hub's partition leases; null gives machine name + process id so two processes on
+    /// one machine never share an identity.
+    /// </summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>
+    /// The managed identity (user-assigned client id) for a <see cref="StorageConnection"/> that is an account name
+    /// or URI; empty uses the default Azure credential chain.
+    /// </summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>The backend in effect after applying the default rule.</summary>
+    public DurableBackend EffectiveBackend =>
+        Backend ?? (string.IsNullOrWhiteSpace(StorageConnection) ? DurableBackend.InMemory : DurableBackend.AzureStorage);
+}

@@ -1,0 +1,70 @@
+using DurableTask.Core;
+using Ingestion.Durable.Client;
+using Ingestion.Durable.Hosting;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ingestion.Durable;
+
+public static class DurableHostServiceCollectionExtensions
+{
+    /// <summary>
+    /// Hosts the registry's <c>TaskOrchestrator</c>/<c>TaskActivity</c> classes on the Durable Task Framework
+    /// (Azure Storage or in-memory backend, per <paramref name="durableSection"/>), and registers the
+    /// <see cref="DurableTaskClient"/> for the same task hub.
+    /// </summary>
+    public static IServiceCollection AddDurableTaskFrameworkHost(
+        this IServiceCollection services, IConfiguration durableSection, Action<DurableTaskRegistry> register)
+    {
+        ArgumentNullException.ThrowIfNull(durableSection);
+        services.AddOptions<DurableHostOptions>().Bind(durableSection);
+        return services.AddDurableTaskFrameworkHostCore(register);
+    }
+
+    /// <inheritdoc cref="AddDurableTaskFrameworkHost(IServiceCollection, IConfiguration, Action{DurableTaskRegistry})"/>
+    public static IServiceCollection AddDurableTaskFrameworkHost(
+        this IServiceCollection services, Action<DurableHostOptions> configure, Action<DurableTaskRegistry> register)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<DurableHostOptions>().Configure(configure);
+        return services.AddDurableTaskFrameworkHostCore(register);
+    }
+
+    private static IServiceCollection AddDurableTaskFrameworkHostCore(
+        this IServiceCollection services, Action<DurableTaskRegistry> register)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(register);
+        services.AddOptions<DurableHostOptions>().Validate(o => o.MaxConcurrentActivities > 0 && o.MaxConcurrentOrchestrations > 0,
+            "Durable:MaxConcurrentActivities and Durable:MaxConcurrentOrchestrations must be positive.");
+        services.TryAddSingleton(TimeProvider.System);
+
+        // One backend object is both the worker's IOrchestrationService and the client's IOrchestrationServiceClient
+        // (for the in-memory backend they must be the same instance; for Azure Storage it saves a second set of clients).
+        services.TryAddSingleton<IOrchestrationService>(sp => OrchestrationServiceFactory.Create(
+            sp.GetRequiredService<IOptions<DurableHostOptions>>().Value,
+            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
+        services.TryAddSingleton<DurableTaskClient>(sp => new TaskHubDurableTaskClient(
+            Microsoft.Extensions.Options.Options.DefaultName,
+            sp.GetRequiredService<IOrchestrationServiceClient>(),
+            sp.GetService<DataConverter>() ?? JsonDataConverter.Default,
+            sp.GetRequiredService<TimeProvider>()));
+
+        services.AddDurableTaskWorker(builder =>
+        {
+            builder.AddTasks(register);
+            builder.UseBuildTarget<TaskHubWorkerService>();
+        });
+        return services;
+    }
+}

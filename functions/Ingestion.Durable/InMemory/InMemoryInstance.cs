@@ -1,0 +1,24 @@
+using DurableTask.Core;
+using DurableTask.Core.History;
+
+namespace Ingestion.Durable.InMemory;
+
+/// <summary>
+/// One orchestration instance held by <see cref="InMemoryOrchestrationService"/>: its status record, the history of
+/// its current execution and the messages waiting for its next episode. Guarded by the service's lock.
+/// </summary>
+internal sealed class InMemoryInstance(OrchestrationState state)
+{
+    public OrchestrationState State { get; set; } = state;
+
+    /// <summary>The current execution's history; replaced (never mutated in place) when an episode completes.</summary>
+    public IReadOnlyList<HistoryEvent> History { get; set; } = [];
+
+    public List<TaskMessage> Pending { get; set; } = [];
+
+    /// <summary>An episode is running (a work item holds the instance): new messages wait for the next one.</summary>
+    public bool Locked { get; set; }
+
+    /// <summary>The instance id is already in the ready queue.</summary>
+    public bool Queued { get; set; }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Ingestion.Fhir.BulkData;
+using Ingestion.Pipeline;
+using Ingestion.Storage.Catalog;
+using Microsoft.DurableTask;
+
+namespace Ingestion.Orchestration;
+
+/// <summary>
+/// One status request. While the export runs it returns the server's Retry-After (the orchestrator clamps it and
+/// waits on a durable timer) and X-Progress; when the manifest is there it records one catalog row per file
+/// (output, error and deleted lists, in that order, so indexes are stable on a re-run) and returns the count.
+/// </summary>
+public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, ExportSources sources, TimeProvider time) : TaskActivity<PollRequest, PollResult>
+{
+    public override async Task<PollResult> RunAsync(TaskActivityContext context, PollRequest request)
+    {
+        var ct = CancellationToken.None;
+        key.Check(request.RunId, request.KeyFingerprint);
+        var (_, input) = await runs.LoadAsync(request.RunId, ct).ConfigureAwait(false);
+        BulkExportPollResult poll;
+        try
+        {
+            poll = await sources.Create(input).PollAsync(request.Job, ct).ConfigureAwait(false);
+        }
+        catch (BulkExportTimeoutException ex)
+        {
+            throw new NonRetryableActivityException(ex.Message, ex);
+        }
+        catch (BulkExportException ex) when (ex.StatusCode is { } s && (int)s is >= 400 and < 500 && s is not HttpStatusCode.TooManyRequests and not HttpStatusCode.RequestTimeout)
+        {
+            throw new NonRetryableActivityException($"{ex.Message} Server said ({(int)s}): {ex.ServerDiagnostics ?? "no OperationOutcome"}", ex);
+        }
+        if (poll.Manifest is not { } manifest)
+        {
+            var now = time.GetUtcNow();
+            var wait = poll.Job.NextPollAt is { } at && at > now ? at - now : TimeSpan.Zero;
+            return new PollResult(false, poll.Job, wait) { Progress = poll.Progress };
+        }
+
+        var files = ManifestFiles.From(request.RunId, manifest);
+        await catalog.PutFilesAsync(request.RunId, files, ct).ConfigureAwait(false);
+        await catalog.UpdateRunAsync(request.RunId, r => r with
+        {
+            FilesTotal = files.Count,
+            TransactionTime = manifest.TransactionTime,
+            RequiresAccessToken = manifest.RequiresAccessToken,
+            Progress = poll.Progress ?? r.Progress,
+        }, ct).ConfigureAwait(false);
+        await catalog.AppendAuditAsync(new AuditEntry(request.RunId, "manifest", "ManifestReceived", time.GetUtcNow())
+        {
+            Detail = $"output={manifest.Output.Count} error={manifest.Error.Count} deleted={manifest.Deleted.Count}",
+        }, ct).ConfigureAwait(false);
+        return new PollResult(true, poll.Job with { ManifestPages = [] }, TimeSpan.Zero) { Progress = poll.Progress, FileCount = files.Count, TransactionTime = manifest.TransactionTime };
+    }
+}

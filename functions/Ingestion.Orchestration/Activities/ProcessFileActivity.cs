@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+using Ingestion.Fhir.BulkData;
+using Ingestion.Pipeline;
+using Ingestion.Pipeline.Activities;
+using Ingestion.Pipeline.State;
+using Ingestion.Storage.Catalog;
+using Microsoft.DurableTask;
+
+namespace Ingestion.Orchestration;
+
+/// <summary>
+/// One manifest file: stream → validate → map → de-identify → Parquet parts in the lake (deterministic names, so a
+/// re-run replaces its own parts), then its catalog row and the run's counters. A file already completed (the
+/// activity re-delivered after a crash) returns its recorded result without running again.
+/// </summary>
+public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, ExportSources sources, IFileActivity fileActivity, IPipelineFaults faults, TimeProvider time)
+    : TaskActivity<FileRequest, FileResultSummary>
+{
+    public override async Task<FileResultSummary> RunAsync(TaskActivityContext context, FileRequest request)
+    {
+        var ct = CancellationToken.None;
+        key.Check(request.RunId, request.KeyFingerprint);
+        var file = await catalog.GetFileAsync(request.RunId, request.Index, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Run '{request.RunId}' has no file {request.Index} in the catalog.");
+        if (file.Status == RunFileStatus.Completed) return Summary(file);
+
+        var (run, input) = await runs.LoadAsync(request.RunId, ct).ConfigureAwait(false);
+        var started = time.GetUtcNow();
+        file = await catalog.UpdateFileAsync(request.RunId, request.Index, f => f with { Status = RunFileStatus.Running, Attempts = f.Attempts + 1, StartedAt = started, FailureReason = null }, ct).ConfigureAwait(false);
+        FileResult result;
+        try
+        {
+            result = await fileActivity.RunAsync(new FileActivityContext(CatalogViews.ToRunState(run, input), CatalogViews.ToActivityState(file), sources.Create(input), faults), ct).ConfigureAwait(false);
+        }
+        catch (BulkExportFileException ex) when (ex.StatusCode is HttpStatusCode.Gone or HttpStatusCode.NotFound)
+        {
+            throw new NonRetryableActivityException($"File {request.Index} ({ex.ResourceType}): the file URL has expired (HTTP {(int)ex.StatusCode!}); run a new export.", ex);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new NonRetryableActivityException($"File {request.Index}: {ex.Message}", ex);
+        }
+        await faults.AtAsync(FaultPoints.AfterActivityOutput, request.RunId, ct).ConfigureAwait(false);
+
+        var mapped = result.ResourcesValid;
+        var unmapped = result.UnmappedRowsByTable.Values.Sum();
+        var completed = await catalog.UpdateFileAsync(request.RunId, request.Index, f => f with
+        {
+            Status = RunFileStatus.Completed,
+            CompletedAt = time.GetUtcNow(),
+            ResourcesRead = result.LinesRead,
+            ResourcesMapped = mapped,
+            ResourcesQuarantined = result.Quarantined + result.ServerErrors,
+            ResourcesUnmapped = unmapped,
+            ResultJson = JsonSerializer.Serialize(result, StateJson.Options),
+        }, ct).ConfigureAwait(false);
+        await catalog.AddToCountersAsync(request.RunId, new RunCounters
+        {
+            FilesDone = 1,
+            ResourcesRead = result.LinesRead,
+            ResourcesMapped = mapped,
+            ResourcesQuarantined = result.Quarantined + result.ServerErrors,
+            ResourcesUnmapped = unmapped,
+            ServerErrors = result.ServerErrors,
+        }, ct).ConfigureAwait(false);
+        return Summary(completed);
+    }
+
+    private static FileResultSummary Summary(RunFileRecord file) => new(file.Index, file.ResourcesRead, file.ResourcesMapped, file.ResourcesQuarantined);
+}

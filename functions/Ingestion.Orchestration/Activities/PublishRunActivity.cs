@@ -1,0 +1,22 @@
+using Ingestion.Pipeline.Publishing;
+using Ingestion.Pipeline.State;
+using Ingestion.Storage.Catalog;
+using Microsoft.DurableTask;
+
+namespace Ingestion.Orchestration;
+
+/// <summary>Writes the report and then the commit manifest (the atomic publish). Safe to repeat: an existing manifest is kept.</summary>
+public sealed class PublishRunActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IRunPublisher publisher) : TaskActivity<RunStep, PublishResult>
+{
+    public override async Task<PublishResult> RunAsync(TaskActivityContext context, RunStep step)
+    {
+        var ct = CancellationToken.None;
+        key.Check(step.RunId, step.KeyFingerprint);
+        var (run, input) = await runs.LoadAsync(step.RunId, ct).ConfigureAwait(false);
+        var files = await CatalogViews.CompletedFilesAsync(catalog, step.RunId, ct).ConfigureAwait(false);
+        var reduced = run.ReducedParts.Select(p => new PartOutput(p.Table, p.Path, p.Rows, p.Bytes)).ToList();
+        var published = await publisher.PublishAsync(CatalogViews.ToRunState(run, input), files, reduced, ct).ConfigureAwait(false);
+        await catalog.UpdateRunAsync(step.RunId, r => r with { ManifestPath = published.ManifestPath, ReportPath = published.ReportPath }, ct).ConfigureAwait(false);
+        return new PublishResult(published.ManifestPath, published.ReportPath);
+    }
+}
