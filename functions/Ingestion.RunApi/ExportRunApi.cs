@@ -1,4 +1,6 @@
 using System.Globalization;
+using Ingestion.Orchestration;
+using Ingestion.Storage.Catalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
@@ -13,10 +15,13 @@ public sealed class ExportRunApi(
     RunApiOptions options,
     StartExportRequestReader reader,
     ManagementUrlBuilder urls,
-    IExportRunLauncher launcher)
+    IExportRunLauncher launcher,
+    IRunCatalog catalog,
+    RunListQueryReader listQueries,
+    TimeProvider time)
 {
-    /// <summary>The external event that cancels a run (the orchestrator's name for it).</summary>
-    public const string CancelEvent = "Cancel";
+    /// <summary>The one external event a caller may raise: cancel (the orchestrator stops, DELETEs the export, ends canceled).</summary>
+    public const string CancelEvent = OrchestrationEvents.Cancel;
 
     /// <summary><c>POST /api/exports</c> → 202 with the management payload, Location and Retry-After.</summary>
     public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
@@ -49,7 +54,9 @@ public sealed class ExportRunApi(
         }
         var running = await RunningAsync(client, id, cancellationToken);
         if (running is not null) return running.ToResult();
-        await client.RaiseEventAsync(id, CancelEvent, Caller(request), cancellationToken);
+        var caller = Caller(request);
+        await client.RaiseEventAsync(id, CancelEvent, caller, cancellationToken);
+        await AuditAsync(id, "CancelRequested", caller, cancellationToken);
         return Accepted(request, id);
     }
 
@@ -58,17 +65,36 @@ public sealed class ExportRunApi(
     {
         var running = await RunningAsync(client, id, cancellationToken);
         if (running is not null) return running.ToResult();
-        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = $"terminated over the run API by {Caller(request)}" }, cancellationToken);
+        var caller = Caller(request);
+        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = $"terminated over the run API by {caller}" }, cancellationToken);
+        await AuditAsync(id, "Terminated", caller, cancellationToken);
         return Accepted(request, id);
     }
 
-    /// <summary><c>DELETE /api/exports/{id}</c>: purges a finished run's history.</summary>
+    /// <summary><c>GET /api/exports?source=&amp;status=&amp;from=&amp;to=&amp;pageSize=&amp;continuationToken=</c>: runs from the run catalog, newest first.</summary>
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (query, problem) = listQueries.Read(request.Query);
+        if (problem is not null) return problem.ToResult();
+        var page = await catalog.ListRunsAsync(query!, cancellationToken);
+        return Results.Ok(new RunListPayload(
+            page.Runs.Select(run => RunSummary.From(run, urls.StatusUri(request, run.RunId))).ToList(),
+            page.ContinuationToken));
+    }
+
+    /// <summary>
+    /// <c>DELETE /api/exports/{id}</c>: purges a finished run's history and its catalog rows (files, audit); published
+    /// lake data and the source's watermark stay as they are. The purge is audited on the source.
+    /// </summary>
     public async Task<IResult> PurgeAsync(HttpRequest request, DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
         if (instance is null) return RunApiProblem.RunNotFound().ToResult();
         if (!RunStatusPayload.IsTerminal(instance.RuntimeStatus)) return RunApiProblem.Conflict("run-not-finished", "Cancel or terminate the run before purging it.").ToResult();
+        var run = await catalog.GetRunAsync(id, cancellationToken);
         var purged = await client.PurgeInstanceAsync(id, cancellation: cancellationToken);
+        await catalog.DeleteRunAsync(id, cancellationToken);
+        if (run is not null) await AuditAsync("source:" + run.SourceId, "Purged", Caller(request), cancellationToken, detail: "run " + id);
         return Results.Ok(new { instancesDeleted = purged.PurgedInstanceCount });
     }
 
@@ -94,6 +120,13 @@ public sealed class ExportRunApi(
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
         if (instance is null) return RunApiProblem.RunNotFound();
         return RunStatusPayload.IsTerminal(instance.RuntimeStatus) ? RunApiProblem.Conflict("run-finished", "The run has finished.") : null;
+    }
+
+    private Task AuditAsync(string scope, string action, string actor, CancellationToken cancellationToken, string? detail = null)
+    {
+        var at = time.GetUtcNow();
+        var entryId = $"{action.ToLowerInvariant()}:{at.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
+        return catalog.AppendAuditAsync(new AuditEntry(scope, entryId, action, at) { Actor = actor, Detail = detail }, cancellationToken);
     }
 
     private IResult Accepted(HttpRequest request, string instanceId)

@@ -17,6 +17,8 @@ public static class RunApiEndpoints
         var api = routes.MapGroup("/" + RunApiRoutes.Prefix);
         api.MapPost(RunApiRoutes.Exports, (HttpRequest request, ExportRunApi runs, DurableTaskClient client, CancellationToken cancellationToken) =>
             runs.StartAsync(request, client, cancellationToken));
+        api.MapGet(RunApiRoutes.Exports, (HttpRequest request, ExportRunApi runs, CancellationToken cancellationToken) =>
+            runs.ListAsync(request, cancellationToken));
         api.MapGet(RunApiRoutes.Export, (string id, HttpRequest request, ExportRunApi runs, DurableTaskClient client, CancellationToken cancellationToken) =>
             runs.GetStatusAsync(request, client, id, cancellationToken));
         api.MapPost(RunApiRoutes.Event, (string id, string eventName, HttpRequest request, ExportRunApi runs, DurableTaskClient client, CancellationToken cancellationToken) =>

@@ -7,8 +7,8 @@ namespace Ingestion.RunApi;
 public static class RunApiServiceCollectionExtensions
 {
     /// <summary>
-    /// The run API's services, settings from the <c>RunApi</c> section. The host adds the
-    /// <see cref="IExportRunLauncher"/> (the orchestration layer's) and the Durable client.
+    /// The run API's services, settings from the <c>RunApi</c> section. Needs the orchestration layer's services
+    /// (<c>AddExportPipeline</c>: sources, run catalog, key pin); the host supplies the Durable client.
     /// </summary>
     public static IServiceCollection AddRunApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -17,6 +17,9 @@ public static class RunApiServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<StartExportRequestReader>();
         services.AddSingleton<ManagementUrlBuilder>();
+        services.AddSingleton<RunListQueryReader>();
+        services.AddSingleton<ExportRunStarterFactory>();
+        services.TryAddSingleton<IExportRunLauncher, SourceRunLauncher>();
         services.AddSingleton<ExportRunApi>();
         return services;
     }

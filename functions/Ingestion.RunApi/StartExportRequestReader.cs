@@ -11,7 +11,7 @@ namespace Ingestion.RunApi;
 /// Reads and checks a <see cref="StartExportRequest"/> before anything else happens: JSON only, bounded size, known
 /// members only, every field checked. Problems name the field and never echo the value.
 /// </summary>
-public sealed partial class StartExportRequestReader(RunApiOptions options, TimeProvider time)
+public sealed class StartExportRequestReader(RunApiOptions options, TimeProvider time)
 {
     /// <summary>The request, or the problem to answer with.</summary>
     public async Task<(StartExportRequest? Request, RunApiProblem? Problem)> ReadAsync(HttpRequest http, CancellationToken cancellationToken)
@@ -67,19 +67,19 @@ public sealed partial class StartExportRequestReader(RunApiOptions options, Time
                 switch (member.Name)
                 {
                     case "source":
-                        (source, problem) = ReadId(member, SourceIdPattern(), "source", "a configured source id (letters, digits, '-', '_')");
+                        (source, problem) = ReadId(member, RequestPatterns.SourceId(), "source", "a configured source id (letters, digits, '-', '_')");
                         break;
                     case "group":
-                        (group, problem) = ReadId(member, FhirIdPattern(), "group", "a FHIR id (letters, digits, '-', '.'; up to 64)");
+                        (group, problem) = ReadId(member, RequestPatterns.FhirId(), "group", "a FHIR id (letters, digits, '-', '.'; up to 64)");
                         break;
                     case "since":
                         (since, problem) = ReadSince(member);
                         break;
                     case "types":
-                        (types, problem) = ReadStrings(member, "types", ResourceTypePattern(), "a FHIR resource type name");
+                        (types, problem) = ReadStrings(member, "types", RequestPatterns.ResourceType(), "a FHIR resource type name");
                         break;
                     case "typeFilter":
-                        (typeFilters, problem) = ReadStrings(member, "typeFilter", TypeFilterPattern(), "a FHIR search of the form Type?name=value");
+                        (typeFilters, problem) = ReadStrings(member, "typeFilter", RequestPatterns.TypeFilter(), "a FHIR search of the form Type?name=value");
                         break;
                     default:
                         // The member's name is the client's text too: say where it is, not what it says.
@@ -101,7 +101,7 @@ public sealed partial class StartExportRequestReader(RunApiOptions options, Time
     {
         if (member.Value.ValueKind == JsonValueKind.Null) return (null, null);
         // A FHIR instant: date, time and zone are all required, so "since" never depends on the server's time zone.
-        if (member.Value.ValueKind != JsonValueKind.String || member.Value.GetString() is not { } text || !InstantPattern().IsMatch(text)
+        if (member.Value.ValueKind != JsonValueKind.String || member.Value.GetString() is not { } text || !RequestPatterns.Instant().IsMatch(text)
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var since))
         {
             return (null, RunApiProblem.Invalid("since", "'since' must be a FHIR instant with a time zone, e.g. 2026-01-31T00:00:00Z."));
@@ -133,20 +133,4 @@ public sealed partial class StartExportRequestReader(RunApiOptions options, Time
     }
 
     private const int MaxListLength = 200;
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex SourceIdPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9.-]{1,64}$")]
-    private static partial Regex FhirIdPattern();
-
-    [GeneratedRegex("^[A-Z][A-Za-z]{1,63}$")]
-    private static partial Regex ResourceTypePattern();
-
-    // Type?query: the query part is the server's to interpret; only printable ASCII without spaces is accepted.
-    [GeneratedRegex("^[A-Z][A-Za-z]{1,63}\\?[\\x21-\\x7E]{1,1024}$")]
-    private static partial Regex TypeFilterPattern();
-
-    [GeneratedRegex("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$")]
-    private static partial Regex InstantPattern();
 }

@@ -18,6 +18,11 @@ public sealed class RunApiFunctions(ExportRunApi api)
         [DurableClient] DurableTaskClient client) =>
         new ResultActionResult(await api.StartAsync(request, client, request.HttpContext.RequestAborted));
 
+    [Function("ListExports")]
+    public async Task<IActionResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Exports)] HttpRequest request) =>
+        new ResultActionResult(await api.ListAsync(request, request.HttpContext.RequestAborted));
+
     [Function("GetExportStatus")]
     public async Task<IActionResult> GetStatusAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Export)] HttpRequest request,
