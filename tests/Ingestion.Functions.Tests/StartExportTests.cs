@@ -17,31 +17,35 @@ public sealed class StartExportTests
     [Fact]
     public async Task Starting_a_configured_source_answers_202_with_the_durable_management_payload()
     {
-        var durable = new FakeDurableTaskClient();
-        var launcher = new RecordingRunLauncher("ehr1");
-        await using var server = await RunApiServer.StartAsync(durable, launcher, time: Clock);
+        await using var server = await RunApiServer.StartAsync(time: Clock);
 
         var response = await server.Client.PostAsync("/api/exports", Json("""{"source":"ehr1","since":"2026-11-01T00:00:00Z","types":["Patient","Observation"],"typeFilter":["Observation?category=laboratory"],"group":"g-1"}"""));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = body.RootElement;
-        Assert.Equal("ehr1-run", root.GetProperty("id").GetString());
-        Assert.Equal("http://localhost/api/exports/ehr1-run", root.GetProperty("statusQueryGetUri").GetString());
-        Assert.Equal("http://localhost/api/exports/ehr1-run/events/{eventName}", root.GetProperty("sendEventPostUri").GetString());
-        Assert.Equal("http://localhost/api/exports/ehr1-run/terminate", root.GetProperty("terminatePostUri").GetString());
-        Assert.Equal("http://localhost/api/exports/ehr1-run", root.GetProperty("purgeHistoryDeleteUri").GetString());
-        Assert.Equal("http://localhost/api/exports/ehr1-run/restart", root.GetProperty("restartPostUri").GetString());
-        Assert.Equal(new Uri("http://localhost/api/exports/ehr1-run"), response.Headers.Location);
+        var id = root.GetProperty("id").GetString()!;
+        Assert.StartsWith("ehr1-20261206T050000Z-", id);
+        var status = $"http://localhost/api/exports/{id}";
+        Assert.Equal(status, root.GetProperty("statusQueryGetUri").GetString());
+        Assert.Equal(status + "/events/{eventName}", root.GetProperty("sendEventPostUri").GetString());
+        Assert.Equal(status + "/terminate", root.GetProperty("terminatePostUri").GetString());
+        Assert.Equal(status, root.GetProperty("purgeHistoryDeleteUri").GetString());
+        Assert.Equal(status + "/restart", root.GetProperty("restartPostUri").GetString());
+        Assert.Equal(new Uri(status), response.Headers.Location);
         Assert.Equal(TimeSpan.FromSeconds(10), response.Headers.RetryAfter?.Delta);
 
-        var started = Assert.Single(launcher.Started);
-        Assert.Equal("ehr1", started.Source);
-        Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), started.Since);
-        Assert.Equal(["Patient", "Observation"], started.Types);
-        Assert.Equal(["Observation?category=laboratory"], started.TypeFilters);
-        Assert.Equal("g-1", started.Group);
-        Assert.Single(durable.Scheduled);
+        // The run carries the source's server and the request's overrides, the key pinned, started by the API.
+        var input = Assert.Single(server.ScheduledInputs);
+        Assert.Equal("ehr1", input.SourceId);
+        Assert.Equal(server.Ehr.BaseUrl.ToString(), input.FhirBaseUrl);
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), input.Request.Since);
+        Assert.Equal(["Patient", "Observation"], input.Request.Types);
+        Assert.Equal(["Observation?category=laboratory"], input.Request.TypeFilters);
+        Assert.Equal(Ingestion.Fhir.BulkData.BulkExportLevel.Group, input.Request.Level);
+        Assert.Equal("g-1", input.Request.GroupId);
+        Assert.Equal(Ingestion.Orchestration.RunTriggerKind.Api, input.Trigger.Kind);
+        Assert.False(string.IsNullOrEmpty(input.KeyFingerprint));
     }
 
     [Theory]
@@ -59,9 +63,7 @@ public sealed class StartExportTests
     [InlineData("""{"source":"ehr1", "types":["123-45-6789" """, "$")]
     public async Task A_bad_request_is_400_problem_json_naming_the_field_without_echoing_values(string json, string field)
     {
-        var durable = new FakeDurableTaskClient();
-        var launcher = new RecordingRunLauncher("ehr1");
-        await using var server = await RunApiServer.StartAsync(durable, launcher, time: Clock);
+        await using var server = await RunApiServer.StartAsync(time: Clock);
 
         var response = await server.Client.PostAsync("/api/exports", Json(json));
 
@@ -74,8 +76,7 @@ public sealed class StartExportTests
         Assert.DoesNotContain("123-45-6789", text);
         Assert.DoesNotContain("attacker", text);
         Assert.DoesNotContain("fhirBaseUrl", text);
-        Assert.Empty(launcher.Started);
-        Assert.Empty(durable.Scheduled);
+        AssertNothingStarted(server);
     }
 
     [Theory]
@@ -84,27 +85,25 @@ public sealed class StartExportTests
     [InlineData("multipart/form-data")]
     public async Task A_body_that_is_not_json_is_415(string mediaType)
     {
-        var launcher = new RecordingRunLauncher("ehr1");
-        await using var server = await RunApiServer.StartAsync(new FakeDurableTaskClient(), launcher, time: Clock);
+        await using var server = await RunApiServer.StartAsync(time: Clock);
 
         var response = await server.Client.PostAsync("/api/exports", Json("""{"source":"ehr1"}""", mediaType));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Empty(launcher.Started);
+        AssertNothingStarted(server);
     }
 
     [Fact]
     public async Task A_body_without_content_type_is_415()
     {
-        var launcher = new RecordingRunLauncher("ehr1");
-        await using var server = await RunApiServer.StartAsync(new FakeDurableTaskClient(), launcher, time: Clock);
+        await using var server = await RunApiServer.StartAsync(time: Clock);
         var content = new ByteArrayContent("""{"source":"ehr1"}"""u8.ToArray());
 
         var response = await server.Client.PostAsync("/api/exports", content);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Empty(launcher.Started);
+        AssertNothingStarted(server);
     }
 
     [Theory]
@@ -112,9 +111,7 @@ public sealed class StartExportTests
     [InlineData(false)]
     public async Task An_oversized_body_is_413_with_or_without_content_length(bool declareLength)
     {
-        var launcher = new RecordingRunLauncher("ehr1");
-        await using var server = await RunApiServer.StartAsync(new FakeDurableTaskClient(), launcher,
-            new Dictionary<string, string?> { ["RunApi:MaxRequestBodyBytes"] = "1024" }, Clock);
+        await using var server = await RunApiServer.StartAsync(new Dictionary<string, string?> { ["RunApi:MaxRequestBodyBytes"] = "1024" }, Clock);
         var json = """{"source":"ehr1","types":[""" + string.Join(",", Enumerable.Repeat("\"Patient\"", 150)) + "]}";
         HttpContent content = declareLength
             ? Json(json)
@@ -124,23 +121,27 @@ public sealed class StartExportTests
         var response = await server.Client.PostAsync("/api/exports", content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(launcher.Started);
+        AssertNothingStarted(server);
     }
 
     [Fact]
     public async Task An_unknown_source_is_404_and_nothing_is_scheduled()
     {
-        var durable = new FakeDurableTaskClient();
-        var launcher = new RecordingRunLauncher("ehr1");
-        await using var server = await RunApiServer.StartAsync(durable, launcher, time: Clock);
+        await using var server = await RunApiServer.StartAsync(time: Clock);
 
         var response = await server.Client.PostAsync("/api/exports", Json("""{"source":"ehr2"}"""));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("source", problem.RootElement.GetProperty("field").GetString());
-        Assert.Empty(launcher.Started);
-        Assert.Empty(durable.Scheduled);
+        AssertNothingStarted(server);
+    }
+
+    /// <summary>No run scheduled and not one connection to the source's FHIR server.</summary>
+    private static void AssertNothingStarted(RunApiServer server)
+    {
+        Assert.Empty(server.Durable.Scheduled);
+        Assert.Equal(0, server.Ehr.Connections);
     }
 
     /// <summary>A body without Content-Length (chunked), as a client streaming an unknown length sends it.</summary>
