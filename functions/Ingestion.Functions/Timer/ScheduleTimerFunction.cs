@@ -13,12 +13,12 @@ namespace Ingestion.Functions.Timer;
 public sealed class ScheduleTimerFunction(SourceSchedule schedule, ExportRunStarterFactory starters, ScheduleOptions options, TimeProvider time, ILogger<ScheduleTimerFunction> log)
 {
     [Function("ScheduledExports")]
-    public async Task RunAsync([TimerTrigger("%ScheduleTickCron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
+    public async Task RunAsync([TimerTrigger("%ScheduleTickCron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         var starter = starters.Create(client);
         foreach (var (sourceId, slot) in schedule.Due(time.GetUtcNow(), options.CatchUpWindow))
         {
-            var result = await starter.StartScheduledAsync(sourceId, slot, context.CancellationToken);
+            var result = await starter.StartScheduledAsync(sourceId, slot, cancellationToken);
             log.LogInformation("Schedule slot {Slot:O} of source {SourceId}: {Outcome} ({RunId}).", slot, sourceId, result.Outcome, result.RunId);
         }
     }
