@@ -86,7 +86,7 @@ public static class ExportPipelineRegistration
                 new RunProvenance("5.4", sp.GetRequiredService<IVocabulary>().Version, key.KeyFingerprint, key.IsKeyEphemeral),
                 pipeline, sp.GetRequiredService<TimeProvider>());
         });
-        services.TryAddSingleton(sp => new ExportSources(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, bulk, smart?.ClientId is null ? null : smart, pipeline));
+        services.TryAddSingleton<IExportSourceFactory>(sp => new ExportSources(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, bulk, smart?.ClientId is null ? null : smart, pipeline));
         services.TryAddSingleton<RunKeyPin>();
         services.TryAddSingleton<RunLookup>();
         services.TryAddSingleton<ExportRunStarter>();

@@ -10,7 +10,7 @@ namespace Ingestion.Orchestration;
 /// Builds a run's source from its input: one <see cref="BulkExportClient"/> per FHIR base URL (sharing the HTTP
 /// client and the SMART token provider; credentials from configuration, never from the run), or a landed folder.
 /// </summary>
-public sealed class ExportSources(HttpClient http, BulkExportClientOptions template, SmartBackendOptions? smart, PipelineOptions pipeline) : IDisposable
+public sealed class ExportSources(HttpClient http, BulkExportClientOptions template, SmartBackendOptions? smart, PipelineOptions pipeline) : IExportSourceFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, IExportSource> _servers = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _owned = [];

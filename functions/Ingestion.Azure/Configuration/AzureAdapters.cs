@@ -2,7 +2,6 @@ using Azure.Core;
 using Azure.Identity;
 using Ingestion.Azure.Blobs;
 using Ingestion.Azure.Cosmos;
-using Ingestion.Azure.Queues;
 using Ingestion.Azure.ServiceBus;
 using Ingestion.Azure.Storage;
 using Ingestion.Storage;
@@ -11,19 +10,18 @@ using Microsoft.Azure.Cosmos;
 namespace Ingestion.Azure.Configuration;
 
 /// <summary>
-/// The storage interfaces built on Azure from <see cref="AzureSettings"/>: lake and quarantine (Blob), work queue
-/// (Storage queue), state store (Cosmos DB) and run events (Service Bus, when a namespace is configured).
+/// The storage interfaces built on Azure from <see cref="AzureSettings"/>: lake and quarantine (Blob), run catalog
+/// store (Cosmos DB) and run events (Service Bus, when a namespace is configured).
 /// Owns the Cosmos client; dispose it with the host.
 /// </summary>
 public sealed class AzureAdapters : IDisposable
 {
     private readonly CosmosClient _cosmos;
 
-    private AzureAdapters(BlobLake lake, BlobLake quarantine, StorageQueueWorkQueue workQueue, CosmosStateStore stateStore, ServiceBusRunEventPublisher? events, CosmosClient cosmos)
+    private AzureAdapters(BlobLake lake, BlobLake quarantine, CosmosStateStore stateStore, ServiceBusRunEventPublisher? events, CosmosClient cosmos)
     {
         Lake = lake;
         Quarantine = quarantine;
-        WorkQueue = workQueue;
         StateStore = stateStore;
         RunEvents = events;
         _cosmos = cosmos;
@@ -31,14 +29,13 @@ public sealed class AzureAdapters : IDisposable
 
     public BlobLake Lake { get; }
     public BlobLake Quarantine { get; }
-    public StorageQueueWorkQueue WorkQueue { get; }
     public CosmosStateStore StateStore { get; }
 
     /// <summary>Null when no Service Bus namespace is configured (the host then logs run events instead).</summary>
     public ServiceBusRunEventPublisher? RunEvents { get; }
 
     /// <summary>
-    /// Builds the adapters and creates containers, queues and the Cosmos container when absent (idempotent; in
+    /// Builds the adapters and creates containers and the Cosmos container when absent (idempotent; in
     /// Azure the Bicep template has created them already). <paramref name="credential"/> defaults to
     /// DefaultAzureCredential (managed identity in Azure, developer sign-in locally).
     /// </summary>
@@ -54,11 +51,6 @@ public sealed class AzureAdapters : IDisposable
         var lake = new BlobLake(blobs, settings.Blob.LakeContainer, settings.Blob.LakePrefix);
         var quarantine = new BlobLake(blobs, settings.Blob.QuarantineContainer);
 
-        var queues = settings.Queue.ConnectionString is { Length: > 0 } queueConnection
-            ? QueueStorageClient.FromConnectionString(queueConnection)
-            : new QueueStorageClient(Required(settings.Queue.ServiceUri, "Azure:Queue:ServiceUri"), StorageCredential.EntraId(credential));
-        var workQueue = new StorageQueueWorkQueue(queues, settings.Queue.Name, new StorageQueueWorkQueueOptions { MaxDequeueCount = settings.Queue.MaxDequeueCount });
-
         var cosmos = settings.Cosmos.ConnectionString is { Length: > 0 } cosmosConnection
             ? CosmosClientFactory.FromConnectionString(cosmosConnection)
             : CosmosClientFactory.FromTokenCredential(Required(settings.Cosmos.Endpoint, "Azure:Cosmos:Endpoint"), credential);
@@ -66,7 +58,6 @@ public sealed class AzureAdapters : IDisposable
         {
             await lake.EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
             await quarantine.EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-            await workQueue.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
             var stateStore = await CosmosStateStore.CreateAsync(cosmos,
                 new CosmosStateStoreOptions { DatabaseId = settings.Cosmos.Database, ContainerId = settings.Cosmos.Container }, cancellationToken).ConfigureAwait(false);
 
@@ -79,7 +70,7 @@ public sealed class AzureAdapters : IDisposable
                     : ServiceBusCredential.EntraId(credential);
                 events = new ServiceBusRunEventPublisher(new ServiceBusSenderClient(endpoint, settings.ServiceBus.Entity, busCredential));
             }
-            return new AzureAdapters(lake, quarantine, workQueue, stateStore, events, cosmos);
+            return new AzureAdapters(lake, quarantine, stateStore, events, cosmos);
         }
         catch
         {

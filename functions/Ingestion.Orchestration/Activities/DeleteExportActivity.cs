@@ -8,7 +8,7 @@ namespace Ingestion.Orchestration;
 /// DELETE on the export's status URL (after publish, on cancel, after the maximum wait). A failure is logged, not
 /// raised: the server expires exports on its own, and a failed DELETE must not fail a published run.
 /// </summary>
-public sealed class DeleteExportActivity(RunLookup runs, ExportSources sources, ILogger<DeleteExportActivity> log) : TaskActivity<ExportDeletion, bool>
+public sealed class DeleteExportActivity(RunLookup runs, IExportSourceFactory sources, ILogger<DeleteExportActivity> log) : TaskActivity<ExportDeletion, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, ExportDeletion deletion)
     {

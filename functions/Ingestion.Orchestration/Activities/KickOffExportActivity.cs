@@ -11,7 +11,7 @@ namespace Ingestion.Orchestration;
 /// watermark, _until, _elements, GET/POST). Idempotent: a re-run after the status URL was recorded returns it
 /// instead of starting a second export. A refusal (4xx) fails at once with the server's OperationOutcome text.
 /// </summary>
-public sealed class KickOffExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, ExportSources sources) : TaskActivity<RunStep, KickOffResult>
+public sealed class KickOffExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources) : TaskActivity<RunStep, KickOffResult>
 {
     public override async Task<KickOffResult> RunAsync(TaskActivityContext context, RunStep step)
     {

@@ -11,7 +11,7 @@ namespace Ingestion.Orchestration;
 /// waits on a durable timer) and X-Progress; when the manifest is there it records one catalog row per file
 /// (output, error and deleted lists, in that order, so indexes are stable on a re-run) and returns the count.
 /// </summary>
-public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, ExportSources sources, TimeProvider time) : TaskActivity<PollRequest, PollResult>
+public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, TimeProvider time) : TaskActivity<PollRequest, PollResult>
 {
     public override async Task<PollResult> RunAsync(TaskActivityContext context, PollRequest request)
     {

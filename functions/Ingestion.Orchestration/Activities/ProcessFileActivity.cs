@@ -14,7 +14,7 @@ namespace Ingestion.Orchestration;
 /// re-run replaces its own parts), then its catalog row and the run's counters. A file already completed (the
 /// activity re-delivered after a crash) returns its recorded result without running again.
 /// </summary>
-public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, ExportSources sources, IFileActivity fileActivity, IPipelineFaults faults, TimeProvider time)
+public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, IFileActivity fileActivity, IPipelineFaults faults, TimeProvider time)
     : TaskActivity<FileRequest, FileResultSummary>
 {
     public override async Task<FileResultSummary> RunAsync(TaskActivityContext context, FileRequest request)

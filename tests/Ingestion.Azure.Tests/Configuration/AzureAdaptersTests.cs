@@ -17,7 +17,6 @@ public sealed class AzureAdaptersTests(AzuriteFixture azurite, CosmosFixture cos
         var settings = new AzureSettings
         {
             Blob = { ConnectionString = azurite.Azurite.ConnectionString, LakeContainer = AzuriteFixture.UniqueName("lake"), QuarantineContainer = AzuriteFixture.UniqueName("quarantine") },
-            Queue = { ConnectionString = azurite.Azurite.ConnectionString, Name = AzuriteFixture.UniqueName("work") },
             Cosmos = { ConnectionString = cosmos.ConnectionString },
             ServiceBus = { Namespace = listener.Endpoint.AbsoluteUri, SharedAccessKeyName = "send", SharedAccessKey = "local-test-key" },
         };
@@ -25,12 +24,10 @@ public sealed class AzureAdaptersTests(AzuriteFixture azurite, CosmosFixture cos
         using var adapters = await AzureAdapters.CreateAsync(settings);
         await adapters.Lake.WriteAsync("probe.json", "{}"u8.ToArray());
         await adapters.Quarantine.WriteAsync("probe.json", "{}"u8.ToArray());
-        await adapters.WorkQueue.EnqueueAsync("probe");
         await adapters.StateStore.CreateAsync(new StateDocument("run-1", "run", "run", new JsonObject()));
         await adapters.RunEvents!.PublishAsync(new RunEvent("run-1:RunStarted", RunEventType.RunStarted, "run-1", "test", DateTimeOffset.UtcNow));
 
         Assert.NotNull(await adapters.Lake.GetAsync("probe.json"));
-        Assert.Equal(1, await adapters.WorkQueue.CountAsync());
         Assert.NotNull(await adapters.StateStore.GetAsync("run-1", "run"));
         Assert.Single(listener.Requests);
         Assert.DoesNotContain(AzuriteProcess.AccountKey, adapters.Lake.Location);

@@ -1,26 +1,9 @@
 using Ingestion.Azure.Blobs;
-using Ingestion.Azure.Queues;
 using Ingestion.Azure.Tests.Fixtures;
 using Ingestion.Storage;
 using Ingestion.Storage.Embedded;
 
 namespace Ingestion.Azure.Tests.Contracts;
-
-public sealed class InProcessWorkQueueContractTests : WorkQueueContract
-{
-    protected override Task<IWorkQueue> CreateQueueAsync() => Task.FromResult<IWorkQueue>(new InProcessWorkQueue("work"));
-}
-
-[Collection(AzuriteCollection.Name)]
-public sealed class StorageQueueWorkQueueContractTests(AzuriteFixture azurite) : WorkQueueContract
-{
-    protected override async Task<IWorkQueue> CreateQueueAsync()
-    {
-        var queue = new StorageQueueWorkQueue(azurite.CreateQueueClient(), AzuriteFixture.UniqueName("work"));
-        await queue.EnsureCreatedAsync();
-        return queue;
-    }
-}
 
 public sealed class FileSystemLakeContractTests : LakeContract, IDisposable
 {

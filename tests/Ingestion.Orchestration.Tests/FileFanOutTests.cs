@@ -1,0 +1,178 @@
+using System.Net;
+using Ingestion.Fhir.BulkData;
+using Ingestion.Storage;
+using Ingestion.Storage.Catalog;
+using Microsoft.DurableTask.Client;
+
+namespace Ingestion.Orchestration.Tests;
+
+/// <summary>Fan-out of the manifest's files: the window, batching, retries, failures, publish once, cancel, key pinning.</summary>
+public sealed class FileFanOutTests
+{
+    [Fact]
+    public async Task No_more_files_than_MaxParallelFiles_are_in_flight()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 3 };
+        h.Files.Delay = TimeSpan.FromMilliseconds(100);
+        h.Server.ThenManifest(24);
+
+        var (_, output) = await h.RunAsync(h.Input(), "window-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        h.Files.Calls.Should().Be(24);
+        h.Files.MaxInFlight.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task An_export_of_2500_files_runs_in_sub_orchestrations_of_at_most_FilesPerBatch_files_each_once()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 32, FilesPerBatch = 500 };
+        h.Server.ThenManifest(2_500);
+
+        var (_, output) = await h.RunAsync(h.Input(), "big-1", TimeSpan.FromMinutes(5));
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        output.FilesDone.Should().Be(2_500);
+        h.Files.Attempts.Should().HaveCount(2_500).And.OnlyContain(a => a.Value == 1);
+        for (var batch = 0; batch < 5; batch++)
+            (await h.Client.GetInstanceAsync(RunIds.ForBatch("big-1", batch))).Should().NotBeNull($"batch {batch} exists");
+        (await h.Client.GetInstanceAsync(RunIds.ForBatch("big-1", 5))).Should().BeNull("2,500 files make five batches of 500");
+        var run = await h.Catalog.GetRunAsync("big-1", CancellationToken.None);
+        run!.Counters.FilesDone.Should().Be(2_500);
+        run.Counters.ResourcesRead.Should().Be(25_000);
+    }
+
+    [Fact]
+    public async Task A_failing_file_is_retried_then_failed_with_its_reason_and_the_run_is_not_published()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Files.Failure = (index, _) => index == 2 ? new IOException("connection reset while reading file 2") : null;
+        h.Server.ThenManifest(5);
+
+        var (_, output) = await h.RunAsync(h.Input(), "failing-1");
+
+        output.Outcome.Should().Be(RunOutcome.Failed);
+        output.FilesFailed.Should().Be(1);
+        output.FilesDone.Should().Be(4);
+        h.Files.Attempts[2].Should().Be(h.Settings.MaxFileAttempts);
+        var file = (await h.FilesOfAsync("failing-1")).Single(f => f.Index == 2);
+        file.Status.Should().Be(RunFileStatus.Failed);
+        file.Attempts.Should().Be(h.Settings.MaxFileAttempts);
+        file.FailureReason.Should().Contain("connection reset");
+        h.Publishing.Publishes.Should().Be(0);
+        (await h.Catalog.GetWatermarkAsync("ehr", CancellationToken.None)).Should().BeNull("nothing was published");
+        h.Server.Deletes.Should().Be(0, "the export is kept so `retry` can process the failed file");
+        (await h.Catalog.GetRunAsync("failing-1", CancellationToken.None))!.Counters.FilesFailed.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_file_that_fails_twice_then_succeeds_completes_the_run()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Files.Failure = (index, attempt) => index == 1 && attempt < 3 ? new IOException("flaky") : null;
+        h.Server.ThenManifest(3);
+
+        var (_, output) = await h.RunAsync(h.Input(), "flaky-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        h.Files.Attempts[1].Should().Be(3);
+    }
+
+    [Fact]
+    public async Task An_expired_file_url_fails_that_file_without_retries_and_says_to_run_a_new_export()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Files.Failure = (index, _) => index == 0 ? new BulkExportFileException("https://ehr.test/files/0.ndjson", "Patient", null, "gone", HttpStatusCode.Gone) : null;
+        h.Server.ThenManifest(2);
+
+        var (_, output) = await h.RunAsync(h.Input(), "gone-1");
+
+        output.Outcome.Should().Be(RunOutcome.Failed);
+        h.Files.Attempts[0].Should().Be(1);
+        (await h.FilesOfAsync("gone-1")).Single(f => f.Index == 0).FailureReason.Should().Contain("run a new export");
+    }
+
+    [Fact]
+    public async Task Reduce_publish_watermark_and_the_completed_event_happen_once()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        var transactionTime = new DateTimeOffset(2026, 12, 2, 3, 0, 0, TimeSpan.Zero);
+        h.Server.ThenManifest(6, errorFiles: 1, transactionTime: transactionTime);
+
+        var (_, output) = await h.RunAsync(h.Input(), "once-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        output.ManifestPath.Should().Be("_runs/once-1/manifest.json");
+        h.Publishing.Reduces.Should().Be(1);
+        h.Publishing.Publishes.Should().Be(1);
+        h.Publishing.PublishedFiles.Should().Be(7, "the error[] file is processed (as OperationOutcomes) like the others");
+        h.Events().Should().ContainSingle().Which.EventId.Should().Be("once-1:RunCompleted");
+        h.Server.Deletes.Should().Be(1);
+        (await h.Catalog.GetWatermarkAsync("ehr", CancellationToken.None))!.TransactionTime.Should().Be(transactionTime);
+        var run = await h.Catalog.GetRunAsync("once-1", CancellationToken.None);
+        run!.Status.Should().Be(RunRecordStatus.Completed);
+        run.Counters.FilesDone.Should().Be(7);
+        run.ManifestPath.Should().Be(output.ManifestPath);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_scheduling_deletes_the_export_and_ends_canceled_with_what_was_done()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 1 };
+        h.Files.Delay = TimeSpan.FromMilliseconds(300);
+        h.Server.ThenManifest(30);
+        await h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ExportOrchestrator), h.Input(), new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = "cancel-1" });
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            while (h.Files.Calls < 2) await Task.Delay(50, wait.Token);
+
+        await h.Client.RaiseEventAsync("cancel-1", OrchestrationEvents.Cancel, "operator");
+        var (_, output) = await h.WaitAsync("cancel-1");
+
+        output.Outcome.Should().Be(RunOutcome.Canceled);
+        output.FailureReason.Should().Contain("operator");
+        output.FilesDone.Should().BeLessThan(30);
+        h.Files.Calls.Should().BeLessThan(30);
+        h.Server.Deletes.Should().Be(1);
+        h.Publishing.Publishes.Should().Be(0);
+        (await h.Catalog.GetRunAsync("cancel-1", CancellationToken.None))!.Status.Should().Be(RunRecordStatus.Canceled);
+    }
+
+    [Fact]
+    public async Task A_worker_with_another_de_identification_key_refuses_the_run_without_retry()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Server.ThenManifest(1);
+
+        var (_, output) = await h.RunAsync(h.Input() with { KeyFingerprint = "0123456789abcdef" }, "key-1");
+
+        output.Outcome.Should().Be(RunOutcome.Failed);
+        output.FailureReason.Should().Contain("de-identification key 0123456789abcdef");
+        h.Server.KickOffs.Should().Be(0);
+        h.Files.Calls.Should().Be(0);
+        (await h.Catalog.GetRunAsync("key-1", CancellationToken.None))!.KeyFingerprint.Should().Be("0123456789abcdef");
+    }
+
+    [Fact]
+    public async Task Retry_processes_only_the_failed_files_of_a_failed_run_and_publishes_the_whole_run()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        var broken = true;
+        h.Files.Failure = (index, _) => index == 3 && broken ? new IOException("down") : null;
+        h.Server.ThenManifest(4);
+        await h.RunAsync(h.Input(), "to-retry-1");
+        broken = false;
+        h.Files.Attempts.Clear();
+
+        var started = await h.Starter().RetryAsync("to-retry-1", "operator", CancellationToken.None);
+        var (_, output) = await h.WaitAsync(started.RunId);
+
+        started.Outcome.Should().Be(RunStartOutcome.Started);
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        h.Files.Attempts.Keys.Should().Equal(3);
+        h.Publishing.PublishedFiles.Should().Be(4);
+        h.Server.KickOffs.Should().Be(1, "the retry reuses the failed run's export");
+    }
+}

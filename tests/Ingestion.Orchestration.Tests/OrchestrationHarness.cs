@@ -1,0 +1,120 @@
+using Ingestion.Orchestration.Tests.Fakes;
+using Ingestion.Pipeline;
+using Ingestion.Pipeline.Activities;
+using Ingestion.Pipeline.Publishing;
+using Ingestion.Privacy;
+using Ingestion.Storage;
+using Ingestion.Storage.Catalog;
+using Ingestion.Storage.Embedded;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ingestion.Orchestration.Tests;
+
+/// <summary>
+/// The real orchestrators and activities on the Durable Task SDK's in-process host, with a real run catalog
+/// (SQLite in a temp folder) and fakes for the EHR, the file body and the lake publishing.
+/// </summary>
+internal sealed class OrchestrationHarness : IAsyncDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ingestion-orchestration-").FullName;
+    private readonly SqliteStateStore _store;
+    private DurableTaskTestHost? _host;
+
+    public OrchestrationHarness()
+    {
+        // In memory: the catalog logic is the same, and 2,500-file runs do not wait on fsync.
+        _store = new SqliteStateStore(new SqliteStateStoreOptions { DatabasePath = SqliteStateStoreOptions.InMemory });
+        Catalog = new StateStoreRunCatalog(_store);
+        Key = new RunKeyPin(new KeyedDeidentifier(new DeidentificationOptions { UseEphemeralKey = true }));
+    }
+
+    public FakeExportSource Server { get; } = new();
+    public FakeFileActivity Files { get; } = new();
+    public RecordingPublishing Publishing { get; } = new();
+    public IRunCatalog Catalog { get; }
+    public RunKeyPin Key { get; }
+    public SourcesOptions Sources { get; } = new();
+
+    /// <summary>Fast settings for tests (real durable timers run in wall-clock time here).</summary>
+    public RunSettings Settings { get; set; } = new()
+    {
+        MaxParallelFiles = 4,
+        FilesPerBatch = 100,
+        MaxFileAttempts = 3,
+        MaxStepAttempts = 3,
+        FirstRetryDelay = TimeSpan.FromMilliseconds(50),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+        MinPollDelay = TimeSpan.FromMilliseconds(100),
+        MaxPollDelay = TimeSpan.FromSeconds(2),
+        MaxExportWait = TimeSpan.FromMinutes(1),
+    };
+
+    public DurableTaskClient Client => _host?.Client ?? throw new InvalidOperationException("Start the host first.");
+
+    public async Task<OrchestrationHarness> StartAsync()
+    {
+        _host = await DurableTaskTestHost.StartAsync(registry => registry.AddExportOrchestration(), new DurableTaskTestHostOptions
+        {
+            ConfigureServices = services =>
+            {
+                services.AddLogging();
+                services.AddSingleton(TimeProvider.System);
+                services.AddSingleton(Catalog);
+                services.AddSingleton(Key);
+                services.AddSingleton<RunLookup>();
+                services.AddSingleton<IExportSourceFactory>(Server);
+                services.AddSingleton<IFileActivity>(Files);
+                services.AddSingleton<IPipelineFaults>(IPipelineFaults.None);
+                services.AddSingleton<IRunReducer>(Publishing);
+                services.AddSingleton<IRunPublisher>(Publishing);
+                services.AddSingleton<IRunEventPublisher>(Publishing);
+            },
+        });
+        return this;
+    }
+
+    public ExportRunInput Input(string sourceId = "ehr") => new()
+    {
+        SourceId = sourceId,
+        SourceKind = ExportSourceKind.FhirServer,
+        FhirBaseUrl = "https://ehr.test/fhir/",
+        KeyFingerprint = Key.Fingerprint,
+        Trigger = new RunTrigger(RunTriggerKind.Cli, "test"),
+        Settings = Settings,
+    };
+
+    public ExportRunStarter Starter(PipelineOptions? options = null) =>
+        new(Client, Catalog, Key, options ?? new PipelineOptions(), Sources, TimeProvider.System);
+
+    public async Task<(OrchestrationMetadata Instance, ExportRunOutput Output)> RunAsync(ExportRunInput input, string runId, TimeSpan? timeout = null)
+    {
+        await Client.ScheduleNewOrchestrationInstanceAsync(nameof(ExportOrchestrator), input, new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = runId });
+        return await WaitAsync(runId, timeout);
+    }
+
+    public async Task<(OrchestrationMetadata Instance, ExportRunOutput Output)> WaitAsync(string runId, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        var instance = await Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, cts.Token);
+        instance.RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed, instance.FailureDetails?.ToString());
+        return (instance, instance.ReadOutputAs<ExportRunOutput>()!);
+    }
+
+    public async Task<List<RunFileRecord>> FilesOfAsync(string runId)
+    {
+        var files = new List<RunFileRecord>();
+        await foreach (var f in Catalog.ListFilesAsync(runId, CancellationToken.None)) files.Add(f);
+        return files;
+    }
+
+    public IReadOnlyList<Storage.RunEvent> Events() => Publishing.Events.ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+        _store.Dispose();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+}
