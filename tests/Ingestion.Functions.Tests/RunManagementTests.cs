@@ -58,7 +58,7 @@ public sealed class RunManagementTests
 
         var raised = Assert.Single(server.Durable.RaisedEvents);
         Assert.Equal(("r1", "Cancel"), (raised.InstanceId, raised.EventName));
-        var audit = await server.Catalog.ListAuditAsync("r1", CancellationToken.None).ToListAsync();
+        var audit = await CatalogAudit.ReadAsync(server.Catalog, "r1");
         Assert.Contains(audit, a => a.Action == "CancelRequested");
     }
 
@@ -88,7 +88,7 @@ public sealed class RunManagementTests
 
         Assert.Equal(["r2"], server.Durable.Purged);
         Assert.Null(await server.Catalog.GetRunAsync("r2", CancellationToken.None));
-        var audit = await server.Catalog.ListAuditAsync("source:ehr1", CancellationToken.None).ToListAsync();
+        var audit = await CatalogAudit.ReadAsync(server.Catalog, "source:ehr1");
         Assert.Contains(audit, a => a.Action == "Purged");
     }
 

@@ -72,7 +72,7 @@ public sealed class ScheduleTimerTests : IDisposable
         await TickAsync();
 
         Assert.DoesNotContain(_durable.Scheduled, s => s.InstanceId.StartsWith("nightly-20261206", StringComparison.Ordinal));
-        var audit = await catalog.ListAuditAsync("source:nightly", CancellationToken.None).ToListAsync();
+        var audit = await CatalogAudit.ReadAsync(catalog, "source:nightly");
         Assert.Contains(audit, a => a.Action == "Skipped");
     }
 

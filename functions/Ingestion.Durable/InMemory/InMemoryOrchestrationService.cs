@@ -370,9 +370,13 @@ public sealed class InMemoryOrchestrationService :
 
     public void Dispose()
     {
+        // Idempotent: the container disposes this one object twice (it is both IOrchestrationService and IOrchestrationServiceClient).
+        if (Interlocked.Exchange(ref _disposeCalls, 1) != 0) return;
         _disposed.Cancel(); // stops pending timer deliveries
         _disposed.Dispose();
     }
+
+    private int _disposeCalls;
 
     // ---- internals (call with _gate held) ----
 
