@@ -1,5 +1,9 @@
 using System.CommandLine;
+using Ingestion.Azure.Configuration;
+using Ingestion.Cli.Hosting;
+using Ingestion.Privacy;
 using Ingestion.Serve;
+using Ingestion.Storage.Catalog;
 using Microsoft.Extensions.Configuration;
 
 namespace Ingestion.Cli.Commands;
@@ -13,6 +17,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
+        var shared = new PipelineCommandOptions();
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, ';'-separated (Serve:Urls; default http://127.0.0.1:7071)." };
         var insecureLocal = new Option<bool>("--insecure-local") { Description = "Serve without a credential, on loopback addresses only (Serve:InsecureLocal)." };
         var allowedHosts = new Option<string[]>("--allowed-host") { Description = "A Host header value to accept; repeat for several (Serve:AllowedHosts; default the loopback names)." };
@@ -20,19 +25,26 @@ internal static class ServeCommand
         command.Options.Add(urls);
         command.Options.Add(insecureLocal);
         command.Options.Add(allowedHosts);
+        shared.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var configuration = PipelineCommandOptions.LoadConfiguration();
+            var configuration = shared.Configuration(parse, PipelineCommandOptions.LoadConfiguration());
             var options = configuration.GetSection(ServeOptions.SectionName).Get<ServeOptions>() ?? new ServeOptions();
             if (parse.GetValue(urls) is { } listen) options.Urls = listen;
             if (parse.GetValue(insecureLocal)) options.InsecureLocal = true;
             if (parse.GetValue(allowedHosts) is { Length: > 0 } hosts) options.AllowedHosts = [.. hosts];
+            using var azure = string.Equals(configuration["Host:Mode"], "Azure", StringComparison.OrdinalIgnoreCase)
+                ? await AzureAdapters.CreateAsync(configuration.GetSection(AzureSettings.SectionName).Get<AzureSettings>() ?? new AzureSettings(), cancellationToken: cancellationToken)
+                : null;
             Microsoft.AspNetCore.Builder.WebApplication app;
             try
             {
-                app = ServeApp.Build(configuration, options);
+                app = ServeApp.Build(configuration, options, builder =>
+                {
+                    if (azure is not null) PipelineRuntime.AddAzureAdapters(builder.Services, azure);
+                });
             }
-            catch (ServeConfigurationException e)
+            catch (Exception e) when (e is ServeConfigurationException or DeidentificationKeyException or RunCatalogException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 1;
