@@ -41,21 +41,14 @@ public sealed class PipelineRuntime : IAsyncDisposable
     public static async Task<PipelineRuntime> StartAsync(IConfiguration configuration, ILoggerProvider? logs = null, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        AzureAdapters? azure = null;
-        if (string.Equals(configuration["Host:Mode"], "Azure", StringComparison.OrdinalIgnoreCase))
-            azure = await AzureAdapters.CreateAsync(configuration.Get<AzureSettings>() ?? new AzureSettings(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var azure = await AzureAdaptersOfAsync(configuration, cancellationToken).ConfigureAwait(false);
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = new ConfigurationManager() });
             builder.Configuration.AddConfiguration(configuration);
             builder.Logging.ClearProviders();
             if (logs is not null) builder.Logging.AddProvider(logs);
-            if (azure is not null)
-            {
-                builder.Services.AddSingleton<IStateStore>(azure.StateStore);
-                builder.Services.AddSingleton(new PipelineLakes(azure.Lake, azure.Quarantine));
-                if (azure.RunEvents is not null) builder.Services.AddSingleton<IRunEventPublisher>(azure.RunEvents);
-            }
+            if (azure is not null) AddAzureAdapters(builder.Services, azure);
             configureServices?.Invoke(builder.Services);
             builder.Services.AddExportPipeline(configuration);
             var durable = configuration.GetSection(DurableHostOptions.SectionName);
@@ -72,6 +65,20 @@ public sealed class PipelineRuntime : IAsyncDisposable
             if (azure is not null) await azure.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>With Host:Mode=Azure, the Azure adapters bound from the configuration root (Lake, Quarantine, Cosmos, ServiceBus); otherwise null.</summary>
+    internal static async Task<AzureAdapters?> AzureAdaptersOfAsync(IConfiguration configuration, CancellationToken cancellationToken) =>
+        string.Equals(configuration["Host:Mode"], "Azure", StringComparison.OrdinalIgnoreCase)
+            ? await AzureAdapters.CreateAsync(configuration.Get<AzureSettings>() ?? new AzureSettings(), cancellationToken: cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>Host:Mode=Azure: the Cosmos catalog, Blob lakes and Service Bus events, registered before AddExportPipeline's embedded defaults.</summary>
+    internal static void AddAzureAdapters(IServiceCollection services, AzureAdapters azure)
+    {
+        services.AddSingleton<IStateStore>(azure.StateStore);
+        services.AddSingleton(new PipelineLakes(azure.Lake, azure.Quarantine));
+        if (azure.RunEvents is not null) services.AddSingleton<IRunEventPublisher>(azure.RunEvents);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,17 @@
+namespace Ingestion.RunApi;
+
+/// <summary>
+/// The run API's routes, relative to <c>/api</c> (the Functions host's HTTP prefix; <c>serve</c> uses the same).
+/// One list, so the Functions triggers, the standalone endpoints and the management URLs cannot drift apart.
+/// </summary>
+public static class RunApiRoutes
+{
+    public const string Prefix = "api";
+    public const string Exports = "exports";
+    public const string Export = "exports/{id}";
+    public const string Event = "exports/{id}/events/{eventName}";
+    public const string Terminate = "exports/{id}/terminate";
+    public const string Restart = "exports/{id}/restart";
+    public const string RetryFailed = "exports/{id}/retry-failed";
+    public const string Health = "health";
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Reflection;
+using System.Text.Json;
+using Ingestion.Orchestration;
+using Ingestion.Testing;
+using Microsoft.DurableTask;
+
+namespace Ingestion.Functions.Tests;
+
+/// <summary>
+/// The deployable package (scripts/publish.sh): what the Functions host reads at start-up must name every function
+/// with its trigger and bindings, for Linux x64 only. The Functions host itself cannot run here, so this is the check
+/// that the app would index as intended.
+/// </summary>
+public sealed class FunctionsPackageTests : IClassFixture<FunctionsPackageTests.Package>
+{
+    private readonly Package _package;
+
+    public FunctionsPackageTests(Package package) => _package = package;
+
+    /// <summary>Publishes the already-built app once (scripts/publish.sh --no-build) into a temporary folder.</summary>
+    public sealed class Package : IDisposable
+    {
+        public Package()
+        {
+            Folder = Directory.CreateTempSubdirectory("functions-package-").FullName;
+            var script = Path.Combine(RepositoryPaths.RepositoryRoot, "scripts", "publish.sh");
+            var start = new ProcessStartInfo("bash", [script, "--no-build", "--output", Folder]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(entireProcessTree: true); throw new TimeoutException("scripts/publish.sh did not finish in 5 minutes."); }
+            Output = stdout.Result;
+            if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/publish.sh failed ({process.ExitCode}): {stderr.Result}{Output}");
+            using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "app", "functions.metadata")));
+            Functions = metadata.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.Clone());
+        }
+
+        public string Folder { get; }
+        public string Output { get; }
+        public IReadOnlyDictionary<string, JsonElement> Functions { get; }
+        public string Zip => Path.Combine(Folder, "ingestion-functions.zip");
+
+        public void Dispose() => Directory.Delete(Folder, recursive: true);
+    }
+
+    private JsonElement Binding(string function, string type)
+    {
+        Assert.True(_package.Functions.TryGetValue(function, out var metadata), $"functions.metadata has no function '{function}'.");
+        return metadata.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == type);
+    }
+
+    [Theory]
+    [InlineData("StartExport", "post", "exports")]
+    [InlineData("ListExports", "get", "exports")]
+    [InlineData("GetExportStatus", "get", "exports/{id}")]
+    [InlineData("RaiseExportEvent", "post", "exports/{id}/events/{eventName}")]
+    [InlineData("TerminateExport", "post", "exports/{id}/terminate")]
+    [InlineData("PurgeExport", "delete", "exports/{id}")]
+    [InlineData("RestartExport", "post", "exports/{id}/restart")]
+    [InlineData("RetryFailedFiles", "post", "exports/{id}/retry-failed")]
+    public void Every_run_api_route_is_an_http_trigger_with_a_function_key_and_a_durable_client(string function, string method, string route)
+    {
+        var trigger = Binding(function, "httpTrigger");
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        if (function != "ListExports") Binding(function, "durableClient");
+    }
+
+    [Fact]
+    public void Health_is_anonymous()
+    {
+        var trigger = Binding("Health", "httpTrigger");
+        Assert.Equal("health", trigger.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void The_schedule_timer_reads_its_cron_from_a_setting_and_has_a_durable_client()
+    {
+        Assert.Equal("%ScheduleTickCron%", Binding("ScheduledExports", "timerTrigger").GetProperty("schedule").GetString());
+        Binding("ScheduledExports", "durableClient");
+    }
+
+    [Fact]
+    public void Every_orchestrator_and_activity_of_the_run_has_its_durable_trigger()
+    {
+        var assembly = typeof(ExportOrchestrator).Assembly;
+        bool Derives(Type type, Type open) => type.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == open;
+        var orchestrators = assembly.GetTypes().Where(t => !t.IsAbstract && Derives(t, typeof(TaskOrchestrator<,>))).Select(t => t.Name).ToList();
+        var activities = assembly.GetTypes().Where(t => !t.IsAbstract && Derives(t, typeof(TaskActivity<,>))).Select(t => t.Name).ToList();
+        Assert.Contains(nameof(ExportOrchestrator), orchestrators);
+        Assert.Contains("ProcessFileActivity", activities);
+
+        foreach (var name in orchestrators) Binding(name, "orchestrationTrigger");
+        foreach (var name in activities) Binding(name, "activityTrigger");
+    }
+
+    [Fact]
+    public void The_zip_has_what_the_functions_host_loads_and_no_foreign_runtimes()
+    {
+        using var zip = ZipFile.OpenRead(_package.Zip);
+        var names = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("functions.metadata", names);
+        Assert.Contains("extensions.json", names);
+        Assert.Contains("host.json", names);
+        Assert.Contains("Ingestion.Functions.dll", names);
+        Assert.Contains(names, n => n.StartsWith(".azurefunctions/", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n.StartsWith("runtimes/", StringComparison.Ordinal) && !n.StartsWith("runtimes/linux-x64/", StringComparison.Ordinal));
+        Assert.Contains("Functions package:", _package.Output);
+
+        using var extensions = JsonDocument.Parse(File.ReadAllText(Path.Combine(_package.Folder, "app", "extensions.json")));
+        Assert.Contains(extensions.RootElement.GetProperty("extensions").EnumerateArray(), e => e.GetProperty("name").GetString() == "DurableTask");
+    }
+
+    [Fact]
+    public void Host_json_configures_the_task_hub_on_identity_based_azure_storage()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(_package.Folder, "app", "host.json")));
+        var durable = host.RootElement.GetProperty("extensions").GetProperty("durableTask");
+        Assert.Equal("%Durable:TaskHubName%", durable.GetProperty("hubName").GetString());
+        Assert.Equal("AzureStorage", durable.GetProperty("storageProvider").GetProperty("type").GetString());
+        Assert.Equal("Durable:StorageConnection", durable.GetProperty("storageProvider").GetProperty("connectionName").GetString());
+        Assert.True(durable.GetProperty("maxConcurrentActivityFunctions").GetInt32() > 0);
+    }
+}
