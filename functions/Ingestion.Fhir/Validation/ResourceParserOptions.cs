@@ -1,0 +1,24 @@
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// Limits of the strict FHIR JSON reading done by <see cref="ResourceParser"/>. Bound from the "Validation:Json"
+/// configuration section (<see cref="SectionName"/>).
+/// </summary>
+public sealed record ResourceParserOptions
+{
+    public const string SectionName = "Validation:Json";
+
+    /// <summary>Default nesting limit (objects and arrays): far above any real FHIR resource, low enough to bound the walk's stack.</summary>
+    public const int DefaultMaxDepth = 512;
+
+    /// <summary>Default longest string value, in bytes as written in the JSON (1 MiB).</summary>
+    public const int DefaultMaxStringBytes = 1024 * 1024;
+
+    /// <summary>Deeper JSON is rejected (fatal, <see cref="ResourceParser.RuleTooDeep"/>) rather than reported as malformed.</summary>
+    public int MaxDepth { get; init; } = DefaultMaxDepth;
+
+    /// <summary>Longer strings are errors (<see cref="ResourceParser.RuleStringTooLong"/>); the resource stays usable.</summary>
+    public int MaxStringBytes { get; init; } = DefaultMaxStringBytes;
+
+    public static ResourceParserOptions Default { get; } = new();
+}
