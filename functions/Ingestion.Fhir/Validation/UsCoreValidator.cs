@@ -54,7 +54,7 @@ public sealed class UsCoreValidator : IResourceValidator
         FhirPathModel = new FhirPathModel(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, url => memberOf.GetValueOrDefault(url));
         _invariants = new InvariantWalker(FhirPathModel);
         _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null);
-        _selector = new ProfileSelector(_compiled, options.ProfileOverrides);
+        _selector = new ProfileSelector(_compiled, options.ProfileOverrides, options.SelectProfileByContent);
         UnevaluatedConstraints = _compiled.Values
             .Where(p => p.UnevaluatedConstraints.Count > 0)
             .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnevaluatedConstraints.ToArray(), StringComparer.Ordinal);
