@@ -1,13 +1,11 @@
 namespace Ingestion.Fhir.Validation;
 
 /// <summary>
-/// Limits of the strict FHIR JSON reading done by <see cref="ResourceParser"/>. Bound from the "Validation:Json"
-/// configuration section (<see cref="SectionName"/>).
+/// Limits of the strict FHIR JSON reading done by <see cref="ResourceParser"/> (and <see cref="ValidationRun"/>).
+/// Defaults suit every real resource; tests and callers with other needs set them.
 /// </summary>
 public sealed record ResourceParserOptions
 {
-    public const string SectionName = "Validation:Json";
-
     /// <summary>Default nesting limit (objects and arrays): far above any real FHIR resource, low enough to bound the walk's stack.</summary>
     public const int DefaultMaxDepth = 512;
 

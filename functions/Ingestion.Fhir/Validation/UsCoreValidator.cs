@@ -92,7 +92,7 @@ public sealed class UsCoreValidator : IResourceValidator
 
     /// <summary>
     /// Compiles from FHIR packages (.tgz), definition Bundles/resources (.json) and folders of JSON resources (value sets,
-    /// code systems, expansions). Base types missing from them are taken from the built-in rule set.
+    /// code systems, expansions). Base types and R4 core value sets missing from them are taken from the built-in rule set.
     /// </summary>
     public static async Task<UsCoreValidator> FromPackagesAsync(IEnumerable<string> packageTgzPaths, UsCoreValidatorOptions? options = null, CancellationToken ct = default)
     {
@@ -105,6 +105,13 @@ public sealed class UsCoreValidator : IResourceValidator
         {
             if (!reader.Definitions.Profiles.ContainsKey(profile.Url) && !profile.Url.StartsWith("http://hl7.org/fhir/us/core/", StringComparison.Ordinal))
                 reader.Definitions.AddProfile(profile);
+        }
+        // A US Core package alone does not carry the R4 core value sets its bindings name (administrative-gender...):
+        // the built-in code lists fill in whatever the given sources do not define, so no binding goes unchecked.
+        foreach (var list in builtIn.CodeLists.Values)
+        {
+            if (!list.ValueSetUrl.StartsWith("http://hl7.org/fhir/us/core/", StringComparison.Ordinal) && !reader.Definitions.HasValueSet(list.ValueSetUrl))
+                reader.Definitions.AddCodeList(list);
         }
         // Compiled tables keep no reference to the documents, so the reader can be disposed afterwards.
         var source = reader.PackageIds.Count > 0 ? string.Join(", ", reader.PackageIds) : string.Join(", ", paths.Select(Path.GetFileName));
