@@ -15,6 +15,7 @@ public sealed class UsCoreValidator : IResourceValidator
     private const string BaseUrl = "http://hl7.org/fhir/StructureDefinition/";
     public const string RuleNoSubject = "usability.subject";
     public const string RuleUnknownProfile = "profile.unknown";
+    public const string RuleNotCovered = "profile.not-covered";
 
     private readonly UsCoreValidatorOptions _options;
     private readonly IReadOnlyDictionary<string, CompiledProfile> _compiled;
@@ -154,6 +155,11 @@ public sealed class UsCoreValidator : IResourceValidator
                 context.Profile = profile.Url;
                 _walker.ValidateObject(resource, profile.Root, context, isResource: true);
                 _invariants.Validate(resource, profile.Root, context);
+            }
+            else
+            {
+                // Never "checked, 0 errors" for a type no rule covers (built-in rules carry US Core types only).
+                context.Add(IssueSeverity.Warning, "not-supported", RuleNotCovered, "No rules for this resource type are loaded: only its JSON form and resourceType were checked.");
             }
         }
 

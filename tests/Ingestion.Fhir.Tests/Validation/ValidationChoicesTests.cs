@@ -70,3 +70,27 @@ public sealed class ValidationChoicesTests
         return UsCoreValidator.CreateBuiltIn(options).Validate(document.RootElement);
     }
 }
+
+/// <summary>The built-in rules cover US Core's types; any other type is reported as not covered, never passed silently.</summary>
+public sealed class NotCoveredTypeTests
+{
+    private static readonly UsCoreValidator Validator = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { ReportMustSupport = false, RequireSubject = false });
+
+    [Fact]
+    public void A_type_without_rules_is_reported_as_not_covered_and_a_covered_type_is_not()
+    {
+        Assert.Same(ValidationResult.Valid, Validate("""{"resourceType":"Patient","identifier":[{"system":"urn:x","value":"1"}],"name":[{"family":"A"}],"gender":"male"}"""));
+
+        var result = Validate("""{"resourceType":"ImmunizationRecommendation","id":"not an id!","bogus":1}""");
+        var issue = Assert.Single(result.Issues);
+        Assert.Equal(UsCoreValidator.RuleNotCovered, issue.RuleId);
+        Assert.Equal(IssueSeverity.Warning, issue.Severity);
+        Assert.Equal("ImmunizationRecommendation", issue.Location);
+    }
+
+    private static ValidationResult Validate(string json)
+    {
+        using var document = ResourceParser.Parse(json).Document!;
+        return Validator.Validate(document.RootElement);
+    }
+}
