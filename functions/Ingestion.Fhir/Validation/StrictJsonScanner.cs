@@ -22,6 +22,8 @@ internal ref struct StrictJsonScanner
     private int _scratchUsed;
     private int _depth;
     private int _nameCount;
+    // One vectorized check of the whole line; tokens are checked one by one (to locate the problem) only when it fails.
+    private readonly bool _checkTokensUtf8;
 
     public StrictJsonScanner(ReadOnlySpan<byte> json, ResourceParserOptions options)
     {
@@ -29,6 +31,7 @@ internal ref struct StrictJsonScanner
         _options = options;
         _frames = ArrayPool<(int, int, int, int)>.Shared.Rent(32);
         _names = ArrayPool<(int, int)>.Shared.Rent(64);
+        _checkTokensUtf8 = !Utf8.IsValid(json);
     }
 
     public List<ValidationIssue>? Issues { get; private set; }
@@ -131,7 +134,7 @@ internal ref struct StrictJsonScanner
         }
 
         var text = NameText(name);
-        if (!Utf8.IsValid(text)) Add(IssueSeverity.Fatal, "structure", ResourceParser.RuleInvalidUtf8, "A property name is not valid UTF-8.", name);
+        if (_checkTokensUtf8 && !Utf8.IsValid(text)) Add(IssueSeverity.Fatal, "structure", ResourceParser.RuleInvalidUtf8, "A property name is not valid UTF-8.", name);
         for (var i = _frames[_depth - 1].FirstName; i < _nameCount; i++)
         {
             if (NameText(_names[i]).SequenceEqual(text))
@@ -151,7 +154,7 @@ internal ref struct StrictJsonScanner
         var value = reader.ValueSpan;
         if (value.Length > _options.MaxStringBytes)
             Add(IssueSeverity.Error, "too-long", ResourceParser.RuleStringTooLong, $"The string is longer than the limit of {_options.MaxStringBytes} bytes.", name);
-        if (!Utf8.IsValid(value))
+        if (_checkTokensUtf8 && !Utf8.IsValid(value))
             Add(IssueSeverity.Fatal, "structure", ResourceParser.RuleInvalidUtf8, "The string is not valid UTF-8.", name);
         else if (_depth == 1 && RootType is null && name.Length > 0 && NameText(name).SequenceEqual("resourceType"u8) && !reader.ValueIsEscaped && value.Length <= 64 && IsSchemaWord(value))
             RootType = Encoding.ASCII.GetString(value);
