@@ -1,18 +1,23 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Ingestion.Fhir.Ndjson;
 
 /// <summary>
 /// Streams the lines of an NDJSON (FHIR <c>application/fhir+ndjson</c>) stream. Memory stays bounded by the pipe's
 /// buffer plus one pooled copy of a line that spans buffer segments; an over-long line is skipped without being
-/// buffered. Blank lines are skipped (but counted in line numbers); <c>\r\n</c> endings are accepted.
+/// buffered. Blank lines are skipped (but counted in line numbers); <c>\r\n</c> endings are accepted; a UTF-8 byte
+/// order mark at the start of the stream is skipped. A line that is not valid UTF-8 is reported as such (its bytes
+/// are still returned, so they can be quarantined).
 /// </summary>
 public static class NdjsonReader
 {
     private const byte NewLine = (byte)'\n';
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     public static async IAsyncEnumerable<NdjsonLine> ReadAsync(
         Stream utf8, NdjsonReaderOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -25,12 +30,24 @@ public static class NdjsonReader
         long lineNumber = 0;
         long scanned = 0;        // bytes of the pending partial line already searched for a newline
         var skipping = false;    // inside an over-long line: discard until its newline
+        var atStart = true;      // the stream's first bytes may be a byte order mark
         try
         {
             while (true)
             {
                 var result = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var buffer = result.Buffer;
+                if (atStart)
+                {
+                    // Decide only once three bytes (or the whole stream) are in: a BOM can straddle reads.
+                    if (buffer.Length < ByteOrderMark.Length && !result.IsCompleted)
+                    {
+                        pipe.AdvanceTo(buffer.Start, buffer.End);
+                        continue;
+                    }
+                    atStart = false;
+                    if (StartsWithByteOrderMark(buffer)) buffer = buffer.Slice(ByteOrderMark.Length);
+                }
                 while (true)
                 {
                     var newline = buffer.Slice(scanned).PositionOf(NewLine);
@@ -119,6 +136,14 @@ public static class NdjsonReader
         return line;
     }
 
+    private static bool StartsWithByteOrderMark(ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < ByteOrderMark.Length) return false;
+        Span<byte> head = stackalloc byte[3];
+        buffer.Slice(0, head.Length).CopyTo(head);
+        return head.SequenceEqual(ByteOrderMark);
+    }
+
     private static bool IsBlank(ReadOnlySpan<byte> line)
     {
         foreach (var b in line)
@@ -131,6 +156,8 @@ public static class NdjsonReader
     /// <summary>One Utf8JsonReader pass: the line must be a single JSON object; its top-level resourceType is checked.</summary>
     internal static string? Inspect(ReadOnlySpan<byte> line, NdjsonReaderOptions options)
     {
+        // Checked first and always: every later stage (JSON strings, Parquet, the quarantine file) needs valid UTF-8.
+        if (!Utf8.IsValid(line)) return NdjsonLineError.InvalidUtf8(FirstInvalidUtf8(line));
         var expected = options.ExpectedResourceTypeUtf8;
         if (!options.ValidateJson && expected is null) return null;
         var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
@@ -147,6 +174,8 @@ public static class NdjsonReader
                 if (isType)
                 {
                     if (reader.TokenType != JsonTokenType.String) return NdjsonLineError.MissingResourceType;
+                    // FHIR JSON has no duplicate keys; a second resourceType must not silently win.
+                    if (sawType) return NdjsonLineError.DuplicateResourceType;
                     sawType = true;
                     typeMatches = expected is null || reader.ValueTextEquals(expected);
                     // Without JSON validation there is nothing left to learn from the rest of the line.
@@ -166,5 +195,13 @@ public static class NdjsonReader
         }
         if (!sawType) return expected is null ? null : NdjsonLineError.MissingResourceType;
         return typeMatches ? null : NdjsonLineError.ResourceTypeMismatch(options.ExpectedResourceType!);
+    }
+
+    /// <summary>Offset of the first byte that does not start a valid UTF-8 sequence (off the hot path: the line is invalid).</summary>
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> line)
+    {
+        var offset = 0;
+        while (offset < line.Length && Rune.DecodeFromUtf8(line[offset..], out _, out var consumed) == OperationStatus.Done) offset += consumed;
+        return offset;
     }
 }

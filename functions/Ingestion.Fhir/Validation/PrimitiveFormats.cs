@@ -167,7 +167,10 @@ public static class PrimitiveFormats
             i += 3;
             if (i < s.Length && s[i] == (byte)'-')
             {
-                if (s.Length < i + 3 || !IsTwoDigits(s, i + 1, 1, 31)) return false;
+                // The regex allows 31 for every month; the calendar does not (2021-02-30, 2023-04-31).
+                var month = (s[5] - '0') * 10 + (s[6] - '0');
+                var year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+                if (s.Length < i + 3 || !IsTwoDigits(s, i + 1, 1, DateTime.DaysInMonth(year, month))) return false;
                 i += 3;
             }
         }

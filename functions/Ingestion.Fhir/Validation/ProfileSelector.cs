@@ -4,7 +4,8 @@ namespace Ingestion.Fhir.Validation;
 
 /// <summary>
 /// Chooses the profile for a resource that declares none: a configured override for its type, else the first rule
-/// (type, optional category code, optional LOINC/SNOMED code) whose profile is loaded. Allocation-free per resource.
+/// (type, optional category code, optional LOINC/SNOMED code) whose profile is loaded, unless choosing by content is
+/// switched off (<see cref="UsCoreValidatorOptions.SelectProfileByContent"/>). Allocation-free per resource.
 /// </summary>
 internal sealed class ProfileSelector
 {
@@ -67,7 +68,7 @@ internal sealed class ProfileSelector
         ("QuestionnaireResponse", null, null, "us-core-questionnaireresponse"),
     ];
 
-    public ProfileSelector(IReadOnlyDictionary<string, CompiledProfile> compiled, IReadOnlyDictionary<string, string> overrides)
+    public ProfileSelector(IReadOnlyDictionary<string, CompiledProfile> compiled, IReadOnlyDictionary<string, string> overrides, bool selectByContent)
     {
         CompiledProfile? Find(string urlOrId) =>
             compiled.GetValueOrDefault(urlOrId) ?? compiled.GetValueOrDefault(UsCore + urlOrId);
@@ -80,7 +81,7 @@ internal sealed class ProfileSelector
         }
         foreach (var (type, category, code, id) in DefaultRules)
         {
-            if (overrides.ContainsKey(type) || Find(id) is not { } profile || profile.Type != type) continue;
+            if (!selectByContent || overrides.ContainsKey(type) || Find(id) is not { } profile || profile.Type != type) continue;
             if (!lists.TryGetValue(type, out var list)) lists[type] = list = [];
             list.Add(new Rule(category, code, profile));
         }

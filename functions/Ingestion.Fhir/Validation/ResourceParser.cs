@@ -4,9 +4,11 @@ using System.Text.Json;
 namespace Ingestion.Fhir.Validation;
 
 /// <summary>
-/// Parses one NDJSON line into a FHIR resource document. Structural problems that make the line unusable
-/// (malformed JSON, not an object, missing or unknown <c>resourceType</c>) come back as a fatal issue whose message
-/// gives a byte offset, never content. The document refers to <paramref name="utf8Line"/>'s memory: keep it alive.
+/// Parses one NDJSON line into a FHIR resource document, reading JSON as strictly as FHIR does
+/// (<see cref="StrictJsonScanner"/>). Problems that make the line unusable (malformed or too deeply nested JSON, not an
+/// object, missing or unknown <c>resourceType</c>, duplicate keys, invalid UTF-8) come back as a fatal issue whose
+/// message gives a byte offset or an element path, never content; the rest as <see cref="ResourceParseResult.JsonIssues"/>.
+/// The document refers to the line's memory: keep it alive.
 /// </summary>
 public static class ResourceParser
 {
@@ -14,25 +16,53 @@ public static class ResourceParser
     public const string RuleNotAnObject = "parse.not-object";
     public const string RuleResourceTypeMissing = "parse.resourceType-missing";
     public const string RuleResourceTypeUnknown = "parse.resourceType-unknown";
+    public const string RuleTooDeep = "json.depth";
+    public const string RuleDuplicateKey = "json.duplicate-key";
+    public const string RuleInvalidUtf8 = "json.invalid-utf8";
+    public const string RuleStringTooLong = "json.string-too-long";
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+    public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line) => Parse(utf8Line, ResourceParserOptions.Default);
 
-    public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line)
+    public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         // A .json file saved with a UTF-8 byte order mark is still one resource.
         if (utf8Line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Line = utf8Line[3..];
+        var scanner = new StrictJsonScanner(utf8Line.Span, options);
+        List<ValidationIssue>? jsonIssues;
+        try
+        {
+            if (!scanner.Scan(out var offset, out var tooDeep))
+            {
+                return tooDeep
+                    ? Failure(null, RuleTooDeep, "structure", $"JSON nested deeper than the limit of {options.MaxDepth} levels (near byte {offset}).")
+                    : Failure(null, RuleMalformedJson, "structure", $"Malformed JSON at byte {offset}.");
+            }
+            jsonIssues = scanner.Issues;
+            if (jsonIssues is not null)
+            {
+                var rootName = scanner.RootType ?? "$";
+                for (var i = 0; i < jsonIssues.Count; i++) jsonIssues[i] = jsonIssues[i] with { Location = rootName + jsonIssues[i].Location };
+                foreach (var issue in jsonIssues)
+                {
+                    if (issue.Severity == IssueSeverity.Fatal) return new ResourceParseResult(null, null, null, issue, jsonIssues);
+                }
+            }
+        }
+        finally
+        {
+            scanner.Dispose();
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Line, DocumentOptions);
+            document = JsonDocument.Parse(utf8Line, new JsonDocumentOptions { MaxDepth = options.MaxDepth });
         }
         catch (JsonException ex)
         {
-            // BytePositionInLine is the offset within the (single-line) resource; the exception message would quote content.
-            var offset = ex.BytePositionInLine ?? 0;
-            var line = ex.LineNumber ?? 0;
-            var where = line > 0 ? $"line {line + 1}, byte {offset}" : $"byte {offset}";
-            return Failure(null, RuleMalformedJson, "structure", $"Malformed JSON at {where}.");
+            // Unreachable after the scan; kept so a parser difference is reported, not thrown. The message would quote content.
+            return Failure(null, RuleMalformedJson, "structure", $"Malformed JSON at byte {ex.BytePositionInLine ?? 0}.");
         }
 
         var root = document.RootElement;
@@ -45,7 +75,7 @@ public static class ResourceParser
             return Failure(document, RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
 
         string? id = root.TryGetProperty("id"u8, out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-        return new ResourceParseResult(document, resourceType, id, null);
+        return new ResourceParseResult(document, resourceType, id, null, jsonIssues);
     }
 
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
@@ -67,6 +97,6 @@ public static class ResourceParser
     private static ResourceParseResult Failure(JsonDocument? document, string ruleId, string code, string message)
     {
         document?.Dispose();
-        return new ResourceParseResult(null, null, null, new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId));
+        return new ResourceParseResult(null, null, null, new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId), null);
     }
 }

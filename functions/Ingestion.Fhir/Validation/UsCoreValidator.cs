@@ -15,6 +15,7 @@ public sealed class UsCoreValidator : IResourceValidator
     private const string BaseUrl = "http://hl7.org/fhir/StructureDefinition/";
     public const string RuleNoSubject = "usability.subject";
     public const string RuleUnknownProfile = "profile.unknown";
+    public const string RuleNotCovered = "profile.not-covered";
 
     private readonly UsCoreValidatorOptions _options;
     private readonly IReadOnlyDictionary<string, CompiledProfile> _compiled;
@@ -54,7 +55,7 @@ public sealed class UsCoreValidator : IResourceValidator
         FhirPathModel = new FhirPathModel(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, url => memberOf.GetValueOrDefault(url));
         _invariants = new InvariantWalker(FhirPathModel);
         _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null);
-        _selector = new ProfileSelector(_compiled, options.ProfileOverrides);
+        _selector = new ProfileSelector(_compiled, options.ProfileOverrides, options.SelectProfileByContent);
         UnevaluatedConstraints = _compiled.Values
             .Where(p => p.UnevaluatedConstraints.Count > 0)
             .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnevaluatedConstraints.ToArray(), StringComparer.Ordinal);
@@ -92,7 +93,7 @@ public sealed class UsCoreValidator : IResourceValidator
 
     /// <summary>
     /// Compiles from FHIR packages (.tgz), definition Bundles/resources (.json) and folders of JSON resources (value sets,
-    /// code systems, expansions). Base types missing from them are taken from the built-in rule set.
+    /// code systems, expansions). Base types and R4 core value sets missing from them are taken from the built-in rule set.
     /// </summary>
     public static async Task<UsCoreValidator> FromPackagesAsync(IEnumerable<string> packageTgzPaths, UsCoreValidatorOptions? options = null, CancellationToken ct = default)
     {
@@ -105,6 +106,13 @@ public sealed class UsCoreValidator : IResourceValidator
         {
             if (!reader.Definitions.Profiles.ContainsKey(profile.Url) && !profile.Url.StartsWith("http://hl7.org/fhir/us/core/", StringComparison.Ordinal))
                 reader.Definitions.AddProfile(profile);
+        }
+        // A US Core package alone does not carry the R4 core value sets its bindings name (administrative-gender...):
+        // the built-in code lists fill in whatever the given sources do not define, so no binding goes unchecked.
+        foreach (var list in builtIn.CodeLists.Values)
+        {
+            if (!list.ValueSetUrl.StartsWith("http://hl7.org/fhir/us/core/", StringComparison.Ordinal) && !reader.Definitions.HasValueSet(list.ValueSetUrl))
+                reader.Definitions.AddCodeList(list);
         }
         // Compiled tables keep no reference to the documents, so the reader can be disposed afterwards.
         var source = reader.PackageIds.Count > 0 ? string.Join(", ", reader.PackageIds) : string.Join(", ", paths.Select(Path.GetFileName));
@@ -147,6 +155,11 @@ public sealed class UsCoreValidator : IResourceValidator
                 context.Profile = profile.Url;
                 _walker.ValidateObject(resource, profile.Root, context, isResource: true);
                 _invariants.Validate(resource, profile.Root, context);
+            }
+            else
+            {
+                // Never "checked, 0 errors" for a type no rule covers (built-in rules carry US Core types only).
+                context.Add(IssueSeverity.Warning, "not-supported", RuleNotCovered, "No rules for this resource type are loaded: only its JSON form and resourceType were checked.");
             }
         }
 

@@ -16,7 +16,18 @@ public sealed record UsCoreValidatorOptions
     /// <summary>Report absent must-support elements as information issues.</summary>
     public bool ReportMustSupport { get; init; } = true;
 
-    /// <summary>Clinical resources without a subject/patient reference are unusable (fatal).</summary>
+    /// <summary>
+    /// Choose a US Core profile by type and content (LOINC code, category) for a resource that declares none in
+    /// <c>meta.profile</c>: our rule, not FHIR's (a resource conforms to a profile only if it claims it). When false,
+    /// such resources get their <see cref="ProfileOverrides"/> entry or else the base R4 definition only.
+    /// </summary>
+    public bool SelectProfileByContent { get; init; } = true;
+
+    /// <summary>
+    /// Clinical resources without a subject/patient reference are unusable (fatal): our rule, not FHIR's (R4 makes
+    /// <c>Observation.subject</c> optional), because an unattributed row cannot be mapped to a person. When false, the
+    /// profile's own cardinality still applies (US Core requires subject: an error, not fatal).
+    /// </summary>
     public bool RequireSubject { get; init; } = true;
 
     /// <summary>

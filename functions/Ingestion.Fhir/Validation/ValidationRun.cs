@@ -8,9 +8,10 @@ public sealed record ValidatedResource(string File, long Line, string ResourceTy
 /// <summary>
 /// Validates a resource file (.json), an NDJSON export file (.ndjson) or a folder of them, streaming NDJSON line by line
 /// (memory follows the longest line, not the file). Every non-blank line is accounted for: lines that do not parse are
-/// reported and counted under "(unparsed)", never dropped.
+/// reported and counted under "(unparsed)", never dropped. JSON is read strictly (<see cref="ResourceParser"/>); its
+/// non-fatal findings (strings over the limit) are added to the resource's result as errors.
 /// </summary>
-public sealed class ValidationRun(IResourceValidator validator)
+public sealed class ValidationRun(IResourceValidator validator, ResourceParserOptions? parserOptions = null)
 {
     public const string UnparsedType = "(unparsed)";
 
@@ -43,16 +44,17 @@ public sealed class ValidationRun(IResourceValidator validator)
 
     private void Validate(string file, long line, ReadOnlyMemory<byte> content, Action<ValidatedResource> onResult)
     {
-        var parsed = ResourceParser.Parse(content);
+        var parsed = ResourceParser.Parse(content, parserOptions ?? ResourceParserOptions.Default);
         if (parsed.Error is { } error)
         {
-            var failed = new ValidationResult(false, [error]);
+            var failed = new ValidationResult(false, parsed.JsonIssues ?? [error]);
             Counters.Record(UnparsedType, failed);
             onResult(new ValidatedResource(file, line, UnparsedType, failed));
             return;
         }
         using var document = parsed.Document!;
         var result = validator.Validate(document.RootElement);
+        if (parsed.JsonIssues is { } jsonIssues) result = result with { Issues = [.. jsonIssues, .. result.Issues] };
         Counters.Record(parsed.ResourceType!, result);
         onResult(new ValidatedResource(file, line, parsed.ResourceType!, result));
     }

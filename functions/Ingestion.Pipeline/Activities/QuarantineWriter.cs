@@ -6,7 +6,9 @@ namespace Ingestion.Pipeline.Activities;
 
 /// <summary>
 /// Streams one file's quarantine records to the quarantine lake (it holds PHI): one JSON line per rejected line
-/// with the file index, resource type, line number, reason code and the original line. Nothing is visible until
+/// with the file index, resource type, line number, reason code and the original line: as <c>resource</c> when it is
+/// JSON, as the string <c>raw</c> when it is text, as <c>rawBase64</c> when it is not valid UTF-8 (so the quarantine
+/// file itself stays valid UTF-8 JSON that DuckDB or any JSON reader opens). Nothing is visible until
 /// <see cref="CompleteAsync"/>; a file without rejects leaves no object (and removes one a previous attempt left).
 /// </summary>
 internal sealed class QuarantineWriter(ILake quarantine, ActivityState activity) : IAsyncDisposable
@@ -32,7 +34,11 @@ internal sealed class QuarantineWriter(ILake quarantine, ActivityState activity)
         json.WriteString("resourceType", activity.ResourceType);
         json.WriteNumber("line", lineNumber);
         json.WriteString("reason", reason);
-        if (originalIsJson)
+        if (!System.Text.Unicode.Utf8.IsValid(original.Span))
+        {
+            json.WriteBase64String("rawBase64", original.Span);
+        }
+        else if (originalIsJson)
         {
             json.WritePropertyName("resource");
             json.WriteRawValue(original.Span, skipInputValidation: true);

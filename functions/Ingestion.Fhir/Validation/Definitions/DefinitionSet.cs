@@ -34,6 +34,13 @@ public sealed class DefinitionSet
     /// <summary>Profile canonical URL → the resource or data type it constrains.</summary>
     public IReadOnlyDictionary<string, string> ProfileTypes => _profileTypes;
 
+    /// <summary>True when a ValueSet resource or a code list for this canonical URL has been added.</summary>
+    public bool HasValueSet(string valueSetUrl)
+    {
+        var url = StripVersion(valueSetUrl);
+        return _valueSets.ContainsKey(url) || _codeLists.ContainsKey(url);
+    }
+
     public void AddCodeList(CodeListDefinition list) => _codeLists[StripVersion(list.ValueSetUrl)] = list;
 
     /// <summary>Adds a StructureDefinition, ValueSet or CodeSystem (other resources are ignored). The element must outlive this set.</summary>

@@ -10,6 +10,9 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 internal sealed class ResourceWalker
 {
+    public const string RuleEmptyObject = "json.empty-object";
+    public const string RulePrimitiveExtensionMember = "json.primitive-extension-member";
+
     private readonly Func<string, ChildTable?> _baseResource;
 
     public ResourceWalker(Func<string, ChildTable?> baseResource) => _baseResource = baseResource;
@@ -21,8 +24,10 @@ internal sealed class ResourceWalker
         var slots = table.SlotCount;
         Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2];
         counts.Clear();
+        var members = 0;
         foreach (var property in obj.EnumerateObject())
         {
+            members++;
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
             if (isResource && raw.SequenceEqual("resourceType"u8)) continue;
             var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
@@ -37,10 +42,14 @@ internal sealed class ResourceWalker
                 // _name carries id/extension for a primitive: an object, or an array aligned with the values.
                 if (entry.Slot.Primitive == PrimitiveKind.None || property.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
                     context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
-                else if (HasExtension(property.Value))
+                else
                 {
-                    counts[slots + entry.Index] = 1;
-                    counts[slots + entry.BaseIndex] = 1;
+                    CheckPrimitiveExtension(property, context);
+                    if (HasExtension(property.Value))
+                    {
+                        counts[slots + entry.Index] = 1;
+                        counts[slots + entry.BaseIndex] = 1;
+                    }
                 }
                 continue;
             }
@@ -48,6 +57,7 @@ internal sealed class ResourceWalker
             if (entry.Index != entry.BaseIndex) counts[entry.Index] = 1;
             ValidateProperty(entry.Node, entry.Slot, property.Value, context);
         }
+        if (members == 0) context.Add(IssueSeverity.Error, "structure", RuleEmptyObject, "Empty objects are not allowed in FHIR JSON.");
 
         foreach (var (node, index) in table.Required)
         {
@@ -79,6 +89,47 @@ internal sealed class ResourceWalker
                     context.Add(IssueSeverity.Information, "informational", node.ElementId + ":must-support", "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
+    }
+
+    /// <summary>
+    /// A <c>_name</c> object (or each non-null item of a <c>_name</c> array) may hold only <c>id</c> and <c>extension</c>,
+    /// and is not empty.
+    /// </summary>
+    private static void CheckPrimitiveExtension(JsonProperty property, ValidationContext context)
+    {
+        var name = SafeName(property);
+        if (property.Value.ValueKind == JsonValueKind.Object)
+        {
+            CheckPrimitiveExtensionObject(property.Value, name, -1, context);
+            return;
+        }
+        var i = 0;
+        foreach (var item in property.Value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Null) CheckPrimitiveExtensionObject(item, name, i, context);
+            i++;
+        }
+    }
+
+    private static void CheckPrimitiveExtensionObject(JsonElement value, string name, int index, ValidationContext context)
+    {
+        context.Push(name, index);
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            context.Add(IssueSeverity.Error, "structure", RulePrimitiveExtensionMember, "A primitive extension item must be an object or null.");
+        }
+        else
+        {
+            var members = 0;
+            foreach (var member in value.EnumerateObject())
+            {
+                members++;
+                if (!(member.NameEquals("id"u8) || member.NameEquals("extension"u8)))
+                    context.Add(IssueSeverity.Error, "structure", RulePrimitiveExtensionMember, "A primitive extension object holds only id and extension.", SafeName(member));
+            }
+            if (members == 0) context.Add(IssueSeverity.Error, "structure", RuleEmptyObject, "Empty objects are not allowed in FHIR JSON.");
+        }
+        context.Pop();
     }
 
     private static string JsonNameOf(ElementNode node) => node.Types.Length > 0 ? node.Types[0].JsonName : node.Name;
