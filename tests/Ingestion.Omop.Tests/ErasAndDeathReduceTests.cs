@@ -8,8 +8,10 @@ public class ErasAndDeathReduceTests
     private static readonly DateOnly D0 = new(2021, 1, 1);
     private readonly FakeDeidentifier _deid = new();
 
-    private static object?[] Event(string kind, long person, int concept, int startDay, int endDay) =>
-        [kind, person, concept, D0.AddDays(startDay), D0.AddDays(endDay)];
+    private long _nextEventId = 100;
+
+    private object?[] Event(string kind, long person, int concept, int startDay, int endDay, long? eventId = null) =>
+        [kind, eventId ?? _nextEventId++, person, concept, D0.AddDays(startDay), D0.AddDays(endDay)];
 
     [Fact]
     public void A_gap_of_exactly_30_days_joins_the_era_and_31_starts_a_new_one()
@@ -39,7 +41,7 @@ public class ErasAndDeathReduceTests
             Event(EraEvents.Condition, 2, 10, 0, 5),
         ];
         foreach (var e in events) a.Add(e);
-        foreach (var e in events.Reverse()) b.Add(e);
+        foreach (var e in Enumerable.Reverse(events)) b.Add(e);
 
         var eras = a.ConditionEras().ToList();
         Assert.Equal(4, eras.Count); // person 1 concept 10: gap 45 days → two eras; concept 11; person 2
@@ -62,6 +64,18 @@ public class ErasAndDeathReduceTests
     }
 
     [Fact]
+    public void The_same_event_staged_twice_counts_once_and_its_newer_copy_wins()
+    {
+        var builder = new EraBuilder(_deid);
+        builder.Add(Event(EraEvents.Condition, 1, 201826, 0, 10, eventId: 1));
+        builder.Add(Event(EraEvents.Condition, 1, 201826, 0, 20, eventId: 1)); // the resource again, updated
+
+        var era = Assert.Single(builder.ConditionEras());
+        Assert.Equal([D0, D0.AddDays(20), 1], era[3..]);
+        Assert.Single(builder.Events());
+    }
+
+    [Fact]
     public void Drug_eras_group_by_ingredient_when_a_lookup_is_given()
     {
         var builder = new EraBuilder(_deid, concept => concept is 1163 ? TestVocabulary.Sulfamethoxazole : concept);
@@ -81,16 +95,16 @@ public class ErasAndDeathReduceTests
         condition[0] = 5L; condition[1] = 7L; condition[c.IndexOf("condition_concept_id")] = 201826;
         condition[c.IndexOf("condition_start_date")] = D0;
 
-        Assert.Equal([EraEvents.Condition, 7L, 201826, D0, D0.AddDays(1)], EraEvents.Of(c, condition));
+        Assert.Equal([EraEvents.Condition, 5L, 7L, 201826, D0, D0.AddDays(1)], EraEvents.Of(c, condition));
         condition[c.IndexOf("condition_concept_id")] = 0;
         Assert.Null(EraEvents.Of(c, condition));
         Assert.Null(EraEvents.Of(CdmTables.Measurement, new object?[CdmTables.Measurement.Columns.Count]));
 
         var d = CdmTables.DrugExposure;
         var drug = new object?[d.Columns.Count];
-        drug[1] = 7L; drug[d.IndexOf("drug_concept_id")] = 1836430;
+        drug[0] = 6L; drug[1] = 7L; drug[d.IndexOf("drug_concept_id")] = 1836430;
         drug[d.IndexOf("drug_exposure_start_date")] = D0; drug[d.IndexOf("drug_exposure_end_date")] = D0.AddDays(29);
-        Assert.Equal([EraEvents.Drug, 7L, 1836430, D0, D0.AddDays(29)], EraEvents.Of(d, drug));
+        Assert.Equal([EraEvents.Drug, 6L, 7L, 1836430, D0, D0.AddDays(29)], EraEvents.Of(d, drug));
     }
 
     [Fact]

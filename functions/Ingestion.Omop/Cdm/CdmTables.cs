@@ -420,10 +420,12 @@ public static class CdmTables
     ], IsCdm: false);
 
     /// <summary>Non-CDM, staged only (never published): one row per condition_occurrence / drug_exposure row with a
-    /// standard concept, the input of condition_era and drug_era at fan-in. era_kind is "condition" or "drug".</summary>
+    /// standard concept, the input of condition_era and drug_era at fan-in. era_kind is "condition" or "drug";
+    /// event_id is the row's key, so a resource seen twice (two files, a later run) counts once.</summary>
     public static readonly OmopTable EraEvents = new("era_events",
     [
         Text("era_kind", true, 16),
+        Key("event_id", true),
         Key("person_id", true),
         Int("concept_id", true),
         Date("start_date", true),

@@ -27,13 +27,13 @@ public static class EraEvents
         {
             if (row[ConditionConcept] is not int concept || concept == 0 || row[ConditionStart] is not DateOnly start) return null;
             var end = row[ConditionEnd] as DateOnly? ?? start.AddDays(1);
-            return [Condition, row[1], concept, start, end < start ? start : end];
+            return [Condition, row[0], row[1], concept, start, end < start ? start : end];
         }
         if (ReferenceEquals(table, CdmTables.DrugExposure))
         {
             if (row[DrugConcept] is not int concept || concept == 0 || row[DrugStart] is not DateOnly start) return null;
             var end = row[DrugEnd] as DateOnly? ?? start;
-            return [Drug, row[1], concept, start, end < start ? start : end];
+            return [Drug, row[0], row[1], concept, start, end < start ? start : end];
         }
         return null;
     }

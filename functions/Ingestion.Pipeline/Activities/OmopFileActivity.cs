@@ -103,8 +103,8 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 {
                     if (ReferenceEquals(table, CdmTables.Death))
                     {
-                        // Merged per person at fan-in (the Patient's and the death certificate's rows).
-                        quality.Observe(table, row);
+                        // Merged per person at fan-in (the Patient's and the death certificate's rows), like
+                        // observation_period not among the per-file checks.
                         await deaths.WriteAsync(row, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
