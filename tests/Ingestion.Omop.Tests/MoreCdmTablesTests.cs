@@ -197,4 +197,17 @@ public class MoreCdmTablesTests
         Assert.Equal(_deid.ShiftDate("p1", "2021-01-02"), Cell(death, t, "death_date"));
         Assert.Single(_sink.Of(CdmTables.Observation));
     }
+
+    [Fact]
+    public void Deleting_an_explanation_of_benefit_lists_its_cost_and_payer_plan_period_rows()
+    {
+        var outcome = new OmopMapper(Vocabulary, _deid).MapDeleted(Fhir.Parse("""
+            {"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"DELETE","url":"ExplanationOfBenefit/eob1"}}]}
+            """), _sink, _report, null);
+
+        Assert.Equal(MappingOutcome.Mapped(2), outcome);
+        var rows = _sink.Of(CdmTables.Deletions);
+        Assert.Equal(["cost", "payer_plan_period"], rows.Select(r => (string)r[1]!).Order());
+        Assert.Contains(rows, r => (long)r[2]! == _deid.PseudonymousId(OmopKeyDomain.PayerPlanPeriod, "ExplanationOfBenefit/eob1"));
+    }
 }
