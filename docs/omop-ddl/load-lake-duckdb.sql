@@ -37,6 +37,27 @@ WHERE run IN (SELECT runId FROM load_run);
 INSERT INTO @cdmDatabaseSchema.death BY NAME
 SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/death/run=*/*.parquet', hive_partitioning = true)
 WHERE run IN (SELECT runId FROM load_run);
+INSERT INTO @cdmDatabaseSchema.visit_detail BY NAME
+SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/visit_detail/run=*/*.parquet', hive_partitioning = true)
+WHERE run IN (SELECT runId FROM load_run);
+INSERT INTO @cdmDatabaseSchema.note BY NAME
+SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/note/run=*/*.parquet', hive_partitioning = true)
+WHERE run IN (SELECT runId FROM load_run);
+INSERT INTO @cdmDatabaseSchema.specimen BY NAME
+SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/specimen/run=*/*.parquet', hive_partitioning = true)
+WHERE run IN (SELECT runId FROM load_run);
+INSERT INTO @cdmDatabaseSchema.payer_plan_period BY NAME
+SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/payer_plan_period/run=*/*.parquet', hive_partitioning = true)
+WHERE run IN (SELECT runId FROM load_run);
+INSERT INTO @cdmDatabaseSchema.cost BY NAME
+SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/cost/run=*/*.parquet', hive_partitioning = true)
+WHERE run IN (SELECT runId FROM load_run);
+INSERT INTO @cdmDatabaseSchema.condition_era BY NAME
+SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/condition_era/run=*/*.parquet', hive_partitioning = true)
+WHERE run IN (SELECT runId FROM load_run);
+INSERT INTO @cdmDatabaseSchema.drug_era BY NAME
+SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/drug_era/run=*/*.parquet', hive_partitioning = true)
+WHERE run IN (SELECT runId FROM load_run);
 INSERT INTO @cdmDatabaseSchema.location BY NAME
 SELECT * EXCLUDE (run) FROM read_parquet('@lake/omop/location/run=*/*.parquet', hive_partitioning = true)
 WHERE run IN (SELECT runId FROM load_run);

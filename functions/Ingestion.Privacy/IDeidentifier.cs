@@ -50,4 +50,12 @@ public enum OmopKeyDomain
     Provider,
     CareSite,
     Location,
+    // Appended (never reordered): the domain's table name, not its number, goes into the key derivation.
+    VisitDetail,
+    Note,
+    Specimen,
+    PayerPlanPeriod,
+    Cost,
+    ConditionEra,
+    DrugEra,
 }

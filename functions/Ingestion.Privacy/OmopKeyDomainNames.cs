@@ -20,6 +20,13 @@ public static class OmopKeyDomainNames
         OmopKeyDomain.Provider => "provider",
         OmopKeyDomain.CareSite => "care_site",
         OmopKeyDomain.Location => "location",
+        OmopKeyDomain.VisitDetail => "visit_detail",
+        OmopKeyDomain.Note => "note",
+        OmopKeyDomain.Specimen => "specimen",
+        OmopKeyDomain.PayerPlanPeriod => "payer_plan_period",
+        OmopKeyDomain.Cost => "cost",
+        OmopKeyDomain.ConditionEra => "condition_era",
+        OmopKeyDomain.DrugEra => "drug_era",
         _ => throw new ArgumentOutOfRangeException(nameof(domain), (int)domain, "Unknown OMOP key domain."),
     };
 

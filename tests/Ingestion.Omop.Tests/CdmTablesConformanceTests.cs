@@ -59,7 +59,8 @@ public class CdmTablesConformanceTests
         string[] required =
         [
             "person", "observation_period", "visit_occurrence", "condition_occurrence", "drug_exposure", "procedure_occurrence",
-            "device_exposure", "measurement", "observation", "death", "location", "provider", "care_site", "cdm_source",
+            "device_exposure", "measurement", "observation", "death", "location", "provider", "care_site", "cdm_source", "visit_detail", "note",
+            "specimen", "payer_plan_period", "cost", "condition_era", "drug_era",
         ];
         Assert.Equal(required.Order(), CdmTables.All.Where(t => t.IsCdm).Select(t => t.Name).Order());
         var specTables = ReadSpec().Select(f => f.Table).ToHashSet();

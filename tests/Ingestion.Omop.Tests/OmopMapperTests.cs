@@ -268,10 +268,10 @@ public class OmopMapperTests
     [Fact]
     public void Resource_type_outside_the_mapping_is_counted_as_not_covered()
     {
-        var outcome = Map("""{"resourceType":"Claim","id":"cl1"}""");
+        var outcome = Map("""{"resourceType":"CarePlan","id":"cp1"}""");
 
         Assert.Equal(MappingStatus.NotCovered, outcome.Status);
-        Assert.Equal(1, _report.NotCoveredByResourceType["Claim"]);
+        Assert.Equal(1, _report.NotCoveredByResourceType["CarePlan"]);
     }
 
     [Fact]

@@ -80,12 +80,48 @@ public class SyntheaMappingConformanceTests(SyntheaMappingFixture synthea, ITest
             Assert.True(lines == outcomes, $"{type}: {lines} lines, {outcomes} outcomes");
         }
         Assert.Equal(synthea.LinesByResourceType.Values.Sum(), synthea.RunReport.ResourcesByOutcome.Values.Sum());
-        Assert.Equal(6083, synthea.RunReport.NotCoveredByResourceType["Claim"]);
+        Assert.False(synthea.RunReport.NotCoveredByResourceType.ContainsKey("Claim"));
         Assert.Equal(278, synthea.RunReport.NotCoveredByResourceType["CarePlan"]);
         // Each mapped resource yields at least one row (rows of all tables ≥ mapped resources).
         var mapped = synthea.RunReport.ResourcesByOutcome.Where(kv => kv.Key.Status == MappingStatus.Mapped).Sum(kv => kv.Value);
         Assert.True(synthea.RunReport.RowsByTable.Values.Sum() >= mapped);
         Assert.Equal(synthea.RunReport.RowsByTable.Values.Sum(), synthea.Sink.Rows.Values.Sum(r => r.Count));
+    }
+
+    [Fact]
+    public void Every_claim_and_explanation_of_benefit_becomes_cost_and_every_eob_a_payer_plan_period()
+    {
+        var claims = synthea.LinesByResourceType["Claim"];
+        var eobs = synthea.LinesByResourceType["ExplanationOfBenefit"];
+        var cost = synthea.Sink.Of(CdmTables.Cost);
+        var periods = synthea.Sink.Of(CdmTables.PayerPlanPeriod);
+        output.WriteLine($"{claims} claims, {eobs} EOBs → {cost.Count} cost, {periods.Count} payer_plan_period");
+
+        Assert.Equal(claims, synthea.FileReports["Claim"].ResourcesByOutcome.Where(kv => kv.Key.Status == MappingStatus.Mapped).Sum(kv => kv.Value));
+        Assert.Equal(eobs, synthea.FileReports["ExplanationOfBenefit"].ResourcesByOutcome.Where(kv => kv.Key.Status == MappingStatus.Mapped).Sum(kv => kv.Value));
+        Assert.Equal(claims + eobs, cost.Count);
+        Assert.Equal(eobs, periods.Count);
+        Assert.Equal(cost.Count, cost.Select(r => (long)r[0]!).Distinct().Count());
+        // Every cost row points at a visit or drug exposure this mapping emitted.
+        var visits = synthea.Sink.Of(CdmTables.VisitOccurrence).Select(r => (long)r[0]!).ToHashSet();
+        var drugs = synthea.Sink.Of(CdmTables.DrugExposure).Select(r => (long)r[0]!).ToHashSet();
+        var t = CdmTables.Cost;
+        var dangling = cost.Count(r => !((string)r[t.IndexOf("cost_domain_id")]! == "Visit" ? visits : drugs).Contains((long)r[t.IndexOf("cost_event_id")]!));
+        output.WriteLine($"cost rows whose event is not in this output: {dangling}");
+        Assert.Equal(0, dangling);
+        var periodKeys = periods.Select(r => (long)r[0]!).ToHashSet();
+        Assert.All(cost.Where(r => r[t.IndexOf("payer_plan_period_id")] is not null), r => Assert.Contains((long)r[t.IndexOf("payer_plan_period_id")]!, periodKeys));
+        Assert.All(periods, r => Assert.True((DateOnly)r[2]! <= (DateOnly)r[3]!));
+    }
+
+    [Fact]
+    public void Document_references_become_notes_without_text()
+    {
+        var notes = synthea.Sink.Of(CdmTables.Note);
+
+        Assert.Equal(synthea.LinesByResourceType["DocumentReference"], notes.Count);
+        Assert.All(notes, n => Assert.Equal(string.Empty, n[CdmTables.Note.IndexOf("note_text")]));
+        Assert.All(notes, n => Assert.Null(n[CdmTables.Note.IndexOf("note_title")]));
     }
 
     [Fact]

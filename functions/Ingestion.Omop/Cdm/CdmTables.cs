@@ -213,6 +213,136 @@ public static class CdmTables
         Int("cause_source_concept_id", false),
     ]);
 
+    public static readonly OmopTable VisitDetail = new("visit_detail",
+    [
+        Key("visit_detail_id", true),
+        Key("person_id", true),
+        Int("visit_detail_concept_id", true),
+        Date("visit_detail_start_date", true),
+        Time("visit_detail_start_datetime", false),
+        Date("visit_detail_end_date", true),
+        Time("visit_detail_end_datetime", false),
+        Int("visit_detail_type_concept_id", true),
+        Key("provider_id", false),
+        Key("care_site_id", false),
+        Text("visit_detail_source_value", false, 50),
+        Int("visit_detail_source_concept_id", false),
+        Int("admitted_from_concept_id", false),
+        Text("admitted_from_source_value", false, 50),
+        Text("discharged_to_source_value", false, 50),
+        Int("discharged_to_concept_id", false),
+        Key("preceding_visit_detail_id", false),
+        Key("parent_visit_detail_id", false),
+        Key("visit_occurrence_id", true),
+    ]);
+
+    public static readonly OmopTable Note = new("note",
+    [
+        Key("note_id", true),
+        Key("person_id", true),
+        Date("note_date", true),
+        Time("note_datetime", false),
+        Int("note_type_concept_id", true),
+        Int("note_class_concept_id", true),
+        Text("note_title", false, 250),
+        Text("note_text", true, null),
+        Int("encoding_concept_id", true),
+        Int("language_concept_id", true),
+        Key("provider_id", false),
+        Key("visit_occurrence_id", false),
+        Key("visit_detail_id", false),
+        Text("note_source_value", false, 50),
+        Key("note_event_id", false),
+        Int("note_event_field_concept_id", false),
+    ]);
+
+    public static readonly OmopTable Specimen = new("specimen",
+    [
+        Key("specimen_id", true),
+        Key("person_id", true),
+        Int("specimen_concept_id", true),
+        Int("specimen_type_concept_id", true),
+        Date("specimen_date", true),
+        Time("specimen_datetime", false),
+        Float("quantity", false),
+        Int("unit_concept_id", false),
+        Int("anatomic_site_concept_id", false),
+        Int("disease_status_concept_id", false),
+        Text("specimen_source_id", false, 50),
+        Text("specimen_source_value", false, 50),
+        Text("unit_source_value", false, 50),
+        Text("anatomic_site_source_value", false, 50),
+        Text("disease_status_source_value", false, 50),
+    ]);
+
+    public static readonly OmopTable PayerPlanPeriod = new("payer_plan_period",
+    [
+        Key("payer_plan_period_id", true),
+        Key("person_id", true),
+        Date("payer_plan_period_start_date", true),
+        Date("payer_plan_period_end_date", true),
+        Int("payer_concept_id", false),
+        Text("payer_source_value", false, 50),
+        Int("payer_source_concept_id", false),
+        Int("plan_concept_id", false),
+        Text("plan_source_value", false, 50),
+        Int("plan_source_concept_id", false),
+        Int("sponsor_concept_id", false),
+        Text("sponsor_source_value", false, 50),
+        Int("sponsor_source_concept_id", false),
+        Text("family_source_value", false, 50),
+        Int("stop_reason_concept_id", false),
+        Text("stop_reason_source_value", false, 50),
+        Int("stop_reason_source_concept_id", false),
+    ]);
+
+    public static readonly OmopTable Cost = new("cost",
+    [
+        Key("cost_id", true),
+        Key("cost_event_id", true),
+        Text("cost_domain_id", true, 20),
+        Int("cost_type_concept_id", true),
+        Int("currency_concept_id", false),
+        Float("total_charge", false),
+        Float("total_cost", false),
+        Float("total_paid", false),
+        Float("paid_by_payer", false),
+        Float("paid_by_patient", false),
+        Float("paid_patient_copay", false),
+        Float("paid_patient_coinsurance", false),
+        Float("paid_patient_deductible", false),
+        Float("paid_by_primary", false),
+        Float("paid_ingredient_cost", false),
+        Float("paid_dispensing_fee", false),
+        Key("payer_plan_period_id", false),
+        Float("amount_allowed", false),
+        Int("revenue_code_concept_id", false),
+        Text("revenue_code_source_value", false, 50),
+        Int("drg_concept_id", false),
+        Text("drg_source_value", false, 3),
+    ]);
+
+    public static readonly OmopTable ConditionEra = new("condition_era",
+    [
+        Key("condition_era_id", true),
+        Key("person_id", true),
+        Int("condition_concept_id", true),
+        Date("condition_era_start_date", true),
+        Date("condition_era_end_date", true),
+        Int("condition_occurrence_count", false),
+    ]);
+
+    public static readonly OmopTable DrugEra = new("drug_era",
+    [
+        Key("drug_era_id", true),
+        Key("person_id", true),
+        Int("drug_concept_id", true),
+        Date("drug_era_start_date", true),
+        Date("drug_era_end_date", true),
+        Int("drug_exposure_count", false),
+        Int("gap_days", false),
+    ]);
+
     public static readonly OmopTable Location = new("location",
     [
         Key("location_id", true),
@@ -289,10 +419,24 @@ public static class CdmTables
         Date("max_date", true),
     ], IsCdm: false);
 
+    /// <summary>Non-CDM, staged only (never published): one row per condition_occurrence / drug_exposure row with a
+    /// standard concept, the input of condition_era and drug_era at fan-in. era_kind is "condition" or "drug";
+    /// event_id is the row's key, so a resource seen twice (two files, a later run) counts once.</summary>
+    public static readonly OmopTable EraEvents = new("era_events",
+    [
+        Text("era_kind", true, 16),
+        Key("event_id", true),
+        Key("person_id", true),
+        Int("concept_id", true),
+        Date("start_date", true),
+        Date("end_date", true),
+    ], IsCdm: false);
+
     public static readonly IReadOnlyList<OmopTable> All =
     [
         Person, ObservationPeriod, VisitOccurrence, ConditionOccurrence, DrugExposure, ProcedureOccurrence, DeviceExposure,
-        Measurement, Observation, Death, Location, Provider, CareSite, CdmSource, Deletions, PersonDateBounds,
+        Measurement, Observation, Death, VisitDetail, Note, Specimen, PayerPlanPeriod, Cost, ConditionEra, DrugEra,
+        Location, Provider, CareSite, CdmSource, Deletions, PersonDateBounds, EraEvents,
     ];
 
     private static OmopColumn Key(string name, bool required) => new(name, OmopColumnType.BigInt, required);

@@ -66,7 +66,17 @@ public sealed partial class OmopMapper
         switch (type)
         {
             case "Patient": yield return (CdmTables.Person, OmopKeyDomain.Person, id); break;
-            case "Encounter": yield return (CdmTables.VisitOccurrence, OmopKeyDomain.VisitOccurrence, id); break;
+            case "Encounter":
+                yield return (CdmTables.VisitOccurrence, OmopKeyDomain.VisitOccurrence, id);
+                yield return (CdmTables.VisitDetail, OmopKeyDomain.VisitDetail, id);
+                break;
+            case "Specimen": yield return (CdmTables.Specimen, OmopKeyDomain.Specimen, "Specimen/" + id); break;
+            case "DocumentReference": yield return (CdmTables.Note, OmopKeyDomain.Note, "DocumentReference/" + id); break;
+            case "Claim": yield return (CdmTables.Cost, OmopKeyDomain.Cost, "Claim/" + id); break;
+            case "ExplanationOfBenefit":
+                yield return (CdmTables.Cost, OmopKeyDomain.Cost, "ExplanationOfBenefit/" + id);
+                yield return (CdmTables.PayerPlanPeriod, OmopKeyDomain.PayerPlanPeriod, "ExplanationOfBenefit/" + id);
+                break;
             case "Practitioner": yield return (CdmTables.Provider, OmopKeyDomain.Provider, id); break;
             case "Organization": yield return (CdmTables.CareSite, OmopKeyDomain.CareSite, id); break;
             case "Location": yield return (CdmTables.Location, OmopKeyDomain.Location, id); break;

@@ -31,6 +31,7 @@ public sealed partial class OmopMapper
             };
             emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component, "code"u8)), componentFacts, defaultTable, rows, report);
         }
+        if (IsCauseOfDeath(resource)) emitted += EmitDeathCause(resource, facts, rows);
         return MappingOutcome.Mapped(emitted);
     }
 
@@ -97,5 +98,23 @@ public sealed partial class OmopMapper
         if (FhirJson.Number(element, "valueInteger"u8) is { } integer)
             return facts with { ValueAsNumber = integer, ValueSourceValue = integer.ToString("R", CultureInfo.InvariantCulture) };
         return facts;
+    }
+
+    /// <summary>LOINC 69453-9 "Cause of death [US Standard Certificate of Death]" (Synthea's death certificate, the
+    /// OHDSI convention for death.cause_concept_id), also kept as an observation row.</summary>
+    private static bool IsCauseOfDeath(JsonElement resource) =>
+        ResourceStatusRules.HasCoding(FhirJson.Object(resource, "code"u8), "69453-9"u8);
+
+    /// <summary>A death row carrying the cause: the Patient's death row (date, no cause) and this one share the
+    /// person_id key and are merged into one at fan-in (<see cref="DeathRecordMerger"/>).</summary>
+    private int EmitDeathCause(JsonElement resource, in ClinicalEvent facts, BufferedRows rows)
+    {
+        var cause = _concepts.Resolve(FhirJson.Object(resource, "valueCodeableConcept"u8));
+        var causeConcept = cause.Code is null ? (int?)null : _concepts.FirstStandardId(cause);
+        rows.Add(CdmTables.Death,
+            [facts.PersonId, facts.StartDate, facts.StartDateTime, _options.EhrTypeConceptId, causeConcept, cause.SourceValue,
+             cause.Code is null ? null : cause.SourceConceptId],
+            conceptMapped: causeConcept is not null and not 0);
+        return 1;
     }
 }

@@ -62,21 +62,36 @@ public sealed partial class OmopMapper
         var hospitalization = FhirJson.Object(resource, "hospitalization"u8);
         var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"u8));
         var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"u8));
+        var providerId = Provider(FhirJson.Object(FhirJson.First(resource, "participant"u8), "individual"u8));
+        var careSiteId = Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "serviceProvider"u8, "Organization"));
+        var sourceValue = visitType.Code is not null ? visitType.SourceValue : classCode;
+        int? sourceConceptId = visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0;
+        int? admittedFrom = admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource);
+        int? dischargedTo = discharge.Code is null ? null : _concepts.FirstStandardId(discharge);
         rows.Add(CdmTables.VisitOccurrence,
         [
             _deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, id), facts.PersonId, visitConcept,
             facts.StartDate, facts.StartDateTime, facts.EndDate ?? facts.StartDate, facts.EndDateTime ?? facts.StartDateTime,
-            facts.TypeConceptId, Provider(FhirJson.Object(FhirJson.First(resource, "participant"u8), "individual"u8)),
-            Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "serviceProvider"u8, "Organization")),
-            visitType.Code is not null ? visitType.SourceValue : classCode,
-            visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0,
-            admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource), admitSource.SourceValue,
-            discharge.Code is null ? null : _concepts.FirstStandardId(discharge), discharge.SourceValue,
-            null, // preceding_visit_occurrence_id needs the person's other visits (another file); left to analytics
+            facts.TypeConceptId, providerId, careSiteId, sourceValue, sourceConceptId,
+            admittedFrom, admitSource.SourceValue, dischargedTo, discharge.SourceValue,
+            null, // preceding_visit_occurrence_id needs the person's other visits (other files): docs/omop-mapping.md
         ], conceptMapped: visitConcept != 0);
+        // An Encounter that is part of another (a ward stay within an admission) is also a visit_detail of the
+        // enclosing Encounter's visit. Its own visit_occurrence row stays, so events referencing it keep a valid key.
+        if (FhirJson.ReferenceId(resource, "partOf"u8, "Encounter") is { } parent)
+        {
+            rows.Add(CdmTables.VisitDetail,
+            [
+                _deidentifier.PseudonymousId(OmopKeyDomain.VisitDetail, id), facts.PersonId, visitConcept,
+                facts.StartDate, facts.StartDateTime, facts.EndDate ?? facts.StartDate, facts.EndDateTime ?? facts.StartDateTime,
+                facts.TypeConceptId, providerId, careSiteId, sourceValue, sourceConceptId,
+                admittedFrom, admitSource.SourceValue, discharge.SourceValue, dischargedTo,
+                null, null, _deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, parent),
+            ], conceptMapped: visitConcept != 0);
+        }
         rows.ObservePersonDate(facts.PersonId, facts.StartDate);
         if (facts.EndDate is { } end) rows.ObservePersonDate(facts.PersonId, end);
-        return MappingOutcome.Mapped(1);
+        return MappingOutcome.Mapped(rows.Count);
     }
 
     private MappingOutcome MapPractitioner(JsonElement resource, BufferedRows rows)

@@ -34,6 +34,7 @@ public sealed partial class OmopMapper : IOmopMapper
     {
         "Patient", "Encounter", "Condition", "Observation", "MedicationRequest", "MedicationStatement", "MedicationAdministration",
         "Immunization", "Procedure", "AllergyIntolerance", "Device", "DeviceUseStatement", "Practitioner", "Organization", "Location",
+        "Specimen", "DocumentReference", "Claim", "ExplanationOfBenefit",
     };
 
     public MappingOutcome Map(JsonElement resource, IOmopRowSink sink, MappingReport report)
@@ -83,6 +84,10 @@ public sealed partial class OmopMapper : IOmopMapper
         "Practitioner" => MapPractitioner(resource, rows),
         "Organization" => MapOrganization(resource, rows),
         "Location" => MapLocation(resource, rows),
+        "Specimen" => MapSpecimen(resource, rows),
+        "DocumentReference" => MapDocumentReference(resource, rows),
+        "Claim" => MapClaim(resource, rows),
+        "ExplanationOfBenefit" => MapExplanationOfBenefit(resource, rows),
         _ => MappingOutcome.NotCovered,
     };
 

@@ -12,4 +12,6 @@ public static class QuarantineReasons
     public const string InvalidDate = "invalid-date";
     public const string MissingBirthDate = "missing-birth-date";
     public const string Malformed = "malformed-resource";
+    /// <summary>A Claim or ExplanationOfBenefit naming neither an encounter nor a prescription: cost needs the event it paid for.</summary>
+    public const string MissingCostEvent = "missing-cost-event";
 }

@@ -46,6 +46,14 @@ internal sealed class ResourceStatusRules
             new("Device", Element.Status, "entered-in-error"),
             new("DeviceUseStatement", Element.Status, "intended"),
             new("DeviceUseStatement", Element.Status, "entered-in-error"),
+            new("Specimen", Element.Status, "entered-in-error"),
+            new("DocumentReference", Element.Status, "entered-in-error"),
+            new("Claim", Element.Status, "cancelled"),
+            new("Claim", Element.Status, "draft"),
+            new("Claim", Element.Status, "entered-in-error"),
+            new("ExplanationOfBenefit", Element.Status, "cancelled"),
+            new("ExplanationOfBenefit", Element.Status, "draft"),
+            new("ExplanationOfBenefit", Element.Status, "entered-in-error"),
         };
         if (options.ExcludeProvisionalConditions)
         {

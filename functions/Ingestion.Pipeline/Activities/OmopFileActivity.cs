@@ -27,6 +27,8 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var issues = new Dictionary<string, long>(StringComparer.Ordinal);
         var sink = new StagedRowSink();
         var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
+        await using var eraEvents = new FanInStagingWriter(lake, CdmTables.EraEvents, FanInStaging.PathOf(runId, CdmTables.EraEvents, activity.Index));
+        await using var deaths = new FanInStagingWriter(lake, CdmTables.Death, FanInStaging.PathOf(runId, CdmTables.Death, activity.Index));
         var quality = new DataQualityChecks(mapper.Vocabulary, DateOnly.FromDateTime((context.Run.TransactionTime ?? context.Run.CreatedTime).UtcDateTime));
         await using var rejects = new QuarantineWriter(quarantine, activity);
         // With a crosswalk configured, this file maps through a de-identifier that notes every key it derives.
@@ -99,6 +101,14 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 }
                 foreach (var (table, row) in sink.Pending)
                 {
+                    if (ReferenceEquals(table, CdmTables.Death))
+                    {
+                        // Merged per person at fan-in (the Patient's and the death certificate's rows), like
+                        // observation_period not among the per-file checks.
+                        await deaths.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (EraEvents.Of(table, row) is { } eraEvent) await eraEvents.WriteAsync(eraEvent, cancellationToken).ConfigureAwait(false);
                     if (!writers.TryGetValue(table.Name, out var writer))
                     {
                         var name = table.Name;
@@ -112,6 +122,8 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
             }
 
             foreach (var writer in writers.Values) await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await eraEvents.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await deaths.CompleteAsync(cancellationToken).ConfigureAwait(false);
             if (crosswalkWriter is not null)
             {
                 // Dispose flushes into the (left open) upload stream; the commit then closes and publishes it.

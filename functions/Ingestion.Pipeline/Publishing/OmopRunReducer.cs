@@ -10,7 +10,9 @@ namespace Ingestion.Pipeline.Publishing;
 /// The OMOP fan-in: observation_period from every file's staged person date bounds (one period per person, earliest
 /// to latest event), and the one-row cdm_source. An incremental run (since) starts from the bounds of the source's
 /// previous published run, so its periods span every event of the chain since the last full run (min of starts, max
-/// of ends) and the committed view (newest run per key) equals a full run's. Memory grows with the number of persons.
+/// of ends) and the committed view (newest run per key) equals a full run's. Also condition_era and drug_era from
+/// the staged era events and death merged per person (<see cref="FanInStaging"/>). Memory grows with the number of
+/// persons and of staged era events.
 /// </summary>
 public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<RunState, CdmSourceFacts> cdmSource, PipelineOptions options) : IRunReducer
 {
@@ -18,10 +20,11 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
     {
         var merged = new PersonDateRange();
         var paths = activities.Select(a => a.Result?.PersonDatesPath).OfType<string>().ToList();
-        if (run.EffectiveSince is not null
-            && await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false) is { } previous
-            && await lake.GetAsync(PersonDatesStaging.MergedPathOf(previous.RunId), cancellationToken).ConfigureAwait(false) is not null)
-            paths.Add(PersonDatesStaging.MergedPathOf(previous.RunId));
+        var previousRunId = run.EffectiveSince is null ? null
+            : (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false))?.RunId;
+        if (previousRunId is not null
+            && await lake.GetAsync(PersonDatesStaging.MergedPathOf(previousRunId), cancellationToken).ConfigureAwait(false) is not null)
+            paths.Add(PersonDatesStaging.MergedPathOf(previousRunId));
         foreach (var path in paths)
         {
             await foreach (var row in PersonDatesStaging.ReadAsync(lake, path, cancellationToken).ConfigureAwait(false))
@@ -33,8 +36,40 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         await PersonDatesStaging.WriteAsync(lake, PersonDatesStaging.MergedPathOf(run.InstanceId), merged, cancellationToken).ConfigureAwait(false);
         var parts = new List<PartOutput>();
         await WriteAsync(CdmTables.ObservationPeriod, run.InstanceId, ObservationPeriodBuilder.Build(merged.Rows(), deidentifier), parts, cancellationToken).ConfigureAwait(false);
+        await ReduceErasAsync(run, activities, previousRunId, parts, cancellationToken).ConfigureAwait(false);
+        await ReduceDeathAsync(run, activities, parts, cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.CdmSource, run.InstanceId, [CdmSourceBuilder.Build(cdmSource(run))], parts, cancellationToken).ConfigureAwait(false);
         return parts;
+    }
+
+    /// <summary>condition_era and drug_era from every file's staged era events; an incremental run adds the events
+    /// its predecessor's eras were built from, so eras span the whole chain like observation_period.</summary>
+    private async Task ReduceErasAsync(RunState run, IReadOnlyList<ActivityState> activities, string? previousRunId, List<PartOutput> parts,
+        CancellationToken cancellationToken)
+    {
+        var table = CdmTables.EraEvents;
+        var eras = new EraBuilder(deidentifier);
+        var paths = activities.Select(a => FanInStaging.PathOf(run.InstanceId, table, a.Index)).ToList();
+        if (previousRunId is not null) paths.Add(FanInStaging.MergedPathOf(previousRunId, table));
+        foreach (var path in paths)
+        {
+            await foreach (var row in FanInStaging.ReadAsync(lake, table, path, cancellationToken).ConfigureAwait(false)) eras.Add(row);
+        }
+        await FanInStaging.WriteAsync(lake, table, FanInStaging.MergedPathOf(run.InstanceId, table), eras.Events(), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(CdmTables.ConditionEra, run.InstanceId, eras.ConditionEras(), parts, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(CdmTables.DrugEra, run.InstanceId, eras.DrugEras(), parts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>death, one row per person, from every file's staged death rows (<see cref="DeathRecordMerger"/>).</summary>
+    private async Task ReduceDeathAsync(RunState run, IReadOnlyList<ActivityState> activities, List<PartOutput> parts, CancellationToken cancellationToken)
+    {
+        var deaths = new DeathRecordMerger();
+        foreach (var activity in activities)
+        {
+            var path = FanInStaging.PathOf(run.InstanceId, CdmTables.Death, activity.Index);
+            await foreach (var row in FanInStaging.ReadAsync(lake, CdmTables.Death, path, cancellationToken).ConfigureAwait(false)) deaths.Add(row);
+        }
+        await WriteAsync(CdmTables.Death, run.InstanceId, deaths.Rows(), parts, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(OmopTable table, string runId, IEnumerable<object?[]> rows, List<PartOutput> parts, CancellationToken cancellationToken)

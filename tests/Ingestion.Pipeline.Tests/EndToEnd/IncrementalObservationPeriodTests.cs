@@ -41,5 +41,25 @@ public sealed class IncrementalObservationPeriodTests
         static List<string> Text(DuckDb.Result r) => r.Rows.Select(row => string.Join("|", row.Select(v => v.ToString()))).ToList();
         Assert.NotEmpty(expected.Rows);
         Assert.Equal(Text(expected), Text(committed));
+
+        // condition_era and drug_era: an incremental run builds them from the chain's staged events too.
+        foreach (var (table, columns) in new[] { ("condition_era", "person_id, condition_concept_id, condition_era_start_date, condition_era_end_date, condition_occurrence_count"),
+                     ("drug_era", "person_id, drug_concept_id, drug_era_start_date, drug_era_end_date, drug_exposure_count, gap_days") })
+        {
+            var committedEras = await DuckDb.QueryAsync($$"""
+                WITH runs AS (
+                  SELECT runId, committedAt FROM read_json('{{chainLake}}/_runs/*/manifest.json', columns = {runId: 'VARCHAR', committedAt: 'TIMESTAMPTZ'})
+                ), rows AS (
+                  SELECT p.*, row_number() OVER (PARTITION BY p.{{table}}_id ORDER BY r.committedAt DESC) AS newest
+                  FROM read_parquet('{{chainLake}}/omop/{{table}}/run=*/*.parquet', hive_partitioning = true) p JOIN runs r ON r.runId = p.run
+                )
+                SELECT {{columns}} FROM rows WHERE newest = 1 ORDER BY ALL
+                """);
+            var expectedEras = await DuckDb.QueryAsync($"""
+                SELECT {columns} FROM read_parquet('{single.Lake.Location.Replace('\\', '/')}/omop/{table}/run={full}/*.parquet') ORDER BY ALL
+                """);
+            Assert.NotEmpty(expectedEras.Rows);
+            Assert.Equal(Text(expectedEras), Text(committedEras));
+        }
     }
 }

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+// Claim → cost (the charge); ExplanationOfBenefit → payer_plan_period (the coverage it was paid under) + cost (the
+// charge and the payment). docs/omop-mapping.md, "Claims and costs".
+public sealed partial class OmopMapper
+{
+    /// <summary>Type concept 32810 "Claim": both cost rows come from claims data.</summary>
+    private const int ClaimTypeConceptId = 32810;
+    /// <summary>Concept 44818668 "US Dollar".</summary>
+    private const int UsDollarConceptId = 44818668;
+
+    private MappingOutcome MapClaim(JsonElement resource, BufferedRows rows)
+    {
+        var billable = FhirJson.Object(resource, "billablePeriod"u8);
+        if (!TryDatedFact(resource, "patient", FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8),
+                out _, out _, out _, out _, out var reason))
+            return MappingOutcome.Quarantine(reason!);
+        if (CostEvent(resource) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
+        var total = FhirJson.Object(resource, "total"u8);
+        rows.Add(CdmTables.Cost,
+            CostRow(_deidentifier.PseudonymousId(OmopKeyDomain.Cost, "Claim/" + FhirJson.String(resource, "id"u8)), costEvent,
+                Currency(total), FhirJson.Number(total, "value"u8), totalPaid: null, payerPlanPeriod: null),
+            conceptMapped: true);
+        return MappingOutcome.Mapped(1);
+    }
+
+    private MappingOutcome MapExplanationOfBenefit(JsonElement resource, BufferedRows rows)
+    {
+        var id = FhirJson.String(resource, "id"u8);
+        var billable = FhirJson.Object(resource, "billablePeriod"u8);
+        var start = FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8);
+        if (!TryDatedFact(resource, "patient", start, out var patient, out var personId, out var startDate, out _, out var reason))
+            return MappingOutcome.Quarantine(reason!);
+        var endDate = startDate;
+        if (FhirJson.String(billable, "end"u8) is { } end)
+        {
+            if (!TryShift(patient!, end, out endDate, out _)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
+            if (endDate < startDate) endDate = startDate;
+        }
+        if (CostEvent(resource) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
+
+        // The payer is an organisation (e.g. "Medicaid", "UnitedHealthcare"), never the patient: its name may be kept.
+        var coverage = ContainedCoverage(resource);
+        var payer = Fit(FhirJson.String(FhirJson.Object(resource, "insurer"u8), "display"u8)
+            ?? FhirJson.String(FhirJson.First(coverage, "payor"u8), "display"u8));
+        var plan = Fit(FhirJson.String(FhirJson.Object(coverage, "type"u8), "text"u8));
+        var periodKey = _deidentifier.PseudonymousId(OmopKeyDomain.PayerPlanPeriod, "ExplanationOfBenefit/" + id);
+        rows.Add(CdmTables.PayerPlanPeriod,
+        [
+            periodKey, personId, startDate, endDate, payer is null ? null : 0, payer, payer is null ? null : 0,
+            plan is null ? null : 0, plan, plan is null ? null : 0, null, null, null,
+            null, // family_source_value: the subscriber id is an identifier
+            null, null, null,
+        ], conceptMapped: true);
+
+        var submitted = SubmittedTotal(resource);
+        var payment = FhirJson.Object(FhirJson.Object(resource, "payment"u8), "amount"u8);
+        rows.Add(CdmTables.Cost,
+            CostRow(_deidentifier.PseudonymousId(OmopKeyDomain.Cost, "ExplanationOfBenefit/" + id), costEvent,
+                Currency(FhirJson.IsDefined(payment) ? payment : submitted), FhirJson.Number(submitted, "value"u8),
+                FhirJson.Number(payment, "value"u8), periodKey),
+            conceptMapped: true);
+        return MappingOutcome.Mapped(2);
+    }
+
+    private static object?[] CostRow(long costId, (long EventId, string Domain) costEvent, int? currency, double? totalCharge, double? totalPaid,
+        long? payerPlanPeriod) =>
+    [
+        costId, costEvent.EventId, costEvent.Domain, ClaimTypeConceptId, currency, totalCharge, null, totalPaid,
+        totalPaid, // paid_by_payer: an EOB's payment is the payer's
+        null, null, null, null, null, null, null, payerPlanPeriod, null, null, null, null, null,
+    ];
+
+    /// <summary>What the claim paid for: the prescription's drug_exposure when it names one (pharmacy claims), else
+    /// the visit of the first item's encounter (the key the Encounter's visit_occurrence row carries).</summary>
+    private (long EventId, string Domain)? CostEvent(JsonElement resource)
+    {
+        var prescription = FhirJson.ReferenceId(resource, "prescription"u8, "MedicationRequest");
+        if (prescription is not null) return (_deidentifier.PseudonymousId(OmopKeyDomain.DrugExposure, "MedicationRequest/" + prescription), "Drug");
+        var items = FhirJson.Array(resource, "item"u8);
+        if (items.ValueKind != JsonValueKind.Array) return null;
+        foreach (var item in items.EnumerateArray())
+        {
+            var encounter = FhirReference.LogicalId(FhirJson.String(FhirJson.First(item, "encounter"u8), "reference"u8), "Encounter");
+            if (encounter is not null) return (_deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, encounter), "Visit");
+        }
+        return null;
+    }
+
+    /// <summary>The EOB's total of category "submitted" (the charge), else its first total.</summary>
+    private static JsonElement SubmittedTotal(JsonElement resource)
+    {
+        var totals = FhirJson.Array(resource, "total"u8);
+        if (totals.ValueKind != JsonValueKind.Array) return default;
+        foreach (var total in totals.EnumerateArray())
+        {
+            if (ResourceStatusRules.HasCoding(FhirJson.Object(total, "category"u8), "submitted"u8)) return FhirJson.Object(total, "amount"u8);
+        }
+        return totals.GetArrayLength() > 0 ? FhirJson.Object(totals[0], "amount"u8) : default;
+    }
+
+    /// <summary>The Coverage the EOB's focal insurance points to when it is contained (Synthea: "#coverage").</summary>
+    private static JsonElement ContainedCoverage(JsonElement resource)
+    {
+        var contained = FhirJson.Array(resource, "contained"u8);
+        if (contained.ValueKind != JsonValueKind.Array) return default;
+        foreach (var inner in contained.EnumerateArray())
+        {
+            if (FhirJson.StringEquals(inner, "resourceType"u8, "Coverage"u8)) return inner;
+        }
+        return default;
+    }
+
+    private static int? Currency(JsonElement money) => FhirJson.String(money, "currency"u8) switch
+    {
+        null => null,
+        "USD" => UsDollarConceptId,
+        _ => 0,
+    };
+
+    private static string? Fit(string? value) => value is { Length: > 50 } ? value[..50] : value;
+}

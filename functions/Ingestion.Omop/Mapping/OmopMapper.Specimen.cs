@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+// Specimen → specimen.
+public sealed partial class OmopMapper
+{
+    private MappingOutcome MapSpecimen(JsonElement resource, BufferedRows rows)
+    {
+        var collection = FhirJson.Object(resource, "collection"u8);
+        var date = FhirJson.String(collection, "collectedDateTime"u8) ?? FhirJson.String(FhirJson.Object(collection, "collectedPeriod"u8), "start"u8)
+            ?? FhirJson.String(resource, "receivedTime"u8);
+        if (!TryDatedFact(resource, "subject", date, out _, out var personId, out var day, out var dateTime, out var reason))
+            return MappingOutcome.Quarantine(reason!);
+        var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8));
+        var site = _concepts.Resolve(FhirJson.Object(collection, "bodySite"u8));
+        var quantity = FhirJson.Object(collection, "quantity"u8);
+        var unit = FhirJson.IsDefined(quantity)
+            ? _concepts.Resolve(FhirJson.String(quantity, "system"u8) ?? FhirCodeSystems.Ucum, FhirJson.String(quantity, "code"u8) ?? FhirJson.String(quantity, "unit"u8))
+            : SourceCode.None;
+        var concept = _concepts.FirstStandardId(type);
+        rows.Add(CdmTables.Specimen,
+        [
+            _deidentifier.PseudonymousId(OmopKeyDomain.Specimen, "Specimen/" + FhirJson.String(resource, "id"u8)), personId, concept,
+            _options.EhrTypeConceptId, day, dateTime, FhirJson.Number(quantity, "value"u8),
+            unit.Code is null ? null : _concepts.FirstStandardId(unit),
+            site.Code is null ? null : _concepts.FirstStandardId(site),
+            null,
+            null, // specimen_source_id: the accession number is an identifier; the pseudonymous specimen_id links rows
+            type.SourceValue, unit.SourceValue, site.SourceValue, null,
+        ], conceptMapped: concept != 0);
+        rows.ObservePersonDate(personId, day);
+        return MappingOutcome.Mapped(1);
+    }
+
+    /// <summary>The person and shifted date of a resource that is one dated fact (specimen, note, claim), or the
+    /// quarantine reason.</summary>
+    private bool TryDatedFact(JsonElement resource, string subjectProperty, string? date, out string? patient, out long personId,
+        out DateOnly day, out DateTime? dateTime, out string? reason)
+    {
+        personId = 0;
+        day = default;
+        dateTime = null;
+        patient = PatientOf(resource, subjectProperty, out reason);
+        if (patient is null) return false;
+        if (date is null)
+        {
+            reason = QuarantineReasons.MissingDate;
+            return false;
+        }
+        if (!TryShift(patient, date, out day, out dateTime))
+        {
+            reason = QuarantineReasons.InvalidDate;
+            return false;
+        }
+        personId = _deidentifier.PseudonymousId(OmopKeyDomain.Person, patient);
+        return true;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+/// <summary>
+/// The fan-in reduce for condition_era and drug_era from staged <see cref="CdmTables.EraEvents"/> rows
+/// (<see cref="EraCollapser"/>: 30-day persistence window). An event seen again (same event_id: the resource in two
+/// files or again in a later run) replaces the earlier copy, so it counts once. drug_era groups by ingredient through
+/// the ingredientOf lookup (concept_ancestor to the Ingredient class); without one, by the exposure's own standard
+/// drug concept (docs/omop-mapping.md, "Eras"). Era keys are pseudonyms of (person, concept, start) in the era's own
+/// domain, so a re-run writes the same ids. Memory grows with the number of staged events.
+/// </summary>
+public sealed class EraBuilder(IDeidentifier deidentifier, Func<int, int>? ingredientOf = null)
+{
+    private readonly Dictionary<long, (string Kind, long Person, int Concept, DateOnly Start, DateOnly End)> _events = new();
+
+    public int EventCount => _events.Count;
+
+    /// <summary>Adds an era_events row; a later row with the same event_id replaces the earlier one.</summary>
+    public void Add(object?[] eraEvent)
+    {
+        ArgumentNullException.ThrowIfNull(eraEvent);
+        if (eraEvent is not [string kind, long eventId, long person, int concept, DateOnly start, DateOnly end])
+            throw new ArgumentException("Rows must follow CdmTables.EraEvents.", nameof(eraEvent));
+        if (kind is not (EraEvents.Condition or EraEvents.Drug))
+            throw new ArgumentException("era_kind must be 'condition' or 'drug'.", nameof(eraEvent));
+        _events[eventId] = (kind, person, concept, start, end);
+    }
+
+    /// <summary>The events added so far as era_events rows (the merged staging an incremental run starts from).</summary>
+    public IEnumerable<object?[]> Events() => _events.OrderBy(kv => kv.Key)
+        .Select(kv => new object?[] { kv.Value.Kind, kv.Key, kv.Value.Person, kv.Value.Concept, kv.Value.Start, kv.Value.End });
+
+    /// <summary>condition_era rows ordered by person, concept and start.</summary>
+    public IEnumerable<object?[]> ConditionEras()
+    {
+        foreach (var ((person, concept), intervals) in Group(EraEvents.Condition, c => c))
+        {
+            foreach (var era in EraCollapser.Collapse(intervals))
+                yield return [Key(OmopKeyDomain.ConditionEra, person, concept, era.Start), person, concept, era.Start, era.End, era.Count];
+        }
+    }
+
+    /// <summary>drug_era rows ordered by person, ingredient (or drug concept) and start.</summary>
+    public IEnumerable<object?[]> DrugEras()
+    {
+        foreach (var ((person, concept), intervals) in Group(EraEvents.Drug, ingredientOf ?? (c => c)))
+        {
+            foreach (var era in EraCollapser.Collapse(intervals))
+                yield return [Key(OmopKeyDomain.DrugEra, person, concept, era.Start), person, concept, era.Start, era.End, era.Count, era.GapDays];
+        }
+    }
+
+    private IEnumerable<KeyValuePair<(long Person, int Concept), List<(DateOnly Start, DateOnly End)>>> Group(string kind, Func<int, int> conceptOf)
+    {
+        var groups = new Dictionary<(long Person, int Concept), List<(DateOnly Start, DateOnly End)>>();
+        foreach (var e in _events.Values)
+        {
+            if (e.Kind != kind) continue;
+            var key = (e.Person, conceptOf(e.Concept));
+            if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
+            list.Add((e.Start, e.End));
+        }
+        return groups.OrderBy(kv => kv.Key);
+    }
+
+    private long Key(OmopKeyDomain domain, long person, int concept, DateOnly start) =>
+        deidentifier.PseudonymousId(domain, string.Create(CultureInfo.InvariantCulture, $"{person}/{concept}/{start:yyyy-MM-dd}"));
+}
