@@ -45,6 +45,7 @@ public static class ServeApp
         app.UseHostFiltering();
         app.UseMiddleware<ServeAccessMiddleware>();
         app.MapRunApi();
+        app.MapDashboard();
         return app;
     }
 

@@ -70,7 +70,6 @@ public static class FunctionsApp
         });
 
         app.MapRunManagement(pipeline.Client);
-        app.MapGet("/api/dashboard", () => Results.Content(Dashboard.Html, "text/html; charset=utf-8"));
         app.MapGet("/api/health", () => Results.Json(new { status = "ok", lake = pipeline.Lake.Location }));
     }
 

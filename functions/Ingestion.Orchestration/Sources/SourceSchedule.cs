@@ -30,6 +30,13 @@ public sealed class SourceSchedule(SourcesOptions sources)
         return due;
     }
 
+    /// <summary>The source's next slot after <paramref name="now"/> (UTC), or null when it is not scheduled.</summary>
+    public DateTimeOffset? Next(string sourceId, DateTimeOffset now)
+    {
+        if (!sources.Sources.TryGetValue(sourceId, out var source) || string.IsNullOrWhiteSpace(source.Schedule)) return null;
+        return new DateTimeOffset(Parse(source).GetNextOccurrence(now.UtcDateTime), TimeSpan.Zero);
+    }
+
     /// <summary>Checks every configured schedule (at start-up, so a typo fails the host, not a night's run).</summary>
     public void Validate()
     {

@@ -1,0 +1,21 @@
+using Ingestion.RunApi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Ingestion.Functions.Http;
+
+/// <summary>The run API's read views for the dashboard (run detail, sources) as HTTP triggers; <c>serve</c> maps the same <see cref="RunReadApi"/>.</summary>
+public sealed class RunReadFunctions(RunReadApi reads)
+{
+    [Function("GetExportDetail")]
+    public async Task<IActionResult> GetDetailAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Detail)] HttpRequest request,
+        string id) =>
+        new ResultActionResult(await reads.GetDetailAsync(request, id, request.HttpContext.RequestAborted));
+
+    [Function("ListSources")]
+    public async Task<IActionResult> ListSourcesAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Sources)] HttpRequest request) =>
+        new ResultActionResult(await reads.ListSourcesAsync(request, request.HttpContext.RequestAborted));
+}
