@@ -201,6 +201,11 @@
     const routeKey = location.hash;
     if (routeKey !== lastRoute) { lastRoute = routeKey; if (current.page !== 'runs') listPages = [null]; }
     markNav(current.page === 'run' ? 'runs' : current.page);
+    if (!sessionStorage.getItem(KEY_STORE) && !functionKey) {
+      // Nothing is asked of the API before the operator gives a credential (it would only be refused).
+      render(keyNeeded('Enter the API key above to see the runs.'));
+      return;
+    }
     try {
       const view = current.page === 'run' ? await runPage(current.id)
         : current.page === 'sources' ? await sourcesPage()
@@ -213,8 +218,7 @@
     } catch (error) {
       if (token !== renderToken) return;
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        render(h('h2', {}, 'API key needed'),
-          h('p', { class: 'message error', 'data-key': 'auth' }, 'The run API refused the request (' + error.status + '): enter the API key above.'));
+        render(keyNeeded('The run API refused the request (' + error.status + '): enter the API key above.'));
       }
       // Back off on errors (server down, throttled) so a broken server is not hammered.
       delay = Math.min(delay * 2, MAX_BACKOFF_MS);
@@ -222,6 +226,9 @@
     }
     timer = setTimeout(refresh, delay);
   }
+
+  const keyNeeded = text => h('section', { 'aria-labelledby': 'key-title', 'data-key': 'key-needed' },
+    h('h2', { id: 'key-title' }, 'API key needed'), h('p', { class: 'message' }, text));
 
   // ---- runs list ----------------------------------------------------------------------------------------------------
   async function runsPage(query) {
@@ -336,7 +343,7 @@
   function qualityComparison(run, previous) {
     if (!previous) return h('p', { 'data-key': 'no-previous' }, 'No earlier completed run of this source to compare with.');
     const current = rate(run.counters.resourcesUnmapped, run.counters.resourcesMapped);
-    return table('Compared with the previous completed run', ['Measure', 'This run', 'Previous run', 'Change'], [
+    return table('Compared with the previous completed run, ' + previous.previousRunId, ['Measure', 'This run', 'Previous run', 'Change'], [
       { key: 'volume', cells: ['Resources read', fmt(run.counters.resourcesRead), fmt(previous.previousResourcesRead),
         previous.volumeChange === null ? '–' : (previous.volumeChange * 100).toFixed(1) + ' %'] },
       { key: 'c0', cells: ['Concept-0 rate', pct(current), pct(previous.previousConceptZeroRate),
