@@ -17,7 +17,8 @@ namespace Ingestion.Functions.Tests.Dashboard;
 /// A real <c>serve</c> on 127.0.0.1 (API key, host and origin checks, SQLite run catalog) whose Durable client is a
 /// fake holding the seeded instances, plus Debian chromium driven by Playwright. Seeded runs: one completed (with a
 /// previous completed run to compare with), one failed in a file, one running while the server reports X-Progress,
-/// one canceled; and three more that the action tests cancel, terminate and purge.
+/// one canceled; three more (of a source no longer configured) that the action test cancels, terminates and purges.
+/// Source ehr3 is idle, for starting an export.
 /// </summary>
 public sealed class DashboardServer : IAsyncLifetime
 {
@@ -46,6 +47,7 @@ public sealed class DashboardServer : IAsyncLifetime
             ["Sources:ehr1:FhirBaseUrl"] = _ehr.BaseUrl.ToString(),
             ["Sources:ehr1:Schedule"] = "0 0 2 * * *",
             ["Sources:ehr2:FhirBaseUrl"] = _ehr.BaseUrl.ToString(),
+            ["Sources:ehr3:FhirBaseUrl"] = _ehr.BaseUrl.ToString(),
             ["Storage:LakePath"] = Path.Combine(_folder, "lake"),
             ["Deid:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         }).Build();
@@ -69,7 +71,8 @@ public sealed class DashboardServer : IAsyncLifetime
     {
         var sources = _app!.Services.GetRequiredService<SourcesOptions>();
         var starter = _app.Services.GetRequiredService<ExportRunStarterFactory>().Create(Durable);
-        var input = JsonSerializer.Serialize(starter.InputFor(sources.Get("ehr1"), new RunTrigger(RunTriggerKind.Api, "seed")), StateJson.Options);
+        string InputFor(string source) => JsonSerializer.Serialize(starter.InputFor(sources.Get(source), new RunTrigger(RunTriggerKind.Api, "seed")), StateJson.Options);
+        var input = InputFor("ehr1");
 
         await Seed("r-previous", "ehr1", RunRecordStatus.Completed, OrchestrationRuntimeStatus.Completed, Now.AddHours(-27), r => r with
         {
@@ -102,9 +105,10 @@ public sealed class DashboardServer : IAsyncLifetime
         ], default);
         await Catalog.AppendAuditAsync(new AuditEntry("r-completed", "published:1", "Published", Now.AddHours(-2.9)) { Actor = "orchestrator", Detail = "event sent: run-published" }, default);
 
-        await Seed("r-failed", "ehr1", RunRecordStatus.Failed, OrchestrationRuntimeStatus.Failed, Now.AddHours(-2), r => r with
+        // On ehr2, which has no run in progress, so its failed files can be retried (one run per source).
+        await Seed("r-failed", "ehr2", RunRecordStatus.Failed, OrchestrationRuntimeStatus.Failed, Now.AddHours(-2), r => r with
         {
-            Phase = "Processing", CompletedAt = Now.AddHours(-1.9), FilesTotal = 2, InputJson = input, FailureReason = "files-failed: 1 of 2 files failed",
+            Phase = "Processing", CompletedAt = Now.AddHours(-1.9), FilesTotal = 2, InputJson = InputFor("ehr2"), FailureReason = "files-failed: 1 of 2 files failed",
             Counters = new RunCounters { FilesDone = 1, FilesFailed = 1, ResourcesRead = 40, ResourcesMapped = 40 },
         });
         await Catalog.PutFilesAsync("r-failed",
@@ -128,7 +132,7 @@ public sealed class DashboardServer : IAsyncLifetime
                      ("r-to-purge", RunRecordStatus.Completed, OrchestrationRuntimeStatus.Completed),
                  })
         {
-            await Seed(id, "ehr3", status, runtime, Now.AddDays(-3), r => r with { InputJson = input, CompletedAt = status == RunRecordStatus.Completed ? Now.AddDays(-3) : null });
+            await Seed(id, "ehr-actions", status, runtime, Now.AddDays(-3), r => r with { InputJson = input, CompletedAt = status == RunRecordStatus.Completed ? Now.AddDays(-3) : null });
         }
     }
 
@@ -162,7 +166,7 @@ public sealed class DashboardServer : IAsyncLifetime
         await page.GotoAsync(new Uri(Base, "/dashboard/" + hash).ToString());
         if (withKey)
         {
-            await page.GetByLabel("API key").FillAsync(Key);
+            await page.GetByLabel("API key", new() { Exact = true }).FillAsync(Key);
             await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
         }
         return (page, errors);

@@ -389,7 +389,7 @@
         buttons.push(actionButton('Retry failed files', () => act('exports/' + id + '/retry-failed', 'POST', `Retry of run ${run.runId} started.`)));
       }
       buttons.push(actionButton('Purge run', () => confirmThen(`Purge run ${run.runId}? Its history and catalog rows are deleted; published data stays.`,
-        async () => { if (await act('exports/' + id, 'DELETE', `Run ${run.runId} purged.`)) location.hash = '#/runs'; }), 'danger'));
+        () => act('exports/' + id, 'DELETE', `Run ${run.runId} purged.`, undefined, () => { location.hash = '#/runs'; })), 'danger'));
     }
     return h('div', { class: 'actions', role: 'group', 'aria-label': 'Run actions', 'data-key': 'actions-' + run.status }, buttons);
   }
@@ -400,15 +400,14 @@
     if (window.confirm(question)) await action();
   }
 
-  async function act(path, method, done, body) {
+  // Runs an action, says the outcome in the live region, then refreshes (or goes elsewhere: a purged run is gone).
+  async function act(path, method, done, body, then = refresh) {
     try {
       await api(path, { method, body });
       announce(done);
-      refresh();
-      return true;
+      then();
     } catch (error) {
       announce('Refused: ' + error.message);
-      return false;
     }
   }
 
