@@ -10,6 +10,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 echo "== installing test stand-ins (tests/tools, pinned by package-lock.json)"
 (cd tests/tools && npm install --no-audit --no-fund --loglevel=error)
 
+# The cross-origin browser test drives Debian's Chromium (headless); install it on a fresh machine.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing chromium (apt) for the browser test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "== chromium is missing and this is not root: the browser test will fail (apt-get install -y chromium)" >&2
+  fi
+fi
+
 filter=()
 if [ -d ../shared/data ]; then
   INGESTION_SHARED_DATA="$(cd ../shared/data && pwd)"

@@ -17,8 +17,9 @@ public sealed class DurableHostOptions
     /// <summary>
     /// The Azure Storage account for <see cref="DurableBackend.AzureStorage"/>: <c>UseDevelopmentStorage=true</c>,
     /// a connection string (Azurite), or an account name or blob service URI
-    /// (<c>https://NAME.blob.core.windows.net</c>) used with a token credential — the managed identity in Azure, so
-    /// production needs no account key.
+    /// (<c>https://NAME.blob.core.windows.net</c>) used with a token credential — the <c>TokenCredential</c>
+    /// registered in the container, else <c>DefaultAzureCredential</c> (the managed identity in Azure; a user-assigned
+    /// one through <c>AZURE_CLIENT_ID</c>), so production needs no account key.
     /// </summary>
     public string? StorageConnection { get; set; }
 
@@ -47,16 +48,22 @@ public sealed class DurableHostOptions
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long an Azure Storage queue message taken by this process stays invisible to the others. The worker
+    /// renews it while the work runs, so this bounds only how soon work of a killed process is picked up again.
+    /// </summary>
+    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a partition lease of a killed process blocks its orchestrations before another process takes them
+    /// over (renewed every third of it while the process lives).
+    /// </summary>
+    public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// This process in the task hub's partition leases; null gives machine name + process id so two processes on
     /// one machine never share an identity.
     /// </summary>
     public string? WorkerId { get; set; }
-
-    /// <summary>
-    /// The managed identity (user-assigned client id) for a <see cref="StorageConnection"/> that is an account name
-    /// or URI; empty uses the default Azure credential chain.
-    /// </summary>
-    public string? ManagedIdentityClientId { get; set; }
 
     /// <summary>The backend in effect after applying the default rule.</summary>
     public DurableBackend EffectiveBackend =>

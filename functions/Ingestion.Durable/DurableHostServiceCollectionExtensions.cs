@@ -1,3 +1,4 @@
+using Azure.Core;
 using DurableTask.Core;
 using Ingestion.Durable.Client;
 using Ingestion.Durable.Hosting;
@@ -38,13 +39,37 @@ public static class DurableHostServiceCollectionExtensions
         return services.AddDurableTaskFrameworkHostCore(register);
     }
 
+    /// <summary>
+    /// Registers only the <see cref="DurableTaskClient"/> for the configured task hub, without a worker: for commands
+    /// that read or steer runs (status, cancel, terminate, purge) while other processes do the work.
+    /// </summary>
+    public static IServiceCollection AddDurableTaskFrameworkClient(this IServiceCollection services, IConfiguration durableSection)
+    {
+        ArgumentNullException.ThrowIfNull(durableSection);
+        services.AddOptions<DurableHostOptions>().Bind(durableSection);
+        return services.AddDurableTaskFrameworkClientCore();
+    }
+
     private static IServiceCollection AddDurableTaskFrameworkHostCore(
         this IServiceCollection services, Action<DurableTaskRegistry> register)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(register);
+        services.AddDurableTaskFrameworkClientCore();
+        services.AddDurableTaskWorker(builder =>
+        {
+            builder.AddTasks(register);
+            builder.UseBuildTarget<TaskHubWorkerService>();
+        });
+        return services;
+    }
+
+    private static IServiceCollection AddDurableTaskFrameworkClientCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<DurableHostOptions>().Validate(o => o.MaxConcurrentActivities > 0 && o.MaxConcurrentOrchestrations > 0,
-            "Durable:MaxConcurrentActivities and Durable:MaxConcurrentOrchestrations must be positive.");
+            "Durable:MaxConcurrentActivities and Durable:MaxConcurrentOrchestrations must be positive.")
+            .Validate(o => o.LeaseInterval >= TimeSpan.FromSeconds(3) && o.MessageVisibilityTimeout >= TimeSpan.FromSeconds(5),
+                "Durable:LeaseInterval must be at least 3 seconds and Durable:MessageVisibilityTimeout at least 5 seconds.");
         services.TryAddSingleton(TimeProvider.System);
 
         // One backend object is both the worker's IOrchestrationService and the client's IOrchestrationServiceClient
@@ -52,19 +77,14 @@ public static class DurableHostServiceCollectionExtensions
         services.TryAddSingleton<IOrchestrationService>(sp => OrchestrationServiceFactory.Create(
             sp.GetRequiredService<IOptions<DurableHostOptions>>().Value,
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<TokenCredential>()));
         services.TryAddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
         services.TryAddSingleton<DurableTaskClient>(sp => new TaskHubDurableTaskClient(
             Microsoft.Extensions.Options.Options.DefaultName,
             sp.GetRequiredService<IOrchestrationServiceClient>(),
             sp.GetService<DataConverter>() ?? JsonDataConverter.Default,
             sp.GetRequiredService<TimeProvider>()));
-
-        services.AddDurableTaskWorker(builder =>
-        {
-            builder.AddTasks(register);
-            builder.UseBuildTarget<TaskHubWorkerService>();
-        });
         return services;
     }
 }

@@ -16,7 +16,10 @@ namespace Ingestion.Serve;
 /// </summary>
 public static class ServeApp
 {
-    /// <summary>Builds the app, or throws <see cref="ServeConfigurationException"/> when the settings would be unsafe.</summary>
+    /// <summary>
+    /// Builds the app, or throws <see cref="ServeConfigurationException"/> when the settings would be unsafe.
+    /// <paramref name="configureBuilder"/> runs before the pipeline's services are added, so what it registers wins.
+    /// </summary>
     public static WebApplication Build(IConfiguration configuration, ServeOptions options, Action<WebApplicationBuilder>? configureBuilder = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -36,12 +39,15 @@ public static class ServeApp
         });
         builder.Services.AddSingleton(options);
         if (apiKey is not null) builder.Services.AddSingleton(apiKey);
+        // Before the pipeline's registrations, which only add what is still missing (Azure adapters, test doubles).
+        configureBuilder?.Invoke(builder);
         builder.Services.AddExportPipeline(configuration);
         builder.Services.AddDurableTaskFrameworkHost(configuration.GetSection(DurableHostOptions.SectionName), registry => registry.AddExportOrchestration());
         builder.Services.AddRunApi(configuration);
-        configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
+        // A missing or bad Deid:Key fails here, before the host listens.
+        _ = app.Services.GetRequiredService<RunKeyPin>().Fingerprint;
         app.UseHostFiltering();
         app.UseMiddleware<ServeAccessMiddleware>();
         app.MapRunApi();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.DurableTask.Client;
 using System.Diagnostics;
 using System.Globalization;
 using Ingestion.DemoServer;
@@ -116,19 +118,31 @@ public sealed class EndToEndBenchmark : IBenchmark
             }
         }, CancellationToken.None);
         var watch = Stopwatch.StartNew();
-        await using var pipeline = EmbeddedPipeline.Create(new EmbeddedPipelineSettings
+        // The standalone runtime on the in-memory Durable backend: the same orchestration and file activity as production.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Pipeline = new PipelineOptions { MaxParallelActivities = parallelism, IdlePollInterval = TimeSpan.FromMilliseconds(20) },
-            Storage = new LocalStorageOptions { LakePath = lake },
-            Deidentification = new DeidentificationOptions { Key = DeidentificationKey.Ephemeral() },
-        }, validator, NullLoggerFactory.Instance);
-        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "bench", Kind = SourceKind.Folder, FolderPath = folder }, cancellationToken: cancellationToken);
-        var status = await pipeline.Host.RunUntilTerminalAsync(id, null, cancellationToken);
+            ["Storage:LakePath"] = lake,
+            ["Deid:Key"] = DeidentificationKey.Ephemeral(),
+            ["Pipeline:MaxParallelFiles"] = parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Durable:MaxConcurrentActivities"] = parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).Build();
+        await using var runtime = await Cli.Hosting.PipelineRuntime.StartAsync(configuration, cancellationToken: cancellationToken);
+        var started = await runtime.Starter.StartAsync(new Orchestration.ExportRunInput
+        {
+            SourceId = "bench",
+            SourceKind = Orchestration.ExportSourceKind.LandedFolder,
+            LandedLocation = folder,
+            KeyFingerprint = "",
+            Trigger = new Orchestration.RunTrigger(Orchestration.RunTriggerKind.Cli, "benchmark"),
+        }, null, cancellationToken);
+        var instance = await runtime.Client.WaitForInstanceCompletionAsync(started.RunId, getInputsAndOutputs: true, cancellationToken);
         watch.Stop();
         await sampling.CancelAsync();
         await sampler;
-        if (status.RuntimeStatus != RuntimeStatus.Completed) throw new InvalidOperationException($"Run {status.RuntimeStatus}: {status.CustomStatus.FailureReason}");
-        return (watch.Elapsed.TotalSeconds, peak, status.CustomStatus.ResourcesRead);
+        var output = instance.ReadOutputAs<Orchestration.ExportRunOutput>();
+        if (output?.Outcome != Orchestration.RunOutcome.Completed) throw new InvalidOperationException($"Run {output?.Outcome}: {output?.FailureReason ?? instance.FailureDetails?.ErrorMessage}");
+        var run = await runtime.Catalog.GetRunAsync(started.RunId, cancellationToken);
+        return (watch.Elapsed.TotalSeconds, peak, run!.Counters.ResourcesRead);
     }
 
     private static Task DuckDbFlattenAsync(string folder, string output, CancellationToken cancellationToken)

@@ -1,41 +1,27 @@
 using System.CommandLine;
-using Ingestion.Pipeline.State;
+using Ingestion.Orchestration;
+using Ingestion.Storage.Catalog;
+using Microsoft.DurableTask.Client;
 
 namespace Ingestion.Cli.Commands;
 
-/// <summary>`cancel ID`: stops scheduling the run's work, DELETEs the server's export and marks the run Canceled.</summary>
+/// <summary>`cancel ID`: raises the Cancel event; the run stops scheduling files, deletes the server export and ends Canceled with what was done.</summary>
 internal static class CancelCommand
 {
-    public static Command Create()
+    public static Command Create() => RunCommandContext.Create("cancel", "Cancel a run: it stops scheduling files, deletes the server's export and ends as Canceled.", async (_, runtime, id, ct) =>
     {
-        var shared = new PipelineCommandOptions();
-        var id = new Argument<string>("ID") { Description = "The run's instance id." };
-        var reason = new Option<string>("--reason") { Description = "Recorded in the run's history.", DefaultValueFactory = _ => "canceled by operator" };
-        var command = new Command("cancel", "Cancel a run (and delete its export on the FHIR server).");
-        command.Arguments.Add(id);
-        command.Options.Add(reason);
-        shared.AddTo(command, storageOnly: true);
-        command.SetAction(async (parse, cancellationToken) =>
+        var instance = await runtime.Client.GetInstanceAsync(id!, getInputsAndOutputs: false, ct);
+        if (instance is null || instance.IsCompleted)
         {
-            var configuration = PipelineCommandOptions.LoadConfiguration();
-            await using var pipeline = PipelineSession.TryOpen(shared.Settings(parse, configuration, ephemeralKey: true), null, out var exit);
-            if (pipeline is null) return exit;
-            try
-            {
-                if (await pipeline.Client.CancelAsync(parse.GetValue(id)!, parse.GetValue(reason)!, cancellationToken))
-                {
-                    Console.WriteLine($"Run {parse.GetValue(id)} canceled.");
-                    return 0;
-                }
-                await Console.Error.WriteLineAsync($"Run {parse.GetValue(id)} had already finished.");
-                return 1;
-            }
-            catch (RunNotFoundException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message);
-                return 1;
-            }
-        });
-        return command;
-    }
+            await Console.Error.WriteLineAsync(instance is null
+                ? $"Run '{id}' is not in this Durable task hub{(runtime.IsCrashDurable ? "" : " (the in-memory backend only knows runs of this process)")}."
+                : $"Run '{id}' already ended ({instance.RuntimeStatus}).");
+            return 1;
+        }
+        var who = Environment.UserName;
+        await runtime.Client.RaiseEventAsync(id!, OrchestrationEvents.Cancel, who, ct);
+        await runtime.Catalog.AppendAuditAsync(new AuditEntry(id!, "cancel-requested", "CancelRequested", DateTimeOffset.UtcNow) { Actor = who }, ct);
+        Console.WriteLine($"Cancel sent to run {id}; it ends as Canceled once the files in flight are done.");
+        return 0;
+    });
 }

@@ -15,8 +15,10 @@ internal static class CommandCatalog
         yield return IngestCommand.Create();
         yield return RunsCommand.Create();
         yield return StatusCommand.Create();
-        yield return ResumeCommand.Create();
         yield return CancelCommand.Create();
+        yield return TerminateCommand.Create();
+        yield return PurgeCommand.Create();
+        yield return RetryCommand.Create();
         yield return VocabCommand.Create();
         yield return DeidKeyCommand.Create();
         yield return ServeCommand.Create();

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Ingestion.DemoServer;
-using Ingestion.Pipeline.State;
+using Ingestion.Orchestration;
 using Ingestion.Privacy;
 using Microsoft.Extensions.Configuration;
 using Spectre.Console;
@@ -52,29 +52,25 @@ internal static class DemoCommand
                 Console.Error.WriteLine(e.Message);
                 return 2;
             }
-            var settings = shared.Settings(parse, configuration, ephemeralKey: true);
-            settings = settings with { BulkExport = CopyWithInsecureHttp(settings.BulkExport) };
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(DeidentificationKey.EphemeralNotice)}[/]");
-
             await using var server = await DemoFhirServer.StartAsync(serverOptions, cancellationToken);
             AnsiConsole.MarkupLine($"Demo FHIR server with {serverOptions.Patients} synthetic patients at {Markup.Escape(server.BaseUrl.ToString())}");
-            await using var pipeline = PipelineSession.TryOpen(settings, PipelineCommandOptions.Validator(configuration, settings.Pipeline.StrictValidation), out var exit);
-            if (pipeline is null) return exit;
-            var id = await pipeline.Client.StartNewAsync(new RunInput
+            // The demo server listens on http://127.0.0.1 only.
+            var runConfiguration = shared.Configuration(parse, configuration, ephemeralKey: true, new Dictionary<string, string?> { ["Fhir:AllowInsecureHttp"] = "true" });
+            var (runtime, exit) = await RunSession.TryStartAsync(runConfiguration, cancellationToken);
+            if (runtime is null) return exit;
+            await using (runtime)
             {
-                SourceId = "demo",
-                Kind = SourceKind.FhirServer,
-                FhirBaseUrl = server.BaseUrl.ToString(),
-            }, cancellationToken: cancellationToken);
-            return await RunConsole.RunAsync(pipeline, id, cancellationToken);
+                return await RunConsole.StartAndFollowAsync(runtime, new ExportRunInput
+                {
+                    SourceId = "demo",
+                    SourceKind = ExportSourceKind.FhirServer,
+                    FhirBaseUrl = server.BaseUrl.ToString(),
+                    KeyFingerprint = "",
+                    Trigger = new RunTrigger(RunTriggerKind.Cli, "demo"),
+                }, cancellationToken);
+            }
         });
         return command;
-    }
-
-    /// <summary>The demo server listens on http://127.0.0.1 only.</summary>
-    private static Fhir.BulkData.BulkExportClientOptions CopyWithInsecureHttp(Fhir.BulkData.BulkExportClientOptions template)
-    {
-        template.AllowInsecureHttp = true;
-        return template;
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ingestion.Pipeline.State;
+using Ingestion.Orchestration;
 
 namespace Ingestion.Cli.Commands;
 
@@ -10,7 +10,7 @@ internal static class IngestCommand
     {
         var shared = new PipelineCommandOptions();
         var folder = new Argument<DirectoryInfo>("FOLDER") { Description = "Folder of NDJSON files ({Type}.ndjson, or a Bulk Data manifest.json)." };
-        var sourceId = new Option<string?>("--source-id") { Description = "Source name for watermarks and cdm_source (default: the folder path)." };
+        var sourceId = new Option<string?>("--source-id") { Description = "Source name for watermarks and cdm_source (letters, digits, -; default: from the folder path)." };
         var command = new Command("ingest", "Run an already-landed bulk export (a folder of NDJSON files) through validation, OMOP mapping, de-identification and into the lake.");
         command.Arguments.Add(folder);
         command.Options.Add(sourceId);
@@ -23,17 +23,20 @@ internal static class IngestCommand
                 Console.Error.WriteLine($"Folder '{path.FullName}' does not exist.");
                 return 2;
             }
-            var configuration = PipelineCommandOptions.LoadConfiguration();
-            var settings = shared.Settings(parse, configuration);
-            await using var pipeline = PipelineSession.TryOpen(settings, PipelineCommandOptions.Validator(configuration, settings.Pipeline.StrictValidation), out var exit);
-            if (pipeline is null) return exit;
-            var id = await pipeline.Client.StartNewAsync(new RunInput
+            var configuration = shared.Configuration(parse, PipelineCommandOptions.LoadConfiguration());
+            var (runtime, exit) = await RunSession.TryStartAsync(configuration, cancellationToken);
+            if (runtime is null) return exit;
+            await using (runtime)
             {
-                SourceId = parse.GetValue(sourceId) ?? path.FullName,
-                Kind = SourceKind.Folder,
-                FolderPath = path.FullName,
-            }, cancellationToken: cancellationToken);
-            return await RunConsole.RunAsync(pipeline, id, cancellationToken);
+                return await RunConsole.StartAndFollowAsync(runtime, new ExportRunInput
+                {
+                    SourceId = parse.GetValue(sourceId) ?? SourceIds.From(path.FullName),
+                    SourceKind = ExportSourceKind.LandedFolder,
+                    LandedLocation = path.FullName,
+                    KeyFingerprint = "",
+                    Trigger = new RunTrigger(RunTriggerKind.Cli, Environment.UserName),
+                }, cancellationToken);
+            }
         });
         return command;
     }

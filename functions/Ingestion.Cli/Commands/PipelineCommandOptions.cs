@@ -1,10 +1,4 @@
 using System.CommandLine;
-using Ingestion.Fhir.Auth;
-using Ingestion.Fhir.BulkData;
-using Ingestion.Fhir.Validation;
-using Ingestion.Pipeline;
-using Ingestion.Pipeline.Hosting;
-using Ingestion.Privacy;
 using Microsoft.Extensions.Configuration;
 
 namespace Ingestion.Cli.Commands;
@@ -18,9 +12,9 @@ internal sealed class PipelineCommandOptions
 {
     public Option<string?> Lake { get; } = new("--lake") { Description = "Lake folder (Storage:LakePath; default ./lake)." };
     public Option<string?> Quarantine { get; } = new("--quarantine") { Description = "Quarantine folder, holds PHI (Storage:QuarantinePath; default <lake>-quarantine)." };
-    public Option<string?> State { get; } = new("--state") { Description = "SQLite file for run state and queue (Storage:StatePath; default <lake>-state/ingestion.db)." };
+    public Option<string?> State { get; } = new("--state") { Description = "SQLite file of the run catalog (Storage:StatePath; default <lake>-state/ingestion.db)." };
     public Option<string?> Vocab { get; } = new("--vocab") { Description = "Compiled vocabulary file from `vocab build` (Vocabulary:Path; default: starter vocabulary)." };
-    public Option<int?> Parallelism { get; } = new("--parallelism") { Description = "File activities at once (Pipeline:MaxParallelActivities)." };
+    public Option<int?> Parallelism { get; } = new("--parallelism") { Description = "Files in flight at once (Pipeline:MaxParallelFiles)." };
     public Option<bool> Strict { get; } = new("--strict") { Description = "Quarantine resources with profile errors too (Pipeline:StrictValidation)." };
 
     public void AddTo(Command command, bool storageOnly = false)
@@ -39,42 +33,26 @@ internal sealed class PipelineCommandOptions
         .AddEnvironmentVariables()
         .Build();
 
-    /// <summary>Settings from configuration with the command line applied. <paramref name="ephemeralKey"/>: the demo's throwaway key.</summary>
-    public EmbeddedPipelineSettings Settings(ParseResult parse, IConfiguration configuration, bool ephemeralKey = false)
+    /// <summary>
+    /// Configuration with the command line applied on top (the command line wins). <paramref name="ephemeralKey"/>:
+    /// the demo's throwaway key. <paramref name="extra"/>: further settings the command sets.
+    /// </summary>
+    public IConfiguration Configuration(ParseResult parse, IConfiguration configuration, bool ephemeralKey = false, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var pipeline = configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>() ?? new PipelineOptions();
-        if (parse.GetValue(Parallelism) is { } parallelism) pipeline.MaxParallelActivities = parallelism;
-        if (parse.GetValue(Strict)) pipeline.StrictValidation = true;
-        var storage = configuration.GetSection(LocalStorageOptions.SectionName).Get<LocalStorageOptions>() ?? new LocalStorageOptions();
-        if (parse.GetValue(Lake) is { } lake) storage.LakePath = lake;
-        if (parse.GetValue(Quarantine) is { } quarantine) storage.QuarantinePath = quarantine;
-        if (parse.GetValue(State) is { } state) storage.StatePath = state;
-        var vocabulary = configuration.GetSection(VocabularyOptions.SectionName).Get<VocabularyOptions>() ?? new VocabularyOptions();
-        if (parse.GetValue(Vocab) is { } vocab) vocabulary.Path = vocab;
-        // Every Deid setting binds (MaxShiftDays, DropTimeOfDay, StrictSafeHarbor, AggregateAgesOver89, ...); the demo
-        // replaces the key with a throwaway one.
-        var configured = configuration.GetSection("Deid").Get<DeidentificationOptions>() ?? new DeidentificationOptions();
-        var deid = configured with
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (parse.GetValue(Lake) is { } lake) overrides["Storage:LakePath"] = lake;
+        if (parse.GetValue(Quarantine) is { } quarantine) overrides["Storage:QuarantinePath"] = quarantine;
+        if (parse.GetValue(State) is { } state) overrides["Storage:StatePath"] = state;
+        if (parse.GetValue(Vocab) is { } vocab) overrides["Vocabulary:Path"] = vocab;
+        if (parse.GetValue(Parallelism) is { } parallelism) overrides["Pipeline:MaxParallelFiles"] = parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (parse.GetValue(Strict)) overrides["Pipeline:StrictValidation"] = "true";
+        if (ephemeralKey)
         {
-            Key = ephemeralKey ? null : configured.Key,
-            UseEphemeralKey = ephemeralKey, // only the demo: everywhere else a missing key stops the app
-        };
-        var bulk = configuration.GetSection(BulkExportClientOptions.SectionName).Get<BulkExportClientOptions>() ?? new BulkExportClientOptions();
-        var smart = configuration.GetSection(SmartBackendOptions.SectionName).Get<SmartBackendOptions>();
-        return new EmbeddedPipelineSettings
-        {
-            Pipeline = pipeline,
-            Storage = storage,
-            Vocabulary = vocabulary,
-            Deidentification = deid,
-            BulkExport = bulk,
-            Smart = smart?.ClientId is null ? null : smart,
-            CdmHolder = configuration["Pipeline:CdmHolder"] ?? "unknown",
-        };
+            // Only the demo: everywhere else a missing key stops the app.
+            overrides["Deid:Key"] = null;
+            overrides["Deid:UseEphemeralKey"] = "true";
+        }
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) overrides[key] = value;
+        return new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(overrides).Build();
     }
-
-    public static UsCoreValidator Validator(IConfiguration configuration, bool strict) => UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions
-    {
-        Mode = strict || string.Equals(configuration["Validation:Mode"], "Strict", StringComparison.OrdinalIgnoreCase) ? ValidationMode.Strict : ValidationMode.Report,
-    });
 }

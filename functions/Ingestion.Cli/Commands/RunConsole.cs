@@ -1,25 +1,39 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Ingestion.Pipeline;
-using Ingestion.Pipeline.Hosting;
+using Ingestion.Cli.Hosting;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.Publishing;
 using Ingestion.Pipeline.State;
+using Ingestion.Storage.Catalog;
+using Microsoft.DurableTask.Client;
 using Spectre.Console;
 
 namespace Ingestion.Cli.Commands;
 
 /// <summary>
-/// Runs the pipeline's workers until one run is terminal, with a live Spectre.Console progress display, then
-/// prints the run summary (rows per table, quarantine reasons, top unmapped codes, time, throughput) and where
+/// Starts a run and follows it until it ends, with a live Spectre.Console progress display from the run catalog,
+/// then prints the run summary (rows per table, quarantine reasons, top unmapped codes, time, throughput) and where
 /// to look next. Exit code 0 when the run Completed, 1 otherwise (reason on stderr).
 /// </summary>
 internal static class RunConsole
 {
-    public static async Task<int> RunAsync(EmbeddedPipeline pipeline, string instanceId, CancellationToken cancellationToken)
+    public static async Task<int> StartAndFollowAsync(PipelineRuntime runtime, ExportRunInput input, CancellationToken cancellationToken)
+    {
+        var started = await runtime.Starter.StartAsync(input, null, cancellationToken);
+        if (started.Outcome != RunStartOutcome.Started)
+        {
+            await Console.Error.WriteLineAsync(started.Detail ?? $"Run {started.RunId} was not started ({started.Outcome}).");
+            return 1;
+        }
+        return await FollowAsync(runtime, started.RunId, cancellationToken);
+    }
+
+    public static async Task<int> FollowAsync(PipelineRuntime runtime, string runId, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        RunStatus? final = null;
+        OrchestrationMetadata? final = null;
+        RunRecord? record = null;
         try
         {
             await AnsiConsole.Progress()
@@ -29,57 +43,74 @@ internal static class RunConsole
                 {
                     var export = context.AddTask("Export: kick-off", maxValue: 1);
                     var files = context.AddTask("Files: waiting for the manifest", maxValue: 1, autoStart: false);
-                    var progress = new InlineProgress(status =>
+                    while (true)
                     {
-                        var c = status.CustomStatus;
-                        export.Description = Markup.Escape($"Export: {c.Phase}{(c.Progress is null ? "" : $" (server: {c.Progress})")}");
-                        if (c.Phase >= RunPhase.Processing)
+                        var instance = await runtime.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
+                        record = await runtime.Catalog.GetRunAsync(runId, cancellationToken) ?? record;
+                        if (record is not null)
                         {
-                            export.Value = 1;
-                            if (!files.IsStarted) files.StartTask();
-                            files.MaxValue = Math.Max(1, c.FilesTotal);
-                            files.Value = c.FilesDone + c.FilesFailed;
-                            files.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                                $"Files {c.FilesDone + c.FilesFailed}/{c.FilesTotal}: {c.ResourcesRead:N0} resources, {c.ResourcesQuarantined:N0} quarantined, {c.RowsByTable.Values.Sum():N0} rows"));
+                            export.Description = Markup.Escape($"Export: {record.Phase}{(record.Progress is null ? "" : $" (server: {record.Progress})")}");
+                            if (record.FilesTotal > 0)
+                            {
+                                export.Value = 1;
+                                if (!files.IsStarted) files.StartTask();
+                                var c = record.Counters;
+                                files.MaxValue = Math.Max(1, record.FilesTotal);
+                                files.Value = c.FilesDone + c.FilesFailed;
+                                files.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                                    $"Files {c.FilesDone + c.FilesFailed}/{record.FilesTotal}: {c.ResourcesRead:N0} resources, {c.ResourcesQuarantined:N0} quarantined"));
+                            }
                         }
-                    });
-                    final = await pipeline.Host.RunUntilTerminalAsync(instanceId, progress, cancellationToken);
+                        if (instance is { IsCompleted: true })
+                        {
+                            final = instance;
+                            break;
+                        }
+                        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+                    }
                     export.Value = export.MaxValue;
                     files.Value = files.MaxValue;
                 });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync($"Interrupted. Run {instanceId} is checkpointed: `resume {instanceId}` continues it where it stood.");
+            await Console.Error.WriteLineAsync(runtime.IsCrashDurable
+                ? $"Interrupted. Run {runId} is durable: `serve` (or the next run command) on the same Durable:StorageConnection continues it; `cancel {runId}` stops it."
+                : $"Interrupted. Run {runId} ran on the in-memory backend and stopped with this process; run the command again (the data path is idempotent).");
             return 1;
         }
         watch.Stop();
-        await PrintSummaryAsync(pipeline, final!, watch.Elapsed, cancellationToken);
-        if (final!.RuntimeStatus == RuntimeStatus.Completed) return 0;
-        await Console.Error.WriteLineAsync($"Run {instanceId} {final.RuntimeStatus}: {final.CustomStatus.FailureReason ?? "no reason recorded"}");
-        foreach (var failed in final.Output?.FailedFiles ?? [])
-            await Console.Error.WriteLineAsync($"  file {failed.Index} ({failed.Type}): {failed.Reason}");
-        if (final.RuntimeStatus == RuntimeStatus.Failed) await Console.Error.WriteLineAsync($"Fix the cause, then `resume {instanceId}` retries the failed files.");
+        record = await runtime.Catalog.GetRunAsync(runId, cancellationToken) ?? record;
+        var output = final!.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? final.ReadOutputAs<ExportRunOutput>() : null;
+        var outcome = output?.Outcome.ToString() ?? final.RuntimeStatus.ToString();
+        await PrintSummaryAsync(runtime, runId, outcome, record, output, watch.Elapsed, cancellationToken);
+        if (output?.Outcome == RunOutcome.Completed) return 0;
+        await Console.Error.WriteLineAsync($"Run {runId} {outcome}: {output?.FailureReason ?? final.FailureDetails?.ErrorMessage ?? record?.FailureReason ?? "no reason recorded"}");
+        await foreach (var file in runtime.Catalog.ListFilesAsync(runId, cancellationToken))
+        {
+            if (file.Status == RunFileStatus.Failed) await Console.Error.WriteLineAsync($"  file {file.Index} ({file.ResourceType}): {file.FailureReason}");
+        }
+        if (output is { Outcome: RunOutcome.Failed, FilesFailed: > 0 }) await Console.Error.WriteLineAsync($"Fix the cause, then `retry {runId}` processes the failed files again (while the server keeps the export).");
         return 1;
     }
 
-    private static async Task PrintSummaryAsync(EmbeddedPipeline pipeline, RunStatus status, TimeSpan elapsed, CancellationToken cancellationToken)
+    private static async Task PrintSummaryAsync(PipelineRuntime runtime, string runId, string outcome, RunRecord? record, ExportRunOutput? output, TimeSpan elapsed, CancellationToken cancellationToken)
     {
-        var c = status.CustomStatus;
         RunReport? report = null;
-        if (status.Output?.ReportPath is { } reportPath)
+        if (output?.ReportPath is { } reportPath)
         {
-            await using var stream = await pipeline.Lake.OpenReadAsync(reportPath, cancellationToken);
+            await using var stream = await runtime.Lakes.Lake.OpenReadAsync(reportPath, cancellationToken);
             report = await JsonSerializer.DeserializeAsync<RunReport>(stream, StateJson.Options, cancellationToken);
         }
-        var rows = report?.Totals.RowsByTable ?? c.RowsByTable;
+        var c = report?.Totals ?? new RunTotals { ResourcesRead = record?.Counters.ResourcesRead ?? 0, ResourcesValid = record?.Counters.ResourcesMapped ?? 0, ResourcesQuarantined = record?.Counters.ResourcesQuarantined ?? 0 };
+        var rows = c.RowsByTable;
         var table = new Table().Title("Rows per OMOP table").AddColumn("Table").AddColumn(new TableColumn("Rows").RightAligned());
         foreach (var (name, count) in rows) table.AddRow(Markup.Escape(name), count.ToString("N0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
 
         var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"Run [bold]{Markup.Escape(status.InstanceId)}[/] {status.RuntimeStatus}: {c.ResourcesRead:N0} resources read ({c.Bytes / 1048576.0:F1} MB) in {elapsed.TotalSeconds:F1} s = {c.ResourcesRead / seconds:N0} resources/s; {c.ResourcesValid:N0} mapped, {c.ResourcesNotCovered:N0} of types not mapped, {c.ResourcesQuarantined:N0} quarantined, {c.Deletions:N0} deletions."));
+            $"Run [bold]{Markup.Escape(runId)}[/] {outcome}: {c.ResourcesRead:N0} resources read ({c.Bytes / 1048576.0:F1} MB) in {elapsed.TotalSeconds:F1} s = {c.ResourcesRead / seconds:N0} resources/s; {c.ResourcesValid:N0} mapped, {c.ResourcesNotCovered:N0} of types not mapped, {c.ResourcesQuarantined:N0} quarantined, {c.Deletions:N0} deletions."));
         if (report is not null)
         {
             if (report.QuarantinedByReason.Count > 0)
@@ -97,21 +128,15 @@ internal static class RunConsole
                 AnsiConsole.Write(unmapped);
             }
         }
-        if (status.RuntimeStatus == RuntimeStatus.Completed)
+        if (output is { Outcome: RunOutcome.Completed, ManifestPath: { } manifestPath, ReportPath: { } reportFile })
         {
-            var lake = pipeline.Lake.Location;
+            var lake = runtime.Lakes.Lake.Location;
             AnsiConsole.MarkupLine("[bold]Where to look next[/]");
-            AnsiConsole.MarkupLine($"  commit manifest: {Markup.Escape(Path.Combine(lake, status.Output!.ManifestPath!))}");
-            AnsiConsole.MarkupLine($"  run report:      {Markup.Escape(Path.Combine(lake, status.Output!.ReportPath!))}");
-            AnsiConsole.MarkupLine($"  quarantine (PHI, restricted): {Markup.Escape(pipeline.Quarantine.Location)}");
-            AnsiConsole.MarkupLine($"  DuckDB:          SELECT count(*) FROM read_parquet('{Markup.Escape(lake)}/omop/person/run={Markup.Escape(status.InstanceId)}/*.parquet');");
-            AnsiConsole.MarkupLine($"  status:          Ingestion.Cli status {Markup.Escape(status.InstanceId)} --lake {Markup.Escape(lake)}   (docs/lake-layout.md, docs/orchestration.md)");
+            AnsiConsole.MarkupLine($"  commit manifest: {Markup.Escape(Path.Combine(lake, manifestPath))}");
+            AnsiConsole.MarkupLine($"  run report:      {Markup.Escape(Path.Combine(lake, reportFile))}");
+            AnsiConsole.MarkupLine($"  quarantine (PHI, restricted): {Markup.Escape(runtime.Lakes.Quarantine.Location)}");
+            AnsiConsole.MarkupLine($"  DuckDB:          SELECT count(*) FROM read_parquet('{Markup.Escape(lake)}/omop/person/run={Markup.Escape(runId)}/*.parquet');");
+            AnsiConsole.MarkupLine($"  status:          Ingestion.Cli status {Markup.Escape(runId)} --lake {Markup.Escape(lake)}   (docs/lake-layout.md, docs/orchestration.md)");
         }
-    }
-
-    /// <summary>Reports on the calling thread, in order.</summary>
-    private sealed class InlineProgress(Action<RunStatus> report) : IProgress<RunStatus>
-    {
-        public void Report(RunStatus value) => report(value);
     }
 }

@@ -1,71 +1,58 @@
 using System.CommandLine;
 using Ingestion.Azure.Configuration;
 using Ingestion.Cli.Hosting;
-using Ingestion.Pipeline.Hosting;
 using Ingestion.Privacy;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Ingestion.Serve;
+using Ingestion.Storage.Catalog;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace Ingestion.Cli.Commands;
 
 /// <summary>
-/// `serve`: the long-running host. Under the Azure Functions host (custom handler: FUNCTIONS_CUSTOMHANDLER_PORT set)
-/// it answers the timer, queue and HTTP triggers declared in FunctionApp/*/function.json; standalone it serves the
-/// same HTTP API and runs its own queue workers.
+/// `serve`: the standalone host. Runs the export orchestrations on the Durable Task Framework (Durable__StorageConnection:
+/// Azure Storage or Azurite; none = in memory, not crash-durable) and serves the run API the Functions app serves
+/// (/api/exports…), protected by Serve__ApiKey (X-Api-Key header), allowed hosts and origins.
 /// </summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
         var shared = new PipelineCommandOptions();
-        var port = new Option<int?>("--port") { Description = "Port on 127.0.0.1 (Host:Port; default 7071; FUNCTIONS_CUSTOMHANDLER_PORT wins)." };
-        var command = new Command("serve", "Run the pipeline host: HTTP API (/api/exports, /api/runs, /api/dashboard), workers, and the Azure Functions custom-handler endpoints.");
-        command.Options.Add(port);
+        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, ';'-separated (Serve:Urls; default http://127.0.0.1:7071)." };
+        var insecureLocal = new Option<bool>("--insecure-local") { Description = "Serve without a credential, on loopback addresses only (Serve:InsecureLocal)." };
+        var allowedHosts = new Option<string[]>("--allowed-host") { Description = "A Host header value to accept; repeat for several (Serve:AllowedHosts; default the loopback names)." };
+        var command = new Command("serve", "Run the orchestrations and the run API (POST /api/exports, status, cancel, terminate, purge, retry).");
+        command.Options.Add(urls);
+        command.Options.Add(insecureLocal);
+        command.Options.Add(allowedHosts);
         shared.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var configuration = PipelineCommandOptions.LoadConfiguration();
-            var serve = configuration.GetSection(ServeSettings.SectionName).Get<ServeSettings>() ?? new ServeSettings();
-            serve.FhirBaseUrl ??= configuration["Fhir:BaseUrl"];
-            var handlerPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
-            var underFunctionsHost = int.TryParse(handlerPort, out var functionsPort);
-            var listenPort = underFunctionsHost ? functionsPort : parse.GetValue(port) ?? serve.Port;
-            var settings = shared.Settings(parse, configuration);
-
-            using var azure = string.Equals(serve.Mode, "Azure", StringComparison.OrdinalIgnoreCase)
+            var configuration = shared.Configuration(parse, PipelineCommandOptions.LoadConfiguration());
+            var options = configuration.GetSection(ServeOptions.SectionName).Get<ServeOptions>() ?? new ServeOptions();
+            if (parse.GetValue(urls) is { } listen) options.Urls = listen;
+            if (parse.GetValue(insecureLocal)) options.InsecureLocal = true;
+            if (parse.GetValue(allowedHosts) is { Length: > 0 } hosts) options.AllowedHosts = [.. hosts];
+            using var azure = string.Equals(configuration["Host:Mode"], "Azure", StringComparison.OrdinalIgnoreCase)
                 ? await AzureAdapters.CreateAsync(configuration.GetSection(AzureSettings.SectionName).Get<AzureSettings>() ?? new AzureSettings(), cancellationToken: cancellationToken)
                 : null;
-            var storage = azure is null ? null : new PipelineStorage(azure.StateStore, azure.WorkQueue, azure.Lake, azure.Quarantine, azure.RunEvents);
-
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-            builder.WebHost.UseUrls($"http://127.0.0.1:{listenPort}");
-            await using var app = builder.Build();
-            EmbeddedPipeline pipeline;
+            Microsoft.AspNetCore.Builder.WebApplication app;
             try
             {
-                pipeline = EmbeddedPipeline.Create(settings, PipelineCommandOptions.Validator(configuration, settings.Pipeline.StrictValidation),
-                    app.Services.GetRequiredService<ILoggerFactory>(), storage: storage);
+                app = ServeApp.Build(configuration, options, builder =>
+                {
+                    if (azure is not null) PipelineRuntime.AddAzureAdapters(builder.Services, azure);
+                });
             }
-            catch (DeidentificationKeyException e)
+            catch (Exception e) when (e is ServeConfigurationException or DeidentificationKeyException or RunCatalogException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 1;
             }
-            await using (pipeline)
+            await using (app)
             {
-                FunctionsApp.Map(app, pipeline, serve);
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var workers = serve.RunWorkers ?? !underFunctionsHost
-                    ? pipeline.Host.RunAsync(stop.Token)
-                    : Task.CompletedTask;
-                Console.WriteLine($"Serving on http://127.0.0.1:{listenPort} ({serve.Mode} storage, lake {pipeline.Lake.Location}); dashboard at /api/dashboard.");
+                Console.WriteLine($"Serving the run API on {options.Urls}{(options.InsecureLocal ? " WITHOUT a credential (--insecure-local)" : "")}.");
                 await app.RunAsync(cancellationToken);
-                await stop.CancelAsync();
-                await workers;
             }
             return 0;
         });

@@ -1,35 +1,34 @@
 using System.CommandLine;
 using System.Text.Json;
 using Ingestion.Pipeline.State;
+using Ingestion.Storage.Catalog;
 
 namespace Ingestion.Cli.Commands;
 
-/// <summary>`status ID [--history]`: prints the run's Durable-Functions-style status JSON.</summary>
+/// <summary>`status ID`: the run's catalog row (status, counters, times, key fingerprint, trigger), its Durable runtime status, its files and audit trail, as JSON.</summary>
 internal static class StatusCommand
 {
-    public static Command Create()
+    public static Command Create() => RunCommandContext.Create("status", "Show a run as JSON: catalog row, Durable runtime status, files and audit trail.", async (_, runtime, id, ct) =>
     {
-        var shared = new PipelineCommandOptions();
-        var id = new Argument<string>("ID") { Description = "The run's instance id (see `runs`)." };
-        var history = new Option<bool>("--history") { Description = "Include the history events." };
-        var command = new Command("status", "Show a run's status as JSON (runtimeStatus, customStatus, input, output, times).");
-        command.Arguments.Add(id);
-        command.Options.Add(history);
-        shared.AddTo(command, storageOnly: true);
-        command.SetAction(async (parse, cancellationToken) =>
+        var run = await runtime.Catalog.GetRunAsync(id!, ct);
+        if (run is null)
         {
-            var configuration = PipelineCommandOptions.LoadConfiguration();
-            await using var pipeline = PipelineSession.TryOpen(shared.Settings(parse, configuration, ephemeralKey: true), null, out var exit);
-            if (pipeline is null) return exit;
-            var status = await pipeline.Client.GetStatusAsync(parse.GetValue(id)!, parse.GetValue(history), cancellationToken);
-            if (status is null)
-            {
-                await Console.Error.WriteLineAsync($"No run '{parse.GetValue(id)}' in {pipeline.Settings.Storage.ResolvedStatePath}.");
-                return 1;
-            }
-            Console.WriteLine(JsonSerializer.Serialize(status, new JsonSerializerOptions(StateJson.Options) { WriteIndented = true }));
-            return 0;
-        });
-        return command;
-    }
+            await Console.Error.WriteLineAsync($"No run '{id}' in the run catalog.");
+            return 1;
+        }
+        var instance = await runtime.Client.GetInstanceAsync(id!, getInputsAndOutputs: false, ct);
+        var files = new List<RunFileRecord>();
+        await foreach (var f in runtime.Catalog.ListFilesAsync(id!, ct)) files.Add(f with { ResultJson = null });
+        var audit = new List<AuditEntry>();
+        await foreach (var a in runtime.Catalog.ListAuditAsync(id!, ct)) audit.Add(a);
+        var view = new
+        {
+            run = run with { InputJson = null },
+            durable = instance is null ? null : new { runtimeStatus = instance.RuntimeStatus.ToString(), customStatus = instance.SerializedCustomStatus, instance.LastUpdatedAt },
+            files,
+            audit,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(view, new JsonSerializerOptions(StateJson.Options) { WriteIndented = true }));
+        return 0;
+    });
 }

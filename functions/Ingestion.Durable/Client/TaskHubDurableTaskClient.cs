@@ -184,18 +184,32 @@ public sealed class TaskHubDurableTaskClient : DurableTaskClient
         return _client.SendTaskOrchestrationMessageAsync(message).WaitAsync(cancellation);
     }
 
-    private OrchestrationMetadata ToMetadata(Core.OrchestrationState state, bool withData) =>
-        new(state.Name, state.OrchestrationInstance.InstanceId)
+    private OrchestrationMetadata ToMetadata(Core.OrchestrationState state, bool withData)
+    {
+        // The Azure Storage backend keeps a failure only as "ErrorType: message" in the output column.
+        var failure = state.FailureDetails.ToTaskFailureDetails()
+            ?? (state.OrchestrationStatus == Core.OrchestrationStatus.Failed ? FailureFromOutput(state.Output) : null);
+        return new OrchestrationMetadata(state.Name, state.OrchestrationInstance.InstanceId)
         {
             DataConverter = withData ? _converter : null,
             RuntimeStatus = state.OrchestrationStatus.ToRuntimeStatus(),
             CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(state.CreatedTime, DateTimeKind.Utc)),
             LastUpdatedAt = new DateTimeOffset(DateTime.SpecifyKind(state.LastUpdatedTime, DateTimeKind.Utc)),
             SerializedInput = withData ? state.Input : null,
-            SerializedOutput = withData ? state.Output : null,
+            SerializedOutput = withData && failure is null ? state.Output : null,
             SerializedCustomStatus = state.Status,
-            FailureDetails = state.FailureDetails.ToTaskFailureDetails(),
+            FailureDetails = failure,
         };
+    }
+
+    private static TaskFailureDetails? FailureFromOutput(string? output)
+    {
+        if (string.IsNullOrEmpty(output)) return null;
+        var separator = output.IndexOf(": ", StringComparison.Ordinal);
+        return separator > 0 && !output[..separator].Contains(' ')
+            ? new TaskFailureDetails(output[..separator], output[(separator + 2)..], null, null, null)
+            : new TaskFailureDetails("OrchestrationFailed", output, null, null, null);
+    }
 
     private T As<T>(string what) where T : class =>
         _client as T ?? throw new NotSupportedException($"The Durable backend {_client.GetType().Name} does not support {what}.");

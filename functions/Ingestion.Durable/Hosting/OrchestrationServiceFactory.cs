@@ -10,7 +10,8 @@ namespace Ingestion.Durable.Hosting;
 /// <summary>Builds the DTFx backend that <see cref="DurableHostOptions"/> describes.</summary>
 internal static class OrchestrationServiceFactory
 {
-    public static IOrchestrationService Create(DurableHostOptions options, ILoggerFactory loggerFactory, TimeProvider time) =>
+    public static IOrchestrationService Create(
+        DurableHostOptions options, ILoggerFactory loggerFactory, TimeProvider time, TokenCredential? credential) =>
         options.EffectiveBackend switch
         {
             DurableBackend.InMemory => new InMemoryOrchestrationService(
@@ -19,35 +20,40 @@ internal static class OrchestrationServiceFactory
                     MaxConcurrentActivities = options.MaxConcurrentActivities,
                     MaxConcurrentOrchestrations = options.MaxConcurrentOrchestrations,
                 }, time),
-            DurableBackend.AzureStorage => new AzureStorageOrchestrationService(AzureStorageSettings(options, loggerFactory)),
+            DurableBackend.AzureStorage => new AzureStorageOrchestrationService(AzureStorageSettings(options, loggerFactory, credential)),
             var other => throw new ArgumentOutOfRangeException(nameof(options), other, "Unknown Durable backend."),
         };
 
-    internal static AzureStorageOrchestrationServiceSettings AzureStorageSettings(DurableHostOptions options, ILoggerFactory loggerFactory)
+    internal static AzureStorageOrchestrationServiceSettings AzureStorageSettings(
+        DurableHostOptions options, ILoggerFactory loggerFactory, TokenCredential? credential)
     {
         if (string.IsNullOrWhiteSpace(options.StorageConnection))
             throw new InvalidOperationException(
                 $"{DurableHostOptions.SectionName}:StorageConnection is required for the AzureStorage backend (UseDevelopmentStorage=true, a connection string, or an account name/URI).");
         return new AzureStorageOrchestrationServiceSettings
         {
-            StorageAccountClientProvider = StorageAccount(options),
+            StorageAccountClientProvider = StorageAccount(options.StorageConnection!.Trim(), credential),
             TaskHubName = options.TaskHubName,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout,
+            ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout,
+            LeaseInterval = options.LeaseInterval,
+            LeaseRenewInterval = options.LeaseInterval / 3,
+            LeaseAcquireInterval = options.LeaseInterval / 3,
             WorkerId = options.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}",
             LoggerFactory = loggerFactory,
+            // Without it a start for a running instance id is silently dropped; the client must see the refusal.
+            ThrowExceptionOnInvalidDedupeStatus = true,
         };
     }
 
-    private static StorageAccountClientProvider StorageAccount(DurableHostOptions options)
+    private static StorageAccountClientProvider StorageAccount(string connection, TokenCredential? configured)
     {
-        var connection = options.StorageConnection!.Trim();
         if (connection.Contains('=')) return new StorageAccountClientProvider(connection); // a connection string
-        TokenCredential credential = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
-            ? new DefaultAzureCredential()
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
+        var credential = configured ?? new DefaultAzureCredential();
         if (!Uri.TryCreate(connection, UriKind.Absolute, out var blob))
             return new StorageAccountClientProvider(connection, credential); // an account name
         // A blob service URI: the queue and table endpoints of the same account follow the Azure naming rule.

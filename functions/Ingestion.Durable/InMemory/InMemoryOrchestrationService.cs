@@ -370,13 +370,10 @@ public sealed class InMemoryOrchestrationService :
 
     public void Dispose()
     {
-        // Idempotent: the container disposes this one object twice (it is both IOrchestrationService and IOrchestrationServiceClient).
-        if (Interlocked.Exchange(ref _disposeCalls, 1) != 0) return;
-        _disposed.Cancel(); // stops pending timer deliveries
-        _disposed.Dispose();
+        // Stops pending timer deliveries and idle polls. The source is not disposed: dispatchers still draining
+        // after the host stopped may link to its token.
+        _disposed.Cancel();
     }
-
-    private int _disposeCalls;
 
     // ---- internals (call with _gate held) ----
 

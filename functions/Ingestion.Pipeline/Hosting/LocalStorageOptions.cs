@@ -13,10 +13,8 @@ public sealed class LocalStorageOptions
     /// <summary>Default: "&lt;LakePath&gt;-quarantine" beside the lake.</summary>
     public string? QuarantinePath { get; set; }
 
-    /// <summary>The SQLite file holding run state and the durable work queue. Default: "&lt;LakePath&gt;-state/ingestion.db".</summary>
+    /// <summary>The SQLite file holding the run catalog. Default: "&lt;LakePath&gt;-state/ingestion.db".</summary>
     public string? StatePath { get; set; }
-
-    public string QueueName { get; set; } = "ingestion-work";
 
     public string ResolvedQuarantinePath => QuarantinePath ?? Path.GetFullPath(LakePath).TrimEnd(Path.DirectorySeparatorChar) + "-quarantine";
 

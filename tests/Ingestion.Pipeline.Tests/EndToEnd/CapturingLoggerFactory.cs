@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Ingestion.Pipeline.Tests.EndToEnd;
 
 /// <summary>Keeps every formatted log line (with its exception text) so a test can search them.</summary>
-internal sealed class CapturingLoggerFactory : ILoggerFactory, ILogger
+internal sealed class CapturingLoggerFactory : ILoggerFactory, ILoggerProvider, ILogger
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 

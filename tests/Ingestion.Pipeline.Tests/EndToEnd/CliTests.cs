@@ -14,6 +14,7 @@ public sealed class CliTests
 
         Assert.Equal(0, exit);
         Assert.Contains("EPHEMERAL", stdout);
+        Assert.Contains("not crash-durable", stdout);
         Assert.Contains("Rows per OMOP table", stdout);
         var manifests = Directory.GetFiles(Path.Combine(root, "lake", "_runs"), "manifest.json", SearchOption.AllDirectories);
         Assert.Single(manifests);
@@ -53,6 +54,21 @@ public sealed class CliTests
         Assert.Equal(1, exit);
         Assert.Contains("Deid__Key", stderr);
         Assert.False(Directory.Exists(Path.Combine(root, "lake", "_runs")));
+    }
+
+    [Fact]
+    public async Task A_run_catalog_that_cannot_be_opened_gives_one_line_and_exit_1_not_a_stack_trace()
+    {
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        var blocker = Path.Combine(root, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "a file where the catalog's folder should be");
+
+        var (exit, _, stderr) = await RunAsync(root, null, "runs", "--lake", Path.Combine(root, "lake"), "--state", Path.Combine(blocker, "catalog.db"));
+
+        Assert.Equal(1, exit);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", stderr);
     }
 
     [Fact]

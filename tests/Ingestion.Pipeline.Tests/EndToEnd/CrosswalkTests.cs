@@ -1,4 +1,5 @@
 using Ingestion.DemoServer;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Privacy;
 using Ingestion.Testing;
@@ -15,12 +16,12 @@ public sealed class CrosswalkTests
     {
         await using var h = await DemoPipelineHarness.StartAsync(Demo);
         var crosswalkRoot = Path.Combine(h.Root, "protected-crosswalk");
-        var pipeline = h.OpenPipeline(crosswalkLocation: crosswalkRoot);
-        var id = await pipeline.Client.StartNewAsync(h.ServerInput() with { Types = ["Patient", "Condition"] });
+        var pipeline = await h.OpenPipelineAsync(crosswalkLocation: crosswalkRoot);
+        var id = await pipeline.StartNewAsync(h.ServerInput() with { Request = new Fhir.BulkData.BulkExportRequest { Types = ["Patient", "Condition"] } });
 
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
 
-        Assert.True(status.RuntimeStatus == RuntimeStatus.Completed, System.Text.Json.JsonSerializer.Serialize(status.Output, StateJson.Options));
+        Assert.True(status.Outcome == RunOutcome.Completed, System.Text.Json.JsonSerializer.Serialize(status.Output, StateJson.Options));
         var entries = new List<CrosswalkEntry>();
         foreach (var file in Directory.GetFiles(Path.Combine(crosswalkRoot, id), "crosswalk-*.csv"))
         {
@@ -48,10 +49,10 @@ public sealed class CrosswalkTests
     public async Task Without_a_crosswalk_location_no_crosswalk_is_written()
     {
         await using var h = await DemoPipelineHarness.StartAsync(Demo);
-        var pipeline = h.OpenPipeline();
-        var id = await pipeline.Client.StartNewAsync(h.ServerInput() with { Types = ["Patient"] });
+        var pipeline = await h.OpenPipelineAsync();
+        var id = await pipeline.StartNewAsync(h.ServerInput() with { Request = new Fhir.BulkData.BulkExportRequest { Types = ["Patient"] } });
 
-        Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).RuntimeStatus);
+        Assert.Equal(RunOutcome.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).Outcome);
         Assert.Empty(Directory.GetFiles(h.Root, "crosswalk-*", SearchOption.AllDirectories));
     }
 }

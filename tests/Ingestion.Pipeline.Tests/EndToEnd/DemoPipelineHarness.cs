@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Ingestion.DemoServer;
-using Ingestion.Fhir.BulkData;
 using Ingestion.Fhir.Validation;
-using Ingestion.Pipeline.Hosting;
+using Ingestion.Cli.Hosting;
+using Ingestion.Orchestration;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Ingestion.Pipeline.Publishing;
 using Ingestion.Pipeline.State;
 using Ingestion.Privacy;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ingestion.Pipeline.Tests.EndToEnd;
 
@@ -17,7 +18,7 @@ namespace Ingestion.Pipeline.Tests.EndToEnd;
 /// </summary>
 internal sealed class DemoPipelineHarness : IAsyncDisposable
 {
-    private readonly List<EmbeddedPipeline> _pipelines = [];
+    private readonly List<TestPipeline> _pipelines = [];
 
     private DemoPipelineHarness(DemoFhirServer server, string root, string key)
     {
@@ -42,7 +43,7 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
     }
 
     /// <summary>Quarantine records of a run (JSON objects), from the quarantine lake.</summary>
-    public static async Task<List<JsonElement>> QuarantineRecordsAsync(EmbeddedPipeline pipeline, string runId)
+    public static async Task<List<JsonElement>> QuarantineRecordsAsync(TestPipeline pipeline, string runId)
     {
         var records = new List<JsonElement>();
         await foreach (var item in pipeline.Quarantine.ListAsync(LakePaths.QuarantinePrefix(runId)))
@@ -57,58 +58,79 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
         return records;
     }
 
-    public EmbeddedPipeline OpenPipeline(IPipelineFaults? faults = null, Action<PipelineOptions>? configure = null, string? vocabularyPath = null, string lake = "lake", ILoggerFactory? logs = null, string? crosswalkLocation = null)
+    /// <summary>
+    /// The standalone runtime (in-memory Durable backend, SQLite catalog, local lakes under <see cref="Root"/>) with
+    /// this harness's key and fast retry/poll settings. <paramref name="settings"/> adds or overrides settings.
+    /// </summary>
+    public async Task<TestPipeline> OpenPipelineAsync(IReadOnlyDictionary<string, string?>? settings = null, string? vocabularyPath = null, string lake = "lake", ILoggerProvider? logs = null, string? crosswalkLocation = null)
     {
-        var options = new PipelineOptions
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            MaxParallelActivities = 2,
-            IdlePollInterval = TimeSpan.FromMilliseconds(20),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(500),
-            VisibilityTimeout = TimeSpan.FromSeconds(3),
+            ["Storage:LakePath"] = Path.Combine(Root, lake),
+            ["Storage:QuarantinePath"] = Path.Combine(Root, lake + "-quarantine"),
+            ["Storage:StatePath"] = Path.Combine(Root, lake + "-state", "catalog.db"),
+            ["Vocabulary:Path"] = vocabularyPath,
+            ["Deid:Key"] = Key,
+            ["Deid:CrosswalkLocation"] = crosswalkLocation,
+            ["Fhir:AllowInsecureHttp"] = "true",
+            ["Fhir:RetryAfterFloor"] = "00:00:00.05",
+            ["Fhir:BackoffBase"] = "00:00:00.05",
+            ["Fhir:BackoffCeiling"] = "00:00:00.5",
+            ["Pipeline:MaxParallelFiles"] = "2",
+            ["Pipeline:RetryBaseDelay"] = "00:00:00.05",
+            ["Pipeline:MaxRetryDelay"] = "00:00:00.5",
+            ["Pipeline:MinPollDelay"] = "00:00:00.05",
+            ["Pipeline:CdmHolder"] = "test",
         };
-        configure?.Invoke(options);
-        var pipeline = EmbeddedPipeline.Create(new EmbeddedPipelineSettings
-        {
-            Pipeline = options,
-            Storage = new LocalStorageOptions { LakePath = Path.Combine(Root, lake), QuarantinePath = Path.Combine(Root, lake + "-quarantine") },
-            Vocabulary = new VocabularyOptions { Path = vocabularyPath },
-            Deidentification = new DeidentificationOptions { Key = Key, CrosswalkLocation = crosswalkLocation },
-            BulkExport = new BulkExportClientOptions
-            {
-                AllowInsecureHttp = true,
-                RetryAfterFloor = TimeSpan.FromMilliseconds(50),
-                BackoffBase = TimeSpan.FromMilliseconds(50),
-                BackoffCeiling = TimeSpan.FromMilliseconds(500),
-            },
-            CdmHolder = "test",
-        }, Validator, logs ?? NullLoggerFactory.Instance, faults);
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var pipeline = new TestPipeline(await PipelineRuntime.StartAsync(configuration, logs));
         _pipelines.Add(pipeline);
         return pipeline;
     }
 
-    public RunInput ServerInput(bool incremental = false) => new()
+    public ExportRunInput ServerInput(bool incremental = false) => new()
     {
-        SourceId = Server.BaseUrl.ToString(),
-        Kind = SourceKind.FhirServer,
+        SourceId = "demo-server",
+        SourceKind = ExportSourceKind.FhirServer,
         FhirBaseUrl = Server.BaseUrl.ToString(),
         Incremental = incremental,
+        KeyFingerprint = "",
+        Trigger = new RunTrigger(RunTriggerKind.Cli, "test"),
     };
 
-    public static async Task<RunStatus> RunAsync(EmbeddedPipeline pipeline, string instanceId, CancellationToken cancellationToken = default)
+    public static ExportRunInput FolderInput(string sourceId, string folder) => new()
+    {
+        SourceId = sourceId,
+        SourceKind = ExportSourceKind.LandedFolder,
+        LandedLocation = folder,
+        KeyFingerprint = "",
+        Trigger = new RunTrigger(RunTriggerKind.Cli, "test"),
+    };
+
+    public static async Task<TestRunStatus> RunAsync(TestPipeline pipeline, string runId, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
-        return await pipeline.Host.RunUntilTerminalAsync(instanceId, null, timeout.Token);
+        var instance = await pipeline.Runtime.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, timeout.Token);
+        var output = instance.ReadOutputAs<ExportRunOutput>() ?? new ExportRunOutput(RunOutcome.Failed) { FailureReason = instance.FailureDetails?.ErrorMessage };
+        var run = (await pipeline.Runtime.Catalog.GetRunAsync(runId, timeout.Token))!;
+        RunTotals? totals = null;
+        if (output.ReportPath is { } reportPath)
+        {
+            await using var stream = await pipeline.Lake.OpenReadAsync(reportPath, timeout.Token);
+            totals = (await JsonSerializer.DeserializeAsync<RunReport>(stream, StateJson.Options, timeout.Token))!.Totals;
+        }
+        return new TestRunStatus(output.Outcome, output, run, totals ?? new RunTotals());
     }
 
-    public async Task<RunManifest> ManifestAsync(EmbeddedPipeline pipeline, string runId)
+    public async Task<RunManifest> ManifestAsync(TestPipeline pipeline, string runId)
     {
         await using var stream = await pipeline.Lake.OpenReadAsync(LakePaths.RunManifest(runId));
         return (await JsonSerializer.DeserializeAsync<RunManifest>(stream, StateJson.Options))!;
     }
 
-    public async Task<RunReport> ReportAsync(EmbeddedPipeline pipeline, string runId)
+    public async Task<RunReport> ReportAsync(TestPipeline pipeline, string runId)
     {
         await using var stream = await pipeline.Lake.OpenReadAsync(LakePaths.RunReport(runId));
         return (await JsonSerializer.DeserializeAsync<RunReport>(stream, StateJson.Options))!;

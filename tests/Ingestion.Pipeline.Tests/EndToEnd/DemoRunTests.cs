@@ -1,5 +1,6 @@
 using Ingestion.DemoServer;
 using Ingestion.Omop;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
 
@@ -13,14 +14,14 @@ public sealed class DemoRunTests
     public async Task A_demo_run_accounts_for_every_generated_line_exactly()
     {
         await using var h = await DemoPipelineHarness.StartAsync(Demo);
-        var pipeline = h.OpenPipeline();
+        var pipeline = await h.OpenPipelineAsync();
         var expected = h.Server.Expected;
         var types = expected.ResourceTypes.ToList();
-        var id = await pipeline.Client.StartNewAsync(h.ServerInput() with { Types = types });
+        var id = await pipeline.StartNewAsync(h.ServerInput() with { Request = new Fhir.BulkData.BulkExportRequest { Types = types } });
 
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
 
-        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal(RunOutcome.Completed, status.Outcome);
         var report = await h.ReportAsync(pipeline, id);
         // Every line read, per resource type.
         foreach (var type in types)
@@ -35,10 +36,10 @@ public sealed class DemoRunTests
         Assert.Equal(Defects(DefectKind.MissingRequiredElement), byKind.GetValueOrDefault(DefectKind.MissingRequiredElement));
         Assert.Equal(0, byKind.GetValueOrDefault(DefectKind.UnknownCode));
         var quarantined = Defects(DefectKind.MalformedJson) + Defects(DefectKind.InvalidDate) + Defects(DefectKind.MissingRequiredElement);
-        Assert.Equal(quarantined, status.CustomStatus.ResourcesQuarantined);
+        Assert.Equal(quarantined, status.Totals.ResourcesQuarantined);
         var lines = types.Sum(expected.LinesOf);
-        Assert.Equal(lines, status.CustomStatus.ResourcesRead);
-        Assert.Equal(lines, status.CustomStatus.ResourcesValid + status.CustomStatus.ResourcesQuarantined + status.CustomStatus.ResourcesNotCovered);
+        Assert.Equal(lines, status.Totals.ResourcesRead);
+        Assert.Equal(lines, status.Totals.ResourcesValid + status.Totals.ResourcesQuarantined + status.Totals.ResourcesNotCovered);
         // One person row per generated patient, one observation period per person with events, one cdm_source.
         var manifest = await h.ManifestAsync(pipeline, id);
         Assert.Equal(expected.ValidResources["Patient"], manifest.Tables["person"].Rows);
@@ -75,8 +76,8 @@ public sealed class DemoRunTests
     public async Task DuckDB_reads_only_committed_runs_through_the_documented_view()
     {
         await using var h = await DemoPipelineHarness.StartAsync(Demo with { DefectRate = 0 });
-        var pipeline = h.OpenPipeline();
-        var id = await pipeline.Client.StartNewAsync(h.ServerInput());
+        var pipeline = await h.OpenPipelineAsync();
+        var id = await pipeline.StartNewAsync(h.ServerInput());
         await DemoPipelineHarness.RunAsync(pipeline, id);
         // An uncommitted run's parts are in the lake too (as after a crash before publishing): readers must skip them.
         var stray = LakePaths.Part("person", "uncommitted-run", 0, 0);

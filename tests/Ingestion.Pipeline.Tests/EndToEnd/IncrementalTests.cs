@@ -1,4 +1,5 @@
 using Ingestion.DemoServer;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
 
@@ -11,9 +12,9 @@ public sealed class IncrementalTests
     {
         var demo = new DemoServerOptions { Patients = 40, Seed = 8, ResourcesPerFile = 500, DefectRate = 0 };
         await using var h = await DemoPipelineHarness.StartAsync(demo);
-        var pipeline = h.OpenPipeline();
-        var full = await pipeline.Client.StartNewAsync(h.ServerInput());
-        Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(pipeline, full)).RuntimeStatus);
+        var pipeline = await h.OpenPipelineAsync();
+        var full = await pipeline.StartNewAsync(h.ServerInput());
+        Assert.Equal(RunOutcome.Completed, (await DemoPipelineHarness.RunAsync(pipeline, full)).Outcome);
 
         var generator = new SyntheticPatientGenerator(demo.Patients, demo.Seed, demo.DefectRate);
         var since = SyntheticPatientGenerator.Anchor.AddDays(-400);
@@ -21,13 +22,13 @@ public sealed class IncrementalTests
         var deleted = generator.GenerateDeletions().Count(d => d.DeletedAt > since);
         Assert.True(deleted > 0, "the fixture must include deletions after 'since'");
 
-        var incremental = await pipeline.Client.StartNewAsync(h.ServerInput() with { Since = since });
+        var incremental = await pipeline.StartNewAsync(h.ServerInput() with { Request = new Fhir.BulkData.BulkExportRequest { Since = since } });
         var status = await DemoPipelineHarness.RunAsync(pipeline, incremental);
 
-        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal(RunOutcome.Completed, status.Outcome);
         // Changed resources plus one deleted[] Bundle line per deletion.
-        Assert.Equal(changed + deleted, status.CustomStatus.ResourcesRead);
-        Assert.True(status.CustomStatus.ResourcesRead < h.Server.Expected.TotalLines);
+        Assert.Equal(changed + deleted, status.Totals.ResourcesRead);
+        Assert.True(status.Totals.ResourcesRead < h.Server.Expected.TotalLines);
         var manifest = await h.ManifestAsync(pipeline, incremental);
         Assert.Equal(since, manifest.Since);
         var deletions = manifest.Tables["deletions"];

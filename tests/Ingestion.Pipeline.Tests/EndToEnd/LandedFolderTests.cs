@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ingestion.DemoServer;
 using Ingestion.Omop;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
 
@@ -16,12 +18,12 @@ public sealed class LandedFolderTests
         var vocabulary = Path.Combine(h.Root, "vocabulary.bin");
         await VocabularyFile.BuildAsync(SharedData.PathOf("omop", "vocab-synthea27nj"), vocabulary, CancellationToken.None);
         // Small chunks so the big files run as several parallel activities (and the reconciliation covers that).
-        var pipeline = h.OpenPipeline(vocabularyPath: vocabulary, configure: o => { o.MaxRowsPerPart = 20_000; o.LandedFileChunkBytes = 4 * 1024 * 1024; });
-        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "synthea-100", Kind = SourceKind.Folder, FolderPath = folder });
+        var pipeline = await h.OpenPipelineAsync(vocabularyPath: vocabulary, settings: new Dictionary<string, string?> { ["Pipeline:MaxRowsPerPart"] = "20000", ["Pipeline:LandedFileChunkBytes"] = (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var id = await pipeline.StartNewAsync(DemoPipelineHarness.FolderInput("synthea-100", folder));
 
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
 
-        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal(RunOutcome.Completed, status.Outcome);
         var report = await h.ReportAsync(pipeline, id);
         foreach (var file in Directory.EnumerateFiles(folder, "*.ndjson"))
         {
@@ -35,12 +37,12 @@ public sealed class LandedFolderTests
             if (OmopMapper.CoveredResourceTypes.Contains(type)) Assert.Equal(0, notMapped);
             else Assert.Equal(lines - files.Sum(f => f.Quarantined), notMapped);
         }
-        Assert.Equal(report.QuarantinedByReason.Values.Sum(), status.CustomStatus.ResourcesQuarantined);
-        Assert.Equal(status.CustomStatus.ResourcesQuarantined, (await DemoPipelineHarness.QuarantineRecordsAsync(pipeline, id)).Count);
+        Assert.Equal(report.QuarantinedByReason.Values.Sum(), status.Totals.ResourcesQuarantined);
+        Assert.Equal(status.Totals.ResourcesQuarantined, (await DemoPipelineHarness.QuarantineRecordsAsync(pipeline, id)).Count);
 
         var manifest = await h.ManifestAsync(pipeline, id);
         Assert.Equal(File.ReadLines(Path.Combine(folder, "Patient.ndjson")).Count(), manifest.Tables["person"].Rows);
-        Assert.Equal(pipeline.VocabularyVersion, manifest.VocabularyVersion);
+        Assert.Equal(pipeline.Runtime.Services.GetRequiredService<Ingestion.Omop.IVocabulary>().Version, manifest.VocabularyVersion);
         Assert.NotEqual(StarterVocabulary.Create().Version, manifest.VocabularyVersion);
         // DuckDB reads every table; its counts are the manifest's.
         foreach (var (table, t) in manifest.Tables)

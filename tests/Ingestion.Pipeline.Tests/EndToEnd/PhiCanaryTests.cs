@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Ingestion.DemoServer;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
 
@@ -24,17 +25,17 @@ public sealed class PhiCanaryTests
         await File.WriteAllTextAsync(Path.Combine(folder, "Observation.ndjson"), Line(Observation) + Line(ObservationWithoutSubject) + "{not json: Zebulon Canaryfield 999-12-3456\n");
         await File.WriteAllTextAsync(Path.Combine(folder, "Condition.ndjson"), Line(Condition));
         var logs = new CapturingLoggerFactory();
-        var pipeline = h.OpenPipeline(logs: logs);
-        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "canary", Kind = SourceKind.Folder, FolderPath = folder });
+        var pipeline = await h.OpenPipelineAsync(logs: logs);
+        var id = await pipeline.StartNewAsync(DemoPipelineHarness.FolderInput("canary", folder));
 
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
 
-        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal(RunOutcome.Completed, status.Outcome);
         var manifest = await h.ManifestAsync(pipeline, id);
         Assert.Equal(1, manifest.Tables["person"].Rows);
         Assert.Equal(1, manifest.Tables["condition_occurrence"].Rows);
         Assert.Equal(1, manifest.Tables["measurement"].Rows + (manifest.Tables.GetValueOrDefault("observation")?.Rows ?? 0));
-        Assert.Equal(2, status.CustomStatus.ResourcesQuarantined);
+        Assert.Equal(2, status.Totals.ResourcesQuarantined);
 
         var outputs = new StringBuilder();
         // Every Parquet value, as DuckDB renders it.
@@ -51,7 +52,10 @@ public sealed class PhiCanaryTests
             await using var stream = await pipeline.Lake.OpenReadAsync(item.Path);
             outputs.AppendLine(await new StreamReader(stream).ReadToEndAsync());
         }
-        outputs.AppendLine(JsonSerializer.Serialize(await pipeline.Client.GetStatusAsync(id, showHistory: true), StateJson.Options));
+        outputs.AppendLine(JsonSerializer.Serialize(status.Run, StateJson.Options));
+        await foreach (var file in pipeline.Runtime.Catalog.ListFilesAsync(id, CancellationToken.None)) outputs.AppendLine(JsonSerializer.Serialize(file, StateJson.Options));
+        await foreach (var entry in pipeline.Runtime.Catalog.ListAuditAsync(id, CancellationToken.None)) outputs.AppendLine(JsonSerializer.Serialize(entry, StateJson.Options));
+        outputs.AppendLine((await pipeline.Runtime.Client.GetInstanceAsync(id, getInputsAndOutputs: true))?.SerializedOutput);
         foreach (var line in logs.Lines) outputs.AppendLine(line);
         var text = outputs.ToString();
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Ingestion.Fhir.BulkData;
 using Ingestion.Pipeline.Sources;
 using Ingestion.Pipeline.State;
 
@@ -15,12 +16,11 @@ public sealed class LandedFolderSourceTests
             var lines = Enumerable.Range(1, 300).Select(i => i == 57 ? "{broken" : i == 120 ? "" : $$"""{"resourceType":"Patient","id":"p{{i}}"}""").ToList();
             await File.WriteAllTextAsync(Path.Combine(folder, "Patient.ndjson"), string.Join("\n", lines) + "\n");
             await File.WriteAllTextAsync(Path.Combine(folder, "Condition.ndjson"), """{"resourceType":"Condition","id":"c1"}""" + "\n");
-            var input = new RunInput { SourceId = "t", Kind = SourceKind.Folder, FolderPath = folder };
             var whole = new LandedFolderSource(folder);
             var chunked = new LandedFolderSource(folder, chunkBytes: 1000);
 
-            var wholeManifest = (await whole.PollAsync(await whole.KickOffAsync(input, null, default), default)).Manifest!;
-            var chunkedManifest = (await chunked.PollAsync(await chunked.KickOffAsync(input, null, default), default)).Manifest!;
+            var wholeManifest = (await whole.PollAsync(await whole.KickOffAsync(new BulkExportRequest(), default), default)).Manifest!;
+            var chunkedManifest = (await chunked.PollAsync(await chunked.KickOffAsync(new BulkExportRequest(), default), default)).Manifest!;
 
             Assert.Equal(2, wholeManifest.Output.Count);
             Assert.True(chunkedManifest.Output.Count(f => f.Type == "Patient") > 5);

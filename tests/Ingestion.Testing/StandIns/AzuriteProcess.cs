@@ -14,11 +14,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private readonly StandInProcess _process;
 
-    private AzuriteProcess(StandInProcess process, int blobPort, int queuePort)
+    private AzuriteProcess(StandInProcess process, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
         BlobEndpoint = new Uri($"http://127.0.0.1:{blobPort}/{AccountName}/");
         QueueEndpoint = new Uri($"http://127.0.0.1:{queuePort}/{AccountName}/");
+        TableEndpoint = new Uri($"http://127.0.0.1:{tablePort}/{AccountName}/");
     }
 
     /// <summary>e.g. http://127.0.0.1:PORT/devstoreaccount1/</summary>
@@ -26,11 +27,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public Uri QueueEndpoint { get; }
 
+    /// <summary>The Table service (the Durable Task Framework's Azure Storage backend keeps instances and history there).</summary>
+    public Uri TableEndpoint { get; }
+
     public int ProcessId => _process.ProcessId;
 
-    /// <summary>A connection string in the Azure Storage format pointing at this instance.</summary>
+    /// <summary>
+    /// A connection string in the Azure Storage format pointing at this instance. The table endpoint has no trailing
+    /// slash: Azure.Data.Tables then asks for "…/devstoreaccount1//Tables", which Azurite rejects with 400.
+    /// </summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint.ToString().TrimEnd('/')};";
 
     /// <param name="location">A folder for Azurite's data; null keeps everything in memory (tests).</param>
     public static async Task<AzuriteProcess> StartAsync(string? location = null, CancellationToken cancellationToken = default)
@@ -47,8 +54,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
             .. (location is null ? new[] { "--inMemoryPersistence" } : ["--location", location]),
         ];
         var process = await StandInProcess.StartAsync("Azurite", RepositoryPaths.NodeBin("azurite"), arguments,
-            [blobPort, queuePort], cancellationToken: cancellationToken);
-        return new AzuriteProcess(process, blobPort, queuePort);
+            [blobPort, queuePort, tablePort], cancellationToken: cancellationToken);
+        return new AzuriteProcess(process, blobPort, queuePort, tablePort);
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
