@@ -18,7 +18,6 @@ namespace Ingestion.Orchestration.Tests;
 /// </summary>
 internal sealed class OrchestrationHarness : IAsyncDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("ingestion-orchestration-").FullName;
     private readonly SqliteStateStore _store;
     private DurableTaskTestHost? _host;
 
@@ -115,6 +114,5 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
     {
         if (_host is not null) await _host.DisposeAsync();
         _store.Dispose();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 }

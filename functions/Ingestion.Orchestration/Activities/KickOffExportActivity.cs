@@ -1,6 +1,4 @@
-using System.Net;
 using Ingestion.Fhir.BulkData;
-using Ingestion.Pipeline;
 using Ingestion.Storage.Catalog;
 using Microsoft.DurableTask;
 
@@ -29,14 +27,12 @@ public sealed class KickOffExportActivity(IRunCatalog catalog, RunLookup runs, R
         {
             job = await sources.Create(input).KickOffAsync(request, ct).ConfigureAwait(false);
         }
-        catch (BulkExportException ex) when (IsRefusal(ex.StatusCode))
+        catch (BulkExportException ex) when (ServerRefusal.Is(ex))
         {
-            throw new NonRetryableActivityException($"{ex.Message} Server said ({(int)ex.StatusCode!}): {ex.ServerDiagnostics ?? "no OperationOutcome"}", ex);
+            throw ServerRefusal.Fail(ex);
         }
         await catalog.UpdateRunAsync(step.RunId, r => r with { ExportStatusUrl = job.StatusUrl, EffectiveSince = since, Phase = "Polling" }, ct).ConfigureAwait(false);
         await catalog.AppendAuditAsync(new AuditEntry(step.RunId, "kicked-off", "ExportKickedOff", DateTimeOffset.UtcNow) { Detail = since is null ? "full" : "since " + since.Value.ToString("O") }, ct).ConfigureAwait(false);
         return new KickOffResult(job, since);
     }
-
-    private static bool IsRefusal(HttpStatusCode? status) => status is { } s && (int)s is >= 400 and < 500 && s != HttpStatusCode.TooManyRequests && s != HttpStatusCode.RequestTimeout;
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Ingestion.Fhir.BulkData;
 using Ingestion.Pipeline;
 using Ingestion.Storage.Catalog;
@@ -27,9 +26,9 @@ public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunK
         {
             throw new NonRetryableActivityException(ex.Message, ex);
         }
-        catch (BulkExportException ex) when (ex.StatusCode is { } s && (int)s is >= 400 and < 500 && s is not HttpStatusCode.TooManyRequests and not HttpStatusCode.RequestTimeout)
+        catch (BulkExportException ex) when (ServerRefusal.Is(ex))
         {
-            throw new NonRetryableActivityException($"{ex.Message} Server said ({(int)s}): {ex.ServerDiagnostics ?? "no OperationOutcome"}", ex);
+            throw ServerRefusal.Fail(ex);
         }
         if (poll.Manifest is not { } manifest)
         {
