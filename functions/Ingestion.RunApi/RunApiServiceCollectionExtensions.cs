@@ -24,6 +24,7 @@ public static class RunApiServiceCollectionExtensions
         services.AddSingleton<ExportRunApi>();
         services.TryAddSingleton<SourceSchedule>();
         services.AddSingleton<RunReadApi>();
+        services.AddSingleton<RunAlertEvaluator>();
         return services;
     }
 }

@@ -5,8 +5,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Ingestion.Functions.Http;
 
-/// <summary>The run API's read views for the dashboard (run detail, sources) as HTTP triggers; <c>serve</c> maps the same <see cref="RunReadApi"/>.</summary>
-public sealed class RunReadFunctions(RunReadApi reads)
+/// <summary>The run API's read views for the dashboard (run detail, sources, alerts) as HTTP triggers; <c>serve</c> maps the same <see cref="RunReadApi"/>.</summary>
+public sealed class RunReadFunctions(RunReadApi reads, RunAlertEvaluator alerts)
 {
     [Function("GetExportDetail")]
     public async Task<IActionResult> GetDetailAsync(
@@ -18,4 +18,9 @@ public sealed class RunReadFunctions(RunReadApi reads)
     public async Task<IActionResult> ListSourcesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Sources)] HttpRequest request) =>
         new ResultActionResult(await reads.ListSourcesAsync(request, request.HttpContext.RequestAborted));
+
+    [Function("ListAlerts")]
+    public async Task<IActionResult> ListAlertsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Alerts)] HttpRequest request) =>
+        new OkObjectResult(await alerts.EvaluateAsync(request.HttpContext.RequestAborted));
 }

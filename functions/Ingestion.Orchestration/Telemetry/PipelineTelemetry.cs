@@ -30,7 +30,6 @@ public sealed class PipelineTelemetry : IDisposable
         Polls = _meter.CreateCounter<long>("ingestion.export.polls", "{request}", "Bulk Data status requests.");
         DownloadBytes = _meter.CreateCounter<long>("ingestion.download.bytes", "By", "Bytes of NDJSON downloaded.");
         ActivityDuration = _meter.CreateHistogram<double>("ingestion.activity.duration", "s", "Duration of each pipeline activity (ingestion.activity).");
-        Alerts = _meter.CreateCounter<long>("ingestion.alerts", "{alert}", "Alerts raised, by kind (ingestion.alert.kind).");
     }
 
     public Counter<long> Runs { get; }
@@ -42,7 +41,10 @@ public sealed class PipelineTelemetry : IDisposable
     public Counter<long> Polls { get; }
     public Counter<long> DownloadBytes { get; }
     public Histogram<double> ActivityDuration { get; }
-    public Counter<long> Alerts { get; }
+
+    /// <summary>The active alerts gauge (by ingestion.alert.kind and source), read from the alert evaluator's last result.</summary>
+    public void ObserveAlerts(Func<IEnumerable<Measurement<long>>> observe) =>
+        _meter.CreateObservableGauge("ingestion.alerts.active", observe, "{alert}", "Alerts active at the last evaluation.");
 
     /// <summary>
     /// Starts a span of the run's trace. Activities of one run run in many processes and replays, so the trace and its

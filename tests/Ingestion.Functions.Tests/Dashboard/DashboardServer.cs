@@ -46,6 +46,9 @@ public sealed class DashboardServer : IAsyncLifetime
         {
             ["Sources:ehr1:FhirBaseUrl"] = _ehr.BaseUrl.ToString(),
             ["Sources:ehr1:Schedule"] = "0 0 2 * * *",
+            ["Sources:ehr1:Alerts:MaxRunDuration"] = "00:10:00",
+            ["Sources:ehr1:Alerts:MaxVolumeDrop"] = "0.25",
+            ["Sources:ehr1:Alerts:MaxConceptZeroIncrease"] = "3",
             ["Sources:ehr2:FhirBaseUrl"] = _ehr.BaseUrl.ToString(),
             ["Sources:ehr3:FhirBaseUrl"] = _ehr.BaseUrl.ToString(),
             ["Storage:LakePath"] = Path.Combine(_folder, "lake"),

@@ -95,6 +95,15 @@ public sealed class DashboardTests(DashboardServer server) : IClassFixture<Dashb
         Assert.Contains("r-completed", text);
         Assert.Contains("r-running", text);
         Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Start export for ehr1" }).IsDisabledAsync());
+
+        // Alerts from the sources' thresholds: r-running is 20 min old (SLA 10), r-completed read 40 % less than
+        // r-previous (limit 25 %) with a concept-0 rate 5.9 points higher (limit 3), and ehr2's latest run failed.
+        var alerts = page.Locator("table[data-key='alerts'] tbody");
+        await alerts.Locator("tr[data-key='run-over-sla|ehr1|r-running']").WaitForAsync();
+        Assert.Equal(1, await alerts.Locator("tr[data-key='volume-drop|ehr1|r-completed']").CountAsync());
+        Assert.Equal(1, await alerts.Locator("tr[data-key='concept-zero-spike|ehr1|r-completed']").CountAsync());
+        Assert.Equal(1, await alerts.Locator("tr[data-key='run-failed|ehr2|r-failed']").CountAsync());
+        Assert.Equal(0, await alerts.Locator("tr[data-key^='no-recent-success']").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardServer.ScreenshotFolder, "sources.png"), FullPage = true });
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Trends" }).ClickAsync();

@@ -413,11 +413,14 @@
 
   // ---- sources ------------------------------------------------------------------------------------------------------
   async function sourcesPage() {
-    const { sources } = await api('sources');
+    const [{ sources }, { alerts }] = await Promise.all([api('sources'), api('alerts')]);
     const current = sources.map(s => s.currentRun).filter(Boolean);
     noteStatuses(current);
     return h('section', { 'aria-labelledby': 'sources-title', 'data-key': 'sources' },
       h('h2', { id: 'sources-title' }, 'Sources'),
+      table('Active alerts', ['Alert', 'Source', 'Run', 'Detail'],
+        alerts.map(a => ({ key: a.kind + '|' + a.sourceId + '|' + (a.runId || ''), cells: [a.kind, a.sourceId, a.runId ? runLink(a.runId) : '–', a.detail] })),
+        { empty: 'No alerts.', key: 'alerts' }),
       table('Configured sources', ['Source', 'Kind', 'Schedule (UTC)', 'Next due', 'Watermark', 'Last success', 'Current run', 'Action'],
         sources.map(s => ({
           key: s.id,
