@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace Ingestion.Orchestration;
 
@@ -17,10 +18,12 @@ public sealed class PipelineTelemetry : IDisposable
 
     private readonly ActivitySource _source = new(Name);
     private readonly Meter _meter;
+    private readonly ILogger? _logger;
 
-    public PipelineTelemetry(IMeterFactory? meters = null)
+    public PipelineTelemetry(IMeterFactory? meters = null, ILoggerFactory? loggers = null)
     {
         _meter = meters?.Create(Name) ?? new Meter(Name);
+        _logger = loggers?.CreateLogger(Name);
         Runs = _meter.CreateCounter<long>("ingestion.runs", "{run}", "Runs that ended, by status (ingestion.run.status).");
         FilesInFlight = _meter.CreateUpDownCounter<long>("ingestion.files.in_flight", "{file}", "File activities running now.");
         ResourcesRead = _meter.CreateCounter<long>("ingestion.resources.read", "{resource}", "Resources read; its rate is resources/s.");
@@ -47,7 +50,9 @@ public sealed class PipelineTelemetry : IDisposable
         _meter.CreateObservableGauge("ingestion.alerts.active", observe, "{alert}", "Alerts active at the last evaluation.");
 
     /// <summary>
-    /// Starts a span of the run's trace. Activities of one run run in many processes and replays, so the trace and its
+    /// Starts a span of the run's trace, and a logging scope (run id, source id, file index) that every log record
+    /// written until it ends carries, whichever logger writes it (scopes flow with the async context).
+    ///  Activities of one run run in many processes and replays, so the trace and its
     /// root span id are derived from the run id: every span of the run lands in the same trace without carrying context.
     /// </summary>
     public RunSpan StartSpan(string activity, string runId, string sourceId, int? fileIndex = null)
@@ -56,7 +61,13 @@ public sealed class PipelineTelemetry : IDisposable
         span?.SetTag("ingestion.run.id", runId);
         span?.SetTag("ingestion.source.id", sourceId);
         if (fileIndex is { } index) span?.SetTag("ingestion.file.index", index);
-        return new RunSpan(span, this, activity, sourceId);
+        var scope = _logger?.BeginScope(new Dictionary<string, object?>
+        {
+            ["ingestion.run.id"] = runId,
+            ["ingestion.source.id"] = sourceId,
+            ["ingestion.file.index"] = fileIndex,
+        });
+        return new RunSpan(span, scope, this, activity, sourceId);
     }
 
     /// <summary>The run's trace: trace id = first 16 bytes of SHA-256(run id), parent span id = the next 8.</summary>
@@ -74,8 +85,8 @@ public sealed class PipelineTelemetry : IDisposable
     }
 }
 
-/// <summary>A span of a run plus the duration metric of its activity; dispose ends both.</summary>
-public readonly struct RunSpan(Activity? span, PipelineTelemetry telemetry, string activity, string sourceId) : IDisposable
+/// <summary>A span of a run, its logging scope and the duration metric of its activity; dispose ends all three.</summary>
+public readonly struct RunSpan(Activity? span, IDisposable? scope, PipelineTelemetry telemetry, string activity, string sourceId) : IDisposable
 {
     private readonly long _started = Stopwatch.GetTimestamp();
 
@@ -95,5 +106,6 @@ public readonly struct RunSpan(Activity? span, PipelineTelemetry telemetry, stri
         telemetry.ActivityDuration.Record(Stopwatch.GetElapsedTime(_started).TotalSeconds,
             new KeyValuePair<string, object?>("ingestion.activity", activity), new KeyValuePair<string, object?>("ingestion.source.id", sourceId));
         span?.Dispose();
+        scope?.Dispose();
     }
 }

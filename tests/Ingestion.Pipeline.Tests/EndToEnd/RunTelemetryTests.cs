@@ -70,6 +70,8 @@ public sealed class RunTelemetryTests
         metering.ForceFlush();
 
         Assert.Contains(spans, s => s.OperationName == "file");
+        // Log records inside a file activity carry the run, source and file index as a scope.
+        Assert.Contains(logs.Scopes, s => Equals(s.GetValueOrDefault("ingestion.run.id"), id) && Equals(s.GetValueOrDefault("ingestion.source.id"), "canary") && s.GetValueOrDefault("ingestion.file.index") is int);
         var text = string.Join("\n",
             spans.SelectMany(s => s.TagObjects.Select(t => $"{s.OperationName} {t.Key}={t.Value}").Append(s.StatusDescription ?? ""))
                 .Concat(metrics.SelectMany(m => Points(m).SelectMany(p => Tags(p).Select(t => $"{m.Name} {t.Key}={t.Value}"))))
