@@ -8,6 +8,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 // The isolated-worker Functions app: the run's orchestrators and activities (Durable triggers), the schedule timer
 // and the run API (HTTP triggers, ASP.NET Core integration). Settings: local.settings.sample.json at the repository
@@ -17,7 +19,10 @@ builder.ConfigureFunctionsWebApplication();
 
 // OpenTelemetry with the Functions worker's defaults (invocation spans correlated with the host); exported to
 // Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set, otherwise not exported.
-var telemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
+// The pipeline's own spans (a run is a trace) and metrics are added by name.
+var telemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults()
+    .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.Name))
+    .WithMetrics(metrics => metrics.AddMeter(PipelineTelemetry.Name));
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"])) telemetry.UseAzureMonitorExporter();
 
 builder.Services.AddExportPipeline(builder.Configuration);

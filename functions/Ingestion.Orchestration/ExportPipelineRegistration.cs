@@ -57,6 +57,7 @@ public static class ExportPipelineRegistration
         services.TryAddSingleton<IResourceValidator>(_ => UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { Mode = validationMode }));
         services.TryAddSingleton(sp => new OmopMapper(sp.GetRequiredService<IVocabulary>(), sp.GetRequiredService<IDeidentifier>()));
         services.TryAddSingleton<IStateStore>(_ => new SqliteStateStore(new SqliteStateStoreOptions { DatabasePath = storage.ResolvedStatePath }));
+        services.TryAddSingleton(sp => new PipelineTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.TryAddSingleton<IRunCatalog>(sp => new StateStoreRunCatalog(sp.GetRequiredService<IStateStore>()));
         services.TryAddSingleton(_ => new PipelineLakes(
             new FileSystemLake(new FileSystemLakeOptions { RootPath = storage.LakePath }),

@@ -31,7 +31,20 @@ public static class RunApiEndpoints
             runs.RestartAsync(request, client, id, cancellationToken));
         api.MapPost(RunApiRoutes.RetryFailed, (string id, HttpRequest request, ExportRunApi runs, DurableTaskClient client, CancellationToken cancellationToken) =>
             runs.RetryFailedAsync(request, client, id, cancellationToken));
+        api.MapGet(RunApiRoutes.Detail, (string id, HttpRequest request, RunReadApi reads, CancellationToken cancellationToken) =>
+            reads.GetDetailAsync(request, id, cancellationToken));
+        api.MapGet(RunApiRoutes.Sources, (HttpRequest request, RunReadApi reads, CancellationToken cancellationToken) =>
+            reads.ListSourcesAsync(request, cancellationToken));
+        api.MapGet(RunApiRoutes.Alerts, async (RunAlertEvaluator alerts, CancellationToken cancellationToken) =>
+            Results.Ok(await alerts.EvaluateAsync(cancellationToken)));
         api.MapGet(RunApiRoutes.Health, () => Results.Ok(new { status = "ok" }));
+        return routes;
+    }
+
+    /// <summary>The dashboard at <c>/dashboard/</c> (outside <c>/api</c>: static files, no credential needed to load them).</summary>
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/" + RunApiRoutes.Dashboard + "/{file?}", (HttpContext context, string? file) => DashboardAssets.ServeAsync(context, file));
         return routes;
     }
 }

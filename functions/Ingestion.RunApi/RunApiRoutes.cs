@@ -13,5 +13,10 @@ public static class RunApiRoutes
     public const string Terminate = "exports/{id}/terminate";
     public const string Restart = "exports/{id}/restart";
     public const string RetryFailed = "exports/{id}/retry-failed";
+    public const string Detail = "exports/{id}/detail";
+    public const string Sources = "sources";
+    public const string Alerts = "alerts";
     public const string Health = "health";
+    /// <summary>The operator dashboard's static files (anonymous: the page holds no data; its API calls carry the key).</summary>
+    public const string Dashboard = "dashboard";
 }

@@ -1,3 +1,4 @@
+using Ingestion.Orchestration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,9 @@ public static class RunApiServiceCollectionExtensions
         services.AddSingleton<ExportRunStarterFactory>();
         services.TryAddSingleton<IExportRunLauncher, SourceRunLauncher>();
         services.AddSingleton<ExportRunApi>();
+        services.TryAddSingleton<SourceSchedule>();
+        services.AddSingleton<RunReadApi>();
+        services.AddSingleton<RunAlertEvaluator>();
         return services;
     }
 }

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Ingestion.Serve;
 
@@ -44,6 +46,13 @@ public static class ServeApp
         builder.Services.AddExportPipeline(configuration);
         builder.Services.AddDurableTaskFrameworkHost(configuration.GetSection(DurableHostOptions.SectionName), registry => registry.AddExportOrchestration());
         builder.Services.AddRunApi(configuration);
+        // The pipeline's spans and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (a local collector, Aspire...).
+        if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry()
+                .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.Name).AddOtlpExporter())
+                .WithMetrics(metrics => metrics.AddMeter(PipelineTelemetry.Name).AddOtlpExporter());
+        }
 
         var app = builder.Build();
         // A missing or bad Deid:Key fails here, before the host listens.
@@ -51,6 +60,7 @@ public static class ServeApp
         app.UseHostFiltering();
         app.UseMiddleware<ServeAccessMiddleware>();
         app.MapRunApi();
+        app.MapDashboard();
         return app;
     }
 

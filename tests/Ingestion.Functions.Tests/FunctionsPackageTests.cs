@@ -69,6 +69,26 @@ public sealed class FunctionsPackageTests : IClassFixture<FunctionsPackageTests.
         if (function != "ListExports") Binding(function, "durableClient");
     }
 
+    [Theory]
+    [InlineData("GetExportDetail", "exports/{id}/detail")]
+    [InlineData("ListSources", "sources")]
+    [InlineData("ListAlerts", "alerts")]
+    public void The_dashboards_read_views_are_get_triggers_with_a_function_key(string function, string route)
+    {
+        var trigger = Binding(function, "httpTrigger");
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void The_dashboards_files_are_anonymous_and_hold_no_data()
+    {
+        var trigger = Binding("Dashboard", "httpTrigger");
+        Assert.Equal("dashboard/{file?}", trigger.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+    }
+
     [Fact]
     public void Health_is_anonymous()
     {

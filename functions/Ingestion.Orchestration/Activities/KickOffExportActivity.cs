@@ -9,13 +9,14 @@ namespace Ingestion.Orchestration;
 /// watermark, _until, _elements, GET/POST). Idempotent: a re-run after the status URL was recorded returns it
 /// instead of starting a second export. A refusal (4xx) fails at once with the server's OperationOutcome text.
 /// </summary>
-public sealed class KickOffExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources) : TaskActivity<RunStep, KickOffResult>
+public sealed class KickOffExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, PipelineTelemetry telemetry) : TaskActivity<RunStep, KickOffResult>
 {
     public override async Task<KickOffResult> RunAsync(TaskActivityContext context, RunStep step)
     {
         var ct = CancellationToken.None;
         key.Check(step.RunId, step.KeyFingerprint);
         var (run, input) = await runs.LoadAsync(step.RunId, ct).ConfigureAwait(false);
+        using var span = telemetry.StartSpan("kick-off", step.RunId, input.SourceId);
         if (run.ExportStatusUrl is { } recorded) return new KickOffResult(new BulkExportJob(recorded, run.CreatedAt), run.EffectiveSince);
 
         var since = input.Request.Since;
@@ -29,6 +30,7 @@ public sealed class KickOffExportActivity(IRunCatalog catalog, RunLookup runs, R
         }
         catch (BulkExportException ex) when (ServerRefusal.Is(ex))
         {
+            span.Fail(ex);
             throw ServerRefusal.Fail(ex);
         }
         await catalog.UpdateRunAsync(step.RunId, r => r with { ExportStatusUrl = job.StatusUrl, EffectiveSince = since, Phase = "Polling" }, ct).ConfigureAwait(false);

@@ -10,13 +10,15 @@ namespace Ingestion.Orchestration;
 /// waits on a durable timer) and X-Progress; when the manifest is there it records one catalog row per file
 /// (output, error and deleted lists, in that order, so indexes are stable on a re-run) and returns the count.
 /// </summary>
-public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, TimeProvider time) : TaskActivity<PollRequest, PollResult>
+public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, TimeProvider time, PipelineTelemetry telemetry) : TaskActivity<PollRequest, PollResult>
 {
     public override async Task<PollResult> RunAsync(TaskActivityContext context, PollRequest request)
     {
         var ct = CancellationToken.None;
         key.Check(request.RunId, request.KeyFingerprint);
         var (_, input) = await runs.LoadAsync(request.RunId, ct).ConfigureAwait(false);
+        using var span = telemetry.StartSpan("poll", request.RunId, input.SourceId);
+        telemetry.Polls.Add(1, new KeyValuePair<string, object?>("ingestion.source.id", input.SourceId));
         BulkExportPollResult poll;
         try
         {
@@ -24,12 +26,15 @@ public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunK
         }
         catch (BulkExportTimeoutException ex)
         {
+            span.Fail(ex);
             throw new NonRetryableActivityException(ex.Message, ex);
         }
         catch (BulkExportException ex) when (ServerRefusal.Is(ex))
         {
+            span.Fail(ex);
             throw ServerRefusal.Fail(ex);
         }
+        span.SetTag("ingestion.export.complete", poll.Manifest is not null);
         if (poll.Manifest is not { } manifest)
         {
             var now = time.GetUtcNow();

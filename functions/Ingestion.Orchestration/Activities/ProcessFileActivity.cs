@@ -14,7 +14,7 @@ namespace Ingestion.Orchestration;
 /// re-run replaces its own parts), then its catalog row and the run's counters. A file already completed (the
 /// activity re-delivered after a crash) returns its recorded result without running again.
 /// </summary>
-public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, IFileActivity fileActivity, IPipelineFaults faults, TimeProvider time)
+public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, IFileActivity fileActivity, IPipelineFaults faults, TimeProvider time, PipelineTelemetry telemetry)
     : TaskActivity<FileRequest, FileResultSummary>
 {
     public override async Task<FileResultSummary> RunAsync(TaskActivityContext context, FileRequest request)
@@ -26,12 +26,21 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         if (file.Status == RunFileStatus.Completed) return Summary(file);
 
         var (run, input) = await runs.LoadAsync(request.RunId, ct).ConfigureAwait(false);
+        using var span = telemetry.StartSpan("file", request.RunId, input.SourceId, request.Index);
+        span.SetTag("ingestion.file.resource_type", file.ResourceType);
+        span.SetTag("ingestion.file.attempt", file.Attempts + 1);
+        var source = new KeyValuePair<string, object?>("ingestion.source.id", input.SourceId);
         var started = time.GetUtcNow();
         file = await catalog.UpdateFileAsync(request.RunId, request.Index, f => f with { Status = RunFileStatus.Running, Attempts = f.Attempts + 1, StartedAt = started, FailureReason = null }, ct).ConfigureAwait(false);
         FileResult result;
+        telemetry.FilesInFlight.Add(1, source);
         try
         {
             result = await fileActivity.RunAsync(new FileActivityContext(CatalogViews.ToRunState(run, input), CatalogViews.ToActivityState(file), sources.Create(input), faults), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Failed(span, ex))
+        {
+            throw; // not reached: Failed only records the failure on the span
         }
         catch (BulkExportFileException ex) when (ex.StatusCode is HttpStatusCode.Gone or HttpStatusCode.NotFound)
         {
@@ -40,6 +49,10 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         catch (InvalidDataException ex)
         {
             throw new NonRetryableActivityException($"File {request.Index}: {ex.Message}", ex);
+        }
+        finally
+        {
+            telemetry.FilesInFlight.Add(-1, source);
         }
         await faults.AtAsync(FaultPoints.AfterActivityOutput, request.RunId, ct).ConfigureAwait(false);
 
@@ -64,7 +77,20 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
             ResourcesUnmapped = unmapped,
             ServerErrors = result.ServerErrors,
         }, ct).ConfigureAwait(false);
+        telemetry.ResourcesRead.Add(result.LinesRead, source);
+        telemetry.ResourcesMapped.Add(mapped, source);
+        telemetry.ResourcesQuarantined.Add(result.Quarantined + result.ServerErrors, source);
+        telemetry.ConceptZeroRows.Add(unmapped, source);
+        telemetry.DownloadBytes.Add(result.Bytes, source);
+        span.SetTag("ingestion.file.resources_read", result.LinesRead);
+        span.SetTag("ingestion.file.resources_quarantined", result.Quarantined + result.ServerErrors);
         return Summary(completed);
+    }
+
+    private static bool Failed(RunSpan span, Exception exception)
+    {
+        span.Fail(exception);
+        return false;
     }
 
     private static FileResultSummary Summary(RunFileRecord file) => new(file.Index, file.ResourcesRead, file.ResourcesMapped, file.ResourcesQuarantined);

@@ -6,7 +6,7 @@ using Microsoft.DurableTask;
 namespace Ingestion.Orchestration;
 
 /// <summary>Writes the run row of the catalog: created at start (with the pinned key and trigger), then phase and outcome.</summary>
-public sealed class RecordRunActivity(IRunCatalog catalog) : TaskActivity<RunRecordChange, bool>
+public sealed class RecordRunActivity(IRunCatalog catalog, PipelineTelemetry telemetry) : TaskActivity<RunRecordChange, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, RunRecordChange change)
     {
@@ -58,6 +58,8 @@ public sealed class RecordRunActivity(IRunCatalog catalog) : TaskActivity<RunRec
         if (change.Outcome is { } end)
         {
             await catalog.AppendAuditAsync(new AuditEntry(change.RunId, "ended", end.ToString(), change.At ?? DateTimeOffset.UtcNow) { Detail = change.FailureReason }, ct).ConfigureAwait(false);
+            // Counted when the end is recorded (a re-delivered activity can count a run twice; the catalog stays exact).
+            telemetry.Runs.Add(1, new KeyValuePair<string, object?>("ingestion.run.status", end.ToString()));
         }
         return true;
     }

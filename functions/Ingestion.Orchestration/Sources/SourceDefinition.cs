@@ -35,6 +35,8 @@ public sealed class SourceDefinition
     public string? Schedule { get; set; }
     /// <summary>Send the watermark of the last published run as _since.</summary>
     public bool Incremental { get; set; } = true;
+    /// <summary>When this source's runs raise alerts (<c>Sources:&lt;id&gt;:Alerts:…</c>).</summary>
+    public SourceAlertOptions Alerts { get; set; } = new();
 
     public ExportSourceKind Kind => FhirBaseUrl is not null ? ExportSourceKind.FhirServer
         : LandedContainer is not null ? ExportSourceKind.LandedBlobContainer

@@ -30,6 +30,20 @@ public sealed class SourceSchedule(SourcesOptions sources)
         return due;
     }
 
+    /// <summary>The source's next slot after <paramref name="now"/> (UTC), or null when it is not scheduled.</summary>
+    public DateTimeOffset? Next(string sourceId, DateTimeOffset now)
+    {
+        if (!sources.Sources.TryGetValue(sourceId, out var source) || string.IsNullOrWhiteSpace(source.Schedule)) return null;
+        return new DateTimeOffset(Parse(source).GetNextOccurrence(now.UtcDateTime), TimeSpan.Zero);
+    }
+
+    /// <summary>How many of the source's slots fall in (from, to]; 0 when it is not scheduled.</summary>
+    public int SlotsBetween(string sourceId, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!sources.Sources.TryGetValue(sourceId, out var source) || string.IsNullOrWhiteSpace(source.Schedule) || to <= from) return 0;
+        return Parse(source).GetNextOccurrences(from.UtcDateTime, to.UtcDateTime.AddTicks(1)).Take(10_000).Count();
+    }
+
     /// <summary>Checks every configured schedule (at start-up, so a typo fails the host, not a night's run).</summary>
     public void Validate()
     {

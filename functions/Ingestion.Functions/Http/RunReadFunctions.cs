@@ -1,0 +1,26 @@
+using Ingestion.RunApi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Ingestion.Functions.Http;
+
+/// <summary>The run API's read views for the dashboard (run detail, sources, alerts) as HTTP triggers; <c>serve</c> maps the same <see cref="RunReadApi"/>.</summary>
+public sealed class RunReadFunctions(RunReadApi reads, RunAlertEvaluator alerts)
+{
+    [Function("GetExportDetail")]
+    public async Task<IActionResult> GetDetailAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Detail)] HttpRequest request,
+        string id) =>
+        new ResultActionResult(await reads.GetDetailAsync(request, id, request.HttpContext.RequestAborted));
+
+    [Function("ListSources")]
+    public async Task<IActionResult> ListSourcesAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Sources)] HttpRequest request) =>
+        new ResultActionResult(await reads.ListSourcesAsync(request, request.HttpContext.RequestAborted));
+
+    [Function("ListAlerts")]
+    public async Task<IActionResult> ListAlertsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Alerts)] HttpRequest request) =>
+        new OkObjectResult(await alerts.EvaluateAsync(request.HttpContext.RequestAborted));
+}
