@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Ingestion.Fhir.Net;
 using Ingestion.Pipeline.State;
 using Ingestion.Storage.Catalog;
 
@@ -18,7 +19,7 @@ internal static class StatusCommand
         }
         var instance = await runtime.Client.GetInstanceAsync(id!, getInputsAndOutputs: false, ct);
         var files = new List<RunFileRecord>();
-        await foreach (var f in runtime.Catalog.ListFilesAsync(id!, ct)) files.Add(f with { ResultJson = null });
+        await foreach (var f in runtime.Catalog.ListFilesAsync(id!, ct)) files.Add(f with { ResultJson = null, Url = UrlRedaction.Redact(f.Url) }); // a file URL may be signed (?sig=): never print it
         var audit = new List<AuditEntry>();
         await foreach (var a in runtime.Catalog.ListAuditAsync(id!, ct)) audit.Add(a);
         var view = new

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ingestion.DemoServer;
 using Ingestion.Fhir.Validation;
+using Ingestion.Omop;
 using Ingestion.Cli.Hosting;
 using Ingestion.Orchestration;
 using Microsoft.DurableTask.Client;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace Ingestion.Pipeline.Tests.EndToEnd;
 
 /// <summary>
-/// The embedded demo FHIR server plus the embedded pipeline in a temp folder. <see cref="OpenPipeline"/> can be
+/// The embedded demo FHIR server plus the embedded pipeline in a temp folder. <see cref="OpenPipelineAsync"/> can be
 /// called again after a crash: a new pipeline (new process, as far as state goes) on the same folders.
 /// </summary>
 internal sealed class DemoPipelineHarness : IAsyncDisposable
@@ -58,6 +59,20 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
         return records;
     }
 
+    /// <summary>The shared 100-patient Synthea export as a landed-folder run input.</summary>
+    public static ExportRunInput SyntheaInput => FolderInput("synthea-100", Ingestion.Testing.SharedData.PathOf("synthea", "100-patients"));
+
+    /// <summary>The shared Synthea27Nj vocabulary download (Athena layout).</summary>
+    public static string SyntheaVocabularyFolder => Ingestion.Testing.SharedData.PathOf("omop", "vocab-synthea27nj");
+
+    /// <summary>A pipeline mapping with the shared Synthea27Nj vocabulary (compiled once per harness).</summary>
+    public async Task<TestPipeline> OpenWithSyntheaVocabularyAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var vocabulary = Path.Combine(Root, "vocabulary.bin");
+        if (!File.Exists(vocabulary)) await VocabularyFile.BuildAsync(SyntheaVocabularyFolder, vocabulary, CancellationToken.None);
+        return await OpenPipelineAsync(settings, vocabularyPath: vocabulary);
+    }
+
     /// <summary>
     /// The standalone runtime (in-memory Durable backend, SQLite catalog, local lakes under <see cref="Root"/>) with
     /// this harness's key and fast retry/poll settings. <paramref name="settings"/> adds or overrides settings.
@@ -73,6 +88,9 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
             ["Deid:Key"] = Key,
             ["Deid:CrosswalkLocation"] = crosswalkLocation,
             ["Fhir:AllowInsecureHttp"] = "true",
+            // The demo server is on loopback, which production refuses by default.
+            ["Fhir:AllowPrivateNetwork"] = "true",
+            ["Fhir:MaxStatusRequestsPerMinute"] = "6000",
             ["Fhir:RetryAfterFloor"] = "00:00:00.05",
             ["Fhir:BackoffBase"] = "00:00:00.05",
             ["Fhir:BackoffCeiling"] = "00:00:00.5",

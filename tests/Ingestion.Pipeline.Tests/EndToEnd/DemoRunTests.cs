@@ -25,7 +25,7 @@ public sealed class DemoRunTests
         var report = await h.ReportAsync(pipeline, id);
         // The data-quality checks saw every row the files wrote; the first run of a source has no baseline.
         Assert.Null(report.DataQuality!.ComparedWithRunId);
-        foreach (var (table, rows) in report.DataQuality.RowsChecked) Assert.Equal(status.CustomStatus.RowsByTable[table], rows);
+        foreach (var (table, rows) in report.DataQuality.RowsChecked) Assert.Equal(status.Totals.RowsByTable[table], rows);
         Assert.Contains("person", report.DataQuality.RowsChecked.Keys);
         // Every line read, per resource type.
         foreach (var type in types)

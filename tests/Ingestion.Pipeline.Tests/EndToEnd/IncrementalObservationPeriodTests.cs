@@ -1,4 +1,6 @@
 using Ingestion.DemoServer;
+using Ingestion.Fhir.BulkData;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
 
@@ -13,15 +15,15 @@ public sealed class IncrementalObservationPeriodTests
     {
         var demo = new DemoServerOptions { Patients = 30, Seed = 8, ResourcesPerFile = 500, DefectRate = 0 };
         await using var h = await DemoPipelineHarness.StartAsync(demo);
-        var chain = h.OpenPipeline(lake: "chain");
+        var chain = await h.OpenPipelineAsync(lake: "chain");
         foreach (var since in new DateTimeOffset?[] { null, SyntheticPatientGenerator.Anchor.AddDays(-800), SyntheticPatientGenerator.Anchor.AddDays(-400) })
         {
-            var id = await chain.Client.StartNewAsync(h.ServerInput() with { Since = since });
-            Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(chain, id)).RuntimeStatus);
+            var id = await chain.StartNewAsync(h.ServerInput() with { Request = new BulkExportRequest { Since = since } });
+            Assert.Equal(RunOutcome.Completed, (await DemoPipelineHarness.RunAsync(chain, id)).Outcome);
         }
-        var single = h.OpenPipeline(lake: "single");
-        var full = await single.Client.StartNewAsync(h.ServerInput());
-        Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(single, full)).RuntimeStatus);
+        var single = await h.OpenPipelineAsync(lake: "single");
+        var full = await single.StartNewAsync(h.ServerInput());
+        Assert.Equal(RunOutcome.Completed, (await DemoPipelineHarness.RunAsync(single, full)).Outcome);
 
         var chainLake = chain.Lake.Location.Replace('\\', '/');
         var committed = await DuckDb.QueryAsync($$"""

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Ingestion.DemoServer;
 using Ingestion.Omop;
 using Ingestion.Orchestration;
@@ -13,11 +12,12 @@ public sealed class LandedFolderTests
     [Trait("Category", TestCategories.Conformance)]
     public async Task Ingesting_the_Synthea_100_patient_export_with_the_shared_vocabulary_reconciles_every_line()
     {
-        var folder = SharedData.PathOf("synthea", "100-patients");
+        var input = DemoPipelineHarness.SyntheaInput;
+        var folder = input.LandedLocation!;
         await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
         // Small chunks so the big files run as several parallel activities (and the reconciliation covers that).
-        var pipeline = await h.OpenPipelineAsync(vocabularyPath: vocabulary, settings: new Dictionary<string, string?> { ["Pipeline:MaxRowsPerPart"] = "20000", ["Pipeline:LandedFileChunkBytes"] = (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var id = await pipeline.StartNewAsync(DemoPipelineHarness.FolderInput("synthea-100", folder));
+        var pipeline = await h.OpenWithSyntheaVocabularyAsync(new Dictionary<string, string?> { ["Pipeline:MaxRowsPerPart"] = "20000", ["Pipeline:LandedFileChunkBytes"] = (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var id = await pipeline.StartNewAsync(input);
 
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
 
@@ -41,7 +41,7 @@ public sealed class LandedFolderTests
 
         var manifest = await h.ManifestAsync(pipeline, id);
         Assert.Equal(File.ReadLines(Path.Combine(folder, "Patient.ndjson")).Count(), manifest.Tables["person"].Rows);
-        Assert.Equal(pipeline.Runtime.Services.GetRequiredService<Ingestion.Omop.IVocabulary>().Version, manifest.VocabularyVersion);
+        Assert.Equal(pipeline.VocabularyVersion, manifest.VocabularyVersion);
         Assert.NotEqual(StarterVocabulary.Create().Version, manifest.VocabularyVersion);
         // DuckDB reads every table; its counts are the manifest's.
         foreach (var (table, t) in manifest.Tables)

@@ -1,5 +1,6 @@
 using Ingestion.DemoServer;
 using Ingestion.Omop;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
 
@@ -14,8 +15,8 @@ public sealed class OmopDdlLoadTests
     {
         await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
         var pipeline = await h.OpenWithSyntheaVocabularyAsync();
-        var id = await pipeline.Client.StartNewAsync(DemoPipelineHarness.SyntheaInput);
-        Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).RuntimeStatus);
+        var id = await pipeline.StartNewAsync(DemoPipelineHarness.SyntheaInput);
+        Assert.Equal(RunOutcome.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).Outcome);
         var manifest = await h.ManifestAsync(pipeline, id);
 
         var docs = Path.Combine(RepositoryPaths.RepositoryRoot, "docs", "omop-ddl");

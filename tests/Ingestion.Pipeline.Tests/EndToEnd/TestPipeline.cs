@@ -1,8 +1,10 @@
 using Ingestion.Cli.Hosting;
+using Ingestion.Omop;
 using Ingestion.Orchestration;
 using Ingestion.Pipeline.Publishing;
 using Ingestion.Storage;
 using Ingestion.Storage.Catalog;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingestion.Pipeline.Tests.EndToEnd;
 
@@ -12,6 +14,8 @@ internal sealed class TestPipeline(PipelineRuntime runtime) : IAsyncDisposable
     public PipelineRuntime Runtime { get; } = runtime;
     public ILake Lake => Runtime.Lakes.Lake;
     public ILake Quarantine => Runtime.Lakes.Quarantine;
+    /// <summary>The version of the vocabulary this runtime maps with (what the run's cdm_source and manifest name).</summary>
+    public string VocabularyVersion => Runtime.Services.GetRequiredService<IVocabulary>().Version;
 
     /// <summary>Starts a run through <see cref="ExportRunStarter"/> (key pinned, settings copied) and returns its id.</summary>
     public async Task<string> StartNewAsync(ExportRunInput input)

@@ -1,5 +1,6 @@
 using Ingestion.DemoServer;
 using Ingestion.Omop;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.Publishing;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
@@ -18,8 +19,8 @@ public sealed class VocabularyInLakeTests
         var pipeline = await h.OpenWithSyntheaVocabularyAsync();
         var publisher = new VocabularyLakePublisher(pipeline.Lake, new PipelineOptions());
         var published = await publisher.PublishAsync(athena, pipeline.VocabularyVersion, CancellationToken.None);
-        var id = await pipeline.Client.StartNewAsync(DemoPipelineHarness.SyntheaInput);
-        Assert.Equal(RuntimeStatus.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).RuntimeStatus);
+        var id = await pipeline.StartNewAsync(DemoPipelineHarness.SyntheaInput);
+        Assert.Equal(RunOutcome.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).Outcome);
 
         Assert.False(published.AlreadyPublished);
         Assert.True((await publisher.PublishAsync(athena, pipeline.VocabularyVersion, CancellationToken.None)).AlreadyPublished);

@@ -10,7 +10,7 @@ public class DataQualityReportBuilderTests
     private static RunReport Report(string runId, Dictionary<string, long> rows, DataQualityReport? quality = null) => new()
     {
         RunId = runId,
-        Totals = new RunCustomStatus { Phase = RunPhase.Finalizing, RowsByTable = rows },
+        Totals = new RunTotals { RowsByTable = rows },
         QuarantinedByReason = new Dictionary<string, long>(),
         NotCoveredByResourceType = new Dictionary<string, long>(),
         ValidationIssues = new Dictionary<string, long>(),
