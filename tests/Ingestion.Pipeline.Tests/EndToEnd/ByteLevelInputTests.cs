@@ -1,5 +1,6 @@
 using System.Text;
 using Ingestion.DemoServer;
+using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
 using Ingestion.Testing;
 
@@ -22,12 +23,12 @@ public sealed class ByteLevelInputTests
         bad[Array.IndexOf(bad, (byte)'J')] = 0xC0; // an overlong-encoding lead byte: never valid UTF-8
         byte[] file = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Patient("p1", "Zoë") + "\n" + Patient("p2", "B") + "\n"), .. bad, (byte)'\n'];
         await File.WriteAllBytesAsync(Path.Combine(folder, "Patient.ndjson"), file);
-        var pipeline = h.OpenPipeline();
+        await using var pipeline = await h.OpenPipelineAsync();
 
-        var id = await pipeline.Client.StartNewAsync(new RunInput { SourceId = "landed", Kind = SourceKind.Folder, FolderPath = folder });
+        var id = await pipeline.StartNewAsync(DemoPipelineHarness.FolderInput("landed", folder));
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
 
-        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal(RunOutcome.Completed, status.Outcome);
         Assert.Equal(2, (await h.ManifestAsync(pipeline, id)).Tables["person"].Rows);
         var report = await h.ReportAsync(pipeline, id);
         Assert.Equal(1, report.QuarantinedByReason.GetValueOrDefault("ndjson:invalid-utf8"));

@@ -29,11 +29,19 @@ public sealed class FanInStagingTests : IDisposable
         object?[][] events = [[EraEvents.Drug, long.MaxValue, 3L, 1836430, new DateOnly(2021, 1, 1), new DateOnly(2021, 1, 30)]];
         await FanInStaging.WriteAsync(lake, CdmTables.EraEvents, eras, events, CancellationToken.None);
 
-        Assert.Equal(deaths, await FanInStaging.ReadAsync(lake, CdmTables.Death, death, CancellationToken.None).ToListAsync());
-        Assert.Equal(events, await FanInStaging.ReadAsync(lake, CdmTables.EraEvents, eras, CancellationToken.None).ToListAsync());
+        Assert.Equal(deaths, await ListOf(FanInStaging.ReadAsync(lake, CdmTables.Death, death, CancellationToken.None)));
+        Assert.Equal(events, await ListOf(FanInStaging.ReadAsync(lake, CdmTables.EraEvents, eras, CancellationToken.None)));
 
         await FanInStaging.WriteAsync(lake, CdmTables.Death, death, [], CancellationToken.None);
         Assert.Null(await lake.GetAsync(death));
-        Assert.Empty(await FanInStaging.ReadAsync(lake, CdmTables.Death, death, CancellationToken.None).ToListAsync());
+        Assert.Empty(await ListOf(FanInStaging.ReadAsync(lake, CdmTables.Death, death, CancellationToken.None)));
+    }
+
+    // System.Linq.Async (brought in by the Durable packages) and .NET's own AsyncEnumerable both define ToListAsync.
+    private static async Task<List<object?[]>> ListOf(IAsyncEnumerable<object?[]> rows)
+    {
+        var list = new List<object?[]>();
+        await foreach (var row in rows) list.Add(row);
+        return list;
     }
 }
