@@ -15,6 +15,7 @@ internal static class PipelineExport
         var extra = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Fhir:AllowInsecureHttp"] = client.AllowInsecureHttp ? "true" : null,
+            ["Fhir:AllowPrivateNetwork"] = client.AllowPrivateNetwork ? "true" : null,
             ["Pipeline:MaxParallelFiles"] = parallelism.ToString(CultureInfo.InvariantCulture),
         };
         for (var i = 0; i < client.AllowedFileHosts.Count; i++) extra[$"Fhir:AllowedFileHosts:{i}"] = client.AllowedFileHosts[i];
@@ -29,6 +30,7 @@ internal static class PipelineExport
             extra["Fhir:Smart:Algorithm"] = smart.Algorithm;
             extra["Fhir:Smart:Scope"] = smart.Scope;
             extra["Fhir:Smart:AllowInsecureHttp"] = smart.AllowInsecureHttp ? "true" : null;
+            extra["Fhir:Smart:AllowPrivateNetwork"] = smart.AllowPrivateNetwork ? "true" : null;
         }
         var configuration = shared.Configuration(parse, PipelineCommandOptions.LoadConfiguration(), extra: extra);
         var (runtime, exit) = await RunSession.TryStartAsync(configuration, cancellationToken);
