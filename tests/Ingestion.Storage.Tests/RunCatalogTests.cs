@@ -56,11 +56,14 @@ public sealed class RunCatalogTests : IDisposable
         var first = await _catalog.ListRunsAsync(new RunQuery { SourceId = "a", PageSize = 3 }, None);
         var second = await _catalog.ListRunsAsync(new RunQuery { SourceId = "a", PageSize = 3, ContinuationToken = first.ContinuationToken }, None);
         var failed = await _catalog.ListRunsAsync(new RunQuery { Status = RunRecordStatus.Failed }, None);
+        var all = await _catalog.ListRunsAsync(new RunQuery { PageSize = 4 }, None);
 
         Assert.Equal(["a4", "a3", "a2"], first.Runs.Select(r => r.RunId));
         Assert.Equal(["a1", "a0"], second.Runs.Select(r => r.RunId));
         Assert.Null(second.ContinuationToken);
         Assert.Equal(["a1"], failed.Runs.Select(r => r.RunId));
+        Assert.Equal(["a4", "a3", "a2", "a1"], all.Runs.Select(r => r.RunId));
+        Assert.NotNull(all.ContinuationToken);
     }
 
     [Fact]
@@ -81,6 +84,7 @@ public sealed class RunCatalogTests : IDisposable
         Assert.Null(await _catalog.GetRunAsync("r1", None));
         Assert.Null(await _catalog.GetFileAsync("r1", 0, None));
         Assert.Empty((await _catalog.ListRunsAsync(new RunQuery { SourceId = "ehr" }, None)).Runs);
+        Assert.Empty((await _catalog.ListRunsAsync(new RunQuery(), None)).Runs);
         Assert.NotNull(await _catalog.GetWatermarkAsync("ehr", None));
     }
 

@@ -27,6 +27,12 @@ public sealed class StateStoreRunCatalog(IStateStore store) : IRunCatalog
 
     public static string SourcePartition(string sourceId) => "source:" + sourceId;
 
+    /// <summary>The index of every run (all sources): the dashboard's unfiltered list is one partition query, not a cross-partition scan.</summary>
+    public const string AllRunsPartition = "runs";
+
+    // Index ids sort newest-last by creation time, so a descending page is the newest runs first.
+    private static string IndexId(RunRecord run) => "run:" + run.CreatedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fffffff", CultureInfo.InvariantCulture) + ":" + run.RunId;
+
     private static string FileId(int index) => "file:" + index.ToString("D6", CultureInfo.InvariantCulture);
 
     public async Task<bool> CreateRunAsync(RunRecord run, CancellationToken cancellationToken)
@@ -40,8 +46,9 @@ public sealed class StateStoreRunCatalog(IStateStore store) : IRunCatalog
         {
             return false;
         }
-        await Guard(() => store.UpsertAsync(new StateDocument(SourcePartition(run.SourceId), "run:" + run.RunId, IndexKind,
-            ToBody(new RunIndexEntry(run.RunId, run.CreatedAt))), cancellationToken)).ConfigureAwait(false);
+        var entry = ToBody(new RunIndexEntry(run.RunId, run.CreatedAt));
+        foreach (var partition in new[] { SourcePartition(run.SourceId), AllRunsPartition })
+            await Guard(() => store.UpsertAsync(new StateDocument(partition, IndexId(run), IndexKind, entry.DeepClone().AsObject()), cancellationToken)).ConfigureAwait(false);
         return true;
     }
 
@@ -95,33 +102,25 @@ public sealed class StateStoreRunCatalog(IStateStore store) : IRunCatalog
     public async Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var runs = new List<RunRecord>();
-        if (query.SourceId is { } sourceId)
+        // One partition-scoped, paged index query (newest first), then point reads; filters that drop runs make the
+        // next index page smaller, so a page never holds more than PageSize runs and the token resumes exactly there.
+        var partition = query.SourceId is { } sourceId ? SourcePartition(sourceId) : AllRunsPartition;
+        var size = Math.Max(1, query.PageSize);
+        var runs = new List<RunRecord>(size);
+        var token = query.ContinuationToken;
+        do
         {
-            // One partition query for the source's index, then point reads of its runs.
-            var index = new List<RunIndexEntry>();
-            await foreach (var doc in Guard(() => store.QueryPartitionAsync(SourcePartition(sourceId), IndexKind, cancellationToken), cancellationToken).ConfigureAwait(false))
-                index.Add(FromBody<RunIndexEntry>(doc.Body));
-            foreach (var entry in index.OrderByDescending(e => e.CreatedAt))
+            var page = await Guard(() => store.QueryPartitionPageAsync(partition, IndexKind, size - runs.Count, token, descending: true, cancellationToken)).ConfigureAwait(false);
+            foreach (var doc in page.Documents)
             {
+                var entry = FromBody<RunIndexEntry>(doc.Body);
                 if (!InTimeRange(entry.CreatedAt, query)) continue;
                 if (await GetRunAsync(entry.RunId, cancellationToken).ConfigureAwait(false) is { } run && Matches(run, query)) runs.Add(run);
             }
+            token = page.ContinuationToken;
         }
-        else
-        {
-            await foreach (var doc in Guard(() => store.QueryKindAsync(RunKind, cancellationToken), cancellationToken).ConfigureAwait(false))
-            {
-                var run = FromBody<RunRecord>(doc.Body);
-                if (Matches(run, query)) runs.Add(run);
-            }
-            runs.Sort((a, b) => b.CreatedAt.CompareTo(a.CreatedAt));
-        }
-        var skip = query.ContinuationToken is { } token && int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
-        var size = Math.Max(1, query.PageSize);
-        var page = runs.Skip(skip).Take(size).ToList();
-        var next = skip + page.Count < runs.Count ? (skip + page.Count).ToString(CultureInfo.InvariantCulture) : null;
-        return new RunPage(page, next);
+        while (runs.Count < size && token is not null);
+        return new RunPage(runs, token);
     }
 
     public async Task PutFilesAsync(string runId, IReadOnlyList<RunFileRecord> files, CancellationToken cancellationToken)
@@ -221,7 +220,11 @@ public sealed class StateStoreRunCatalog(IStateStore store) : IRunCatalog
         var ids = new List<string>();
         await foreach (var doc in Guard(() => store.QueryPartitionAsync(runId, null, cancellationToken), cancellationToken).ConfigureAwait(false)) ids.Add(doc.Id);
         foreach (var id in ids.Where(i => i != RunId)) await Guard(() => store.DeleteAsync(runId, id, null, cancellationToken)).ConfigureAwait(false);
-        if (run is not null) await Guard(() => store.DeleteAsync(SourcePartition(run.SourceId), "run:" + runId, null, cancellationToken)).ConfigureAwait(false);
+        if (run is not null)
+        {
+            foreach (var partition in new[] { SourcePartition(run.SourceId), AllRunsPartition })
+                await Guard(() => store.DeleteAsync(partition, IndexId(run), null, cancellationToken)).ConfigureAwait(false);
+        }
         // The run row last: a purge interrupted midway can be repeated.
         await Guard(() => store.DeleteAsync(runId, RunId, null, cancellationToken)).ConfigureAwait(false);
     }

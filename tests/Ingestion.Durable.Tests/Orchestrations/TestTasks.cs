@@ -41,7 +41,7 @@ public sealed class TimerLoopOrchestrator : TaskOrchestrator<int, int>
         for (var tick = 1; tick <= ticks; tick++)
         {
             context.SetCustomStatus(new TickStatus(tick, ticks));
-            await context.CreateTimer(context.CurrentUtcDateTime.AddMilliseconds(300), CancellationToken.None);
+            await context.CreateTimer(context.CurrentUtcDateTime.AddMilliseconds(1500), CancellationToken.None);
         }
         return ticks;
     }
