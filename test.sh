@@ -48,6 +48,6 @@ set -e
 awk '/(Passed|Failed)! *- *Failed:/ {
        for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
      }
-     END { printf "Total: %d passed, %d failed, %d skipped\n", p, f, s }' "$log" | tr -d ','
+     END { printf "Total: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
 exit "$status"
