@@ -61,6 +61,8 @@ public sealed class AzureAdapters : IAsyncDisposable
                 DatabaseId = settings.Cosmos.Database,
                 ContainerId = settings.Cosmos.Container,
                 TimeToLive = settings.Cosmos.TimeToLive,
+                // Only the local stand-in (a connection string) gets its container created; in Azure it exists.
+                CreateIfNotExists = settings.Cosmos.ConnectionString is { Length: > 0 },
             }, loggerFactory.CreateLogger<CosmosStateStore>(), cancellationToken).ConfigureAwait(false);
 
             ServiceBusRunEventPublisher? events = null;

@@ -58,6 +58,7 @@ public sealed class CosmosStateStore : IStateStore
     public static async Task<CosmosStateStore> CreateAsync(CosmosClient client, CosmosStateStoreOptions? options = null, ILogger<CosmosStateStore>? logger = null, CancellationToken cancellationToken = default)
     {
         options ??= new CosmosStateStoreOptions();
+        if (!options.CreateIfNotExists) return new CosmosStateStore(client.GetContainer(options.DatabaseId, options.ContainerId), options, logger);
         var database = (await client.CreateDatabaseIfNotExistsAsync(options.DatabaseId, cancellationToken: cancellationToken).ConfigureAwait(false)).Database;
         // DefaultTimeToLive -1: expiry on, but only for items that carry their own ttl.
         var properties = new ContainerProperties(options.ContainerId, PartitionKeyPath) { DefaultTimeToLive = -1 };

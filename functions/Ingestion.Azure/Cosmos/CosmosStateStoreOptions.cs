@@ -7,6 +7,12 @@ public sealed class CosmosStateStoreOptions
 
     public string ContainerId { get; set; } = "state";
 
+    /// <summary>
+    /// Create the database and container when absent: for the local stand-in only. In Azure the Bicep template creates
+    /// them, and the app's data-plane role (no account keys) may not: there the store opens the existing container.
+    /// </summary>
+    public bool CreateIfNotExists { get; set; }
+
     /// <summary>Throughput when the store creates its container (null = the account's default / serverless).</summary>
     public int? ThroughputOnCreate { get; set; }
 

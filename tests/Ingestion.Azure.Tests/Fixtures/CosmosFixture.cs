@@ -29,6 +29,7 @@ public sealed class CosmosFixture : IAsyncLifetime
         CosmosStateStore.CreateAsync(Client, new CosmosStateStoreOptions
         {
             ContainerId = "state-" + Guid.NewGuid().ToString("N")[..12],
+            CreateIfNotExists = true,
             QueryPageSize = 3,
             TimeToLive = timeToLive ?? new Dictionary<string, TimeSpan>(),
         }, logger);
