@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using System.Runtime.CompilerServices;
 using Ingestion.Fhir.BulkData;
@@ -8,8 +9,9 @@ namespace Ingestion.Pipeline.Sources;
 
 /// <summary>
 /// An export that has already landed in a folder: uses its manifest.json (Bulk Data completion manifest, file URLs
-/// relative to the folder or absolute file paths) when present, otherwise every *.ndjson file, the resource type
-/// taken from the file name ("Patient.ndjson", "Patient-2.ndjson", "Patient.000.ndjson").
+/// relative to the folder or absolute file paths, always inside it) when present, otherwise every *.ndjson and
+/// *.ndjson.gz file, the resource type taken from the file name ("Patient.ndjson", "Patient-2.ndjson.gz",
+/// "Patient.000.ndjson"). Gzip files are read whole (they cannot be split at line ends without decompressing).
 /// "Kick-off" and "poll" complete at once; transactionTime is the manifest's, else the newest file's time.
 /// Output files larger than <paramref name="chunkBytes"/> are split into line-aligned chunks (one activity each,
 /// in parallel); 0 keeps whole files.
@@ -36,7 +38,8 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
         }
         else
         {
-            var files = Directory.EnumerateFiles(folderPath, "*.ndjson").Order(StringComparer.Ordinal).ToList();
+            var files = Directory.EnumerateFiles(folderPath, "*.ndjson").Concat(Directory.EnumerateFiles(folderPath, "*.ndjson.gz"))
+                .Order(StringComparer.Ordinal).ToList();
             var newest = files.Count == 0 ? DateTimeOffset.UtcNow : files.Max(f => new DateTimeOffset(File.GetLastWriteTimeUtc(f), TimeSpan.Zero));
             manifest = new BulkExportManifest
             {
@@ -55,7 +58,7 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
         foreach (var file in files)
         {
             var path = ResolvePath(file.Url);
-            if (!File.Exists(path) || new FileInfo(path).Length <= chunkBytes)
+            if (!File.Exists(path) || IsGzip(path) || new FileInfo(path).Length <= chunkBytes)
             {
                 split.Add(file);
                 continue;
@@ -77,6 +80,10 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
             stream.Seek(chunk.Offset, SeekOrigin.Begin);
             stream = new FileSegmentStream(stream, chunk.Length);
         }
+        else if (IsGzip(path))
+        {
+            stream = new GZipStream(stream, CompressionMode.Decompress);
+        }
         await using (stream)
         {
             var options = new NdjsonReaderOptions { ExpectedResourceType = file.Type };
@@ -90,13 +97,16 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
 
     private string ResolvePath(string url)
     {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsFile) return uri.LocalPath;
-        var full = Path.GetFullPath(Path.Combine(folderPath, url));
+        var full = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsFile
+            ? Path.GetFullPath(uri.LocalPath)
+            : Path.GetFullPath(Path.Combine(folderPath, url));
         // Refuse paths outside the folder: a manifest must not read arbitrary files.
         var root = Path.GetFullPath(folderPath).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         if (!full.StartsWith(root, StringComparison.Ordinal)) throw new InvalidDataException($"Manifest file '{url}' is outside the landed folder.");
         return full;
     }
+
+    private static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
     internal static string TypeFromFileName(string path)
     {

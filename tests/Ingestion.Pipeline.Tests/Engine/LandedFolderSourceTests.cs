@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using Ingestion.Fhir.BulkData;
 using Ingestion.Pipeline.Sources;
@@ -34,6 +35,48 @@ public sealed class LandedFolderSourceTests
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_gzipped_ndjson_file_is_read_like_a_plain_one()
+    {
+        var folder = Directory.CreateTempSubdirectory("landed-").FullName;
+        try
+        {
+            await using (var gz = new GZipStream(File.Create(Path.Combine(folder, "Patient.ndjson.gz")), CompressionLevel.Fastest))
+                await gz.WriteAsync(Encoding.UTF8.GetBytes("""{"resourceType":"Patient","id":"p1"}""" + "\n" + """{"resourceType":"Patient","id":"p2"}""" + "\n"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "Condition.ndjson"), """{"resourceType":"Condition","id":"c1"}""" + "\n");
+            var source = new LandedFolderSource(folder, chunkBytes: 10); // tiny chunks: the gzip file still stays whole
+
+            var manifest = (await source.PollAsync(await source.KickOffAsync(new BulkExportRequest(), default), default)).Manifest!;
+
+            var patient = Assert.Single(manifest.Output, f => f.Type == "Patient");
+            Assert.Equal(["1 {\"resourceType\":\"Patient\",\"id\":\"p1\"}", "2 {\"resourceType\":\"Patient\",\"id\":\"p2\"}"], await ReadAllAsync(source, [patient]));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_manifest_entry_outside_the_landed_folder_is_refused_even_as_an_absolute_file_url()
+    {
+        var folder = Directory.CreateTempSubdirectory("landed-").FullName;
+        var outside = Path.Combine(Path.GetTempPath(), $"outside-{Guid.NewGuid():N}.ndjson");
+        try
+        {
+            await File.WriteAllTextAsync(outside, """{"resourceType":"Patient","id":"x"}""" + "\n");
+            var source = new LandedFolderSource(folder);
+
+            foreach (var url in new[] { new Uri(outside).AbsoluteUri, "../" + Path.GetFileName(outside) })
+                await Assert.ThrowsAsync<InvalidDataException>(() => ReadAllAsync(source, [new BulkExportFile("Patient", url)]));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+            File.Delete(outside);
         }
     }
 
