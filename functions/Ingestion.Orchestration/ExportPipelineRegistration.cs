@@ -43,7 +43,7 @@ public static class ExportPipelineRegistration
             sources.Sources[child.Key] = source;
         }
         var validationMode = string.Equals(configuration["Validation:Mode"], "Strict", StringComparison.OrdinalIgnoreCase) || pipeline.StrictValidation ? ValidationMode.Strict : ValidationMode.Report;
-        var cdmHolder = configuration["Pipeline:CdmHolder"] ?? "unknown";
+        var cdmHolder = pipeline.CdmHolder;
 
         services.AddSingleton(pipeline);
         services.AddSingleton(storage);

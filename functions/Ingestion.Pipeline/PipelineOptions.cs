@@ -48,4 +48,7 @@ public sealed class PipelineOptions
 
     /// <summary>Unmapped codes listed in the run report (most frequent first).</summary>
     public int TopUnmappedCodes { get; set; } = 50;
+
+    /// <summary>The organisation named as <c>cdm_source.cdm_holder</c> in every published run.</summary>
+    public string CdmHolder { get; set; } = "unknown";
 }
