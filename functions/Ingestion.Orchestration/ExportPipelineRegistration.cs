@@ -49,7 +49,6 @@ public static class ExportPipelineRegistration
         services.AddSingleton(storage);
         services.AddSingleton(sources);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IPipelineFaults>(IPipelineFaults.None);
         // Fails at first use, before any run starts, when Deid:Key is missing outside the demo.
         services.TryAddSingleton(_ => new KeyedDeidentifier(deid));
         services.TryAddSingleton<IDeidentifier>(sp => sp.GetRequiredService<KeyedDeidentifier>());

@@ -66,7 +66,6 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
                 services.AddSingleton<PipelineTelemetry>();
                 services.AddSingleton<IExportSourceFactory>(Server);
                 services.AddSingleton<IFileActivity>(Files);
-                services.AddSingleton<IPipelineFaults>(IPipelineFaults.None);
                 services.AddSingleton<IRunReducer>(Publishing);
                 services.AddSingleton<IRunPublisher>(Publishing);
                 services.AddSingleton<IRunEventPublisher>(Publishing);

@@ -14,7 +14,7 @@ namespace Ingestion.Orchestration;
 /// re-run replaces its own parts), then its catalog row and the run's counters. A file already completed (the
 /// activity re-delivered after a crash) returns its recorded result without running again.
 /// </summary>
-public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, IFileActivity fileActivity, IPipelineFaults faults, TimeProvider time, PipelineTelemetry telemetry)
+public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, IFileActivity fileActivity, TimeProvider time, PipelineTelemetry telemetry)
     : TaskActivity<FileRequest, FileResultSummary>
 {
     public override async Task<FileResultSummary> RunAsync(TaskActivityContext context, FileRequest request)
@@ -36,7 +36,7 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         telemetry.FilesInFlight.Add(1, source);
         try
         {
-            result = await fileActivity.RunAsync(new FileActivityContext(CatalogViews.ToRunState(run, input), CatalogViews.ToActivityState(file), sources.Create(input), faults), ct).ConfigureAwait(false);
+            result = await fileActivity.RunAsync(new FileActivityContext(CatalogViews.ToRunState(run, input), CatalogViews.ToActivityState(file), sources.Create(input)), ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (Failed(span, ex))
         {
@@ -54,7 +54,6 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         {
             telemetry.FilesInFlight.Add(-1, source);
         }
-        await faults.AtAsync(FaultPoints.AfterActivityOutput, request.RunId, ct).ConfigureAwait(false);
 
         var mapped = result.ResourcesValid;
         var unmapped = result.UnmappedRowsByTable.Values.Sum();

@@ -14,4 +14,4 @@ public interface IFileActivity
 }
 
 /// <summary>Everything an activity needs about its file and run.</summary>
-public sealed record FileActivityContext(RunState Run, ActivityState Activity, IExportSource Source, IPipelineFaults Faults);
+public sealed record FileActivityContext(RunState Run, ActivityState Activity, IExportSource Source);

@@ -17,7 +17,6 @@ namespace Ingestion.Pipeline.Activities;
 public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper mapper, IResourceValidator? validator, PipelineOptions options, CrosswalkOutput? crosswalk = null) : IFileActivity
 {
     /// <summary>Lines between progress checks of the fault hook (tests crash "mid-file" here).</summary>
-    private const int FaultCheckEvery = 50;
 
     public async Task<FileResult> RunAsync(FileActivityContext context, CancellationToken cancellationToken)
     {
@@ -46,7 +45,6 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
             {
                 lines++;
                 bytes += line.Utf8.Length;
-                if (lines % FaultCheckEvery == 2) await context.Faults.AtAsync(FaultPoints.MidActivity, runId, cancellationToken).ConfigureAwait(false);
                 if (line.Error is not null)
                 {
                     var reason = "ndjson:" + ReasonCode(line.Error);
