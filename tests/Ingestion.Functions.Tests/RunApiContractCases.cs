@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Ingestion.Functions.Tests;
 
 /// <summary>
@@ -36,4 +38,15 @@ public static class RunApiContractCases
         (HttpMethod.Post, "/api/exports/x/retry-failed"),
         (HttpMethod.Delete, "/api/exports/x"),
     ];
+
+    /// <summary>A start's answer: the Durable management payload for the run at <paramref name="statusUrl"/>, and Location to poll.</summary>
+    public static void AssertManagementPayload(JsonElement root, HttpResponseMessage response, string statusUrl)
+    {
+        Assert.Equal(statusUrl, root.GetProperty("statusQueryGetUri").GetString());
+        Assert.Equal(statusUrl + "/events/{eventName}", root.GetProperty("sendEventPostUri").GetString());
+        Assert.Equal(statusUrl + "/terminate", root.GetProperty("terminatePostUri").GetString());
+        Assert.Equal(statusUrl, root.GetProperty("purgeHistoryDeleteUri").GetString());
+        Assert.Equal(statusUrl + "/restart", root.GetProperty("restartPostUri").GetString());
+        Assert.Equal(new Uri(statusUrl), response.Headers.Location);
+    }
 }

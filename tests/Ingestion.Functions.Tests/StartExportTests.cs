@@ -26,13 +26,7 @@ public sealed class StartExportTests
         var root = body.RootElement;
         var id = root.GetProperty("id").GetString()!;
         Assert.StartsWith("ehr1-20261206T050000Z-", id);
-        var status = $"http://localhost/api/exports/{id}";
-        Assert.Equal(status, root.GetProperty("statusQueryGetUri").GetString());
-        Assert.Equal(status + "/events/{eventName}", root.GetProperty("sendEventPostUri").GetString());
-        Assert.Equal(status + "/terminate", root.GetProperty("terminatePostUri").GetString());
-        Assert.Equal(status, root.GetProperty("purgeHistoryDeleteUri").GetString());
-        Assert.Equal(status + "/restart", root.GetProperty("restartPostUri").GetString());
-        Assert.Equal(new Uri(status), response.Headers.Location);
+        RunApiContractCases.AssertManagementPayload(root, response, $"http://localhost/api/exports/{id}");
         Assert.Equal(TimeSpan.FromSeconds(10), response.Headers.RetryAfter?.Delta);
 
         // The run carries the source's server and the request's overrides, the key pinned, started by the API.

@@ -51,14 +51,8 @@ public abstract class ServeContractTests(ServeHost host)
         using var payload = JsonDocument.Parse(await started.Content.ReadAsStringAsync());
         var root = payload.RootElement;
         var id = root.GetProperty("id").GetString()!;
-        var status = $"{host.BaseUrl}api/exports/{id}";
         Assert.StartsWith("ehr1-", id, StringComparison.Ordinal);
-        Assert.Equal(status, root.GetProperty("statusQueryGetUri").GetString());
-        Assert.Equal(status + "/events/{eventName}", root.GetProperty("sendEventPostUri").GetString());
-        Assert.Equal(status + "/terminate", root.GetProperty("terminatePostUri").GetString());
-        Assert.Equal(status, root.GetProperty("purgeHistoryDeleteUri").GetString());
-        Assert.Equal(status + "/restart", root.GetProperty("restartPostUri").GetString());
-        Assert.Equal(new Uri(status), started.Headers.Location);
+        RunApiContractCases.AssertManagementPayload(root, started, $"{host.BaseUrl}api/exports/{id}");
         Assert.NotNull(started.Headers.RetryAfter?.Delta);
 
         var polled = await client.GetAsync($"/api/exports/{id}");
