@@ -6,11 +6,12 @@ using Ingestion.Testing;
 namespace Ingestion.Benchmarks;
 
 /// <summary>
-/// `synthea-e2e [--copies 10,100] [--runs 5] [--threads 2] [--work DIR] [--cli DIR]`: the real `ingest` command
+/// `synthea-e2e [--copies 10,100] [--runs 5] [--threads 2] [--work DIR] [--cli DIR] [--baseline-cli DIR]`: the real `ingest` command
 /// (published Release build, landed folder, local lake, validation + mapping + de-identification + Parquet) against
 /// DuckDB's `read_ndjson_auto` → `COPY … (FORMAT parquet)` per resource type, both as whole processes, alternating,
 /// on N copies of the shared Synthea 100-patient export. Prints medians and ratios of wall time, CPU-seconds and peak
-/// RSS. Both sides include their process start-up (the .NET runtime, node + DuckDB).
+/// RSS. Both sides include their process start-up (the .NET runtime, node + DuckDB). `--baseline-cli` (another
+/// published build, e.g. of main) runs as a third side in the same rounds, for before/after ratios.
 /// </summary>
 public sealed class SyntheaEndToEndBenchmark : IBenchmark
 {
@@ -27,6 +28,8 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
         var cli = CpuStopwatch.Option(args, "--cli") ?? await PublishCliAsync(Path.Combine(work, "cli"), cancellationToken);
         var cliDll = Path.Combine(cli, "Ingestion.Cli.dll");
         if (!File.Exists(cliDll)) throw new FileNotFoundException($"No published CLI at {cliDll}.");
+        var baselineDll = CpuStopwatch.Option(args, "--baseline-cli") is { } baselineCli ? Path.Combine(baselineCli, "Ingestion.Cli.dll") : null;
+        if (baselineDll is not null && !File.Exists(baselineDll)) throw new FileNotFoundException($"No published CLI at {baselineDll}.");
         Console.WriteLine($"load average at start: {LoadAverage()}");
 
         foreach (var n in copies)
@@ -37,6 +40,7 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
                 $"N={n}: {files} NDJSON files, {lines:N0} resources, {bytes / 1048576.0:N0} MB in {input}"));
             var ours = new List<ProcessMeasurement>();
             var duck = new List<ProcessMeasurement>();
+            var baseline = new List<ProcessMeasurement>();
             for (var run = 0; run < runs; run++)
             {
                 var output = Path.Combine(work, "out");
@@ -51,9 +55,23 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  run {run + 1}: ours {ingest.WallSeconds:F2} s / {ingest.CpuSeconds:F2} CPU-s / {ingest.PeakRssBytes / 1048576.0:N0} MB; " +
                     $"duckdb {duckdb.WallSeconds:F2} s / {duckdb.CpuSeconds:F2} CPU-s / {duckdb.PeakRssBytes / 1048576.0:N0} MB"));
+                if (baselineDll is null) continue;
+                var before = await MeasuredProcess.RunAsync(Ingest(baselineDll, input, Path.Combine(output, "lake-baseline"), threads), cancellationToken);
+                if (before.ExitCode != 0) throw new InvalidOperationException($"baseline ingest exited {before.ExitCode}: {before.StandardError}");
+                baseline.Add(before);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  run {run + 1}: baseline {before.WallSeconds:F2} s / {before.CpuSeconds:F2} CPU-s / {before.PeakRssBytes / 1048576.0:N0} MB"));
             }
             Print("ours (ingest)", ours, lines);
             Print($"duckdb ({threads} threads)", duck, lines);
+            if (baseline.Count > 0)
+            {
+                Print("baseline (ingest)", baseline, lines);
+                var (bw, bc, bm) = Medians(baseline);
+                var (aw, ac, am) = Medians(ours);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  baseline/duckdb: wall {bw / Medians(duck).Wall:F2}x, CPU {bc / Medians(duck).Cpu:F2}x; ours/baseline: wall {aw / bw:F2}x, CPU {ac / bc:F2}x, peak RSS {am / bm:F2}x"));
+            }
             var (ow, oc, om) = Medians(ours);
             var (dw, dc, dm) = Medians(duck);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
