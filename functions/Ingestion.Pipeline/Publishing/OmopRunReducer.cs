@@ -14,7 +14,8 @@ namespace Ingestion.Pipeline.Publishing;
 /// the staged era events and death merged per person (<see cref="FanInStaging"/>). Memory grows with the number of
 /// persons and of staged era events.
 /// </summary>
-public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<RunState, CdmSourceFacts> cdmSource, PipelineOptions options) : IRunReducer
+public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<RunState, CdmSourceFacts> cdmSource, PipelineOptions options,
+    IVocabulary? vocabulary = null) : IRunReducer
 {
     public async Task<IReadOnlyList<PartOutput>> ReduceAsync(RunState run, IReadOnlyList<ActivityState> activities, CancellationToken cancellationToken)
     {
@@ -48,7 +49,8 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         CancellationToken cancellationToken)
     {
         var table = CdmTables.EraEvents;
-        var eras = new EraBuilder(deidentifier);
+        // drug_era per RxNorm ingredient (the vocabulary's concept_ancestor links); without a vocabulary, per drug concept.
+        var eras = new EraBuilder(deidentifier, vocabulary is null ? null : new DrugIngredients(vocabulary));
         var paths = activities.Select(a => FanInStaging.PathOf(run.InstanceId, table, a.Index)).ToList();
         if (previousRunId is not null) paths.Add(FanInStaging.MergedPathOf(previousRunId, table));
         foreach (var path in paths)
