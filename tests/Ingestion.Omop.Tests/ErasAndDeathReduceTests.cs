@@ -104,6 +104,24 @@ public class ErasAndDeathReduceTests
     }
 
     [Fact]
+    public void An_event_that_bridges_two_earlier_eras_lists_the_era_it_merged_away_as_deleted()
+    {
+        var before = new EraBuilder(_deid);
+        before.Add(Event(EraEvents.Condition, 1, 201826, 0, 10, eventId: 1));
+        before.Add(Event(EraEvents.Condition, 1, 201826, 60, 70, eventId: 2));
+        before.Add(Event(EraEvents.Drug, 1, 1836430, 0, 5, eventId: 3));
+        var after = new EraBuilder(_deid);
+        foreach (var e in before.Events()) after.Add(e);
+        after.Add(Event(EraEvents.Condition, 1, 201826, 35, 40, eventId: 4)); // within 30 days of both
+
+        var merged = Assert.Single(after.ConditionEras());
+        var stale = before.ConditionEras().Single(e => (DateOnly)e[3]! == D0.AddDays(60));
+        Assert.Equal([[CdmTables.ConditionEra.Name, CdmTables.ConditionEra.Name, stale[0], null]], after.DeletionsSince(before).ToList());
+        Assert.Equal(before.ConditionEras().First()[0], merged[0]); // the era that kept its start keeps its key
+        Assert.Empty(before.DeletionsSince(before));
+    }
+
+    [Fact]
     public void Era_events_come_from_mapped_condition_and_drug_rows_with_a_standard_concept()
     {
         var c = CdmTables.ConditionOccurrence;

@@ -53,6 +53,23 @@ public sealed class EraBuilder(IDeidentifier deidentifier, DrugIngredients? ingr
         }
     }
 
+    /// <summary>
+    /// deletions rows (resource_type and omop_table = the era table) for the eras <paramref name="previous"/> (the
+    /// builder of the previous published run's events) produced and this one no longer does: an event that bridges or
+    /// extends earlier eras gives an era with another start, so another key, and the committed view (newest row per
+    /// key) would otherwise keep the old era next to the new one.
+    /// </summary>
+    public IEnumerable<object?[]> DeletionsSince(EraBuilder previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        foreach (var (table, now, before) in new[] { (CdmTables.ConditionEra.Name, ConditionEras(), previous.ConditionEras()), (CdmTables.DrugEra.Name, DrugEras(), previous.DrugEras()) })
+        {
+            var current = now.Select(e => (long)e[0]!).ToHashSet();
+            foreach (var key in before.Select(e => (long)e[0]!).Where(k => !current.Contains(k)).Distinct())
+                yield return [table, table, key, null];
+        }
+    }
+
     /// <summary>Staged drug events whose drug concept has no ingredient (their eras are of the drug concept itself).</summary>
     public long DrugEventsWithoutIngredient => _events.Values.LongCount(e => e.Kind == EraEvents.Drug && (ingredients?.Of(e.Concept).Count ?? 0) == 0);
 

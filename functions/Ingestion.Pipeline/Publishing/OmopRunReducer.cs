@@ -50,7 +50,8 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
     {
         var table = CdmTables.EraEvents;
         // drug_era per RxNorm ingredient (the vocabulary's concept_ancestor links); without a vocabulary, per drug concept.
-        var eras = new EraBuilder(deidentifier, vocabulary is null ? null : new DrugIngredients(vocabulary));
+        var ingredients = vocabulary is null ? null : new DrugIngredients(vocabulary);
+        var eras = new EraBuilder(deidentifier, ingredients);
         var paths = activities.Select(a => FanInStaging.PathOf(run.InstanceId, table, a.Index)).ToList();
         if (previousRunId is not null) paths.Add(FanInStaging.MergedPathOf(previousRunId, table));
         foreach (var path in paths)
@@ -60,6 +61,12 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         await FanInStaging.WriteAsync(lake, table, FanInStaging.MergedPathOf(run.InstanceId, table), eras.Events(), cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.ConditionEra, run.InstanceId, eras.ConditionEras(), parts, cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.DrugEra, run.InstanceId, eras.DrugEras(), parts, cancellationToken).ConfigureAwait(false);
+        if (previousRunId is null) return;
+        // Eras the predecessor wrote that this run's events merged away (a bridged gap): listed in deletions, so the
+        // committed view equals a full run's eras.
+        var before = new EraBuilder(deidentifier, ingredients);
+        await foreach (var row in FanInStaging.ReadAsync(lake, table, FanInStaging.MergedPathOf(previousRunId, table), cancellationToken).ConfigureAwait(false)) before.Add(row);
+        await WriteAsync(CdmTables.Deletions, run.InstanceId, eras.DeletionsSince(before), parts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>death, one row per person, from every file's staged death rows (<see cref="DeathRecordMerger"/>).</summary>
