@@ -5,7 +5,8 @@ namespace Ingestion.Omop;
 /// from concept_ancestor when the vocabulary was compiled), as the OHDSI drug_era script rolls drug_exposure up. A drug
 /// the vocabulary links to no ingredient (a CVX vaccine, a drug of a vocabulary shard without the RxNorm hierarchy, a
 /// vocabulary compiled before ingredients were kept) falls back to its own standard concept, so its exposures still
-/// form eras; <see cref="EraBuilder.DrugEventsWithoutIngredient"/> counts them. Not thread-safe (one per reduce).
+/// form eras; the file's data-quality checks count them (<see cref="DataQualityChecks.DrugWithoutIngredient"/>).
+/// Not thread-safe (one per reduce).
 /// </summary>
 public sealed class DrugIngredients(IVocabulary vocabulary)
 {

@@ -70,9 +70,6 @@ public sealed class EraBuilder(IDeidentifier deidentifier, DrugIngredients? ingr
         }
     }
 
-    /// <summary>Staged drug events whose drug concept has no ingredient (their eras are of the drug concept itself).</summary>
-    public long DrugEventsWithoutIngredient => _events.Values.LongCount(e => e.Kind == EraEvents.Drug && (ingredients?.Of(e.Concept).Count ?? 0) == 0);
-
     private IReadOnlyList<int> IngredientsOf(int drugConcept) =>
         ingredients?.Of(drugConcept) is { Count: > 0 } found ? found : [drugConcept];
 
