@@ -12,4 +12,10 @@ public interface IOmopRowSink
     /// <summary>One dated event of a person, for observation_period: the file keeps per-person min/max and the
     /// run's reduce step merges them.</summary>
     void ObservePersonDate(long personId, DateOnly date);
+
+    /// <summary>The UTC date of the export's transactionTime, when known: a date the mapping infers rather than reads
+    /// (a prescription's end from its days supply) is capped there, so no date lies after the export (DQD's
+    /// plausibleValueHigh; the CDM does the same for visits still ongoing). Dates read from the data are shifted back
+    /// by the de-identifier and need no cap.</summary>
+    DateOnly? LatestDate => null;
 }

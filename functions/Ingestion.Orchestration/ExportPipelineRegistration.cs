@@ -77,7 +77,7 @@ public static class ExportPipelineRegistration
         services.TryAddSingleton<IRunReducer>(sp =>
         {
             var vocab = sp.GetRequiredService<IVocabulary>();
-            return new OmopRunReducer(sp.GetRequiredService<PipelineLakes>().Lake, sp.GetRequiredService<IDeidentifier>(), run => CdmSource(run, cdmHolder, vocab.Version), pipeline);
+            return new OmopRunReducer(sp.GetRequiredService<PipelineLakes>().Lake, sp.GetRequiredService<IDeidentifier>(), run => CdmSource(run, cdmHolder, vocab.Version), pipeline, vocab);
         });
         services.TryAddSingleton<IRunPublisher>(sp =>
         {

@@ -74,6 +74,20 @@ public class CdmConventionsTests
     }
 
     [Fact]
+    public void A_supply_reaching_past_the_export_ends_on_the_export_date_and_keeps_its_days_supply()
+    {
+        var start = new DateOnly(2020, 3, 4).AddDays(_deid.DateOffsetDays("p1"));
+        var sink = new RecordingSink { LatestDate = start.AddDays(10) };
+        new OmopMapper(Vocabulary, _deid).Map(Fhir.Parse(Prescription("""{"expectedSupplyDuration":{"value":30,"unit":"days","system":"http://unitsofmeasure.org","code":"d"}}""")), sink, new MappingReport());
+
+        var row = Assert.Single(sink.Of(CdmTables.DrugExposure));
+        Assert.Equal(start.AddDays(10), Col(CdmTables.DrugExposure, row, "drug_exposure_end_date"));
+        Assert.Null(Col(CdmTables.DrugExposure, row, "drug_exposure_end_datetime"));
+        Assert.Equal(30, Col(CdmTables.DrugExposure, row, "days_supply"));
+        Assert.Equal((start, start.AddDays(10)), sink.Dates.Rows().Select(r => ((DateOnly)r[1]!, (DateOnly)r[2]!)).Single()); // observation_period too
+    }
+
+    [Fact]
     public void A_prescription_without_a_supply_is_a_one_day_exposure()
     {
         Map(Prescription("""{"validityPeriod":{"start":"2020-03-04","end":"2021-03-04"}}"""));

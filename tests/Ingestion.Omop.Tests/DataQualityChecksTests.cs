@@ -68,6 +68,24 @@ public class DataQualityChecksTests
     }
 
     [Fact]
+    public void A_drug_exposure_whose_drug_has_no_ingredient_is_counted_for_drug_era()
+    {
+        object?[] Drug(int concept)
+        {
+            var d = CdmTables.DrugExposure;
+            var row = new object?[d.Columns.Count];
+            row[0] = 1L; row[1] = 2L; row[d.IndexOf("drug_concept_id")] = concept; row[d.IndexOf("drug_type_concept_id")] = 32838;
+            row[d.IndexOf("drug_exposure_start_date")] = row[d.IndexOf("drug_exposure_end_date")] = new DateOnly(2020, 1, 1);
+            return row;
+        }
+        _checks.Observe(CdmTables.DrugExposure, Drug(TestVocabulary.SulfaTrimTablet));
+        _checks.Observe(CdmTables.DrugExposure, Drug(TestVocabulary.InfluenzaVaccine));
+        _checks.Observe(CdmTables.DrugExposure, Drug(0)); // unmapped: no era at all, counted as concept_id 0 elsewhere
+
+        Assert.Equal(new DataQualityFinding(DataQualityChecks.DrugWithoutIngredient, "drug_exposure", "drug_concept_id", 1), Assert.Single(Findings));
+    }
+
+    [Fact]
     public void A_missing_required_field_is_flagged()
     {
         var row = Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 1, 1), null);

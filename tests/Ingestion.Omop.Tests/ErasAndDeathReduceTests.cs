@@ -76,15 +76,47 @@ public class ErasAndDeathReduceTests
     }
 
     [Fact]
-    public void Drug_eras_group_by_ingredient_when_a_lookup_is_given()
+    public void Drug_eras_are_per_ingredient_and_a_combination_drug_counts_in_each_of_its_ingredients()
     {
-        var builder = new EraBuilder(_deid, concept => concept is 1163 ? TestVocabulary.Sulfamethoxazole : concept);
-        builder.Add(Event(EraEvents.Drug, 1, 1163, 0, 10));
-        builder.Add(Event(EraEvents.Drug, 1, TestVocabulary.Sulfamethoxazole, 15, 20));
+        var builder = new EraBuilder(_deid, new DrugIngredients(TestVocabulary.Create()));
+        builder.Add(Event(EraEvents.Drug, 1, TestVocabulary.SulfaTrimTablet, 0, 10));
+        builder.Add(Event(EraEvents.Drug, 1, TestVocabulary.Sulfamethoxazole, 15, 20)); // another product, same ingredient
 
-        var era = Assert.Single(builder.DrugEras());
-        Assert.Equal(TestVocabulary.Sulfamethoxazole, era[2]);
-        Assert.Equal(2, era[5]);
+        var eras = builder.DrugEras().ToDictionary(e => (int)e[2]!, e => e[3..]);
+        Assert.Equal([TestVocabulary.Trimethoprim, TestVocabulary.Sulfamethoxazole], eras.Keys.Order());
+        Assert.Equal([D0, D0.AddDays(20), 2, 5], eras[TestVocabulary.Sulfamethoxazole]);
+        Assert.Equal([D0, D0.AddDays(10), 1, 0], eras[TestVocabulary.Trimethoprim]);
+    }
+
+    [Fact]
+    public void A_drug_without_an_ingredient_forms_eras_of_its_own_concept()
+    {
+        var builder = new EraBuilder(_deid, new DrugIngredients(TestVocabulary.Create()));
+        builder.Add(Event(EraEvents.Drug, 1, TestVocabulary.InfluenzaVaccine, 0, 0));
+        builder.Add(Event(EraEvents.Drug, 1, TestVocabulary.InfluenzaVaccine, 365, 365));
+        builder.Add(Event(EraEvents.Drug, 1, TestVocabulary.Trimethoprim, 0, 3));
+
+        var concepts = builder.DrugEras().Select(e => (int)e[2]!).ToList();
+        Assert.Equal(1, concepts.Count(c => c == TestVocabulary.Trimethoprim));
+        Assert.Equal(2, concepts.Count(c => c == TestVocabulary.InfluenzaVaccine)); // a year apart: two eras
+    }
+
+    [Fact]
+    public void An_event_that_bridges_two_earlier_eras_lists_the_era_it_merged_away_as_deleted()
+    {
+        var before = new EraBuilder(_deid);
+        before.Add(Event(EraEvents.Condition, 1, 201826, 0, 10, eventId: 1));
+        before.Add(Event(EraEvents.Condition, 1, 201826, 60, 70, eventId: 2));
+        before.Add(Event(EraEvents.Drug, 1, 1836430, 0, 5, eventId: 3));
+        var after = new EraBuilder(_deid);
+        foreach (var e in before.Events()) after.Add(e);
+        after.Add(Event(EraEvents.Condition, 1, 201826, 35, 40, eventId: 4)); // within 30 days of both
+
+        var merged = Assert.Single(after.ConditionEras());
+        var stale = before.ConditionEras().Single(e => (DateOnly)e[3]! == D0.AddDays(60));
+        Assert.Equal([[CdmTables.ConditionEra.Name, CdmTables.ConditionEra.Name, stale[0], null]], after.DeletionsSince(before).ToList());
+        Assert.Equal(before.ConditionEras().First()[0], merged[0]); // the era that kept its start keeps its key
+        Assert.Empty(before.DeletionsSince(before));
     }
 
     [Fact]

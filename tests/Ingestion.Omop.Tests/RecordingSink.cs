@@ -39,6 +39,9 @@ internal sealed class RecordingSink : IOmopRowSink
 
     public void ObservePersonDate(long personId, DateOnly date) => Dates.Observe(personId, date);
 
+    /// <summary>The export's date the mapping caps inferred dates at (null: no cap).</summary>
+    public DateOnly? LatestDate { get; init; }
+
     public IReadOnlyList<object?[]> Of(OmopTable table) => Rows.TryGetValue(table.Name, out var list) ? list : [];
 
     public object? Value(OmopTable table, object?[] row, string column) => row[table.IndexOf(column)];

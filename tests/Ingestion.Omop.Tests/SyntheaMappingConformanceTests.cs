@@ -24,6 +24,27 @@ public class SyntheaMappingConformanceTests(SyntheaMappingFixture synthea, ITest
     }
 
     [Fact]
+    public void Every_constant_concept_the_mapping_writes_is_a_declared_fixed_concept()
+    {
+        // The columns FixedConcepts names get no vocabulary lookup: any value there other than a declared fixed
+        // concept (or 0/null) is a constant the conformance test (FixedConceptsConformanceTests) never saw.
+        var declared = FixedConcepts.All.SelectMany(c => c.Columns.Select(column => (column, c.ConceptId))).ToHashSet();
+        var checkedValues = 0;
+        foreach (var column in declared.Select(d => d.column).Distinct())
+        {
+            var (table, field) = (column.Split('.')[0], column.Split('.')[1]);
+            if (!synthea.Sink.Rows.TryGetValue(table, out var rows)) continue;
+            var index = CdmTables.All.Single(t => t.Name == table).IndexOf(field);
+            foreach (var value in rows.Select(r => r[index]).OfType<int>().Where(v => v != 0).Distinct())
+            {
+                Assert.True(declared.Contains((column, value)), $"{column} holds {value}, which FixedConcepts does not declare for it");
+                checkedValues++;
+            }
+        }
+        Assert.True(checkedValues >= 10, $"only {checkedValues} distinct constants seen");
+    }
+
+    [Fact]
     public void Conditions_map_to_standard_concepts()
     {
         Assert.True(Coverage("Condition") >= 0.95);

@@ -96,6 +96,60 @@ public sealed class VocabularyFileTests : IDisposable
         Assert.False(vocabulary.TryGetConcept(8877, out _));
     }
 
+    /// <summary>RxNorm's shape: a clinical drug consists of drug components, each has an ingredient (Athena ids for the drug and ingredients; fixture ids from 9000001).</summary>
+    private void WriteRxNormDrugs(params string[] ancestorRows)
+    {
+        Write("CONCEPT.csv",
+            "concept_id\tconcept_name\tdomain_id\tvocabulary_id\tconcept_class_id\tstandard_concept\tconcept_code\tvalid_start_date\tvalid_end_date\tinvalid_reason",
+            "1713671\tamoxicillin 250 MG / clavulanate 125 MG Oral Tablet\tDrug\tRxNorm\tClinical Drug\tS\t562251\t19700101\t20991231\t",
+            "1713332\tamoxicillin\tDrug\tRxNorm\tIngredient\tS\t723\t19700101\t20991231\t",
+            "1759842\tclavulanate\tDrug\tRxNorm\tIngredient\tS\t48203\t19700101\t20991231\t",
+            "9000001\tamoxicillin 250 MG\tDrug\tRxNorm\tClinical Drug Comp\tS\t315246\t19700101\t20991231\t",
+            "9000002\tclavulanate 125 MG\tDrug\tRxNorm\tClinical Drug Comp\tS\t315247\t19700101\t20991231\t",
+            "9000003\tinfluenza, seasonal, injectable, preservative free\tDrug\tCVX\tCVX\tS\t140\t19700101\t20991231\t");
+        Write("CONCEPT_RELATIONSHIP.csv",
+            "concept_id_1\tconcept_id_2\trelationship_id\tvalid_start_date\tvalid_end_date\tinvalid_reason",
+            "1713671\t9000001\tConsists of\t19700101\t20991231\t",
+            "1713671\t9000002\tConsists of\t19700101\t20991231\t",
+            "9000001\t1713332\tRxNorm has ing\t19700101\t20991231\t",
+            "9000002\t1759842\tRxNorm has ing\t19700101\t20991231\t");
+        Write("CONCEPT_ANCESTOR.csv", ["ancestor_concept_id\tdescendant_concept_id\tmin_levels_of_separation\tmax_levels_of_separation", .. ancestorRows]);
+    }
+
+    private static int[] IngredientsOf(IVocabulary vocabulary, int conceptId)
+    {
+        Assert.True(vocabulary.TryGetConcept(conceptId, out var concept));
+        return Enumerable.Range(0, vocabulary.TargetCount(concept, ConceptRelationship.HasIngredient))
+            .Select(i => vocabulary.Target(concept, ConceptRelationship.HasIngredient, i).ConceptId).ToArray();
+    }
+
+    [Fact]
+    public async Task A_drug_keeps_its_rxnorm_ingredient_ancestors_from_concept_ancestor()
+    {
+        // Only the ancestor rows count here (no relationship links the clavulanate row), as with a full Athena download.
+        WriteRxNormDrugs("1713332\t1713671\t2\t2", "1759842\t1713671\t2\t2", "9000001\t1713671\t1\t1", "1713332\t1713332\t0\t0");
+        File.WriteAllLines(Path.Combine(_folder, "CONCEPT_RELATIONSHIP.csv"), ["concept_id_1\tconcept_id_2\trelationship_id\tvalid_start_date\tvalid_end_date\tinvalid_reason"]);
+        using var vocabulary = await BuildAndOpen();
+
+        Assert.Equal([1713332, 1759842], IngredientsOf(vocabulary, 1713671)); // the drug component ancestor is no ingredient
+        Assert.Equal([1713332], IngredientsOf(vocabulary, 1713332));
+        Assert.Empty(IngredientsOf(vocabulary, 9000003)); // a CVX vaccine has none
+        Assert.True(vocabulary.TryGetSourceConcept("RxNorm", "562251", out var drug));
+        Assert.Equal(0, vocabulary.TargetCount(drug, ConceptRelationship.MapsTo)); // the kinds stay apart
+    }
+
+    [Fact]
+    public async Task A_shard_without_concept_ancestor_derives_ingredients_through_the_rxnorm_hierarchy()
+    {
+        WriteRxNormDrugs();
+        using var vocabulary = await BuildAndOpen();
+
+        Assert.Equal([1713332, 1759842], IngredientsOf(vocabulary, 1713671));
+        Assert.Equal([1759842], IngredientsOf(vocabulary, 9000002));
+        Assert.Equal([1713332], IngredientsOf(vocabulary, 1713332)); // an ingredient is its own
+        Assert.Empty(IngredientsOf(vocabulary, 9000003));
+    }
+
     [Fact]
     public async Task Comma_separated_export_with_quoted_fields_builds_the_same_lookups()
     {

@@ -1,8 +1,11 @@
 namespace Ingestion.Omop;
 
 /// <summary>The rows and person dates of one resource, held until the resource is known to map.</summary>
-internal sealed class BufferedRows
+internal sealed class BufferedRows(DateOnly? latestDate = null)
 {
+    /// <summary>The sink's <see cref="IOmopRowSink.LatestDate"/>: the cap of inferred dates.</summary>
+    public DateOnly? LatestDate => latestDate;
+
     private readonly List<(OmopTable Table, object?[] Row, bool ConceptMapped)> _rows = new(2);
     private readonly List<(long Person, DateOnly Date)> _dates = new(2);
 

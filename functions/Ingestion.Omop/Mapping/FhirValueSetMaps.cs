@@ -9,35 +9,35 @@ public static class FhirValueSetMaps
 {
     public static int Gender(string? code) => code switch
     {
-        "male" => 8507,
-        "female" => 8532,
+        "male" => FixedConcepts.Male,
+        "female" => FixedConcepts.Female,
         _ => 0, // other / unknown: OMOP convention is 0 with the source value kept
     };
 
     public static int Race(string? ombCategory) => ombCategory switch
     {
-        "2106-3" => 8527, // White
-        "2054-5" => 8516, // Black or African American
-        "2028-9" => 8515, // Asian
-        "1002-5" => 8657, // American Indian or Alaska Native
-        "2076-8" => 8557, // Native Hawaiian or Other Pacific Islander
+        "2106-3" => FixedConcepts.White,
+        "2054-5" => FixedConcepts.BlackOrAfricanAmerican,
+        "2028-9" => FixedConcepts.Asian,
+        "1002-5" => FixedConcepts.AmericanIndianOrAlaskaNative,
+        "2076-8" => FixedConcepts.NativeHawaiianOrOtherPacificIslander,
         _ => 0,
     };
 
     public static int Ethnicity(string? ombCategory) => ombCategory switch
     {
-        "2135-2" => 38003563, // Hispanic or Latino
-        "2186-5" => 38003564, // Not Hispanic or Latino
+        "2135-2" => FixedConcepts.HispanicOrLatino,
+        "2186-5" => FixedConcepts.NotHispanicOrLatino,
         _ => 0,
     };
 
     public static int VisitClass(string? actCode) => actCode switch
     {
-        "AMB" or "FLD" or "SS" or "OBSENC" or "PRENC" => 9202, // Outpatient Visit
-        "IMP" or "ACUTE" or "NONAC" => 9201,                    // Inpatient Visit
-        "EMER" => 9203,                                          // Emergency Room Visit
-        "HH" => 581476,                                          // Home Visit
-        "VR" => 5083,                                            // Telehealth
+        "AMB" or "FLD" or "SS" or "OBSENC" or "PRENC" => FixedConcepts.OutpatientVisit,
+        "IMP" or "ACUTE" or "NONAC" => FixedConcepts.InpatientVisit,
+        "EMER" => FixedConcepts.EmergencyRoomVisit,
+        "HH" => FixedConcepts.HomeVisit,
+        "VR" => FixedConcepts.Telehealth,
         _ => 0,
     };
 }

@@ -8,9 +8,9 @@ namespace Ingestion.Omop;
 public sealed partial class OmopMapper
 {
     /// <summary>Type concept 32810 "Claim": both cost rows come from claims data.</summary>
-    private const int ClaimTypeConceptId = 32810;
-    /// <summary>Concept 44818668 "US Dollar".</summary>
-    private const int UsDollarConceptId = 44818668;
+    private const int ClaimTypeConceptId = FixedConcepts.Claim;
+    /// <summary>Concept 44818668 "United States dollar".</summary>
+    private const int UsDollarConceptId = FixedConcepts.UsDollar;
 
     private MappingOutcome MapClaim(JsonElement resource, BufferedRows rows)
     {

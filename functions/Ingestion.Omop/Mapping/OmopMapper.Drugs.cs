@@ -52,11 +52,14 @@ public sealed partial class OmopMapper
         if (type == "MedicationRequest")
         {
             // OHDSI convention: end = start + days supply - 1 day; without a supply, the start date (a one-day exposure).
+            // A supply reaching past the export ends at the export's date (days_supply keeps the full supply).
             var days = daysSupply is > 0 ? daysSupply.Value - 1 : 0;
+            var capped = rows.LatestDate is { } latest && facts.StartDate.AddDays(days) > latest;
+            if (capped) days = Math.Max(0, rows.LatestDate!.Value.DayNumber - facts.StartDate.DayNumber);
             facts = facts with
             {
                 EndDate = facts.StartDate.AddDays(days),
-                EndDateTime = facts.StartDateTime?.AddDays(days),
+                EndDateTime = capped ? null : facts.StartDateTime?.AddDays(days), // capped: the time of day is not known
                 VerbatimEndDate = null,
             };
         }

@@ -40,8 +40,8 @@ public sealed partial class OmopMapper
     private static int? ConditionStatus(JsonElement resource)
     {
         var verification = FhirJson.Object(resource, "verificationStatus"u8);
-        if (ResourceStatusRules.HasCoding(verification, "provisional"u8) || ResourceStatusRules.HasCoding(verification, "differential"u8)) return 32899;
-        if (ResourceStatusRules.HasCoding(verification, "confirmed"u8)) return 32893;
+        if (ResourceStatusRules.HasCoding(verification, "provisional"u8) || ResourceStatusRules.HasCoding(verification, "differential"u8)) return FixedConcepts.PreliminaryDiagnosis;
+        if (ResourceStatusRules.HasCoding(verification, "confirmed"u8)) return FixedConcepts.ConfirmedDiagnosis;
         return null;
     }
 

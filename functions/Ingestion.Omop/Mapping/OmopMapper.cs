@@ -50,7 +50,7 @@ public sealed partial class OmopMapper : IOmopMapper
         else
         {
             // Rows of one resource go to a buffer first so a resource quarantined half-way leaves no rows behind.
-            var buffer = new BufferedRows();
+            var buffer = new BufferedRows(sink.LatestDate);
             try
             {
                 outcome = MapCovered(type, resource, buffer, report);

@@ -4,7 +4,8 @@ namespace Ingestion.Omop;
 /// DQD-style checks over the rows a file writes, counted per (check, table, field): required fields present
 /// (isRequired), dates between 1900-01-01 and the export's transactionTime (plausibleDateRange), start not after end
 /// (plausibleStartBeforeEnd), plausible values of common measurements (plausibleValueRange), and the standard
-/// concept's domain matching the table (conceptDomain). One instance per file; merged at fan-in
+/// concept's domain matching the table (conceptDomain); also drug_exposure rows whose drug has no RxNorm ingredient
+/// (drugEraWithoutIngredient: their drug_era falls back to the drug concept). One instance per file; merged at fan-in
 /// (<see cref="DataQualityResult.Merge"/>). Counts only, never values.
 /// </summary>
 public sealed class DataQualityChecks
@@ -14,6 +15,9 @@ public sealed class DataQualityChecks
     public const string PlausibleStartBeforeEnd = "plausibleStartBeforeEnd";
     public const string PlausibleValueRange = "plausibleValueRange";
     public const string ConceptDomain = "conceptDomain";
+    /// <summary>Not a DQD check: a drug_exposure whose standard drug concept rolls up to no RxNorm ingredient, so its
+    /// drug_era is of the drug concept itself (the documented fallback, docs/omop-mapping.md "Eras").</summary>
+    public const string DrugWithoutIngredient = "drugEraWithoutIngredient";
 
     private static readonly DateOnly Floor = new(1900, 1, 1);
 
@@ -54,9 +58,12 @@ public sealed class DataQualityChecks
             if (row[start] is DateOnly s && row[end] is DateOnly e && e < s) Count(PlausibleStartBeforeEnd, table, table.Columns[end].Name);
         }
         if (rules.Concept is { } concept && row[concept.Index] is int conceptId && conceptId != 0
-            && _vocabulary.TryGetConcept(conceptId, out var known) && known.IsStandard
-            && !string.Equals(known.DomainId, concept.Domain, StringComparison.Ordinal))
-            Count(ConceptDomain, table, table.Columns[concept.Index].Name);
+            && _vocabulary.TryGetConcept(conceptId, out var known) && known.IsStandard)
+        {
+            if (!string.Equals(known.DomainId, concept.Domain, StringComparison.Ordinal)) Count(ConceptDomain, table, table.Columns[concept.Index].Name);
+            else if (ReferenceEquals(table, CdmTables.DrugExposure) && _vocabulary.TargetCount(known, ConceptRelationship.HasIngredient) == 0)
+                Count(DrugWithoutIngredient, table, table.Columns[concept.Index].Name);
+        }
         if (rules.ValueIndex is { } valueIndex && rules.Concept is { } measured && row[measured.Index] is int measuredId
             && row[valueIndex] is double number && DataQualityRules.PlausibleRange(measuredId) is { } range
             && (number < range.Low || number > range.High))

@@ -20,7 +20,7 @@ public sealed record CdmSourceFacts
 public static class CdmSourceBuilder
 {
     /// <summary>Concept 756265 "OMOP CDM Version 5.4.0".</summary>
-    public const int CdmVersionConceptId = 756265;
+    public const int CdmVersionConceptId = FixedConcepts.CdmVersion54;
 
     public static object?[] Build(CdmSourceFacts facts)
     {

@@ -6,12 +6,13 @@ namespace Ingestion.Omop;
 /// <summary>
 /// The fan-in reduce for condition_era and drug_era from staged <see cref="CdmTables.EraEvents"/> rows
 /// (<see cref="EraCollapser"/>: 30-day persistence window). An event seen again (same event_id: the resource in two
-/// files or again in a later run) replaces the earlier copy, so it counts once. drug_era groups by ingredient through
-/// the ingredientOf lookup (concept_ancestor to the Ingredient class); without one, by the exposure's own standard
-/// drug concept (docs/omop-mapping.md, "Eras"). Era keys are pseudonyms of (person, concept, start) in the era's own
-/// domain, so a re-run writes the same ids. Memory grows with the number of staged events.
+/// files or again in a later run) replaces the earlier copy, so it counts once. drug_era is per RxNorm ingredient, as
+/// the OHDSI script: each exposure joins the era of every ingredient its drug concept rolls up to
+/// (<see cref="DrugIngredients"/>; a combination drug counts in each), and a drug without an ingredient forms eras of its
+/// own standard concept (docs/omop-mapping.md, "Eras"). Era keys are pseudonyms of (person, concept, start) in the era's
+/// own domain, so a re-run writes the same ids. Memory grows with the number of staged events.
 /// </summary>
-public sealed class EraBuilder(IDeidentifier deidentifier, Func<int, int>? ingredientOf = null)
+public sealed class EraBuilder(IDeidentifier deidentifier, DrugIngredients? ingredients = null)
 {
     private readonly Dictionary<long, (string Kind, long Person, int Concept, DateOnly Start, DateOnly End)> _events = new();
 
@@ -35,32 +36,55 @@ public sealed class EraBuilder(IDeidentifier deidentifier, Func<int, int>? ingre
     /// <summary>condition_era rows ordered by person, concept and start.</summary>
     public IEnumerable<object?[]> ConditionEras()
     {
-        foreach (var ((person, concept), intervals) in Group(EraEvents.Condition, c => c))
+        foreach (var ((person, concept), intervals) in Group(EraEvents.Condition, c => [c]))
         {
             foreach (var era in EraCollapser.Collapse(intervals))
                 yield return [Key(OmopKeyDomain.ConditionEra, person, concept, era.Start), person, concept, era.Start, era.End, era.Count];
         }
     }
 
-    /// <summary>drug_era rows ordered by person, ingredient (or drug concept) and start.</summary>
+    /// <summary>drug_era rows ordered by person, ingredient (or, without one, drug concept) and start.</summary>
     public IEnumerable<object?[]> DrugEras()
     {
-        foreach (var ((person, concept), intervals) in Group(EraEvents.Drug, ingredientOf ?? (c => c)))
+        foreach (var ((person, concept), intervals) in Group(EraEvents.Drug, IngredientsOf))
         {
             foreach (var era in EraCollapser.Collapse(intervals))
                 yield return [Key(OmopKeyDomain.DrugEra, person, concept, era.Start), person, concept, era.Start, era.End, era.Count, era.GapDays];
         }
     }
 
-    private IEnumerable<KeyValuePair<(long Person, int Concept), List<(DateOnly Start, DateOnly End)>>> Group(string kind, Func<int, int> conceptOf)
+    /// <summary>
+    /// deletions rows (resource_type and omop_table = the era table) for the eras <paramref name="previous"/> (the
+    /// builder of the previous published run's events) produced and this one no longer does: an event that bridges or
+    /// extends earlier eras gives an era with another start, so another key, and the committed view (newest row per
+    /// key) would otherwise keep the old era next to the new one.
+    /// </summary>
+    public IEnumerable<object?[]> DeletionsSince(EraBuilder previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        foreach (var (table, now, before) in new[] { (CdmTables.ConditionEra.Name, ConditionEras(), previous.ConditionEras()), (CdmTables.DrugEra.Name, DrugEras(), previous.DrugEras()) })
+        {
+            var current = now.Select(e => (long)e[0]!).ToHashSet();
+            foreach (var key in before.Select(e => (long)e[0]!).Where(k => !current.Contains(k)).Distinct())
+                yield return [table, table, key, null];
+        }
+    }
+
+    private IReadOnlyList<int> IngredientsOf(int drugConcept) =>
+        ingredients?.Of(drugConcept) is { Count: > 0 } found ? found : [drugConcept];
+
+    private IEnumerable<KeyValuePair<(long Person, int Concept), List<(DateOnly Start, DateOnly End)>>> Group(string kind, Func<int, IReadOnlyList<int>> conceptsOf)
     {
         var groups = new Dictionary<(long Person, int Concept), List<(DateOnly Start, DateOnly End)>>();
         foreach (var e in _events.Values)
         {
             if (e.Kind != kind) continue;
-            var key = (e.Person, conceptOf(e.Concept));
-            if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
-            list.Add((e.Start, e.End));
+            foreach (var concept in conceptsOf(e.Concept))
+            {
+                var key = (e.Person, concept);
+                if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
+                list.Add((e.Start, e.End));
+            }
         }
         return groups.OrderBy(kv => kv.Key);
     }

@@ -11,7 +11,7 @@ public static class ObservationPeriodBuilder
 {
     /// <summary>observation_period rows ordered by person_id. observation_period_id is the pseudonym of the person
     /// key in its own domain, so a re-run yields the same ids.</summary>
-    public static IEnumerable<object?[]> Build(IEnumerable<object?[]> personDateBoundsRows, IDeidentifier deidentifier, int periodTypeConceptId = 32817)
+    public static IEnumerable<object?[]> Build(IEnumerable<object?[]> personDateBoundsRows, IDeidentifier deidentifier, int periodTypeConceptId = FixedConcepts.Ehr)
     {
         ArgumentNullException.ThrowIfNull(personDateBoundsRows);
         ArgumentNullException.ThrowIfNull(deidentifier);

@@ -2,10 +2,13 @@ namespace Ingestion.Omop;
 
 /// <summary>
 /// Derives concept_ancestor rows when a vocabulary download has none (an OHDSI "vocabulary shard" such as the
-/// Eunomia subsets ships CONCEPT_ANCESTOR header-only): the reflexive-transitive closure of valid "Is a"
-/// relationships between standard and classification concepts, with the minimum and maximum number of "Is a"
-/// steps, as Athena defines it (every such concept is its own ancestor at level 0). Holds the closure in memory:
-/// meant for shards; a full Athena download ships CONCEPT_ANCESTOR and is copied as is.
+/// Eunomia subsets ships CONCEPT_ANCESTOR header-only): the reflexive-transitive closure of valid hierarchical
+/// relationships between standard and classification concepts, with the minimum and maximum number of steps, as
+/// Athena defines it (every such concept is its own ancestor at level 0). Hierarchical: "Is a", and the RxNorm
+/// relationships Athena builds the drug hierarchy from (clinical/branded drug → drug component/form → Ingredient), so
+/// drug_era can roll drugs up to their ingredients. Holds the closure in memory: meant for shards; a full Athena
+/// download ships CONCEPT_ANCESTOR and is copied as is. A shard that lacks the intermediate drug concepts (Synthea27Nj
+/// has no Clinical Drug Comp/Form) gives its drugs no ingredient ancestor.
 /// </summary>
 public sealed class ConceptAncestorBuilder
 {
@@ -18,10 +21,16 @@ public sealed class ConceptAncestorBuilder
         if (standardConcept is "S" or "C") _hierarchical.Add(conceptId);
     }
 
-    /// <summary>A row of CONCEPT_RELATIONSHIP; only valid "Is a" rows count.</summary>
+    /// <summary>Relationships whose concept_id_2 is an ancestor of concept_id_1.</summary>
+    private static readonly HashSet<string> Hierarchical = new(StringComparer.Ordinal)
+    {
+        "Is a", "RxNorm has ing", "Consists of", "RxNorm is a", "Tradename of", "Quantified form of", "Marketed form of", "Box of",
+    };
+
+    /// <summary>A row of CONCEPT_RELATIONSHIP; only valid hierarchical rows count.</summary>
     public void AddRelationship(int conceptId1, int conceptId2, string relationshipId, string? invalidReason)
     {
-        if (relationshipId != "Is a" || !string.IsNullOrEmpty(invalidReason) || conceptId1 == conceptId2) return;
+        if (!Hierarchical.Contains(relationshipId) || !string.IsNullOrEmpty(invalidReason) || conceptId1 == conceptId2) return;
         if (!_parents.TryGetValue(conceptId1, out var parents)) _parents[conceptId1] = parents = [];
         parents.Add(conceptId2);
     }

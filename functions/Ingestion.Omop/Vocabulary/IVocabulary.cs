@@ -31,11 +31,15 @@ public interface IVocabulary
     string? VocabularyIdForSystem(string systemUri) => FhirCodeSystems.VocabularyIdOf(systemUri);
 }
 
-/// <summary>The two CONCEPT_RELATIONSHIP relationships the mapping follows.</summary>
+/// <summary>The relationships the compiled vocabulary keeps: the two CONCEPT_RELATIONSHIP relationships the mapping
+/// follows, and a drug concept's RxNorm Ingredient ancestors (CONCEPT_ANCESTOR; drug_era is per ingredient).</summary>
 public enum ConceptRelationship : byte
 {
     MapsTo = 0,
     MapsToValue = 1,
+    /// <summary>The standard concepts of class 'Ingredient' that are ancestors of the concept in concept_ancestor (an
+    /// ingredient is its own, at level 0); a combination drug has several.</summary>
+    HasIngredient = 2,
 }
 
 /// <summary>One concept. <see cref="Handle"/> lets the vocabulary that produced it answer follow-up lookups in O(1).</summary>
@@ -49,4 +53,5 @@ public readonly record struct Concept(int ConceptId, string VocabularyId, string
     internal int TargetsStart { get; init; }
     internal ushort MapsToCount { get; init; }
     internal ushort MapsToValueCount { get; init; }
+    internal ushort IngredientCount { get; init; }
 }

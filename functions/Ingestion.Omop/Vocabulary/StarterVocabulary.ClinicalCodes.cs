@@ -156,6 +156,8 @@ public static partial class StarterVocabulary
         new(4336464, "Coronary artery bypass graft", "Procedure", "SNOMED", 'S', "232717009"),
         new(19073183, "amoxicillin 250 MG Oral Capsule", "Drug", "RxNorm", 'S', "308182"),
         new(19080128, "lisinopril 10 MG Oral Tablet", "Drug", "RxNorm", 'S', "314076"),
+        new(1177480, "ibuprofen", "Drug", "RxNorm", 'S', "5640"),
+        new(1308216, "lisinopril", "Drug", "RxNorm", 'S', "29046"),
         new(37017711, "Allergy to soy", "Observation", "SNOMED", ' ', "714035009"),
         new(40163924, "24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet", "Drug", "RxNorm", 'S', "860975"),
         new(40760809, "Lipid panel with direct LDL - Serum or Plasma", "Measurement", "LOINC", 'S', "57698-3"),
@@ -290,5 +292,12 @@ public static partial class StarterVocabulary
         (43055141, 43055141, ConceptRelationship.MapsTo),
         (43530652, 43530652, ConceptRelationship.MapsTo),
         (45772840, 45772840, ConceptRelationship.MapsTo),
+        // drug_era ingredients (RxNorm Ingredient ancestors) where the Synthea27Nj release has the ingredient concept;
+        // the other starter drugs have none there, so their eras stay per drug concept (docs/omop-mapping.md, "Eras").
+        (1177480, 1177480, ConceptRelationship.HasIngredient),
+        (19019979, 1177480, ConceptRelationship.HasIngredient),
+        (19078461, 1177480, ConceptRelationship.HasIngredient),
+        (1308216, 1308216, ConceptRelationship.HasIngredient),
+        (19080128, 1308216, ConceptRelationship.HasIngredient),
     ];
 }

@@ -1,11 +1,11 @@
 namespace Ingestion.Omop;
 
 /// <summary>
-/// A small built-in vocabulary so the embedded demo maps without an Athena download: gender, race, ethnicity,
-/// visit and type concepts, common UCUM units, the CDM version concept and the clinical codes the demo generator
-/// uses. Compiled into the same image format as a vocabulary file, so it answers exactly like one.
-/// Real OMOP concept ids throughout. Type Concept and CDM concepts are looked up by id only: their concept_code
-/// here is "starter-{id}", not Athena's code.
+/// A small built-in vocabulary so the embedded demo maps without an Athena download: every concept the mapper writes
+/// as a constant (<see cref="Omop.FixedConcepts"/>: gender, race, ethnicity, visit, type, condition status, currency,
+/// operators, the CDM version), common UCUM units and the clinical codes the demo generator uses. Compiled into the
+/// same image format as a vocabulary file, so it answers exactly like one. Real OMOP concept ids throughout. Concepts
+/// looked up by id only (type concepts, …) carry the concept_code "starter-{id}", not Athena's code.
 /// </summary>
 public static partial class StarterVocabulary
 {
@@ -13,28 +13,10 @@ public static partial class StarterVocabulary
 
     private readonly record struct StarterConcept(int Id, string Name, string Domain, string Vocabulary, char Standard, string Code);
 
-    private static readonly StarterConcept[] FixedConcepts =
+    /// <summary>Besides <see cref="Omop.FixedConcepts.All"/> (what the mapper writes as constants).</summary>
+    private static readonly StarterConcept[] BaseConcepts =
     [
-        new(8507, "MALE", "Gender", "Gender", 'S', "M"),
-        new(8532, "FEMALE", "Gender", "Gender", 'S', "F"),
-        new(8527, "White", "Race", "Race", 'S', "5"),
-        new(8516, "Black or African American", "Race", "Race", 'S', "3"),
-        new(8515, "Asian", "Race", "Race", 'S', "2"),
-        new(8657, "American Indian or Alaska Native", "Race", "Race", 'S', "1"),
-        new(8557, "Native Hawaiian or Other Pacific Islander", "Race", "Race", 'S', "4"),
-        new(38003563, "Hispanic or Latino", "Ethnicity", "Ethnicity", 'S', "Hispanic"),
-        new(38003564, "Not Hispanic or Latino", "Ethnicity", "Ethnicity", 'S', "Not Hispanic"),
-        new(9201, "Inpatient Visit", "Visit", "Visit", 'S', "IP"),
-        new(9202, "Outpatient Visit", "Visit", "Visit", 'S', "OP"),
-        new(9203, "Emergency Room Visit", "Visit", "Visit", 'S', "ER"),
         new(262, "Emergency Room and Inpatient Visit", "Visit", "Visit", 'S', "ERIP"),
-        new(581476, "Home Visit", "Visit", "Visit", 'S', "OH"),
-        new(5083, "Telehealth", "Visit", "CMS Place of Service", 'S', "02"),
-        new(32817, "EHR", "Type Concept", "Type Concept", 'S', "starter-32817"),
-        new(32818, "EHR administration record", "Type Concept", "Type Concept", 'S', "starter-32818"),
-        new(32838, "EHR prescription", "Type Concept", "Type Concept", 'S', "starter-32838"),
-        new(32865, "Patient self-report", "Type Concept", "Type Concept", 'S', "starter-32865"),
-        new(756265, "OMOP CDM Version 5.4.0", "Metadata", "CDM", 'S', "starter-756265"),
         // Common UCUM units (ids as in the Synthea27Nj subset; U/L, mEq/L and [lb_av] from the full release).
         new(9529, "kilogram", "Unit", "UCUM", 'S', "kg"),
         new(8504, "gram", "Unit", "UCUM", 'S', "g"),
@@ -74,7 +56,8 @@ public static partial class StarterVocabulary
     {
         var compiler = new VocabularyCompiler();
         var seen = new HashSet<int>();
-        foreach (var c in FixedConcepts.Concat(ClinicalConcepts))
+        var fixedConcepts = Omop.FixedConcepts.All.Select(f => new StarterConcept(f.ConceptId, f.Name, f.Domain, f.Vocabulary, 'S', f.Code ?? $"starter-{f.ConceptId}"));
+        foreach (var c in fixedConcepts.Concat(BaseConcepts).Concat(ClinicalConcepts))
         {
             if (!seen.Add(c.Id)) continue;
             compiler.AddConcept(c.Id, c.Name, c.Domain, c.Vocabulary, c.Standard, c.Code);

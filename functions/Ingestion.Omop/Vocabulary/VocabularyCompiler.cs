@@ -5,7 +5,7 @@ using static Ingestion.Omop.VocabularyFileLayout;
 namespace Ingestion.Omop;
 
 /// <summary>
-/// Collects concepts and "Maps to" / "Maps to value" relationships and writes the vocabulary file.
+/// Collects concepts, "Maps to" / "Maps to value" relationships and drug → ingredient links, and writes the vocabulary file.
 /// Column arrays rather than objects per concept, so a 6M-concept build stays in a few hundred MB.
 /// Not thread-safe; one compiler per build.
 /// </summary>
@@ -78,14 +78,16 @@ internal sealed class VocabularyCompiler
                 throw new VocabularyFormatException("DuplicateConceptId", $"concept_id {sortedIds[i]} occurs twice in CONCEPT.");
         }
 
-        // Resolve and group relationship targets per source concept: (source index, kind, target concept_id).
+        // Resolve and group relationship targets per source concept: (source index, kind, target index) packed as
+        // 30 | 2 | 32 bits, so sorting groups them by source, then kind, then target.
+        if (_count >= 1 << 30) throw new VocabularyFormatException("TooLarge", "more than 2^30 concepts");
         var keys = new List<ulong>(_relationshipCount);
         for (var r = 0; r < _relationshipCount; r++)
         {
             var from = Array.BinarySearch(sortedIds, _from[r]);
             var to = Array.BinarySearch(sortedIds, _to[r]);
             if (from < 0 || to < 0) continue; // a relationship to a concept outside the download is unusable
-            keys.Add(((ulong)(uint)from << 32) | ((ulong)_kind[r] << 31) | (uint)to);
+            keys.Add(((ulong)(uint)from << 34) | ((ulong)_kind[r] << 32) | (uint)to);
         }
         var packed = keys.ToArray();
         Array.Sort(packed);
@@ -143,17 +145,23 @@ internal sealed class VocabularyCompiler
                 BinaryPrimitives.WriteInt32LittleEndian(rec[RCodeOffset..], _codeOffset[i]);
                 BinaryPrimitives.WriteInt32LittleEndian(rec[RNameOffset..], _nameOffset[i]);
                 BinaryPrimitives.WriteUInt16LittleEndian(rec[RNameLength..], _nameLength[i]);
-                while (t < targetCount && (int)(packed[t] >> 32) < sorted) t++;
+                while (t < targetCount && (int)(packed[t] >> 34) < sorted) t++;
                 var first = t;
-                int mapsTo = 0, mapsToValue = 0;
-                while (t < targetCount && (int)(packed[t] >> 32) == sorted)
+                int mapsTo = 0, mapsToValue = 0, ingredients = 0;
+                while (t < targetCount && (int)(packed[t] >> 34) == sorted)
                 {
-                    if (((packed[t] >> 31) & 1) == 0) mapsTo++; else mapsToValue++;
+                    switch ((ConceptRelationship)((packed[t] >> 32) & 3))
+                    {
+                        case ConceptRelationship.MapsTo: mapsTo++; break;
+                        case ConceptRelationship.MapsToValue: mapsToValue++; break;
+                        default: ingredients++; break;
+                    }
                     t++;
                 }
                 BinaryPrimitives.WriteUInt16LittleEndian(rec[RMapsToCount..], (ushort)Math.Min(mapsTo, ushort.MaxValue));
                 BinaryPrimitives.WriteInt32LittleEndian(rec[RTargetsStart..], first);
                 BinaryPrimitives.WriteUInt16LittleEndian(rec[RMapsToValueCount..], (ushort)Math.Min(mapsToValue, ushort.MaxValue));
+                BinaryPrimitives.WriteUInt16LittleEndian(rec[RIngredientCount..], (ushort)Math.Min(ingredients, ushort.MaxValue));
             }
             await output.WriteAsync(block.AsMemory(0, n * RecordSize), cancellationToken);
         }
@@ -161,7 +169,7 @@ internal sealed class VocabularyCompiler
         await output.WriteAsync(BuildHashTable(order, slots), cancellationToken);
 
         var targets = new byte[(long)targetCount * 4 > int.MaxValue ? throw new VocabularyFormatException("TooLarge", "too many relationships") : targetCount * 4];
-        for (var k = 0; k < targetCount; k++) BinaryPrimitives.WriteInt32LittleEndian(targets.AsSpan(k * 4), (int)(packed[k] & 0x7FFF_FFFF));
+        for (var k = 0; k < targetCount; k++) BinaryPrimitives.WriteInt32LittleEndian(targets.AsSpan(k * 4), (int)(uint)packed[k]);
         await output.WriteAsync(targets, cancellationToken);
         await output.WriteAsync(new byte[poolOffset - targetsOffset - targets.Length], cancellationToken);
         await _pool.CopyToAsync(output, cancellationToken);

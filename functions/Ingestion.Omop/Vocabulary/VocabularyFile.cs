@@ -194,15 +194,26 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
     public int TargetCount(in Concept source, ConceptRelationship relationship)
     {
         CheckOwner(source);
-        return relationship == ConceptRelationship.MapsTo ? source.MapsToCount : source.MapsToValueCount;
+        return CountOf(source, relationship);
     }
+
+    private static int CountOf(in Concept source, ConceptRelationship relationship) => relationship switch
+    {
+        ConceptRelationship.MapsTo => source.MapsToCount,
+        ConceptRelationship.MapsToValue => source.MapsToValueCount,
+        _ => source.IngredientCount,
+    };
 
     public Concept Target(in Concept source, ConceptRelationship relationship, int index)
     {
         CheckOwner(source);
-        var count = relationship == ConceptRelationship.MapsTo ? source.MapsToCount : source.MapsToValueCount;
-        if ((uint)index >= (uint)count) throw new ArgumentOutOfRangeException(nameof(index));
-        var position = source.TargetsStart + (relationship == ConceptRelationship.MapsTo ? 0 : source.MapsToCount) + index;
+        if ((uint)index >= (uint)CountOf(source, relationship)) throw new ArgumentOutOfRangeException(nameof(index));
+        var position = source.TargetsStart + relationship switch
+        {
+            ConceptRelationship.MapsTo => 0,
+            ConceptRelationship.MapsToValue => source.MapsToCount,
+            _ => source.MapsToCount + source.MapsToValueCount,
+        } + index;
         if (_seenTargets.TryGetValue(position, out var target)) return target;
         target = ConceptAt(_targets[position]);
         if (Interlocked.Increment(ref _seenTargetCount) <= SeenTargets) _seenTargets.TryAdd(position, target);
@@ -238,6 +249,7 @@ public sealed unsafe class VocabularyFile : IVocabulary, IDisposable
             TargetsStart = *(int*)(record + RTargetsStart),
             MapsToCount = *(ushort*)(record + RMapsToCount),
             MapsToValueCount = *(ushort*)(record + RMapsToValueCount),
+            IngredientCount = *(ushort*)(record + RIngredientCount),
         };
     }
 

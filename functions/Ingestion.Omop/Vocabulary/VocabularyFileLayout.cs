@@ -10,7 +10,9 @@ namespace Ingestion.Omop;
 ///                | code hash table (int per slot: concept index + 1) | relationship targets (int concept index) | string pool
 /// </code>
 /// A concept record: concept_id, vocabulary index, domain index, standard flag, invalid flag, code (offset, length)
-/// and name (offset, length) in the pool, then its targets: MapsTo count, start, MapsToValue count (they follow).
+/// and name (offset, length) in the pool, then its targets: MapsTo count, start, MapsToValue count, HasIngredient count
+/// (they follow one another from start). A file compiled before HasIngredient existed has 0 there (the bytes were
+/// zero-filled), so it still opens: its drugs have no ingredients.
 /// </summary>
 internal static class VocabularyFileLayout
 {
@@ -25,7 +27,7 @@ internal static class VocabularyFileLayout
 
     // Record offsets.
     public const int RConceptId = 0, RVocabulary = 4, RDomain = 6, RStandard = 8, RInvalid = 9, RCodeLength = 10,
-        RCodeOffset = 12, RNameOffset = 16, RNameLength = 20, RMapsToCount = 22, RTargetsStart = 24, RMapsToValueCount = 28;
+        RCodeOffset = 12, RNameOffset = 16, RNameLength = 20, RMapsToCount = 22, RTargetsStart = 24, RMapsToValueCount = 28, RIngredientCount = 30;
 
     public const byte NotStandard = 0, Standard = 1, Classification = 2;
 

@@ -22,11 +22,12 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var runId = activity.InstanceId;
         var report = new MappingReport();
         var issues = new Dictionary<string, long>(StringComparer.Ordinal);
-        var sink = new StagedRowSink();
+        var exportDate = DateOnly.FromDateTime((context.Run.TransactionTime ?? context.Run.CreatedTime).UtcDateTime);
+        var sink = new StagedRowSink(exportDate);
         var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
         await using var eraEvents = new FanInStagingWriter(lake, CdmTables.EraEvents, FanInStaging.PathOf(runId, CdmTables.EraEvents, activity.Index));
         await using var deaths = new FanInStagingWriter(lake, CdmTables.Death, FanInStaging.PathOf(runId, CdmTables.Death, activity.Index));
-        var quality = new DataQualityChecks(mapper.Vocabulary, DateOnly.FromDateTime((context.Run.TransactionTime ?? context.Run.CreatedTime).UtcDateTime));
+        var quality = new DataQualityChecks(mapper.Vocabulary, exportDate);
         await using var rejects = new QuarantineWriter(quarantine, activity);
         // With a crosswalk configured, this file maps through a de-identifier that notes every key it derives.
         var recorder = crosswalk is null ? null : new CrosswalkRecorder(crosswalk.Deidentifier);

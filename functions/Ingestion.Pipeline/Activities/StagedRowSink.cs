@@ -4,10 +4,13 @@ namespace Ingestion.Pipeline.Activities;
 
 /// <summary>
 /// Receives one resource's rows from the mapper (a synchronous call) so the activity can stream them to the
-/// async Parquet writers right after; keeps per-person date bounds for observation_period.
+/// async Parquet writers right after; keeps per-person date bounds for observation_period; caps inferred dates at the
+/// export's date.
 /// </summary>
-internal sealed class StagedRowSink : IOmopRowSink
+internal sealed class StagedRowSink(DateOnly? latestDate = null) : IOmopRowSink
 {
+    public DateOnly? LatestDate => latestDate;
+
     private readonly List<(OmopTable Table, object?[] Row)> _pending = [];
 
     public PersonDateRange PersonDates { get; } = new();

@@ -14,7 +14,8 @@ namespace Ingestion.Pipeline.Publishing;
 /// the staged era events and death merged per person (<see cref="FanInStaging"/>). Memory grows with the number of
 /// persons and of staged era events.
 /// </summary>
-public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<RunState, CdmSourceFacts> cdmSource, PipelineOptions options) : IRunReducer
+public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<RunState, CdmSourceFacts> cdmSource, PipelineOptions options,
+    IVocabulary? vocabulary = null) : IRunReducer
 {
     public async Task<IReadOnlyList<PartOutput>> ReduceAsync(RunState run, IReadOnlyList<ActivityState> activities, CancellationToken cancellationToken)
     {
@@ -48,7 +49,9 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         CancellationToken cancellationToken)
     {
         var table = CdmTables.EraEvents;
-        var eras = new EraBuilder(deidentifier);
+        // drug_era per RxNorm ingredient (the vocabulary's concept_ancestor links); without a vocabulary, per drug concept.
+        var ingredients = vocabulary is null ? null : new DrugIngredients(vocabulary);
+        var eras = new EraBuilder(deidentifier, ingredients);
         var paths = activities.Select(a => FanInStaging.PathOf(run.InstanceId, table, a.Index)).ToList();
         if (previousRunId is not null) paths.Add(FanInStaging.MergedPathOf(previousRunId, table));
         foreach (var path in paths)
@@ -58,6 +61,12 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         await FanInStaging.WriteAsync(lake, table, FanInStaging.MergedPathOf(run.InstanceId, table), eras.Events(), cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.ConditionEra, run.InstanceId, eras.ConditionEras(), parts, cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.DrugEra, run.InstanceId, eras.DrugEras(), parts, cancellationToken).ConfigureAwait(false);
+        if (previousRunId is null) return;
+        // Eras the predecessor wrote that this run's events merged away (a bridged gap): listed in deletions, so the
+        // committed view equals a full run's eras.
+        var before = new EraBuilder(deidentifier, ingredients);
+        await foreach (var row in FanInStaging.ReadAsync(lake, table, FanInStaging.MergedPathOf(previousRunId, table), cancellationToken).ConfigureAwait(false)) before.Add(row);
+        await WriteAsync(CdmTables.Deletions, run.InstanceId, eras.DeletionsSince(before), parts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>death, one row per person, from every file's staged death rows (<see cref="DeathRecordMerger"/>).</summary>
