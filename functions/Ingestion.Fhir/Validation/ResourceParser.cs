@@ -71,7 +71,7 @@ public static class ResourceParser
         if (!root.TryGetProperty("resourceType"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             return Failure(document, RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
 
-        if (!TryKnownType(typeElement, out var resourceType))
+        if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
             return Failure(document, RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
 
         string? id = root.TryGetProperty("id"u8, out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
@@ -79,20 +79,6 @@ public static class ResourceParser
     }
 
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
-
-    private static bool TryKnownType(JsonElement typeElement, out string resourceType)
-    {
-        Span<char> buffer = stackalloc char[64];
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(typeElement);
-        raw = PrimitiveFormats.Unquote(raw);
-        if (raw.Length > buffer.Length || raw.IndexOf((byte)'\\') >= 0)
-        {
-            resourceType = "";
-            return FhirResourceTypes.TryGet(typeElement.GetString() ?? "", out resourceType);
-        }
-        for (var i = 0; i < raw.Length; i++) buffer[i] = (char)raw[i];
-        return FhirResourceTypes.TryGet(buffer[..raw.Length], out resourceType);
-    }
 
     private static ResourceParseResult Failure(JsonDocument? document, string ruleId, string code, string message)
     {

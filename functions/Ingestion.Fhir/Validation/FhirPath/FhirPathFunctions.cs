@@ -278,7 +278,7 @@ internal static partial class FhirPathCompiler
                 {
                     var url = AsString(args[0](s, c), name);
                     if (url is null) return Empty;
-                    var extensions = Navigate(s, target(s, c), "extension");
+                    var extensions = Navigate(s, target(s, c), "extension", "_extension");
                     return Filter(extensions, e => e is FhirPathElement x && x.Value.ValueKind == JsonValueKind.Object
                         && x.Value.TryGetProperty("url"u8, out var u) && u.ValueKind == JsonValueKind.String && u.ValueEquals(url));
                 };
