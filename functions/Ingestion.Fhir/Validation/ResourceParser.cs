@@ -6,7 +6,7 @@ namespace Ingestion.Fhir.Validation;
 /// <summary>
 /// Parses one NDJSON line into a FHIR resource document, reading JSON as strictly as FHIR does
 /// (<see cref="StrictJsonScanner"/>). Problems that make the line unusable (malformed or too deeply nested JSON, not an
-/// object, missing or unknown <c>resourceType</c>, duplicate keys, invalid UTF-8) come back as a fatal issue whose
+/// object, missing or unknown <c>resourceType</c>, duplicate keys, invalid UTF-8, unpaired surrogate escapes) come back as a fatal issue whose
 /// message gives a byte offset or an element path, never content; the rest as <see cref="ResourceParseResult.JsonIssues"/>.
 /// The document refers to the line's memory: keep it alive.
 /// </summary>
@@ -20,6 +20,7 @@ public static class ResourceParser
     public const string RuleDuplicateKey = "json.duplicate-key";
     public const string RuleInvalidUtf8 = "json.invalid-utf8";
     public const string RuleStringTooLong = "json.string-too-long";
+    public const string RuleInvalidUnicode = "json.invalid-unicode";
 
     public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line) => Parse(utf8Line, ResourceParserOptions.Default);
 

@@ -136,10 +136,24 @@ public sealed class UsCoreValidator : IResourceValidator
         {
             return Validate(resource, resourceType, context);
         }
+        catch (InvalidOperationException) when (StrictJsonFindings(resource) is { } strict)
+        {
+            // A string System.Text.Json cannot read (an unpaired surrogate escape, when the caller parsed without
+            // ResourceParser): the strict scan of the same bytes locates it; the resource is unusable, the run goes on.
+            return strict;
+        }
         finally
         {
             ReturnContext(context);
         }
+    }
+
+    /// <summary>The fatal findings of the strict JSON scan of a resource's bytes; null when it finds none.</summary>
+    private static ValidationResult? StrictJsonFindings(JsonElement resource)
+    {
+        var parsed = ResourceParser.Parse(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(resource).ToArray());
+        parsed.Document?.Dispose();
+        return parsed.Error is { Severity: IssueSeverity.Fatal } error ? new ValidationResult(false, [error]) : null;
     }
 
     private ValidationResult Validate(JsonElement resource, string resourceType, ValidationContext context)
