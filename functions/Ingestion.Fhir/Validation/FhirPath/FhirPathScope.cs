@@ -12,6 +12,8 @@ internal sealed class FhirPathScope
     private FhirPathElement? _resource;
     private FhirPathElement? _rootResource;
     private bool _resourcesKnown;
+    private FhirPathElement? _descendantsOf;
+    private IReadOnlyList<object>? _descendants;
 
     public FhirPathScope(FhirPathModel model) => Model = model;
 
@@ -50,6 +52,8 @@ internal sealed class FhirPathScope
         This = null;
         Index = 0;
         Total = null;
+        _descendantsOf = null;
+        _descendants = null;
         if (focus is null)
         {
             Context = FhirPathCompiler.Empty;
@@ -57,6 +61,18 @@ internal sealed class FhirPathScope
         }
         _single[0] = focus;
         Context = _single;
+    }
+
+    /// <summary>
+    /// The descendants of an element computed earlier in this run (the tree does not change during a run): the last
+    /// one only, which is what repeated <c>%resource.descendants()</c> needs.
+    /// </summary>
+    public IReadOnlyList<object>? CachedDescendants(FhirPathElement element) => ReferenceEquals(element, _descendantsOf) ? _descendants : null;
+
+    public void CacheDescendants(FhirPathElement element, IReadOnlyList<object> descendants)
+    {
+        _descendantsOf = element;
+        _descendants = descendants;
     }
 
     private void FindResources()
