@@ -200,40 +200,12 @@ internal static partial class FhirPathCompiler
     {
         switch (op)
         {
-            case "and":
-                return (scope, focus) =>
-                {
-                    var a = Logical(left(scope, focus));
-                    if (a == false) return False;
-                    var b = Logical(right(scope, focus));
-                    if (b == false) return False;
-                    return a == true && b == true ? True : Empty;
-                };
-            case "or":
-                return (scope, focus) =>
-                {
-                    var a = Logical(left(scope, focus));
-                    if (a == true) return True;
-                    var b = Logical(right(scope, focus));
-                    if (b == true) return True;
-                    return a == false && b == false ? False : Empty;
-                };
-            case "xor":
-                return (scope, focus) =>
-                {
-                    var a = Logical(left(scope, focus));
-                    var b = Logical(right(scope, focus));
-                    return a is null || b is null ? Empty : Bool(a != b);
-                };
-            case "implies":
-                return (scope, focus) =>
-                {
-                    var a = Logical(left(scope, focus));
-                    if (a == false) return True;
-                    var b = Logical(right(scope, focus));
-                    if (b == true) return True;
-                    return a == true && b == false ? False : Empty;
-                };
+            case "and" or "or" or "xor" or "implies":
+            {
+                // Three-valued logic over the operands' Boolean readings, shared with the Boolean form.
+                var logic = CompileLogic(op, (scope, focus) => Logical(left(scope, focus)), (scope, focus) => Logical(right(scope, focus)));
+                return (scope, focus) => Bool(logic(scope, focus));
+            }
             case "|":
                 return (scope, focus) => Union(left(scope, focus), right(scope, focus));
             case "=" or "!=":
