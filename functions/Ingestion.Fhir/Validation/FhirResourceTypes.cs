@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
 namespace Ingestion.Fhir.Validation;
 
 /// <summary>The FHIR R4 (4.0.1) resource type names: anything else in <c>resourceType</c> is unknown.</summary>
@@ -47,5 +50,36 @@ public static class FhirResourceTypes
         }
         resourceType = "";
         return false;
+    }
+
+    /// <summary>
+    /// The interned type name a JSON <c>resourceType</c> string names, read from its UTF-8 bytes (no string allocated
+    /// unless it is written with escapes; an escape that is not valid Unicode names no type).
+    /// </summary>
+    internal static bool TryGet(JsonElement typeElement, out string resourceType)
+    {
+        resourceType = "";
+        if (typeElement.ValueKind != JsonValueKind.String) return false;
+        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(typeElement));
+        Span<char> buffer = stackalloc char[64];
+        if (raw.Length > buffer.Length || raw.IndexOf((byte)'\\') >= 0)
+        {
+            string? text;
+            try
+            {
+                text = typeElement.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return false; // a lone surrogate escape: not a name
+            }
+            return text is not null && TryGet(text, out resourceType);
+        }
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] >= 0x80) return false;
+            buffer[i] = (char)raw[i];
+        }
+        return TryGet(buffer[..raw.Length], out resourceType);
     }
 }

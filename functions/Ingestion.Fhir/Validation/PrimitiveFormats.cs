@@ -41,7 +41,8 @@ public static class PrimitiveFormats
         var raw = Unquote(JsonMarshal.GetRawUtf8Value(value));
         if (raw.IndexOf((byte)'\\') >= 0)
         {
-            // Escaped content is rare: check the unescaped text (allocates, off the hot path).
+            // Escaped content is rare: check the unescaped text (allocates, off the hot path). "\ud800" is not text at all.
+            if (JsonUnicodeEscapes.HasLoneSurrogate(raw)) return PrimitiveCheck.InvalidFormat;
             raw = Encoding.UTF8.GetBytes(value.GetString() ?? "");
         }
         return IsValidText(kind, raw) ? PrimitiveCheck.Valid : PrimitiveCheck.InvalidFormat;

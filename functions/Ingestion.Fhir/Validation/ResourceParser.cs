@@ -6,7 +6,7 @@ namespace Ingestion.Fhir.Validation;
 /// <summary>
 /// Parses one NDJSON line into a FHIR resource document, reading JSON as strictly as FHIR does
 /// (<see cref="StrictJsonScanner"/>). Problems that make the line unusable (malformed or too deeply nested JSON, not an
-/// object, missing or unknown <c>resourceType</c>, duplicate keys, invalid UTF-8) come back as a fatal issue whose
+/// object, missing or unknown <c>resourceType</c>, duplicate keys, invalid UTF-8, unpaired surrogate escapes) come back as a fatal issue whose
 /// message gives a byte offset or an element path, never content; the rest as <see cref="ResourceParseResult.JsonIssues"/>.
 /// The document refers to the line's memory: keep it alive.
 /// </summary>
@@ -20,6 +20,7 @@ public static class ResourceParser
     public const string RuleDuplicateKey = "json.duplicate-key";
     public const string RuleInvalidUtf8 = "json.invalid-utf8";
     public const string RuleStringTooLong = "json.string-too-long";
+    public const string RuleInvalidUnicode = "json.invalid-unicode";
 
     public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line) => Parse(utf8Line, ResourceParserOptions.Default);
 
@@ -71,7 +72,7 @@ public static class ResourceParser
         if (!root.TryGetProperty("resourceType"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             return Failure(document, RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
 
-        if (!TryKnownType(typeElement, out var resourceType))
+        if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
             return Failure(document, RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
 
         string? id = root.TryGetProperty("id"u8, out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
@@ -79,20 +80,6 @@ public static class ResourceParser
     }
 
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
-
-    private static bool TryKnownType(JsonElement typeElement, out string resourceType)
-    {
-        Span<char> buffer = stackalloc char[64];
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(typeElement);
-        raw = PrimitiveFormats.Unquote(raw);
-        if (raw.Length > buffer.Length || raw.IndexOf((byte)'\\') >= 0)
-        {
-            resourceType = "";
-            return FhirResourceTypes.TryGet(typeElement.GetString() ?? "", out resourceType);
-        }
-        for (var i = 0; i < raw.Length; i++) buffer[i] = (char)raw[i];
-        return FhirResourceTypes.TryGet(buffer[..raw.Length], out resourceType);
-    }
 
     private static ResourceParseResult Failure(JsonDocument? document, string ruleId, string code, string message)
     {

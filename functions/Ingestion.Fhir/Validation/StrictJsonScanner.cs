@@ -8,7 +8,7 @@ namespace Ingestion.Fhir.Validation;
 /// <summary>
 /// The FHIR JSON rules a JSON parser lets through, checked in one <see cref="Utf8JsonReader"/> pass before the
 /// document is built: duplicate keys (fatal: which value is meant is unknown), invalid UTF-8 (fatal), strings over the
-/// configured length (error). Names seen in an object are kept as offsets into the line (or into a scratch buffer for
+/// configured length (error), unpaired surrogate escapes such as <c>"\ud800"</c> (fatal: not Unicode). Names seen in an object are kept as offsets into the line (or into a scratch buffer for
 /// the rare escaped name), so a resource without problems allocates nothing but two pooled arrays.
 /// </summary>
 internal ref struct StrictJsonScanner
@@ -113,7 +113,13 @@ internal ref struct StrictJsonScanner
     private (int Start, int Length) Name(ref Utf8JsonReader reader)
     {
         (int Start, int Length) name;
-        if (reader.ValueIsEscaped)
+        if (reader.ValueIsEscaped && JsonUnicodeEscapes.HasLoneSurrogate(reader.ValueSpan))
+        {
+            // Not Unicode, so it has no text to compare (and cannot be unescaped): reported, kept as written.
+            name = ((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+            Add(IssueSeverity.Fatal, "structure", ResourceParser.RuleInvalidUnicode, "A property name has an unpaired UTF-16 surrogate escape: not valid Unicode.", name);
+        }
+        else if (reader.ValueIsEscaped)
         {
             // Compare what the name means, not how it is written: "resource\u0054ype" is resourceType.
             var length = reader.ValueSpan.Length;
@@ -156,6 +162,8 @@ internal ref struct StrictJsonScanner
             Add(IssueSeverity.Error, "too-long", ResourceParser.RuleStringTooLong, $"The string is longer than the limit of {_options.MaxStringBytes} bytes.", name);
         if (_checkTokensUtf8 && !Utf8.IsValid(value))
             Add(IssueSeverity.Fatal, "structure", ResourceParser.RuleInvalidUtf8, "The string is not valid UTF-8.", name);
+        else if (reader.ValueIsEscaped && JsonUnicodeEscapes.HasLoneSurrogate(value))
+            Add(IssueSeverity.Fatal, "structure", ResourceParser.RuleInvalidUnicode, "The string has an unpaired UTF-16 surrogate escape: not valid Unicode.", name);
         else if (_depth == 1 && RootType is null && name.Length > 0 && NameText(name).SequenceEqual("resourceType"u8) && !reader.ValueIsEscaped && value.Length <= 64 && IsSchemaWord(value))
             RootType = Encoding.ASCII.GetString(value);
     }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -129,7 +128,7 @@ public sealed class UsCoreValidator : IResourceValidator
             return Fatal(ResourceParser.RuleNotAnObject, "structure", "A resource must be a JSON object.");
         if (!resource.TryGetProperty("resourceType"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             return Fatal(ResourceParser.RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
-        if (!TryResourceType(typeElement, out var resourceType))
+        if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
             return Fatal(ResourceParser.RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
 
         var context = RentContext();
@@ -137,10 +136,24 @@ public sealed class UsCoreValidator : IResourceValidator
         {
             return Validate(resource, resourceType, context);
         }
+        catch (InvalidOperationException) when (StrictJsonFindings(resource) is { } strict)
+        {
+            // A string System.Text.Json cannot read (an unpaired surrogate escape, when the caller parsed without
+            // ResourceParser): the strict scan of the same bytes locates it; the resource is unusable, the run goes on.
+            return strict;
+        }
         finally
         {
             ReturnContext(context);
         }
+    }
+
+    /// <summary>The fatal findings of the strict JSON scan of a resource's bytes; null when it finds none.</summary>
+    private static ValidationResult? StrictJsonFindings(JsonElement resource)
+    {
+        var parsed = ResourceParser.Parse(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(resource).ToArray());
+        parsed.Document?.Dispose();
+        return parsed.Error is { Severity: IssueSeverity.Fatal } error ? new ValidationResult(false, [error]) : null;
     }
 
     private ValidationResult Validate(JsonElement resource, string resourceType, ValidationContext context)
@@ -251,20 +264,6 @@ public sealed class UsCoreValidator : IResourceValidator
                 }
             }
         }
-    }
-
-    private static bool TryResourceType(JsonElement typeElement, out string resourceType)
-    {
-        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(typeElement));
-        Span<char> buffer = stackalloc char[64];
-        resourceType = "";
-        if (raw.Length > buffer.Length) return false;
-        for (var i = 0; i < raw.Length; i++)
-        {
-            if (raw[i] >= 0x80) return false;
-            buffer[i] = (char)raw[i];
-        }
-        return FhirResourceTypes.TryGet(buffer[..raw.Length], out resourceType);
     }
 
     private static ValidationResult Fatal(string ruleId, string code, string message) =>

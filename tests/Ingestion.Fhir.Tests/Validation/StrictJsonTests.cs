@@ -177,6 +177,53 @@ public sealed class StrictJsonTests
     public void Impossible_days_are_invalid_in_dateTime_and_instant_too(PrimitiveKind kind, string text, bool valid) =>
         Assert.Equal(valid, PrimitiveFormats.IsValidText(kind, Encoding.UTF8.GetBytes(text)));
 
+    [Theory]
+    [InlineData(@"\ud800")]          // a high surrogate alone
+    [InlineData(@"ab\ud800cd")]      // ... inside text
+    [InlineData(@"\udc00")]          // a low surrogate alone
+    [InlineData(@"\ud800\u0041")]    // a high surrogate followed by an escape that is not a low one
+    [InlineData(@"\ude00\ud83d")]    // the pair in the wrong order
+    public void An_unpaired_surrogate_escape_is_invalid_Unicode_at_its_element_and_its_value_is_not_echoed(string escaped)
+    {
+        var result = Parse($$"""{"resourceType":"Patient","name":[{"family":"ok"},{"family":"{{Secret}}{{escaped}}"}]}""");
+        Assert.False(result.Succeeded);
+        Assert.Equal(ResourceParser.RuleInvalidUnicode, result.Error!.RuleId);
+        Assert.Equal(IssueSeverity.Fatal, result.Error.Severity);
+        Assert.Equal("Patient.name[1].family", result.Error.Location);
+        Assert.DoesNotContain(Secret, result.Error.Message);
+        Assert.DoesNotContain("d800", result.Error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_surrogate_pair_written_as_escapes_and_escaped_backslashes_are_valid_text()
+    {
+        Assert.True(Parse("""{"resourceType":"Patient","name":[{"family":"smile \ud83d\ude00 \uD83D\uDE00"}]}""").Succeeded);
+        Assert.True(Parse("""{"resourceType":"Patient","name":[{"family":"not an escape: \\ud800"}]}""").Succeeded);
+    }
+
+    [Fact]
+    public void An_unpaired_surrogate_escape_in_a_property_name_is_invalid_Unicode_without_echoing_the_name()
+    {
+        var result = Parse("""{"resourceType":"Patient","name":[{"\ud800family":"x"}]}""");
+        Assert.Equal(ResourceParser.RuleInvalidUnicode, result.Error!.RuleId);
+        Assert.Equal("Patient.name[0].(invalid name)", result.Error.Location);
+    }
+
+    [Theory]
+    [InlineData($$"""{"resourceType":"Patient","id":"p1","name":[{"family":"{{Secret}}\ud800"}],"gender":"male"}""", "Patient.name[0].family")]
+    [InlineData("""{"resourceType":"Patient","id":"p1","meta":{"profile":["\ud800"]},"gender":"male"}""", "Patient.meta.profile[0]")]
+    [InlineData("""{"resourceType":"Patient","id":"p1","gender":"\udc00"}""", "Patient.gender")]
+    public void A_document_parsed_leniently_with_an_unpaired_surrogate_is_unusable_not_a_crash(string json, string location)
+    {
+        // The pipeline may hand the validator a document it parsed itself, without ResourceParser's scan.
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var result = Validator.Validate(document.RootElement);
+        Assert.False(result.Usable);
+        var issue = Assert.Single(result.Issues, i => i.Severity == IssueSeverity.Fatal);
+        Assert.Equal(location, issue.Location);
+        Assert.All(result.Issues, i => Assert.DoesNotContain(Secret, i.Message));
+    }
+
     private static ResourceParseResult Parse(string json) => ResourceParser.Parse(json);
 
     private static ResourceParseResult Parse(byte[] json) => ResourceParser.Parse(json);

@@ -4,8 +4,10 @@ using System.Text.Json;
 namespace Ingestion.Fhir.Validation;
 
 /// <summary>
-/// The embedded US Core 6.1.0 rule set (our compact rule format, see <see cref="BuiltInRuleSetWriter"/>): the covered
-/// US Core profiles, the extensions and base R4 types they use, and the code lists of their enumerable bindings.
+/// The embedded US Core 6.1.0 rule set (our compact rule format, see <see cref="BuiltInRuleSetWriter"/>): every US Core
+/// resource profile, the base R4 definition of every resource type (for types no US Core profile covers: Claim,
+/// ExplanationOfBenefit, ImagingStudy, SupplyDelivery...), the extensions and data types they use, and the code lists
+/// of their enumerable bindings.
 /// Loaded when no package is configured, so the validator works on a machine without any FHIR package.
 /// </summary>
 public static class BuiltInRuleSet
@@ -13,16 +15,20 @@ public static class BuiltInRuleSet
     public const string ResourceName = "Ingestion.Fhir.Validation.BuiltIn.us-core-6.1.0.rules.json.gz";
     public const string Format = "ingestion-us-core-rules/1";
 
-    /// <summary>US Core 6.1.0 profile ids the built-in rules cover (issue #4).</summary>
+    /// <summary>US Core 6.1.0 profile ids the built-in rules cover: all 49 resource profiles of the package (issues #4, #16).</summary>
     public static IReadOnlyList<string> CoveredProfileIds { get; } =
     [
         "us-core-patient", "us-core-encounter", "us-core-condition-encounter-diagnosis", "us-core-condition-problems-health-concerns",
         "us-core-observation-lab", "us-core-vital-signs", "us-core-blood-pressure", "us-core-bmi", "us-core-heart-rate",
         "us-core-respiratory-rate", "us-core-body-temperature", "us-core-body-weight", "us-core-body-height", "us-core-pulse-oximetry",
         "us-core-head-circumference", "pediatric-bmi-for-age", "pediatric-weight-for-height", "head-occipital-frontal-circumference-percentile",
-        "us-core-smokingstatus", "us-core-observation-clinical-result", "us-core-medicationrequest", "us-core-procedure",
+        "us-core-smokingstatus", "us-core-observation-clinical-result", "us-core-observation-occupation", "us-core-observation-pregnancyintent",
+        "us-core-observation-pregnancystatus", "us-core-observation-screening-assessment", "us-core-observation-sexual-orientation",
+        "us-core-simple-observation", "us-core-medicationrequest", "us-core-medicationdispense", "us-core-medication", "us-core-procedure",
         "us-core-immunization", "us-core-allergyintolerance", "us-core-diagnosticreport-lab", "us-core-diagnosticreport-note",
-        "us-core-documentreference", "us-core-practitioner", "us-core-organization", "us-core-location",
+        "us-core-documentreference", "us-core-practitioner", "us-core-practitionerrole", "us-core-organization", "us-core-location",
+        "us-core-careplan", "us-core-careteam", "us-core-goal", "us-core-implantable-device", "us-core-coverage", "us-core-provenance",
+        "us-core-questionnaireresponse", "us-core-relatedperson", "us-core-servicerequest", "us-core-specimen",
     ];
 
     public static DefinitionSet Load()

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Ingestion.Fhir.Validation;
 
 /// <summary>
-/// Writes the built-in rule set: compiles the covered US Core profiles from a package definition set, then records, in
+/// Writes the built-in rule set: compiles the covered US Core profiles and the R4 base resource definitions from a
+/// package definition set, then records, in
 /// our compact format, only what the validator uses of every definition reached (element ids, cardinality, types,
 /// fixed/pattern values, bindings, slicing, must-support, invariant keys) and the enumerable code lists. Text,
 /// descriptions and mappings of the published definitions are left out.
@@ -20,7 +21,14 @@ public static class BuiltInRuleSetWriter
         {
             if (!definitions.Profiles.ContainsKey(url)) throw new InvalidOperationException($"The package does not define {url}.");
         }
-        roots.AddRange(roots.Select(url => "http://hl7.org/fhir/StructureDefinition/" + definitions.Profiles[url].Type).Distinct().ToList());
+        // The base definition of every R4 resource type: a type without a US Core profile (Claim, ImagingStudy...) is
+        // still validated (structure, cardinality, primitives, bindings, invariants), never merely "not covered".
+        foreach (var type in FhirResourceTypes.All)
+        {
+            var url = "http://hl7.org/fhir/StructureDefinition/" + type;
+            if (!definitions.Profiles.ContainsKey(url)) throw new InvalidOperationException($"The definitions do not include the R4 base definition of {type}.");
+            roots.Add(url);
+        }
         var compiler = new ProfileCompiler(definitions);
         compiler.CompileAll(roots);
         var profiles = compiler.Compiled.Keys.Order(StringComparer.Ordinal).Select(url => definitions.Profiles[url]).ToList();

@@ -99,7 +99,11 @@ public sealed class DefinitionSet
         if (valueSet.TryGetProperty("expansion", out var expansion) && expansion.TryGetProperty("contains", out var contains))
         {
             AddContains(contains, codes);
-            return new CodeListDefinition(url, codes, true);
+            // A truncated expansion (R4 marks observation-codes, clinical-findings, body-site... as too costly to
+            // expand: their first 1,000 codes) is not the value set: valid codes beyond it would be "not in the value
+            // set". Only a whole expansion is used; otherwise the compose decides (usually: not enumerable here).
+            if (!IsTruncated(expansion, codes.Count)) return new CodeListDefinition(url, codes, true);
+            codes.Clear();
         }
         if (!valueSet.TryGetProperty("compose", out var compose) || !compose.TryGetProperty("include", out var includes)) return null;
         var complete = true;
@@ -132,6 +136,22 @@ public sealed class DefinitionSet
             }
         }
         return new CodeListDefinition(url, codes, complete);
+    }
+
+    private const string TooCostly = "http://hl7.org/fhir/StructureDefinition/valueset-toocostly";
+    private const string Unclosed = "http://hl7.org/fhir/StructureDefinition/valueset-unclosed";
+
+    /// <summary>An expansion marked too costly or unclosed, or with fewer codes than its total.</summary>
+    private static bool IsTruncated(JsonElement expansion, int codes)
+    {
+        if (expansion.TryGetProperty("total", out var total) && total.ValueKind == JsonValueKind.Number && total.GetInt64() > codes) return true;
+        if (!expansion.TryGetProperty("extension", out var extensions) || extensions.ValueKind != JsonValueKind.Array) return false;
+        foreach (var extension in extensions.EnumerateArray())
+        {
+            if (extension.TryGetProperty("url", out var u) && (u.ValueEquals(TooCostly) || u.ValueEquals(Unclosed))
+                && extension.TryGetProperty("valueBoolean", out var flag) && flag.ValueKind == JsonValueKind.True) return true;
+        }
+        return false;
     }
 
     private static bool IsComplete(JsonElement codeSystem) =>

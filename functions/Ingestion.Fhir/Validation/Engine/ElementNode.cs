@@ -33,6 +33,8 @@ internal sealed class TypeSlot
 {
     public required string Code { get; init; }
     public required string JsonName { get; init; }
+    /// <summary>"_" + <see cref="JsonName"/>: the primitive-extension property, built once rather than per lookup.</summary>
+    public string ShadowName => field ??= "_" + JsonName;
     public PrimitiveKind Primitive { get; init; }
     public string? Profile { get; init; }
     public string[]? TargetTypes { get; set; }  // Reference targets as resource type names; null = any

@@ -57,7 +57,7 @@ internal sealed partial class InvariantCompiler
     }
 
     /// <summary>ele-1 without evaluating children(): a primitive value, or any property other than id (in the object or the _name object).</summary>
-    private static bool HasValueOrChildren(FhirPathElement element)
+    private static bool HasValueOrChildren(FhirPathCursor element)
     {
         if (element.HasPrimitiveValue) return true;
         return HasNonIdProperty(element.Value) || HasNonIdProperty(element.Shadow);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ingestion.Fhir.Validation.FhirPath;
@@ -9,7 +10,9 @@ namespace Ingestion.Fhir.Validation;
 /// type, at the root (and at each contained or Bundle-entry resource) those of the resource. A constraint fails when
 /// its expression evaluates to false; an empty result is unknown and passes (ref-1 on a display-only reference gives
 /// empty; the published examples and validators accept those). A failure raises an issue with the constraint's key as
-/// the rule and the element's path as the location.
+/// the rule and the element's path as the location. Only present elements are visited (a constraint whose element is
+/// absent is not evaluated), only subtrees with constraints are descended, and an element becomes a
+/// <see cref="FhirPathElement"/> only when an expression needs it (<see cref="InvariantWalkState"/>).
 /// </summary>
 internal sealed class InvariantWalker
 {
@@ -19,40 +22,49 @@ internal sealed class InvariantWalker
 
     public void Validate(JsonElement resource, ChildTable root, ValidationContext context)
     {
+        var state = context.InvariantState ??= new InvariantWalkState(_model);
+        state.Clear();
         var element = _model.Resource(resource, null, "", root);
-        Evaluate(root.Invariants, null, element, context);
-        VisitChildren(element, root, context);
+        var index = state.Push(new FhirPathCursor(resource, default, element.Type, root), -1, "", element);
+        Evaluate(root.Invariants, null, state, index, context);
+        VisitChildren(state, index, root, context);
+        state.Pop();
     }
 
-    private void VisitChildren(FhirPathElement parent, ChildTable table, ValidationContext context)
+    private void VisitChildren(InvariantWalkState state, int parentIndex, ChildTable table, ValidationContext context)
     {
-        if (parent.Value.ValueKind != JsonValueKind.Object) return;
-        foreach (var property in parent.Value.EnumerateObject())
+        var parent = state.Cursor(parentIndex).Value;
+        if (parent.ValueKind != JsonValueKind.Object) return;
+        Span<char> buffer = stackalloc char[128];
+        foreach (var property in parent.EnumerateObject())
         {
-            var name = property.Name;
-            if (name == "resourceType") continue;
-            if (name.StartsWith('_'))
+            // Looked up from the UTF-8 name: no string per property.
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (raw.SequenceEqual("resourceType"u8)) continue;
+            if (raw.Length > 1 && raw[0] == (byte)'_')
             {
-                if (parent.Value.TryGetProperty(name.AsSpan(1), out _)) continue; // visited with its value
-                name = name[1..];
+                if (parent.TryGetProperty(raw[1..], out _)) continue; // visited with its value
+                raw = raw[1..];
             }
-            if (!table.ByJsonName.TryGetValue(name, out var entry)) continue; // unknown: the structure walk reports it
+            if (raw.Length > buffer.Length || !ResourceWalker.TryAscii(raw, buffer, out var chars) || !table.Lookup.TryGetValue(chars, out var entry))
+                continue; // unknown: the structure walk reports it
             var node = entry.Node;
             var slot = entry.Slot;
             if (node.Invariants is null && slot.TypeInvariants is null && !slot.IsResource && (node.Children ?? slot.Resolved) is null) continue;
-            parent.Value.TryGetProperty(name, out var value);
-            parent.Value.TryGetProperty("_" + name, out var shadow);
+            var name = slot.JsonName; // interned: the frames keep no per-resource strings
+            parent.TryGetProperty(name, out var value);
+            parent.TryGetProperty(slot.ShadowName, out var shadow);
             if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
             {
                 var count = FhirPathNavigator.AlignedCount(value, shadow);
                 for (var i = 0; i < count; i++)
-                    Visit(parent, name, i, node, slot, FhirPathNavigator.AlignedAt(value, i), FhirPathNavigator.AlignedAt(shadow, i), context);
+                    Visit(state, parentIndex, name, i, node, slot, FhirPathNavigator.AlignedAt(value, i), FhirPathNavigator.AlignedAt(shadow, i), context);
             }
-            else Visit(parent, name, -1, node, slot, value, shadow, context);
+            else Visit(state, parentIndex, name, -1, node, slot, value, shadow, context);
         }
     }
 
-    private void Visit(FhirPathElement parent, string name, int index, ElementNode node, TypeSlot slot, JsonElement value, JsonElement shadow, ValidationContext context)
+    private void Visit(InvariantWalkState state, int parentIndex, string name, int index, ElementNode node, TypeSlot slot, JsonElement value, JsonElement shadow, ValidationContext context)
     {
         if (value.ValueKind == JsonValueKind.Null) value = default;
         if (shadow.ValueKind == JsonValueKind.Null) shadow = default;
@@ -60,50 +72,54 @@ internal sealed class InvariantWalker
         context.Push(name, index);
         if (slot.IsResource)
         {
-            var resource = _model.Resource(value, parent, name);
-            Evaluate(node.Invariants, null, resource, context);
+            // A contained or Bundle-entry resource: typed by its own resourceType, checked against its base definition.
+            var resource = _model.Resource(value, state.Element(parentIndex), name);
+            var frame = state.Push(new FhirPathCursor(value, default, resource.Type, resource.Table), parentIndex, name, resource);
+            Evaluate(node.Invariants, null, state, frame, context);
             if (resource.Table is { } resourceTable)
             {
-                Evaluate(resourceTable.Invariants, null, resource, context);
-                VisitChildren(resource, resourceTable, context);
+                Evaluate(resourceTable.Invariants, null, state, frame, context);
+                VisitChildren(state, frame, resourceTable, context);
             }
+            state.Pop();
         }
         else
         {
             var table = node.Children ?? slot.Resolved;
-            var element = new FhirPathElement(value, shadow, FhirPathNavigator.TypeCode(slot.Code), table, parent, name);
-            Evaluate(node.Invariants, slot.TypeInvariants, element, context);
-            if (node.Slices is { } slices) EvaluateSlice(slices, value, element, context);
-            if (table is not null) VisitChildren(element, table, context);
+            var frame = state.Push(new FhirPathCursor(value, shadow, FhirPathNavigator.TypeCode(slot.Code), table), parentIndex, name);
+            Evaluate(node.Invariants, slot.TypeInvariants, state, frame, context);
+            if (node.Slices is { } slices) EvaluateSlice(slices, value, state, frame, context);
+            if (table is not null) VisitChildren(state, frame, table, context);
+            state.Pop();
         }
         context.Pop();
     }
 
     /// <summary>The constraints of the first slice the item matches (the structure walk assigns items the same way).</summary>
-    private void EvaluateSlice(SliceRule[] slices, JsonElement item, FhirPathElement element, ValidationContext context)
+    private static void EvaluateSlice(SliceRule[] slices, JsonElement item, InvariantWalkState state, int frame, ValidationContext context)
     {
         foreach (var slice in slices)
         {
             if (!slice.Evaluable || !ResourceWalker.Matches(slice, item)) continue;
-            if (slice.Node.Invariants is { } invariants) Evaluate(invariants, element, context);
+            if (slice.Node.Invariants is { } invariants) Evaluate(invariants, state, frame, context);
             return;
         }
     }
 
-    private void Evaluate(CompiledInvariant[]? own, CompiledInvariant[]? ofType, FhirPathElement element, ValidationContext context)
+    private static void Evaluate(CompiledInvariant[]? own, CompiledInvariant[]? ofType, InvariantWalkState state, int frame, ValidationContext context)
     {
-        if (own is not null) Evaluate(own, element, context);
-        if (ofType is not null) Evaluate(ofType, element, context);
+        if (own is not null) Evaluate(own, state, frame, context);
+        if (ofType is not null) Evaluate(ofType, state, frame, context);
     }
 
-    private void Evaluate(CompiledInvariant[] invariants, FhirPathElement element, ValidationContext context)
+    private static void Evaluate(CompiledInvariant[] invariants, InvariantWalkState state, int frame, ValidationContext context)
     {
         foreach (var invariant in invariants)
         {
             bool? holds;
             try
             {
-                holds = invariant.Native is { } native ? native(element) : invariant.Expression.EvaluateBoolean(_model, element);
+                holds = invariant.Native is { } native ? native(state.Cursor(frame)) : invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
             }
             catch (FhirPathException e)
             {

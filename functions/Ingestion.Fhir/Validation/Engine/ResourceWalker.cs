@@ -413,7 +413,7 @@ internal sealed class ResourceWalker
         return type.Length > 0;
     }
 
-    private static bool TryAscii(ReadOnlySpan<byte> bytes, Span<char> buffer, out ReadOnlySpan<char> chars)
+    internal static bool TryAscii(ReadOnlySpan<byte> bytes, Span<char> buffer, out ReadOnlySpan<char> chars)
     {
         for (var i = 0; i < bytes.Length; i++)
         {

@@ -23,6 +23,9 @@ internal sealed class ValidationContext
     public List<ValidationIssue>? Issues { get; private set; }
     public bool HasFatal { get; private set; }
 
+    /// <summary>The invariant walk's reusable state (element frames, FHIRPath scope), created on the first walk.</summary>
+    public InvariantWalkState? InvariantState { get; set; }
+
     /// <summary>Readies a pooled context for the next resource; the issue list already returned stays with its result.</summary>
     public void Reset()
     {

@@ -37,6 +37,7 @@ internal static partial class FhirPathCompiler
         // "Patient" at the start of a path is the focus itself when it is a Patient (or a type it derives from).
         var maybeType = char.IsAsciiLetterUpper(name[0]);
         var typeName = new FhirPathTypeName(null, name);
+        var shadowName = "_" + name;
         return (scope, focus) =>
         {
             if (maybeType && focus.Count == 1 && focus[0] is FhirPathElement { IsResource: true } resource)
@@ -44,14 +45,17 @@ internal static partial class FhirPathCompiler
                 if (FhirPathValues.IsOfType(resource, typeName)) return focus;
                 if (FhirResourceTypes.IsKnown(name)) return Empty; // another resource type: nothing (strict mode would reject it)
             }
-            return Navigate(scope, focus, name);
+            return Navigate(scope, focus, name, shadowName);
         };
     }
 
-    private static FhirPathEvaluator CompileMember(FhirPathEvaluator target, string name) =>
-        (scope, focus) => Navigate(scope, target(scope, focus), name);
+    private static FhirPathEvaluator CompileMember(FhirPathEvaluator target, string name)
+    {
+        var shadowName = "_" + name;
+        return (scope, focus) => Navigate(scope, target(scope, focus), name, shadowName);
+    }
 
-    private static IReadOnlyList<object> Navigate(FhirPathScope scope, IReadOnlyList<object> input, string name)
+    internal static IReadOnlyList<object> Navigate(FhirPathScope scope, IReadOnlyList<object> input, string name, string shadowName)
     {
         if (input.Count == 0) return Empty;
         List<object>? output = null;
@@ -60,8 +64,7 @@ internal static partial class FhirPathCompiler
             switch (item)
             {
                 case FhirPathElement element:
-                    output ??= [];
-                    FhirPathNavigator.Children(scope.Model, element, name, output);
+                    FhirPathNavigator.Children(scope.Model, element, name, shadowName, ref output);
                     break;
                 case FhirPathTypeInfo info when name is "namespace" or "name":
                     output ??= [];
@@ -145,7 +148,7 @@ internal static partial class FhirPathCompiler
     /// </summary>
     private static bool IsSystemPrimitive(object item, FhirPathTypeName type) =>
         type.Namespace is null && item is FhirPathElement { HasPrimitiveValue: true } && FhirPathValues.ToSystem(item) is { } value
-        && FhirPathValues.TypeOf(value).Name == type.Name;
+        && FhirPathValues.TypeNameOf(value).Name == type.Name;
 
     internal static readonly IReadOnlyList<object> True = [true];
     internal static readonly IReadOnlyList<object> False = [false];
@@ -197,40 +200,12 @@ internal static partial class FhirPathCompiler
     {
         switch (op)
         {
-            case "and":
-                return (scope, focus) =>
-                {
-                    var a = Logical(left(scope, focus));
-                    if (a == false) return False;
-                    var b = Logical(right(scope, focus));
-                    if (b == false) return False;
-                    return a == true && b == true ? True : Empty;
-                };
-            case "or":
-                return (scope, focus) =>
-                {
-                    var a = Logical(left(scope, focus));
-                    if (a == true) return True;
-                    var b = Logical(right(scope, focus));
-                    if (b == true) return True;
-                    return a == false && b == false ? False : Empty;
-                };
-            case "xor":
-                return (scope, focus) =>
-                {
-                    var a = Logical(left(scope, focus));
-                    var b = Logical(right(scope, focus));
-                    return a is null || b is null ? Empty : Bool(a != b);
-                };
-            case "implies":
-                return (scope, focus) =>
-                {
-                    var a = Logical(left(scope, focus));
-                    if (a == false) return True;
-                    var b = Logical(right(scope, focus));
-                    if (b == true) return True;
-                    return a == true && b == false ? False : Empty;
-                };
+            case "and" or "or" or "xor" or "implies":
+            {
+                // Three-valued logic over the operands' Boolean readings, shared with the Boolean form.
+                var logic = CompileLogic(op, (scope, focus) => Logical(left(scope, focus)), (scope, focus) => Logical(right(scope, focus)));
+                return (scope, focus) => Bool(logic(scope, focus));
+            }
             case "|":
                 return (scope, focus) => Union(left(scope, focus), right(scope, focus));
             case "=" or "!=":

@@ -253,13 +253,18 @@ internal static partial class FhirPathCompiler
                 Arity(f, 0, 0);
                 return (s, c) =>
                 {
+                    var input = target(s, c);
+                    // dom-3 asks for %resource.descendants() four times per contained resource: built once per run.
+                    var single = input.Count == 1 ? input[0] as FhirPathElement : null;
+                    if (single is not null && s.CachedDescendants(single) is { } cached) return cached;
                     var output = new List<object>();
-                    var level = ChildrenOf(s, target(s, c));
+                    var level = ChildrenOf(s, input);
                     while (level.Count > 0)
                     {
                         output.AddRange(level);
                         level = ChildrenOf(s, level);
                     }
+                    if (single is not null) s.CacheDescendants(single, output);
                     return output;
                 };
 
@@ -278,7 +283,7 @@ internal static partial class FhirPathCompiler
                 {
                     var url = AsString(args[0](s, c), name);
                     if (url is null) return Empty;
-                    var extensions = Navigate(s, target(s, c), "extension");
+                    var extensions = Navigate(s, target(s, c), "extension", "_extension");
                     return Filter(extensions, e => e is FhirPathElement x && x.Value.ValueKind == JsonValueKind.Object
                         && x.Value.TryGetProperty("url"u8, out var u) && u.ValueKind == JsonValueKind.String && u.ValueEquals(url));
                 };

@@ -27,9 +27,29 @@ internal sealed class FhirPathModel
     /// <summary>A resource (root or nested) as an element, typed by its resourceType.</summary>
     public FhirPathElement Resource(JsonElement resource, FhirPathElement? parent, string name, ChildTable? table = null)
     {
-        string? type = null;
-        if (resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("resourceType"u8, out var rt) && rt.ValueKind == JsonValueKind.String)
-            type = rt.GetString();
+        var type = TypeOf(resource);
         return new FhirPathElement(resource, default, type, table ?? (type is null ? null : _resourceTable(type)), parent, name);
+    }
+
+    /// <summary>A nested resource as a cursor (for counting paths without materialising elements).</summary>
+    public FhirPathCursor ResourceCursor(JsonElement resource)
+    {
+        var type = TypeOf(resource);
+        return new FhirPathCursor(resource, default, type, type is null ? null : _resourceTable(type));
+    }
+
+    /// <summary>The resourceType (interned when it is an R4 type, so nothing is allocated per resource).</summary>
+    private static string? TypeOf(JsonElement resource)
+    {
+        if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("resourceType"u8, out var rt) || rt.ValueKind != JsonValueKind.String) return null;
+        if (FhirResourceTypes.TryGet(rt, out var known)) return known;
+        try
+        {
+            return rt.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // not valid Unicode: no type
+        }
     }
 }

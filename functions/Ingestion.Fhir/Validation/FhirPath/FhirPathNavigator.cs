@@ -5,26 +5,48 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// <summary>
 /// Member navigation over the JSON tree: <c>name</c> finds the property (and its <c>_name</c> primitive extension),
 /// or the one present type of the choice element <c>name[x]</c>; types come from the compiled element tables when
-/// the parent's type is known, otherwise from the JSON (choice suffixes).
+/// the parent's type is known, otherwise from the JSON (choice suffixes). One walk serves two callers through a
+/// struct sink: collecting elements (<see cref="Children"/>) and counting what a member path yields without
+/// materialising anything (<see cref="CountPath"/>, for <c>exists()</c>/<c>empty()</c>/<c>hasValue()</c>).
 /// </summary>
 internal static class FhirPathNavigator
 {
     private const string SystemTypePrefix = "http://hl7.org/fhirpath/System.";
 
     /// <summary>Adds the children named <paramref name="name"/> (none when the parent's type has no such element).</summary>
-    public static void Children(FhirPathModel model, FhirPathElement parent, string name, List<object> output)
+    public static void Children(FhirPathModel model, FhirPathElement parent, string name, string shadowName, ref List<object>? output)
+    {
+        var sink = new ListSink(model, parent, output);
+        Walk(model, new FhirPathCursor(parent.Value, parent.Shadow, parent.Type, parent.Table), name, shadowName, ref sink);
+        output = sink.Output;
+    }
+
+    /// <summary>
+    /// How many items the member path <paramref name="names"/> (from <paramref name="depth"/> on) yields from
+    /// <paramref name="from"/>, counting up to <paramref name="limit"/>; <paramref name="last"/> is the last item found.
+    /// The same items <see cref="Children"/> step by step would give, without allocating.
+    /// </summary>
+    public static int CountPath(FhirPathModel model, in FhirPathCursor from, string[] names, string[] shadowNames, int depth, int limit, ref FhirPathCursor last)
+    {
+        var sink = new CountSink(model, names, shadowNames, depth + 1, limit);
+        Walk(model, from, names[depth], shadowNames[depth], ref sink);
+        if (sink.Count > 0) last = sink.Last;
+        return sink.Count;
+    }
+
+    private static void Walk<TSink>(FhirPathModel model, in FhirPathCursor parent, string name, string shadowName, ref TSink sink) where TSink : struct, IChildSink
     {
         if (parent.Value.ValueKind != JsonValueKind.Object)
         {
             // A primitive's id and extensions live in its _name object.
-            if (parent.Shadow.ValueKind == JsonValueKind.Object) AddProperty(model, parent, parent.Shadow, name, name == "extension" ? "Extension" : null, null, output);
+            if (parent.Shadow.ValueKind == JsonValueKind.Object) AddProperty(parent.Shadow, name, shadowName, name == "extension" ? "Extension" : null, null, ref sink);
             return;
         }
         if (parent.Table is { } table)
         {
             if (table.ByJsonName.TryGetValue(name, out var entry) && !entry.Node.IsChoice)
             {
-                AddProperty(model, parent, name, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, output);
+                AddProperty(parent.Value, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
                 return;
             }
             foreach (var node in table.Elements)
@@ -32,22 +54,21 @@ internal static class FhirPathNavigator
                 if (!node.IsChoice || node.Name.Length != name.Length + 3 || !node.Name.StartsWith(name, StringComparison.Ordinal)) continue;
                 foreach (var slot in node.Types)
                 {
-                    if (parent.Value.TryGetProperty(slot.JsonName, out _) || parent.Value.TryGetProperty("_" + slot.JsonName, out _))
-                        AddProperty(model, parent, slot.JsonName, TypeCode(slot.Code), slot.Resolved, output);
+                    if (parent.Value.TryGetProperty(slot.JsonName, out _) || parent.Value.TryGetProperty(slot.ShadowName, out _))
+                    {
+                        if (!AddProperty(parent.Value, slot.JsonName, slot.ShadowName, TypeCode(slot.Code), slot.Resolved, ref sink)) return;
+                    }
                 }
                 return;
             }
             if (table.ByJsonName.TryGetValue(name, out entry))
-            {
-                AddProperty(model, parent, name, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, output);
-                return;
-            }
+                AddProperty(parent.Value, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
             return;
         }
 
-        if (parent.Value.TryGetProperty(name, out _) || parent.Value.TryGetProperty("_" + name, out _))
+        if (parent.Value.TryGetProperty(name, out _) || parent.Value.TryGetProperty(shadowName, out _))
         {
-            AddProperty(model, parent, name, null, null, output);
+            AddProperty(parent.Value, name, shadowName, null, null, ref sink);
             return;
         }
         // Untyped: a choice element is the property named name + a type suffix.
@@ -58,22 +79,22 @@ internal static class FhirPathNavigator
             {
                 var suffix = n[name.Length..];
                 var primitive = char.ToLowerInvariant(suffix[0]) + suffix[1..];
-                AddProperty(model, parent, n, FhirPathValues.IsPrimitiveType(primitive) ? primitive : suffix, null, output);
+                AddProperty(parent.Value, n, "_" + n, FhirPathValues.IsPrimitiveType(primitive) ? primitive : suffix, null, ref sink);
                 return;
             }
         }
-        return;
     }
 
     /// <summary>All child elements (for <c>children()</c>/<c>descendants()</c>).</summary>
     public static void AllChildren(FhirPathModel model, FhirPathElement parent, List<object> output)
     {
+        var sink = new ListSink(model, parent, output);
         if (parent.Value.ValueKind != JsonValueKind.Object)
         {
             // A primitive's children are the id and extensions of its _name object.
             if (parent.Shadow.ValueKind != JsonValueKind.Object) return;
             foreach (var property in parent.Shadow.EnumerateObject())
-                AddProperty(model, parent, parent.Shadow, property.Name, property.Name == "extension" ? "Extension" : null, null, output);
+                AddProperty(parent.Shadow, property.Name, "_" + property.Name, property.Name == "extension" ? "Extension" : null, null, ref sink);
             return;
         }
         foreach (var property in parent.Value.EnumerateObject())
@@ -86,9 +107,9 @@ internal static class FhirPathNavigator
                 name = name[1..];
             }
             if (parent.Table is { } table && table.ByJsonName.TryGetValue(name, out var entry))
-                AddProperty(model, parent, name, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, output);
+                AddProperty(parent.Value, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
             else
-                AddProperty(model, parent, name, null, null, output);
+                AddProperty(parent.Value, name, "_" + name, null, null, ref sink);
         }
     }
 
@@ -114,32 +135,80 @@ internal static class FhirPathNavigator
         }
         : code;
 
-    private static void AddProperty(FhirPathModel model, FhirPathElement parent, string jsonName, string? type, ChildTable? table, List<object> output) =>
-        AddProperty(model, parent, parent.Value, jsonName, type, table, output);
-
-    private static void AddProperty(FhirPathModel model, FhirPathElement parent, JsonElement obj, string jsonName, string? type, ChildTable? table, List<object> output)
+    /// <summary>Feeds the items of one property to the sink; false when the sink has seen enough.</summary>
+    private static bool AddProperty<TSink>(JsonElement obj, string jsonName, string shadowName, string? type, ChildTable? table, ref TSink sink) where TSink : struct, IChildSink
     {
         obj.TryGetProperty(jsonName, out var value);
-        obj.TryGetProperty("_" + jsonName, out var shadow);
+        obj.TryGetProperty(shadowName, out var shadow);
         if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
         {
             var count = AlignedCount(value, shadow);
-            for (var i = 0; i < count; i++) Add(model, parent, jsonName, type, table, AlignedAt(value, i), AlignedAt(shadow, i), output);
-            return;
+            for (var i = 0; i < count; i++)
+            {
+                if (!Add(jsonName, type, table, AlignedAt(value, i), AlignedAt(shadow, i), ref sink)) return false;
+            }
+            return true;
         }
-        Add(model, parent, jsonName, type, table, value, shadow, output);
+        return Add(jsonName, type, table, value, shadow, ref sink);
     }
 
-    private static void Add(FhirPathModel model, FhirPathElement parent, string name, string? type, ChildTable? table, JsonElement value, JsonElement shadow, List<object> output)
+    private static bool Add<TSink>(string name, string? type, ChildTable? table, JsonElement value, JsonElement shadow, ref TSink sink) where TSink : struct, IChildSink
     {
         if (value.ValueKind == JsonValueKind.Null) value = default;
         if (shadow.ValueKind == JsonValueKind.Null) shadow = default;
-        if (value.ValueKind == JsonValueKind.Undefined && shadow.ValueKind == JsonValueKind.Undefined) return;
-        if (value.ValueKind == JsonValueKind.Object && (type is null or "Resource" || value.TryGetProperty("resourceType"u8, out _)) && value.TryGetProperty("resourceType"u8, out _))
-        {
-            output.Add(model.Resource(value, parent, name));
-            return;
-        }
-        output.Add(new FhirPathElement(value, shadow, type, table, parent, name));
+        if (value.ValueKind == JsonValueKind.Undefined && shadow.ValueKind == JsonValueKind.Undefined) return true;
+        if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("resourceType"u8, out _)) return sink.AddResource(name, value);
+        return sink.Add(name, new FhirPathCursor(value, shadow, type, table));
     }
+
+    private interface IChildSink
+    {
+        bool Add(string name, in FhirPathCursor item);
+
+        bool AddResource(string name, JsonElement resource);
+    }
+
+    /// <summary>Materialises the items as <see cref="FhirPathElement"/>s (the list is created on the first one).</summary>
+    private struct ListSink(FhirPathModel model, FhirPathElement parent, List<object>? output) : IChildSink
+    {
+        public List<object>? Output = output;
+
+        public bool Add(string name, in FhirPathCursor item)
+        {
+            (Output ??= []).Add(new FhirPathElement(item.Value, item.Shadow, item.Type, item.Table, parent, name));
+            return true;
+        }
+
+        public bool AddResource(string name, JsonElement resource)
+        {
+            (Output ??= []).Add(model.Resource(resource, parent, name));
+            return true;
+        }
+    }
+
+    /// <summary>Follows the rest of a member path from each item and counts the leaves, stopping at the limit.</summary>
+    private struct CountSink(FhirPathModel model, string[] names, string[] shadowNames, int depth, int limit) : IChildSink
+    {
+        public int Count;
+        public FhirPathCursor Last;
+
+        public bool Add(string name, in FhirPathCursor item)
+        {
+            if (depth == names.Length)
+            {
+                Count++;
+                Last = item;
+            }
+            else Count += CountPath(model, item, names, shadowNames, depth, limit - Count, ref Last);
+            return Count < limit;
+        }
+
+        public bool AddResource(string name, JsonElement resource) => Add(name, model.ResourceCursor(resource));
+    }
+}
+
+/// <summary>A position in the JSON tree with its FHIR type and compiled children: an element not (yet) materialised.</summary>
+internal readonly record struct FhirPathCursor(JsonElement Value, JsonElement Shadow, string? Type, ChildTable? Table)
+{
+    public bool HasPrimitiveValue => Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
 }

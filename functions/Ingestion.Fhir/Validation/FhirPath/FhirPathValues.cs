@@ -74,16 +74,28 @@ internal static class FhirPathValues
         return new FhirPathQuantity(number, unit);
     }
 
-    public static FhirPathTypeInfo TypeOf(object item) => item switch
+    public static FhirPathTypeInfo TypeOf(object item)
     {
-        FhirPathElement e => new FhirPathTypeInfo("FHIR", e.Type ?? "Element"),
-        bool => new("System", "Boolean"),
-        long => new("System", "Integer"),
-        decimal => new("System", "Decimal"),
-        string => new("System", "String"),
-        FhirPathDateTime d => new("System", d.Kind.ToString()),
-        FhirPathQuantity => new("System", "Quantity"),
-        _ => new("System", "Any"),
+        var (ns, name) = TypeNameOf(item);
+        return new FhirPathTypeInfo(ns, name);
+    }
+
+    /// <summary>The namespace and name of an item's type, without allocating (<see cref="IsOfType"/> runs per item).</summary>
+    internal static (string Namespace, string Name) TypeNameOf(object item) => item switch
+    {
+        FhirPathElement e => ("FHIR", e.Type ?? "Element"),
+        bool => ("System", "Boolean"),
+        long => ("System", "Integer"),
+        decimal => ("System", "Decimal"),
+        string => ("System", "String"),
+        FhirPathDateTime d => ("System", d.Kind switch
+        {
+            FhirPathTemporalKind.Date => "Date",
+            FhirPathTemporalKind.Time => "Time",
+            _ => "DateTime",
+        }),
+        FhirPathQuantity => ("System", "Quantity"),
+        _ => ("System", "Any"),
     };
 
     /// <summary>FHIR type inheritance as far as <c>is</c>/<c>as</c>/<c>ofType</c> need it.</summary>
@@ -107,7 +119,7 @@ internal static class FhirPathValues
     /// </summary>
     public static bool IsOfType(object item, FhirPathTypeName type, bool exact = false)
     {
-        var info = TypeOf(item);
+        var info = TypeNameOf(item);
         if (type.Namespace is { } ns && ns != info.Namespace) return false;
         if (info.Namespace == "System") return info.Name == type.Name || type.Name == "Any";
         if (exact && type.Name is not ("Resource" or "DomainResource")) return info.Name == type.Name;

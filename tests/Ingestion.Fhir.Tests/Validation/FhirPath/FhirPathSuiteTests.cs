@@ -74,6 +74,58 @@ public sealed class FhirPathSuiteTests(PackageValidatorFixture fixture, ITestOut
         Assert.Empty(passedExceptions); // a listed exception that passes must be removed from the list
     }
 
+    /// <summary>
+    /// Invariants run through the Boolean form of an expression (existence and logic without collections): over every
+    /// suite expression and input, it must give what the collection form gives read as a Boolean, or the same error.
+    /// </summary>
+    [Fact]
+    public async System.Threading.Tasks.Task Boolean_form_used_for_invariants_agrees_with_the_collection_form_on_every_suite_case()
+    {
+        var validator = await fixture.For("base");
+        var model = validator.FhirPathModel;
+        var folder = SharedData.PathOf("fhirpath");
+        var inputs = new Dictionary<string, JsonDocument>(StringComparer.Ordinal);
+        var scope = new FhirPathScope(model);
+        var differences = new List<string>();
+        var compared = 0;
+        foreach (var test in FhirPathSuiteCase.Load(Path.Combine(folder, "tests-fhir-r4.xml")))
+        {
+            if (test.InputFile is null) continue;
+            FhirPathExpression expression;
+            try
+            {
+                expression = FhirPathExpression.Compile(test.Expression);
+            }
+            catch (FhirPathException)
+            {
+                continue;
+            }
+            var root = model.Resource(Input(folder, test.InputFile, inputs).RootElement, null, "");
+            string expected, actual;
+            try
+            {
+                expected = FhirPathCompiler.AsBoolean(expression.Evaluate(model, root))?.ToString() ?? "empty";
+            }
+            catch (FhirPathException)
+            {
+                expected = "error";
+            }
+            try
+            {
+                actual = expression.EvaluateBoolean(scope, root)?.ToString() ?? "empty";
+            }
+            catch (FhirPathException)
+            {
+                actual = "error";
+            }
+            compared++;
+            if (expected != actual) differences.Add($"{test.Name}: {test.Expression} → collection form {expected}, Boolean form {actual}");
+        }
+        foreach (var d in differences) output.WriteLine(d);
+        Assert.True(compared > 500, $"only {compared} suite cases compared");
+        Assert.Empty(differences);
+    }
+
     private static string? Run(FhirPathSuiteCase test, FhirPathModel model, string folder, Dictionary<string, JsonDocument> inputs)
     {
         IReadOnlyList<object> result;

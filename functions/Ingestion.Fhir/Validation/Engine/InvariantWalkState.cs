@@ -1,0 +1,57 @@
+using Ingestion.Fhir.Validation.FhirPath;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// Per-walk state of <see cref="InvariantWalker"/>, reused across resources (it lives in the pooled
+/// <see cref="ValidationContext"/>): the elements on the path from the root to the current one, as cursors that become
+/// <see cref="FhirPathElement"/>s (with their parent chain) only when an expression needs one, and one FHIRPath scope.
+/// Most elements carry only ele-1, checked natively on the cursor, so most are never materialised.
+/// </summary>
+internal sealed class InvariantWalkState
+{
+    private Frame[] _frames = new Frame[32];
+    private int _count;
+
+    public InvariantWalkState(FhirPathModel model) => Scope = new FhirPathScope(model);
+
+    public FhirPathScope Scope { get; }
+
+    /// <summary>Enters an element; returns its frame index.</summary>
+    public int Push(in FhirPathCursor cursor, int parent, string name, FhirPathElement? element = null)
+    {
+        if (_count == _frames.Length) Array.Resize(ref _frames, _count * 2);
+        _frames[_count] = new Frame(cursor, parent, name, element);
+        return _count++;
+    }
+
+    /// <summary>Leaves the innermost element (its references are dropped so nothing outlives the resource).</summary>
+    public void Pop() => _frames[--_count] = default;
+
+    public ref readonly FhirPathCursor Cursor(int index) => ref _frames[index].Cursor;
+
+    /// <summary>The element of a frame, created (with its ancestors) on first use.</summary>
+    public FhirPathElement Element(int index)
+    {
+        ref var frame = ref _frames[index];
+        if (frame.Element is { } existing) return existing;
+        var parent = frame.Parent >= 0 ? Element(frame.Parent) : null;
+        frame = ref _frames[index];
+        var c = frame.Cursor;
+        return frame.Element = new FhirPathElement(c.Value, c.Shadow, c.Type, c.Table, parent, frame.Name);
+    }
+
+    public void Clear()
+    {
+        Array.Clear(_frames, 0, _count);
+        _count = 0;
+    }
+
+    private struct Frame(FhirPathCursor cursor, int parent, string name, FhirPathElement? element)
+    {
+        public FhirPathCursor Cursor = cursor;
+        public int Parent = parent;
+        public string Name = name;
+        public FhirPathElement? Element = element;
+    }
+}
