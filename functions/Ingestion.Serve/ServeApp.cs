@@ -46,6 +46,7 @@ public static class ServeApp
         builder.Services.AddExportPipeline(configuration);
         builder.Services.AddDurableTaskFrameworkHost(configuration.GetSection(DurableHostOptions.SectionName), registry => registry.AddExportOrchestration());
         builder.Services.AddRunApi(configuration);
+        builder.Services.AddHostedService<AlertEvaluationService>();
         // The pipeline's spans and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (a local collector, Aspire...).
         if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -105,6 +105,12 @@ public sealed class FunctionsPackageTests : IClassFixture<FunctionsPackageTests.
     }
 
     [Fact]
+    public void The_alert_timer_reads_its_cron_from_a_setting()
+    {
+        Assert.Equal("%AlertTickCron%", Binding("EvaluateAlerts", "timerTrigger").GetProperty("schedule").GetString());
+    }
+
+    [Fact]
     public void Every_orchestrator_and_activity_of_the_run_has_its_durable_trigger()
     {
         var assembly = typeof(ExportOrchestrator).Assembly;

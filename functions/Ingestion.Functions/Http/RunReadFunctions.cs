@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Ingestion.Functions.Http;
 
 /// <summary>The run API's read views for the dashboard (run detail, sources, alerts) as HTTP triggers; <c>serve</c> maps the same <see cref="RunReadApi"/>.</summary>
-public sealed class RunReadFunctions(RunReadApi reads, RunAlertEvaluator alerts)
+public sealed class RunReadFunctions(RunReadApi reads, RunAlertMonitor alerts)
 {
     [Function("GetExportDetail")]
     public async Task<IActionResult> GetDetailAsync(
