@@ -51,7 +51,7 @@ public static class ServeApp
         if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry()
-                .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.Name).AddOtlpExporter())
+                .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.TraceSources).AddOtlpExporter())
                 .WithMetrics(metrics => metrics.AddMeter(PipelineTelemetry.Name).AddOtlpExporter());
         }
 

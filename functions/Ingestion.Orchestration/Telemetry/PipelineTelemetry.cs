@@ -16,6 +16,9 @@ public sealed class PipelineTelemetry : IDisposable
 {
     public const string Name = "Ingestion.Pipeline";
 
+    /// <summary>Every span source a host exports: the pipeline's and the FHIR clients' HTTP client spans (children of the pipeline's).</summary>
+    public static readonly string[] TraceSources = [Name, Ingestion.Fhir.Net.FhirHttpTelemetry.SourceName];
+
     private readonly ActivitySource _source = new(Name);
     private readonly Meter _meter;
     private readonly ILogger? _logger;
