@@ -73,6 +73,7 @@ public sealed class FunctionsPackageTests : IClassFixture<FunctionsPackageTests.
     [InlineData("GetExportDetail", "exports/{id}/detail")]
     [InlineData("ListSources", "sources")]
     [InlineData("ListAlerts", "alerts")]
+    [InlineData("ListTrends", "trends")]
     public void The_dashboards_read_views_are_get_triggers_with_a_function_key(string function, string route)
     {
         var trigger = Binding(function, "httpTrigger");
