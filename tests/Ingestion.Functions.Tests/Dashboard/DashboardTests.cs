@@ -194,7 +194,8 @@ public sealed class DashboardTests(DashboardServer server) : IClassFixture<Dashb
 
         await page.GotoAsync(new Uri(server.Base, "/dashboard/#/run/r-to-purge").ToString());
         await page.GetByRole(AriaRole.Button, new() { Name = "Purge run" }).ClickAsync(); // the confirmation is accepted
-        await page.WaitForURLAsync("**#/runs");
+        // A hash change: WaitForURLAsync also waits for a load event that a same-document navigation may never give it.
+        await page.WaitForFunctionAsync("() => location.hash === '#/runs'");
         Assert.Null(await server.Catalog.GetRunAsync("r-to-purge", default));
 
         await page.GotoAsync(new Uri(server.Base, "/dashboard/#/run/r-failed").ToString());
