@@ -9,21 +9,34 @@ namespace Ingestion.Serve;
 /// <see cref="RunAlertOptions.EvaluationPeriod"/> (on the host's <see cref="TimeProvider"/>). A failed evaluation is
 /// logged by its error type and retried at the next tick; it never stops the host.
 /// </summary>
-public sealed partial class AlertEvaluationService(RunAlertMonitor monitor, RunAlertOptions options, TimeProvider time, ILogger<AlertEvaluationService> log) : BackgroundService
+public sealed partial class AlertEvaluationService : BackgroundService
 {
+    private readonly RunAlertMonitor _monitor;
+    private readonly TimeSpan _period;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AlertEvaluationService> _log;
+
+    public AlertEvaluationService(RunAlertMonitor monitor, RunAlertOptions options, TimeProvider time, ILogger<AlertEvaluationService> log)
+    {
+        // Checked when the host starts, not at the first tick.
+        if (options.EvaluationPeriod <= TimeSpan.Zero)
+            throw new ServeConfigurationException($"Alerts:EvaluationPeriod must be a positive time span (e.g. 00:01:00), not {options.EvaluationPeriod}.");
+        (_monitor, _period, _time, _log) = (monitor, options.EvaluationPeriod, time, log);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.EvaluationPeriod, time);
+        using var timer = new PeriodicTimer(_period, _time);
         do
         {
             try
             {
-                await monitor.EvaluateAsync(stoppingToken);
+                await _monitor.EvaluateAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // The type only: a message may quote a catalog row.
-                EvaluationFailed(log, e.GetType().FullName ?? e.GetType().Name);
+                EvaluationFailed(_log, e.GetType().FullName ?? e.GetType().Name);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -104,6 +104,17 @@ public sealed class BackgroundAlertTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_refuses_to_start_with_an_evaluation_period_that_is_not_positive()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(("Alerts:EvaluationPeriod", "00:00:00"))).Build();
+        await using var app = ServeApp.Build(configuration,
+            new ServeOptions { ApiKey = new string('k', 32), Urls = $"http://127.0.0.1:{Ingestion.Testing.StandIns.StandInProcess.FreePort()}" },
+            builder => builder.Services.AddSingleton<DurableTaskClient>(new FakeDurableTaskClient()));
+        var refused = await Assert.ThrowsAsync<ServeConfigurationException>(() => app.StartAsync());
+        Assert.Contains("Alerts:EvaluationPeriod", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_functions_timer_fires_data_quality_failure_and_missed_slot_alerts_once_even_across_a_restart()
     {
         var (quality, nightly) = ("dq-" + _suffix, "nightly-" + _suffix);
