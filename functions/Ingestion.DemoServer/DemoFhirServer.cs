@@ -22,9 +22,11 @@ public sealed class DemoFhirServer : IAsyncDisposable
     private readonly FaultSwitchboard _faults;
     private readonly IExportSource _source;
     private readonly string _spoolRoot;
+    private readonly SmartTokenIssuer? _auth;
 
-    private DemoFhirServer(WebApplication app, BulkDataEndpoints bulkData, FaultSwitchboard faults, IExportSource source, string spoolRoot)
+    private DemoFhirServer(WebApplication app, BulkDataEndpoints bulkData, FaultSwitchboard faults, IExportSource source, string spoolRoot, SmartTokenIssuer? auth)
     {
+        _auth = auth;
         _app = app;
         _bulkData = bulkData;
         _faults = faults;
@@ -43,6 +45,9 @@ public sealed class DemoFhirServer : IAsyncDisposable
 
     /// <summary>Number of accepted kick-off requests (202) since start: resume tests assert no second kick-off.</summary>
     public int KickOffCount => _bulkData.KickOffCount;
+
+    /// <summary>With RequireAuth: every client assertion received and access token issued so far (for secret scans); else empty.</summary>
+    public IReadOnlyCollection<string> CredentialsSeen => _auth?.CredentialsSeen ?? [];
 
     /// <summary>How often each fault switch has fired.</summary>
     public DemoFaultCounts FaultsInjected => _faults.Snapshot();
@@ -82,7 +87,7 @@ public sealed class DemoFhirServer : IAsyncDisposable
         DemoFhirServer? server = null;
         var faults = new FaultSwitchboard(options.Faults);
         var bulkData = new BulkDataEndpoints(options, source, faults, auth, () => server!.BaseUrl, spoolRoot);
-        server = new DemoFhirServer(app, bulkData, faults, source, spoolRoot);
+        server = new DemoFhirServer(app, bulkData, faults, source, spoolRoot, auth);
         bulkData.Map(app);
         new ConformanceEndpoints(source, options.RequireAuth, () => server.TokenUrl).Map(app);
         app.MapPost("/auth/token", context => auth is null

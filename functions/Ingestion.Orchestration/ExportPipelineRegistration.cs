@@ -89,6 +89,7 @@ public static class ExportPipelineRegistration
         services.TryAddSingleton<IExportSourceFactory>(sp => new ExportSources(bulk, smart?.ClientId is null ? null : smart, pipeline));
         services.TryAddSingleton<RunKeyPin>();
         services.TryAddSingleton<RunLookup>();
+        services.TryAddSingleton<ExportManifestCache>();
         services.TryAddSingleton<ExportRunStarter>();
         return services;
     }

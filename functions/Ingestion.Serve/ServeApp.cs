@@ -41,6 +41,7 @@ public static class ServeApp
         });
         builder.Services.AddSingleton(options);
         if (apiKey is not null) builder.Services.AddSingleton(apiKey);
+        if (options.Entra.IsConfigured) ServeEntraAuthentication.Add(builder.Services, options.Entra);
         // Before the pipeline's registrations, which only add what is still missing (Azure adapters, test doubles).
         configureBuilder?.Invoke(builder);
         builder.Services.AddExportPipeline(configuration);
@@ -67,13 +68,16 @@ public static class ServeApp
 
     private static ApiKeyCheck? CheckCredential(ServeOptions options, string[] urls)
     {
+        if (options.Entra.IsConfigured) ServeEntraAuthentication.Check(options.Entra);
+        ApiKeyCheck? key = null;
         if (!string.IsNullOrEmpty(options.ApiKey))
         {
             if (options.ApiKey.Length < 32) throw new ServeConfigurationException("Serve:ApiKey must be at least 32 characters (e.g. `openssl rand -base64 32`).");
-            return new ApiKeyCheck(options.ApiKey);
+            key = new ApiKeyCheck(options.ApiKey);
         }
+        if (key is not null || options.Entra.IsConfigured) return key;
         if (!options.InsecureLocal)
-            throw new ServeConfigurationException("serve needs a credential: set Serve__ApiKey (sent by clients in the X-Api-Key header), or pass --insecure-local on a loopback address for local development.");
+            throw new ServeConfigurationException("serve needs a credential: set Serve__ApiKey (sent by clients in the X-Api-Key header) or an Entra ID issuer (Serve__Entra__Issuer and Serve__Entra__Audience), or pass --insecure-local on a loopback address for local development.");
         foreach (var url in urls)
         {
             if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)

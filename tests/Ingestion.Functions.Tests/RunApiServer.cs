@@ -34,8 +34,14 @@ internal sealed class RunApiServer : IAsyncDisposable
     public FakeDurableTaskClient Durable { get; }
     public LoopbackEhr Ehr { get; }
     public IRunCatalog Catalog => _app.Services.GetRequiredService<IRunCatalog>();
+    public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunApiServer> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts the server. <paramref name="configure"/> adds services; <paramref name="map"/> maps the endpoints under
+    /// test with the fake Durable client (default: the run API's own endpoints).
+    /// </summary>
+    public static async Task<RunApiServer> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null,
+        Action<WebApplicationBuilder>? configure = null, Action<WebApplication, DurableTaskClient>? map = null)
     {
         var folder = Directory.CreateTempSubdirectory("runapi-").FullName;
         var ehr = new LoopbackEhr();
@@ -54,8 +60,10 @@ internal sealed class RunApiServer : IAsyncDisposable
         builder.Services.AddExportPipeline(builder.Configuration);
         builder.Services.AddRunApi(builder.Configuration);
         builder.Services.AddSingleton<DurableTaskClient>(durable);
+        configure?.Invoke(builder);
         var app = builder.Build();
-        app.MapRunApi();
+        if (map is null) app.MapRunApi();
+        else map(app, durable);
         await app.StartAsync();
         return new RunApiServer(app, folder, durable, ehr);
     }

@@ -26,13 +26,7 @@ public sealed class StartExportTests
         var root = body.RootElement;
         var id = root.GetProperty("id").GetString()!;
         Assert.StartsWith("ehr1-20261206T050000Z-", id);
-        var status = $"http://localhost/api/exports/{id}";
-        Assert.Equal(status, root.GetProperty("statusQueryGetUri").GetString());
-        Assert.Equal(status + "/events/{eventName}", root.GetProperty("sendEventPostUri").GetString());
-        Assert.Equal(status + "/terminate", root.GetProperty("terminatePostUri").GetString());
-        Assert.Equal(status, root.GetProperty("purgeHistoryDeleteUri").GetString());
-        Assert.Equal(status + "/restart", root.GetProperty("restartPostUri").GetString());
-        Assert.Equal(new Uri(status), response.Headers.Location);
+        RunApiContractCases.AssertManagementPayload(root, response, $"http://localhost/api/exports/{id}");
         Assert.Equal(TimeSpan.FromSeconds(10), response.Headers.RetryAfter?.Delta);
 
         // The run carries the source's server and the request's overrides, the key pinned, started by the API.
@@ -49,18 +43,7 @@ public sealed class StartExportTests
     }
 
     [Theory]
-    [InlineData("""{"source":"ehr1","fhirBaseUrl":"https://attacker.example/fhir"}""", "$")]
-    [InlineData("""{"source":"ehr1","since":"yesterday 123-45-6789"}""", "since")]
-    [InlineData("""{"source":"ehr1","since":"2026-11-01"}""", "since")]
-    [InlineData("""{"source":"ehr1","since":"2027-01-01T00:00:00Z"}""", "since")]
-    [InlineData("""{"source":"ehr1","types":["Patient","123-45-6789"]}""", "types[1]")]
-    [InlineData("""{"source":"ehr1","types":"Patient"}""", "types")]
-    [InlineData("""{"source":"ehr1","typeFilter":["not a search 123-45-6789"]}""", "typeFilter[0]")]
-    [InlineData("""{"source":"ehr1","group":"../123-45-6789/x"}""", "group")]
-    [InlineData("""{"source":"../123-45-6789"}""", "source")]
-    [InlineData("""{"since":"2026-11-01T00:00:00Z"}""", "source")]
-    [InlineData("""["ehr1"]""", "$")]
-    [InlineData("""{"source":"ehr1", "types":["123-45-6789" """, "$")]
+    [MemberData(nameof(RunApiContractCases.BadRequests), MemberType = typeof(RunApiContractCases))]
     public async Task A_bad_request_is_400_problem_json_naming_the_field_without_echoing_values(string json, string field)
     {
         await using var server = await RunApiServer.StartAsync(time: Clock);
@@ -73,9 +56,7 @@ public sealed class StartExportTests
         using var problem = JsonDocument.Parse(text);
         Assert.Equal(field, problem.RootElement.GetProperty("field").GetString());
         Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
-        Assert.DoesNotContain("123-45-6789", text);
-        Assert.DoesNotContain("attacker", text);
-        Assert.DoesNotContain("fhirBaseUrl", text);
+        foreach (var value in RunApiContractCases.NeverEchoed) Assert.DoesNotContain(value, text);
         AssertNothingStarted(server);
     }
 

@@ -63,6 +63,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
                 services.AddSingleton(Catalog);
                 services.AddSingleton(Key);
                 services.AddSingleton<RunLookup>();
+                services.AddSingleton<ExportManifestCache>();
                 services.AddSingleton<PipelineTelemetry>();
                 services.AddSingleton<IExportSourceFactory>(Server);
                 services.AddSingleton<IFileActivity>(Files);

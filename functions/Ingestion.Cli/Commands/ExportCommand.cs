@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Ingestion.Fhir.Auth;
 using Ingestion.Fhir.BulkData;
+using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
 namespace Ingestion.Cli.Commands;
@@ -37,17 +38,17 @@ internal static class ExportCommand
         var post = new Option<bool>("--post") { Description = "Kick off with POST and a Parameters body instead of GET." };
         var lenient = new Option<bool>("--lenient") { Description = "Prefer: handling=lenient (server ignores unsupported parameters)." };
         var partial = new Option<bool>("--allow-partial-manifests") { Description = "Ask for partial manifests (allowPartialManifests)." };
-        var clientId = new Option<string?>("--client-id") { Description = "SMART Backend Services client id (enables auth)." };
-        var keyFile = new Option<FileInfo?>("--key-file") { Description = "Private key of the client: PEM or JWK file." };
-        var keyId = new Option<string?>("--key-id") { Description = "Key id (kid) registered with the server." };
-        var algorithm = new Option<string>("--algorithm") { Description = "RS384 or ES384.", DefaultValueFactory = _ => "RS384" };
+        var clientId = new Option<string?>("--client-id") { Description = "SMART Backend Services client id, enables auth (Fhir:Smart:ClientId)." };
+        var keyFile = new Option<FileInfo?>("--key-file") { Description = "Private key of the client: PEM or JWK file (else the setting Fhir:Smart:PrivateKeyPem or Fhir:Smart:Jwk)." };
+        var keyId = new Option<string?>("--key-id") { Description = "Key id (kid) registered with the server (Fhir:Smart:KeyId)." };
+        var algorithm = new Option<string>("--algorithm") { Description = "RS384 or ES384 (Fhir:Smart:Algorithm).", DefaultValueFactory = _ => Setting("Fhir:Smart:Algorithm") ?? "RS384" };
         algorithm.AcceptOnlyFromAmong("RS384", "ES384");
-        var scope = new Option<string>("--scope") { Description = "Requested scopes.", DefaultValueFactory = _ => "system/*.read" };
-        var tokenUrl = new Option<string?>("--token-url") { Description = "Token endpoint (default: discovered from .well-known/smart-configuration)." };
-        var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow http:// URLs (local development servers only)." };
-        var privateNetwork = new Option<bool>("--allow-private-network") { Description = "Allow a FHIR server on loopback or a private network (on-premises EHR, local development)." };
-        var allowedHosts = new Option<string[]>("--allowed-host") { Description = "Extra host the manifest's file URLs may point at; repeatable." };
-        var parallelism = new Option<int>("--parallelism") { Description = "Files downloaded at the same time.", DefaultValueFactory = _ => 4 };
+        var scope = new Option<string>("--scope") { Description = "Requested scopes (Fhir:Smart:Scope).", DefaultValueFactory = _ => Setting("Fhir:Smart:Scope") ?? "system/*.read" };
+        var tokenUrl = new Option<string?>("--token-url") { Description = "Token endpoint (Fhir:Smart:TokenUrl; default: discovered from .well-known/smart-configuration)." };
+        var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow http:// URLs, local development servers only (Fhir:AllowInsecureHttp)." };
+        var privateNetwork = new Option<bool>("--allow-private-network") { Description = "Allow a FHIR server on loopback or a private network: on-premises EHR, local development (Fhir:AllowPrivateNetwork)." };
+        var allowedHosts = new Option<string[]>("--allowed-file-host") { Description = "Extra host the manifest's file URLs may point at; repeatable (Fhir:AllowedFileHosts)." };
+        var parallelism = new Option<int>("--parallelism") { Description = "Files in flight at once (Pipeline:MaxParallelFiles).", DefaultValueFactory = _ => int.TryParse(Setting("Pipeline:MaxParallelFiles"), out var n) ? n : 4 };
         var keep = new Option<bool>("--keep-on-server") { Description = "Do not DELETE the export on the server when done." };
         var fresh = new Option<bool>("--fresh") { Description = "Ignore a saved export-job.json and kick off a new export." };
 
@@ -60,17 +61,21 @@ internal static class ExportCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // Every option that is a setting falls back to it (OptionSettings): the environment means what the flag means.
+            var settings = PipelineCommandOptions.LoadConfiguration();
+            var clientIdValue = parse.GetValue(clientId) ?? settings["Fhir:Smart:ClientId"];
+            var configuredKey = settings["Fhir:Smart:PrivateKeyPem"] ?? settings["Fhir:Smart:Jwk"];
             var exportLevel = parse.GetValue(level) switch { "patient" => BulkExportLevel.Patient, "group" => BulkExportLevel.Group, _ => BulkExportLevel.System };
             if (exportLevel == BulkExportLevel.Group && string.IsNullOrWhiteSpace(parse.GetValue(groupId)))
                 return Usage("--level group needs --group-id.");
-            if (parse.GetValue(clientId) is not null && parse.GetValue(keyFile) is null)
-                return Usage("--client-id needs --key-file (the client's private key, PEM or JWK).");
+            if (clientIdValue is not null && parse.GetValue(keyFile) is null && configuredKey is null)
+                return Usage("--client-id needs --key-file (the client's private key, PEM or JWK) or the setting Fhir__Smart__PrivateKeyPem.");
             if (parse.GetValue(parallelism) < 1) return Usage("--parallelism must be at least 1.");
             if (!Uri.TryCreate(parse.GetValue(baseUrl), UriKind.Absolute, out var fhirBase)) return Usage("--fhir-base must be an absolute URL (or set Fhir:BaseUrl).");
             var lakeGiven = parse.GetValue(shared.Lake) is not null || PipelineCommandOptions.LoadConfiguration()["Storage:LakePath"] is not null;
             if (parse.GetValue(output) is null && !lakeGiven) return Usage("Give --lake DIR (full pipeline) or --output DIR (land NDJSON only).");
             Uri? tokenEndpoint = null;
-            if (parse.GetValue(tokenUrl) is { } tokenText && !Uri.TryCreate(tokenText, UriKind.Absolute, out tokenEndpoint)) return Usage("--token-url must be an absolute URL.");
+            if ((parse.GetValue(tokenUrl) ?? settings["Fhir:Smart:TokenUrl"]) is { } tokenText && !Uri.TryCreate(tokenText, UriKind.Absolute, out tokenEndpoint)) return Usage("--token-url must be an absolute URL.");
             if (!TryInstant(parse.GetValue(since), out var sinceValue)) return Usage("--since must be an ISO 8601 instant, e.g. 2024-01-01T00:00:00Z.");
             if (!TryInstant(parse.GetValue(until), out var untilValue)) return Usage("--until must be an ISO 8601 instant, e.g. 2024-01-01T00:00:00Z.");
             var request = new BulkExportRequest
@@ -90,22 +95,22 @@ internal static class ExportCommand
             var clientOptions = new BulkExportClientOptions
             {
                 BaseUrl = fhirBase,
-                AllowInsecureHttp = parse.GetValue(insecure),
-                AllowPrivateNetwork = parse.GetValue(privateNetwork),
-                AllowedFileHosts = (parse.GetValue(allowedHosts) ?? []).ToList(),
+                AllowInsecureHttp = parse.GetValue(insecure) || settings.GetValue("Fhir:AllowInsecureHttp", false),
+                AllowPrivateNetwork = parse.GetValue(privateNetwork) || settings.GetValue("Fhir:AllowPrivateNetwork", false),
+                AllowedFileHosts = (parse.GetValue(allowedHosts) ?? []).Concat(settings.GetSection("Fhir:AllowedFileHosts").Get<string[]>() ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
                 MaxConcurrentDownloads = parse.GetValue(parallelism),
             };
             SmartBackendOptions? smart = null;
-            if (parse.GetValue(clientId) is { } id)
+            if (clientIdValue is { } id)
             {
-                var key = await File.ReadAllTextAsync(parse.GetValue(keyFile)!.FullName, cancellationToken);
+                var key = parse.GetValue(keyFile) is { } file ? await File.ReadAllTextAsync(file.FullName, cancellationToken) : configuredKey!;
                 var isJwk = key.TrimStart().StartsWith('{');
                 smart = new SmartBackendOptions
                 {
                     FhirBaseUrl = clientOptions.BaseUrl,
                     TokenUrl = tokenEndpoint,
                     ClientId = id,
-                    KeyId = parse.GetValue(keyId),
+                    KeyId = parse.GetValue(keyId) ?? settings["Fhir:Smart:KeyId"],
                     PrivateKeyPem = isJwk ? null : key,
                     Jwk = isJwk ? key : null,
                     Algorithm = parse.GetValue(algorithm)!,
@@ -228,6 +233,8 @@ internal static class ExportCommand
 
     private static IReadOnlyList<string> Split(string[]? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    private static string? Setting(string key) => PipelineCommandOptions.LoadConfiguration()[key];
 
     private static int Usage(string message)
     {

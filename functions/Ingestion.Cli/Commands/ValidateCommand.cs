@@ -23,7 +23,7 @@ internal static class ValidateCommand
         usCore.AcceptOnlyFromAmong("6.1.0", "7.0.0");
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var strict = new Option<bool>("--strict") { Description = "Count profile errors as unusable (quarantine) too." };
+        var strict = new Option<bool>("--strict") { Description = "Count profile errors as unusable (quarantine) too (Pipeline:StrictValidation)." };
 
         var command = new Command("validate", "Validate FHIR resources against US Core and print issues and a summary.");
         command.Arguments.Add(path);
@@ -58,7 +58,7 @@ internal static class ValidateCommand
 
             var options = new UsCoreValidatorOptions
             {
-                Mode = parseResult.GetValue(strict) ? ValidationMode.Strict : ValidationMode.Report,
+                Mode = parseResult.GetValue(strict) || Microsoft.Extensions.Configuration.ConfigurationBinder.GetValue(PipelineCommandOptions.LoadConfiguration(), "Pipeline:StrictValidation", false) ? ValidationMode.Strict : ValidationMode.Report,
                 Packages = packagePaths,
                 ReportMustSupport = false,
             };

@@ -78,7 +78,7 @@ internal static class VocabCommand
     private static Command CreateLookup()
     {
         var code = new Argument<string>("system|code") { Description = "A FHIR system URI or OMOP vocabulary_id, '|', and a code, e.g. http://loinc.org|8480-6." };
-        var vocabularyFile = new Option<string?>("--vocab") { Description = "Vocabulary file (default: the built-in starter vocabulary)." };
+        var vocabularyFile = new Option<string?>("--vocab") { Description = "Vocabulary file (Vocabulary:Path; default: the built-in starter vocabulary)." };
         var lookup = new Command("lookup", "Print a code's source concept and its standard mapping.");
         lookup.Arguments.Add(code);
         lookup.Options.Add(vocabularyFile);
@@ -89,7 +89,7 @@ internal static class VocabCommand
                 await Console.Error.WriteLineAsync("vocab lookup: expected SYSTEM|CODE, e.g. http://snomed.info/sct|44054006");
                 return 2;
             }
-            var path = parseResult.GetValue(vocabularyFile);
+            var path = parseResult.GetValue(vocabularyFile) ?? PipelineCommandOptions.LoadConfiguration()["Vocabulary:Path"];
             if (path is not null && !File.Exists(path))
             {
                 await Console.Error.WriteLineAsync($"vocab lookup: no such vocabulary file: {path}");

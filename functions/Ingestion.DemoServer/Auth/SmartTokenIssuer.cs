@@ -24,6 +24,7 @@ internal sealed class SmartTokenIssuer
     private readonly ConcurrentDictionary<string, DateTimeOffset> _usedJti = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
     private readonly JsonWebTokenHandler _handler = new();
+    private readonly ConcurrentQueue<string> _credentialsSeen = new();
 
     public SmartTokenIssuer(IReadOnlyList<DemoClientRegistration> clients, TimeSpan tokenLifetime, TimeProvider time)
     {
@@ -55,6 +56,7 @@ internal sealed class SmartTokenIssuer
             return;
         }
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (form["client_assertion"].ToString() is { Length: > 0 } presented) _credentialsSeen.Enqueue(presented);
         if (form["grant_type"] != "client_credentials")
         {
             await ErrorAsync(context, "unsupported_grant_type", "grant_type must be client_credentials.");
@@ -83,6 +85,7 @@ internal sealed class SmartTokenIssuer
         foreach (var (issued, held) in _tokens)
             if (held.Expires <= now) _tokens.TryRemove(issued, out _);
         _tokens[token] = new IssuedToken(now + _tokenLifetime, granted);
+        _credentialsSeen.Enqueue(token);
         context.Response.Headers.CacheControl = "no-store";
         await FhirResponses.JsonAsync(context, StatusCodes.Status200OK, json =>
         {
@@ -94,6 +97,9 @@ internal sealed class SmartTokenIssuer
             json.WriteEndObject();
         }, "application/json");
     }
+
+    /// <summary>Every client assertion received and access token issued (secret-scan tests look for them in a client's output).</summary>
+    public IReadOnlyCollection<string> CredentialsSeen => _credentialsSeen.ToArray();
 
     /// <summary>True when the request carries a bearer token this server issued and that has not expired.</summary>
     public bool IsAuthorized(HttpRequest request) => Current(request) is not null;

@@ -1,26 +1,50 @@
 using Ingestion.Fhir.BulkData;
+using Ingestion.Fhir.Net;
 using Ingestion.Storage.Catalog;
 
 namespace Ingestion.Orchestration;
 
-/// <summary>The catalog rows of a manifest's files: output, then error (OperationOutcome files), then deleted.</summary>
+/// <summary>
+/// The catalog rows of a manifest's files: output, then error (OperationOutcome files), then deleted; a file's index is
+/// its position in that order. A FHIR server's file URLs are recorded redacted (they may be signed: docs/security.md);
+/// the file activity gets the full URL from <see cref="ExportManifestCache"/>.
+/// </summary>
 public static class ManifestFiles
 {
     public const string Output = "output";
     public const string Error = "error";
     public const string Deleted = "deleted";
 
-    public static IReadOnlyList<RunFileRecord> From(string runId, BulkExportManifest manifest)
+    /// <param name="redactUrls">True for a FHIR server's manifest; a landed folder's entries are local paths, kept as they are.</param>
+    public static IReadOnlyList<RunFileRecord> From(string runId, BulkExportManifest manifest, bool redactUrls)
     {
         var rows = new List<RunFileRecord>(manifest.Output.Count + manifest.Error.Count + manifest.Deleted.Count);
         void Add(string kind, IReadOnlyList<BulkExportFile> files)
         {
             foreach (var f in files)
-                rows.Add(new RunFileRecord { RunId = runId, Index = rows.Count, Kind = kind, ResourceType = f.Type, Url = f.Url, ExpectedCount = f.Count });
+                rows.Add(new RunFileRecord { RunId = runId, Index = rows.Count, Kind = kind, ResourceType = f.Type, Url = redactUrls ? UrlRedaction.Redact(f.Url) : f.Url, ExpectedCount = f.Count });
         }
         Add(Output, manifest.Output);
         Add(Error, manifest.Error);
         Add(Deleted, manifest.Deleted);
         return rows;
     }
+
+    /// <summary>The manifest entry at a file index (the order of <see cref="From"/>), or null past the end.</summary>
+    public static BulkExportFile? At(BulkExportManifest manifest, int index)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (index < 0) return null;
+        if (index < manifest.Output.Count) return manifest.Output[index];
+        index -= manifest.Output.Count;
+        if (index < manifest.Error.Count) return manifest.Error[index];
+        index -= manifest.Error.Count;
+        return index < manifest.Deleted.Count ? manifest.Deleted[index] : null;
+    }
+
+    /// <summary>A partial manifest's pages as kept between polls in Durable history: file URLs redacted (only counts and types are needed there).</summary>
+    public static IReadOnlyList<BulkExportManifest> Redacted(IReadOnlyList<BulkExportManifest> pages) =>
+        pages.Select(p => p with { Output = Redact(p.Output), Error = Redact(p.Error), Deleted = Redact(p.Deleted) }).ToList();
+
+    private static List<BulkExportFile> Redact(IReadOnlyList<BulkExportFile> files) => files.Select(f => f with { Url = UrlRedaction.Redact(f.Url) }).ToList();
 }

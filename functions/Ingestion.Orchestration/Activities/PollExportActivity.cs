@@ -9,6 +9,7 @@ namespace Ingestion.Orchestration;
 /// One status request. While the export runs it returns the server's Retry-After (the orchestrator clamps it and
 /// waits on a durable timer) and X-Progress; when the manifest is there it records one catalog row per file
 /// (output, error and deleted lists, in that order, so indexes are stable on a re-run) and returns the count.
+/// File URLs reach neither the catalog nor Durable history whole (<see cref="ManifestFiles"/>).
 /// </summary>
 public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, TimeProvider time, PipelineTelemetry telemetry) : TaskActivity<PollRequest, PollResult>
 {
@@ -39,10 +40,11 @@ public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunK
         {
             var now = time.GetUtcNow();
             var wait = poll.Job.NextPollAt is { } at && at > now ? at - now : TimeSpan.Zero;
-            return new PollResult(false, poll.Job, wait) { Progress = poll.Progress };
+            // A partial manifest's pages wait in Durable history between polls: without their (maybe signed) file URLs.
+            return new PollResult(false, poll.Job with { ManifestPages = ManifestFiles.Redacted(poll.Job.ManifestPages) }, wait) { Progress = poll.Progress };
         }
 
-        var files = ManifestFiles.From(request.RunId, manifest);
+        var files = ManifestFiles.From(request.RunId, manifest, redactUrls: input.SourceKind == ExportSourceKind.FhirServer);
         await catalog.PutFilesAsync(request.RunId, files, ct).ConfigureAwait(false);
         await catalog.UpdateRunAsync(request.RunId, r => r with
         {

@@ -14,7 +14,7 @@ namespace Ingestion.Orchestration;
 /// re-run replaces its own parts), then its catalog row and the run's counters. A file already completed (the
 /// activity re-delivered after a crash) returns its recorded result without running again.
 /// </summary>
-public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, IFileActivity fileActivity, TimeProvider time, PipelineTelemetry telemetry)
+public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, ExportManifestCache manifests, IFileActivity fileActivity, TimeProvider time, PipelineTelemetry telemetry)
     : TaskActivity<FileRequest, FileResultSummary>
 {
     public override async Task<FileResultSummary> RunAsync(TaskActivityContext context, FileRequest request)
@@ -33,16 +33,21 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         var started = time.GetUtcNow();
         file = await catalog.UpdateFileAsync(request.RunId, request.Index, f => f with { Status = RunFileStatus.Running, Attempts = f.Attempts + 1, StartedAt = started, FailureReason = null }, ct).ConfigureAwait(false);
         FileResult result;
+        var exportSource = sources.Create(input);
         telemetry.FilesInFlight.Add(1, source);
         try
         {
-            result = await fileActivity.RunAsync(new FileActivityContext(CatalogViews.ToRunState(run, input), CatalogViews.ToActivityState(file), sources.Create(input)), ct).ConfigureAwait(false);
+            var state = CatalogViews.ToActivityState(file);
+            // The catalog keeps a server file's URL redacted; the download URL comes from the server's manifest.
+            if (input.SourceKind == ExportSourceKind.FhirServer)
+                state = state with { Url = await manifests.DownloadUrlAsync(exportSource, StatusUrlOf(run), file, ct).ConfigureAwait(false) };
+            result = await fileActivity.RunAsync(new FileActivityContext(CatalogViews.ToRunState(run, input), state, exportSource), ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (Failed(span, ex))
         {
             throw; // not reached: Failed only records the failure on the span
         }
-        catch (BulkExportFileException ex) when (ex.StatusCode is HttpStatusCode.Gone or HttpStatusCode.NotFound)
+        catch (BulkExportFileException ex) when (Forget(run) && ex.StatusCode is HttpStatusCode.Gone or HttpStatusCode.NotFound)
         {
             throw new NonRetryableActivityException($"File {request.Index} ({ex.ResourceType}): the file URL has expired (HTTP {(int)ex.StatusCode!}); run a new export.", ex);
         }
@@ -84,6 +89,16 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         span.SetTag("ingestion.file.resources_read", result.LinesRead);
         span.SetTag("ingestion.file.resources_quarantined", result.Quarantined + result.ServerErrors);
         return Summary(completed);
+    }
+
+    private static string StatusUrlOf(RunRecord run) =>
+        run.ExportStatusUrl ?? throw new InvalidOperationException($"Run '{run.RunId}' has no export status URL in the run catalog.");
+
+    /// <summary>A refused download may be an expired signature: the next attempt re-reads the manifest. Always true (used in a filter).</summary>
+    private bool Forget(RunRecord run)
+    {
+        if (run.ExportStatusUrl is { } statusUrl) manifests.Forget(statusUrl);
+        return true;
     }
 
     private static bool Failed(RunSpan span, Exception exception)

@@ -16,8 +16,6 @@ namespace Ingestion.Pipeline.Activities;
 /// </summary>
 public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper mapper, IResourceValidator? validator, PipelineOptions options, CrosswalkOutput? crosswalk = null) : IFileActivity
 {
-    /// <summary>Lines between progress checks of the fault hook (tests crash "mid-file" here).</summary>
-
     public async Task<FileResult> RunAsync(FileActivityContext context, CancellationToken cancellationToken)
     {
         var activity = context.Activity;
@@ -52,8 +50,6 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                     await rejects.WriteAsync(line.LineNumber, reason, line.Utf8, originalIsJson: false, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                using var document = JsonDocument.Parse(line.Utf8);
-                var resource = document.RootElement;
                 if (activity.FileKind == ManifestFileKind.Error)
                 {
                     // The server's OperationOutcomes: kept verbatim (they may quote patient data) and counted.
@@ -61,6 +57,18 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                     await rejects.WriteAsync(line.LineNumber, "server-error", line.Utf8, originalIsJson: true, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+                // One strict FHIR JSON pass (duplicate keys, string limits, well-formedness), then the one tree that
+                // validation and mapping both read.
+                var parsed = ResourceParser.Parse(line.Utf8, ParserOptions);
+                if (parsed.Error is { } parseError)
+                {
+                    var reason = ParseRejection(parseError, parsed.JsonIssues, issues);
+                    report.RecordQuarantined(reason);
+                    await rejects.WriteAsync(line.LineNumber, reason, line.Utf8, originalIsJson: false, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                using var document = parsed.Document!;
+                var resource = document.RootElement;
 
                 MappingOutcome outcome;
                 if (activity.FileKind == ManifestFileKind.Deleted)
@@ -70,7 +78,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 }
                 else
                 {
-                    var rejection = Validate(resource, issues);
+                    var rejection = Validate(resource, parsed.JsonIssues, issues);
                     if (rejection is not null)
                     {
                         report.RecordQuarantined(rejection);
@@ -160,20 +168,41 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         }
     }
 
-    /// <summary>Null when the resource may be mapped; otherwise the quarantine reason (an issue code, never a value).</summary>
-    private string? Validate(JsonElement resource, Dictionary<string, long> issues)
+    private static readonly ResourceParserOptions ParserOptions = ResourceParserOptions.Default;
+
+    /// <summary>Null when the resource may be mapped; otherwise the quarantine reason (an issue code, never a value).
+    /// The strict JSON findings (<paramref name="jsonIssues"/>, errors such as an over-long string) count like
+    /// validation issues.</summary>
+    private string? Validate(JsonElement resource, IReadOnlyList<ValidationIssue>? jsonIssues, Dictionary<string, long> issues)
     {
-        if (validator is null) return null;
-        var result = validator.Validate(resource);
         string? firstError = null;
-        foreach (var issue in result.Issues)
+        if (jsonIssues is not null) Count(jsonIssues, issues, ref firstError);
+        if (validator is null) return options.StrictValidation && firstError is not null ? "validation:" + firstError : null;
+        var result = validator.Validate(resource);
+        Count(result.Issues, issues, ref firstError);
+        if (!result.Usable) return "validation:" + (firstError ?? "unusable");
+        if (options.StrictValidation && firstError is not null) return "validation:" + firstError;
+        return null;
+    }
+
+    /// <summary>A line the strict JSON read refused. Malformed JSON keeps the readers' reason (the landed-folder reader
+    /// leaves all but the object and its resourceType to this pass); the FHIR JSON rules (duplicate keys, also a second
+    /// resourceType; depth) are validation findings.</summary>
+    private static string ParseRejection(ValidationIssue error, IReadOnlyList<ValidationIssue>? jsonIssues, Dictionary<string, long> issues)
+    {
+        if (error.RuleId == ResourceParser.RuleMalformedJson) return "ndjson:invalid-json";
+        string? firstError = null;
+        Count(jsonIssues ?? [error], issues, ref firstError);
+        return "validation:" + error.RuleId;
+    }
+
+    private static void Count(IReadOnlyList<ValidationIssue> found, Dictionary<string, long> issues, ref string? firstError)
+    {
+        foreach (var issue in found)
         {
             issues[issue.RuleId] = issues.GetValueOrDefault(issue.RuleId) + 1;
             if (firstError is null && issue.Severity is IssueSeverity.Error or IssueSeverity.Fatal) firstError = issue.RuleId;
         }
-        if (!result.Usable) return "validation:" + (firstError ?? "unusable");
-        if (options.StrictValidation && result.HasErrors) return "validation:" + firstError;
-        return null;
     }
 
     /// <summary>The reader's reasons start with a stable code ("invalid-json: ...").</summary>

@@ -86,7 +86,9 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
         }
         await using (stream)
         {
-            var options = new NdjsonReaderOptions { ExpectedResourceType = file.Type };
+            // The reader checks UTF-8, the object and its resourceType; the rest of the line is read once, by the file
+            // activity's strict FHIR JSON pass (malformed JSON there keeps the reason "ndjson:invalid-json").
+            var options = new NdjsonReaderOptions { ExpectedResourceType = file.Type, ValidateJson = false };
             var lineOffset = (chunk?.FirstLine ?? 1) - 1;
             await foreach (var line in NdjsonReader.ReadAsync(stream, options, cancellationToken).ConfigureAwait(false))
                 yield return lineOffset == 0 ? line : line with { LineNumber = line.LineNumber + lineOffset };

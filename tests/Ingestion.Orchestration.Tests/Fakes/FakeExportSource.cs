@@ -8,12 +8,15 @@ namespace Ingestion.Orchestration.Tests.Fakes;
 
 /// <summary>
 /// A scripted Bulk Data server: kick-off and each status poll answer from a script (a result or an exception);
-/// counts every call and every DELETE.
+/// counts every call and every DELETE. Once it has answered a manifest, a status URL keeps answering that manifest
+/// (as the Bulk Data spec requires until the export is deleted): the file activity re-reads it for the download URLs,
+/// counted in <see cref="ManifestReads"/>, not in <see cref="Polls"/>.
 /// </summary>
 internal sealed class FakeExportSource : IExportSource, IExportSourceFactory
 {
     private readonly ConcurrentQueue<Func<BulkExportJob, BulkExportPollResult>> _polls = new();
-    private int _kickOffs, _pollCount, _deletes;
+    private readonly ConcurrentDictionary<string, BulkExportPollResult> _completed = new(StringComparer.Ordinal);
+    private int _kickOffs, _pollCount, _deletes, _manifestReads;
 
     /// <summary>Kick-off answers by attempt number (1-based); default: accepted.</summary>
     public Func<int, BulkExportRequest, BulkExportJob> KickOff { get; set; } = (_, _) => new BulkExportJob("https://ehr.test/status/1", DateTimeOffset.UtcNow);
@@ -25,6 +28,7 @@ internal sealed class FakeExportSource : IExportSource, IExportSourceFactory
     public int KickOffs => _kickOffs;
     public int Polls => _pollCount;
     public int Deletes => _deletes;
+    public int ManifestReads => _manifestReads;
 
     public IExportSource Create(ExportRunInput input) => this;
 
@@ -69,10 +73,17 @@ internal sealed class FakeExportSource : IExportSource, IExportSourceFactory
 
     Task<BulkExportPollResult> IExportSource.PollAsync(BulkExportJob job, CancellationToken cancellationToken)
     {
+        if (_completed.TryGetValue(job.StatusUrl, out var done))
+        {
+            Interlocked.Increment(ref _manifestReads);
+            return Task.FromResult(done with { Job = job });
+        }
         Interlocked.Increment(ref _pollCount);
-        if (_polls.TryDequeue(out var next)) return Task.FromResult(next(job));
-        if (ThenAlways is { } always) return Task.FromResult(always(job));
-        throw new InvalidOperationException("The fake server's poll script is exhausted.");
+        var result = _polls.TryDequeue(out var next) ? next(job)
+            : ThenAlways is { } always ? always(job)
+            : throw new InvalidOperationException("The fake server's poll script is exhausted.");
+        if (result.Manifest is not null) _completed[job.StatusUrl] = result;
+        return Task.FromResult(result);
     }
 
     async IAsyncEnumerable<NdjsonLine> IExportSource.ReadFileAsync(BulkExportFile file, bool requiresAccessToken, [EnumeratorCancellation] CancellationToken cancellationToken)

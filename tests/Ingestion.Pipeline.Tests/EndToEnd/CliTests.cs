@@ -93,13 +93,17 @@ public sealed class CliTests
         }
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workingDirectory, string? deidKey, params string[] args)
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workingDirectory, string? deidKey, params string[] args) =>
+        RunWithEnvironmentAsync(workingDirectory, new Dictionary<string, string?> { ["Deid__Key"] = deidKey }, args);
+
+    /// <summary>Runs the built CLI with <paramref name="environment"/> added to this process's environment.</summary>
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var app = Path.Combine(AppContext.BaseDirectory, "Ingestion.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(app);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["Deid__Key"] = deidKey;
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         psi.Environment["COLUMNS"] = "200";
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
