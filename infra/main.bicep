@@ -35,8 +35,8 @@ param taskHubName string = 'ingestion'
 @description('NCRONTAB of the schedule timer: each tick starts the sources whose own schedule is due.')
 param scheduleTick string = '0 * * * * *'
 
-@description('Orchestrator function name of a run (the alert rules watch it).')
-param orchestratorName string = 'ExportOrchestrator'
+@description('NCRONTAB of the alert timer: each tick evaluates every source\'s alert rules (thresholds: sources[].alerts).')
+param alertTick string = '0 */5 * * * *'
 
 var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
 var env = toLower(replace(environmentName, '_', '-'))
@@ -212,6 +212,7 @@ module settings 'modules/app-settings.bicep' = {
     vaultUri: 'https://${names.vault}${environment().suffixes.keyvaultDns}/'
     taskHubName: taskHubName
     scheduleTick: scheduleTick
+    alertTick: alertTick
     sources: sources
   }
 }
@@ -240,8 +241,6 @@ module alerts 'modules/alerts.bicep' = {
     namePrefix: environmentName
     insightsId: monitoring.outputs.insightsId
     actionGroupId: actionGroupId
-    orchestratorName: orchestratorName
-    sourceIds: map(sources, s => s.id)
   }
 }
 

@@ -43,4 +43,24 @@ type source = {
 
   @description('Incremental runs (_since = the last published run); default true.')
   incremental: bool?
+
+  @description('Alert thresholds of the source (SourceAlertOptions, docs/operations.md); an unset one raises nothing.')
+  alerts: sourceAlerts?
+}
+
+@export()
+@description('A source\'s alert thresholds: Sources__<id>__Alerts__… The app evaluates them (alert timer) and logs an AlertFired event that the alert rules in modules/alerts.bicep query.')
+type sourceAlerts = {
+  @description('SLA of a run (TimeSpan, e.g. 06:00:00): a run still going after this long raises run-over-sla.')
+  maxRunDuration: string?
+
+  @description('Schedule slots in a row without a successful run before no-recent-success (default 2).')
+  @minValue(1)
+  missedSlots: int?
+
+  @description('Largest accepted drop of resources read against the previous completed run, a fraction as text (e.g. \'0.3\').')
+  maxVolumeDrop: string?
+
+  @description('Largest accepted rise of the concept-0 rate against the previous completed run, in percentage points as text (e.g. \'5\').')
+  maxConceptZeroIncrease: string?
 }

@@ -19,9 +19,9 @@ builder.ConfigureFunctionsWebApplication();
 
 // OpenTelemetry with the Functions worker's defaults (invocation spans correlated with the host); exported to
 // Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set, otherwise not exported.
-// The pipeline's own spans (a run is a trace) and metrics are added by name.
+// The pipeline's own spans (a run is a trace, with the HTTP client spans to the EHR inside) and metrics are added by name.
 var telemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults()
-    .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.Name))
+    .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.TraceSources))
     .WithMetrics(metrics => metrics.AddMeter(PipelineTelemetry.Name));
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"])) telemetry.UseAzureMonitorExporter();
 

@@ -35,7 +35,9 @@ public static class RunApiEndpoints
             reads.GetDetailAsync(request, id, cancellationToken));
         api.MapGet(RunApiRoutes.Sources, (HttpRequest request, RunReadApi reads, CancellationToken cancellationToken) =>
             reads.ListSourcesAsync(request, cancellationToken));
-        api.MapGet(RunApiRoutes.Alerts, async (RunAlertEvaluator alerts, CancellationToken cancellationToken) =>
+        api.MapGet(RunApiRoutes.Trends, (HttpRequest request, RunReadApi reads, CancellationToken cancellationToken) =>
+            reads.ListTrendsAsync(request, cancellationToken));
+        api.MapGet(RunApiRoutes.Alerts, async (RunAlertMonitor alerts, CancellationToken cancellationToken) =>
             Results.Ok(await alerts.EvaluateAsync(cancellationToken)));
         api.MapGet(RunApiRoutes.Health, () => Results.Ok(new { status = "ok" }));
         return routes;

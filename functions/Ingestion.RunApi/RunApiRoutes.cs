@@ -16,6 +16,7 @@ public static class RunApiRoutes
     public const string Detail = "exports/{id}/detail";
     public const string Sources = "sources";
     public const string Alerts = "alerts";
+    public const string Trends = "trends";
     public const string Health = "health";
     /// <summary>The operator dashboard's static files (anonymous: the page holds no data; its API calls carry the key).</summary>
     public const string Dashboard = "dashboard";

@@ -25,6 +25,8 @@ public static class RunApiServiceCollectionExtensions
         services.TryAddSingleton<SourceSchedule>();
         services.AddSingleton<RunReadApi>();
         services.AddSingleton<RunAlertEvaluator>();
+        services.AddSingleton<RunAlertMonitor>();
+        services.AddSingleton(configuration.GetSection(RunAlertOptions.SectionName).Get<RunAlertOptions>() ?? new RunAlertOptions());
         return services;
     }
 }

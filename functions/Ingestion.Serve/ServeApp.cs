@@ -47,11 +47,12 @@ public static class ServeApp
         builder.Services.AddExportPipeline(configuration);
         builder.Services.AddDurableTaskFrameworkHost(configuration.GetSection(DurableHostOptions.SectionName), registry => registry.AddExportOrchestration());
         builder.Services.AddRunApi(configuration);
+        builder.Services.AddHostedService<AlertEvaluationService>();
         // The pipeline's spans and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (a local collector, Aspire...).
         if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry()
-                .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.Name).AddOtlpExporter())
+                .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.TraceSources).AddOtlpExporter())
                 .WithMetrics(metrics => metrics.AddMeter(PipelineTelemetry.Name).AddOtlpExporter());
         }
 

@@ -1,7 +1,9 @@
-// Alert rules from the operators issue (#17): a run failed, a run stuck, a source without a success.
-// All three read the Durable Functions tracking traces the host writes for every orchestration (category
-// Host.Triggers.DurableTask, prop__state). A run's instance id starts with its source id ("<source>-yyyyMMddTHHmm…",
-// RunIds), which is how "no success" is told per source.
+// Alert rules of the operators issue (#17). The app evaluates each source's rules itself (the EvaluateAlerts timer,
+// thresholds Sources__<id>__Alerts__…, docs/operations.md) and writes one AlertFired log event per condition when it
+// begins (EventId 1701; AlertKind, SourceId, RunId in customDimensions), so a run that ends Failed in its files, a
+// per-source SLA or a data-quality drift is seen here exactly as the dashboard sees it. One rule per alert kind,
+// split by source; and one that fires when the evaluations stop (the ingestion.alerts.evaluations metric), since a
+// silent evaluator would otherwise look like a healthy one.
 param location string
 param tags object
 param namePrefix string
@@ -12,77 +14,44 @@ param insightsId string
 @description('Action group notified by every rule (resource id; empty: rules fire without notification).')
 param actionGroupId string = ''
 
-@description('Orchestrator function name of a run.')
-param orchestratorName string
-
-@description('A run still running after this many hours is stuck.')
-@minValue(1)
-param stuckAfterHours int = 6
-
-@description('Alert when a source has had no successful run for this many hours (two nightly slots by default).')
-@minValue(1)
-@maxValue(48) // log alert windows are at most two days
-param noSuccessHours int = 48
-
-@description('Source ids expected to succeed.')
-param sourceIds string[]
+@description('How long without an alert evaluation before the evaluation-silent rule fires (longer than the AlertTickCron period; a log alert window).')
+@allowed([ 'PT30M', 'PT45M', 'PT1H', 'PT2H' ])
+param silentAfter string = 'PT30M'
 
 var actions = empty(actionGroupId) ? {} : { actionGroups: [ actionGroupId ] }
 
-// Orchestrator state changes, replays excluded.
-var orchestrations = '''
-traces
-| where customDimensions.Category == "Host.Triggers.DurableTask"
-| where tostring(customDimensions.prop__functionName) == "{0}"
-| where tobool(tolower(tostring(customDimensions.prop__isReplay))) != true
-| extend instanceId = tostring(customDimensions.prop__instanceId), state = tostring(customDimensions.prop__state)
-'''
+// AlertFired events of one kind, by source. The window is three evaluation periods long so that ingestion delay
+// cannot make an event fall between two windows; a stateful rule (autoMitigate) notifies once per firing.
+func fired(kind string) string =>
+  'traces | where tostring(customDimensions.EventName) == "AlertFired" and tostring(customDimensions.AlertKind) == "${kind}" | summarize count() by source = tostring(customDimensions.SourceId)'
 
-var rules = [
-  {
-    name: 'run-failed'
-    description: 'A run (orchestration) failed.'
-    severity: 1
-    frequency: 'PT15M'
-    window: 'PT15M'
-    query: '${format(orchestrations, orchestratorName)}| where state == "Failed" | summarize count()'
-  }
-  {
-    name: 'run-stuck'
-    description: 'A run has been running for more than ${stuckAfterHours} hours.'
-    severity: 2
-    frequency: 'PT1H'
-    window: 'P2D'
-    query: '${format(orchestrations, orchestratorName)}| summarize started = minif(timestamp, state == "Started"), ended = countif(state in ("Completed", "Failed", "Terminated")) by instanceId | where isnotnull(started) and ended == 0 and started < ago(${stuckAfterHours}h) | summarize count()'
-  }
-  {
-    name: 'source-without-success'
-    description: 'A source has had no successful run for ${noSuccessHours} hours.'
-    severity: 2
-    frequency: 'PT1H'
-    window: 'P2D'
-    query: 'let succeeded = ${format(orchestrations, orchestratorName)}| where timestamp > ago(${noSuccessHours}h) and state == "Completed" | extend source = extract(@"^(.+)-[0-9]{8}T[0-9]{4}", 1, instanceId) | distinct source; print source = dynamic(${string(sourceIds)}) | mv-expand source to typeof(string) | join kind=leftanti succeeded on source | summarize count()'
-  }
+var kinds = [
+  { kind: 'run-over-sla', severity: 2, description: 'A run is still going after its source\'s SLA (Sources__<id>__Alerts__MaxRunDuration).' }
+  { kind: 'run-failed', severity: 1, description: 'A run failed or was terminated (also a run whose files failed).' }
+  { kind: 'no-recent-success', severity: 2, description: 'A source has had no successful run for N schedule slots (Sources__<id>__Alerts__MissedSlots).' }
+  { kind: 'volume-drop', severity: 2, description: 'A completed run read much less than the one before (Sources__<id>__Alerts__MaxVolumeDrop).' }
+  { kind: 'concept-zero-spike', severity: 3, description: 'The concept-0 rate rose against the previous completed run (Sources__<id>__Alerts__MaxConceptZeroIncrease).' }
 ]
 
-resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for rule in rules: {
-  name: '${namePrefix}-${rule.name}'
+resource firedRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for k in kinds: {
+  name: '${namePrefix}-${k.kind}'
   location: location
   tags: tags
   properties: {
-    displayName: '${namePrefix} ${rule.name}'
-    description: rule.description
-    severity: rule.severity
+    displayName: '${namePrefix} ${k.kind}'
+    description: k.description
+    severity: k.severity
     enabled: true
     scopes: [ insightsId ]
-    evaluationFrequency: rule.frequency
-    windowSize: rule.window
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
     criteria: {
       allOf: [
         {
-          query: rule.query
+          query: fired(k.kind)
           timeAggregation: 'Total'
           metricMeasureColumn: 'count_'
+          dimensions: [ { name: 'source', operator: 'Include', values: [ '*' ] } ]
           operator: 'GreaterThan'
           threshold: 0
           failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
@@ -93,3 +62,32 @@ resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for rule 
     autoMitigate: true
   }
 }]
+
+resource silent 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-alert-evaluation-silent'
+  location: location
+  tags: tags
+  properties: {
+    displayName: '${namePrefix} alert-evaluation-silent'
+    description: 'No alert evaluation within ${silentAfter}: the EvaluateAlerts timer is not running, so no other rule here can fire.'
+    severity: 1
+    enabled: true
+    scopes: [ insightsId ]
+    evaluationFrequency: 'PT15M'
+    windowSize: silentAfter
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "ingestion.alerts.evaluations" | summarize count()'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'count_'
+          operator: 'LessThan'
+          threshold: 1
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    actions: actions
+    autoMitigate: true
+  }
+}

@@ -23,6 +23,9 @@ param taskHubName string
 
 @description('NCRONTAB of the schedule timer tick (it starts every source whose own schedule is due).')
 param scheduleTick string
+
+@description('NCRONTAB of the alert timer tick (it evaluates every source\'s alert rules).')
+param alertTick string
 param sources source[]
 
 @description('Key Vault secret that holds the de-identification key.')
@@ -61,7 +64,11 @@ func sourceSettings(s source, vaultUri string) object => union(
   optional('Sources__${s.id}__GroupId', s.?groupId),
   list('Sources__${s.id}__AllowedFileHosts', s.?allowedFileHosts),
   list('Sources__${s.id}__Types', s.?types),
-  list('Sources__${s.id}__TypeFilters', s.?typeFilters)
+  list('Sources__${s.id}__TypeFilters', s.?typeFilters),
+  optional('Sources__${s.id}__Alerts__MaxRunDuration', s.?alerts.?maxRunDuration),
+  s.?alerts.?missedSlots == null ? {} : { 'Sources__${s.id}__Alerts__MissedSlots': string(s.?alerts.?missedSlots) },
+  optional('Sources__${s.id}__Alerts__MaxVolumeDrop', s.?alerts.?maxVolumeDrop),
+  optional('Sources__${s.id}__Alerts__MaxConceptZeroIncrease', s.?alerts.?maxConceptZeroIncrease)
 )
 
 // Names are literal keys (the infra test reads them from the compiled template). Identity-based connections follow
@@ -83,6 +90,8 @@ var settings = {
   Durable__StorageConnection__clientId: identityClientId
   // The timer trigger's schedule (%ScheduleTickCron%).
   ScheduleTickCron: scheduleTick
+  // The alert timer trigger's schedule (%AlertTickCron%).
+  AlertTickCron: alertTick
 
   RunApi__RequireHttps: 'true'
 

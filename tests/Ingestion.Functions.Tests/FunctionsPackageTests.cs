@@ -73,6 +73,7 @@ public sealed class FunctionsPackageTests : IClassFixture<FunctionsPackageTests.
     [InlineData("GetExportDetail", "exports/{id}/detail")]
     [InlineData("ListSources", "sources")]
     [InlineData("ListAlerts", "alerts")]
+    [InlineData("ListTrends", "trends")]
     public void The_dashboards_read_views_are_get_triggers_with_a_function_key(string function, string route)
     {
         var trigger = Binding(function, "httpTrigger");
@@ -102,6 +103,12 @@ public sealed class FunctionsPackageTests : IClassFixture<FunctionsPackageTests.
     {
         Assert.Equal("%ScheduleTickCron%", Binding("ScheduledExports", "timerTrigger").GetProperty("schedule").GetString());
         Binding("ScheduledExports", "durableClient");
+    }
+
+    [Fact]
+    public void The_alert_timer_reads_its_cron_from_a_setting()
+    {
+        Assert.Equal("%AlertTickCron%", Binding("EvaluateAlerts", "timerTrigger").GetProperty("schedule").GetString());
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ClientId)) throw new SmartAuthenticationException("Fhir:Smart:ClientId is not set: give the client id the FHIR server registered.");
         if (options.TokenUrl is null && options.FhirBaseUrl is null) throw new SmartAuthenticationException("Set Fhir:Smart:FhirBaseUrl (to discover the token endpoint) or Fhir:Smart:TokenUrl.");
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new FhirHttpSpanHandler(handler), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _options = options;
         _retry = BuildRetry(options);
         _credentials = SmartSigningKey.Load(options);
@@ -115,7 +115,7 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
             };
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             return request;
-        }, "token endpoint", tokenUrl, cancellationToken).ConfigureAwait(false);
+        }, "token", "token endpoint", tokenUrl, cancellationToken).ConfigureAwait(false);
         using var json = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
         var root = json?.RootElement;
         if (IsTransient(response.StatusCode))
@@ -150,7 +150,7 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
             var request = new HttpRequestMessage(HttpMethod.Get, discovery);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             return request;
-        }, "smart-configuration", discovery, cancellationToken).ConfigureAwait(false);
+        }, "smart-configuration", "smart-configuration", discovery, cancellationToken).ConfigureAwait(false);
         using var json = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
         var endpoint = response.IsSuccessStatusCode ? GetString(json?.RootElement, "token_endpoint") : null;
         if (endpoint is null || !Uri.TryCreate(endpoint, UriKind.Absolute, out var tokenUrl))
@@ -164,15 +164,16 @@ public sealed class SmartBackendTokenProvider : IAccessTokenProvider, IDisposabl
             ? url
             : throw new SmartAuthenticationException($"Refusing to send a client assertion to {UrlRedaction.Redact(url)}: it is not https (Fhir:Smart:AllowInsecureHttp is for local development only).");
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, string what, Uri url, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, string operation, string what, Uri url, CancellationToken cancellationToken)
     {
         try
         {
             return await _retry.ExecuteAsync(static async (state, ct) =>
             {
                 using var request = state.build();
+                request.Options.Set(FhirHttpTelemetry.Operation, state.operation);
                 return await state.self._http.SendAsync(request, ct).ConfigureAwait(false);
-            }, (self: this, build), cancellationToken).ConfigureAwait(false);
+            }, (self: this, build, operation), cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e) when (RefusedAddressException.Find(e) is { } refused)
         {

@@ -62,7 +62,7 @@ public sealed class BulkExportClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _transport.SendKickOffAsync(endpoint, target => BulkExportKickOff.Create(target, request), cancellationToken).ConfigureAwait(false);
+            response = await _transport.SendKickOffAsync("kick-off", endpoint, target => BulkExportKickOff.Create(target, request), cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -114,7 +114,7 @@ public sealed class BulkExportClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _transport.SendAsync(url, target => FhirJsonGet(target), withToken: true, cancellationToken).ConfigureAwait(false);
+            response = await _transport.SendAsync("poll", url, target => FhirJsonGet(target), withToken: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException && RefusedAddressException.Find(e) is null)
         {
@@ -238,7 +238,7 @@ public sealed class BulkExportClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(job);
         var url = _transport.Policy.Check(job.StatusUrl);
-        using var response = await _transport.SendKickOffAsync(url, target =>
+        using var response = await _transport.SendKickOffAsync("cancel", url, target =>
         {
             var request = new HttpRequestMessage(HttpMethod.Delete, target);
             request.Headers.TryAddWithoutValidation("Accept", BulkExportKickOff.FhirJson);
@@ -326,7 +326,7 @@ public sealed class BulkExportClient : IDisposable
 
     private async Task<(Stream Body, long StartsAt)> OpenOnceAsync(Uri url, BulkExportFile file, bool withToken, long offset, CancellationToken cancellationToken)
     {
-        var response = await _transport.SendAsync(url, target =>
+        var response = await _transport.SendAsync("download", url, target =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, target);
             request.Headers.TryAddWithoutValidation("Accept", Ndjson);

@@ -28,7 +28,7 @@ internal sealed class BulkExportTransport : IDisposable
     public BulkExportTransport(HttpMessageHandler handler, BulkExportClientOptions options, IAccessTokenProvider? tokens, BulkExportUrlPolicy policy, BulkExportRetryDelay delay)
     {
         // Our per-request timeout rules; HttpClient's own would cut long downloads.
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new FhirHttpSpanHandler(handler), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _options = options;
         _tokens = tokens;
         _policy = policy;
@@ -38,20 +38,23 @@ internal sealed class BulkExportTransport : IDisposable
 
     public BulkExportUrlPolicy Policy => _policy;
 
-    /// <summary>Sends once (no retry) a request built by <paramref name="build"/> for <paramref name="url"/>; the caller owns the response.</summary>
-    public Task<HttpResponseMessage> SendAsync(Uri url, Func<Uri, HttpRequestMessage> build, bool withToken, CancellationToken cancellationToken) =>
-        Execute(_once, url, build, withToken, cancellationToken);
+    /// <summary>
+    /// Sends once (no retry) a request built by <paramref name="build"/> for <paramref name="url"/>; the caller owns the
+    /// response. <paramref name="operation"/> names its HTTP span (<see cref="FhirHttpTelemetry.Operation"/>).
+    /// </summary>
+    public Task<HttpResponseMessage> SendAsync(string operation, Uri url, Func<Uri, HttpRequestMessage> build, bool withToken, CancellationToken cancellationToken) =>
+        Execute(_once, operation, url, build, withToken, cancellationToken);
 
     /// <summary>Sends a kick-off (or DELETE) with the kick-off retry policy.</summary>
-    public Task<HttpResponseMessage> SendKickOffAsync(Uri url, Func<Uri, HttpRequestMessage> build, CancellationToken cancellationToken) =>
-        Execute(_kickOff, url, build, withToken: true, cancellationToken);
+    public Task<HttpResponseMessage> SendKickOffAsync(string operation, Uri url, Func<Uri, HttpRequestMessage> build, CancellationToken cancellationToken) =>
+        Execute(_kickOff, operation, url, build, withToken: true, cancellationToken);
 
-    private Task<HttpResponseMessage> Execute(ResiliencePipeline<HttpResponseMessage> pipeline, Uri url, Func<Uri, HttpRequestMessage> build, bool withToken, CancellationToken cancellationToken) =>
+    private Task<HttpResponseMessage> Execute(ResiliencePipeline<HttpResponseMessage> pipeline, string operation, Uri url, Func<Uri, HttpRequestMessage> build, bool withToken, CancellationToken cancellationToken) =>
         pipeline.ExecuteAsync(
-            static async (state, ct) => await state.self.SendOnceAsync(state.url, state.build, state.withToken, ct).ConfigureAwait(false),
-            (self: this, url, build, withToken), cancellationToken).AsTask();
+            static async (state, ct) => await state.self.SendOnceAsync(state.operation, state.url, state.build, state.withToken, ct).ConfigureAwait(false),
+            (self: this, operation, url, build, withToken), cancellationToken).AsTask();
 
-    private async Task<HttpResponseMessage> SendOnceAsync(Uri url, Func<Uri, HttpRequestMessage> build, bool withToken, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(string operation, Uri url, Func<Uri, HttpRequestMessage> build, bool withToken, CancellationToken cancellationToken)
     {
         var target = url;
         var refreshed = false;
@@ -60,6 +63,7 @@ internal sealed class BulkExportTransport : IDisposable
         while (true)
         {
             using var request = build(target);
+            request.Options.Set(FhirHttpTelemetry.Operation, operation);
             if (asGet)
             {
                 request.Method = HttpMethod.Get;

@@ -5,8 +5,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Ingestion.Functions.Http;
 
-/// <summary>The run API's read views for the dashboard (run detail, sources, alerts) as HTTP triggers; <c>serve</c> maps the same <see cref="RunReadApi"/>.</summary>
-public sealed class RunReadFunctions(RunReadApi reads, RunAlertEvaluator alerts)
+/// <summary>The run API's read views for the dashboard (run detail, sources, trends, alerts) as HTTP triggers; <c>serve</c> maps the same <see cref="RunReadApi"/>.</summary>
+public sealed class RunReadFunctions(RunReadApi reads, RunAlertMonitor alerts)
 {
     [Function("GetExportDetail")]
     public async Task<IActionResult> GetDetailAsync(
@@ -18,6 +18,11 @@ public sealed class RunReadFunctions(RunReadApi reads, RunAlertEvaluator alerts)
     public async Task<IActionResult> ListSourcesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Sources)] HttpRequest request) =>
         new ResultActionResult(await reads.ListSourcesAsync(request, request.HttpContext.RequestAborted));
+
+    [Function("ListTrends")]
+    public async Task<IActionResult> ListTrendsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RunApiRoutes.Trends)] HttpRequest request) =>
+        new ResultActionResult(await reads.ListTrendsAsync(request, request.HttpContext.RequestAborted));
 
     [Function("ListAlerts")]
     public async Task<IActionResult> ListAlertsAsync(

@@ -16,6 +16,9 @@ public sealed class PipelineTelemetry : IDisposable
 {
     public const string Name = "Ingestion.Pipeline";
 
+    /// <summary>Every span source a host exports: the pipeline's and the FHIR clients' HTTP client spans (children of the pipeline's).</summary>
+    public static readonly string[] TraceSources = [Name, Ingestion.Fhir.Net.FhirHttpTelemetry.SourceName];
+
     private readonly ActivitySource _source = new(Name);
     private readonly Meter _meter;
     private readonly ILogger? _logger;
@@ -33,6 +36,8 @@ public sealed class PipelineTelemetry : IDisposable
         Polls = _meter.CreateCounter<long>("ingestion.export.polls", "{request}", "Bulk Data status requests.");
         DownloadBytes = _meter.CreateCounter<long>("ingestion.download.bytes", "By", "Bytes of NDJSON downloaded.");
         ActivityDuration = _meter.CreateHistogram<double>("ingestion.activity.duration", "s", "Duration of each pipeline activity (ingestion.activity).");
+        AlertsFired = _meter.CreateCounter<long>("ingestion.alerts.fired", "{alert}", "Alert conditions that began (once per condition, by ingestion.alert.kind and source).");
+        AlertEvaluations = _meter.CreateCounter<long>("ingestion.alerts.evaluations", "{evaluation}", "Alert evaluations done (a heartbeat: none for a while means nothing is watching).");
     }
 
     public Counter<long> Runs { get; }
@@ -44,8 +49,10 @@ public sealed class PipelineTelemetry : IDisposable
     public Counter<long> Polls { get; }
     public Counter<long> DownloadBytes { get; }
     public Histogram<double> ActivityDuration { get; }
+    public Counter<long> AlertsFired { get; }
+    public Counter<long> AlertEvaluations { get; }
 
-    /// <summary>The active alerts gauge (by ingestion.alert.kind and source), read from the alert evaluator's last result.</summary>
+    /// <summary>The active alerts gauge (by ingestion.alert.kind and source), read from the alert monitor's last evaluation.</summary>
     public void ObserveAlerts(Func<IEnumerable<Measurement<long>>> observe) =>
         _meter.CreateObservableGauge("ingestion.alerts.active", observe, "{alert}", "Alerts active at the last evaluation.");
 

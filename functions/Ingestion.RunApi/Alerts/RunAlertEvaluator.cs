@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using Ingestion.Orchestration;
 using Ingestion.Storage.Catalog;
@@ -9,8 +7,7 @@ namespace Ingestion.RunApi;
 /// <summary>
 /// Evaluates every source's alert rules (<see cref="SourceAlertOptions"/>) over the run catalog: a run past its SLA,
 /// the latest run failed, no success for N schedule slots, and a volume drop or concept-0 spike against the previous
-/// completed run. The last evaluation is exposed as the <c>ingestion.alerts.active</c> gauge (by kind and source), so
-/// Azure Monitor / Prometheus rules can fire on it; <c>GET /api/alerts</c> evaluates and returns the list.
+/// completed run. It only reads: <see cref="RunAlertMonitor"/> turns its results into metrics and events.
 /// </summary>
 public sealed class RunAlertEvaluator
 {
@@ -19,18 +16,13 @@ public sealed class RunAlertEvaluator
     private readonly SourcesOptions _sources;
     private readonly SourceSchedule _schedule;
     private readonly TimeProvider _time;
-    // The last evaluation, swapped whole (the gauge reads it from the metrics thread).
-    private ImmutableArray<RunAlert> _active = [];
 
-    public RunAlertEvaluator(IRunCatalog catalog, SourcesOptions sources, SourceSchedule schedule, TimeProvider time, PipelineTelemetry telemetry)
+    public RunAlertEvaluator(IRunCatalog catalog, SourcesOptions sources, SourceSchedule schedule, TimeProvider time)
     {
         _catalog = catalog;
         _sources = sources;
         _schedule = schedule;
         _time = time;
-        telemetry.ObserveAlerts(() => _active
-            .GroupBy(a => (a.Kind, a.SourceId))
-            .Select(g => new Measurement<long>(g.Count(), new KeyValuePair<string, object?>("ingestion.alert.kind", g.Key.Kind), new KeyValuePair<string, object?>("ingestion.source.id", g.Key.SourceId))));
     }
 
     public async Task<RunAlertListPayload> EvaluateAsync(CancellationToken cancellationToken)
@@ -73,7 +65,6 @@ public sealed class RunAlertEvaluator
                 }
             }
         }
-        _active = [.. alerts];
         return new RunAlertListPayload(now, alerts);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Ingestion.Orchestration;
 using Ingestion.Pipeline.State;
@@ -17,6 +18,9 @@ public sealed class RunReadApi(IRunCatalog catalog, ManagementUrlBuilder urls, S
 
     /// <summary>How many recent runs of a source are read to find its last success and current run.</summary>
     private const int SourceHistoryWindow = 50;
+
+    /// <summary>Most runs the trends page charts (each costs one read of its files).</summary>
+    public const int MaxTrendRuns = 200;
 
     /// <summary><c>GET /api/exports/{id}/detail</c>: the run, its files, its quality, the previous run and the audit trail.</summary>
     public async Task<IResult> GetDetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
@@ -57,6 +61,44 @@ public sealed class RunReadApi(IRunCatalog catalog, ManagementUrlBuilder urls, S
                 current is null ? null : RunSummary.From(current, urls.StatusUri(request, current.RunId))));
         }
         return Results.Ok(new SourceListPayload(result));
+    }
+
+    /// <summary>
+    /// <c>GET /api/trends?runs=N[&amp;source=id]</c>: the last N runs (default 20), newest first, with rows and concept-0
+    /// rows by OMOP table from their files' results.
+    /// </summary>
+    public async Task<IResult> ListTrendsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var count = 20;
+        string? sourceId = null;
+        foreach (var (key, value) in request.Query)
+        {
+            if (value.Count > 1) return RunApiProblem.Invalid(key, $"'{key}' is given more than once.").ToResult();
+            if (key == "runs")
+            {
+                if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxTrendRuns)
+                    return RunApiProblem.Invalid("runs", $"'runs' must be 1 to {MaxTrendRuns}.").ToResult();
+            }
+            else if (key == "source")
+            {
+                if (!RequestPatterns.SourceId().IsMatch(value.ToString())) return RunApiProblem.Invalid("source", "'source' must be a source id.").ToResult();
+                sourceId = value.ToString();
+            }
+            else if (key != "code") // the Functions key travels in the query string
+            {
+                return RunApiProblem.Invalid("query", "Unknown query parameter (allowed: runs, source).").ToResult();
+            }
+        }
+        var page = await catalog.ListRunsAsync(new RunQuery { SourceId = sourceId, PageSize = count }, cancellationToken);
+        var points = new List<RunTrendPoint>(page.Runs.Count);
+        foreach (var run in page.Runs)
+        {
+            var totals = new QualityTotals();
+            await foreach (var file in catalog.ListFilesAsync(run.RunId, cancellationToken)) totals.Add(file);
+            var quality = totals.ToQuality(topCodes: 0);
+            points.Add(new RunTrendPoint(RunSummary.From(run, urls.StatusUri(request, run.RunId)), quality.RowsByTable, quality.UnmappedRowsByTable));
+        }
+        return Results.Ok(new RunTrendsPayload(points));
     }
 
     private async Task<RunRecord?> PreviousCompletedAsync(RunRecord run, CancellationToken cancellationToken)

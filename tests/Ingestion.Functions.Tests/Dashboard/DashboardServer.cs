@@ -82,6 +82,14 @@ public sealed class DashboardServer : IAsyncLifetime
             CompletedAt = Now.AddHours(-26.8), FilesTotal = 1, InputJson = input,
             Counters = new RunCounters { FilesDone = 1, ResourcesRead = 200, ResourcesMapped = 190, ResourcesUnmapped = 2 },
         });
+        await Catalog.PutFilesAsync("r-previous",
+        [
+            File("r-previous", 0, "Bundle", RunFileStatus.Completed, 1, Now.AddHours(-27).AddMinutes(1), Now.AddHours(-27).AddMinutes(9), new FileResult
+            {
+                RowsByTable = new Dictionary<string, long> { ["person"] = 80, ["condition_occurrence"] = 60 },
+                UnmappedRowsByTable = new Dictionary<string, long> { ["condition_occurrence"] = 2 },
+            }) with { ResourcesRead = 200, ResourcesMapped = 190, ResourcesUnmapped = 2 },
+        ], default);
         await Seed("r-completed", "ehr1", RunRecordStatus.Completed, OrchestrationRuntimeStatus.Completed, Now.AddHours(-3), r => r with
         {
             Phase = "Completed", CompletedAt = Now.AddHours(-2.9), FilesTotal = 2,

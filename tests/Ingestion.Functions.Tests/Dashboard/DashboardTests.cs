@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Ingestion.Pipeline.State;
+using Ingestion.Storage.Catalog;
 using Microsoft.DurableTask.Client;
 using Microsoft.Playwright;
 
@@ -108,9 +110,51 @@ public sealed class DashboardTests(DashboardServer server) : IClassFixture<Dashb
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Trends" }).ClickAsync();
         await page.Locator("figure svg circle").First.WaitForAsync();
-        Assert.Equal(4, await page.Locator("figure").CountAsync());
+        Assert.Equal(4, await page.Locator("div.charts").First.Locator("figure").CountAsync());
         Assert.True(await page.Locator("figure[data-key='resources-read-per-run'] circle").CountAsync() >= 5);
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardServer.ScreenshotFolder, "trends.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Trends_page_charts_the_concept_zero_rate_of_each_OMOP_table_as_the_runs_file_results_give_it()
+    {
+        // Expected: per run and table, concept-0 rows / rows summed over the run's file results (what its report sums).
+        var expected = new Dictionary<string, Dictionary<string, (long Rows, long Zero)>>(StringComparer.Ordinal);
+        foreach (var run in (await server.Catalog.ListRunsAsync(new RunQuery { PageSize = 50 }, default)).Runs)
+        {
+            await foreach (var file in server.Catalog.ListFilesAsync(run.RunId, default))
+            {
+                if (file.ResultJson is null) continue;
+                var result = JsonSerializer.Deserialize<FileResult>(file.ResultJson, StateJson.Options)!;
+                foreach (var (table, rows) in result.RowsByTable)
+                {
+                    var perRun = expected.TryGetValue(table, out var t) ? t : expected[table] = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+                    var (sumRows, sumZero) = perRun.GetValueOrDefault(run.RunId);
+                    perRun[run.RunId] = (sumRows + rows, sumZero + result.UnmappedRowsByTable.GetValueOrDefault(table));
+                }
+            }
+        }
+        Assert.Equal(["condition_occurrence", "person"], expected.Keys.Order(StringComparer.Ordinal));
+
+        var (page, errors) = await server.OpenAsync("#/trends?runs=50");
+        await page.Locator("figure[data-key='concept-0-rate-of-person'] circle").First.WaitForAsync();
+        Assert.Equal(expected.Count, await page.Locator("div[data-key='table-charts'] figure").CountAsync());
+        foreach (var (table, runs) in expected)
+        {
+            var figure = page.Locator($"figure[data-key='concept-0-rate-of-{table}']");
+            Assert.Equal("Concept-0 rate of " + table, await figure.Locator("figcaption").InnerTextAsync());
+            Assert.Equal(runs.Count, await figure.Locator("circle").CountAsync());
+            Assert.Equal(runs.Count, await figure.Locator("tbody tr").CountAsync());
+            foreach (var (runId, (rows, zero)) in runs)
+            {
+                var shown = await figure.Locator($"tbody tr[data-key='{runId}'] td").Last.TextContentAsync();
+                Assert.Equal((zero * 100.0 / rows).ToString("0.0", CultureInfo.InvariantCulture) + " %", shown);
+                // The marker's title says the same, so the chart reads without colour and without the table.
+                Assert.EndsWith(": " + shown, await figure.Locator($"circle[data-key='{runId}'] title").TextContentAsync(), StringComparison.Ordinal);
+            }
+        }
+        await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardServer.ScreenshotFolder, "trends-tables.png"), FullPage = true });
         Assert.Empty(errors);
     }
 
@@ -150,7 +194,8 @@ public sealed class DashboardTests(DashboardServer server) : IClassFixture<Dashb
 
         await page.GotoAsync(new Uri(server.Base, "/dashboard/#/run/r-to-purge").ToString());
         await page.GetByRole(AriaRole.Button, new() { Name = "Purge run" }).ClickAsync(); // the confirmation is accepted
-        await page.WaitForURLAsync("**#/runs");
+        // A hash change: WaitForURLAsync also waits for a load event that a same-document navigation may never give it.
+        await page.WaitForFunctionAsync("() => location.hash === '#/runs'");
         Assert.Null(await server.Catalog.GetRunAsync("r-to-purge", default));
 
         await page.GotoAsync(new Uri(server.Base, "/dashboard/#/run/r-failed").ToString());

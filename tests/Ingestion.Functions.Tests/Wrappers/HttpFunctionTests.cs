@@ -49,7 +49,7 @@ public sealed class HttpFunctionTests
     }
 
     [Fact]
-    public async Task Listing_detail_sources_alerts_health_and_the_dashboard_answer_from_their_functions()
+    public async Task Listing_detail_sources_alerts_trends_health_and_the_dashboard_answer_from_their_functions()
     {
         await using var host = await HttpFunctionHost.StartAsync();
         var catalog = host.Services.GetRequiredService<IRunCatalog>();
@@ -60,6 +60,8 @@ public sealed class HttpFunctionTests
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/api/exports/r1/detail")).StatusCode);
         Assert.Contains("ehr1", await host.Client.GetStringAsync("/api/sources"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/api/alerts")).StatusCode);
+        using (var trends = JsonDocument.Parse(await host.Client.GetStringAsync("/api/trends?runs=5")))
+            Assert.Equal("r1", trends.RootElement.GetProperty("runs")[0].GetProperty("run").GetProperty("runId").GetString());
         Assert.Contains("ok", await host.Client.GetStringAsync("/api/health"), StringComparison.Ordinal);
         var dashboard = await host.Client.GetAsync("/api/dashboard/");
         Assert.Equal("text/html", dashboard.Content.Headers.ContentType?.MediaType);
@@ -78,6 +80,6 @@ public sealed class HttpFunctionTests
     {
         var routes = HttpFunctionHost.HttpFunctions().Select(f => f.Trigger.Route).ToHashSet();
         Assert.Equal(["alerts", "dashboard/{file?}", "exports", "exports/{id}", "exports/{id}/detail", "exports/{id}/events/{eventName}", "exports/{id}/restart",
-            "exports/{id}/retry-failed", "exports/{id}/terminate", "health", "sources"], routes.Order(StringComparer.Ordinal));
+            "exports/{id}/retry-failed", "exports/{id}/terminate", "health", "sources", "trends"], routes.Order(StringComparer.Ordinal));
     }
 }

@@ -25,6 +25,7 @@ public sealed class Deployments : IAsyncLifetime
             typeFilters: [ 'Observation?category=laboratory' ]
             schedule: '0 0 2 * * *'
             incremental: false
+            alerts: { maxRunDuration: '06:00:00', missedSlots: 3, maxVolumeDrop: '0.3', maxConceptZeroIncrease: '5' }
           }
           {
             id: 'ehr-south'

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Ingestion.DemoServer;
+using Ingestion.Fhir.Net;
 using Ingestion.Orchestration;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -83,6 +85,69 @@ public sealed class RunTelemetryTests
                 .Concat(logs.Lines));
         foreach (var canary in canaries)
             Assert.False(text.Contains(canary, StringComparison.OrdinalIgnoreCase), $"canary #{Array.IndexOf(canaries, canary)} leaked into telemetry");
+    }
+
+    [Fact]
+    public async Task Requests_to_the_EHR_are_client_spans_inside_the_runs_spans_without_query_token_or_PHI()
+    {
+        string[] canaries = ["Zebulon", "Canaryfield", "MRN-CANARY-778899", "999-12-3456", "canary-patient-31337", "1961-07-14"];
+        var folder = Directory.CreateTempSubdirectory("http-spans-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "Patient.ndjson"),
+            """{"resourceType":"Patient","id":"canary-patient-31337","identifier":[{"system":"http://hospital.example.org/mrn","value":"MRN-CANARY-778899"},{"system":"http://hl7.org/fhir/sid/us-ssn","value":"999-12-3456"}],"name":[{"family":"Canaryfield","given":["Zebulon"]}],"gender":"male","birthDate":"1961-07-14"}""" + "\n");
+        using var key = RSA.Create(2048);
+        var spans = new List<Activity>();
+        // The EHR asks for SMART tokens and signs its file URLs (?sig=, like a SAS).
+        await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions
+        {
+            FolderPath = folder, RequireAuth = true, SignFileUrls = true, Clients = [DemoClientRegistration.FromRsa("telemetry-client", key, "k1")],
+        });
+        var logs = new CapturingLoggerFactory();
+        var pipeline = await h.OpenPipelineAsync(new Dictionary<string, string?>
+        {
+            ["Fhir:Smart:ClientId"] = "telemetry-client",
+            ["Fhir:Smart:FhirBaseUrl"] = h.Server.BaseUrl.ToString(),
+            ["Fhir:Smart:KeyId"] = "k1",
+            ["Fhir:Smart:PrivateKeyPem"] = key.ExportPkcs8PrivateKeyPem(),
+            ["Fhir:Smart:AllowInsecureHttp"] = "true",
+            ["Fhir:Smart:AllowPrivateNetwork"] = "true",
+        }, logs: logs);
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(PipelineTelemetry.TraceSources).AddInMemoryExporter(spans).Build();
+
+        var id = await pipeline.StartNewAsync(h.ServerInput() with { SourceId = "http-" + Guid.NewGuid().ToString("N")[..8] });
+        var status = await DemoPipelineHarness.RunAsync(pipeline, id);
+        Assert.Equal(RunOutcome.Completed, status.Outcome);
+        tracing.ForceFlush();
+
+        var run = spans.Where(s => s.TraceId == PipelineTelemetry.RunContext(id).TraceId).ToList();
+        var steps = run.Where(s => s.Source.Name == PipelineTelemetry.Name).ToDictionary(s => s.SpanId);
+        var http = run.Where(s => s.Source.Name == FhirHttpTelemetry.SourceName).ToList();
+        string Operation(Activity span) => (string)span.GetTagItem("ingestion.http.operation")!;
+        Assert.Superset(new HashSet<string> { "smart-configuration", "token", "kick-off", "poll", "download" }, http.Select(Operation).ToHashSet());
+        // Every request is a client span whose parent is the step that sent it.
+        Assert.All(http, span =>
+        {
+            Assert.Equal(ActivityKind.Client, span.Kind);
+            Assert.True(steps.TryGetValue(span.ParentSpanId, out var parent), $"{span.DisplayName} has no pipeline span as its parent");
+            // A status request is a poll, or a file step re-reading the manifest for its (signed, never stored) URL.
+            string[] expected = Operation(span) switch { "download" => ["file"], "poll" => ["poll", "file"], "kick-off" => ["kick-off"], _ => [parent!.OperationName] };
+            Assert.Contains(parent!.OperationName, expected);
+            Assert.InRange((int)span.GetTagItem("http.response.status_code")!, 200, 299);
+        });
+        var downloads = http.Where(s => Operation(s) == "download").ToList();
+        Assert.NotEmpty(downloads);
+        Assert.All(downloads, s => Assert.EndsWith(UrlRedaction.QueryMarker, (string)s.GetTagItem("url.full")!, StringComparison.Ordinal));
+        // Only these attributes, so no header (the bearer token, the client assertion) can be among them.
+        string[] allowed = ["http.request.method", "url.full", "server.address", "server.port", "ingestion.http.operation", "http.response.status_code", "error.type"];
+        Assert.All(http, s => Assert.Subset(allowed.ToHashSet(), s.TagObjects.Select(t => t.Key).ToHashSet()));
+
+        var text = string.Join("\n",
+            spans.SelectMany(s => s.TagObjects.Select(t => $"{s.DisplayName} {t.Key}={t.Value}").Append(s.DisplayName).Append(s.StatusDescription ?? ""))
+                .Concat(logs.Lines));
+        foreach (var secret in new[] { "sig=", "Bearer", "eyJ", "client_assertion", "PRIVATE KEY" })
+            Assert.False(text.Contains(secret, StringComparison.OrdinalIgnoreCase), $"'{secret}' reached a span or a log record");
+        foreach (var canary in canaries)
+            Assert.False(text.Contains(canary, StringComparison.OrdinalIgnoreCase), $"canary #{Array.IndexOf(canaries, canary)} leaked into telemetry");
+        Directory.Delete(folder, recursive: true);
     }
 
     private static List<MetricPoint> Points(Metric metric)

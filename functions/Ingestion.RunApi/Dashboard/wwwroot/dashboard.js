@@ -337,7 +337,7 @@
       table('Top unmapped codes', ['Table', 'Vocabulary', 'Code', { label: 'Rows', num: true }],
         q.topUnmappedCodes.map(c => ({ key: c.table + '|' + c.vocabulary + '|' + c.code, cells: [c.table, c.vocabulary, c.code, fmt(c.count)] }))),
       table('Events and actions', ['When', 'Action', 'By', 'Detail'],
-        detail.audit.map(a => ({ key: a.at + a.action, cells: [when(a.at), a.action, a.actor || '', a.detail || ''] }))));
+        detail.audit.map(a => ({ key: a.at + a.action + (a.detail || ''), cells: [when(a.at), a.action, a.actor || '', a.detail || ''] }))));
   }
 
   function qualityComparison(run, previous) {
@@ -435,9 +435,17 @@
   // ---- trends -------------------------------------------------------------------------------------------------------
   async function trendsPage(query) {
     const count = Math.min(200, Math.max(2, Number(query.get('runs') || 20)));
-    const list = await api('exports', { query: { pageSize: String(count), source: query.get('source') || undefined } });
-    const runs = list.runs.slice().reverse(); // oldest first, left to right
+    const trends = await api('trends', { query: { runs: String(count), source: query.get('source') || undefined } });
+    const points = trends.runs.slice().reverse(); // oldest first, left to right
+    const runs = points.map(p => p.run);
     const seconds = r => r.completedAt ? (Date.parse(r.completedAt) - Date.parse(r.createdAt)) / 1000 : null;
+    // One chart per OMOP table (small multiples: the table is in the title, so no colour or legend is needed).
+    const tables = [...new Set(points.flatMap(p => Object.keys(p.rowsByTable)))].sort();
+    const byRun = new Map(points.map(p => [p.run.runId, p]));
+    const tableRate = table => r => {
+      const p = byRun.get(r.runId);
+      return p && p.rowsByTable[table] ? rate(p.conceptZeroRowsByTable[table] || 0, p.rowsByTable[table]) : null;
+    };
     return h('section', { 'aria-labelledby': 'trends-title', 'data-key': 'trends' },
       h('h2', { id: 'trends-title' }, `Trends over the last ${runs.length} runs`),
       h('form', { class: 'filters', 'aria-label': 'Trend range', onsubmit: event => {
@@ -450,7 +458,12 @@
         chart('Resources read per run', runs, r => r.counters.resourcesRead, fmt),
         chart('Concept-0 rate per run', runs, r => rate(r.counters.resourcesUnmapped, r.counters.resourcesMapped), pct),
         chart('Quarantine rate per run', runs, r => rate(r.counters.resourcesQuarantined, r.counters.resourcesRead), pct),
-        chart('Duration per finished run (seconds)', runs, seconds, v => (v === null ? '–' : v.toFixed(0) + ' s'))));
+        chart('Duration per finished run (seconds)', runs, seconds, v => (v === null ? '–' : v.toFixed(0) + ' s'))),
+      h('h3', { id: 'tables-title' }, 'Concept-0 rate per OMOP table'),
+      tables.length === 0
+        ? h('p', { 'data-key': 'no-tables' }, 'None of these runs has written OMOP rows yet.')
+        : h('div', { class: 'charts', role: 'group', 'aria-labelledby': 'tables-title', 'data-key': 'table-charts' },
+          tables.map(table => chart('Concept-0 rate of ' + table, runs, tableRate(table), pct))));
   }
 
   // A line with a labelled marker per run (values are in each marker's title and in the table below, not in colour).
