@@ -9,10 +9,14 @@ public sealed class RunListQueryReader(RunApiOptions options)
 {
     private static readonly string[] Known = ["source", "status", "from", "to", "pageSize", "continuationToken"];
 
+    /// <summary>The Functions host's function key, which the dashboard sends on every call under Functions: not a filter.</summary>
+    private const string FunctionKey = "code";
+
     public (RunQuery? Query, RunApiProblem? Problem) Read(IQueryCollection query)
     {
         foreach (var key in query.Keys)
         {
+            if (key == FunctionKey) continue;
             if (!Known.Contains(key, StringComparer.Ordinal)) return (null, RunApiProblem.Invalid("query", $"Unknown query parameter (allowed: {string.Join(", ", Known)})."));
             if (query[key].Count > 1) return (null, RunApiProblem.Invalid(key, $"'{key}' is given more than once."));
         }

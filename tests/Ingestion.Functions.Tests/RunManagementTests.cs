@@ -128,6 +128,10 @@ public sealed class RunManagementTests
         using var next = JsonDocument.Parse(await server.Client.GetStringAsync($"/api/exports?source=ehr1&status=completed&pageSize=2&continuationToken={Uri.EscapeDataString(token!)}"));
         Assert.Equal(["a0"], next.RootElement.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("runId").GetString()).ToList());
 
+        // Under Azure Functions the dashboard adds the function key (?code=) to every call: it is not a filter.
+        using var keyed = JsonDocument.Parse(await server.Client.GetStringAsync("/api/exports?source=ehr1&status=completed&pageSize=2&code=functionkey"));
+        Assert.Equal(["a2", "a1"], keyed.RootElement.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("runId").GetString()).ToList());
+
         Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.GetAsync("/api/exports?status=sleeping")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.GetAsync("/api/exports?pageSize=100000")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.GetAsync("/api/exports?sort=desc")).StatusCode);
