@@ -82,6 +82,43 @@ public sealed class CliTests
         Assert.Contains("no-such-run", stderr);
     }
 
+    [Fact]
+    public async Task Ingest_lists_a_landed_folders_files_that_are_not_NDJSON_in_the_run_report_with_the_reason()
+    {
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        var landed = Directory.CreateDirectory(Path.Combine(root, "landed")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(landed, "Patient.ndjson"), """{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1970-01-01"}""" + "\n");
+        await File.WriteAllTextAsync(Path.Combine(landed, "notes.txt"), "operator notes");
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var lake = Path.Combine(root, "lake");
+
+        var (exit, stdout, stderr) = await RunAsync(root, key, "ingest", landed, "--lake", lake);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("notes.txt (not NDJSON", stdout);
+        var report = Directory.GetFiles(Path.Combine(lake, "reports"), "report.json", SearchOption.AllDirectories).Single();
+        var skipped = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(report)).RootElement.GetProperty("skippedFiles");
+        var entry = Assert.Single(skipped.EnumerateArray());
+        Assert.Equal("notes.txt", entry.GetProperty("name").GetString());
+        Assert.StartsWith("not NDJSON", entry.GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("cancel")]
+    [InlineData("terminate")]
+    public async Task Cancel_or_terminate_without_a_durable_storage_connection_says_it_cannot_reach_another_process_run(string command)
+    {
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        var (exit, _, stderr) = await RunAsync(root, null, command, "some-run", "--lake", Path.Combine(root, "lake"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("in-memory backend", stderr);
+        Assert.Contains("Durable__StorageConnection", stderr);
+        Assert.Contains("Ctrl+C", stderr);
+    }
+
     /// <summary>A folder removed when the test ends.</summary>
     private sealed class TempFolder : IDisposable
     {
