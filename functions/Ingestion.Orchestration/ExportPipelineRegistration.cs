@@ -21,7 +21,7 @@ namespace Ingestion.Orchestration;
 /// <summary>
 /// Registers what the activities need, from configuration: de-identifier (Deid), vocabulary, validator, mapper, the
 /// file activity, reducer, publisher, sources (Fhir, Fhir:Smart, Sources), the run catalog and the lakes. Embedded
-/// defaults (SQLite catalog, local-folder lakes, events to the log) are registered with TryAdd, so a host that
+/// defaults (SQLite catalog, local-folder lakes, events to the log or to the Events:FilePath file) are registered with TryAdd, so a host that
 /// registered Cosmos / Blob / Service Bus before calling this keeps them.
 /// </summary>
 public static class ExportPipelineRegistration
@@ -61,7 +61,11 @@ public static class ExportPipelineRegistration
         services.TryAddSingleton(_ => new PipelineLakes(
             new FileSystemLake(new FileSystemLakeOptions { RootPath = storage.LakePath }),
             new FileSystemLake(new FileSystemLakeOptions { RootPath = storage.ResolvedQuarantinePath })));
-        services.TryAddSingleton<IRunEventPublisher>(sp => new LoggingRunEventPublisher(sp.GetRequiredService<ILogger<LoggingRunEventPublisher>>()));
+        var eventFile = configuration.GetSection(FileRunEventPublisherOptions.SectionName).Get<FileRunEventPublisherOptions>();
+        if (!string.IsNullOrWhiteSpace(eventFile?.FilePath))
+            services.TryAddSingleton<IRunEventPublisher>(sp => new FileRunEventPublisher(eventFile, sp.GetRequiredService<ILogger<FileRunEventPublisher>>()));
+        else
+            services.TryAddSingleton<IRunEventPublisher>(sp => new LoggingRunEventPublisher(sp.GetRequiredService<ILogger<LoggingRunEventPublisher>>()));
         services.TryAddSingleton<IFileActivity>(sp =>
         {
             var lakes = sp.GetRequiredService<PipelineLakes>();
