@@ -35,6 +35,7 @@ public static class ExportPipelineRegistration
         var deid = configuration.GetSection(DeidentificationOptions.SectionName).Get<DeidentificationOptions>() ?? new DeidentificationOptions();
         var bulk = configuration.GetSection(BulkExportClientOptions.SectionName).Get<BulkExportClientOptions>() ?? new BulkExportClientOptions();
         var smart = configuration.GetSection(SmartBackendOptions.SectionName).Get<SmartBackendOptions>();
+        var landed = configuration.GetSection(LandedContainerOptions.SectionName).Get<LandedContainerOptions>() ?? new LandedContainerOptions();
         var sources = new SourcesOptions();
         foreach (var child in configuration.GetSection(SourcesOptions.SectionName).GetChildren())
         {
@@ -48,6 +49,7 @@ public static class ExportPipelineRegistration
         services.AddSingleton(pipeline);
         services.AddSingleton(storage);
         services.AddSingleton(sources);
+        services.AddSingleton(landed);
         services.TryAddSingleton(TimeProvider.System);
         // Fails at first use, before any run starts, when Deid:Key is missing outside the demo.
         services.TryAddSingleton(_ => new KeyedDeidentifier(deid));
@@ -90,7 +92,7 @@ public static class ExportPipelineRegistration
                 new RunProvenance("5.4", sp.GetRequiredService<IVocabulary>().Version, key.KeyFingerprint, key.IsKeyEphemeral),
                 pipeline, sp.GetRequiredService<TimeProvider>());
         });
-        services.TryAddSingleton<IExportSourceFactory>(sp => new ExportSources(bulk, smart?.ClientId is null ? null : smart, pipeline));
+        services.TryAddSingleton<IExportSourceFactory>(sp => new ExportSources(bulk, smart?.ClientId is null ? null : smart, pipeline, landed));
         services.TryAddSingleton<RunKeyPin>();
         services.TryAddSingleton<RunLookup>();
         services.TryAddSingleton<ExportRunStarter>();

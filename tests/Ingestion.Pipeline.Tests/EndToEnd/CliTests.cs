@@ -104,6 +104,31 @@ public sealed class CliTests
         Assert.StartsWith("not NDJSON", entry.GetProperty("reason").GetString());
     }
 
+    [Fact]
+    public async Task Ingest_from_a_landed_blob_container_runs_the_pipeline_and_lists_skipped_blobs_in_the_run_report()
+    {
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        await using var azurite = await Ingestion.Testing.StandIns.AzuriteProcess.StartAsync();
+        var container = new global::Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("landed");
+        await container.CreateAsync();
+        await container.GetBlobClient("exports/1/Patient.ndjson").UploadAsync(BinaryData.FromString(
+            """{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1970-01-01"}""" + "\n" + """{"resourceType":"Patient","id":"p2","gender":"male","birthDate":"1980-01-01"}""" + "\n"));
+        await container.GetBlobClient("exports/1/notes.txt").UploadAsync(BinaryData.FromString("operator notes"));
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var lake = Path.Combine(root, "lake");
+
+        var (exit, stdout, stderr) = await RunAsync(root, key, new Dictionary<string, string> { ["Landed__StorageConnection"] = azurite.ConnectionString },
+            "ingest", "--container", "landed/exports/1", "--lake", lake);
+
+        Assert.True(exit == 0, stdout + stderr);
+        var manifest = Directory.GetFiles(Path.Combine(lake, "_runs"), "manifest.json", SearchOption.AllDirectories).Single();
+        Assert.Equal(2, System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(manifest)).RootElement.GetProperty("tables").GetProperty("person").GetProperty("rows").GetInt64());
+        var report = Directory.GetFiles(Path.Combine(lake, "reports"), "report.json", SearchOption.AllDirectories).Single();
+        var skipped = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(report)).RootElement.GetProperty("skippedFiles");
+        Assert.Equal("notes.txt", Assert.Single(skipped.EnumerateArray()).GetProperty("name").GetString());
+    }
+
     [Theory]
     [InlineData("cancel")]
     [InlineData("terminate")]
@@ -130,7 +155,10 @@ public sealed class CliTests
         }
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workingDirectory, string? deidKey, params string[] args)
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workingDirectory, string? deidKey, params string[] args) =>
+        RunAsync(workingDirectory, deidKey, new Dictionary<string, string>(), args);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workingDirectory, string? deidKey, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var app = Path.Combine(AppContext.BaseDirectory, "Ingestion.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -138,6 +166,7 @@ public sealed class CliTests
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["Deid__Key"] = deidKey;
         psi.Environment["COLUMNS"] = "200";
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
