@@ -63,9 +63,10 @@ public sealed class DurableHostOptions
     /// Azure Storage: keep an orchestration's state in memory between its episodes (for
     /// <see cref="ExtendedSessionIdleTimeout"/>) instead of reading its whole history from the History table for every
     /// activity result. A file batch fans in hundreds of results, so without it each result re-reads a growing history.
-    /// Durability is unchanged: every episode is still written before its messages are sent.
+    /// Durability is unchanged: every episode is still written before its messages are sent. Off by default: with it on,
+    /// the SIGKILL crash test saw a run's instance still Pending while its activities ran (not yet understood).
     /// </summary>
-    public bool ExtendedSessions { get; set; } = true;
+    public bool ExtendedSessions { get; set; }
 
     /// <summary>How long an idle orchestration stays in memory with <see cref="ExtendedSessions"/>.</summary>
     public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -16,7 +16,7 @@ namespace Ingestion.Benchmarks;
 /// of at most B files, on the Azure Storage backend (Azurite on disk) and, side by side, on the in-memory backend.
 /// Reports files/s (schedule → completion) and the history per run (events and bytes over the parent and every
 /// sub-orchestration). Target: ≥ 40 files/s on Azure Storage.
-/// Usage: durable-overhead [--files 5000] [--batch 500] [--activities 20] [--extended-sessions 1|0] [--partitions 4]
+/// Usage: durable-overhead [--files 5000] [--batch 500] [--activities 20] [--extended-sessions 0|1] [--partitions 4]
 /// </summary>
 public sealed class DurableOverheadBenchmark : IBenchmark
 {
@@ -33,7 +33,7 @@ public sealed class DurableOverheadBenchmark : IBenchmark
         }
         var input = new TinyFilesInput(Arg("--files", 5000), Arg("--batch", 500));
         var activities = Arg("--activities", 20);
-        var extendedSessions = Arg("--extended-sessions", 1) != 0;
+        var extendedSessions = Arg("--extended-sessions", 0) != 0;
         var partitions = Arg("--partitions", 4);
         Console.WriteLine($"{input.Files} no-op activities in sub-orchestrations of {input.BatchSize}; {activities} activities at once; extended sessions {(extendedSessions ? "on" : "off")}; {partitions} partitions");
 
