@@ -99,7 +99,12 @@ public sealed class DurableOverheadBenchmark : IBenchmark
         var cpuBefore = Cpu();
         var clock = Stopwatch.StartNew();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(TinyFilesOrchestrator), input, cancellationToken);
+        // Progress every 30 s (batches finished), so a run that does not finish under load still says how far it got.
+        using var progress = new CancellationTokenSource();
+        var reporter = ReportProgressAsync(client, id, input, clock, progress.Token);
         var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
+        await progress.CancelAsync();
+        await reporter;
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (Cpu() - cpuBefore).TotalSeconds;
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed || done.ReadOutputAs<int>() != input.Files)
@@ -109,6 +114,24 @@ public sealed class DurableOverheadBenchmark : IBenchmark
         Console.WriteLine($"{label,-40} {input.Files / seconds,8:F1} files/s  ({seconds:F1} s)  {input.Files / cpuSeconds,7:F1} files/CPU-s (host + storage)  history per run: {events:N0} events, {bytes / 1024.0 / 1024.0:F2} MB ({(double)bytes / input.Files:F0} B/file)");
         await host.StopAsync(cancellationToken);
         return seconds;
+    }
+
+    private static async Task ReportProgressAsync(DurableTaskClient client, string id, TinyFilesInput input, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+                var finished = 0;
+                for (var first = 0; first < input.Files; first += input.BatchSize)
+                    if (await client.GetInstanceAsync($"{id}:batch:{first}", cancellation: cancellationToken) is { IsCompleted: true }) finished += Math.Min(input.BatchSize, input.Files - first);
+                Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: batches holding {finished} of {input.Files} files finished");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task<(long Events, long Bytes)> HistorySizeAsync(IOrchestrationServiceClient client, string id, TinyFilesInput input)
