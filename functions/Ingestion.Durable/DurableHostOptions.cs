@@ -60,6 +60,25 @@ public sealed class DurableHostOptions
     public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Azure Storage: keep an orchestration's state in memory between its episodes (for
+    /// <see cref="ExtendedSessionIdleTimeout"/>) instead of reading its whole history from the History table for every
+    /// activity result. A file batch fans in hundreds of results, so without it each result re-reads a growing history.
+    /// Durability is unchanged: every episode is still written before its messages are sent. Off by default: with it on,
+    /// the SIGKILL crash test saw a run's instance still Pending while its activities ran (not yet understood).
+    /// </summary>
+    public bool ExtendedSessions { get; set; }
+
+    /// <summary>How long an idle orchestration stays in memory with <see cref="ExtendedSessions"/>.</summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Azure Storage: how long one operation on the partition (lease) table may take before it is abandoned and
+    /// retried. The backend's 2 s default is too short for a loaded emulator or a throttled account: operations that
+    /// are slow but would succeed were retried until the leases expired and partitions changed hands over and over.
+    /// </summary>
+    public TimeSpan PartitionTableOperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// This process in the task hub's partition leases; null gives machine name + process id so two processes on
     /// one machine never share an identity.
     /// </summary>

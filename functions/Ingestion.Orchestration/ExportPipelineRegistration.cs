@@ -21,7 +21,7 @@ namespace Ingestion.Orchestration;
 /// <summary>
 /// Registers what the activities need, from configuration: de-identifier (Deid), vocabulary, validator, mapper, the
 /// file activity, reducer, publisher, sources (Fhir, Fhir:Smart, Sources), the run catalog and the lakes. Embedded
-/// defaults (SQLite catalog, local-folder lakes, events to the log) are registered with TryAdd, so a host that
+/// defaults (SQLite catalog, local-folder lakes, events to the log or to the Events:FilePath file) are registered with TryAdd, so a host that
 /// registered Cosmos / Blob / Service Bus before calling this keeps them.
 /// </summary>
 public static class ExportPipelineRegistration
@@ -35,6 +35,7 @@ public static class ExportPipelineRegistration
         var deid = configuration.GetSection(DeidentificationOptions.SectionName).Get<DeidentificationOptions>() ?? new DeidentificationOptions();
         var bulk = configuration.GetSection(BulkExportClientOptions.SectionName).Get<BulkExportClientOptions>() ?? new BulkExportClientOptions();
         var smart = configuration.GetSection(SmartBackendOptions.SectionName).Get<SmartBackendOptions>();
+        var landed = configuration.GetSection(LandedContainerOptions.SectionName).Get<LandedContainerOptions>() ?? new LandedContainerOptions();
         var sources = new SourcesOptions();
         foreach (var child in configuration.GetSection(SourcesOptions.SectionName).GetChildren())
         {
@@ -48,6 +49,7 @@ public static class ExportPipelineRegistration
         services.AddSingleton(pipeline);
         services.AddSingleton(storage);
         services.AddSingleton(sources);
+        services.AddSingleton(landed);
         services.TryAddSingleton(TimeProvider.System);
         // Fails at first use, before any run starts, when Deid:Key is missing outside the demo.
         services.TryAddSingleton(_ => new KeyedDeidentifier(deid));
@@ -61,7 +63,11 @@ public static class ExportPipelineRegistration
         services.TryAddSingleton(_ => new PipelineLakes(
             new FileSystemLake(new FileSystemLakeOptions { RootPath = storage.LakePath }),
             new FileSystemLake(new FileSystemLakeOptions { RootPath = storage.ResolvedQuarantinePath })));
-        services.TryAddSingleton<IRunEventPublisher>(sp => new LoggingRunEventPublisher(sp.GetRequiredService<ILogger<LoggingRunEventPublisher>>()));
+        var eventFile = configuration.GetSection(FileRunEventPublisherOptions.SectionName).Get<FileRunEventPublisherOptions>();
+        if (!string.IsNullOrWhiteSpace(eventFile?.FilePath))
+            services.TryAddSingleton<IRunEventPublisher>(sp => new FileRunEventPublisher(eventFile, sp.GetRequiredService<ILogger<FileRunEventPublisher>>()));
+        else
+            services.TryAddSingleton<IRunEventPublisher>(sp => new LoggingRunEventPublisher(sp.GetRequiredService<ILogger<LoggingRunEventPublisher>>()));
         services.TryAddSingleton<IFileActivity>(sp =>
         {
             var lakes = sp.GetRequiredService<PipelineLakes>();
@@ -86,7 +92,7 @@ public static class ExportPipelineRegistration
                 new RunProvenance("5.4", sp.GetRequiredService<IVocabulary>().Version, key.KeyFingerprint, key.IsKeyEphemeral),
                 pipeline, sp.GetRequiredService<TimeProvider>());
         });
-        services.TryAddSingleton<IExportSourceFactory>(sp => new ExportSources(bulk, smart?.ClientId is null ? null : smart, pipeline));
+        services.TryAddSingleton<IExportSourceFactory>(sp => new ExportSources(bulk, smart?.ClientId is null ? null : smart, pipeline, landed));
         services.TryAddSingleton<RunKeyPin>();
         services.TryAddSingleton<RunLookup>();
         services.TryAddSingleton<ExportManifestCache>();

@@ -8,9 +8,9 @@ namespace Ingestion.Orchestration;
 
 /// <summary>
 /// Builds a run's source from its input: one <see cref="BulkExportClient"/> per FHIR base URL (each owns its
-/// safe HTTP stack; credentials from configuration, never from the run), or a landed folder.
+/// safe HTTP stack; credentials from configuration, never from the run), a landed folder, or a landed blob container.
 /// </summary>
-public sealed class ExportSources(BulkExportClientOptions template, SmartBackendOptions? smart, PipelineOptions pipeline) : IExportSourceFactory, IDisposable
+public sealed class ExportSources(BulkExportClientOptions template, SmartBackendOptions? smart, PipelineOptions pipeline, LandedContainerOptions landed) : IExportSourceFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, IExportSource> _servers = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _owned = [];
@@ -18,7 +18,7 @@ public sealed class ExportSources(BulkExportClientOptions template, SmartBackend
     public IExportSource Create(ExportRunInput input) => input.SourceKind switch
     {
         ExportSourceKind.LandedFolder => new LandedFolderSource(input.LandedLocation ?? throw new InvalidOperationException($"Source '{input.SourceId}' has no landed folder."), pipeline.LandedFileChunkBytes),
-        ExportSourceKind.LandedBlobContainer => throw new NonRetryableActivityException($"Source '{input.SourceId}': landed blob containers are not supported by this build; land the export in a folder."),
+        ExportSourceKind.LandedBlobContainer => LandedContainerLocation.Open(input.LandedLocation ?? throw new InvalidOperationException($"Source '{input.SourceId}' has no landed container."), landed),
         _ => _servers.GetOrAdd(input.FhirBaseUrl ?? throw new InvalidOperationException($"Source '{input.SourceId}' has no FHIR base URL."), CreateServer),
     };
 

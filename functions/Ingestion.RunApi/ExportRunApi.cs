@@ -66,7 +66,7 @@ public sealed class ExportRunApi(
         var running = await RunningAsync(client, id, cancellationToken);
         if (running is not null) return running.ToResult();
         var caller = Caller(request);
-        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = $"terminated over the run API by {caller}" }, cancellationToken);
+        await client.TerminateRunAsync(id, $"terminated over the run API by {caller}", cancellationToken);
         await AuditAsync(id, "Terminated", caller, cancellationToken);
         return Accepted(request, id);
     }
@@ -92,10 +92,10 @@ public sealed class ExportRunApi(
         if (instance is null) return RunApiProblem.RunNotFound().ToResult();
         if (!RunStatusPayload.IsTerminal(instance.RuntimeStatus)) return RunApiProblem.Conflict("run-not-finished", "Cancel or terminate the run before purging it.").ToResult();
         var run = await catalog.GetRunAsync(id, cancellationToken);
-        var purged = await client.PurgeInstanceAsync(id, cancellation: cancellationToken);
+        var purged = await client.PurgeRunAsync(id, cancellationToken);
         await catalog.DeleteRunAsync(id, cancellationToken);
         if (run is not null) await AuditAsync("source:" + run.SourceId, "Purged", Caller(request), cancellationToken, detail: "run " + id);
-        return Results.Ok(new { instancesDeleted = purged.PurgedInstanceCount });
+        return Results.Ok(new { instancesDeleted = purged });
     }
 
     /// <summary><c>POST /api/exports/{id}/restart</c>: the same input as a new run.</summary>

@@ -16,7 +16,7 @@ namespace Ingestion.Benchmarks;
 /// of at most B files, on the Azure Storage backend (Azurite on disk) and, side by side, on the in-memory backend.
 /// Reports files/s (schedule → completion) and the history per run (events and bytes over the parent and every
 /// sub-orchestration). Target: ≥ 40 files/s on Azure Storage.
-/// Usage: durable-overhead [--files 5000] [--batch 500] [--activities 20]
+/// Usage: durable-overhead [--files 5000] [--batch 500] [--activities 20] [--extended-sessions 0|1] [--partitions 4]
 /// </summary>
 public sealed class DurableOverheadBenchmark : IBenchmark
 {
@@ -33,7 +33,9 @@ public sealed class DurableOverheadBenchmark : IBenchmark
         }
         var input = new TinyFilesInput(Arg("--files", 5000), Arg("--batch", 500));
         var activities = Arg("--activities", 20);
-        Console.WriteLine($"{input.Files} no-op activities in sub-orchestrations of {input.BatchSize}; {activities} activities at once");
+        var extendedSessions = Arg("--extended-sessions", 0) != 0;
+        var partitions = Arg("--partitions", 4);
+        Console.WriteLine($"{input.Files} no-op activities in sub-orchestrations of {input.BatchSize}; {activities} activities at once; extended sessions {(extendedSessions ? "on" : "off")}; {partitions} partitions");
 
         var location = Directory.CreateTempSubdirectory("azurite-durable-").FullName;
         try
@@ -45,6 +47,8 @@ public sealed class DurableOverheadBenchmark : IBenchmark
                 o.TaskHubName = "bench" + Guid.NewGuid().ToString("N")[..12];
                 o.MaxConcurrentActivities = activities;
                 o.MaxQueuePollingInterval = TimeSpan.FromSeconds(1);
+                o.ExtendedSessions = extendedSessions;
+                o.PartitionCount = partitions;
             }, cancellationToken);
             var memory = await MeasureAsync("in-memory", input, null, o =>
             {
@@ -95,7 +99,12 @@ public sealed class DurableOverheadBenchmark : IBenchmark
         var cpuBefore = Cpu();
         var clock = Stopwatch.StartNew();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(TinyFilesOrchestrator), input, cancellationToken);
+        // Progress every 30 s (batches finished), so a run that does not finish under load still says how far it got.
+        using var progress = new CancellationTokenSource();
+        var reporter = ReportProgressAsync(client, id, input, clock, progress.Token);
         var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
+        await progress.CancelAsync();
+        await reporter;
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (Cpu() - cpuBefore).TotalSeconds;
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed || done.ReadOutputAs<int>() != input.Files)
@@ -105,6 +114,24 @@ public sealed class DurableOverheadBenchmark : IBenchmark
         Console.WriteLine($"{label,-40} {input.Files / seconds,8:F1} files/s  ({seconds:F1} s)  {input.Files / cpuSeconds,7:F1} files/CPU-s (host + storage)  history per run: {events:N0} events, {bytes / 1024.0 / 1024.0:F2} MB ({(double)bytes / input.Files:F0} B/file)");
         await host.StopAsync(cancellationToken);
         return seconds;
+    }
+
+    private static async Task ReportProgressAsync(DurableTaskClient client, string id, TinyFilesInput input, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+                var finished = 0;
+                for (var first = 0; first < input.Files; first += input.BatchSize)
+                    if (await client.GetInstanceAsync($"{id}:batch:{first}", cancellation: cancellationToken) is { IsCompleted: true }) finished += Math.Min(input.BatchSize, input.Files - first);
+                Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: batches holding {finished} of {input.Files} files finished");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task<(long Events, long Bytes)> HistorySizeAsync(IOrchestrationServiceClient client, string id, TinyFilesInput input)

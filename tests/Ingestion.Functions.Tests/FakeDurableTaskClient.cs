@@ -47,6 +47,8 @@ internal sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
     public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         Terminated.Enqueue(instanceId);
+        if (Instances.TryGetValue(instanceId, out var instance))
+            Add(instanceId, OrchestrationRuntimeStatus.Terminated, instance.SerializedCustomStatus, instance.SerializedOutput);
         return Task.CompletedTask;
     }
 
@@ -68,7 +70,9 @@ internal sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
     }
 
     public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
-    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
+    /// <summary>Instances change only when the test (or terminate) says so: an ended one is returned, a running one never ends.</summary>
+    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        Instances.TryGetValue(instanceId, out var instance) && instance.IsCompleted ? Task.FromResult(instance) : throw new NotSupportedException("The fake's instances do not run.");
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
     public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw new NotSupportedException();

@@ -8,7 +8,9 @@ using Ingestion.Storage.Catalog;
 using Ingestion.Storage.Embedded;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
+using Ingestion.Durable;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Ingestion.Orchestration.Tests;
 
@@ -20,6 +22,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
 {
     private readonly SqliteStateStore _store;
     private DurableTaskTestHost? _host;
+    private IHost? _frameworkHost;
 
     public OrchestrationHarness()
     {
@@ -50,29 +53,43 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
         MaxExportWait = TimeSpan.FromMinutes(1),
     };
 
-    public DurableTaskClient Client => _host?.Client ?? throw new InvalidOperationException("Start the host first.");
+    public DurableTaskClient Client => _host?.Client ?? _frameworkHost?.Services.GetRequiredService<DurableTaskClient>()
+        ?? throw new InvalidOperationException("Start the host first.");
 
     public async Task<OrchestrationHarness> StartAsync()
     {
         _host = await DurableTaskTestHost.StartAsync(registry => registry.AddExportOrchestration(), new DurableTaskTestHostOptions
         {
-            ConfigureServices = services =>
-            {
-                services.AddLogging();
-                services.AddSingleton(TimeProvider.System);
-                services.AddSingleton(Catalog);
-                services.AddSingleton(Key);
-                services.AddSingleton<RunLookup>();
-                services.AddSingleton<ExportManifestCache>();
-                services.AddSingleton<PipelineTelemetry>();
-                services.AddSingleton<IExportSourceFactory>(Server);
-                services.AddSingleton<IFileActivity>(Files);
-                services.AddSingleton<IRunReducer>(Publishing);
-                services.AddSingleton<IRunPublisher>(Publishing);
-                services.AddSingleton<IRunEventPublisher>(Publishing);
-            },
+            ConfigureServices = AddServices,
         });
         return this;
+    }
+
+    /// <summary>The same classes and services on the standalone host's Durable Task Framework worker (the CLI's and `serve`'s).</summary>
+    public async Task<OrchestrationHarness> StartOnDurableTaskFrameworkAsync(Action<DurableHostOptions> backend)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        AddServices(builder.Services);
+        builder.Services.AddDurableTaskFrameworkHost(backend, registry => registry.AddExportOrchestration());
+        _frameworkHost = builder.Build();
+        await _frameworkHost.StartAsync();
+        return this;
+    }
+
+    private void AddServices(IServiceCollection services)
+    {
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Catalog);
+        services.AddSingleton(Key);
+        services.AddSingleton<RunLookup>();
+        services.AddSingleton<ExportManifestCache>();
+        services.AddSingleton<PipelineTelemetry>();
+        services.AddSingleton<IExportSourceFactory>(Server);
+        services.AddSingleton<IFileActivity>(Files);
+        services.AddSingleton<IRunReducer>(Publishing);
+        services.AddSingleton<IRunPublisher>(Publishing);
+        services.AddSingleton<IRunEventPublisher>(Publishing);
     }
 
     public ExportRunInput Input(string sourceId = "ehr") => new()
@@ -114,6 +131,12 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_host is not null) await _host.DisposeAsync();
+        if (_frameworkHost is not null)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _frameworkHost.StopAsync(stop.Token);
+            _frameworkHost.Dispose();
+        }
         _store.Dispose();
     }
 }

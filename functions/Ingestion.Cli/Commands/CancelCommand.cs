@@ -14,7 +14,7 @@ internal static class CancelCommand
         if (instance is null || instance.IsCompleted)
         {
             await Console.Error.WriteLineAsync(instance is null
-                ? $"Run '{id}' is not in this Durable task hub{(runtime.IsCrashDurable ? "" : " (the in-memory backend only knows runs of this process)")}."
+                ? $"Run '{id}' is not in this Durable task hub."
                 : $"Run '{id}' already ended ({instance.RuntimeStatus}).");
             return 1;
         }
@@ -23,5 +23,5 @@ internal static class CancelCommand
         await runtime.Catalog.AppendAuditAsync(new AuditEntry(id!, "cancel-requested", "CancelRequested", DateTimeOffset.UtcNow) { Actor = who }, ct);
         Console.WriteLine($"Cancel sent to run {id}; it ends as Canceled once the files in flight are done.");
         return 0;
-    });
+    }, reachesRunningRuns: true);
 }

@@ -26,9 +26,7 @@ internal static class PurgeCommand
         }
         if (instance is not null)
         {
-            await runtime.Client.PurgeInstanceAsync(id!, cancellation: ct);
-            for (var batch = 0; await runtime.Client.GetInstanceAsync(RunIds.ForBatch(id!, batch), getInputsAndOutputs: false, ct) is not null; batch++)
-                await runtime.Client.PurgeInstanceAsync(RunIds.ForBatch(id!, batch), cancellation: ct);
+            await runtime.Client.PurgeRunAsync(id!, ct);
         }
         if (run is not null)
         {

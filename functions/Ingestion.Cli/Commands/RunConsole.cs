@@ -119,6 +119,8 @@ internal static class RunConsole
                 foreach (var (reason, n) in report.QuarantinedByReason.OrderByDescending(kv => kv.Value)) reasons.AddRow(Markup.Escape(reason), n.ToString("N0", CultureInfo.InvariantCulture));
                 AnsiConsole.Write(reasons);
             }
+            if (report.SkippedFiles.Count > 0)
+                AnsiConsole.MarkupLine($"[yellow]Skipped {report.SkippedFiles.Count} file(s) of the landed export:[/] " + Markup.Escape(string.Join("; ", report.SkippedFiles.Select(f => $"{f.Name} ({f.Reason})"))));
             if (report.NotCoveredByResourceType.Count > 0)
                 AnsiConsole.MarkupLine("Resource types not mapped to OMOP: " + Markup.Escape(string.Join(", ", report.NotCoveredByResourceType.Select(kv => $"{kv.Key} {kv.Value:N0}"))));
             if (report.TopUnmappedCodes.Count > 0)

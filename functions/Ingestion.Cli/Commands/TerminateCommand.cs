@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ingestion.Orchestration;
 using Ingestion.Storage.Catalog;
 
 namespace Ingestion.Cli.Commands;
@@ -15,10 +16,11 @@ internal static class TerminateCommand
             return 1;
         }
         var who = Environment.UserName;
-        await runtime.Client.TerminateInstanceAsync(id!, $"terminated by {who}", ct);
+        // The run and its running file batches.
+        await runtime.Client.TerminateRunAsync(id!, $"terminated by {who}", ct);
         await runtime.Catalog.UpdateRunAsync(id!, r => r.IsTerminal ? r : r with { Status = RunRecordStatus.Terminated, CompletedAt = DateTimeOffset.UtcNow, FailureReason = $"Terminated by {who}." }, ct);
         await runtime.Catalog.AppendAuditAsync(new AuditEntry(id!, "terminated", "Terminated", DateTimeOffset.UtcNow) { Actor = who }, ct);
         Console.WriteLine($"Run {id} terminated.");
         return 0;
-    });
+    }, reachesRunningRuns: true);
 }

@@ -43,6 +43,9 @@ internal static class OrchestrationServiceFactory
             LeaseInterval = options.LeaseInterval,
             LeaseRenewInterval = options.LeaseInterval / 3,
             LeaseAcquireInterval = options.LeaseInterval / 3,
+            ExtendedSessionsEnabled = options.ExtendedSessions,
+            ExtendedSessionIdleTimeout = options.ExtendedSessionIdleTimeout,
+            PartitionTableOperationTimeout = options.PartitionTableOperationTimeout,
             WorkerId = options.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}",
             LoggerFactory = loggerFactory,
             // Without it a start for a running instance id is silently dropped; the client must see the refusal.

@@ -98,6 +98,11 @@ public sealed class InMemoryOrchestrationService :
                 if (!_instances.TryGetValue(instanceId, out var instance)) continue; // purged meanwhile
                 instance.Queued = false;
                 if (instance.Locked || instance.Pending.Count == 0) continue;
+                if (IsTerminal(instance.State.OrchestrationStatus))
+                {
+                    instance.Pending = []; // arrived during the episode that finished it
+                    continue;
+                }
                 instance.Locked = true;
                 var messages = instance.Pending;
                 instance.Pending = [];
@@ -401,6 +406,9 @@ public sealed class InMemoryOrchestrationService :
             });
         }
         if (!_instances.TryGetValue(instanceId, out var instance)) return; // no such instance (never created, or purged)
+        // A finished instance takes no more messages (Azure Storage drops them too): an activity result or timer
+        // arriving after a terminate would otherwise replay the orchestration and let it schedule more work.
+        if (IsTerminal(instance.State.OrchestrationStatus)) return;
 
         var due = message.Event switch
         {

@@ -53,7 +53,12 @@ public sealed record BulkExportPollResult
     public required BulkExportJob Job { get; init; }
     /// <summary>The server's X-Progress text, if any.</summary>
     public string? Progress { get; init; }
+    /// <summary>A landed export's files that are not part of it (not NDJSON, not in its manifest…), each with the reason.</summary>
+    public IReadOnlyList<SkippedExportFile> Skipped { get; init; } = [];
 }
+
+/// <summary>A file found beside a landed export but not read, and why (its name only: no content).</summary>
+public sealed record SkippedExportFile(string Name, string Reason);
 
 /// <summary>The completion manifest (spec names).</summary>
 public sealed record BulkExportManifest

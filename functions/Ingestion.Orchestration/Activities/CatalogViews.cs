@@ -15,6 +15,7 @@ internal static class CatalogViews
         EffectiveSince = run.EffectiveSince,
         TransactionTime = run.TransactionTime,
         RequiresAccessToken = run.RequiresAccessToken,
+        SkippedFiles = run.SkippedFiles.Select(s => new Fhir.BulkData.SkippedExportFile(s.Name, s.Reason)).ToList(),
     };
 
     public static ActivityState ToActivityState(RunFileRecord file) => new()

@@ -52,10 +52,11 @@ public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunK
             TransactionTime = manifest.TransactionTime,
             RequiresAccessToken = manifest.RequiresAccessToken,
             Progress = poll.Progress ?? r.Progress,
+            SkippedFiles = poll.Skipped.Select(s => new CatalogSkippedFile(s.Name, s.Reason)).ToList(),
         }, ct).ConfigureAwait(false);
         await catalog.AppendAuditAsync(new AuditEntry(request.RunId, "manifest", "ManifestReceived", time.GetUtcNow())
         {
-            Detail = $"output={manifest.Output.Count} error={manifest.Error.Count} deleted={manifest.Deleted.Count}",
+            Detail = $"output={manifest.Output.Count} error={manifest.Error.Count} deleted={manifest.Deleted.Count} skipped={poll.Skipped.Count}",
         }, ct).ConfigureAwait(false);
         return new PollResult(true, poll.Job with { ManifestPages = [] }, TimeSpan.Zero) { Progress = poll.Progress, FileCount = files.Count, TransactionTime = manifest.TransactionTime };
     }

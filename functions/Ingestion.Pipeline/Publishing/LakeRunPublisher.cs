@@ -43,6 +43,7 @@ public sealed class LakeRunPublisher(ILake lake, RunProvenance provenance, Pipel
             TopUnmappedCodes = unmapped.Take(options.TopUnmappedCodes).ToList(),
             Files = activities.Select(a => new RunReportFile(a.Index, a.FileKind, a.ResourceType, a.Attempt,
                 a.Result?.LinesRead ?? 0, a.Result?.ResourcesValid ?? 0, a.Result?.Quarantined ?? 0, a.Result?.NotCovered ?? 0, a.Result?.QuarantinePath) { Excluded = a.Result?.Excluded ?? 0 }).ToList(),
+            SkippedFiles = run.SkippedFiles,
             DataQuality = DataQualityReportBuilder.Build(DataQualityResult.Merge(activities.Select(a => a.Result?.DataQuality ?? DataQualityResult.Empty)),
                 rowsByTable, unmappedRows, unmapped, run.EffectiveSince is null, previous),
         };

@@ -15,6 +15,8 @@ public sealed record RunReport
     public required IReadOnlyDictionary<string, long> ValidationIssues { get; init; }
     public required IReadOnlyList<UnmappedCode> TopUnmappedCodes { get; init; }
     public required IReadOnlyList<RunReportFile> Files { get; init; }
+    /// <summary>Files of a landed export that were not read, each with the reason (e.g. "not NDJSON"): nothing vanishes silently.</summary>
+    public IReadOnlyList<Fhir.BulkData.SkippedExportFile> SkippedFiles { get; init; } = [];
     /// <summary>DQD-style checks of the run and the comparison with the source's previous published run.</summary>
     public DataQualityReport? DataQuality { get; init; }
 }

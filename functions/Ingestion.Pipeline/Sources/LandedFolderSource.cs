@@ -12,6 +12,7 @@ namespace Ingestion.Pipeline.Sources;
 /// relative to the folder or absolute file paths, always inside it) when present, otherwise every *.ndjson and
 /// *.ndjson.gz file, the resource type taken from the file name ("Patient.ndjson", "Patient-2.ndjson.gz",
 /// "Patient.000.ndjson"). Gzip files are read whole (they cannot be split at line ends without decompressing).
+/// Every other entry of the folder is listed as skipped with the reason (the run report shows it).
 /// "Kick-off" and "poll" complete at once; transactionTime is the manifest's, else the newest file's time.
 /// Output files larger than <paramref name="chunkBytes"/> are split into line-aligned chunks (one activity each,
 /// in parallel); 0 keeps whole files.
@@ -48,8 +49,39 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
                 Output = files.Select(f => new BulkExportFile(TypeFromFileName(f), Path.GetFileName(f))).ToList(),
             };
         }
+        var skipped = SkippedEntries(manifest, hasManifest: File.Exists(manifestPath));
         if (chunkBytes > 0) manifest = manifest with { Output = await SplitAsync(manifest.Output, cancellationToken).ConfigureAwait(false) };
-        return new BulkExportPollResult { Manifest = manifest, Job = job };
+        return new BulkExportPollResult { Manifest = manifest, Job = job, Skipped = skipped };
+    }
+
+    /// <summary>Every entry of the folder that the manifest does not read, with the reason, so nothing vanishes silently.</summary>
+    private List<SkippedExportFile> SkippedEntries(BulkExportManifest manifest, bool hasManifest)
+    {
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in manifest.Output.Concat(manifest.Error).Concat(manifest.Deleted))
+        {
+            try
+            {
+                read.Add(ResolvePath(file.Url));
+            }
+            catch (InvalidDataException)
+            {
+                // An entry outside the folder fails its file activity with the reason; it names no file of the folder.
+            }
+        }
+        var skipped = new List<SkippedExportFile>();
+        foreach (var entry in new DirectoryInfo(folderPath).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            if (entry is DirectoryInfo)
+                skipped.Add(new SkippedExportFile(entry.Name + "/", "a subfolder: only the landed folder's own files are read"));
+            else if ((hasManifest && entry.Name == "manifest.json") || read.Contains(entry.FullName))
+                continue;
+            else if (hasManifest)
+                skipped.Add(new SkippedExportFile(entry.Name, "not listed in manifest.json"));
+            else
+                skipped.Add(new SkippedExportFile(entry.Name, "not NDJSON (only *.ndjson and *.ndjson.gz files are read)"));
+        }
+        return skipped;
     }
 
     private async Task<IReadOnlyList<BulkExportFile>> SplitAsync(IReadOnlyList<BulkExportFile> files, CancellationToken cancellationToken)

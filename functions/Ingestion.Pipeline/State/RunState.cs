@@ -12,4 +12,6 @@ public sealed record RunState
     public DateTimeOffset? EffectiveSince { get; init; }
     public DateTimeOffset? TransactionTime { get; init; }
     public bool RequiresAccessToken { get; init; }
+    /// <summary>A landed export's files that were not read, with the reason.</summary>
+    public IReadOnlyList<Fhir.BulkData.SkippedExportFile> SkippedFiles { get; init; } = [];
 }

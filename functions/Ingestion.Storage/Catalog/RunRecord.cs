@@ -31,6 +31,8 @@ public sealed record RunRecord
     public string? ReportPath { get; init; }
     /// <summary>Announcements that could not be sent (event type and error code, no PHI): shown on the run; the run stays published.</summary>
     public IReadOnlyList<string> EventsNotSent { get; init; } = [];
+    /// <summary>A landed export's files that were not read, with the reason (the run report lists them).</summary>
+    public IReadOnlyList<CatalogSkippedFile> SkippedFiles { get; init; } = [];
     /// <summary>Parts of the run-level tables written by the reduce step (lake paths, rows, bytes).</summary>
     public IReadOnlyList<CatalogPart> ReducedParts { get; init; } = [];
     /// <summary>The run's settings and source, as JSON the orchestration layer owns (no secrets).</summary>
@@ -53,3 +55,5 @@ public sealed record RunCounters
 
 /// <summary>One Parquet part in the lake.</summary>
 public sealed record CatalogPart(string Table, string Path, long Rows, long Bytes);
+
+public sealed record CatalogSkippedFile(string Name, string Reason);

@@ -33,7 +33,9 @@ public sealed class DurableHostOptionsTests
             ("Durable:MaxConcurrentActivities", "7"),
             ("Durable:MaxConcurrentOrchestrations", "9"),
             ("Durable:PartitionCount", "3"),
-            ("Durable:LeaseInterval", "00:00:15"));
+            ("Durable:LeaseInterval", "00:00:15"),
+            ("Durable:ExtendedSessions", "true"),
+            ("Durable:PartitionTableOperationTimeout", "00:00:20"));
 
         var settings = OrchestrationServiceFactory.AzureStorageSettings(options, NullLoggerFactory.Instance, credential: null);
 
@@ -44,8 +46,19 @@ public sealed class DurableHostOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(15), settings.LeaseInterval);
         Assert.True(settings.LeaseRenewInterval < settings.LeaseInterval);
         Assert.True(settings.ThrowExceptionOnInvalidDedupeStatus);
+        Assert.True(settings.ExtendedSessionsEnabled);
+        Assert.Equal(TimeSpan.FromSeconds(20), settings.PartitionTableOperationTimeout);
         // Two processes on one machine must not share a lease owner name.
         Assert.EndsWith($"-{Environment.ProcessId}", settings.WorkerId);
+    }
+
+    [Fact]
+    public void By_default_the_Azure_Storage_backend_tolerates_slow_partition_table_operations_and_extended_sessions_are_off()
+    {
+        var settings = OrchestrationServiceFactory.AzureStorageSettings(Bind(("Durable:StorageConnection", "UseDevelopmentStorage=true")), NullLoggerFactory.Instance, credential: null);
+
+        Assert.False(settings.ExtendedSessionsEnabled);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.PartitionTableOperationTimeout);
     }
 
     [Fact]

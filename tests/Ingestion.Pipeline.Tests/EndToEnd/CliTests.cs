@@ -82,6 +82,68 @@ public sealed class CliTests
         Assert.Contains("no-such-run", stderr);
     }
 
+    [Fact]
+    public async Task Ingest_lists_a_landed_folders_files_that_are_not_NDJSON_in_the_run_report_with_the_reason()
+    {
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        var landed = Directory.CreateDirectory(Path.Combine(root, "landed")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(landed, "Patient.ndjson"), """{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1970-01-01"}""" + "\n");
+        await File.WriteAllTextAsync(Path.Combine(landed, "notes.txt"), "operator notes");
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var lake = Path.Combine(root, "lake");
+
+        var (exit, stdout, stderr) = await RunAsync(root, key, "ingest", landed, "--lake", lake);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("notes.txt (not NDJSON", stdout);
+        var report = Directory.GetFiles(Path.Combine(lake, "reports"), "report.json", SearchOption.AllDirectories).Single();
+        var skipped = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(report)).RootElement.GetProperty("skippedFiles");
+        var entry = Assert.Single(skipped.EnumerateArray());
+        Assert.Equal("notes.txt", entry.GetProperty("name").GetString());
+        Assert.StartsWith("not NDJSON", entry.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Ingest_from_a_landed_blob_container_runs_the_pipeline_and_lists_skipped_blobs_in_the_run_report()
+    {
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        await using var azurite = await Ingestion.Testing.StandIns.AzuriteProcess.StartAsync();
+        var container = new global::Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("landed");
+        await container.CreateAsync();
+        await container.GetBlobClient("exports/1/Patient.ndjson").UploadAsync(BinaryData.FromString(
+            """{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1970-01-01"}""" + "\n" + """{"resourceType":"Patient","id":"p2","gender":"male","birthDate":"1980-01-01"}""" + "\n"));
+        await container.GetBlobClient("exports/1/notes.txt").UploadAsync(BinaryData.FromString("operator notes"));
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var lake = Path.Combine(root, "lake");
+
+        var (exit, stdout, stderr) = await RunWithEnvironmentAsync(root, new Dictionary<string, string?> { ["Deid__Key"] = key, ["Landed__StorageConnection"] = azurite.ConnectionString },
+            "ingest", "--container", "landed/exports/1", "--lake", lake);
+
+        Assert.True(exit == 0, stdout + stderr);
+        var manifest = Directory.GetFiles(Path.Combine(lake, "_runs"), "manifest.json", SearchOption.AllDirectories).Single();
+        Assert.Equal(2, System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(manifest)).RootElement.GetProperty("tables").GetProperty("person").GetProperty("rows").GetInt64());
+        var report = Directory.GetFiles(Path.Combine(lake, "reports"), "report.json", SearchOption.AllDirectories).Single();
+        var skipped = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(report)).RootElement.GetProperty("skippedFiles");
+        Assert.Equal("notes.txt", Assert.Single(skipped.EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("cancel")]
+    [InlineData("terminate")]
+    public async Task Cancel_or_terminate_without_a_durable_storage_connection_says_it_cannot_reach_another_process_run(string command)
+    {
+        using var temp = new TempFolder();
+        var root = temp.Path;
+        var (exit, _, stderr) = await RunAsync(root, null, command, "some-run", "--lake", Path.Combine(root, "lake"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("in-memory backend", stderr);
+        Assert.Contains("Durable__StorageConnection", stderr);
+        Assert.Contains("Ctrl+C", stderr);
+    }
+
     /// <summary>A folder removed when the test ends.</summary>
     private sealed class TempFolder : IDisposable
     {

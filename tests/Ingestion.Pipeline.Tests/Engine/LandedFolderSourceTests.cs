@@ -80,6 +80,55 @@ public sealed class LandedFolderSourceTests
         }
     }
 
+    [Fact]
+    public async Task Without_a_manifest_every_file_that_is_not_read_is_listed_as_skipped_with_the_reason()
+    {
+        var folder = Directory.CreateTempSubdirectory("landed-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "Patient.ndjson"), """{"resourceType":"Patient","id":"p1"}""" + "\n");
+            await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "operator notes");
+            await File.WriteAllTextAsync(Path.Combine(folder, "Observation.json"), "{}");
+            Directory.CreateDirectory(Path.Combine(folder, "older"));
+            var source = new LandedFolderSource(folder);
+
+            var poll = await source.PollAsync(await source.KickOffAsync(new BulkExportRequest(), default), default);
+
+            Assert.Equal(["Patient.ndjson"], poll.Manifest!.Output.Select(f => f.Url));
+            Assert.Equal(
+                ["Observation.json: not NDJSON (only *.ndjson and *.ndjson.gz files are read)", "notes.txt: not NDJSON (only *.ndjson and *.ndjson.gz files are read)", "older/: a subfolder: only the landed folder's own files are read"],
+                poll.Skipped.Select(f => $"{f.Name}: {f.Reason}"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task With_a_manifest_the_files_it_does_not_list_are_skipped_with_the_reason()
+    {
+        var folder = Directory.CreateTempSubdirectory("landed-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "Patient.ndjson"), """{"resourceType":"Patient","id":"p1"}""" + "\n");
+            await File.WriteAllTextAsync(Path.Combine(folder, "Condition.ndjson"), """{"resourceType":"Condition","id":"c1"}""" + "\n");
+            await File.WriteAllTextAsync(Path.Combine(folder, "manifest.json"),
+                """{"transactionTime":"2026-01-01T00:00:00Z","request":"x","requiresAccessToken":false,"output":[{"type":"Patient","url":"Patient.ndjson"}],"error":[]}""");
+            var source = new LandedFolderSource(folder);
+
+            var poll = await source.PollAsync(await source.KickOffAsync(new BulkExportRequest(), default), default);
+
+            Assert.Single(poll.Manifest!.Output);
+            var skipped = Assert.Single(poll.Skipped);
+            Assert.Equal(("Condition.ndjson", "not listed in manifest.json"), (skipped.Name, skipped.Reason));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static async Task<List<string>> ReadAllAsync(LandedFolderSource source, IReadOnlyList<Fhir.BulkData.BulkExportFile> files)
     {
         var result = new List<string>();
