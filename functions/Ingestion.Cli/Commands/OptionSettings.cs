@@ -61,6 +61,7 @@ internal static class OptionSettings
         ["--fresh"] = "whether this export resumes its saved state",
         ["--key-file"] = "a file holding the key; the key itself is the setting Fhir__Smart__PrivateKeyPem (or Fhir__Smart__Jwk), used when the option is absent",
         ["--source-id"] = "names this ingest's source",
+        ["--container"] = "the landed blob container this ingest reads (like its FOLDER argument); its credential is the setting Landed__StorageConnection",
         ["--source"] = "a filter of this listing",
         ["--status"] = "a filter of this listing",
         ["--fault"] = "demo fault switches of this run (DemoServer__Faults__* for demo-server)",
