@@ -10,7 +10,8 @@ namespace Ingestion.Benchmarks;
 /// `validate`: US Core 6.1.0 (package) validation of the Synthea 100-patient Observations, repeated to at least 300k
 /// resources on one thread: resources/s on one core and bytes allocated per resource, for JsonElement input
 /// (documents parsed beforehand) and for parse + validate from UTF-8 lines, and the strict parser against the plain
-/// one. Median of 5 runs.
+/// one. Median of 5 runs. <c>validate --claims</c>: instead, the built-in rules on the Synthea Claims and
+/// ExplanationOfBenefits (large, with contained resources: what <c>dom-3</c> costs), each file once per run.
 /// </summary>
 public sealed class ValidationBenchmark : IBenchmark
 {
@@ -19,6 +20,7 @@ public sealed class ValidationBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
+        if (args.Contains("--claims")) return MeasureClaims();
         var target = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 300_000;
         var lines = File.ReadLines(SharedData.PathOf("synthea", "100-patients", "Observation.ndjson"))
             .Where(l => l.Length > 0).Select(Encoding.UTF8.GetBytes).ToArray();
@@ -78,6 +80,20 @@ public sealed class ValidationBenchmark : IBenchmark
         Report(label, rates, cpuRates, allocations, issues / (double)(documents.Length * repeats));
         // Memory flat: what survives a full collection after 5 × 300k resources is what was there before.
         Console.WriteLine($"  live heap before {heapBefore / 1024 / 1024.0:F1} MiB, after {GC.GetTotalMemory(forceFullCollection: true) / 1024 / 1024.0:F1} MiB");
+    }
+
+    private static int MeasureClaims()
+    {
+        Console.WriteLine($"load average before the run: {LoadAverage()}");
+        var builtIn = UsCoreValidator.CreateBuiltIn();
+        foreach (var type in new[] { "Claim", "ExplanationOfBenefit" })
+        {
+            var documents = File.ReadLines(SharedData.PathOf("synthea", "100-patients", type + ".ndjson"))
+                .Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l)).ToArray();
+            Measure($"built-in 6.1.0, JsonElement input (default options), {documents.Length} Synthea {type}", documents, 1, d => builtIn.Validate(d.RootElement));
+            foreach (var d in documents) d.Dispose();
+        }
+        return 0;
     }
 
     private static void MeasureLines(string label, byte[][] lines, int repeats, Action<byte[]> work)

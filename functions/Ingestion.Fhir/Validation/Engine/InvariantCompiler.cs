@@ -50,11 +50,19 @@ internal sealed partial class InvariantCompiler
             }
             var severity = c.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
             var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
-            // ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively.
-            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, c.Expression == Ele1 ? HasValueOrChildren : null));
+            // ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively; dom-3
+            // would walk the whole resource as FHIRPath elements.
+            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, NativeFor(c.Expression)));
         }
         return compiled.Count > 0 ? compiled.ToArray() : null;
     }
+
+    private static Func<FhirPathCursor, bool?>? NativeFor(string expression) => expression switch
+    {
+        Ele1 => static element => HasValueOrChildren(element),
+        ContainedReferenceCheck.Expression => ContainedReferenceCheck.Holds,
+        _ => null,
+    };
 
     /// <summary>ele-1 without evaluating children(): a primitive value, or any property other than id (in the object or the _name object).</summary>
     private static bool HasValueOrChildren(FhirPathCursor element)

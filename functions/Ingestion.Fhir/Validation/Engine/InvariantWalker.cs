@@ -119,7 +119,7 @@ internal sealed class InvariantWalker
             bool? holds;
             try
             {
-                holds = invariant.Native is { } native ? native(state.Cursor(frame)) : invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
+                holds = invariant.Native?.Invoke(state.Cursor(frame)) ?? invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
             }
             catch (FhirPathException e)
             {

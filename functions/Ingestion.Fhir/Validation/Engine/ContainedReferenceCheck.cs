@@ -1,0 +1,114 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Ingestion.Fhir.Validation.FhirPath;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// dom-3 (every contained resource is referenced from elsewhere in the resource, or refers to its container with
+/// <c>'#'</c>) in one pass over the JSON instead of <c>%resource.descendants()</c> as FHIRPath elements: the R4 form
+/// cost Claim and ExplanationOfBenefit most of their validation time (issue #16/#19). A resource without
+/// <c>contained</c> passes without a walk.
+/// <para>
+/// Exact for what a resource normally carries: a contained resource's <c>'#id'</c> can only equal a value that starts
+/// with <c>#</c>, so only such string values matter. One held by a property named <c>reference</c> (FHIRPath's
+/// <c>descendants().reference</c> navigates by name, whatever the type) is compared natively. Any other one (a
+/// canonical/uri/url-typed value, which the expression counts through <c>as()</c>, or a string it does not count)
+/// would need the element's type, so the check answers null and the caller evaluates the FHIRPath form, as it does
+/// for shapes the expression treats specially (a contained item without a string id, <c>reference</c> as an array or
+/// on a resource's own root).
+/// </para>
+/// </summary>
+internal static class ContainedReferenceCheck
+{
+    /// <summary>The R4 expression (also in every US Core snapshot), the only text checked natively.</summary>
+    public const string Expression = "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()";
+
+    /// <summary>True: every contained resource is referenced; false: one is not; null: evaluate the expression.</summary>
+    public static bool? Holds(FhirPathCursor resource)
+    {
+        var root = resource.Value;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("contained"u8, out var contained)) return true;
+        if (contained.ValueKind != JsonValueKind.Array) return null;
+        var count = contained.GetArrayLength();
+        if (count == 0) return true;
+
+        var references = new List<HashReference>();
+        if (!Collect(root, level: 0, containedIndex: -1, references)) return null;
+
+        var index = 0;
+        foreach (var item in contained.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String) return null;
+            if (!IsReferenced(references, "#" + id.GetString(), index)) return false;
+            index++;
+        }
+        return true;
+    }
+
+    private static bool IsReferenced(List<HashReference> references, string target, int containedIndex)
+    {
+        foreach (var r in references)
+        {
+            // '#id' anywhere below the container's root, or '#' (the container) below the contained resource's own root.
+            if (r.Value.ValueEquals(target)) return true;
+            if (r.ContainedIndex == containedIndex && r.Level >= 3 && r.Value.ValueEquals("#")) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Collects the <c>reference</c> values that start with '#' below <paramref name="element"/>; false when a value
+    /// the native form cannot judge exactly is present. Levels count objects from the container's root (its
+    /// properties are level 1; a contained resource's properties level 2).
+    /// </summary>
+    private static bool Collect(JsonElement element, int level, int containedIndex, List<HashReference> references)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            var value = property.Value;
+            var propertyLevel = level + 1;
+            var isReference = property.NameEquals("reference"u8);
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    if (!StartsLikeHash(value)) break;
+                    // The root's own reference is no descendant; a contained resource's own one counts for '#id' but
+                    // for '#' only through its type: both left to the expression.
+                    if (!isReference || propertyLevel < 2 || (propertyLevel == 2 && containedIndex >= 0)) return false;
+                    references.Add(new HashReference(value, containedIndex, propertyLevel));
+                    break;
+                case JsonValueKind.Object:
+                    if (!Collect(value, propertyLevel, ContainedIndexOf(property, level, containedIndex, -1), references)) return false;
+                    break;
+                case JsonValueKind.Array:
+                    if (isReference) return false;
+                    var i = 0;
+                    foreach (var item in value.EnumerateArray())
+                    {
+                        if (item.ValueKind == JsonValueKind.Object)
+                        {
+                            if (!Collect(item, propertyLevel, ContainedIndexOf(property, level, containedIndex, i), references)) return false;
+                        }
+                        else if (item.ValueKind == JsonValueKind.String && StartsLikeHash(item)) return false;
+                        i++;
+                    }
+                    break;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The item of the root's <c>contained</c> array a subtree belongs to (-1: none).</summary>
+    private static int ContainedIndexOf(JsonProperty property, int level, int containedIndex, int item) =>
+        level == 0 && property.NameEquals("contained"u8) ? item : containedIndex;
+
+    /// <summary>'#' as written, or an escape (which might be one): read from the raw bytes, no string per value.</summary>
+    private static bool StartsLikeHash(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        return raw.Length > 1 && raw[1] is (byte)'#' or (byte)'\\';
+    }
+
+    private readonly record struct HashReference(JsonElement Value, int ContainedIndex, int Level);
+}
