@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.Json;
+using Ingestion.Omop;
+using Ingestion.Storage;
+
+namespace Ingestion.Pipeline.Activities;
+
+/// <summary>
+/// Fed by the file activity with every row it writes to a Parquet part: streams the row's keys to the file's
+/// <see cref="RowKeyStaging"/> file. The upload starts with the first row, so a file without keyed rows stages
+/// nothing and <see cref="CompleteAsync"/> deletes a stale file of an earlier attempt. One line buffer, reused.
+/// </summary>
+internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
+{
+    private readonly StringBuilder _line = new(128);
+    private ILakeUpload? _upload;
+    private StreamWriter? _writer;
+    private long _lastUpdatedTicks;
+    private long _lineNumber;
+
+    /// <summary>The resource whose rows come next: its meta.lastUpdated and NDJSON line decide between two rows of one key.</summary>
+    public void BeginResource(JsonElement resource, long lineNumber)
+    {
+        _lineNumber = lineNumber;
+        _lastUpdatedTicks = resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("meta", out var meta)
+            && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("lastUpdated", out var lastUpdated)
+            && lastUpdated.ValueKind == JsonValueKind.String && lastUpdated.TryGetDateTimeOffset(out var instant)
+            ? instant.UtcTicks : 0;
+    }
+
+    public async ValueTask WriteAsync(OmopTable table, object?[] row, CancellationToken cancellationToken)
+    {
+        if (!CdmForeignKeys.HasRowKey(table)) return;
+        if (_writer is null)
+        {
+            _upload = await lake.StartUploadAsync(path, LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
+            _writer = new StreamWriter(_upload.Content, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        }
+        _line.Clear();
+        RowKeyStaging.Encode(_line, table, row, _lastUpdatedTicks, _lineNumber);
+        _line.Append('\n');
+        await _writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes the staged file; with no rows, deletes any earlier one.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            await lake.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _writer = null;
+        await _upload!.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_upload is not null) await _upload.DisposeAsync().ConfigureAwait(false);
+    }
+}
