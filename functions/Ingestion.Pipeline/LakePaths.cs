@@ -22,14 +22,11 @@ public static class LakePaths
         return int.Parse(name.AsSpan(dash + 1, end - dash - 1), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The fan-in's rewrite of a file part that held a duplicate or a dangling reference: it replaces the
-    /// original in the run's manifest (<c>part-&lt;fileIndex&gt;-&lt;n&gt;-final.parquet</c>).</summary>
-    public static string RewrittenPart(string partPath)
-    {
-        ArgumentNullException.ThrowIfNull(partPath);
-        return partPath.EndsWith(".parquet", StringComparison.Ordinal) ? partPath[..^".parquet".Length] + "-final.parquet"
-            : throw new ArgumentException("Not a Parquet part path.", nameof(partPath));
-    }
+    /// <summary>The fan-in's rewrite of file part <paramref name="part"/> when it held a duplicate or a dangling
+    /// reference: it replaces the original in the run's manifest. Always in the run's own folder (a retried run's
+    /// carried parts live in the failed run's).</summary>
+    public static string RewrittenPart(string table, string runId, int fileIndex, int part) =>
+        $"{TablePrefix(table, runId)}part-{fileIndex:D5}-{part}-final.parquet";
 
     /// <summary>Parts written by the run's reduce step (observation_period, cdm_source).</summary>
     public static string ReducedPart(string table, string runId, int part) =>

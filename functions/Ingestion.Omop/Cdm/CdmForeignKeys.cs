@@ -41,7 +41,8 @@ public static class CdmForeignKeys
             for (var i = 0; i < table.Columns.Count; i++)
             {
                 var column = table.Columns[i];
-                if (column.Type == OmopColumnType.BigInt && Targets.TryGetValue(column.Name, out var target) && !ReferenceEquals(target, table))
+                if (column.Type == OmopColumnType.BigInt && Targets.TryGetValue(column.Name, out var target)
+                    && !string.Equals(column.Name, table.Name + "_id", StringComparison.Ordinal))
                     keys.Add(new CdmForeignKey(i, column.Name, target, column.Required));
             }
             return keys;

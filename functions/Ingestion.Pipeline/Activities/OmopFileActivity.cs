@@ -125,7 +125,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
             foreach (var writer in writers.Values) await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await eraEvents.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await deaths.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            await rowKeys.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var rowKeysPath = await rowKeys.CompleteAsync(cancellationToken).ConfigureAwait(false);
             if (crosswalkWriter is not null)
             {
                 // Dispose flushes into the (left open) upload stream; the commit then closes and publishes it.
@@ -156,6 +156,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 DataQuality = quality.ToResult(),
                 QuarantinePath = quarantinePath,
                 PersonDatesPath = personDates,
+                RowKeysPath = rowKeysPath,
             };
         }
         finally

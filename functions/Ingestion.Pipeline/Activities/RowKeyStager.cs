@@ -42,17 +42,18 @@ internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
         await _writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Publishes the staged file; with no rows, deletes any earlier one.</summary>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    /// <summary>Publishes the staged file and returns its path; with no rows, deletes any earlier one and returns null.</summary>
+    public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
     {
         if (_writer is null)
         {
             await lake.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
         await _writer.DisposeAsync().ConfigureAwait(false);
         _writer = null;
         await _upload!.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return path;
     }
 
     public async ValueTask DisposeAsync()

@@ -46,7 +46,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         List<string> replaced, CancellationToken cancellationToken)
     {
         Checks = new ForeignKeyChecks(_keys.Contains);
-        var files = activities.Where(a => a.Result is not null).OrderBy(a => a.Index).Select(a => new FileParts(a.Index, RowKeyStaging.PathOf(runId, a.Index), a.Result!.Parts)).ToList();
+        var files = activities.Where(a => a.Result is not null).OrderBy(a => a.Index).Select(a => new FileParts(a.Index, a.Result!.RowKeysPath, a.Result.Parts)).ToList();
         if (previousRunId is not null) await _keys.AddMergedAsync(lake, previousRunId, cancellationToken).ConfigureAwait(false);
 
         // Pass 1: which keys occur twice; the referenced tables' rows and their required references.
@@ -54,6 +54,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         var referenced = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new Dictionary<long, long?[]>(), StringComparer.Ordinal);
         foreach (var file in files)
         {
+            if (file.StagedPath is null) continue;
             await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
             {
                 if (!SetOf(seen, row.Table.Name).Add(row.Key)) SetOf(_duplicateKeys, row.Table.Name).Add(row.Key);
@@ -126,7 +127,9 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         {
             var file = files.First(f => f.Index == fileIndex);
             var (original, start) = file.Parts(tableName)[part];
-            rewritten.Add(await RewriteAsync(CdmTables.All.First(t => t.Name == tableName), fileIndex, original, start, cancellationToken).ConfigureAwait(false));
+            var table = CdmTables.All.First(t => t.Name == tableName);
+            var target = LakePaths.RewrittenPart(table.Name, runId, fileIndex, LakePaths.PartNumber(original.Path));
+            rewritten.Add(await RewriteAsync(table, fileIndex, original, start, target, cancellationToken).ConfigureAwait(false));
             replaced.Add(original.Path);
         }
         return rewritten;
@@ -141,12 +144,12 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         ForeignKeys = Checks.Results(),
     };
 
-    private async Task<PartOutput> RewriteAsync(OmopTable table, int fileIndex, PartOutput original, long start, CancellationToken cancellationToken)
+    private async Task<PartOutput> RewriteAsync(OmopTable table, int fileIndex, PartOutput original, long start, string target, CancellationToken cancellationToken)
     {
         var fks = CdmForeignKeys.Of(table);
         var references = new long?[fks.Count];
         var visits = ReferenceEquals(table, CdmTables.VisitOccurrence);
-        await using var writer = new TablePartWriter(lake, table, _ => LakePaths.RewrittenPart(original.Path), options);
+        await using var writer = new TablePartWriter(lake, table, _ => target, options);
         var ordinal = start;
         await foreach (var row in TablePartReader.ReadAsync(lake, table, original.Path, cancellationToken).ConfigureAwait(false))
         {
@@ -196,6 +199,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     {
         foreach (var file in files)
         {
+            if (file.StagedPath is null) continue;
             var ordinals = new Dictionary<string, long>(StringComparer.Ordinal);
             await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
             {
@@ -228,7 +232,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     }
 
     /// <summary>One file's parts per table in write order, with the ordinal of each part's first row.</summary>
-    private sealed class FileParts(int index, string stagedPath, IReadOnlyList<PartOutput> parts)
+    private sealed class FileParts(int index, string? stagedPath, IReadOnlyList<PartOutput> parts)
     {
         private readonly Dictionary<string, List<(PartOutput Part, long Start)>> _byTable = parts
             .GroupBy(p => p.Table, StringComparer.Ordinal)
@@ -245,7 +249,8 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             }, StringComparer.Ordinal);
 
         public int Index { get; } = index;
-        public string StagedPath { get; } = stagedPath;
+        /// <summary>Null when the file wrote no keyed row (or ran before row keys were staged): nothing to check.</summary>
+        public string? StagedPath { get; } = stagedPath;
 
         public IReadOnlyList<(PartOutput Part, long Start)> Parts(string table) => _byTable.TryGetValue(table, out var list) ? list : [];
 
