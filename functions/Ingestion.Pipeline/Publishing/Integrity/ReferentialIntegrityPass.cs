@@ -21,7 +21,7 @@ namespace Ingestion.Pipeline.Publishing;
 /// </list>
 /// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
 /// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
-/// Memory grows with the referenced keys and with the distinct keys of one table's rows, not with row contents.
+/// Memory grows with keys, not row contents: the referenced tables' keys and a set of the run's row keys (duplicates).
 /// </summary>
 internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions options)
 {
