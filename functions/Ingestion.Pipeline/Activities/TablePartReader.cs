@@ -11,7 +11,7 @@ namespace Ingestion.Pipeline.Activities;
 /// hold a duplicate or a dangling reference. Memory is one row group (the writer bounds it). A non-seekable lake
 /// stream (a blob) is spooled to a temporary file first, because the footer is read before the pages.
 /// </summary>
-internal static class TablePartReader
+public static class TablePartReader
 {
     private static readonly ParquetOptions Options = new() { UseDateOnlyTypeForDates = true };
 
@@ -53,23 +53,50 @@ internal static class TablePartReader
         }
     }
 
-    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader group, DataField field, OmopColumnType type, int count, CancellationToken cancellationToken)
-    {
-        switch (type)
+    // A REQUIRED column is read with the non-nullable overload: Parquet.Net 6.1.0's nullable overload on a REQUIRED
+    // column (no definition levels) returned spurious nulls after other columns had been read (65 of 3,697 Synthea
+    // visit_type_concept_id values). OPTIONAL columns carry definition levels and read correctly.
+    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader group, DataField field, OmopColumnType type, int count, CancellationToken cancellationToken) =>
+        type switch
         {
-            case OmopColumnType.BigInt: { var v = new long?[count]; await group.ReadAsync<long>(field, v, null, cancellationToken).ConfigureAwait(false); return v; }
-            case OmopColumnType.Integer: { var v = new int?[count]; await group.ReadAsync<int>(field, v, null, cancellationToken).ConfigureAwait(false); return v; }
-            case OmopColumnType.Float: { var v = new double?[count]; await group.ReadAsync<double>(field, v, null, cancellationToken).ConfigureAwait(false); return v; }
-            case OmopColumnType.Varchar: { var v = new string[count]; await group.ReadAsync(field, v, null, cancellationToken).ConfigureAwait(false); return v; }
-            case OmopColumnType.Date: { var v = new DateOnly?[count]; await group.ReadAsync<DateOnly>(field, v, null, cancellationToken).ConfigureAwait(false); return v; }
-            case OmopColumnType.DateTime:
-            {
-                var v = new DateTime?[count];
-                await group.ReadAsync<DateTime>(field, v, null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < v.Length; i++) if (v[i] is { } t) v[i] = DateTime.SpecifyKind(t, DateTimeKind.Utc);
-                return v;
-            }
-            default: throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown OMOP column type.");
+            OmopColumnType.BigInt => await ReadAsync<long>(group, field, count, cancellationToken).ConfigureAwait(false),
+            OmopColumnType.Integer => await ReadAsync<int>(group, field, count, cancellationToken).ConfigureAwait(false),
+            OmopColumnType.Float => await ReadAsync<double>(group, field, count, cancellationToken).ConfigureAwait(false),
+            OmopColumnType.Date => await ReadAsync<DateOnly>(group, field, count, cancellationToken).ConfigureAwait(false),
+            OmopColumnType.DateTime => Utc(await ReadAsync<DateTime>(group, field, count, cancellationToken).ConfigureAwait(false)),
+            OmopColumnType.Varchar => await ReadStringsAsync(group, field, count, cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown OMOP column type."),
+        };
+
+    private static async Task<T?[]> ReadAsync<T>(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken) where T : struct
+    {
+        var values = new T?[count];
+        if (field.IsNullable)
+        {
+            await group.ReadAsync<T>(field, values, null, cancellationToken).ConfigureAwait(false);
+            return values;
         }
+        var required = new T[count];
+        await group.ReadAsync<T>(field, required, null, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < count; i++) values[i] = required[i];
+        return values;
+    }
+
+    private static async Task<string?[]> ReadStringsAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
+    {
+        var values = new string?[count];
+        await group.ReadAsync(field, values!, null, cancellationToken).ConfigureAwait(false);
+        if (!field.IsNullable && Array.IndexOf(values, null) >= 0) throw new InvalidDataException($"A part's REQUIRED column '{field.Name}' read back with nulls.");
+        return values;
+    }
+
+    /// <summary>Timestamps are written as UTC instants (isAdjustedToUTC); the row keeps them as UTC DateTimes.</summary>
+    private static DateTime?[] Utc(DateTime?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is { } t) values[i] = DateTime.SpecifyKind(t, DateTimeKind.Utc);
+        }
+        return values;
     }
 }
