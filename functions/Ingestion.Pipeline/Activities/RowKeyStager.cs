@@ -7,14 +7,13 @@ namespace Ingestion.Pipeline.Activities;
 
 /// <summary>
 /// Fed by the file activity with every row it writes to a Parquet part: streams the row's keys to the file's
-/// <see cref="RowKeyStaging"/> file. The upload starts with the first row, so a file without keyed rows stages
-/// nothing and <see cref="CompleteAsync"/> deletes a stale file of an earlier attempt. One line buffer, reused.
+/// <see cref="RowKeyStaging"/> file. A file without keyed rows stages nothing (and <see cref="CompleteAsync"/> deletes
+/// a stale file of an earlier attempt). One line buffer, reused.
 /// </summary>
 internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
 {
+    private readonly StagedTextFile _file = new(lake, path);
     private readonly StringBuilder _line = new(128);
-    private ILakeUpload? _upload;
-    private StreamWriter? _writer;
     private long _lastUpdatedTicks;
     private long _lineNumber;
 
@@ -31,34 +30,15 @@ internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
     public async ValueTask WriteAsync(OmopTable table, object?[] row, CancellationToken cancellationToken)
     {
         if (!CdmForeignKeys.HasRowKey(table)) return;
-        if (_writer is null)
-        {
-            _upload = await lake.StartUploadAsync(path, LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
-            _writer = new StreamWriter(_upload.Content, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-        }
+        var writer = await _file.WriterAsync(cancellationToken).ConfigureAwait(false);
         _line.Clear();
         RowKeyStaging.Encode(_line, table, row, _lastUpdatedTicks, _lineNumber);
         _line.Append('\n');
-        await _writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
+        await writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Publishes the staged file and returns its path; with no rows, deletes any earlier one and returns null.</summary>
-    public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
-    {
-        if (_writer is null)
-        {
-            await lake.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        await _writer.DisposeAsync().ConfigureAwait(false);
-        _writer = null;
-        await _upload!.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return path;
-    }
+    public Task<string?> CompleteAsync(CancellationToken cancellationToken) => _file.CompleteAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
-        if (_upload is not null) await _upload.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
 }

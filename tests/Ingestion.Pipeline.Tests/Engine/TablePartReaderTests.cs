@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Ingestion.Omop;
 using Ingestion.Parquet;
 using Ingestion.Pipeline.Activities;
@@ -69,29 +70,10 @@ public sealed class TablePartReaderTests : IDisposable
         public string Location => inner.Location;
         public Task<ILakeUpload> StartUploadAsync(string path, LakeWriteCondition condition = default, CancellationToken cancellationToken = default) => inner.StartUploadAsync(path, condition, cancellationToken);
         public Task<LakeItem> WriteAsync(string path, ReadOnlyMemory<byte> content, LakeWriteCondition condition = default, CancellationToken cancellationToken = default) => inner.WriteAsync(path, content, condition, cancellationToken);
-        public async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) => new ForwardOnlyStream(await inner.OpenReadAsync(path, cancellationToken));
+        // A pipe's stream cannot seek.
+        public async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) => PipeReader.Create(await inner.OpenReadAsync(path, cancellationToken)).AsStream();
         public Task<LakeItem?> GetAsync(string path, CancellationToken cancellationToken = default) => inner.GetAsync(path, cancellationToken);
         public IAsyncEnumerable<LakeItem> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
         public Task<bool> DeleteAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteAsync(path, cancellationToken);
-    }
-
-    private sealed class ForwardOnlyStream(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }
