@@ -1,0 +1,32 @@
+using Ingestion.Omop;
+
+namespace Ingestion.Pipeline.Publishing;
+
+/// <summary>
+/// What the run's referential-integrity pass did (<see cref="ReferentialIntegrityPass"/>), staged for the publisher
+/// (<see cref="Activities.RowKeyStaging.ResultPathOf"/>): the file parts it replaced by rewritten ones, the rows it
+/// changed per (table, column, reason), the duplicate rows it dropped per table, and the foreign-key check over the
+/// run's final rows. Counts and lake paths only.
+/// </summary>
+public sealed record IntegrityResult
+{
+    /// <summary>File parts whose rewritten version (or nothing, when no row remained) replaces them in the manifest.</summary>
+    public IReadOnlyList<string> ReplacedParts { get; init; } = [];
+    public IReadOnlyList<IntegrityCorrection> Corrections { get; init; } = [];
+    /// <summary>Rows dropped because another row of the run has the same key and wins (newest lastUpdated, else later file/line).</summary>
+    public IReadOnlyDictionary<string, long> DuplicateRowsByTable { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyList<ForeignKeyCheck> ForeignKeys { get; init; } = [];
+}
+
+/// <summary>Rows of <paramref name="Table"/> changed because of <paramref name="Column"/>: <c>duplicate</c> (row
+/// dropped), <c>row-excluded</c> (a required reference names no row: dropped) or <c>nulled</c> (an optional reference
+/// names no row: set to null).</summary>
+public sealed record IntegrityCorrection(string Table, string Column, string Reason, long Rows)
+{
+    public const string Duplicate = "duplicate";
+    public const string RowExcluded = "row-excluded";
+    public const string Nulled = "nulled";
+}
+
+/// <summary>The report's <c>referentialIntegrity</c> section.</summary>
+public sealed record IntegrityReport(IReadOnlyList<IntegrityCorrection> Corrections, IReadOnlyDictionary<string, long> DuplicateRowsByTable);
