@@ -28,6 +28,10 @@ public static class LakePaths
     public static string RewrittenPart(string table, string runId, int fileIndex, int part) =>
         $"{TablePrefix(table, runId)}part-{fileIndex:D5}-{part}-final.parquet";
 
+    /// <summary>The previous run's pending rows (deferred by the integrity pass) that this run emits.</summary>
+    public static string ReleasedPart(string table, string runId, int part) =>
+        $"{TablePrefix(table, runId)}part-pending-{part}.parquet";
+
     /// <summary>Parts written by the run's reduce step (observation_period, cdm_source).</summary>
     public static string ReducedPart(string table, string runId, int part) =>
         $"{TablePrefix(table, runId)}part-reduce-{part}.parquet";

@@ -22,12 +22,12 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
 {
     public async Task<IReadOnlyList<PartOutput>> ReduceAsync(RunState run, IReadOnlyList<ActivityState> activities, CancellationToken cancellationToken)
     {
-        var previousRunId = run.EffectiveSince is null ? null
-            : (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false))?.RunId;
+        var latestRunId = (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false))?.RunId;
+        var previousRunId = run.EffectiveSince is null ? null : latestRunId;
         // First, so every reduce output below references only persons the committed view holds.
         var integrity = new ReferentialIntegrityPass(lake, options);
         var replaced = new List<string>();
-        var parts = new List<PartOutput>(await integrity.RunAsync(run.InstanceId, activities, previousRunId, replaced, cancellationToken).ConfigureAwait(false));
+        var parts = new List<PartOutput>(await integrity.RunAsync(run.InstanceId, activities, previousRunId, latestRunId, replaced, cancellationToken).ConfigureAwait(false));
 
         var merged = new PersonDateRange();
         var paths = activities.Select(a => a.Result?.PersonDatesPath).OfType<string>().ToList();

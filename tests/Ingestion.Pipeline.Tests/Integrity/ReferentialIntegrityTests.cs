@@ -107,7 +107,7 @@ public sealed class ReferentialIntegrityTests
     }
 
     [Fact]
-    public async Task Rows_of_a_patient_that_was_never_emitted_are_excluded_and_counted()
+    public async Task Rows_of_a_patient_that_was_never_emitted_are_kept_out_of_the_run_as_pending_and_counted()
     {
         await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
         var folder = Folder(h.Root, "missing-person", new Dictionary<string, string[]>
@@ -126,9 +126,59 @@ public sealed class ReferentialIntegrityTests
             Assert.Equal(1, manifest.Tables[table].Rows);
         }
         var report = await h.ReportAsync(pipeline, runId);
-        Assert.Contains(new IntegrityCorrection("visit_occurrence", "person_id", IntegrityCorrection.RowExcluded, 1), report.ReferentialIntegrity!.Corrections);
-        Assert.Contains(new IntegrityCorrection("measurement", "person_id", IntegrityCorrection.RowExcluded, 1), report.ReferentialIntegrity.Corrections);
+        Assert.Contains(new IntegrityCorrection("visit_occurrence", "person_id", IntegrityCorrection.Deferred, 1), report.ReferentialIntegrity!.Corrections);
+        Assert.Contains(new IntegrityCorrection("measurement", "person_id", IntegrityCorrection.Deferred, 1), report.ReferentialIntegrity.Corrections);
+        // observation_period is rebuilt by every run from the merged person dates: excluded now, emitted with the person.
         Assert.Contains(new IntegrityCorrection("observation_period", "person_id", IntegrityCorrection.RowExcluded, 1), report.ReferentialIntegrity.Corrections);
+    }
+
+    [Fact]
+    public async Task Events_that_arrive_before_their_patient_are_emitted_by_the_run_that_brings_the_patient()
+    {
+        await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
+        // p9's Patient is newer than the first export (real servers do this with _until/_since): its events wait.
+        var first = Folder(h.Root, "events-first", new Dictionary<string, string[]>
+        {
+            ["Patient.ndjson"] = [Patient("p1", "female")],
+            ["Encounter.ndjson"] = [Encounter("e1", "p1", "2023-03-01T09:00:00Z"), Encounter("e9", "p9", "2023-03-01T09:00:00Z")],
+            ["Observation.ndjson"] = [HbA1c("o1", "p1", "e1"), HbA1c("o9", "p9", "e9"), HbA1c("o8", "p8", null)],
+        });
+        var second = Folder(h.Root, "patient-later", new Dictionary<string, string[]>
+        {
+            ["Patient.ndjson"] = [Patient("p9", "male")],
+            ["Encounter.ndjson"] = [Encounter("e10", "p9", "2023-06-01T09:00:00Z")],
+        });
+        var pipeline = await h.OpenPipelineAsync();
+        var run1 = await StartAsync(pipeline, first, since: null);
+        var run2 = await StartAsync(pipeline, second, since: DateTimeOffset.Parse("2024-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+        var report1 = await h.ReportAsync(pipeline, run1);
+        Assert.Contains(new IntegrityCorrection("visit_occurrence", "person_id", IntegrityCorrection.Deferred, 1), report1.ReferentialIntegrity!.Corrections);
+        Assert.Contains(new IntegrityCorrection("measurement", "person_id", IntegrityCorrection.Deferred, 2), report1.ReferentialIntegrity.Corrections);
+        var report2 = await h.ReportAsync(pipeline, run2);
+        Assert.Contains(new IntegrityCorrection("visit_occurrence", "person_id", IntegrityCorrection.Released, 1), report2.ReferentialIntegrity!.Corrections);
+        Assert.Contains(new IntegrityCorrection("measurement", "person_id", IntegrityCorrection.Released, 1), report2.ReferentialIntegrity.Corrections);
+        // p8 never came: still pending, carried forward and counted again.
+        Assert.Contains(new IntegrityCorrection("measurement", "person_id", IntegrityCorrection.Deferred, 1), report2.ReferentialIntegrity.Corrections);
+
+        var manifest2 = await h.ManifestAsync(pipeline, run2);
+        // p9's visit e9 and its measurement, with its visit reference intact; e9 precedes e10.
+        var measurements = await DuckDb.QueryAsync($"SELECT count(*), count(visit_occurrence_id) FROM {Read(pipeline, manifest2, "measurement")}");
+        Assert.Equal([1L, 1L], measurements.Rows[0].Select(Number));
+        var visits = await DuckDb.QueryAsync($"""
+            SELECT count(*), count(preceding_visit_occurrence_id),
+                   count(*) FILTER (WHERE visit_occurrence_id IN (SELECT visit_occurrence_id FROM {Read(pipeline, manifest2, "measurement")}))
+            FROM {Read(pipeline, manifest2, "visit_occurrence")}
+            """);
+        Assert.Equal([2L, 1L, 1L], visits.Rows[0].Select(Number));
+        // Periods span the chain: p1's and now p9's (p8 has none).
+        Assert.Equal(2, Number((await DuckDb.QueryAsync($"SELECT count(*) FROM {Read(pipeline, manifest2, "observation_period")}")).Scalar));
+
+        // A full run is a complete snapshot: the rows still pending are counted as dropped, none carried.
+        var run3 = await StartAsync(pipeline, second, since: null);
+        var report3 = await h.ReportAsync(pipeline, run3);
+        Assert.Contains(new IntegrityCorrection("measurement", "person_id", IntegrityCorrection.PendingDropped, 1), report3.ReferentialIntegrity!.Corrections);
+        Assert.DoesNotContain(report3.ReferentialIntegrity.Corrections, c => c.Reason == IntegrityCorrection.Deferred || c.Reason == IntegrityCorrection.Released);
     }
 
     [Fact]

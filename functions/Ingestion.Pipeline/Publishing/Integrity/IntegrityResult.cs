@@ -19,12 +19,18 @@ public sealed record IntegrityResult
 }
 
 /// <summary>Rows of <paramref name="Table"/> changed because of <paramref name="Column"/>: <c>duplicate</c> (row
-/// dropped), <c>row-excluded</c> (a required reference names no row: dropped) or <c>nulled</c> (an optional reference
-/// names no row: set to null).</summary>
+/// dropped), <c>row-excluded</c> (a reduce output of a person the committed view lacks: dropped, rebuilt by a later
+/// run), <c>deferred</c> (a required reference names no row yet: staged as pending, <see cref="PendingRows"/>),
+/// <c>released</c> (a pending row of the previous run whose reference now exists: emitted by this run),
+/// <c>pending-dropped</c> (pending rows of the previous run that a full run does not carry: it is a complete snapshot)
+/// or <c>nulled</c> (an optional reference names no row: set to null).</summary>
 public sealed record IntegrityCorrection(string Table, string Column, string Reason, long Rows)
 {
     public const string Duplicate = "duplicate";
     public const string RowExcluded = "row-excluded";
+    public const string Deferred = "deferred";
+    public const string Released = "released";
+    public const string PendingDropped = "pending-dropped";
     public const string Nulled = "nulled";
 }
 

@@ -15,8 +15,10 @@ namespace Ingestion.Pipeline.Publishing;
 /// earlier runs (<see cref="RunKeySets"/>);</item>
 /// <item>one row per key: of rows sharing a key, the newest <c>meta.lastUpdated</c> wins, else the later file, else the
 /// later line; the others are dropped and counted;</item>
-/// <item>a reference naming no such key is nulled, or the row is dropped when the reference is required (person_id,
-/// visit_detail.visit_occurrence_id), counted per table, column and reason;</item>
+/// <item>a reference naming no such key is nulled, or, when the reference is required (person_id,
+/// visit_detail.visit_occurrence_id), the row is deferred (<see cref="PendingRows"/>: an event that arrived before its
+/// Patient), counted per table, column and reason; an incremental run judges the previous run's pending rows like its
+/// own and emits those whose reference now exists;</item>
 /// <item>preceding_visit_occurrence_id from every visit of the committed view (<see cref="PrecedingVisitBuilder"/>).</item>
 /// </list>
 /// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
@@ -27,7 +29,11 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
 {
     private static readonly int VisitPersonReference = CdmForeignKeys.Of(CdmTables.VisitOccurrence).ToList().FindIndex(fk => fk.Column == "person_id");
 
+    /// <summary>The file index of the previous run's pending rows: before every file of this run.</summary>
+    private const int PendingFile = -1;
+
     private readonly RunKeySets _keys = new();
+    private readonly Dictionary<(int File, string Table, long Ordinal), StagedRowKey> _deferred = [];
     private readonly Dictionary<string, HashSet<long>> _duplicateKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<long, Winner>> _winners = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Table, string Column, string Reason), long> _corrections = [];
@@ -42,12 +48,23 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     /// <summary>Counts a row the reduce itself dropped (its person is not in <see cref="Keys"/>).</summary>
     public void CountExcluded(OmopTable table, string column) => Count(table.Name, column, IntegrityCorrection.RowExcluded);
 
-    public async Task<IReadOnlyList<PartOutput>> RunAsync(string runId, IReadOnlyList<ActivityState> activities, string? previousRunId,
+    /// <param name="previousRunId">The source's previous published run, for an incremental run (its merged keys and
+    /// pending rows join this run's); null for a full run.</param>
+    /// <param name="latestRunId">The source's latest published run: a full run counts its pending rows as dropped.</param>
+    public async Task<IReadOnlyList<PartOutput>> RunAsync(string runId, IReadOnlyList<ActivityState> activities, string? previousRunId, string? latestRunId,
         List<string> replaced, CancellationToken cancellationToken)
     {
         Checks = new ForeignKeyChecks(_keys.Contains);
         var files = activities.Where(a => a.Result is not null).OrderBy(a => a.Index).Select(a => new FileParts(a.Index, a.Result!.RowKeysPath, a.Result.Parts)).ToList();
         if (previousRunId is not null) await _keys.AddMergedAsync(lake, previousRunId, cancellationToken).ConfigureAwait(false);
+        // The previous run's pending rows are judged like a file of this run that comes before every other (so a
+        // row of this run wins a tie); a full run is a complete snapshot and counts them as dropped instead.
+        if (previousRunId is not null && await PendingRows.ReadAsync(lake, previousRunId, cancellationToken).ConfigureAwait(false) is { } pending)
+            files.Insert(0, new FileParts(PendingFile, pending.StagedPath, pending.Parts));
+        else if (previousRunId is null && latestRunId is not null && await PendingRows.ReadAsync(lake, latestRunId, cancellationToken).ConfigureAwait(false) is { } dropped)
+        {
+            foreach (var rows in dropped.Rows) _corrections[(rows.Table, rows.Column, IntegrityCorrection.PendingDropped)] = rows.Rows;
+        }
 
         // Pass 1: which keys occur twice; the referenced tables' rows and their required references.
         var seen = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
@@ -93,7 +110,9 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         await ForEachStagedAsync(files, (file, row, ordinal) =>
         {
             var verdict = Judge(row.Table, row.Key, file.Index, ordinal, row.References);
-            if (verdict.Changes) dirty.Add((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)));
+            // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
+            if (verdict.Changes || file.Index == PendingFile) dirty.Add((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)));
+            if (verdict.Reason == IntegrityCorrection.Deferred) _deferred[(file.Index, row.Table.Name, ordinal)] = row;
             if (!verdict.Drop && ReferenceEquals(row.Table, CdmTables.VisitOccurrence))
             {
                 _keys.Visits.Add(row.Key, (long)row.References[VisitPersonReference]!, row.StartTicks);
@@ -121,16 +140,21 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        // Rewrite: the dirty parts, row by row; the rewritten rows are checked as written.
+        // Rewrite: the dirty parts, row by row; the rewritten rows are checked as written, the deferred ones staged.
         var rewritten = new List<PartOutput>();
-        foreach (var (fileIndex, tableName, part) in dirty.OrderBy(d => d.File).ThenBy(d => d.Table, StringComparer.Ordinal).ThenBy(d => d.Part))
+        await using (var pendingWriter = new PendingRowsWriter(lake, runId, options))
         {
-            var file = files.First(f => f.Index == fileIndex);
-            var (original, start) = file.Parts(tableName)[part];
-            var table = CdmTables.All.First(t => t.Name == tableName);
-            var target = LakePaths.RewrittenPart(table.Name, runId, fileIndex, LakePaths.PartNumber(original.Path));
-            rewritten.Add(await RewriteAsync(table, fileIndex, original, start, target, cancellationToken).ConfigureAwait(false));
-            replaced.Add(original.Path);
+            foreach (var (fileIndex, tableName, part) in dirty.OrderBy(d => d.File).ThenBy(d => d.Table, StringComparer.Ordinal).ThenBy(d => d.Part))
+            {
+                var file = files.First(f => f.Index == fileIndex);
+                var (original, start) = file.Parts(tableName)[part];
+                var table = CdmTables.All.First(t => t.Name == tableName);
+                var target = fileIndex == PendingFile ? LakePaths.ReleasedPart(table.Name, runId, part)
+                    : LakePaths.RewrittenPart(table.Name, runId, fileIndex, LakePaths.PartNumber(original.Path));
+                rewritten.Add(await RewriteAsync(table, fileIndex, original, start, target, pendingWriter, cancellationToken).ConfigureAwait(false));
+                if (fileIndex != PendingFile) replaced.Add(original.Path);
+            }
+            await pendingWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         return rewritten;
     }
@@ -144,7 +168,8 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         ForeignKeys = Checks.Results(),
     };
 
-    private async Task<PartOutput> RewriteAsync(OmopTable table, int fileIndex, PartOutput original, long start, string target, CancellationToken cancellationToken)
+    private async Task<PartOutput> RewriteAsync(OmopTable table, int fileIndex, PartOutput original, long start, string target, PendingRowsWriter pending,
+        CancellationToken cancellationToken)
     {
         var fks = CdmForeignKeys.Of(table);
         var references = new long?[fks.Count];
@@ -155,7 +180,10 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         {
             for (var i = 0; i < fks.Count; i++) references[i] = row[fks[i].Index] as long?;
             var key = (long)row[0]!;
-            var verdict = Judge(table, key, fileIndex, ordinal++, references);
+            var verdict = Judge(table, key, fileIndex, ordinal, references);
+            if (verdict.Reason == IntegrityCorrection.Deferred)
+                await pending.WriteAsync(table, verdict.Column!, row, _deferred[(fileIndex, table.Name, ordinal)], cancellationToken).ConfigureAwait(false);
+            ordinal++;
             if (verdict.Drop)
             {
                 Count(table.Name, verdict.Column!, verdict.Reason!);
@@ -169,6 +197,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                 Count(table.Name, fks[i].Column, IntegrityCorrection.Nulled);
             }
             if (visits) row[PrecedingVisitBuilder.PrecedingIndex] = _preceding.TryGetValue(key, out var preceding) ? preceding : null;
+            if (fileIndex == PendingFile) Count(table.Name, "person_id", IntegrityCorrection.Released);
             Checks.Observe(table, row);
             await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
         }
@@ -189,7 +218,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         for (var i = 0; i < fks.Count; i++)
         {
             if (references[i] is not long reference || _keys.Contains(fks[i].Target, reference)) continue;
-            if (fks[i].Required) return new Verdict(true, fks[i].Column, IntegrityCorrection.RowExcluded, 0);
+            if (fks[i].Required) return new Verdict(true, fks[i].Column, IntegrityCorrection.Deferred, 0);
             mask |= 1L << i;
         }
         return new Verdict(false, null, null, mask);
