@@ -223,14 +223,7 @@ public sealed class ReferentialIntegrityTests
         var first = await StartAsync(pipeline, full, since: null);
         var second = await StartAsync(pipeline, changes, since: DateTimeOffset.Parse("2024-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-        var lake = pipeline.Lake.Location.Replace('\\', '/');
-        string Committed(string table, string key) => $$"""
-            (SELECT * EXCLUDE (newest, run) FROM (
-               SELECT p.*, row_number() OVER (PARTITION BY p.{{key}} ORDER BY r.committedAt DESC) AS newest
-               FROM read_parquet('{{lake}}/omop/{{table}}/run=*/*.parquet', hive_partitioning = true) p
-               JOIN read_json('{{lake}}/_runs/*/manifest.json', columns = {runId: 'VARCHAR', committedAt: 'TIMESTAMPTZ'}) r ON r.runId = p.run)
-             WHERE newest = 1)
-            """;
+        string Committed(string table, string key) => CommittedView(pipeline, table, key);
         var measurements = await DuckDb.QueryAsync($"""
             SELECT count(*), count(m.visit_occurrence_id), count(v.visit_occurrence_id), count(*) FILTER (WHERE m.person_id NOT IN (SELECT person_id FROM {Committed("person", "person_id")}))
             FROM {Committed("measurement", "measurement_id")} m LEFT JOIN {Committed("visit_occurrence", "visit_occurrence_id")} v USING (visit_occurrence_id)
@@ -247,6 +240,36 @@ public sealed class ReferentialIntegrityTests
         Assert.NotEqual(first, second);
     }
 
+    [Fact]
+    public async Task A_visit_that_an_incremental_run_inserts_between_earlier_visits_becomes_the_later_ones_predecessor_in_the_committed_view()
+    {
+        await using var h = await DemoPipelineHarness.StartAsync(new DemoServerOptions { Patients = 0 });
+        var full = Folder(h.Root, "full-visits", new Dictionary<string, string[]>
+        {
+            ["Patient.ndjson"] = [Patient("p1", "female"), Patient("p2", "male")],
+            ["Encounter.ndjson"] = [Encounter("e1", "p1", "2023-01-01T09:00:00Z"), Encounter("e3", "p1", "2023-05-01T09:00:00Z"), Encounter("x1", "p2", "2023-02-01T09:00:00Z"),
+                Encounter("x2", "p2", "2023-04-01T09:00:00Z")],
+        });
+        // e2 starts between e1 and e3: e3's predecessor in the committed view must become e2; p2's visits are untouched.
+        var changes = Folder(h.Root, "inserted-visit", new Dictionary<string, string[]>
+        {
+            ["Encounter.ndjson"] = [Encounter("e2", "p1", "2023-03-01T09:00:00Z")],
+        });
+        var pipeline = await h.OpenPipelineAsync();
+        await StartAsync(pipeline, full, since: null);
+        var second = await StartAsync(pipeline, changes, since: DateTimeOffset.Parse("2024-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+        var chain = await DuckDb.QueryAsync($"""
+            SELECT count(*), count(*) FILTER (WHERE preceding_visit_occurrence_id IS NOT DISTINCT FROM expected), count(preceding_visit_occurrence_id)
+            FROM (SELECT *, lag(visit_occurrence_id) OVER (PARTITION BY person_id ORDER BY visit_start_datetime) AS expected
+                  FROM {CommittedView(pipeline, "visit_occurrence", "visit_occurrence_id")})
+            """);
+        Assert.Equal([5L, 5L, 3L], chain.Rows[0].Select(Number));
+        var report = await h.ReportAsync(pipeline, second);
+        Assert.Contains(new IntegrityCorrection("visit_occurrence", "preceding_visit_occurrence_id", IntegrityCorrection.Reemitted, 1), report.ReferentialIntegrity!.Corrections);
+        Assert.Equal(2, (await h.ManifestAsync(pipeline, second)).Tables["visit_occurrence"].Rows);
+    }
+
     private static async Task<(TestPipeline Pipeline, string RunId)> RunAsync(DemoPipelineHarness h, string folder)
     {
         var pipeline = await h.OpenPipelineAsync();
@@ -259,6 +282,19 @@ public sealed class ReferentialIntegrityTests
         var id = await pipeline.StartNewAsync(input);
         Assert.Equal(RunOutcome.Completed, (await DemoPipelineHarness.RunAsync(pipeline, id)).Outcome);
         return id;
+    }
+
+    /// <summary>The committed view of a table (per key the row of the newest committed run), as a DuckDB table expression.</summary>
+    private static string CommittedView(TestPipeline pipeline, string table, string key)
+    {
+        var lake = pipeline.Lake.Location.Replace('\\', '/');
+        return $$"""
+            (SELECT * EXCLUDE (newest, run) FROM (
+               SELECT p.*, row_number() OVER (PARTITION BY p.{{key}} ORDER BY r.committedAt DESC) AS newest
+               FROM read_parquet('{{lake}}/omop/{{table}}/run=*/*.parquet', hive_partitioning = true) p
+               JOIN read_json('{{lake}}/_runs/*/manifest.json', columns = {runId: 'VARCHAR', committedAt: 'TIMESTAMPTZ'}) r ON r.runId = p.run)
+             WHERE newest = 1)
+            """;
     }
 
     /// <summary>DuckDB's BIGINT results arrive as JSON strings.</summary>

@@ -23,7 +23,9 @@ public sealed record IntegrityResult
 /// run), <c>deferred</c> (a required reference names no row yet: staged as pending, <see cref="PendingRows"/>),
 /// <c>released</c> (a pending row of the previous run whose reference now exists: emitted by this run),
 /// <c>pending-dropped</c> (pending rows of the previous run that a full run does not carry: it is a complete snapshot)
-/// or <c>nulled</c> (an optional reference names no row: set to null).</summary>
+/// <c>nulled</c> (an optional reference names no row: set to null), <c>re-emitted</c> (an earlier run's visit whose
+/// preceding visit this run changed, written again) or <c>preceding-stale</c> (such a visit whose part is unknown —
+/// staged before part locations were — keeps its earlier value).</summary>
 public sealed record IntegrityCorrection(string Table, string Column, string Reason, long Rows)
 {
     public const string Duplicate = "duplicate";
@@ -32,6 +34,8 @@ public sealed record IntegrityCorrection(string Table, string Column, string Rea
     public const string Released = "released";
     public const string PendingDropped = "pending-dropped";
     public const string Nulled = "nulled";
+    public const string Reemitted = "re-emitted";
+    public const string PrecedingStale = "preceding-stale";
 }
 
 /// <summary>The report's <c>referentialIntegrity</c> section.</summary>

@@ -19,7 +19,8 @@ namespace Ingestion.Pipeline.Publishing;
 /// visit_detail.visit_occurrence_id), the row is deferred (<see cref="PendingRows"/>: an event that arrived before its
 /// Patient), counted per table, column and reason; an incremental run judges the previous run's pending rows like its
 /// own and emits those whose reference now exists;</item>
-/// <item>preceding_visit_occurrence_id from every visit of the committed view (<see cref="PrecedingVisitBuilder"/>).</item>
+/// <item>preceding_visit_occurrence_id from every visit of the committed view (<see cref="PrecedingVisitBuilder"/>);
+/// an earlier run's visit whose predecessor this run changed is written again (<see cref="ReemitStaleVisitsAsync"/>).</item>
 /// </list>
 /// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
 /// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
@@ -104,9 +105,12 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        // Pass 3: the parts holding a row to drop or change; the run's surviving visits.
+        // The predecessors the earlier runs' visits have in the committed view, before this run's visits join.
+        var earlierPreceding = previousRunId is null ? null : _keys.Visits.Preceding();
+
+        // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts.
         var dirty = new HashSet<(int File, string Table, int Part)>();
-        var runVisits = new HashSet<long>();
+        var runVisits = new Dictionary<long, (int File, int Part)>();
         await ForEachStagedAsync(files, (file, row, ordinal) =>
         {
             var verdict = Judge(row.Table, row.Key, file.Index, ordinal, row.References);
@@ -116,18 +120,25 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             if (!verdict.Drop && ReferenceEquals(row.Table, CdmTables.VisitOccurrence))
             {
                 _keys.Visits.Add(row.Key, (long)row.References[VisitPersonReference]!, row.StartTicks);
-                runVisits.Add(row.Key);
+                runVisits[row.Key] = (file.Index, file.PartOf(row.Table.Name, ordinal));
             }
         }, cancellationToken).ConfigureAwait(false);
         _preceding = _keys.Visits.Preceding();
-        if (runVisits.Any(_preceding.ContainsKey))
+        if (runVisits.Keys.Any(_preceding.ContainsKey))
         {
             foreach (var file in files)
             {
                 for (var p = 0; p < file.Parts(CdmTables.VisitOccurrence.Name).Count; p++) dirty.Add((file.Index, CdmTables.VisitOccurrence.Name, p));
             }
         }
-        await _keys.WriteMergedAsync(lake, runId, cancellationToken).ConfigureAwait(false);
+        string TargetOf(FileParts file, string table, int part) => file.Index == PendingFile ? LakePaths.ReleasedPart(table, runId, part)
+            : LakePaths.RewrittenPart(table, runId, file.Index, LakePaths.PartNumber(file.Parts(table)[part].Part.Path));
+        foreach (var (visit, (fileIndex, part)) in runVisits)
+        {
+            var file = files.First(f => f.Index == fileIndex);
+            var table = CdmTables.VisitOccurrence.Name;
+            _keys.SetVisitPart(visit, dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path);
+        }
 
         // Pass 4: the foreign-key check over the rows of the parts left as they are.
         await ForEachStagedAsync(files, (file, row, ordinal) =>
@@ -149,14 +160,56 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                 var file = files.First(f => f.Index == fileIndex);
                 var (original, start) = file.Parts(tableName)[part];
                 var table = CdmTables.All.First(t => t.Name == tableName);
-                var target = fileIndex == PendingFile ? LakePaths.ReleasedPart(table.Name, runId, part)
-                    : LakePaths.RewrittenPart(table.Name, runId, fileIndex, LakePaths.PartNumber(original.Path));
+                var target = TargetOf(file, tableName, part);
                 rewritten.Add(await RewriteAsync(table, fileIndex, original, start, target, pendingWriter, cancellationToken).ConfigureAwait(false));
                 if (fileIndex != PendingFile) replaced.Add(original.Path);
             }
             await pendingWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
+        if (earlierPreceding is not null)
+            rewritten.AddRange(await ReemitStaleVisitsAsync(runId, earlierPreceding, runVisits, cancellationToken).ConfigureAwait(false));
+        await _keys.WriteMergedAsync(lake, runId, cancellationToken).ConfigureAwait(false);
         return rewritten;
+    }
+
+    /// <summary>
+    /// An earlier run's visit whose predecessor changed because this run brought a visit of the same person that
+    /// starts before it (or moved or removed one): its committed row, read back from the part the merged keys name, is
+    /// written again by this run with the new preceding_visit_occurrence_id (newest run wins in the committed view).
+    /// A visit staged before part locations were (no part known) keeps its stale value and is counted as such.
+    /// </summary>
+    private async Task<IReadOnlyList<PartOutput>> ReemitStaleVisitsAsync(string runId, Dictionary<long, long> earlierPreceding,
+        Dictionary<long, (int File, int Part)> runVisits, CancellationToken cancellationToken)
+    {
+        var table = CdmTables.VisitOccurrence;
+        const string column = "preceding_visit_occurrence_id";
+        var stale = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        foreach (var (visit, _, _) in _keys.Visits.Visits())
+        {
+            if (runVisits.ContainsKey(visit)) continue;
+            long? before = earlierPreceding.TryGetValue(visit, out var b) ? b : null;
+            long? now = _preceding.TryGetValue(visit, out var n) ? n : null;
+            if (before == now) continue;
+            if (_keys.VisitPartOf(visit) is { } path) SetOf(stale, path).Add(visit);
+            else Count(table.Name, column, IntegrityCorrection.PrecedingStale);
+        }
+        if (stale.Count == 0) return [];
+        await using var writer = new TablePartWriter(lake, table, part => LakePaths.ReducedPart(table.Name, runId, part), options);
+        foreach (var (path, visits) in stale.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            await foreach (var row in TablePartReader.ReadAsync(lake, table, path, cancellationToken).ConfigureAwait(false))
+            {
+                var key = (long)row[0]!;
+                if (!visits.Contains(key)) continue;
+                row[PrecedingVisitBuilder.PrecedingIndex] = _preceding.TryGetValue(key, out var preceding) ? preceding : null;
+                _keys.SetVisitPart(key, writer.NextRowPath);
+                Checks.Observe(table, row);
+                await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                Count(table.Name, column, IntegrityCorrection.Reemitted);
+            }
+        }
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return writer.Parts;
     }
 
     public IntegrityResult Result(IReadOnlyList<string> replaced) => new()
