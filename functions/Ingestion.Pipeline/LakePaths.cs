@@ -12,6 +12,26 @@ public static class LakePaths
     public static string Part(string table, string runId, int fileIndex, int part) =>
         $"{TablePrefix(table, runId)}part-{fileIndex:D5}-{part}.parquet";
 
+    /// <summary>The n of a file part's name (<c>part-&lt;fileIndex&gt;-&lt;n&gt;.parquet</c>): parts of one file and table in write order.</summary>
+    public static int PartNumber(string partPath)
+    {
+        ArgumentNullException.ThrowIfNull(partPath);
+        var name = partPath[(partPath.LastIndexOf('/') + 1)..];
+        var end = name.LastIndexOf(".parquet", StringComparison.Ordinal);
+        var dash = name.LastIndexOf('-', end - 1);
+        return int.Parse(name.AsSpan(dash + 1, end - dash - 1), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The fan-in's rewrite of file part <paramref name="part"/> when it held a duplicate or a dangling
+    /// reference: it replaces the original in the run's manifest. Always in the run's own folder (a retried run's
+    /// carried parts live in the failed run's).</summary>
+    public static string RewrittenPart(string table, string runId, int fileIndex, int part) =>
+        $"{TablePrefix(table, runId)}part-{fileIndex:D5}-{part}-final.parquet";
+
+    /// <summary>The previous run's pending rows (deferred by the integrity pass) that this run emits.</summary>
+    public static string ReleasedPart(string table, string runId, int part) =>
+        $"{TablePrefix(table, runId)}part-pending-{part}.parquet";
+
     /// <summary>Parts written by the run's reduce step (observation_period, cdm_source).</summary>
     public static string ReducedPart(string table, string runId, int part) =>
         $"{TablePrefix(table, runId)}part-reduce-{part}.parquet";

@@ -27,6 +27,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
         await using var eraEvents = new FanInStagingWriter(lake, CdmTables.EraEvents, FanInStaging.PathOf(runId, CdmTables.EraEvents, activity.Index));
         await using var deaths = new FanInStagingWriter(lake, CdmTables.Death, FanInStaging.PathOf(runId, CdmTables.Death, activity.Index));
+        await using var rowKeys = new RowKeyStager(lake, RowKeyStaging.PathOf(runId, activity.Index));
         var quality = new DataQualityChecks(mapper.Vocabulary, exportDate);
         await using var rejects = new QuarantineWriter(quarantine, activity);
         // With a crosswalk configured, this file maps through a de-identifier that notes every key it derives.
@@ -106,6 +107,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                         valid++;
                         break;
                 }
+                rowKeys.BeginResource(resource, line.LineNumber);
                 foreach (var (table, row) in sink.Pending)
                 {
                     if (ReferenceEquals(table, CdmTables.Death))
@@ -124,6 +126,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                     }
                     quality.Observe(table, row);
                     await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                    await rowKeys.WriteAsync(table, row, cancellationToken).ConfigureAwait(false);
                 }
                 sink.Clear();
             }
@@ -131,6 +134,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
             foreach (var writer in writers.Values) await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await eraEvents.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await deaths.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var rowKeysPath = await rowKeys.CompleteAsync(cancellationToken).ConfigureAwait(false);
             if (crosswalkWriter is not null)
             {
                 // Dispose flushes into the (left open) upload stream; the commit then closes and publishes it.
@@ -161,6 +165,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 DataQuality = quality.ToResult(),
                 QuarantinePath = quarantinePath,
                 PersonDatesPath = personDates,
+                RowKeysPath = rowKeysPath,
             };
         }
         finally

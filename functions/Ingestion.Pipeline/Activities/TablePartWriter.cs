@@ -20,6 +20,9 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
 
     public IReadOnlyList<PartOutput> Parts => _parts;
 
+    /// <summary>The part the next row written goes to.</summary>
+    public string NextRowPath => partPath(_next);
+
     public async ValueTask WriteAsync(object?[] row, CancellationToken cancellationToken)
     {
         if (_writer is null) await OpenPartAsync(cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,9 @@ public sealed record DataQualityReport
     /// <summary>The run compared with: the latest earlier published run of the source; null for the first run.</summary>
     public string? ComparedWithRunId { get; init; }
     public IReadOnlyList<DataQualityFlag> Flags { get; init; } = [];
+    /// <summary>DQD's isForeignKey over the run's final rows: per (table, column) the references checked and the dangling
+    /// ones (expected 0; a dangling one is also an <c>isForeignKey</c> finding).</summary>
+    public IReadOnlyList<ForeignKeyCheck> ForeignKeys { get; init; } = [];
 }
 
 /// <summary>A change against the previous run worth an operator's look: <c>volumeDrop</c> or <c>conceptIdZeroSpike</c>.</summary>
@@ -33,8 +36,14 @@ public static class DataQualityReportBuilder
     public const long MinimumRowsForRates = 100;
 
     public static DataQualityReport Build(DataQualityResult checks, IReadOnlyDictionary<string, long> rowsByTable,
-        IReadOnlyDictionary<string, long> conceptIdZeroRowsByTable, IReadOnlyList<UnmappedCode> unmapped, bool fullRun, PreviousRun? previous)
+        IReadOnlyDictionary<string, long> conceptIdZeroRowsByTable, IReadOnlyList<UnmappedCode> unmapped, bool fullRun, PreviousRun? previous,
+        IReadOnlyList<ForeignKeyCheck>? foreignKeys = null)
     {
+        ArgumentNullException.ThrowIfNull(checks);
+        foreignKeys ??= [];
+        var findings = checks.Findings.Concat(foreignKeys.Where(fk => fk.Dangling > 0)
+                .Select(fk => new DataQualityFinding(ForeignKeyChecks.IsForeignKey, fk.Table, fk.Column, fk.Dangling)))
+            .OrderBy(f => f.Check, StringComparer.Ordinal).ThenBy(f => f.Table, StringComparer.Ordinal).ThenBy(f => f.Field, StringComparer.Ordinal).ToList();
         var rates = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (var (table, rows) in rowsByTable)
         {
@@ -65,7 +74,8 @@ public static class DataQualityReportBuilder
         return new DataQualityReport
         {
             RowsChecked = checks.RowsByTable,
-            Findings = checks.Findings,
+            Findings = findings,
+            ForeignKeys = foreignKeys,
             ConceptIdZeroRateByTable = rates,
             ConceptIdZeroByVocabulary = byVocabulary,
             ComparedWithRunId = previous?.Report.RunId,

@@ -1,5 +1,6 @@
 using Ingestion.Omop;
 using System.Text.Json;
+using Ingestion.Pipeline.Activities;
 using Ingestion.Pipeline.State;
 using Ingestion.Storage;
 
@@ -22,7 +23,10 @@ public sealed class LakeRunPublisher(ILake lake, RunProvenance provenance, Pipel
         var existing = await lake.GetAsync(manifestPath, cancellationToken).ConfigureAwait(false);
         if (existing is not null) return new PublishedRun(manifestPath, reportPath, Counts(totals));
 
-        var parts = activities.SelectMany(a => a.Result?.Parts ?? []).Concat(reduced).ToList();
+        // The integrity pass replaced some file parts by rewritten ones (listed among the reduced parts).
+        var integrity = await PublishedRuns.ReadJsonAsync<IntegrityResult>(lake, RowKeyStaging.ResultPathOf(run.InstanceId), cancellationToken).ConfigureAwait(false);
+        var replaced = (integrity?.ReplacedParts ?? []).ToHashSet(StringComparer.Ordinal);
+        var parts = activities.SelectMany(a => a.Result?.Parts ?? []).Where(p => !replaced.Contains(p.Path)).Concat(reduced).ToList();
         await RemoveStrayPartsAsync(run.InstanceId, parts, cancellationToken).ConfigureAwait(false);
 
         var rowsByTable = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -45,7 +49,8 @@ public sealed class LakeRunPublisher(ILake lake, RunProvenance provenance, Pipel
                 a.Result?.LinesRead ?? 0, a.Result?.ResourcesValid ?? 0, a.Result?.Quarantined ?? 0, a.Result?.NotCovered ?? 0, a.Result?.QuarantinePath) { Excluded = a.Result?.Excluded ?? 0 }).ToList(),
             SkippedFiles = run.SkippedFiles,
             DataQuality = DataQualityReportBuilder.Build(DataQualityResult.Merge(activities.Select(a => a.Result?.DataQuality ?? DataQualityResult.Empty)),
-                rowsByTable, unmappedRows, unmapped, run.EffectiveSince is null, previous),
+                rowsByTable, unmappedRows, unmapped, run.EffectiveSince is null, previous, integrity?.ForeignKeys),
+            ReferentialIntegrity = integrity is null ? null : new IntegrityReport(integrity.Corrections, integrity.DuplicateRowsByTable),
         };
         await lake.WriteAsync(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, Indented), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
         await lake.WriteAsync(LakePaths.UnmappedSummary(run.InstanceId), JsonSerializer.SerializeToUtf8Bytes(unmapped, Indented), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);

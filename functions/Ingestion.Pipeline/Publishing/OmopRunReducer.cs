@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
 using Ingestion.Pipeline.State;
@@ -12,17 +13,24 @@ namespace Ingestion.Pipeline.Publishing;
 /// previous published run, so its periods span every event of the chain since the last full run (min of starts, max
 /// of ends) and the committed view (newest run per key) equals a full run's. Also condition_era and drug_era from
 /// the staged era events and death merged per person (<see cref="FanInStaging"/>). Memory grows with the number of
-/// persons and of staged era events.
+/// persons and of staged era events. Before all of these, the referential-integrity pass
+/// (<see cref="ReferentialIntegrityPass"/>): one row per key, no dangling reference, preceding visits; it rewrites
+/// the file parts concerned and its rewritten parts are returned with the reduce outputs.
 /// </summary>
 public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<RunState, CdmSourceFacts> cdmSource, PipelineOptions options,
     IVocabulary? vocabulary = null) : IRunReducer
 {
     public async Task<IReadOnlyList<PartOutput>> ReduceAsync(RunState run, IReadOnlyList<ActivityState> activities, CancellationToken cancellationToken)
     {
+        var latestRunId = (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false))?.RunId;
+        var previousRunId = run.EffectiveSince is null ? null : latestRunId;
+        // First, so every reduce output below references only persons the committed view holds.
+        var integrity = new ReferentialIntegrityPass(lake, options);
+        var replaced = new List<string>();
+        var parts = new List<PartOutput>(await integrity.RunAsync(run.InstanceId, activities, previousRunId, latestRunId, replaced, cancellationToken).ConfigureAwait(false));
+
         var merged = new PersonDateRange();
         var paths = activities.Select(a => a.Result?.PersonDatesPath).OfType<string>().ToList();
-        var previousRunId = run.EffectiveSince is null ? null
-            : (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false))?.RunId;
         if (previousRunId is not null
             && await lake.GetAsync(PersonDatesStaging.MergedPathOf(previousRunId), cancellationToken).ConfigureAwait(false) is not null)
             paths.Add(PersonDatesStaging.MergedPathOf(previousRunId));
@@ -35,17 +43,35 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
             }
         }
         await PersonDatesStaging.WriteAsync(lake, PersonDatesStaging.MergedPathOf(run.InstanceId), merged, cancellationToken).ConfigureAwait(false);
-        var parts = new List<PartOutput>();
-        await WriteAsync(CdmTables.ObservationPeriod, run.InstanceId, ObservationPeriodBuilder.Build(merged.Rows(), deidentifier), parts, cancellationToken).ConfigureAwait(false);
-        await ReduceErasAsync(run, activities, previousRunId, parts, cancellationToken).ConfigureAwait(false);
-        await ReduceDeathAsync(run, activities, parts, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(CdmTables.ObservationPeriod, run.InstanceId, OfKnownPersons(integrity, CdmTables.ObservationPeriod, ObservationPeriodBuilder.Build(merged.Rows(), deidentifier)), parts, cancellationToken).ConfigureAwait(false);
+        await ReduceErasAsync(run, activities, previousRunId, integrity, parts, cancellationToken).ConfigureAwait(false);
+        await ReduceDeathAsync(run, activities, integrity, parts, cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.CdmSource, run.InstanceId, [CdmSourceBuilder.Build(cdmSource(run))], parts, cancellationToken).ConfigureAwait(false);
+        await lake.WriteAsync(RowKeyStaging.ResultPathOf(run.InstanceId), JsonSerializer.SerializeToUtf8Bytes(integrity.Result(replaced), StateJson.Options),
+            LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
         return parts;
+    }
+
+    /// <summary>The rows of a person the committed view holds; the others are dropped and counted (a period or era
+    /// of a person whose Patient was quarantined), the kept ones foreign-key checked.</summary>
+    private static IEnumerable<object?[]> OfKnownPersons(ReferentialIntegrityPass integrity, OmopTable table, IEnumerable<object?[]> rows)
+    {
+        var person = CdmForeignKeys.Of(table).First(fk => fk.Column == "person_id");
+        foreach (var row in rows)
+        {
+            if (!integrity.Keys.Contains(CdmTables.Person, (long)row[person.Index]!))
+            {
+                integrity.CountExcluded(table, person.Column);
+                continue;
+            }
+            integrity.Checks.Observe(table, row);
+            yield return row;
+        }
     }
 
     /// <summary>condition_era and drug_era from every file's staged era events; an incremental run adds the events
     /// its predecessor's eras were built from, so eras span the whole chain like observation_period.</summary>
-    private async Task ReduceErasAsync(RunState run, IReadOnlyList<ActivityState> activities, string? previousRunId, List<PartOutput> parts,
+    private async Task ReduceErasAsync(RunState run, IReadOnlyList<ActivityState> activities, string? previousRunId, ReferentialIntegrityPass integrity, List<PartOutput> parts,
         CancellationToken cancellationToken)
     {
         var table = CdmTables.EraEvents;
@@ -59,8 +85,8 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
             await foreach (var row in FanInStaging.ReadAsync(lake, table, path, cancellationToken).ConfigureAwait(false)) eras.Add(row);
         }
         await FanInStaging.WriteAsync(lake, table, FanInStaging.MergedPathOf(run.InstanceId, table), eras.Events(), cancellationToken).ConfigureAwait(false);
-        await WriteAsync(CdmTables.ConditionEra, run.InstanceId, eras.ConditionEras(), parts, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(CdmTables.DrugEra, run.InstanceId, eras.DrugEras(), parts, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(CdmTables.ConditionEra, run.InstanceId, OfKnownPersons(integrity, CdmTables.ConditionEra, eras.ConditionEras()), parts, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(CdmTables.DrugEra, run.InstanceId, OfKnownPersons(integrity, CdmTables.DrugEra, eras.DrugEras()), parts, cancellationToken).ConfigureAwait(false);
         if (previousRunId is null) return;
         // Eras the predecessor wrote that this run's events merged away (a bridged gap): listed in deletions, so the
         // committed view equals a full run's eras.
@@ -70,7 +96,7 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
     }
 
     /// <summary>death, one row per person, from every file's staged death rows (<see cref="DeathRecordMerger"/>).</summary>
-    private async Task ReduceDeathAsync(RunState run, IReadOnlyList<ActivityState> activities, List<PartOutput> parts, CancellationToken cancellationToken)
+    private async Task ReduceDeathAsync(RunState run, IReadOnlyList<ActivityState> activities, ReferentialIntegrityPass integrity, List<PartOutput> parts, CancellationToken cancellationToken)
     {
         var deaths = new DeathRecordMerger();
         foreach (var activity in activities)
@@ -78,7 +104,7 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
             var path = FanInStaging.PathOf(run.InstanceId, CdmTables.Death, activity.Index);
             await foreach (var row in FanInStaging.ReadAsync(lake, CdmTables.Death, path, cancellationToken).ConfigureAwait(false)) deaths.Add(row);
         }
-        await WriteAsync(CdmTables.Death, run.InstanceId, deaths.Rows(), parts, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(CdmTables.Death, run.InstanceId, OfKnownPersons(integrity, CdmTables.Death, deaths.Rows()), parts, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(OmopTable table, string runId, IEnumerable<object?[]> rows, List<PartOutput> parts, CancellationToken cancellationToken)

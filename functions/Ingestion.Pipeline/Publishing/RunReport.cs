@@ -19,6 +19,9 @@ public sealed record RunReport
     public IReadOnlyList<Fhir.BulkData.SkippedExportFile> SkippedFiles { get; init; } = [];
     /// <summary>DQD-style checks of the run and the comparison with the source's previous published run.</summary>
     public DataQualityReport? DataQuality { get; init; }
+    /// <summary>What the fan-in changed for one row per key and no dangling reference: rows dropped or references
+    /// nulled per (table, column, reason), duplicate rows dropped per table.</summary>
+    public IntegrityReport? ReferentialIntegrity { get; init; }
 }
 
 public sealed record RunReportFile(int Index, ManifestFileKind Kind, string ResourceType, int Attempts, long Lines, long Valid, long Quarantined, long NotCovered, string? QuarantinePath)

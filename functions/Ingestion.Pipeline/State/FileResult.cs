@@ -30,6 +30,8 @@ public sealed record FileResult
     public string? QuarantinePath { get; init; }
     /// <summary>Staged per-person date bounds for the observation_period reduce.</summary>
     public string? PersonDatesPath { get; init; }
+    /// <summary>Staged keys of every row written (<see cref="Activities.RowKeyStaging"/>) for the integrity pass.</summary>
+    public string? RowKeysPath { get; init; }
 }
 
 /// <summary>One staged Parquet part.</summary>

@@ -38,6 +38,11 @@ public sealed class LandedFolderTests
         Assert.Equal(report.QuarantinedByReason.Values.Sum(), status.Totals.ResourcesQuarantined);
         Assert.Equal(report.ExcludedByReason.Values.Sum(), report.Files.Sum(f => f.Excluded));
         Assert.Equal(status.Totals.ResourcesQuarantined, (await DemoPipelineHarness.QuarantineRecordsAsync(pipeline, id)).Count);
+        // Referential integrity (DQD isForeignKey) over the final rows: every reference checked resolves, and every
+        // visit but each person's first names its preceding visit.
+        Assert.All(report.DataQuality!.ForeignKeys, fk => Assert.Equal(0, fk.Dangling));
+        Assert.Equal(report.Totals.RowsByTable["visit_occurrence"] - report.Totals.RowsByTable["person"],
+            report.DataQuality.ForeignKeys.Single(fk => fk.Column == "preceding_visit_occurrence_id").RowsChecked);
 
         var manifest = await h.ManifestAsync(pipeline, id);
         Assert.Equal(File.ReadLines(Path.Combine(folder, "Patient.ndjson")).Count(), manifest.Tables["person"].Rows);

@@ -55,4 +55,14 @@ public class DataQualityReportBuilderTests
         Assert.Equal(("conceptIdZeroSpike", "measurement", 0.01, 0.2), (flag.Kind, flag.Table, flag.Previous, flag.Current));
         Assert.Equal(200, Assert.Single(second.ConceptIdZeroByVocabulary).Count);
     }
+
+    [Fact]
+    public void Dangling_references_from_the_foreign_key_check_become_isForeignKey_findings()
+    {
+        var report = DataQualityReportBuilder.Build(DataQualityResult.Empty, new Dictionary<string, long> { ["measurement"] = 10 }, new Dictionary<string, long>(), [], true, null,
+            [new ForeignKeyCheck("measurement", "visit_occurrence_id", "visit_occurrence", 10, 2), new ForeignKeyCheck("measurement", "person_id", "person", 10, 0)]);
+
+        Assert.Equal(new DataQualityFinding(ForeignKeyChecks.IsForeignKey, "measurement", "visit_occurrence_id", 2), Assert.Single(report.Findings));
+        Assert.Equal(2, report.ForeignKeys.Count);
+    }
 }

@@ -1,0 +1,44 @@
+using System.Text;
+using System.Text.Json;
+using Ingestion.Omop;
+using Ingestion.Storage;
+
+namespace Ingestion.Pipeline.Activities;
+
+/// <summary>
+/// Fed by the file activity with every row it writes to a Parquet part: streams the row's keys to the file's
+/// <see cref="RowKeyStaging"/> file. A file without keyed rows stages nothing (and <see cref="CompleteAsync"/> deletes
+/// a stale file of an earlier attempt). One line buffer, reused.
+/// </summary>
+internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
+{
+    private readonly StagedTextFile _file = new(lake, path);
+    private readonly StringBuilder _line = new(128);
+    private long _lastUpdatedTicks;
+    private long _lineNumber;
+
+    /// <summary>The resource whose rows come next: its meta.lastUpdated and NDJSON line decide between two rows of one key.</summary>
+    public void BeginResource(JsonElement resource, long lineNumber)
+    {
+        _lineNumber = lineNumber;
+        _lastUpdatedTicks = resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("meta", out var meta)
+            && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("lastUpdated", out var lastUpdated)
+            && lastUpdated.ValueKind == JsonValueKind.String && lastUpdated.TryGetDateTimeOffset(out var instant)
+            ? instant.UtcTicks : 0;
+    }
+
+    public async ValueTask WriteAsync(OmopTable table, object?[] row, CancellationToken cancellationToken)
+    {
+        if (!CdmForeignKeys.HasRowKey(table)) return;
+        var writer = await _file.WriterAsync(cancellationToken).ConfigureAwait(false);
+        _line.Clear();
+        RowKeyStaging.Encode(_line, table, row, _lastUpdatedTicks, _lineNumber);
+        _line.Append('\n');
+        await writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes the staged file and returns its path; with no rows, deletes any earlier one and returns null.</summary>
+    public Task<string?> CompleteAsync(CancellationToken cancellationToken) => _file.CompleteAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
+}

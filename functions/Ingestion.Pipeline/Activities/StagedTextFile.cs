@@ -1,0 +1,43 @@
+using System.Text;
+using Ingestion.Storage;
+
+namespace Ingestion.Pipeline.Activities;
+
+/// <summary>One staged text file of the lake (UTF-8 lines), written as it comes: the upload starts with the first line,
+/// so a file with none writes nothing and <see cref="CompleteAsync"/> deletes a stale one of an earlier attempt.</summary>
+internal sealed class StagedTextFile(ILake lake, string path) : IAsyncDisposable
+{
+    private ILakeUpload? _upload;
+    private StreamWriter? _writer;
+
+    /// <summary>The writer to append lines to, opening the upload on first use.</summary>
+    public async ValueTask<StreamWriter> WriterAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            _upload = await lake.StartUploadAsync(path, LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
+            _writer = new StreamWriter(_upload.Content, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        }
+        return _writer;
+    }
+
+    /// <summary>Publishes the file and returns its path; with no line written, deletes any earlier one and returns null.</summary>
+    public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            await lake.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _writer = null;
+        await _upload!.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_upload is not null) await _upload.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,349 @@
+using Ingestion.Omop;
+using Ingestion.Pipeline.Activities;
+using Ingestion.Pipeline.State;
+using Ingestion.Storage;
+
+namespace Ingestion.Pipeline.Publishing;
+
+/// <summary>
+/// The fan-in's referential-integrity pass over the rows the file activities wrote (docs/omop-mapping.md,
+/// "Referential integrity"), from the keys each file staged (<see cref="RowKeyStaging"/>), never by reading every
+/// part:
+/// <list type="number">
+/// <item>keys of persons, providers, care sites, locations, visits and visit details that the run emitted (a visit
+/// or visit detail only when its required person / visit exists) plus, for an incremental run, those of the source's
+/// earlier runs (<see cref="RunKeySets"/>);</item>
+/// <item>one row per key: of rows sharing a key, the newest <c>meta.lastUpdated</c> wins, else the later file, else the
+/// later line; the others are dropped and counted;</item>
+/// <item>a reference naming no such key is nulled, or, when the reference is required (person_id,
+/// visit_detail.visit_occurrence_id), the row is deferred (<see cref="PendingRows"/>: an event that arrived before its
+/// Patient), counted per table, column and reason; an incremental run judges the previous run's pending rows like its
+/// own and emits those whose reference now exists;</item>
+/// <item>preceding_visit_occurrence_id from every visit of the committed view (<see cref="PrecedingVisitBuilder"/>);
+/// an earlier run's visit whose predecessor this run changed is written again (<see cref="ReemitStaleVisitsAsync"/>).</item>
+/// </list>
+/// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
+/// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
+/// Memory grows with keys, not row contents: the referenced tables' keys and a set of the run's row keys (duplicates).
+/// </summary>
+internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions options)
+{
+    private static readonly int VisitPersonReference = CdmForeignKeys.Of(CdmTables.VisitOccurrence).ToList().FindIndex(fk => fk.Column == "person_id");
+
+    /// <summary>The file index of the previous run's pending rows: before every file of this run.</summary>
+    private const int PendingFile = -1;
+
+    private readonly RunKeySets _keys = new();
+    private readonly Dictionary<(int File, string Table, long Ordinal), StagedRowKey> _deferred = [];
+    private readonly Dictionary<string, HashSet<long>> _duplicateKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<long, Winner>> _winners = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Table, string Column, string Reason), long> _corrections = [];
+    private readonly Dictionary<string, long> _duplicates = new(StringComparer.Ordinal);
+    private Dictionary<long, long> _preceding = [];
+
+    /// <summary>Keys that exist in the committed view after the pass: what the reduce outputs may reference.</summary>
+    public RunKeySets Keys => _keys;
+
+    public ForeignKeyChecks Checks { get; private set; } = null!;
+
+    /// <summary>Counts a row the reduce itself dropped (its person is not in <see cref="Keys"/>).</summary>
+    public void CountExcluded(OmopTable table, string column) => Count(table.Name, column, IntegrityCorrection.RowExcluded);
+
+    /// <param name="previousRunId">The source's previous published run, for an incremental run (its merged keys and
+    /// pending rows join this run's); null for a full run.</param>
+    /// <param name="latestRunId">The source's latest published run: a full run counts its pending rows as dropped.</param>
+    public async Task<IReadOnlyList<PartOutput>> RunAsync(string runId, IReadOnlyList<ActivityState> activities, string? previousRunId, string? latestRunId,
+        List<string> replaced, CancellationToken cancellationToken)
+    {
+        Checks = new ForeignKeyChecks(_keys.Contains);
+        var files = activities.Where(a => a.Result is not null).OrderBy(a => a.Index).Select(a => new FileParts(a.Index, a.Result!.RowKeysPath, a.Result.Parts)).ToList();
+        if (previousRunId is not null) await _keys.AddMergedAsync(lake, previousRunId, cancellationToken).ConfigureAwait(false);
+        // The previous run's pending rows are judged like a file of this run that comes before every other (so a
+        // row of this run wins a tie); a full run is a complete snapshot and counts them as dropped instead.
+        if (previousRunId is not null && await PendingRows.ReadAsync(lake, previousRunId, cancellationToken).ConfigureAwait(false) is { } pending)
+            files.Insert(0, new FileParts(PendingFile, pending.StagedPath, pending.Parts));
+        else if (previousRunId is null && latestRunId is not null && await PendingRows.ReadAsync(lake, latestRunId, cancellationToken).ConfigureAwait(false) is { } dropped)
+        {
+            foreach (var rows in dropped.Rows) _corrections[(rows.Table, rows.Column, IntegrityCorrection.PendingDropped)] = rows.Rows;
+        }
+
+        // Pass 1: which keys occur twice; the referenced tables' rows and their required references.
+        var seen = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        var referenced = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new Dictionary<long, long?[]>(), StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            if (file.StagedPath is null) continue;
+            await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
+            {
+                if (!SetOf(seen, row.Table.Name).Add(row.Key)) SetOf(_duplicateKeys, row.Table.Name).Add(row.Key);
+                if (referenced.TryGetValue(row.Table.Name, out var rows)) rows[row.Key] = row.References;
+            }
+        }
+        seen.Clear();
+        // In dependency order, so a visit counts only when its person does, a visit detail only when its visit does.
+        foreach (var table in CdmForeignKeys.ReferencedTables)
+        {
+            var fks = CdmForeignKeys.Of(table);
+            foreach (var (key, references) in referenced[table.Name])
+            {
+                var kept = true;
+                for (var i = 0; i < fks.Count && kept; i++) kept = !fks[i].Required || references[i] is not long r || _keys.Contains(fks[i].Target, r);
+                if (kept) _keys.Add(table, key);
+            }
+        }
+        referenced.Clear();
+
+        // Pass 2: the winner of each duplicated key.
+        if (_duplicateKeys.Count > 0)
+        {
+            await ForEachStagedAsync(files, (file, row, ordinal) =>
+            {
+                if (!_duplicateKeys.TryGetValue(row.Table.Name, out var keys) || !keys.Contains(row.Key)) return;
+                var candidate = new Winner(row.LastUpdatedTicks, file.Index, row.Line, ordinal);
+                var winners = _winners.TryGetValue(row.Table.Name, out var w) ? w : _winners[row.Table.Name] = [];
+                if (!winners.TryGetValue(row.Key, out var current) || candidate.Beats(current)) winners[row.Key] = candidate;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The predecessors the earlier runs' visits have in the committed view, before this run's visits join.
+        var earlierPreceding = previousRunId is null ? null : _keys.Visits.Preceding();
+
+        // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts.
+        var dirty = new HashSet<(int File, string Table, int Part)>();
+        var runVisits = new Dictionary<long, (int File, int Part)>();
+        await ForEachStagedAsync(files, (file, row, ordinal) =>
+        {
+            var verdict = Judge(row.Table, row.Key, file.Index, ordinal, row.References);
+            // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
+            if (verdict.Changes || file.Index == PendingFile) dirty.Add((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)));
+            if (verdict.Reason == IntegrityCorrection.Deferred) _deferred[(file.Index, row.Table.Name, ordinal)] = row;
+            if (!verdict.Drop && ReferenceEquals(row.Table, CdmTables.VisitOccurrence))
+            {
+                _keys.Visits.Add(row.Key, (long)row.References[VisitPersonReference]!, row.StartTicks);
+                runVisits[row.Key] = (file.Index, file.PartOf(row.Table.Name, ordinal));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        _preceding = _keys.Visits.Preceding();
+        if (runVisits.Keys.Any(_preceding.ContainsKey))
+        {
+            foreach (var file in files)
+            {
+                for (var p = 0; p < file.Parts(CdmTables.VisitOccurrence.Name).Count; p++) dirty.Add((file.Index, CdmTables.VisitOccurrence.Name, p));
+            }
+        }
+        string TargetOf(FileParts file, string table, int part) => file.Index == PendingFile ? LakePaths.ReleasedPart(table, runId, part)
+            : LakePaths.RewrittenPart(table, runId, file.Index, LakePaths.PartNumber(file.Parts(table)[part].Part.Path));
+        foreach (var (visit, (fileIndex, part)) in runVisits)
+        {
+            var file = files.First(f => f.Index == fileIndex);
+            var table = CdmTables.VisitOccurrence.Name;
+            _keys.SetVisitPart(visit, dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path);
+        }
+
+        // Pass 4: the foreign-key check over the rows of the parts left as they are.
+        await ForEachStagedAsync(files, (file, row, ordinal) =>
+        {
+            if (dirty.Contains((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)))) return;
+            var fks = CdmForeignKeys.Of(row.Table);
+            for (var i = 0; i < fks.Count; i++)
+            {
+                if (row.References[i] is long key) Checks.Observe(row.Table, fks[i], key);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        // Rewrite: the dirty parts, row by row; the rewritten rows are checked as written, the deferred ones staged.
+        var rewritten = new List<PartOutput>();
+        await using (var pendingWriter = new PendingRowsWriter(lake, runId, options))
+        {
+            foreach (var (fileIndex, tableName, part) in dirty.OrderBy(d => d.File).ThenBy(d => d.Table, StringComparer.Ordinal).ThenBy(d => d.Part))
+            {
+                var file = files.First(f => f.Index == fileIndex);
+                var (original, start) = file.Parts(tableName)[part];
+                var table = CdmTables.All.First(t => t.Name == tableName);
+                var target = TargetOf(file, tableName, part);
+                rewritten.Add(await RewriteAsync(table, fileIndex, original, start, target, pendingWriter, cancellationToken).ConfigureAwait(false));
+                if (fileIndex != PendingFile) replaced.Add(original.Path);
+            }
+            await pendingWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (earlierPreceding is not null)
+            rewritten.AddRange(await ReemitStaleVisitsAsync(runId, earlierPreceding, runVisits, cancellationToken).ConfigureAwait(false));
+        await _keys.WriteMergedAsync(lake, runId, cancellationToken).ConfigureAwait(false);
+        return rewritten;
+    }
+
+    /// <summary>
+    /// An earlier run's visit whose predecessor changed because this run brought a visit of the same person that
+    /// starts before it (or moved or removed one): its committed row, read back from the part the merged keys name, is
+    /// written again by this run with the new preceding_visit_occurrence_id (newest run wins in the committed view).
+    /// A visit staged before part locations were (no part known) keeps its stale value and is counted as such.
+    /// </summary>
+    private async Task<IReadOnlyList<PartOutput>> ReemitStaleVisitsAsync(string runId, Dictionary<long, long> earlierPreceding,
+        Dictionary<long, (int File, int Part)> runVisits, CancellationToken cancellationToken)
+    {
+        var table = CdmTables.VisitOccurrence;
+        const string column = "preceding_visit_occurrence_id";
+        var stale = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        foreach (var (visit, _, _) in _keys.Visits.Visits())
+        {
+            if (runVisits.ContainsKey(visit)) continue;
+            long? before = earlierPreceding.TryGetValue(visit, out var b) ? b : null;
+            long? now = _preceding.TryGetValue(visit, out var n) ? n : null;
+            if (before == now) continue;
+            if (_keys.VisitPartOf(visit) is { } path) SetOf(stale, path).Add(visit);
+            else Count(table.Name, column, IntegrityCorrection.PrecedingStale);
+        }
+        if (stale.Count == 0) return [];
+        await using var writer = new TablePartWriter(lake, table, part => LakePaths.ReducedPart(table.Name, runId, part), options);
+        foreach (var (path, visits) in stale.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            await foreach (var row in TablePartReader.ReadAsync(lake, table, path, cancellationToken).ConfigureAwait(false))
+            {
+                var key = (long)row[0]!;
+                if (!visits.Contains(key)) continue;
+                row[PrecedingVisitBuilder.PrecedingIndex] = _preceding.TryGetValue(key, out var preceding) ? preceding : null;
+                _keys.SetVisitPart(key, writer.NextRowPath);
+                Checks.Observe(table, row);
+                await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                Count(table.Name, column, IntegrityCorrection.Reemitted);
+            }
+        }
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return writer.Parts;
+    }
+
+    public IntegrityResult Result(IReadOnlyList<string> replaced) => new()
+    {
+        ReplacedParts = replaced.Order(StringComparer.Ordinal).ToList(),
+        Corrections = _corrections.OrderBy(kv => kv.Key.Table, StringComparer.Ordinal).ThenBy(kv => kv.Key.Column, StringComparer.Ordinal).ThenBy(kv => kv.Key.Reason, StringComparer.Ordinal)
+            .Select(kv => new IntegrityCorrection(kv.Key.Table, kv.Key.Column, kv.Key.Reason, kv.Value)).ToList(),
+        DuplicateRowsByTable = new SortedDictionary<string, long>(_duplicates, StringComparer.Ordinal),
+        ForeignKeys = Checks.Results(),
+    };
+
+    private async Task<PartOutput> RewriteAsync(OmopTable table, int fileIndex, PartOutput original, long start, string target, PendingRowsWriter pending,
+        CancellationToken cancellationToken)
+    {
+        var fks = CdmForeignKeys.Of(table);
+        var references = new long?[fks.Count];
+        var visits = ReferenceEquals(table, CdmTables.VisitOccurrence);
+        await using var writer = new TablePartWriter(lake, table, _ => target, options);
+        var ordinal = start;
+        await foreach (var row in TablePartReader.ReadAsync(lake, table, original.Path, cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < fks.Count; i++) references[i] = row[fks[i].Index] as long?;
+            var key = (long)row[0]!;
+            var verdict = Judge(table, key, fileIndex, ordinal, references);
+            if (verdict.Reason == IntegrityCorrection.Deferred)
+                await pending.WriteAsync(table, verdict.Column!, row, _deferred[(fileIndex, table.Name, ordinal)], cancellationToken).ConfigureAwait(false);
+            ordinal++;
+            if (verdict.Drop)
+            {
+                Count(table.Name, verdict.Column!, verdict.Reason!);
+                if (verdict.Reason == IntegrityCorrection.Duplicate) _duplicates[table.Name] = _duplicates.GetValueOrDefault(table.Name) + 1;
+                continue;
+            }
+            for (var i = 0; i < fks.Count; i++)
+            {
+                if ((verdict.NullMask & (1L << i)) == 0) continue;
+                row[fks[i].Index] = null;
+                Count(table.Name, fks[i].Column, IntegrityCorrection.Nulled);
+            }
+            if (visits) row[PrecedingVisitBuilder.PrecedingIndex] = _preceding.TryGetValue(key, out var preceding) ? preceding : null;
+            if (fileIndex == PendingFile) Count(table.Name, "person_id", IntegrityCorrection.Released);
+            Checks.Observe(table, row);
+            await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+        // An empty part rather than none, so the table's folder still reads.
+        await writer.CompleteAsync(cancellationToken, emptyPartWhenNoRows: true).ConfigureAwait(false);
+        return writer.Parts.Single();
+    }
+
+    /// <summary>What happens to one row: dropped (a losing duplicate, or a required reference dangles), or kept with
+    /// the dangling optional references (bit i = reference i) nulled. Decided the same way from the staged keys and
+    /// from the part's row.</summary>
+    private Verdict Judge(OmopTable table, long key, int fileIndex, long ordinal, IReadOnlyList<long?> references)
+    {
+        if (_winners.TryGetValue(table.Name, out var winners) && winners.TryGetValue(key, out var winner) && (winner.File != fileIndex || winner.Ordinal != ordinal))
+            return new Verdict(true, table.Columns[0].Name, IntegrityCorrection.Duplicate, 0);
+        var fks = CdmForeignKeys.Of(table);
+        long mask = 0;
+        for (var i = 0; i < fks.Count; i++)
+        {
+            if (references[i] is not long reference || _keys.Contains(fks[i].Target, reference)) continue;
+            if (fks[i].Required) return new Verdict(true, fks[i].Column, IntegrityCorrection.Deferred, 0);
+            mask |= 1L << i;
+        }
+        return new Verdict(false, null, null, mask);
+    }
+
+    private async Task ForEachStagedAsync(List<FileParts> files, Action<FileParts, StagedRowKey, long> visit, CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
+        {
+            if (file.StagedPath is null) continue;
+            var ordinals = new Dictionary<string, long>(StringComparer.Ordinal);
+            await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
+            {
+                var ordinal = ordinals.GetValueOrDefault(row.Table.Name);
+                ordinals[row.Table.Name] = ordinal + 1;
+                visit(file, row, ordinal);
+            }
+        }
+    }
+
+    private void Count(string table, string column, string reason) =>
+        _corrections[(table, column, reason)] = _corrections.GetValueOrDefault((table, column, reason)) + 1;
+
+    private static HashSet<long> SetOf(Dictionary<string, HashSet<long>> sets, string table) =>
+        sets.TryGetValue(table, out var set) ? set : sets[table] = [];
+
+    private readonly record struct Verdict(bool Drop, string? Column, string? Reason, long NullMask)
+    {
+        public bool Changes => Drop || NullMask != 0;
+    }
+
+    /// <summary>The row that stays for a duplicated key: newest lastUpdated, else later file, else later line.</summary>
+    private readonly record struct Winner(long LastUpdatedTicks, int File, long Line, long Ordinal)
+    {
+        public bool Beats(Winner other) =>
+            LastUpdatedTicks != other.LastUpdatedTicks ? LastUpdatedTicks > other.LastUpdatedTicks
+            : File != other.File ? File > other.File
+            : Line != other.Line ? Line > other.Line
+            : Ordinal > other.Ordinal;
+    }
+
+    /// <summary>One file's parts per table in write order, with the ordinal of each part's first row.</summary>
+    private sealed class FileParts(int index, string? stagedPath, IReadOnlyList<PartOutput> parts)
+    {
+        private readonly Dictionary<string, List<(PartOutput Part, long Start)>> _byTable = parts
+            .GroupBy(p => p.Table, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g =>
+            {
+                long start = 0;
+                var list = new List<(PartOutput, long)>();
+                foreach (var p in g.OrderBy(p => LakePaths.PartNumber(p.Path)))
+                {
+                    list.Add((p, start));
+                    start += p.Rows;
+                }
+                return list;
+            }, StringComparer.Ordinal);
+
+        public int Index { get; } = index;
+        /// <summary>Null when the file wrote no keyed row (or ran before row keys were staged): nothing to check.</summary>
+        public string? StagedPath { get; } = stagedPath;
+
+        public IReadOnlyList<(PartOutput Part, long Start)> Parts(string table) => _byTable.TryGetValue(table, out var list) ? list : [];
+
+        public int PartOf(string table, long ordinal)
+        {
+            var list = Parts(table);
+            for (var i = list.Count - 1; i >= 0; i--)
+            {
+                if (ordinal >= list[i].Start) return i;
+            }
+            throw new InvalidDataException($"A staged {table} row of file {Index} has no part.");
+        }
+    }
+}
