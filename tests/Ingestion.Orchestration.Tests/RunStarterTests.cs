@@ -27,6 +27,9 @@ public sealed class RunStarterTests
         var audit = new List<AuditEntry>();
         await foreach (var e in h.Catalog.ListAuditAsync("source:ehr", CancellationToken.None)) audit.Add(e);
         audit.Should().ContainSingle(e => e.Action == "Skipped").Which.Detail.Should().Contain(first.RunId);
+        // The run is recorded before it kicks off: wait for the kick-off, then there is exactly one.
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            while (h.Server.KickOffs == 0) await Task.Delay(50, wait.Token);
         h.Server.KickOffs.Should().Be(1);
         await h.Client.TerminateInstanceAsync(first.RunId);
     }
