@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -5,6 +7,8 @@ namespace Ingestion.Omop;
 /// <summary>Reads FHIR JSON elements by FHIR's rules (absent and null are the same; wrong kinds read as absent).</summary>
 internal static class FhirJson
 {
+    private const int StackReferenceChars = 256;
+
     public static string? String(JsonElement element, ReadOnlySpan<byte> name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
@@ -21,12 +25,6 @@ internal static class FhirJson
             && !value.ValueEquals(ReadOnlySpan<byte>.Empty);
 
     public static JsonElement Object(JsonElement element, ReadOnlySpan<byte> name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value
-            : default;
-
-    /// <summary>For property names chosen at run time; hot paths pass UTF-8 literals.</summary>
-    public static JsonElement Object(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
             ? value
             : default;
@@ -51,7 +49,25 @@ internal static class FhirJson
 
     /// <summary>The logical id of a Reference-typed property.</summary>
     public static string? ReferenceId(JsonElement element, ReadOnlySpan<byte> name, string? expectedType = null) =>
-        FhirReference.LogicalId(String(Object(element, name), "reference"u8), expectedType);
+        LogicalId(Object(element, name), expectedType);
+
+    /// <summary>
+    /// The logical id of a Reference object's <c>reference</c>, or null when it is absent or not a string. Three or
+    /// more per resource: read through a stack buffer so only the id is allocated, not the whole reference too.
+    /// </summary>
+    public static string? LogicalId(JsonElement reference, string? expectedType = null)
+    {
+        if (reference.ValueKind != JsonValueKind.Object || !reference.TryGetProperty("reference"u8, out var value)
+            || value.ValueKind != JsonValueKind.String)
+            return null;
+        // The raw token is the quoted UTF-8 text; escaped text (rare in references) takes the decoding path.
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var utf8 = raw[1..^1];
+        if (utf8.Length > StackReferenceChars || utf8.Contains((byte)'\\')) return FhirReference.LogicalId(value.GetString(), expectedType);
+        Span<char> chars = stackalloc char[StackReferenceChars];
+        var length = Encoding.UTF8.GetChars(utf8, chars);
+        return FhirReference.LogicalId(chars[..length], expectedType);
+    }
 
     public static bool IsDefined(JsonElement element) => element.ValueKind != JsonValueKind.Undefined;
 }

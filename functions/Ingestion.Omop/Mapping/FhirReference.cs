@@ -8,10 +8,15 @@ public static class FhirReference
 {
     /// <summary>The referenced logical id, or null when the reference is absent, contained (#...) or unparseable.
     /// When <paramref name="expectedType"/> is given, a typed reference to another type yields null.</summary>
-    public static string? LogicalId(string? reference, string? expectedType = null)
+    public static string? LogicalId(string? reference, string? expectedType = null) =>
+        reference is null ? null : LogicalId(reference.AsSpan(), expectedType);
+
+    /// <inheritdoc cref="LogicalId(string?, string?)"/>
+    /// <remarks>The mapper passes the reference's characters from a stack buffer: only the id becomes a string.</remarks>
+    public static string? LogicalId(ReadOnlySpan<char> reference, string? expectedType = null)
     {
-        if (string.IsNullOrEmpty(reference) || reference[0] == '#') return null;
-        var span = reference.AsSpan();
+        if (reference.IsEmpty || reference[0] == '#') return null;
+        var span = reference;
         if (span.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) || span.StartsWith("urn:oid:", StringComparison.OrdinalIgnoreCase))
         {
             var id = span[(span[4..].IndexOf(':') + 5)..];

@@ -15,7 +15,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapClaim(JsonElement resource, BufferedRows rows)
     {
         var billable = FhirJson.Object(resource, "billablePeriod"u8);
-        if (!TryDatedFact(resource, "patient", FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8),
+        if (!TryDatedFact(resource, "patient"u8, FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8),
                 out _, out _, out _, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         if (CostEvent(resource) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
@@ -32,7 +32,7 @@ public sealed partial class OmopMapper
         var id = FhirJson.String(resource, "id"u8);
         var billable = FhirJson.Object(resource, "billablePeriod"u8);
         var start = FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8);
-        if (!TryDatedFact(resource, "patient", start, out var patient, out var personId, out var startDate, out _, out var reason))
+        if (!TryDatedFact(resource, "patient"u8, start, out var patient, out var personId, out var startDate, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var endDate = startDate;
         if (FhirJson.String(billable, "end"u8) is { } end)
@@ -84,7 +84,7 @@ public sealed partial class OmopMapper
         if (items.ValueKind != JsonValueKind.Array) return null;
         foreach (var item in items.EnumerateArray())
         {
-            var encounter = FhirReference.LogicalId(FhirJson.String(FhirJson.First(item, "encounter"u8), "reference"u8), "Encounter");
+            var encounter = FhirJson.LogicalId(FhirJson.First(item, "encounter"u8), "Encounter");
             if (encounter is not null) return (_deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, encounter), "Visit");
         }
         return null;

@@ -46,7 +46,7 @@ public sealed partial class OmopMapper
                 dosage = FhirJson.Object(resource, "dosage"u8);
                 break;
         }
-        if (!TryEventBase(type, resource, "subject", start, end, typeConcept, out var facts, out var reason))
+        if (!TryEventBase(type, resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var route = _concepts.Resolve(FhirJson.Object(dosage, "route"u8));
         if (type == "MedicationRequest")
@@ -80,7 +80,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapImmunization(JsonElement resource, BufferedRows rows, MappingReport report)
     {
         var start = FhirJson.String(resource, "occurrenceDateTime"u8) ?? FhirJson.String(resource, "recorded"u8);
-        if (!TryEventBase("Immunization", resource, "patient", start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))
+        if (!TryEventBase("Immunization", resource, "patient"u8, start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var route = _concepts.Resolve(FhirJson.Object(resource, "route"u8));
         facts = facts with

@@ -12,7 +12,7 @@ public sealed partial class OmopMapper
         var end = FhirJson.String(resource, "abatementDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "abatementPeriod"u8), "end"u8);
         var provider = Provider(FhirJson.Object(resource, "asserter"u8)) ?? Provider(FhirJson.Object(resource, "recorder"u8));
         var (typeConcept, category) = ConditionCategory(resource);
-        if (!TryEventBase("Condition", resource, "subject", start, end, typeConcept, out var facts, out var reason))
+        if (!TryEventBase("Condition", resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         facts = facts with { ProviderId = provider, StatusConceptId = ConditionStatus(resource), StatusSourceValue = category };
         return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code"u8)), facts, CdmTables.ConditionOccurrence, rows, report));
@@ -51,7 +51,7 @@ public sealed partial class OmopMapper
         var start = FhirJson.String(resource, "performedDateTime"u8) ?? FhirJson.String(period, "start"u8);
         var end = FhirJson.String(period, "end"u8);
         var provider = Provider(FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
-        return MapEvent("Procedure", resource, "subject", start, end, provider, FhirJson.Object(resource, "code"u8),
+        return MapEvent("Procedure", resource, "subject"u8, start, end, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.ProcedureOccurrence, _options.EhrTypeConceptId, rows, report);
     }
 
@@ -59,13 +59,13 @@ public sealed partial class OmopMapper
     {
         var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(resource, "recordedDate"u8);
         var provider = Provider(FhirJson.Object(resource, "asserter"u8)) ?? Provider(FhirJson.Object(resource, "recorder"u8));
-        return MapEvent("AllergyIntolerance", resource, "patient", start, null, provider, FhirJson.Object(resource, "code"u8),
+        return MapEvent("AllergyIntolerance", resource, "patient"u8, start, null, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.Observation, _options.EhrTypeConceptId, rows, report);
     }
 
     private MappingOutcome MapDevice(JsonElement resource, BufferedRows rows, MappingReport report) =>
         // A FHIR Device has no use period; Synthea (and most EHR exports of implants) set manufactureDate to the implant date.
-        MapEvent("Device", resource, "patient", FhirJson.String(resource, "manufactureDate"u8), null, null, FhirJson.Object(resource, "type"u8),
+        MapEvent("Device", resource, "patient"u8, FhirJson.String(resource, "manufactureDate"u8), null, null, FhirJson.Object(resource, "type"u8),
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
 
     private MappingOutcome MapDeviceUse(JsonElement resource, BufferedRows rows, MappingReport report)
@@ -73,12 +73,12 @@ public sealed partial class OmopMapper
         var period = FhirJson.Object(resource, "timingPeriod"u8);
         var start = FhirJson.String(resource, "timingDateTime"u8) ?? FhirJson.String(period, "start"u8) ?? FhirJson.String(resource, "recordedOn"u8);
         // The device's code lives on the referenced Device (another file): concept 0 here, counted as unmapped.
-        return MapEvent("DeviceUseStatement", resource, "subject", start, FhirJson.String(period, "end"u8), null, default,
+        return MapEvent("DeviceUseStatement", resource, "subject"u8, start, FhirJson.String(period, "end"u8), null, default,
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
     }
 
     /// <summary>The common path: patient, dates, visit, then <see cref="EmitCoded"/>.</summary>
-    private MappingOutcome MapEvent(string type, JsonElement resource, string subjectProperty, string? start, string? end, long? provider,
+    private MappingOutcome MapEvent(string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, long? provider,
         JsonElement code, OmopTable defaultTable, int typeConceptId, BufferedRows rows, MappingReport report)
     {
         if (!TryEventBase(type, resource, subjectProperty, start, end, typeConceptId, out var facts, out var reason))
@@ -87,7 +87,7 @@ public sealed partial class OmopMapper
         return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(code), facts, defaultTable, rows, report));
     }
 
-    private bool TryEventBase(string type, JsonElement resource, string subjectProperty, string? start, string? end, int typeConceptId,
+    private bool TryEventBase(string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, int typeConceptId,
         out ClinicalEvent facts, out string? reason)
     {
         facts = default;

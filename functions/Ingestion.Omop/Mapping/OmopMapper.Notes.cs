@@ -10,7 +10,7 @@ public sealed partial class OmopMapper
     {
         var context = FhirJson.Object(resource, "context"u8);
         var date = FhirJson.String(resource, "date"u8) ?? FhirJson.String(FhirJson.Object(context, "period"u8), "start"u8);
-        if (!TryDatedFact(resource, "subject", date, out _, out var personId, out var day, out var dateTime, out var reason))
+        if (!TryDatedFact(resource, "subject"u8, date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8));
         var noteClass = _concepts.FirstStandardId(type);
@@ -22,7 +22,7 @@ public sealed partial class OmopMapper
             string.Empty, // note_text: required by the CDM, never filled: the content is free text and does not leave
             0, 0, // encoding and language describe the text, which is absent
             Provider(FhirJson.First(resource, "author"u8)),
-            Key(OmopKeyDomain.VisitOccurrence, FhirReference.LogicalId(FhirJson.String(FhirJson.First(context, "encounter"u8), "reference"u8), "Encounter")),
+            Key(OmopKeyDomain.VisitOccurrence, FhirJson.LogicalId(FhirJson.First(context, "encounter"u8), "Encounter")),
             null, type.SourceValue, null, null,
         ], conceptMapped: noteClass != 0);
         rows.ObservePersonDate(personId, day);

@@ -48,7 +48,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapEncounter(JsonElement resource, BufferedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "period"u8);
-        if (!TryEventBase("Encounter", resource, "subject", FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
+        if (!TryEventBase("Encounter", resource, "subject"u8, FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
                 _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var id = FhirJson.String(resource, "id"u8)!;

@@ -11,7 +11,7 @@ public sealed partial class OmopMapper
         var collection = FhirJson.Object(resource, "collection"u8);
         var date = FhirJson.String(collection, "collectedDateTime"u8) ?? FhirJson.String(FhirJson.Object(collection, "collectedPeriod"u8), "start"u8)
             ?? FhirJson.String(resource, "receivedTime"u8);
-        if (!TryDatedFact(resource, "subject", date, out _, out var personId, out var day, out var dateTime, out var reason))
+        if (!TryDatedFact(resource, "subject"u8, date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8));
         var site = _concepts.Resolve(FhirJson.Object(collection, "bodySite"u8));
@@ -36,7 +36,7 @@ public sealed partial class OmopMapper
 
     /// <summary>The person and shifted date of a resource that is one dated fact (specimen, note, claim), or the
     /// quarantine reason.</summary>
-    private bool TryDatedFact(JsonElement resource, string subjectProperty, string? date, out string? patient, out long personId,
+    private bool TryDatedFact(JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? date, out string? patient, out long personId,
         out DateOnly day, out DateTime? dateTime, out string? reason)
     {
         personId = 0;

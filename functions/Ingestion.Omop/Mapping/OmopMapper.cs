@@ -127,16 +127,13 @@ public sealed partial class OmopMapper : IOmopMapper
     }
 
     /// <summary>The patient a resource belongs to (from <paramref name="property"/>), or the quarantine reason.</summary>
-    private static string? PatientOf(JsonElement resource, string property, out string? reason)
+    private static string? PatientOf(JsonElement resource, ReadOnlySpan<byte> property, out string? reason)
     {
-        var reference = FhirJson.String(FhirJson.Object(resource, property), "reference"u8);
-        if (reference is null)
-        {
-            reason = QuarantineReasons.MissingSubject;
-            return null;
-        }
-        var id = FhirReference.LogicalId(reference, "Patient");
-        reason = id is null ? QuarantineReasons.UnresolvableSubject : null;
+        var subject = FhirJson.Object(resource, property);
+        var id = FhirJson.LogicalId(subject, "Patient");
+        reason = id is not null ? null
+            : FhirJson.String(subject, "reference"u8) is null ? QuarantineReasons.MissingSubject
+            : QuarantineReasons.UnresolvableSubject;
         return id;
     }
 
@@ -167,5 +164,5 @@ public sealed partial class OmopMapper : IOmopMapper
         Key(OmopKeyDomain.VisitOccurrence, FhirJson.ReferenceId(resource, "encounter"u8, "Encounter") ?? FhirJson.ReferenceId(resource, "context"u8, "Encounter"));
 
     private long? Provider(JsonElement reference) =>
-        Key(OmopKeyDomain.Provider, FhirReference.LogicalId(FhirJson.String(reference, "reference"u8), "Practitioner"));
+        Key(OmopKeyDomain.Provider, FhirJson.LogicalId(reference, "Practitioner"));
 }
