@@ -102,7 +102,8 @@ public sealed class LandedBlobContainerSource : IExportSource
         if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
         await using (stream)
         {
-            var options = new NdjsonReaderOptions { ExpectedResourceType = file.Type };
+            // Same reading as a landed folder: the JSON itself is checked once, by the file activity's strict pass.
+            var options = LandedFolderSource.ReaderOptions(file.Type);
             await foreach (var line in NdjsonReader.ReadAsync(stream, options, cancellationToken).ConfigureAwait(false))
                 yield return line;
         }

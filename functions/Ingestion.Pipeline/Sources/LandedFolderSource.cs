@@ -118,9 +118,7 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
         }
         await using (stream)
         {
-            // The reader checks UTF-8, the object and its resourceType; the rest of the line is read once, by the file
-            // activity's strict FHIR JSON pass (malformed JSON there keeps the reason "ndjson:invalid-json").
-            var options = new NdjsonReaderOptions { ExpectedResourceType = file.Type, ValidateJson = false };
+            var options = ReaderOptions(file.Type);
             var lineOffset = (chunk?.FirstLine ?? 1) - 1;
             await foreach (var line in NdjsonReader.ReadAsync(stream, options, cancellationToken).ConfigureAwait(false))
                 yield return lineOffset == 0 ? line : line with { LineNumber = line.LineNumber + lineOffset };
@@ -139,6 +137,11 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
         if (!full.StartsWith(root, StringComparison.Ordinal)) throw new InvalidDataException($"Manifest file '{url}' is outside the landed folder.");
         return full;
     }
+
+    /// <summary>How landed files (folders and blob containers) are read: the reader checks UTF-8, the object and its
+    /// resourceType; the rest of the line is read once, by the file activity's strict FHIR JSON pass (malformed JSON
+    /// there keeps the reason "ndjson:invalid-json").</summary>
+    internal static NdjsonReaderOptions ReaderOptions(string? resourceType) => new() { ExpectedResourceType = resourceType, ValidateJson = false };
 
     private static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
