@@ -9,6 +9,7 @@ using Ingestion.Storage.Embedded;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Ingestion.Durable;
+using Ingestion.Testing.StandIns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -58,11 +59,24 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
 
     public async Task<OrchestrationHarness> StartAsync()
     {
-        _host = await DurableTaskTestHost.StartAsync(registry => registry.AddExportOrchestration(), new DurableTaskTestHostOptions
+        // The test host's own default is an unchecked random port in 30000-40000, which overlaps Linux's ephemeral range:
+        // on a busy CI machine another test's outgoing socket held it. Ask the kernel for a free port, and try again
+        // when the port is taken between that and the bind.
+        for (var attempt = 1; ; attempt++)
         {
-            ConfigureServices = AddServices,
-        });
-        return this;
+            try
+            {
+                _host = await DurableTaskTestHost.StartAsync(registry => registry.AddExportOrchestration(), new DurableTaskTestHostOptions
+                {
+                    ConfigureServices = AddServices,
+                    Port = StandInProcess.FreePort(),
+                });
+                return this;
+            }
+            catch (IOException e) when (attempt < 5 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
     }
 
     /// <summary>The same classes and services on the standalone host's Durable Task Framework worker (the CLI's and `serve`'s).</summary>
