@@ -54,7 +54,9 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output) : IAsyncLifet
         await using var second = await WorkerProcess.StartAsync(Settings(hub));
         var done = await WaitForCompletionAsync(client, id);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Running, beforeRestart?.RuntimeStatus);
+        // In flight at the kill. The backend sends the first episode's activity messages before it updates the
+        // instance row, so on a loaded machine activities run while the row still says Pending.
+        Assert.Contains(beforeRestart?.RuntimeStatus, new OrchestrationRuntimeStatus?[] { OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running });
         Assert.True(effectsAtKill < Items, "the worker was killed only after all activities had finished");
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(ExpectedSum, done.ReadOutputAs<long>());
