@@ -1,36 +1,50 @@
+using Ingestion.Orchestration;
 using Microsoft.DurableTask;
 
 namespace Ingestion.Benchmarks.DurableOverhead;
 
-/// <summary>The run's shape without the work: sub-orchestrations of at most <see cref="TinyFilesInput.BatchSize"/> files each.</summary>
-public sealed record TinyFilesInput(int Files, int BatchSize);
+/// <summary>A run of <see cref="Files"/> tiny files with the product's batch and window settings.</summary>
+public sealed record TinyRunInput(int Files, RunSettings Settings);
 
-public sealed record TinyFileBatch(int First, int Count);
-
-public sealed class TinyFilesOrchestrator : TaskOrchestrator<TinyFilesInput, int>
+/// <summary>
+/// The file phase of <see cref="ExportOrchestrator"/> without the rest of the run: the product's
+/// <see cref="FileBatchOrchestrator"/> sub-orchestrations (ids <see cref="RunIds.ForBatch"/>), one after another,
+/// each keeping <see cref="RunSettings.MaxParallelFiles"/> files in flight, with the cancel wait and the custom status
+/// update per batch that the run does.
+/// </summary>
+public sealed class TinyRunOrchestrator : TaskOrchestrator<TinyRunInput, int>
 {
-    public override async Task<int> RunAsync(TaskOrchestrationContext context, TinyFilesInput input)
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, TinyRunInput input)
     {
-        var batches = Enumerable.Range(0, (input.Files + input.BatchSize - 1) / input.BatchSize)
-            .Select(b => new TinyFileBatch(b * input.BatchSize, Math.Min(input.BatchSize, input.Files - b * input.BatchSize)))
-            .Select(batch => context.CallSubOrchestratorAsync<int>(nameof(TinyFileBatchOrchestrator), batch,
-                new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}:batch:{batch.First}" }));
-        return (await Task.WhenAll(batches)).Sum();
+        using var cancelWait = new CancellationTokenSource();
+        var cancel = context.WaitForExternalEvent<string?>(OrchestrationEvents.Cancel, cancelWait.Token);
+        var status = new ExportRunStatus("Processing") { FilesTotal = input.Files };
+        context.SetCustomStatus(status);
+        int done = 0, batchIndex = 0;
+        for (var first = 0; first < input.Files; first += input.Settings.FilesPerBatch)
+        {
+            var batchId = RunIds.ForBatch(context.InstanceId, batchIndex++);
+            var batch = context.CallSubOrchestratorAsync<FileBatchOutput>(nameof(FileBatchOrchestrator),
+                new FileBatchInput(context.InstanceId, TinyFileActivity.KeyFingerprint, first, Math.Min(input.Settings.FilesPerBatch, input.Files - first), input.Settings),
+                new SubOrchestrationOptions { InstanceId = batchId });
+            if (await Task.WhenAny(batch, cancel) == cancel) throw new InvalidOperationException("The benchmark run was canceled.");
+            var result = await batch;
+            done += result.Done;
+            status = status with { FilesDone = done, FilesFailed = status.FilesFailed + result.Failed.Count };
+            context.SetCustomStatus(status);
+        }
+        cancelWait.Cancel();
+        return done;
     }
 }
 
-public sealed class TinyFileBatchOrchestrator : TaskOrchestrator<TinyFileBatch, int>
+/// <summary>
+/// A "tiny file", registered under <see cref="ProcessFileActivity"/>'s name: the product's input and output types,
+/// no work, so only the Durable overhead is measured.
+/// </summary>
+public static class TinyFileActivity
 {
-    public override async Task<int> RunAsync(TaskOrchestrationContext context, TinyFileBatch batch)
-    {
-        var done = await Task.WhenAll(Enumerable.Range(batch.First, batch.Count)
-            .Select(file => context.CallActivityAsync<int>(nameof(TinyFileActivity), file)));
-        return done.Sum();
-    }
-}
+    public const string KeyFingerprint = "benchmark";
 
-/// <summary>A "tiny file": no work, a small input and output, so only the Durable overhead is measured.</summary>
-public sealed class TinyFileActivity : TaskActivity<int, int>
-{
-    public override Task<int> RunAsync(TaskActivityContext context, int file) => Task.FromResult(1);
+    public static FileResultSummary Run(FileRequest request) => new(request.Index, 1, 1, 0);
 }

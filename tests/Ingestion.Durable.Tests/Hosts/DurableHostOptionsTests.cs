@@ -34,7 +34,7 @@ public sealed class DurableHostOptionsTests
             ("Durable:MaxConcurrentOrchestrations", "9"),
             ("Durable:PartitionCount", "3"),
             ("Durable:LeaseInterval", "00:00:15"),
-            ("Durable:ExtendedSessions", "true"),
+            ("Durable:ExtendedSessions", "false"),
             ("Durable:PartitionTableOperationTimeout", "00:00:20"));
 
         var settings = OrchestrationServiceFactory.AzureStorageSettings(options, NullLoggerFactory.Instance, credential: null);
@@ -46,18 +46,18 @@ public sealed class DurableHostOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(15), settings.LeaseInterval);
         Assert.True(settings.LeaseRenewInterval < settings.LeaseInterval);
         Assert.True(settings.ThrowExceptionOnInvalidDedupeStatus);
-        Assert.True(settings.ExtendedSessionsEnabled);
+        Assert.False(settings.ExtendedSessionsEnabled);
         Assert.Equal(TimeSpan.FromSeconds(20), settings.PartitionTableOperationTimeout);
         // Two processes on one machine must not share a lease owner name.
         Assert.EndsWith($"-{Environment.ProcessId}", settings.WorkerId);
     }
 
     [Fact]
-    public void By_default_the_Azure_Storage_backend_tolerates_slow_partition_table_operations_and_extended_sessions_are_off()
+    public void By_default_the_Azure_Storage_backend_tolerates_slow_partition_table_operations_and_keeps_orchestrations_in_memory_between_episodes()
     {
         var settings = OrchestrationServiceFactory.AzureStorageSettings(Bind(("Durable:StorageConnection", "UseDevelopmentStorage=true")), NullLoggerFactory.Instance, credential: null);
 
-        Assert.False(settings.ExtendedSessionsEnabled);
+        Assert.True(settings.ExtendedSessionsEnabled);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.PartitionTableOperationTimeout);
     }
 
