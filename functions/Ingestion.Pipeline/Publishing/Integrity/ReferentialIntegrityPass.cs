@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
 using Ingestion.Pipeline.State;
@@ -70,15 +71,11 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         // Pass 1: which keys occur twice; the referenced tables' rows and their required references.
         var seen = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
         var referenced = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new Dictionary<long, long?[]>(), StringComparer.Ordinal);
-        foreach (var file in files)
+        await ForEachStagedAsync(files, (_, row, _) =>
         {
-            if (file.StagedPath is null) continue;
-            await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
-            {
-                if (!SetOf(seen, row.Table.Name).Add(row.Key)) SetOf(_duplicateKeys, row.Table.Name).Add(row.Key);
-                if (referenced.TryGetValue(row.Table.Name, out var rows)) rows[row.Key] = row.References;
-            }
-        }
+            if (!SetOf(seen, row.Table.Name).Add(row.Key)) SetOf(_duplicateKeys, row.Table.Name).Add(row.Key);
+            if (referenced.TryGetValue(row.Table.Name, out var rows)) rows[row.Key] = row.References;
+        }, cancellationToken).ConfigureAwait(false);
         seen.Clear();
         // In dependency order, so a visit counts only when its person does, a visit detail only when its visit does.
         foreach (var table in CdmForeignKeys.ReferencedTables)
@@ -277,18 +274,68 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         return new Verdict(false, null, null, mask);
     }
 
+    /// <summary>
+    /// Visits every staged row of the files in file and write order, with its ordinal in its file's table. The staged
+    /// files are read and decoded on another thread, a bounded number of batches ahead, while the visits run on this
+    /// one in order (they decide ties and are not thread-safe): the pass keeps both cores busy and its memory bounded.
+    /// </summary>
     private async Task ForEachStagedAsync(List<FileParts> files, Action<FileParts, StagedRowKey, long> visit, CancellationToken cancellationToken)
     {
-        foreach (var file in files)
+        var batches = Channel.CreateBounded<(FileParts File, List<StagedRowKey> Rows)>(new BoundedChannelOptions(PrefetchBatches) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ReadStagedAsync(files, batches.Writer, stop.Token), CancellationToken.None);
+        try
         {
-            if (file.StagedPath is null) continue;
+            FileParts? current = null;
             var ordinals = new Dictionary<string, long>(StringComparer.Ordinal);
-            await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
+            await foreach (var (file, rows) in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var ordinal = ordinals.GetValueOrDefault(row.Table.Name);
-                ordinals[row.Table.Name] = ordinal + 1;
-                visit(file, row, ordinal);
+                if (!ReferenceEquals(file, current))
+                {
+                    current = file;
+                    ordinals.Clear();
+                }
+                foreach (var row in rows)
+                {
+                    var ordinal = ordinals.GetValueOrDefault(row.Table.Name);
+                    ordinals[row.Table.Name] = ordinal + 1;
+                    visit(file, row, ordinal);
+                }
             }
+        }
+        finally
+        {
+            // A visit that threw stops the reader; its own failure already reached the loop above.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private const int PrefetchBatches = 8;
+    private const int BatchRows = 4096;
+
+    private async Task ReadStagedAsync(List<FileParts> files, ChannelWriter<(FileParts File, List<StagedRowKey> Rows)> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var file in files)
+            {
+                if (file.StagedPath is null) continue;
+                var batch = new List<StagedRowKey>(BatchRows);
+                await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(row);
+                    if (batch.Count < BatchRows) continue;
+                    await batches.WriteAsync((file, batch), cancellationToken).ConfigureAwait(false);
+                    batch = new List<StagedRowKey>(BatchRows);
+                }
+                if (batch.Count > 0) await batches.WriteAsync((file, batch), cancellationToken).ConfigureAwait(false);
+            }
+            batches.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.Complete(e);
         }
     }
 
