@@ -137,16 +137,24 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             _keys.SetVisitPart(visit, dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path);
         }
 
-        // Pass 4: the foreign-key check over the rows of the parts left as they are.
+        // Pass 4: the foreign-key check over the rows of the parts left as they are, counted per table and reference
+        // (not per row through the checks' named slots) and added once.
+        var counts = new Dictionary<OmopTable, (long Checked, long Dangling)[]>(ReferenceEqualityComparer.Instance);
         await ForEachStagedAsync(files, (file, row, ordinal) =>
         {
             if (dirty.Contains((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)))) return;
             var fks = CdmForeignKeys.Of(row.Table);
+            if (!counts.TryGetValue(row.Table, out var slots)) counts[row.Table] = slots = new (long, long)[fks.Count];
             for (var i = 0; i < fks.Count; i++)
             {
-                if (row.References[i] is long key) Checks.Observe(row.Table, fks[i], key);
+                if (row.References[i] is not long key) continue;
+                slots[i].Checked++;
+                if (!_keys.Contains(fks[i].Target, key)) slots[i].Dangling++;
             }
         }, cancellationToken).ConfigureAwait(false);
+        Checks.Add(counts.SelectMany(kv => CdmForeignKeys.Of(kv.Key).Select((fk, i) => (fk, kv.Value[i]))
+            .Where(c => c.Item2.Checked > 0)
+            .Select(c => new ForeignKeyCheck(kv.Key.Name, c.fk.Column, c.fk.Target.Name, c.Item2.Checked, c.Item2.Dangling))));
 
         // Rewrite: the dirty parts, row by row; the rewritten rows are checked as written, the deferred ones staged.
         var rewritten = new List<PartOutput>();
