@@ -24,6 +24,7 @@ public sealed class ExportOrchestrator : TaskOrchestrator<ExportRunInput, Export
 
         string? statusUrl = null;
         int fileCount;
+        IReadOnlyList<int>? order = null;
         try
         {
             if (input.RetryOf is { } retryOf)
@@ -47,6 +48,7 @@ public sealed class ExportOrchestrator : TaskOrchestrator<ExportRunInput, Export
                     if (poll.Complete)
                     {
                         fileCount = poll.FileCount;
+                        order = poll.Order;
                         break;
                     }
                     job = poll.Job;
@@ -72,7 +74,7 @@ public sealed class ExportOrchestrator : TaskOrchestrator<ExportRunInput, Export
             return await FailAsync(context, input, statusUrl, FailureText.Of(ex), 0, 0, 0);
         }
 
-        // Fan out in batches; the batch runs a bounded window of files and retries each file.
+        // Fan out in batches, largest files first across the run; the batch runs a bounded window of files and retries each file.
         status = status with { Phase = "Processing", FilesTotal = fileCount };
         context.SetCustomStatus(status);
         await context.CallActivityAsync(nameof(RecordRunActivity), new RunRecordChange(runId, "Processing") { Progress = status.Progress }, retry);
@@ -83,8 +85,9 @@ public sealed class ExportOrchestrator : TaskOrchestrator<ExportRunInput, Export
         for (var first = 0; first < fileCount; first += settings.FilesPerBatch)
         {
             var batchId = RunIds.ForBatch(runId, batchIndex++);
+            var count = Math.Min(settings.FilesPerBatch, fileCount - first);
             var batch = context.CallSubOrchestratorAsync<FileBatchOutput>(nameof(FileBatchOrchestrator),
-                new FileBatchInput(runId, input.KeyFingerprint, first, Math.Min(settings.FilesPerBatch, fileCount - first), settings),
+                new FileBatchInput(runId, input.KeyFingerprint, first, count, settings) { Indexes = order?.Skip(first).Take(count).ToList() },
                 new SubOrchestrationOptions { InstanceId = batchId });
             if (!canceled && await Task.WhenAny(batch, cancel) == cancel)
             {

@@ -3,7 +3,7 @@ using Microsoft.DurableTask;
 namespace Ingestion.Orchestration;
 
 /// <summary>
-/// Processes a slice of a run's files with at most <see cref="RunSettings.MaxParallelFiles"/> in flight, each with
+/// Processes a slice of a run's files (in the order given: largest first) with at most <see cref="RunSettings.MaxParallelFiles"/> in flight, each with
 /// the file retry policy; a file that still fails is recorded as failed (with its reason) and the batch goes on.
 /// A <see cref="OrchestrationEvents.Cancel"/> event stops scheduling; files in flight finish.
 /// </summary>
@@ -18,8 +18,9 @@ public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, Fil
         var inFlight = new Dictionary<Task<FileResultSummary>, int>();
         var failed = new List<int>();
         var done = 0;
-        var next = input.First;
-        var end = input.First + input.Count;
+        var files = input.Files();
+        var next = 0;
+        var end = files.Count;
         var canceled = false;
         try
         {
@@ -27,7 +28,7 @@ public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, Fil
             {
                 while (!canceled && next < end && inFlight.Count < Math.Max(1, input.Settings.MaxParallelFiles))
                 {
-                    var index = next++;
+                    var index = files[next++];
                     inFlight.Add(context.CallActivityAsync<FileResultSummary>(nameof(ProcessFileActivity), new FileRequest(input.RunId, input.KeyFingerprint, index), fileRetry), index);
                 }
                 if (inFlight.Count == 0) break;

@@ -45,6 +45,20 @@ public sealed class FileFanOutTests
     }
 
     [Fact]
+    public async Task Files_start_largest_first_across_the_whole_run_not_per_batch_in_manifest_order()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 1, FilesPerBatch = 2 };
+        h.Server.ThenManifestOfCounts(10, 500, 30, 30, 7_000, 1);
+
+        var (_, output) = await h.RunAsync(h.Input(), "largest-first-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        h.Files.Started.Should().Equal([4, 1, 2, 3, 0, 5], "largest first, equal sizes in manifest order");
+        (await h.FilesOfAsync("largest-first-1")).Select(f => f.Index).Should().Equal([0, 1, 2, 3, 4, 5], "file indexes (and so part names) stay the manifest's");
+    }
+
+    [Fact]
     public async Task A_failing_file_is_retried_then_failed_with_its_reason_and_the_run_is_not_published()
     {
         await using var h = await new OrchestrationHarness().StartAsync();

@@ -81,6 +81,23 @@ public sealed class PipelineRuntime : IAsyncDisposable
         if (azure.RunEvents is not null) services.AddSingleton<IRunEventPublisher>(azure.RunEvents);
     }
 
+    /// <summary>
+    /// Builds the file activity and what it holds (built-in rules, vocabulary, mapper: most of a small run's start-up
+    /// CPU) on a pool thread now, while the run's first steps (record, kick-off, listing) use one core, instead of when
+    /// its first file starts. A failure is left to surface where the activity is resolved for the file.
+    /// </summary>
+    public void PrepareFileActivity() => _ = Task.Run(() =>
+    {
+        try
+        {
+            _ = Services.GetService<Ingestion.Pipeline.Activities.IFileActivity>();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Resolved again (and thrown from there) by the first file.
+        }
+    });
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -84,4 +84,8 @@ public sealed record BulkExportLink(
 public sealed record BulkExportFile(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("url")] string Url,
-    [property: JsonPropertyName("count")] long? Count = null);
+    [property: JsonPropertyName("count")] long? Count = null)
+{
+    /// <summary>The file's size where a landed source knows it (not a manifest field): the run schedules large files first.</summary>
+    [JsonIgnore] public long? Bytes { get; init; }
+}

@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Ingestion.Fhir.Validation;
 
 /// <summary>
 /// Parses one NDJSON line into a FHIR resource document, reading JSON as strictly as FHIR does
-/// (<see cref="StrictJsonScanner"/>). Problems that make the line unusable (malformed or too deeply nested JSON, not an
+/// in one pass for a clean line (the parser refuses duplicate keys itself; see <see cref="TryParseClean"/>) and with
+/// <see cref="StrictJsonScanner"/> first for any other, which says what is wrong and where. Problems that make the line unusable (malformed or too deeply nested JSON, not an
 /// object, missing or unknown <c>resourceType</c>, duplicate keys, invalid UTF-8, unpaired surrogate escapes) come back as a fatal issue whose
 /// message gives a byte offset or an element path, never content; the rest as <see cref="ResourceParseResult.JsonIssues"/>.
 /// The document refers to the line's memory: keep it alive.
@@ -29,41 +31,44 @@ public static class ResourceParser
         ArgumentNullException.ThrowIfNull(options);
         // A .json file saved with a UTF-8 byte order mark is still one resource.
         if (utf8Line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Line = utf8Line[3..];
-        var scanner = new StrictJsonScanner(utf8Line.Span, options);
-        List<ValidationIssue>? jsonIssues;
-        try
+        List<ValidationIssue>? jsonIssues = null;
+        var document = TryParseClean(utf8Line, options);
+        if (document is null)
         {
-            if (!scanner.Scan(out var offset, out var tooDeep))
+            var scanner = new StrictJsonScanner(utf8Line.Span, options);
+            try
             {
-                return tooDeep
-                    ? Failure(null, RuleTooDeep, "structure", $"JSON nested deeper than the limit of {options.MaxDepth} levels (near byte {offset}).")
-                    : Failure(null, RuleMalformedJson, "structure", $"Malformed JSON at byte {offset}.");
-            }
-            jsonIssues = scanner.Issues;
-            if (jsonIssues is not null)
-            {
-                var rootName = scanner.RootType ?? "$";
-                for (var i = 0; i < jsonIssues.Count; i++) jsonIssues[i] = jsonIssues[i] with { Location = rootName + jsonIssues[i].Location };
-                foreach (var issue in jsonIssues)
+                if (!scanner.Scan(out var offset, out var tooDeep))
                 {
-                    if (issue.Severity == IssueSeverity.Fatal) return new ResourceParseResult(null, null, null, issue, jsonIssues);
+                    return tooDeep
+                        ? Failure(null, RuleTooDeep, "structure", $"JSON nested deeper than the limit of {options.MaxDepth} levels (near byte {offset}).")
+                        : Failure(null, RuleMalformedJson, "structure", $"Malformed JSON at byte {offset}.");
+                }
+                jsonIssues = scanner.Issues;
+                if (jsonIssues is not null)
+                {
+                    var rootName = scanner.RootType ?? "$";
+                    for (var i = 0; i < jsonIssues.Count; i++) jsonIssues[i] = jsonIssues[i] with { Location = rootName + jsonIssues[i].Location };
+                    foreach (var issue in jsonIssues)
+                    {
+                        if (issue.Severity == IssueSeverity.Fatal) return new ResourceParseResult(null, null, null, issue, jsonIssues);
+                    }
                 }
             }
-        }
-        finally
-        {
-            scanner.Dispose();
-        }
+            finally
+            {
+                scanner.Dispose();
+            }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Line, new JsonDocumentOptions { MaxDepth = options.MaxDepth });
-        }
-        catch (JsonException ex)
-        {
-            // Unreachable after the scan; kept so a parser difference is reported, not thrown. The message would quote content.
-            return Failure(null, RuleMalformedJson, "structure", $"Malformed JSON at byte {ex.BytePositionInLine ?? 0}.");
+            try
+            {
+                document = JsonDocument.Parse(utf8Line, new JsonDocumentOptions { MaxDepth = options.MaxDepth });
+            }
+            catch (JsonException ex)
+            {
+                // Unreachable after the scan; kept so a parser difference is reported, not thrown. The message would quote content.
+                return Failure(null, RuleMalformedJson, "structure", $"Malformed JSON at byte {ex.BytePositionInLine ?? 0}.");
+            }
         }
 
         var root = document.RootElement;
@@ -80,6 +85,39 @@ public static class ResourceParser
     }
 
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>
+    /// The one pass for a line the strict rules cannot fault: the parser itself refuses duplicate keys (compared
+    /// unescaped, like the scanner), malformed and too deep JSON; what it does not check is ruled out first by
+    /// vectorized looks at the whole line (valid UTF-8, no string can be over the limit, no <c>\uD800</c>-range escape).
+    /// Null when the line needs the scanner: it then finds the problem and says where, exactly as it always did.
+    /// </summary>
+    private static JsonDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options)
+    {
+        var span = utf8Line.Span;
+        if (span.Length > options.MaxStringBytes || !Utf8.IsValid(span) || MayHaveSurrogateEscape(span)) return null;
+        try
+        {
+            return JsonDocument.Parse(utf8Line, new JsonDocumentOptions { MaxDepth = options.MaxDepth, AllowDuplicateProperties = false });
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True when a <c>\u</c> escape starts with D8–DF (a surrogate, maybe unpaired); false positives only cost the scan.</summary>
+    private static bool MayHaveSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        int at;
+        while ((at = json.IndexOf("\\u"u8)) >= 0)
+        {
+            json = json[(at + 2)..];
+            if (json.Length >= 2 && json[0] is (byte)'d' or (byte)'D' && json[1] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F')
+                return true;
+        }
+        return false;
+    }
 
     private static ResourceParseResult Failure(JsonDocument? document, string ruleId, string code, string message)
     {

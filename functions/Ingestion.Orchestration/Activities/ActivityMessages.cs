@@ -29,6 +29,8 @@ public sealed record PollResult(bool Complete, BulkExportJob Job, TimeSpan Retry
     public string? Progress { get; init; }
     public int FileCount { get; init; }
     public DateTimeOffset? TransactionTime { get; init; }
+    /// <summary>File indexes in the order to process them (<see cref="ManifestFiles.LargestFirst"/>); null: index order.</summary>
+    public IReadOnlyList<int>? Order { get; init; }
 }
 
 public sealed record RetryFilesRequest(string RunId, string KeyFingerprint, string RetryOf, IReadOnlyList<int> FailedFiles);

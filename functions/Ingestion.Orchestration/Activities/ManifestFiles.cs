@@ -30,6 +30,19 @@ public static class ManifestFiles
         return rows;
     }
 
+    /// <summary>
+    /// The order to process the files in: largest first (size where the source knows it, else the manifest's resource
+    /// count; ties in index order), so the run does not end on one big file while the other cores idle. Null when
+    /// nothing tells the files apart (index order).
+    /// </summary>
+    public static IReadOnlyList<int>? LargestFirst(BulkExportManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var weights = manifest.Output.Concat(manifest.Error).Concat(manifest.Deleted).Select(f => f.Bytes ?? f.Count ?? 0).ToList();
+        if (weights.Distinct().Count() <= 1) return null;
+        return Enumerable.Range(0, weights.Count).OrderByDescending(i => weights[i]).ThenBy(i => i).ToList();
+    }
+
     /// <summary>The manifest entry at a file index (the order of <see cref="From"/>), or null past the end.</summary>
     public static BulkExportFile? At(BulkExportManifest manifest, int index)
     {

@@ -69,6 +69,11 @@ public sealed class LandedBlobContainerSource : IExportSource
             };
         }
 
+        // Sizes from the listing, so the run schedules large files first.
+        var sizes = blobs.ToDictionary(b => b.Name, b => b.Properties.ContentLength, StringComparer.Ordinal);
+        BulkExportFile WithSize(BulkExportFile file) => file.Bytes is null && TryResolve(file.Url, out var blob) && sizes.GetValueOrDefault(blob) is { } length ? file with { Bytes = length } : file;
+        manifest = manifest with { Output = manifest.Output.Select(WithSize).ToList(), Error = manifest.Error.Select(WithSize).ToList(), Deleted = manifest.Deleted.Select(WithSize).ToList() };
+
         var read = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in manifest.Output.Concat(manifest.Error).Concat(manifest.Deleted))
             if (TryResolve(file.Url, out var name)) read.Add(name);

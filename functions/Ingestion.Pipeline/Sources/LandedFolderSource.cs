@@ -51,6 +51,7 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
         }
         var skipped = SkippedEntries(manifest, hasManifest: File.Exists(manifestPath));
         if (chunkBytes > 0) manifest = manifest with { Output = await SplitAsync(manifest.Output, cancellationToken).ConfigureAwait(false) };
+        manifest = manifest with { Output = manifest.Output.Select(WithSize).ToList(), Error = manifest.Error.Select(WithSize).ToList(), Deleted = manifest.Deleted.Select(WithSize).ToList() };
         return new BulkExportPollResult { Manifest = manifest, Job = job, Skipped = skipped };
     }
 
@@ -82,6 +83,22 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
                 skipped.Add(new SkippedExportFile(entry.Name, "not NDJSON (only *.ndjson and *.ndjson.gz files are read)"));
         }
         return skipped;
+    }
+
+    /// <summary>The entry with its size (a chunk's length; a missing or outside file stays without one and fails when read).</summary>
+    private BulkExportFile WithSize(BulkExportFile file)
+    {
+        if (file.Bytes is not null) return file;
+        if (LandedFileChunk.Parse(file.Url) is { } chunk) return file with { Bytes = chunk.Length };
+        try
+        {
+            var info = new FileInfo(ResolvePath(file.Url));
+            return info.Exists ? file with { Bytes = info.Length } : file;
+        }
+        catch (InvalidDataException)
+        {
+            return file;
+        }
     }
 
     private async Task<IReadOnlyList<BulkExportFile>> SplitAsync(IReadOnlyList<BulkExportFile> files, CancellationToken cancellationToken)

@@ -44,6 +44,22 @@ internal sealed class FakeExportSource : IExportSource, IExportSourceFactory
         return this;
     }
 
+    /// <summary>A complete manifest of Patient files with these resource counts (index i has counts[i]).</summary>
+    public FakeExportSource ThenManifestOfCounts(params long[] counts)
+    {
+        _polls.Enqueue(job => new BulkExportPollResult
+        {
+            Job = job,
+            Manifest = new BulkExportManifest
+            {
+                TransactionTime = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero),
+                Request = "https://ehr.test/$export",
+                Output = counts.Select((n, i) => new BulkExportFile("Patient", $"https://ehr.test/files/{i}.ndjson", n)).ToList(),
+            },
+        });
+        return this;
+    }
+
     public FakeExportSource ThenThrow(Exception ex)
     {
         _polls.Enqueue(_ => throw ex);

@@ -18,6 +18,8 @@ internal sealed class FakeFileActivity : IFileActivity
     public Func<int, int, Exception?> Failure { get; set; } = (_, _) => null;
 
     public ConcurrentDictionary<int, int> Attempts { get; } = new();
+    /// <summary>File indexes in the order their first attempt started.</summary>
+    public ConcurrentQueue<int> Started { get; } = new();
     public int MaxInFlight => _maxInFlight;
     public int Calls => Attempts.Values.Sum();
 
@@ -25,6 +27,7 @@ internal sealed class FakeFileActivity : IFileActivity
     {
         var index = context.Activity.Index;
         var attempt = Attempts.AddOrUpdate(index, 1, (_, n) => n + 1);
+        if (attempt == 1) Started.Enqueue(index);
         var now = Interlocked.Increment(ref _inFlight);
         int seen;
         while ((seen = _maxInFlight) < now && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen) { }

@@ -39,6 +39,33 @@ public sealed class LandedFolderSourceTests
     }
 
     [Fact]
+    public async Task Every_landed_file_and_chunk_carries_its_size_so_the_run_can_start_the_largest_first()
+    {
+        var folder = Directory.CreateTempSubdirectory("landed-").FullName;
+        try
+        {
+            var patients = string.Concat(Enumerable.Range(1, 100).Select(i => $$"""{"resourceType":"Patient","id":"p{{i}}"}""" + "\n"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "Patient.ndjson"), patients);
+            await File.WriteAllTextAsync(Path.Combine(folder, "Condition.ndjson"), """{"resourceType":"Condition","id":"c1"}""" + "\n");
+            var whole = new LandedFolderSource(folder);
+            var chunked = new LandedFolderSource(folder, chunkBytes: 1000);
+
+            var wholeManifest = (await whole.PollAsync(await whole.KickOffAsync(new BulkExportRequest(), default), default)).Manifest!;
+            var chunkedManifest = (await chunked.PollAsync(await chunked.KickOffAsync(new BulkExportRequest(), default), default)).Manifest!;
+
+            Assert.Equal(new FileInfo(Path.Combine(folder, "Condition.ndjson")).Length, wholeManifest.Output.Single(f => f.Type == "Condition").Bytes);
+            Assert.Equal(Encoding.UTF8.GetByteCount(patients), wholeManifest.Output.Single(f => f.Type == "Patient").Bytes);
+            var chunks = chunkedManifest.Output.Where(f => f.Type == "Patient").ToList();
+            Assert.All(chunks, c => Assert.Equal(LandedFileChunk.Parse(c.Url)!.Length, c.Bytes));
+            Assert.Equal(Encoding.UTF8.GetByteCount(patients), chunks.Sum(c => c.Bytes));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_gzipped_ndjson_file_is_read_like_a_plain_one()
     {
         var folder = Directory.CreateTempSubdirectory("landed-").FullName;

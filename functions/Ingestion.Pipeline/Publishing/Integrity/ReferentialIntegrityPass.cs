@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
 using Ingestion.Pipeline.State;
@@ -70,15 +71,11 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         // Pass 1: which keys occur twice; the referenced tables' rows and their required references.
         var seen = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
         var referenced = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new Dictionary<long, long?[]>(), StringComparer.Ordinal);
-        foreach (var file in files)
+        await ForEachStagedAsync(files, (_, row, _) =>
         {
-            if (file.StagedPath is null) continue;
-            await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
-            {
-                if (!SetOf(seen, row.Table.Name).Add(row.Key)) SetOf(_duplicateKeys, row.Table.Name).Add(row.Key);
-                if (referenced.TryGetValue(row.Table.Name, out var rows)) rows[row.Key] = row.References;
-            }
-        }
+            if (!SetOf(seen, row.Table.Name).Add(row.Key)) SetOf(_duplicateKeys, row.Table.Name).Add(row.Key);
+            if (referenced.TryGetValue(row.Table.Name, out var rows)) rows[row.Key] = row.References;
+        }, cancellationToken).ConfigureAwait(false);
         seen.Clear();
         // In dependency order, so a visit counts only when its person does, a visit detail only when its visit does.
         foreach (var table in CdmForeignKeys.ReferencedTables)
@@ -140,16 +137,24 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             _keys.SetVisitPart(visit, dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path);
         }
 
-        // Pass 4: the foreign-key check over the rows of the parts left as they are.
+        // Pass 4: the foreign-key check over the rows of the parts left as they are, counted per table and reference
+        // (not per row through the checks' named slots) and added once.
+        var counts = new Dictionary<OmopTable, (long Checked, long Dangling)[]>(ReferenceEqualityComparer.Instance);
         await ForEachStagedAsync(files, (file, row, ordinal) =>
         {
             if (dirty.Contains((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)))) return;
             var fks = CdmForeignKeys.Of(row.Table);
+            if (!counts.TryGetValue(row.Table, out var slots)) counts[row.Table] = slots = new (long, long)[fks.Count];
             for (var i = 0; i < fks.Count; i++)
             {
-                if (row.References[i] is long key) Checks.Observe(row.Table, fks[i], key);
+                if (row.References[i] is not long key) continue;
+                slots[i].Checked++;
+                if (!_keys.Contains(fks[i].Target, key)) slots[i].Dangling++;
             }
         }, cancellationToken).ConfigureAwait(false);
+        Checks.Add(counts.SelectMany(kv => CdmForeignKeys.Of(kv.Key).Select((fk, i) => (fk, kv.Value[i]))
+            .Where(c => c.Item2.Checked > 0)
+            .Select(c => new ForeignKeyCheck(kv.Key.Name, c.fk.Column, c.fk.Target.Name, c.Item2.Checked, c.Item2.Dangling))));
 
         // Rewrite: the dirty parts, row by row; the rewritten rows are checked as written, the deferred ones staged.
         var rewritten = new List<PartOutput>();
@@ -277,18 +282,68 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         return new Verdict(false, null, null, mask);
     }
 
+    /// <summary>
+    /// Visits every staged row of the files in file and write order, with its ordinal in its file's table. The staged
+    /// files are read and decoded on another thread, a bounded number of batches ahead, while the visits run on this
+    /// one in order (they decide ties and are not thread-safe): the pass keeps both cores busy and its memory bounded.
+    /// </summary>
     private async Task ForEachStagedAsync(List<FileParts> files, Action<FileParts, StagedRowKey, long> visit, CancellationToken cancellationToken)
     {
-        foreach (var file in files)
+        var batches = Channel.CreateBounded<(FileParts File, List<StagedRowKey> Rows)>(new BoundedChannelOptions(PrefetchBatches) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ReadStagedAsync(files, batches.Writer, stop.Token), CancellationToken.None);
+        try
         {
-            if (file.StagedPath is null) continue;
+            FileParts? current = null;
             var ordinals = new Dictionary<string, long>(StringComparer.Ordinal);
-            await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
+            await foreach (var (file, rows) in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var ordinal = ordinals.GetValueOrDefault(row.Table.Name);
-                ordinals[row.Table.Name] = ordinal + 1;
-                visit(file, row, ordinal);
+                if (!ReferenceEquals(file, current))
+                {
+                    current = file;
+                    ordinals.Clear();
+                }
+                foreach (var row in rows)
+                {
+                    var ordinal = ordinals.GetValueOrDefault(row.Table.Name);
+                    ordinals[row.Table.Name] = ordinal + 1;
+                    visit(file, row, ordinal);
+                }
             }
+        }
+        finally
+        {
+            // A visit that threw stops the reader; its own failure already reached the loop above.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private const int PrefetchBatches = 8;
+    private const int BatchRows = 4096;
+
+    private async Task ReadStagedAsync(List<FileParts> files, ChannelWriter<(FileParts File, List<StagedRowKey> Rows)> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var file in files)
+            {
+                if (file.StagedPath is null) continue;
+                var batch = new List<StagedRowKey>(BatchRows);
+                await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(row);
+                    if (batch.Count < BatchRows) continue;
+                    await batches.WriteAsync((file, batch), cancellationToken).ConfigureAwait(false);
+                    batch = new List<StagedRowKey>(BatchRows);
+                }
+                if (batch.Count > 0) await batches.WriteAsync((file, batch), cancellationToken).ConfigureAwait(false);
+            }
+            batches.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.Complete(e);
         }
     }
 
