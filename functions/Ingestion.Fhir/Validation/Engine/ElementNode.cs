@@ -57,7 +57,8 @@ internal sealed class ChildTable
     public TableMember[] Choices { get; set; } = [];
     public int SlotCount { get; set; }                       // presence counters the walk keeps per object
     public CompiledInvariant[]? Invariants { get; set; }     // constraints of the type (or resource) these are the children of
-    public Dictionary<string, ChildEntry>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; set; }
+    /// <summary><see cref="ByJsonName"/> by the raw UTF-8 name, for the walks.</summary>
+    public ChildNameTable Names { get; set; } = null!;
 }
 
 /// <summary>A JSON property's element; <see cref="Index"/> counts its presence, <see cref="BaseIndex"/> that of its choice element.</summary>

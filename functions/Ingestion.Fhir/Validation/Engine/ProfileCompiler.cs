@@ -219,7 +219,7 @@ internal sealed class ProfileCompiler
         table.Required = required.Select(n => new TableMember(n, index[n])).ToArray();
         table.MustSupport = nodes.Where(n => n.MustSupport).Select(n => new TableMember(n, index[n])).ToArray();
         table.Choices = nodes.Where(n => n.IsChoice && n.Types.Length > 1).Select(n => new TableMember(n, index[n])).ToArray();
-        table.Lookup = table.ByJsonName.GetAlternateLookup<ReadOnlySpan<char>>();
+        table.Names = new ChildNameTable(table.ByJsonName);
         return table;
     }
 
