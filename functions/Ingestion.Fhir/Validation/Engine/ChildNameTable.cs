@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Ingestion.Fhir.Validation;
@@ -51,6 +52,7 @@ internal sealed class ChildNameTable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> name)
     {
         ulong head, tail;

@@ -209,6 +209,10 @@ internal sealed class ProfileCompiler
             }
         }
         table.Elements = nodes.ToArray();
+        foreach (var node in nodes)
+        {
+            if (node.IsChoice) table.ChoiceByName.TryAdd(node.Name[..^3], node);
+        }
         table.SlotCount = index.Count;
         var required = nodes.Where(n => n.Min > 0 || (n.Slices?.Any(s => s.Node.Min > 0) ?? false)).ToList();
         foreach (var node in nodes)

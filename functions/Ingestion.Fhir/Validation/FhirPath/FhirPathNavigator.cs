@@ -51,10 +51,9 @@ internal static class FhirPathNavigator
                 AddProperty(parent.Value, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
                 return;
             }
-            foreach (var node in table.Elements)
+            if (table.ChoiceByName.TryGetValue(name, out var choice))
             {
-                if (!node.IsChoice || node.Name.Length != name.Length + 3 || !node.Name.StartsWith(name, StringComparison.Ordinal)) continue;
-                AddChoice(parent.Value, name, node, ref sink);
+                AddChoice(parent.Value, name, choice, ref sink);
                 return;
             }
             if (table.ByJsonName.TryGetValue(name, out entry))
