@@ -82,8 +82,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     {
         var model = (await fixture.For("base")).FhirPathModel;
         var tally = new Tally();
-        foreach (var file in Directory.GetFiles(SharedData.PathOf("us-core", "examples"), "*.json", SearchOption.AllDirectories)
-                     .Concat(Directory.GetFiles(SharedData.PathOf("fhir-r4", "examples"), "*.json")).Order(StringComparer.Ordinal))
+        foreach (var file in ExampleCorpus.ExampleFiles())
         {
             using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
             Compare(model, model.Resource(document.RootElement, null, ""), Path.GetFileName(file), tally);
@@ -106,16 +105,17 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         Assert.True(tally.WithoutContained > 2000);
     }
 
-    private static void Compare(FhirPathModel model, FhirPathElement resource, string where, Tally tally)
+    private static void Compare(FhirPathModel model, FhirPathElement root, string where, Tally tally)
     {
-        foreach (var reference in References.Evaluate(model, resource).OfType<FhirPathElement>())
+        // descendants() of a Bundle includes its entries' elements: only the contained-resource rules go per entry.
+        foreach (var reference in References.Evaluate(model, root).OfType<FhirPathElement>())
         {
             tally.References++;
             if (ReferenceFormCheck.Holds(Cursor(reference)) is not { } native) continue;
             tally.ReferencesNative++;
             if (Ref1.EvaluateBoolean(model, reference) != native) tally.Mismatches.Add($"{where} {reference.Name}: ref-1 native {native}, FHIRPath {Ref1.EvaluateBoolean(model, reference)}");
         }
-        foreach (var period in Periods.Evaluate(model, resource).OfType<FhirPathElement>())
+        foreach (var period in Periods.Evaluate(model, root).OfType<FhirPathElement>())
         {
             tally.Periods++;
             if (PeriodOrderCheck.Holds(Cursor(period)) is not { } native) continue;
@@ -123,20 +123,13 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
             if (!native) tally.PeriodsFailing++;
             if (Per1.EvaluateBoolean(model, period) != native) tally.Mismatches.Add($"{where} {period.Name}: per-1 native {native}, FHIRPath {Per1.EvaluateBoolean(model, period)}");
         }
-        if (!resource.Value.TryGetProperty("contained"u8, out _) && !resource.Value.TryGetProperty("_contained"u8, out _))
+        foreach (var (resource, at) in ExampleCorpus.WithBundleEntries(model, root, where))
         {
+            if (resource.Value.TryGetProperty("contained"u8, out _) || resource.Value.TryGetProperty("_contained"u8, out _)) continue;
             tally.WithoutContained++;
             foreach (var rule in ContainedRules)
             {
-                if (rule.EvaluateBoolean(model, resource) != true) tally.Mismatches.Add($"{where}: {rule.Text} is not true without contained resources");
-            }
-        }
-        if (resource.Type == "Bundle" && resource.Value.TryGetProperty("entry"u8, out var entries) && entries.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var entry in entries.EnumerateArray())
-            {
-                if (entry.TryGetProperty("resource"u8, out var nested))
-                    Compare(model, model.Resource(nested, resource, "resource"), where + " entry", tally);
+                if (rule.EvaluateBoolean(model, resource) != true) tally.Mismatches.Add($"{at}: {rule.Text} is not true without contained resources");
             }
         }
     }
