@@ -58,12 +58,13 @@ internal sealed class InvariantWalkState
             foreach (var property in frame.Cursor.Value.EnumerateObject())
             {
                 var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var plain = JsonProperties.IsPlain(raw);
                 if (raw.Length > 1 && raw[0] == (byte)'_')
                 {
                     shape |= ObjectShape.HasShadows;
                     raw = raw[1..];
                 }
-                if (raw.SequenceEqual("contained"u8) || !JsonProperties.IsPlain(raw)) shape |= ObjectShape.MayHaveContained;
+                if (!plain || raw.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
             }
         }
         else if (frame.Cursor.Shadow.ValueKind == JsonValueKind.Object) shape |= ObjectShape.MayHaveContained; // navigation reads the _name object: not judged here
