@@ -88,15 +88,10 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
             Compare(model, model.Resource(document.RootElement, null, ""), Path.GetFileName(file), tally);
         }
         // Every type of the Synthea export, its first 150 lines (descendants() materialises the whole tree).
-        foreach (var file in Directory.GetFiles(SharedData.PathOf("synthea", "100-patients"), "*.ndjson").Order(StringComparer.Ordinal))
+        foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 150))
         {
-            var line = 0;
-            foreach (var text in File.ReadLines(file).Take(150))
-            {
-                line++;
-                using var document = JsonDocument.Parse(text);
-                Compare(model, model.Resource(document.RootElement, null, ""), $"{Path.GetFileName(file)}:{line}", tally);
-            }
+            using var document = JsonDocument.Parse(text);
+            Compare(model, model.Resource(document.RootElement, null, ""), where, tally);
         }
         output.WriteLine($"ref-1: {tally.References} references, {tally.ReferencesNative} decided natively; per-1: {tally.Periods} periods, {tally.PeriodsNative} decided natively ({tally.PeriodsFailing} failing); dom-2..5 on {tally.WithoutContained} resources without contained");
         Assert.True(tally.Mismatches.Count == 0, string.Join('\n', tally.Mismatches.Take(20)));
