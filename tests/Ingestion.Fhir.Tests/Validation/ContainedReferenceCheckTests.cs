@@ -62,22 +62,16 @@ public sealed class ContainedReferenceCheckTests(PackageValidatorFixture fixture
     {
         var model = (await fixture.For("base")).FhirPathModel;
         var tally = new Tally();
-        foreach (var file in Directory.GetFiles(SharedData.PathOf("us-core", "examples"), "*.json", SearchOption.AllDirectories)
-                     .Concat(Directory.GetFiles(SharedData.PathOf("fhir-r4", "examples"), "*.json")).Order(StringComparer.Ordinal))
+        foreach (var file in ExampleCorpus.ExampleFiles())
         {
             using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
             Compare(model, model.Resource(document.RootElement, null, ""), Path.GetFileName(file), tally);
         }
-        foreach (var file in Directory.GetFiles(SharedData.PathOf("synthea", "100-patients"), "*.ndjson").Order(StringComparer.Ordinal))
+        foreach (var (text, where) in ExampleCorpus.SyntheaLines())
         {
-            var line = 0;
-            foreach (var text in File.ReadLines(file))
-            {
-                line++;
-                if (!text.Contains("\"contained\"", StringComparison.Ordinal)) continue;
-                using var document = JsonDocument.Parse(text);
-                Compare(model, model.Resource(document.RootElement, null, ""), $"{Path.GetFileName(file)}:{line}", tally);
-            }
+            if (!text.Contains("\"contained\"", StringComparison.Ordinal)) continue;
+            using var document = JsonDocument.Parse(text);
+            Compare(model, model.Resource(document.RootElement, null, ""), where, tally);
         }
         output.WriteLine($"{tally.Resources} resources with contained: {tally.Native} decided natively ({tally.NativeFailed} failing), {tally.Deferred} left to the expression");
         Assert.True(tally.Mismatches.Count == 0, string.Join('\n', tally.Mismatches));
@@ -85,10 +79,11 @@ public sealed class ContainedReferenceCheckTests(PackageValidatorFixture fixture
         Assert.True(tally.Deferred < tally.Native / 20, $"{tally.Deferred} left to the expression");
     }
 
-    private static void Compare(FhirPathModel model, FhirPathElement resource, string where, Tally tally)
+    private static void Compare(FhirPathModel model, FhirPathElement root, string where, Tally tally)
     {
-        if (resource.Value.TryGetProperty("contained"u8, out _))
+        foreach (var (resource, at) in ExampleCorpus.WithBundleEntries(model, root, where))
         {
+            if (!resource.Value.TryGetProperty("contained"u8, out _)) continue;
             var (native, expression) = Both(model, resource);
             tally.Resources++;
             if (native is null) tally.Deferred++;
@@ -96,15 +91,7 @@ public sealed class ContainedReferenceCheckTests(PackageValidatorFixture fixture
             {
                 tally.Native++;
                 if (native == false) tally.NativeFailed++;
-                if (native != expression) tally.Mismatches.Add($"{where}: native {native}, FHIRPath {expression}");
-            }
-        }
-        if (resource.Type == "Bundle" && resource.Value.TryGetProperty("entry"u8, out var entries) && entries.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var entry in entries.EnumerateArray())
-            {
-                if (entry.TryGetProperty("resource"u8, out var nested))
-                    Compare(model, model.Resource(nested, resource, "resource"), where + " entry", tally);
+                if (native != expression) tally.Mismatches.Add($"{at}: native {native}, FHIRPath {expression}");
             }
         }
     }

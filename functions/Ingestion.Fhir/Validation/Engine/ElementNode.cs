@@ -8,13 +8,21 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 internal sealed class ElementNode
 {
-    public required string Name { get; init; }          // last path segment, "value[x]" for a choice
+    public required string Name                         // last path segment, "value[x]" for a choice
+    {
+        get;
+        init
+        {
+            field = value;
+            IsChoice = value.EndsWith("[x]", StringComparison.Ordinal);
+        }
+    }
     public required string ElementId { get; init; }     // snapshot element id, used in rule ids
     public int Min { get; set; }
     public int Max { get; set; }                        // int.MaxValue for *
     public bool IsArray { get; set; }                   // base max != 1: the JSON value is an array
     public TypeSlot[] Types { get; set; } = [];
-    public bool IsChoice => Name.EndsWith("[x]", StringComparison.Ordinal);
+    public bool IsChoice { get; private init; }         // set with the name: navigation asks it per element
     public JsonElement? Fixed { get; set; }
     public JsonElement? Pattern { get; set; }
     public CompiledBinding? Binding { get; set; }
@@ -51,13 +59,16 @@ internal sealed class ChildTable
 {
     public required string Path { get; init; }
     public Dictionary<string, ChildEntry> ByJsonName { get; } = new(StringComparer.Ordinal);
+    /// <summary>Choice elements by their name without <c>[x]</c> (the first of the elements when repeated), for FHIRPath navigation.</summary>
+    public Dictionary<string, ElementNode> ChoiceByName { get; } = new(StringComparer.Ordinal);
     public ElementNode[] Elements { get; set; } = [];
     public TableMember[] Required { get; set; } = [];      // min > 0, or slices with min > 0
     public TableMember[] MustSupport { get; set; } = [];
     public TableMember[] Choices { get; set; } = [];
     public int SlotCount { get; set; }                       // presence counters the walk keeps per object
     public CompiledInvariant[]? Invariants { get; set; }     // constraints of the type (or resource) these are the children of
-    public Dictionary<string, ChildEntry>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; set; }
+    /// <summary><see cref="ByJsonName"/> by the raw UTF-8 name, for the walks.</summary>
+    public ChildNameTable Names { get; set; } = null!;
 }
 
 /// <summary>A JSON property's element; <see cref="Index"/> counts its presence, <see cref="BaseIndex"/> that of its choice element.</summary>

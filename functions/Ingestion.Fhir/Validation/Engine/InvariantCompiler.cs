@@ -51,18 +51,25 @@ internal sealed partial class InvariantCompiler
             var severity = c.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
             var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
             // ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively; dom-3
-            // would walk the whole resource as FHIRPath elements.
-            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, NativeFor(c.Expression)));
+            // would walk the whole resource as FHIRPath elements; ref-1, per-1 and dom-2/4/5 (on every Reference,
+            // Period) are decided natively in their common cases, dom-2 to dom-5 are skipped on resources without
+            // contained resources.
+            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, NativeFor(c.Expression), ContainedAbsenceCheck.Expressions.Contains(c.Expression)));
         }
         return compiled.Count > 0 ? compiled.ToArray() : null;
     }
 
     private static Func<FhirPathCursor, bool?>? NativeFor(string expression) => expression switch
     {
-        Ele1 => static element => HasValueOrChildren(element),
+        Ele1 => Ele1Check,
         ContainedReferenceCheck.Expression => ContainedReferenceCheck.Holds,
+        ReferenceFormCheck.Expression => ReferenceFormCheck.Holds,
+        PeriodOrderCheck.Expression => PeriodOrderCheck.Holds,
         _ => null,
     };
+
+    /// <summary>The native ele-1: the walk recognises it by this instance (it holds on any primitive value).</summary>
+    public static Func<FhirPathCursor, bool?> Ele1Check { get; } = static element => HasValueOrChildren(element);
 
     /// <summary>ele-1 without evaluating children(): a primitive value, or any property other than id (in the object or the _name object).</summary>
     private static bool HasValueOrChildren(FhirPathCursor element)

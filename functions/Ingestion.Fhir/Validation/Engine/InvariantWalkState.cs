@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
@@ -41,6 +43,34 @@ internal sealed class InvariantWalkState
         return frame.Element = new FhirPathElement(c.Value, c.Shadow, c.Type, c.Table, parent, frame.Name);
     }
 
+    /// <summary>
+    /// What the walk needs to know about an object's property names, found in one pass on first use: whether any is a
+    /// <c>_name</c> primitive extension (values and their <c>_name</c> objects must then be paired by name), and whether
+    /// the object may hold contained resources (<c>contained</c>, <c>_contained</c>, or a name written with escapes).
+    /// </summary>
+    public ObjectShape Shape(int index)
+    {
+        ref var frame = ref _frames[index];
+        if (frame.Shape != ObjectShape.Unknown) return frame.Shape;
+        var shape = ObjectShape.Scanned;
+        if (frame.Cursor.Value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in frame.Cursor.Value.EnumerateObject())
+            {
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var plain = JsonProperties.IsPlain(raw);
+                if (raw.Length > 1 && raw[0] == (byte)'_')
+                {
+                    shape |= ObjectShape.HasShadows;
+                    raw = raw[1..];
+                }
+                if (!plain || raw.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
+            }
+        }
+        else if (frame.Cursor.Shadow.ValueKind == JsonValueKind.Object) shape |= ObjectShape.MayHaveContained; // navigation reads the _name object: not judged here
+        return frame.Shape = shape;
+    }
+
     public void Clear()
     {
         Array.Clear(_frames, 0, _count);
@@ -53,5 +83,15 @@ internal sealed class InvariantWalkState
         public int Parent = parent;
         public string Name = name;
         public FhirPathElement? Element = element;
+        public ObjectShape Shape;
     }
+}
+
+[Flags]
+internal enum ObjectShape : byte
+{
+    Unknown = 0,
+    Scanned = 1,
+    HasShadows = 2,
+    MayHaveContained = 4,
 }

@@ -35,33 +35,68 @@ internal sealed class InvariantWalker
     {
         var parent = state.Cursor(parentIndex).Value;
         if (parent.ValueKind != JsonValueKind.Object) return;
-        Span<char> buffer = stackalloc char[128];
+        // Without _name properties (most objects) each property is its element whole: its value is the enumerated
+        // one, with no lookups by name; otherwise a value and its _name object are paired by name.
+        var hasShadows = (state.Shape(parentIndex) & ObjectShape.HasShadows) != 0;
         foreach (var property in parent.EnumerateObject())
         {
             // Looked up from the UTF-8 name: no string per property.
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
             if (raw.SequenceEqual("resourceType"u8)) continue;
-            if (raw.Length > 1 && raw[0] == (byte)'_')
+            if (hasShadows && raw.Length > 1 && raw[0] == (byte)'_')
             {
                 if (parent.TryGetProperty(raw[1..], out _)) continue; // visited with its value
                 raw = raw[1..];
             }
-            if (raw.Length > buffer.Length || !ResourceWalker.TryAscii(raw, buffer, out var chars) || !table.Lookup.TryGetValue(chars, out var entry))
-                continue; // unknown: the structure walk reports it
+            if (!table.Names.TryGetValue(raw, out var entry)) continue; // unknown: the structure walk reports it
             var node = entry.Node;
             var slot = entry.Slot;
             if (node.Invariants is null && slot.TypeInvariants is null && !slot.IsResource && (node.Children ?? slot.Resolved) is null) continue;
+            // A primitive value without a _name object has no children, and ele-1 holds on it: nothing to evaluate
+            // when that is all its element and type carry (most leaves).
+            var leafTrivial = !hasShadows && node.Slices is null && !slot.IsResource && OnlyEle1(node.Invariants) && OnlyEle1(slot.TypeInvariants);
             var name = slot.JsonName; // interned: the frames keep no per-resource strings
-            parent.TryGetProperty(name, out var value);
-            parent.TryGetProperty(slot.ShadowName, out var shadow);
-            if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
+            JsonElement value, shadow;
+            if (hasShadows)
+            {
+                parent.TryGetProperty(name, out value);
+                parent.TryGetProperty(slot.ShadowName, out shadow);
+            }
+            else
+            {
+                value = property.Value;
+                shadow = default;
+            }
+            if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Array)
+            {
+                // Enumerated, not indexed: the indexer walks an array of objects from its start.
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (!(leafTrivial && IsPrimitive(item))) Visit(state, parentIndex, name, i, node, slot, item, default, context);
+                    i++;
+                }
+            }
+            else if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
             {
                 var count = FhirPathNavigator.AlignedCount(value, shadow);
                 for (var i = 0; i < count; i++)
                     Visit(state, parentIndex, name, i, node, slot, FhirPathNavigator.AlignedAt(value, i), FhirPathNavigator.AlignedAt(shadow, i), context);
             }
-            else Visit(state, parentIndex, name, -1, node, slot, value, shadow, context);
+            else if (!(leafTrivial && IsPrimitive(value))) Visit(state, parentIndex, name, -1, node, slot, value, shadow, context);
         }
+    }
+
+    private static bool IsPrimitive(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+
+    private static bool OnlyEle1(CompiledInvariant[]? invariants)
+    {
+        if (invariants is null) return true;
+        foreach (var invariant in invariants)
+        {
+            if (!ReferenceEquals(invariant.Native, InvariantCompiler.Ele1Check)) return false;
+        }
+        return true;
     }
 
     private void Visit(InvariantWalkState state, int parentIndex, string name, int index, ElementNode node, TypeSlot slot, JsonElement value, JsonElement shadow, ValidationContext context)
@@ -116,6 +151,7 @@ internal sealed class InvariantWalker
     {
         foreach (var invariant in invariants)
         {
+            if (invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) continue;
             bool? holds;
             try
             {

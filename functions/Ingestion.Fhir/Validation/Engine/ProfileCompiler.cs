@@ -209,6 +209,10 @@ internal sealed class ProfileCompiler
             }
         }
         table.Elements = nodes.ToArray();
+        foreach (var node in nodes)
+        {
+            if (node.IsChoice) table.ChoiceByName.TryAdd(node.Name[..^3], node);
+        }
         table.SlotCount = index.Count;
         var required = nodes.Where(n => n.Min > 0 || (n.Slices?.Any(s => s.Node.Min > 0) ?? false)).ToList();
         foreach (var node in nodes)
@@ -219,7 +223,7 @@ internal sealed class ProfileCompiler
         table.Required = required.Select(n => new TableMember(n, index[n])).ToArray();
         table.MustSupport = nodes.Where(n => n.MustSupport).Select(n => new TableMember(n, index[n])).ToArray();
         table.Choices = nodes.Where(n => n.IsChoice && n.Types.Length > 1).Select(n => new TableMember(n, index[n])).ToArray();
-        table.Lookup = table.ByJsonName.GetAlternateLookup<ReadOnlySpan<char>>();
+        table.Names = new ChildNameTable(table.ByJsonName);
         return table;
     }
 

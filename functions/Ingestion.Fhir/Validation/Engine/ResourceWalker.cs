@@ -19,7 +19,6 @@ internal sealed class ResourceWalker
 
     public void ValidateObject(JsonElement obj, ChildTable table, ValidationContext context, bool isResource)
     {
-        Span<char> nameBuffer = stackalloc char[128];
         // Presence per element, counted during the one pass over the properties: values, and primitive extensions.
         var slots = table.SlotCount;
         Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2];
@@ -32,7 +31,7 @@ internal sealed class ResourceWalker
             if (isResource && raw.SequenceEqual("resourceType"u8)) continue;
             var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
             var lookupName = isPrimitiveExtension ? raw[1..] : raw;
-            if (lookupName.Length > nameBuffer.Length || !TryAscii(lookupName, nameBuffer, out var chars) || !table.Lookup.TryGetValue(chars, out var entry))
+            if (!table.Names.TryGetValue(lookupName, out var entry))
             {
                 context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;

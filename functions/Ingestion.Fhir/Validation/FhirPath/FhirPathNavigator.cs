@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation.FhirPath;
@@ -49,16 +51,9 @@ internal static class FhirPathNavigator
                 AddProperty(parent.Value, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
                 return;
             }
-            foreach (var node in table.Elements)
+            if (table.ChoiceByName.TryGetValue(name, out var choice))
             {
-                if (!node.IsChoice || node.Name.Length != name.Length + 3 || !node.Name.StartsWith(name, StringComparison.Ordinal)) continue;
-                foreach (var slot in node.Types)
-                {
-                    if (parent.Value.TryGetProperty(slot.JsonName, out _) || parent.Value.TryGetProperty(slot.ShadowName, out _))
-                    {
-                        if (!AddProperty(parent.Value, slot.JsonName, slot.ShadowName, TypeCode(slot.Code), slot.Resolved, ref sink)) return;
-                    }
-                }
+                AddChoice(parent.Value, name, choice, ref sink);
                 return;
             }
             if (table.ByJsonName.TryGetValue(name, out entry))
@@ -66,9 +61,10 @@ internal static class FhirPathNavigator
             return;
         }
 
-        if (parent.Value.TryGetProperty(name, out _) || parent.Value.TryGetProperty(shadowName, out _))
+        JsonProperties.Find(parent.Value, name, shadowName, out var found, out var foundShadow);
+        if (found.ValueKind != JsonValueKind.Undefined || foundShadow.ValueKind != JsonValueKind.Undefined)
         {
-            AddProperty(parent.Value, name, shadowName, null, null, ref sink);
+            AddItems(name, null, null, found, foundShadow, ref sink);
             return;
         }
         // Untyped: a choice element is the property named name + a type suffix.
@@ -135,11 +131,71 @@ internal static class FhirPathNavigator
         }
         : code;
 
+    /// <summary>
+    /// The present types of the choice element <c>name[x]</c>, in the order of its types (one pass finds which are
+    /// present instead of two lookups per type: Extension.value[x] has fifty).
+    /// </summary>
+    private static void AddChoice<TSink>(JsonElement obj, string name, ElementNode node, ref TSink sink) where TSink : struct, IChildSink
+    {
+        var types = node.Types;
+        if (types.Length > 64)
+        {
+            foreach (var slot in types)
+            {
+                if (obj.TryGetProperty(slot.JsonName, out _) || obj.TryGetProperty(slot.ShadowName, out _))
+                {
+                    if (!AddProperty(obj, slot.JsonName, slot.ShadowName, TypeCode(slot.Code), slot.Resolved, ref sink)) return;
+                }
+            }
+            return;
+        }
+        var present = 0UL;
+        foreach (var property in obj.EnumerateObject())
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (!JsonProperties.IsPlain(raw))
+            {
+                // An escaped or non-ASCII name: compared as text.
+                for (var i = 0; i < types.Length; i++)
+                {
+                    if (property.NameEquals(types[i].JsonName) || property.NameEquals(types[i].ShadowName)) present |= 1UL << i;
+                }
+                continue;
+            }
+            if (raw.Length > 0 && raw[0] == (byte)'_') raw = raw[1..];
+            if (raw.Length <= name.Length || !Ascii.Equals(raw[..name.Length], name)) continue;
+            for (var i = 0; i < types.Length; i++)
+            {
+                if (Ascii.Equals(raw, types[i].JsonName)) present |= 1UL << i;
+            }
+        }
+        for (var i = 0; present != 0 && i < types.Length; i++)
+        {
+            if ((present & (1UL << i)) == 0) continue;
+            present &= ~(1UL << i);
+            var slot = types[i];
+            if (!AddProperty(obj, slot.JsonName, slot.ShadowName, TypeCode(slot.Code), slot.Resolved, ref sink)) return;
+        }
+    }
+
     /// <summary>Feeds the items of one property to the sink; false when the sink has seen enough.</summary>
     private static bool AddProperty<TSink>(JsonElement obj, string jsonName, string shadowName, string? type, ChildTable? table, ref TSink sink) where TSink : struct, IChildSink
     {
-        obj.TryGetProperty(jsonName, out var value);
-        obj.TryGetProperty(shadowName, out var shadow);
+        JsonProperties.Find(obj, jsonName, shadowName, out var value, out var shadow);
+        return AddItems(jsonName, type, table, value, shadow, ref sink);
+    }
+
+    private static bool AddItems<TSink>(string jsonName, string? type, ChildTable? table, JsonElement value, JsonElement shadow, ref TSink sink) where TSink : struct, IChildSink
+    {
+        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Array)
+        {
+            // Enumerated, not indexed: the indexer walks an array of objects from its start.
+            foreach (var item in value.EnumerateArray())
+            {
+                if (!Add(jsonName, type, table, item, default, ref sink)) return false;
+            }
+            return true;
+        }
         if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
         {
             var count = AlignedCount(value, shadow);

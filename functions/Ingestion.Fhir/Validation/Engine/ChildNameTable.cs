@@ -1,0 +1,73 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// A table's JSON property names → elements, looked up by the raw UTF-8 name the walks read from the document: no
+/// transcoding to chars and no string hash per property (both walks look up every property of every object). Open
+/// addressing over a power-of-two slot array, hashed from the name's length and its first and last eight bytes;
+/// built once per compiled table, immutable afterwards.
+/// </summary>
+internal sealed class ChildNameTable
+{
+    private readonly byte[][] _names;
+    private readonly ChildEntry[] _entries;
+    private readonly int[] _slots; // index into _names/_entries + 1; 0 = empty
+    private readonly int _mask;
+
+    public ChildNameTable(IReadOnlyDictionary<string, ChildEntry> byName)
+    {
+        _names = new byte[byName.Count][];
+        _entries = new ChildEntry[byName.Count];
+        var size = 4;
+        while (size < byName.Count * 2) size *= 2;
+        _slots = new int[size];
+        _mask = size - 1;
+        var i = 0;
+        foreach (var (name, entry) in byName)
+        {
+            _names[i] = Encoding.UTF8.GetBytes(name);
+            _entries[i] = entry;
+            var slot = Hash(_names[i]) & _mask;
+            while (_slots[slot] != 0) slot = (slot + 1) & _mask;
+            _slots[slot] = ++i;
+        }
+    }
+
+    public bool TryGetValue(ReadOnlySpan<byte> name, out ChildEntry entry)
+    {
+        var slot = Hash(name) & _mask;
+        while (_slots[slot] is var index and not 0)
+        {
+            if (name.SequenceEqual(_names[index - 1]))
+            {
+                entry = _entries[index - 1];
+                return true;
+            }
+            slot = (slot + 1) & _mask;
+        }
+        entry = default;
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Hash(ReadOnlySpan<byte> name)
+    {
+        ulong head, tail;
+        if (name.Length >= 8)
+        {
+            head = BinaryPrimitives.ReadUInt64LittleEndian(name);
+            tail = BinaryPrimitives.ReadUInt64LittleEndian(name[^8..]);
+        }
+        else
+        {
+            head = 0;
+            foreach (var b in name) head = (head << 8) | b;
+            tail = 0;
+        }
+        var h = (head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)name.Length;
+        return (int)(h ^ (h >> 29) ^ (h >> 47)) & int.MaxValue;
+    }
+}

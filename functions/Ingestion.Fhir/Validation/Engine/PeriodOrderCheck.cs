@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Ingestion.Fhir.Validation.FhirPath;
+
+namespace Ingestion.Fhir.Validation;
+
+/// <summary>
+/// per-1 (a Period's start is not after its end) on every Period, decided without FHIRPath when the answer is plain:
+/// true when <c>start</c> or <c>end</c> has no primitive value (absent, null, only a <c>_start</c> object, or not a
+/// JSON primitive: <c>hasValue()</c> is false), and the comparison itself when both are dates (<c>YYYY-MM-DD</c>) or
+/// both are date-times to the second with the same zone (<c>YYYY-MM-DDThh:mm:ss</c> + the same <c>Z</c>/<c>±hh:mm</c>),
+/// valid in the calendar: same precision and offset, so FHIRPath's <c>start &lt;= end</c> is the order of the text.
+/// Anything else (fractions of seconds, different zones or precisions, arrays, escapes, numbers) answers null: the
+/// expression decides.
+/// </summary>
+internal static class PeriodOrderCheck
+{
+    /// <summary>The R4 expression (on the Period type), the only text checked natively.</summary>
+    public const string Expression = "start.hasValue().not() or end.hasValue().not() or (start <= end)";
+
+    public static bool? Holds(FhirPathCursor period)
+    {
+        if (period.Value.ValueKind != JsonValueKind.Object) return null;
+        JsonElement start = default, end = default;
+        foreach (var property in period.Value.EnumerateObject())
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (raw.SequenceEqual("start"u8)) start = property.Value;
+            else if (raw.SequenceEqual("end"u8)) end = property.Value;
+            else if (!JsonProperties.IsPlain(raw)) return null; // an escaped name might spell start or end
+        }
+        if (start.ValueKind == JsonValueKind.Array || end.ValueKind == JsonValueKind.Array) return null;
+        if (!IsPrimitive(start) || !IsPrimitive(end)) return true;
+        if (start.ValueKind != JsonValueKind.String || end.ValueKind != JsonValueKind.String) return null;
+        var a = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(start));
+        var b = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(end));
+        if (a.Length != b.Length || !SameShape(a, b)) return null;
+        var order = a.Length == 10 ? a.SequenceCompareTo(b) : a[..19].SequenceCompareTo(b[..19]);
+        return order <= 0;
+    }
+
+    private static bool IsPrimitive(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+
+    /// <summary>Both a valid date, or both a valid date-time to the second with the same zone text.</summary>
+    private static bool SameShape(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        switch (a.Length)
+        {
+            case 10:
+                return IsDate(a) && IsDate(b);
+            case 20:
+                return a[19] == (byte)'Z' && b[19] == (byte)'Z' && IsDateTime(a) && IsDateTime(b);
+            case 25:
+                // FHIRPath moves an offset date-time to UTC: keep clear of the calendar's ends.
+                return a[19] is (byte)'+' or (byte)'-' && a[19..].SequenceEqual(b[19..]) && IsOffset(a[19..]) && IsDateTime(a) && IsDateTime(b)
+                    && a[..4].SequenceCompareTo("0002"u8) >= 0 && a[..4].SequenceCompareTo("9998"u8) <= 0
+                    && b[..4].SequenceCompareTo("0002"u8) >= 0 && b[..4].SequenceCompareTo("9998"u8) <= 0;
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsDate(ReadOnlySpan<byte> s)
+    {
+        if (s[4] != (byte)'-' || s[7] != (byte)'-' || !Digits(s[..4], out var year) || !Digits(s.Slice(5, 2), out var month) || !Digits(s.Slice(8, 2), out var day)) return false;
+        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
+    }
+
+    private static bool IsDateTime(ReadOnlySpan<byte> s) =>
+        IsDate(s[..10]) && s[10] == (byte)'T' && s[13] == (byte)':' && s[16] == (byte)':'
+        && Digits(s.Slice(11, 2), out var hour) && hour <= 23
+        && Digits(s.Slice(14, 2), out var minute) && minute <= 59
+        && Digits(s.Slice(17, 2), out var second) && second <= 59;
+
+    private static bool IsOffset(ReadOnlySpan<byte> zone) =>
+        zone[3] == (byte)':' && Digits(zone.Slice(1, 2), out var hours) && hours <= 14 && Digits(zone.Slice(4, 2), out var minutes) && minutes <= 59;
+
+    private static bool Digits(ReadOnlySpan<byte> s, out int value)
+    {
+        value = 0;
+        foreach (var c in s)
+        {
+            if (c is < (byte)'0' or > (byte)'9') return false;
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Ingestion.Fhir.Validation.FhirPath;
+
+/// <summary>
+/// A property and its <c>_name</c> primitive-extension object found in one pass over an object, comparing the raw
+/// UTF-8 names with the ASCII element names: two <c>TryGetProperty</c> calls scan the object twice (the <c>_name</c>
+/// one to its end, since it is nearly always absent) and transcode each name first. As there, a repeated name
+/// yields its last value.
+/// </summary>
+internal static class JsonProperties
+{
+    public static void Find(JsonElement obj, string name, string shadowName, out JsonElement value, out JsonElement shadow)
+    {
+        value = default;
+        shadow = default;
+        foreach (var property in obj.EnumerateObject())
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (!IsPlain(raw))
+            {
+                if (property.NameEquals(name)) value = property.Value;
+                else if (property.NameEquals(shadowName)) shadow = property.Value;
+            }
+            else if (raw.Length == name.Length && Ascii.Equals(raw, name)) value = property.Value;
+            else if (raw.Length == shadowName.Length && Ascii.Equals(raw, shadowName)) shadow = property.Value;
+        }
+    }
+
+    /// <summary>A raw name without escapes or non-ASCII bytes: its bytes are its characters.</summary>
+    public static bool IsPlain(ReadOnlySpan<byte> raw)
+    {
+        // Element names are a few bytes: a plain loop beats a vectorised search here.
+        foreach (var b in raw)
+        {
+            if (b is >= 0x80 or (byte)'\\') return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Ingestion.Fhir.Validation;
+using Ingestion.Fhir.Validation.FhirPath;
+using Ingestion.Testing;
+using Xunit.Abstractions;
+
+namespace Ingestion.Fhir.Tests.Validation;
+
+/// <summary>
+/// The native ref-1 and per-1 checks give the FHIRPath form's answer (or null, leaving it to the expression), and
+/// dom-2 to dom-5, which the walk skips on a resource without contained resources, hold there: on crafted cases and
+/// on every Reference, Period and resource of the US Core and R4 spec examples and of Synthea lines.
+/// </summary>
+[Collection(PackageValidatorCollection.Name)]
+[Trait("Category", TestCategories.Conformance)]
+public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestOutputHelper output)
+{
+    private static readonly FhirPathExpression Ref1 = FhirPathExpression.Compile(ReferenceFormCheck.Expression);
+    private static readonly FhirPathExpression Per1 = FhirPathExpression.Compile(PeriodOrderCheck.Expression);
+    private static readonly FhirPathExpression[] ContainedRules = ContainedAbsenceCheck.Expressions.Select(FhirPathExpression.Compile).ToArray();
+    private static readonly FhirPathExpression References = FhirPathExpression.Compile("descendants().ofType(Reference)");
+    private static readonly FhirPathExpression Periods = FhirPathExpression.Compile("descendants().ofType(Period)");
+
+    public static TheoryData<string, bool?, bool?> CraftedReferences => new()
+    {
+        // reference json, native answer (null: left to the expression), FHIRPath answer
+        { """{"reference":"Patient/1"}""", true, true },
+        { """{"reference":"urn:uuid:8bb3a899-4353-4d7e-96e0-c980387b3852","display":"x"}""", true, true },
+        { """{"reference":""}""", true, true },
+        { """{"display":"no reference"}""", null, null },
+        { """{"reference":"#c"}""", null, true },   // names the contained resource
+        { """{"reference":"#zz"}""", null, false }, // names none
+        { """{"reference":"\u0023zz"}""", null, false }, // the '#' written as an escape
+        { """{"reference":"Patient\/1"}""", null, true },
+        { """{"reference":["Patient/1"]}""", null, true },
+        { """{"reference":null}""", null, null },
+    };
+
+    public static TheoryData<string, bool?, bool?> CraftedPeriods => new()
+    {
+        // period json, native answer, FHIRPath answer
+        { """{"start":"2015-06-17T01:11:45-04:00","end":"2015-06-17T02:11:45-04:00"}""", true, true },
+        { """{"start":"2015-06-17T02:11:45-04:00","end":"2015-06-17T01:11:45-04:00"}""", false, false },
+        { """{"start":"2015-06-17T01:11:45-04:00","end":"2015-06-17T01:11:45-04:00"}""", true, true },
+        { """{"start":"2015-06-17T01:11:45Z","end":"2015-06-16T01:11:45Z"}""", false, false },
+        { """{"start":"2015-06-17","end":"2015-06-16"}""", false, false },
+        { """{"start":"2015-06-16","end":"2015-06-17"}""", true, true },
+        { """{"start":"2015-06-17"}""", true, true },
+        { """{"end":"2015-06-17"}""", true, true },
+        { """{"_start":{"extension":[{"url":"http://example.org/x","valueString":"y"}]},"end":"2015-06-17"}""", true, true },
+        // different zones, precisions or fractions: the expression decides
+        { """{"start":"2015-06-17T05:11:45+00:00","end":"2015-06-17T02:11:45-04:00"}""", null, true },
+        { """{"start":"2015-06-17T01:11:45.5-04:00","end":"2015-06-17T01:11:45-04:00"}""", null, false },
+        { """{"start":"2015-06-17","end":"2015-06-17T01:11:45-04:00"}""", null, null },
+        { """{"start":"2015-06","end":"2015-05"}""", null, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedReferences))]
+    public async Task Native_ref1_answers_as_the_FHIRPath_form_on_crafted_references(string reference, bool? native, bool? fhirPath)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"sequence":1,"focal":true,"coverage":{{reference}}}]}""");
+        var element = Assert.Single(FhirPathExpression.Compile("Claim.insurance.coverage").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        Assert.Equal(fhirPath, Ref1.EvaluateBoolean(model, element));
+        Assert.Equal(native, ReferenceFormCheck.Holds(Cursor(element)));
+    }
+
+    [Theory]
+    [MemberData(nameof(CraftedPeriods))]
+    public async Task Native_per1_answers_as_the_FHIRPath_form_on_crafted_periods(string period, bool? native, bool? fhirPath)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"period":{{period}}}""");
+        var element = Assert.Single(FhirPathExpression.Compile("Encounter.period").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        Assert.Equal(fhirPath, Per1.EvaluateBoolean(model, element));
+        Assert.Equal(native, PeriodOrderCheck.Holds(Cursor(element)));
+    }
+
+    [Fact]
+    public async Task Natives_answer_as_the_FHIRPath_forms_on_every_example_and_Synthea_resource()
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        var tally = new Tally();
+        foreach (var file in ExampleCorpus.ExampleFiles())
+        {
+            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+            Compare(model, model.Resource(document.RootElement, null, ""), Path.GetFileName(file), tally);
+        }
+        // Every type of the Synthea export, its first 150 lines (descendants() materialises the whole tree).
+        foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 150))
+        {
+            using var document = JsonDocument.Parse(text);
+            Compare(model, model.Resource(document.RootElement, null, ""), where, tally);
+        }
+        output.WriteLine($"ref-1: {tally.References} references, {tally.ReferencesNative} decided natively; per-1: {tally.Periods} periods, {tally.PeriodsNative} decided natively ({tally.PeriodsFailing} failing); dom-2..5 on {tally.WithoutContained} resources without contained");
+        Assert.True(tally.Mismatches.Count == 0, string.Join('\n', tally.Mismatches.Take(20)));
+        Assert.True(tally.ReferencesNative > tally.References * 8 / 10, "nearly every reference is decided natively");
+        Assert.True(tally.PeriodsNative > tally.Periods * 8 / 10, "nearly every period is decided natively");
+        Assert.True(tally.WithoutContained > 2000);
+    }
+
+    private static void Compare(FhirPathModel model, FhirPathElement root, string where, Tally tally)
+    {
+        // descendants() of a Bundle includes its entries' elements: only the contained-resource rules go per entry.
+        foreach (var reference in References.Evaluate(model, root).OfType<FhirPathElement>())
+        {
+            tally.References++;
+            if (ReferenceFormCheck.Holds(Cursor(reference)) is not { } native) continue;
+            tally.ReferencesNative++;
+            if (Ref1.EvaluateBoolean(model, reference) != native) tally.Mismatches.Add($"{where} {reference.Name}: ref-1 native {native}, FHIRPath {Ref1.EvaluateBoolean(model, reference)}");
+        }
+        foreach (var period in Periods.Evaluate(model, root).OfType<FhirPathElement>())
+        {
+            tally.Periods++;
+            if (PeriodOrderCheck.Holds(Cursor(period)) is not { } native) continue;
+            tally.PeriodsNative++;
+            if (!native) tally.PeriodsFailing++;
+            if (Per1.EvaluateBoolean(model, period) != native) tally.Mismatches.Add($"{where} {period.Name}: per-1 native {native}, FHIRPath {Per1.EvaluateBoolean(model, period)}");
+        }
+        foreach (var (resource, at) in ExampleCorpus.WithBundleEntries(model, root, where))
+        {
+            if (resource.Value.TryGetProperty("contained"u8, out _) || resource.Value.TryGetProperty("_contained"u8, out _)) continue;
+            tally.WithoutContained++;
+            foreach (var rule in ContainedRules)
+            {
+                if (rule.EvaluateBoolean(model, resource) != true) tally.Mismatches.Add($"{at}: {rule.Text} is not true without contained resources");
+            }
+        }
+    }
+
+    private static FhirPathCursor Cursor(FhirPathElement element) => new(element.Value, element.Shadow, element.Type, element.Table);
+
+    private sealed class Tally
+    {
+        public int References;
+        public int ReferencesNative;
+        public int Periods;
+        public int PeriodsNative;
+        public int PeriodsFailing;
+        public int WithoutContained;
+        public List<string> Mismatches { get; } = [];
+    }
+}
