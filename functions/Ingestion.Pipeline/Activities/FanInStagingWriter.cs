@@ -1,3 +1,4 @@
+using System.Text;
 using Ingestion.Omop;
 using Ingestion.Storage;
 
@@ -8,14 +9,30 @@ namespace Ingestion.Pipeline.Activities;
 internal sealed class FanInStagingWriter(ILake lake, OmopTable table, string path) : IAsyncDisposable
 {
     private readonly StagedTextFile _file = new(lake, path);
+    private readonly StringBuilder _line = new(128);
+    private OmopRowBuffer? _boxed;
 
     public long Rows { get; private set; }
 
-    public async Task WriteAsync(object?[] row, CancellationToken cancellationToken)
+    /// <summary>Stages row <paramref name="row"/> of <paramref name="rows"/> (a buffer of this file's table).</summary>
+    public async ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
     {
+        if (!ReferenceEquals(rows.Table, table)) throw new ArgumentException($"A {rows.Table.Name} row cannot be staged as {table.Name}.", nameof(rows));
         var writer = await _file.WriterAsync(cancellationToken).ConfigureAwait(false);
-        await writer.WriteLineAsync(StagedRowCodec.Encode(table, row).AsMemory(), cancellationToken).ConfigureAwait(false);
+        _line.Clear();
+        StagedRowCodec.Encode(_line, rows, row);
+        _line.Append('\n');
+        await writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
         Rows++;
+    }
+
+    /// <summary>Stages a row given as boxed values in column order (rows the reduce merged from staged files).</summary>
+    public ValueTask WriteAsync(object?[] row, CancellationToken cancellationToken)
+    {
+        var boxed = _boxed ??= new OmopRowBuffer(table, 1);
+        boxed.Clear();
+        boxed.AddBoxed(row);
+        return WriteAsync(boxed, 0, cancellationToken);
     }
 
     /// <summary>Publishes the staged file; returns its path, or null (and deletes any earlier one) when it has no rows.</summary>

@@ -27,12 +27,13 @@ internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
             ? instant.UtcTicks : 0;
     }
 
-    public async ValueTask WriteAsync(OmopTable table, object?[] row, CancellationToken cancellationToken)
+    /// <summary>Stages the keys of row <paramref name="row"/> of <paramref name="rows"/>.</summary>
+    public async ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
     {
-        if (!CdmForeignKeys.HasRowKey(table)) return;
+        if (!CdmForeignKeys.HasRowKey(rows.Table)) return;
         var writer = await _file.WriterAsync(cancellationToken).ConfigureAwait(false);
         _line.Clear();
-        RowKeyStaging.Encode(_line, table, row, _lastUpdatedTicks, _lineNumber);
+        RowKeyStaging.Encode(_line, rows, row, _lastUpdatedTicks, _lineNumber);
         _line.Append('\n');
         await writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
     }
