@@ -116,7 +116,7 @@ public sealed partial class OmopMapper
         }
         facts = new ClinicalEvent
         {
-            KeySource = type + "/" + FhirJson.String(resource, "id"u8),
+            Key = new EventKeySource(type, FhirJson.String(resource, "id"u8)!),
             PersonId = _deidentifier.PseudonymousId(Ingestion.Privacy.OmopKeyDomain.Person, patient),
             StartDate = startDate,
             StartDateTime = startDateTime,

@@ -27,7 +27,7 @@ public sealed partial class OmopMapper
             var component = components[i];
             var componentFacts = WithValue(facts, component, report) with
             {
-                KeySource = facts.KeySource + "#component/" + i.ToString(CultureInfo.InvariantCulture),
+                Key = facts.Key with { Component = i },
             };
             emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component, "code"u8)), componentFacts, defaultTable, rows, report);
         }

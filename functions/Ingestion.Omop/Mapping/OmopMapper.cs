@@ -41,7 +41,7 @@ public sealed partial class OmopMapper : IOmopMapper
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
-        var type = FhirJson.String(resource, "resourceType"u8);
+        var type = ResourceTypeOf(resource);
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
         else if (!CoveredResourceTypes.Contains(type)) outcome = MappingOutcome.NotCovered;
@@ -67,6 +67,22 @@ public sealed partial class OmopMapper : IOmopMapper
         else if (outcome.Status == MappingStatus.NotCovered) report.RecordNotCovered(type!);
         else if (outcome.Status == MappingStatus.Excluded) report.RecordExcluded(outcome.ExclusionReason!);
         return outcome;
+    }
+
+    private static readonly (byte[] Utf8, string Name)[] CoveredTypeNames =
+        CoveredResourceTypes.Select(t => (System.Text.Encoding.UTF8.GetBytes(t), t)).ToArray();
+
+    /// <summary>resourceType, as the shared string of a covered type (compared as UTF-8: none made per resource).</summary>
+    private static string? ResourceTypeOf(JsonElement resource)
+    {
+        if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("resourceType"u8, out var value)
+            || value.ValueKind != JsonValueKind.String)
+            return null;
+        foreach (var (utf8, name) in CoveredTypeNames)
+        {
+            if (value.ValueEquals(utf8)) return name;
+        }
+        return value.GetString();
     }
 
     private MappingOutcome MapCovered(string type, JsonElement resource, MappedRows rows, MappingReport report) => type switch
@@ -102,7 +118,7 @@ public sealed partial class OmopMapper : IOmopMapper
         var mapsToValue = _concepts.MapsToValue(code);
         if (standard == 0)
         {
-            var key = _deidentifier.PseudonymousId(ClinicalEventRows.KeyDomainOf(defaultTable), facts.KeySource);
+            var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(defaultTable), map: 0);
             ClinicalEventRows.Write(rows.Add(defaultTable, conceptMapped: false), defaultTable, key, facts, 0, code, 0);
             report.RecordUnmappedCode(defaultTable.Name, code.ReportVocabulary, code.Code ?? "(no code)");
             ObserveDates(rows, facts);
@@ -112,8 +128,7 @@ public sealed partial class OmopMapper : IOmopMapper
         {
             var concept = _concepts.Standard(code, k);
             var table = ClinicalEventRows.TableOfDomain(concept.DomainId) ?? defaultTable;
-            var keySource = k == 0 ? facts.KeySource : facts.KeySource + "#map/" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var key = _deidentifier.PseudonymousId(ClinicalEventRows.KeyDomainOf(table), keySource);
+            var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(table), map: k);
             ClinicalEventRows.Write(rows.Add(table, conceptMapped: true), table, key, facts, concept.ConceptId, code, mapsToValue);
         }
         ObserveDates(rows, facts);
