@@ -8,12 +8,15 @@ namespace Ingestion.Pipeline.Activities;
 /// <summary>
 /// Fed by the file activity with every row it writes to a Parquet part: streams the row's keys to the file's
 /// <see cref="RowKeyStaging"/> file. A file without keyed rows stages nothing (and <see cref="CompleteAsync"/> deletes
-/// a stale file of an earlier attempt). One line buffer, reused.
+/// a stale file of an earlier attempt). Lines are gathered in one buffer of at most about <see cref="FlushChars"/>
+/// characters and written to the file in one call when it is full (not an async write per row).
 /// </summary>
 internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
 {
     private readonly StagedTextFile _file = new(lake, path);
-    private readonly StringBuilder _line = new(128);
+    private const int FlushChars = 32 * 1024;
+
+    private readonly StringBuilder _lines = new(FlushChars + 256);
     private long _lastUpdatedTicks;
     private long _lineNumber;
 
@@ -21,25 +24,35 @@ internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
     public void BeginResource(JsonElement resource, long lineNumber)
     {
         _lineNumber = lineNumber;
-        _lastUpdatedTicks = resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("meta", out var meta)
-            && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("lastUpdated", out var lastUpdated)
+        _lastUpdatedTicks = resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("meta"u8, out var meta)
+            && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("lastUpdated"u8, out var lastUpdated)
             && lastUpdated.ValueKind == JsonValueKind.String && lastUpdated.TryGetDateTimeOffset(out var instant)
             ? instant.UtcTicks : 0;
     }
 
     /// <summary>Stages the keys of row <paramref name="row"/> of <paramref name="rows"/>.</summary>
-    public async ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
     {
-        if (!CdmForeignKeys.HasRowKey(rows.Table)) return;
-        var writer = await _file.WriterAsync(cancellationToken).ConfigureAwait(false);
-        _line.Clear();
-        RowKeyStaging.Encode(_line, rows, row, _lastUpdatedTicks, _lineNumber);
-        _line.Append('\n');
-        await writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
+        if (!CdmForeignKeys.HasRowKey(rows.Table)) return ValueTask.CompletedTask;
+        RowKeyStaging.Encode(_lines, rows, row, _lastUpdatedTicks, _lineNumber);
+        _lines.Append('\n');
+        return _lines.Length >= FlushChars ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
     }
 
     /// <summary>Publishes the staged file and returns its path; with no rows, deletes any earlier one and returns null.</summary>
-    public Task<string?> CompleteAsync(CancellationToken cancellationToken) => _file.CompleteAsync(cancellationToken);
+    public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await _file.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_lines.Length == 0) return;
+        var writer = await _file.WriterAsync(cancellationToken).ConfigureAwait(false);
+        await writer.WriteAsync(_lines, cancellationToken).ConfigureAwait(false);
+        _lines.Clear();
+    }
 
     public ValueTask DisposeAsync() => _file.DisposeAsync();
 }
