@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Ingestion.Omop;
 using Ingestion.Storage;
@@ -8,15 +7,11 @@ namespace Ingestion.Pipeline.Activities;
 /// <summary>
 /// Fed by the file activity with every row it writes to a Parquet part: streams the row's keys to the file's
 /// <see cref="RowKeyStaging"/> file. A file without keyed rows stages nothing (and <see cref="CompleteAsync"/> deletes
-/// a stale file of an earlier attempt). Lines are gathered in one buffer of at most about <see cref="FlushChars"/>
-/// characters and written to the file in one call when it is full (not an async write per row).
+/// a stale file of an earlier attempt). Lines are gathered and written in blocks (<see cref="StagedTextFile.Lines"/>).
 /// </summary>
 internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
 {
     private readonly StagedTextFile _file = new(lake, path);
-    private const int FlushChars = 32 * 1024;
-
-    private readonly StringBuilder _lines = new(FlushChars + 256);
     private long _lastUpdatedTicks;
     private long _lineNumber;
 
@@ -34,25 +29,13 @@ internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
     public ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
     {
         if (!CdmForeignKeys.HasRowKey(rows.Table)) return ValueTask.CompletedTask;
-        RowKeyStaging.Encode(_lines, rows, row, _lastUpdatedTicks, _lineNumber);
-        _lines.Append('\n');
-        return _lines.Length >= FlushChars ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+        RowKeyStaging.Encode(_file.Lines, rows, row, _lastUpdatedTicks, _lineNumber);
+        _file.Lines.Append('\n');
+        return _file.EndLineAsync(cancellationToken);
     }
 
     /// <summary>Publishes the staged file and returns its path; with no rows, deletes any earlier one and returns null.</summary>
-    public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
-    {
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        return await _file.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_lines.Length == 0) return;
-        var writer = await _file.WriterAsync(cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(_lines, cancellationToken).ConfigureAwait(false);
-        _lines.Clear();
-    }
+    public Task<string?> CompleteAsync(CancellationToken cancellationToken) => _file.CompleteAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => _file.DisposeAsync();
 }

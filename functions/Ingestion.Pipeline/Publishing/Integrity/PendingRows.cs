@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
@@ -41,7 +40,6 @@ internal sealed class PendingRowsWriter(ILake lake, string runId, PipelineOption
     private readonly Dictionary<string, OmopRowBuffer> _boxed = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Table, string Column), long> _rows = [];
     private readonly StagedTextFile _keys = new(lake, PendingRows.KeysPathOf(runId));
-    private readonly StringBuilder _line = new(128);
 
     public async ValueTask WriteAsync(OmopTable table, string column, object?[] row, StagedRowKey key, CancellationToken cancellationToken)
     {
@@ -52,10 +50,9 @@ internal sealed class PendingRowsWriter(ILake lake, string runId, PipelineOption
         typed.Clear();
         typed.AddBoxed(row);
         await writer.WriteAsync(typed, 0, cancellationToken).ConfigureAwait(false);
-        _line.Clear();
-        RowKeyStaging.Encode(_line, typed, 0, key.LastUpdatedTicks, key.Line);
-        _line.Append('\n');
-        await (await _keys.WriterAsync(cancellationToken).ConfigureAwait(false)).WriteAsync(_line, cancellationToken).ConfigureAwait(false);
+        RowKeyStaging.Encode(_keys.Lines, typed, 0, key.LastUpdatedTicks, key.Line);
+        _keys.Lines.Append('\n');
+        await _keys.EndLineAsync(cancellationToken).ConfigureAwait(false);
         _rows[(table.Name, column)] = _rows.GetValueOrDefault((table.Name, column)) + 1;
     }
 
