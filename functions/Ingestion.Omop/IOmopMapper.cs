@@ -10,7 +10,7 @@ namespace Ingestion.Omop;
 /// </summary>
 public interface IOmopMapper
 {
-    MappingOutcome Map(JsonElement resource, IOmopRowSink sink, MappingReport report);
+    MappingOutcome Map(JsonElement resource, MappedRows rows, MappingReport report);
 }
 
 public enum MappingStatus { Mapped, NotCovered, Quarantined, Excluded }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -6,18 +6,19 @@ namespace Ingestion.Omop;
 /// <summary>
 /// What a mapping produced, per file and (merged) per run: rows and concept_id-0 rows per table, unmapped
 /// codes, source vocabularies seen, quarantined records per reason, and resource types not covered.
-/// Holds codes and counts only, never patient values. Thread-safe so one report can serve a whole file.
+/// Holds codes and counts only, never patient values. One per file, filled by one thread (plain counters, no
+/// synchronization per row); reports are combined with <see cref="Merge"/>. Not thread-safe.
 /// </summary>
 public sealed class MappingReport
 {
-    private readonly ConcurrentDictionary<string, long> _rows = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _unmappedRows = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Table, string Vocabulary, string Code), long> _unmappedCodes = new();
-    private readonly ConcurrentDictionary<string, long> _sourceVocabularies = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _quarantined = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _notCovered = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _excluded = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string ResourceType, MappingStatus Status), long> _resources = new();
+    private readonly Dictionary<string, long> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _unmappedRows = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Table, string Vocabulary, string Code), long> _unmappedCodes = new();
+    private readonly Dictionary<string, long> _sourceVocabularies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _quarantined = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _notCovered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _excluded = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string ResourceType, MappingStatus Status), long> _resources = new();
 
     public IReadOnlyDictionary<string, long> RowsByTable => _rows;
     public IReadOnlyDictionary<string, long> UnmappedRowsByTable => _unmappedRows;
@@ -31,7 +32,7 @@ public sealed class MappingReport
     public IReadOnlyDictionary<(string ResourceType, MappingStatus Status), long> ResourcesByOutcome => _resources;
 
     public void RecordResource(string resourceType, MappingStatus status) =>
-        _resources.AddOrUpdate((resourceType, status), 1, static (_, n) => n + 1);
+        Add(_resources, (resourceType, status), 1);
 
     /// <summary>Share of a table's rows whose concept_id is 0 (0 when the table has no rows).</summary>
     public double UnmappedRate(string table) =>
@@ -39,36 +40,36 @@ public sealed class MappingReport
 
     public void RecordRow(string table, bool conceptMapped)
     {
-        _rows.AddOrUpdate(table, 1, static (_, n) => n + 1);
-        if (!conceptMapped) _unmappedRows.AddOrUpdate(table, 1, static (_, n) => n + 1);
+        Add(_rows, table, 1);
+        if (!conceptMapped) Add(_unmappedRows, table, 1);
     }
 
     public void RecordUnmappedCode(string table, string vocabulary, string code) =>
-        _unmappedCodes.AddOrUpdate((table, vocabulary, code), 1, static (_, n) => n + 1);
+        Add(_unmappedCodes, (table, vocabulary, code), 1);
 
     public void RecordSourceVocabulary(string vocabulary) =>
-        _sourceVocabularies.AddOrUpdate(vocabulary, 1, static (_, n) => n + 1);
+        Add(_sourceVocabularies, vocabulary, 1);
 
     public void RecordQuarantined(string reason) =>
-        _quarantined.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+        Add(_quarantined, reason, 1);
 
     public void RecordNotCovered(string resourceType) =>
-        _notCovered.AddOrUpdate(resourceType, 1, static (_, n) => n + 1);
+        Add(_notCovered, resourceType, 1);
 
     public void RecordExcluded(string reason) =>
-        _excluded.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+        Add(_excluded, reason, 1);
 
     /// <summary>Adds another report's counts into this one (fan-in).</summary>
     public void Merge(MappingReport other)
     {
-        foreach (var (k, v) in other._rows) _rows.AddOrUpdate(k, v, (_, n) => n + v);
-        foreach (var (k, v) in other._unmappedRows) _unmappedRows.AddOrUpdate(k, v, (_, n) => n + v);
-        foreach (var (k, v) in other._unmappedCodes) _unmappedCodes.AddOrUpdate(k, v, (_, n) => n + v);
-        foreach (var (k, v) in other._sourceVocabularies) _sourceVocabularies.AddOrUpdate(k, v, (_, n) => n + v);
-        foreach (var (k, v) in other._quarantined) _quarantined.AddOrUpdate(k, v, (_, n) => n + v);
-        foreach (var (k, v) in other._notCovered) _notCovered.AddOrUpdate(k, v, (_, n) => n + v);
-        foreach (var (k, v) in other._excluded) _excluded.AddOrUpdate(k, v, (_, n) => n + v);
-        foreach (var (k, v) in other._resources) _resources.AddOrUpdate(k, v, (_, n) => n + v);
+        foreach (var (k, v) in other._rows) Add(_rows, k, v);
+        foreach (var (k, v) in other._unmappedRows) Add(_unmappedRows, k, v);
+        foreach (var (k, v) in other._unmappedCodes) Add(_unmappedCodes, k, v);
+        foreach (var (k, v) in other._sourceVocabularies) Add(_sourceVocabularies, k, v);
+        foreach (var (k, v) in other._quarantined) Add(_quarantined, k, v);
+        foreach (var (k, v) in other._notCovered) Add(_notCovered, k, v);
+        foreach (var (k, v) in other._excluded) Add(_excluded, k, v);
+        foreach (var (k, v) in other._resources) Add(_resources, k, v);
     }
 
     /// <summary>The most frequent unmapped codes, most first (ties by vocabulary, code).</summary>
@@ -130,7 +131,10 @@ public sealed class MappingReport
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteCounts(Utf8JsonWriter writer, string name, ConcurrentDictionary<string, long> counts)
+    private static void Add<TKey>(Dictionary<TKey, long> counts, TKey key, long n) where TKey : notnull =>
+        CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _) += n;
+
+    private static void WriteCounts(Utf8JsonWriter writer, string name, Dictionary<string, long> counts)
     {
         writer.WriteStartObject(name);
         foreach (var (key, count) in counts.OrderBy(kv => kv.Key, StringComparer.Ordinal)) writer.WriteNumber(key, count);

@@ -13,6 +13,10 @@ public interface IDeidentifier
     /// <summary>A positive 63-bit pseudonymous key for a logical id within one OMOP key domain.</summary>
     long PseudonymousId(OmopKeyDomain domain, string logicalId);
 
+    /// <summary>The same key as <see cref="PseudonymousId(OmopKeyDomain, string)"/> for a logical id given as characters
+    /// (a row id composed on the stack: no string is made where the implementation needs none).</summary>
+    long PseudonymousId(OmopKeyDomain domain, ReadOnlySpan<char> logicalId) => PseudonymousId(domain, logicalId.ToString());
+
     /// <summary>The patient's secret date offset in days: in [-MaxShiftDays, -1] (always back in time, so shifted
     /// dates never pass the export's transactionTime).</summary>
     int DateOffsetDays(string patientLogicalId);

@@ -73,22 +73,33 @@ public sealed class KeyedDeidentifier : IDeidentifier
 
         Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
         Derive(DerivationLabels.Id, OmopKeyDomainNames.TableName(domain), logicalId, mac);
-
-        // The first non-zero 63-bit word: uniform over [1, 2^63 - 1]. Four zero words (p = 2^-252) cannot happen
-        // in practice; 1 keeps the function total.
-        long id = 1;
-        for (var i = 0; i < HmacSha256.HashSize; i += 8)
-        {
-            var word = (long)(BinaryPrimitives.ReadUInt64BigEndian(mac[i..]) & long.MaxValue);
-            if (word != 0)
-            {
-                id = word;
-                break;
-            }
-        }
+        var id = IdOf(mac);
 
         if (cacheable) _cache!.Set((int)domain, logicalId, (ulong)id, 0);
         return id;
+    }
+
+    /// <inheritdoc />
+    public long PseudonymousId(OmopKeyDomain domain, ReadOnlySpan<char> logicalId)
+    {
+        // The cache keys on strings: cached domains go through the string form (their ids repeat, so it pays).
+        if (_cache is not null && OmopKeyDomainNames.IsShared(domain)) return PseudonymousId(domain, logicalId.ToString());
+        if (logicalId.IsEmpty) throw new ArgumentException("A logical id is required (it is null or empty).", nameof(logicalId));
+        Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
+        Derive(DerivationLabels.Id, OmopKeyDomainNames.TableName(domain), logicalId, mac);
+        return IdOf(mac);
+    }
+
+    /// <summary>The first non-zero 63-bit word of the MAC: uniform over [1, 2^63 - 1].</summary>
+    private static long IdOf(ReadOnlySpan<byte> mac)
+    {
+        // Four zero words (p = 2^-252) cannot happen in practice; 1 keeps the function total.
+        for (var i = 0; i < HmacSha256.HashSize; i += 8)
+        {
+            var word = (long)(BinaryPrimitives.ReadUInt64BigEndian(mac[i..]) & long.MaxValue);
+            if (word != 0) return word;
+        }
+        return 1;
     }
 
     /// <inheritdoc />
@@ -193,7 +204,7 @@ public sealed class KeyedDeidentifier : IDeidentifier
     }
 
     /// <summary>HMAC(key, label ‖ ASCII qualifier ‖ NUL ‖ UTF-8 input), with the message on the stack when it fits.</summary>
-    private void Derive(ReadOnlySpan<byte> label, ReadOnlySpan<char> qualifier, string input, Span<byte> mac)
+    private void Derive(ReadOnlySpan<byte> label, ReadOnlySpan<char> qualifier, ReadOnlySpan<char> input, Span<byte> mac)
     {
         var maxBytes = label.Length + qualifier.Length + 1 + Encoding.UTF8.GetMaxByteCount(input.Length);
         byte[]? rented = null;

@@ -6,6 +6,8 @@ public class DataQualityChecksTests
     private static readonly DateOnly Export = new(2026, 12, 6);
     private readonly DataQualityChecks _checks = new(TestVocabulary.Create(), Export);
 
+    private void Observe(OmopTable table, object?[] row) => _checks.Observe(TypedRow.Of(table, row), 0);
+
     private static object?[] Measurement(int concept, double? value, DateOnly date)
     {
         var row = new object?[CdmTables.Measurement.Columns.Count];
@@ -26,8 +28,8 @@ public class DataQualityChecksTests
     [Fact]
     public void Good_rows_give_no_findings_and_are_counted()
     {
-        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, new DateOnly(2020, 1, 1)));
-        _checks.Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 1, 1), new DateOnly(2020, 2, 1)));
+        Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, new DateOnly(2020, 1, 1)));
+        Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 1, 1), new DateOnly(2020, 2, 1)));
 
         Assert.Empty(Findings);
         Assert.Equal(1, _checks.ToResult().RowsByTable["measurement"]);
@@ -36,8 +38,8 @@ public class DataQualityChecksTests
     [Fact]
     public void A_date_after_the_export_or_before_1900_is_implausible()
     {
-        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, Export.AddDays(1)));
-        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, new DateOnly(1899, 12, 31)));
+        Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, Export.AddDays(1)));
+        Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, new DateOnly(1899, 12, 31)));
 
         Assert.Equal(new DataQualityFinding(DataQualityChecks.PlausibleDateRange, "measurement", "measurement_date", 2), Assert.Single(Findings));
     }
@@ -45,7 +47,7 @@ public class DataQualityChecksTests
     [Fact]
     public void An_end_before_its_start_is_flagged()
     {
-        _checks.Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 2, 1), new DateOnly(2020, 1, 1)));
+        Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 2, 1), new DateOnly(2020, 1, 1)));
 
         Assert.Equal(new DataQualityFinding(DataQualityChecks.PlausibleStartBeforeEnd, "condition_occurrence", "condition_end_date", 1), Assert.Single(Findings));
     }
@@ -53,7 +55,7 @@ public class DataQualityChecksTests
     [Fact]
     public void An_implausible_body_weight_is_flagged()
     {
-        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 8000, new DateOnly(2020, 1, 1)));
+        Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 8000, new DateOnly(2020, 1, 1)));
 
         Assert.Equal(new DataQualityFinding(DataQualityChecks.PlausibleValueRange, "measurement", "value_as_number", 1), Assert.Single(Findings));
     }
@@ -62,7 +64,7 @@ public class DataQualityChecksTests
     public void A_concept_of_another_domain_in_a_table_is_flagged()
     {
         // A Measurement-domain concept in condition_occurrence.
-        _checks.Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.BodyWeight, new DateOnly(2020, 1, 1), null));
+        Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.BodyWeight, new DateOnly(2020, 1, 1), null));
 
         Assert.Equal(new DataQualityFinding(DataQualityChecks.ConceptDomain, "condition_occurrence", "condition_concept_id", 1), Assert.Single(Findings));
     }
@@ -78,9 +80,9 @@ public class DataQualityChecksTests
             row[d.IndexOf("drug_exposure_start_date")] = row[d.IndexOf("drug_exposure_end_date")] = new DateOnly(2020, 1, 1);
             return row;
         }
-        _checks.Observe(CdmTables.DrugExposure, Drug(TestVocabulary.SulfaTrimTablet));
-        _checks.Observe(CdmTables.DrugExposure, Drug(TestVocabulary.InfluenzaVaccine));
-        _checks.Observe(CdmTables.DrugExposure, Drug(0)); // unmapped: no era at all, counted as concept_id 0 elsewhere
+        Observe(CdmTables.DrugExposure, Drug(TestVocabulary.SulfaTrimTablet));
+        Observe(CdmTables.DrugExposure, Drug(TestVocabulary.InfluenzaVaccine));
+        Observe(CdmTables.DrugExposure, Drug(0)); // unmapped: no era at all, counted as concept_id 0 elsewhere
 
         Assert.Equal(new DataQualityFinding(DataQualityChecks.DrugWithoutIngredient, "drug_exposure", "drug_concept_id", 1), Assert.Single(Findings));
     }
@@ -90,7 +92,7 @@ public class DataQualityChecksTests
     {
         var row = Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 1, 1), null);
         row[CdmTables.ConditionOccurrence.IndexOf("condition_type_concept_id")] = null;
-        _checks.Observe(CdmTables.ConditionOccurrence, row);
+        Observe(CdmTables.ConditionOccurrence, row);
 
         Assert.Equal(new DataQualityFinding(DataQualityChecks.IsRequired, "condition_occurrence", "condition_type_concept_id", 1), Assert.Single(Findings));
     }
@@ -98,7 +100,7 @@ public class DataQualityChecksTests
     [Fact]
     public void File_results_merge_into_run_counts()
     {
-        _checks.Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 8000, new DateOnly(2020, 1, 1)));
+        Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 8000, new DateOnly(2020, 1, 1)));
         var merged = DataQualityResult.Merge([_checks.ToResult(), _checks.ToResult()]);
 
         Assert.Equal(2, merged.RowsByTable["measurement"]);

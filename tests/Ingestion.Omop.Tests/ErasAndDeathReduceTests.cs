@@ -127,16 +127,22 @@ public class ErasAndDeathReduceTests
         condition[0] = 5L; condition[1] = 7L; condition[c.IndexOf("condition_concept_id")] = 201826;
         condition[c.IndexOf("condition_start_date")] = D0;
 
-        Assert.Equal([EraEvents.Condition, 5L, 7L, 201826, D0, D0.AddDays(1)], EraEvents.Of(c, condition));
+        Assert.Equal([EraEvents.Condition, 5L, 7L, 201826, D0, D0.AddDays(1)], EraEvent(c, condition));
         condition[c.IndexOf("condition_concept_id")] = 0;
-        Assert.Null(EraEvents.Of(c, condition));
-        Assert.Null(EraEvents.Of(CdmTables.Measurement, new object?[CdmTables.Measurement.Columns.Count]));
+        Assert.Null(EraEvent(c, condition));
+        Assert.Null(EraEvent(CdmTables.Measurement, new object?[CdmTables.Measurement.Columns.Count]));
 
         var d = CdmTables.DrugExposure;
         var drug = new object?[d.Columns.Count];
         drug[0] = 6L; drug[1] = 7L; drug[d.IndexOf("drug_concept_id")] = 1836430;
         drug[d.IndexOf("drug_exposure_start_date")] = D0; drug[d.IndexOf("drug_exposure_end_date")] = D0.AddDays(29);
-        Assert.Equal([EraEvents.Drug, 6L, 7L, 1836430, D0, D0.AddDays(29)], EraEvents.Of(d, drug));
+        Assert.Equal([EraEvents.Drug, 6L, 7L, 1836430, D0, D0.AddDays(29)], EraEvent(d, drug));
+    }
+
+    private static object?[]? EraEvent(OmopTable table, object?[] row)
+    {
+        var events = new OmopRowBuffer(CdmTables.EraEvents);
+        return EraEvents.TryAdd(TypedRow.Of(table, row), 0, events) ? RecordingSink.Box(events, 0) : null;
     }
 
     [Fact]

@@ -116,6 +116,7 @@ public class OmopMapperTests
         Assert.All(rows, r => Assert.Equal(TestVocabulary.SulfaTrimethoprim, r[CdmTables.DrugExposure.IndexOf("drug_source_concept_id")]));
         Assert.Equal(2, rows.Select(r => r[0]).Distinct().Count());
         Assert.Contains(rows, r => (long)r[0]! == _deid.PseudonymousId(OmopKeyDomain.DrugExposure, "MedicationRequest/m1"));
+        Assert.Contains(rows, r => (long)r[0]! == _deid.PseudonymousId(OmopKeyDomain.DrugExposure, "MedicationRequest/m1#map/1"));
         Assert.All(rows, r => Assert.Equal(32838, r[CdmTables.DrugExposure.IndexOf("drug_type_concept_id")]));
     }
 

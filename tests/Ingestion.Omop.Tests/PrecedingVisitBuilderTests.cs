@@ -36,8 +36,8 @@ public sealed class PrecedingVisitBuilderTests
     {
         var row = new object?[CdmTables.VisitOccurrence.Columns.Count];
         row[CdmTables.VisitOccurrence.IndexOf("visit_start_date")] = new DateOnly(2023, 3, 1);
-        Assert.Equal(new DateTime(2023, 3, 1).Ticks, PrecedingVisitBuilder.StartTicksOf(row));
+        Assert.Equal(new DateTime(2023, 3, 1).Ticks, PrecedingVisitBuilder.StartTicksOf(TypedRow.Of(CdmTables.VisitOccurrence, row), 0));
         row[CdmTables.VisitOccurrence.IndexOf("visit_start_datetime")] = new DateTime(2023, 3, 1, 9, 0, 0, DateTimeKind.Utc);
-        Assert.Equal(new DateTime(2023, 3, 1, 9, 0, 0).Ticks, PrecedingVisitBuilder.StartTicksOf(row));
+        Assert.Equal(new DateTime(2023, 3, 1, 9, 0, 0).Ticks, PrecedingVisitBuilder.StartTicksOf(TypedRow.Of(CdmTables.VisitOccurrence, row), 0));
     }
 }

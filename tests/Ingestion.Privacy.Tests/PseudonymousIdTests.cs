@@ -19,6 +19,23 @@ public class PseudonymousIdTests
     }
 
     [Fact]
+    public void An_id_given_as_characters_is_the_id_of_the_same_string_in_every_domain_with_or_without_the_cache()
+    {
+        foreach (var deid in new[] { TestKeys.Deidentifier(), TestKeys.Deidentifier(cacheSize: 0) })
+        {
+            foreach (var domain in Enum.GetValues<OmopKeyDomain>())
+            {
+                foreach (var id in new[] { "p1", "Observation/8a3f0c2e-1b2d-4c5e-9f00-123456789abc#component/1#map/2", "é-ü", new string('x', 300) })
+                {
+                    IDeidentifier byInterface = deid;
+                    Assert.Equal(deid.PseudonymousId(domain, id), byInterface.PseudonymousId(domain, id.AsSpan()));
+                }
+            }
+        }
+        Assert.Throws<ArgumentException>(() => TestKeys.Deidentifier(cacheSize: 0).PseudonymousId(OmopKeyDomain.Measurement, ReadOnlySpan<char>.Empty));
+    }
+
+    [Fact]
     public void Ids_use_all_63_bits()
     {
         var deid = TestKeys.Deidentifier();

@@ -2,12 +2,12 @@ namespace Ingestion.Omop;
 
 /// <summary>
 /// The facts of one clinical event, independent of the table its concept's domain sends it to. Dates are already
-/// shifted; keys already pseudonymous. <see cref="KeySource"/> is what the row key derives from ("Type/id", plus
+/// shifted; keys already pseudonymous. <see cref="Key"/> is what the row key derives from ("Type/id", plus
 /// "#component/i" or "#map/k" where one resource yields several rows).
 /// </summary>
 internal readonly record struct ClinicalEvent
 {
-    public required string KeySource { get; init; }
+    public required EventKeySource Key { get; init; }
     public required long PersonId { get; init; }
     public required DateOnly StartDate { get; init; }
     public DateTime? StartDateTime { get; init; }

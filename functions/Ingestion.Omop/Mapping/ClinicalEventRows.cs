@@ -31,43 +31,41 @@ internal static class ClinicalEventRows
         _ => throw new ArgumentException("not a clinical event table", nameof(table)),
     };
 
-    public static object?[] Build(OmopTable table, long key, in ClinicalEvent e, int conceptId, in SourceCode code, int mapsToValue) =>
-        table.Name switch
+    /// <summary>Puts the event's row, in <paramref name="table"/>'s column order, into <paramref name="row"/>.</summary>
+    public static void Write(OmopRowWriter row, OmopTable table, long key, in ClinicalEvent e, int conceptId, in SourceCode code, int mapsToValue)
+    {
+        switch (table.Name)
         {
-            "condition_occurrence" =>
-            [
-                key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, e.EndDate, e.EndDateTime, e.TypeConceptId,
-                e.StatusConceptId, null, e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, e.StatusSourceValue,
-            ],
-            "drug_exposure" =>
-            [
-                key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, e.EndDate ?? e.StartDate, e.EndDateTime ?? e.StartDateTime,
-                e.VerbatimEndDate, e.TypeConceptId, null, e.Refills, e.Quantity, e.DaysSupply, null, e.RouteConceptId, null,
-                e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, e.RouteSourceValue, null,
-            ],
-            "procedure_occurrence" =>
-            [
-                key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, e.EndDate, e.EndDateTime, e.TypeConceptId,
-                null, null, e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, null,
-            ],
-            "device_exposure" =>
-            [
-                key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, e.EndDate, e.EndDateTime, e.TypeConceptId,
-                null, null, null, e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, null, null, null,
-            ],
-            "measurement" =>
-            [
-                key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, null, e.TypeConceptId, e.OperatorConceptId,
-                e.ValueAsNumber, mapsToValue != 0 ? mapsToValue : e.ValueAsConceptId, e.UnitConceptId, e.RangeLow, e.RangeHigh,
-                e.ProviderId, e.VisitId, null, code.SourceValue, code.SourceConceptId, e.UnitSourceValue, e.UnitSourceConceptId,
-                e.ValueSourceValue, null, null,
-            ],
-            "observation" =>
-            [
-                key, e.PersonId, conceptId, e.StartDate, e.StartDateTime, e.TypeConceptId, e.ValueAsNumber, null,
-                mapsToValue != 0 ? mapsToValue : e.ValueAsConceptId, null, e.UnitConceptId, e.ProviderId, e.VisitId, null,
-                code.SourceValue, code.SourceConceptId, e.UnitSourceValue, null, e.ValueSourceValue, null, null,
-            ],
-            _ => throw new ArgumentException("not a clinical event table", nameof(table)),
-        };
+            case "condition_occurrence":
+                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Put(e.EndDate).Put(e.EndDateTime).Put(e.TypeConceptId)
+                    .Put(e.StatusConceptId).Null().Put(e.ProviderId).Put(e.VisitId).Null().Put(code.SourceValue).Put(code.SourceConceptId).Put(e.StatusSourceValue);
+                break;
+            case "drug_exposure":
+                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Put(e.EndDate ?? e.StartDate).Put(e.EndDateTime ?? e.StartDateTime)
+                    .Put(e.VerbatimEndDate).Put(e.TypeConceptId).Null().Put(e.Refills).Put(e.Quantity).Put(e.DaysSupply).Null().Put(e.RouteConceptId).Null()
+                    .Put(e.ProviderId).Put(e.VisitId).Null().Put(code.SourceValue).Put(code.SourceConceptId).Put(e.RouteSourceValue).Null();
+                break;
+            case "procedure_occurrence":
+                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Put(e.EndDate).Put(e.EndDateTime).Put(e.TypeConceptId)
+                    .Null().Null().Put(e.ProviderId).Put(e.VisitId).Null().Put(code.SourceValue).Put(code.SourceConceptId).Null();
+                break;
+            case "device_exposure":
+                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Put(e.EndDate).Put(e.EndDateTime).Put(e.TypeConceptId)
+                    .Null().Null().Null().Put(e.ProviderId).Put(e.VisitId).Null().Put(code.SourceValue).Put(code.SourceConceptId).Null().Null().Null();
+                break;
+            case "measurement":
+                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Null().Put(e.TypeConceptId).Put(e.OperatorConceptId)
+                    .Put(e.ValueAsNumber).Put(mapsToValue != 0 ? mapsToValue : e.ValueAsConceptId).Put(e.UnitConceptId).Put(e.RangeLow).Put(e.RangeHigh)
+                    .Put(e.ProviderId).Put(e.VisitId).Null().Put(code.SourceValue).Put(code.SourceConceptId).Put(e.UnitSourceValue).Put(e.UnitSourceConceptId)
+                    .Put(e.ValueSourceValue).Null().Null();
+                break;
+            case "observation":
+                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Put(e.TypeConceptId).Put(e.ValueAsNumber).Null()
+                    .Put(mapsToValue != 0 ? mapsToValue : e.ValueAsConceptId).Null().Put(e.UnitConceptId).Put(e.ProviderId).Put(e.VisitId).Null()
+                    .Put(code.SourceValue).Put(code.SourceConceptId).Put(e.UnitSourceValue).Null().Put(e.ValueSourceValue).Null().Null();
+                break;
+            default:
+                throw new ArgumentException("not a clinical event table", nameof(table));
+        }
+    }
 }

@@ -12,7 +12,7 @@ public sealed partial class OmopMapper
     /// <summary>Concept 44818668 "United States dollar".</summary>
     private const int UsDollarConceptId = FixedConcepts.UsDollar;
 
-    private MappingOutcome MapClaim(JsonElement resource, BufferedRows rows)
+    private MappingOutcome MapClaim(JsonElement resource, MappedRows rows)
     {
         var billable = FhirJson.Object(resource, "billablePeriod"u8);
         if (!TryDatedFact(resource, "patient"u8, FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8),
@@ -20,14 +20,13 @@ public sealed partial class OmopMapper
             return MappingOutcome.Quarantine(reason!);
         if (CostEvent(resource) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
         var total = FhirJson.Object(resource, "total"u8);
-        rows.Add(CdmTables.Cost,
-            CostRow(_deidentifier.PseudonymousId(OmopKeyDomain.Cost, "Claim/" + FhirJson.String(resource, "id"u8)), costEvent,
-                Currency(total), FhirJson.Number(total, "value"u8), totalPaid: null, payerPlanPeriod: null),
-            conceptMapped: true);
+        WriteCost(rows.Add(CdmTables.Cost, conceptMapped: true),
+            _deidentifier.PseudonymousId(OmopKeyDomain.Cost, "Claim/" + FhirJson.String(resource, "id"u8)), costEvent,
+            Currency(total), FhirJson.Number(total, "value"u8), totalPaid: null, payerPlanPeriod: null);
         return MappingOutcome.Mapped(1);
     }
 
-    private MappingOutcome MapExplanationOfBenefit(JsonElement resource, BufferedRows rows)
+    private MappingOutcome MapExplanationOfBenefit(JsonElement resource, MappedRows rows)
     {
         var id = FhirJson.String(resource, "id"u8);
         var billable = FhirJson.Object(resource, "billablePeriod"u8);
@@ -48,31 +47,25 @@ public sealed partial class OmopMapper
             ?? FhirJson.String(FhirJson.First(coverage, "payor"u8), "display"u8));
         var plan = Fit(FhirJson.String(FhirJson.Object(coverage, "type"u8), "text"u8));
         var periodKey = _deidentifier.PseudonymousId(OmopKeyDomain.PayerPlanPeriod, "ExplanationOfBenefit/" + id);
-        rows.Add(CdmTables.PayerPlanPeriod,
-        [
-            periodKey, personId, startDate, endDate, payer is null ? null : 0, payer, payer is null ? null : 0,
-            plan is null ? null : 0, plan, plan is null ? null : 0, null, null, null,
-            null, // family_source_value: the subscriber id is an identifier
-            null, null, null,
-        ], conceptMapped: true);
+        rows.Add(CdmTables.PayerPlanPeriod, conceptMapped: true)
+            .Put(periodKey).Put(personId).Put(startDate).Put(endDate).Put(payer is null ? null : 0).Put(payer).Put(payer is null ? null : 0)
+            .Put(plan is null ? null : 0).Put(plan).Put(plan is null ? null : 0);
+        // family_source_value and the rest stay null: the subscriber id is an identifier.
 
         var submitted = SubmittedTotal(resource);
         var payment = FhirJson.Object(FhirJson.Object(resource, "payment"u8), "amount"u8);
-        rows.Add(CdmTables.Cost,
-            CostRow(_deidentifier.PseudonymousId(OmopKeyDomain.Cost, "ExplanationOfBenefit/" + id), costEvent,
-                Currency(FhirJson.IsDefined(payment) ? payment : submitted), FhirJson.Number(submitted, "value"u8),
-                FhirJson.Number(payment, "value"u8), periodKey),
-            conceptMapped: true);
+        WriteCost(rows.Add(CdmTables.Cost, conceptMapped: true),
+            _deidentifier.PseudonymousId(OmopKeyDomain.Cost, "ExplanationOfBenefit/" + id), costEvent,
+            Currency(FhirJson.IsDefined(payment) ? payment : submitted), FhirJson.Number(submitted, "value"u8),
+            FhirJson.Number(payment, "value"u8), periodKey);
         return MappingOutcome.Mapped(2);
     }
 
-    private static object?[] CostRow(long costId, (long EventId, string Domain) costEvent, int? currency, double? totalCharge, double? totalPaid,
-        long? payerPlanPeriod) =>
-    [
-        costId, costEvent.EventId, costEvent.Domain, ClaimTypeConceptId, currency, totalCharge, null, totalPaid,
-        totalPaid, // paid_by_payer: an EOB's payment is the payer's
-        null, null, null, null, null, null, null, payerPlanPeriod, null, null, null, null, null,
-    ];
+    private static void WriteCost(OmopRowWriter row, long costId, (long EventId, string Domain) costEvent, int? currency, double? totalCharge,
+        double? totalPaid, long? payerPlanPeriod) =>
+        row.Put(costId).Put(costEvent.EventId).Put(costEvent.Domain).Put(ClaimTypeConceptId).Put(currency).Put(totalCharge).Null().Put(totalPaid)
+            .Put(totalPaid) // paid_by_payer: an EOB's payment is the payer's
+            .Null().Null().Null().Null().Null().Null().Null().Put(payerPlanPeriod);
 
     /// <summary>What the claim paid for: the prescription's drug_exposure when it names one (pharmacy claims), else
     /// the visit of the first item's encounter (the key the Encounter's visit_occurrence row carries).</summary>

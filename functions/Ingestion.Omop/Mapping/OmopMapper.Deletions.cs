@@ -17,9 +17,9 @@ public sealed partial class OmopMapper
     /// its rows carry in every table it can map to (clinical resources may land in any event table by domain).
     /// Rows derived with a suffix (components, one-to-many maps) are not listed: see docs/omop-mapping.md.
     /// </summary>
-    public MappingOutcome MapDeleted(JsonElement bundle, IOmopRowSink sink, MappingReport report, DateTime? deletedAt = null)
+    public MappingOutcome MapDeleted(JsonElement bundle, MappedRows rows, MappingReport report, DateTime? deletedAt = null)
     {
-        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
         if (FhirJson.String(bundle, "resourceType"u8) != "Bundle")
         {
@@ -27,7 +27,7 @@ public sealed partial class OmopMapper
             report.RecordQuarantined(QuarantineReasons.Malformed);
             return MappingOutcome.Quarantine(QuarantineReasons.Malformed);
         }
-        var rows = 0;
+        var count = 0;
         var entries = FhirJson.Array(bundle, "entry"u8);
         if (entries.ValueKind == JsonValueKind.Array)
         {
@@ -51,14 +51,14 @@ public sealed partial class OmopMapper
                 }
                 foreach (var (table, domain, keySource) in DeletionTargets(type, id))
                 {
-                    sink.Add(CdmTables.Deletions, [type, table.Name, _deidentifier.PseudonymousId(domain, keySource), deletedAt]);
-                    report.RecordRow(CdmTables.Deletions.Name, conceptMapped: true);
-                    rows++;
+                    rows.Add(CdmTables.Deletions, conceptMapped: true).Put(type).Put(table.Name).Put(_deidentifier.PseudonymousId(domain, keySource)).Put(deletedAt);
+                    count++;
                 }
             }
         }
+        rows.Commit(report);
         report.RecordResource("(deleted)", MappingStatus.Mapped);
-        return MappingOutcome.Mapped(rows);
+        return MappingOutcome.Mapped(count);
     }
 
     private static IEnumerable<(OmopTable Table, OmopKeyDomain Domain, string KeySource)> DeletionTargets(string type, string id)

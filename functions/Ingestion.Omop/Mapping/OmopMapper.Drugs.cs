@@ -5,7 +5,7 @@ namespace Ingestion.Omop;
 // MedicationRequest / MedicationStatement / MedicationAdministration / Immunization → drug_exposure (by domain).
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapMedication(string type, JsonElement resource, BufferedRows rows, MappingReport report)
+    private MappingOutcome MapMedication(string type, JsonElement resource, MappedRows rows, MappingReport report)
     {
         string? start, end;
         int typeConcept;
@@ -77,7 +77,7 @@ public sealed partial class OmopMapper
             CdmTables.DrugExposure, rows, report));
     }
 
-    private MappingOutcome MapImmunization(JsonElement resource, BufferedRows rows, MappingReport report)
+    private MappingOutcome MapImmunization(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var start = FhirJson.String(resource, "occurrenceDateTime"u8) ?? FhirJson.String(resource, "recorded"u8);
         if (!TryEventBase("Immunization", resource, "patient"u8, start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))

@@ -5,7 +5,7 @@ namespace Ingestion.Omop;
 // Condition, Procedure, AllergyIntolerance, Device and DeviceUseStatement: one coded event each.
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapCondition(JsonElement resource, BufferedRows rows, MappingReport report)
+    private MappingOutcome MapCondition(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "onsetPeriod"u8), "start"u8)
             ?? FhirJson.String(resource, "recordedDate"u8);
@@ -45,7 +45,7 @@ public sealed partial class OmopMapper
         return null;
     }
 
-    private MappingOutcome MapProcedure(JsonElement resource, BufferedRows rows, MappingReport report)
+    private MappingOutcome MapProcedure(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "performedPeriod"u8);
         var start = FhirJson.String(resource, "performedDateTime"u8) ?? FhirJson.String(period, "start"u8);
@@ -55,7 +55,7 @@ public sealed partial class OmopMapper
             CdmTables.ProcedureOccurrence, _options.EhrTypeConceptId, rows, report);
     }
 
-    private MappingOutcome MapAllergy(JsonElement resource, BufferedRows rows, MappingReport report)
+    private MappingOutcome MapAllergy(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(resource, "recordedDate"u8);
         var provider = Provider(FhirJson.Object(resource, "asserter"u8)) ?? Provider(FhirJson.Object(resource, "recorder"u8));
@@ -63,12 +63,12 @@ public sealed partial class OmopMapper
             CdmTables.Observation, _options.EhrTypeConceptId, rows, report);
     }
 
-    private MappingOutcome MapDevice(JsonElement resource, BufferedRows rows, MappingReport report) =>
+    private MappingOutcome MapDevice(JsonElement resource, MappedRows rows, MappingReport report) =>
         // A FHIR Device has no use period; Synthea (and most EHR exports of implants) set manufactureDate to the implant date.
         MapEvent("Device", resource, "patient"u8, FhirJson.String(resource, "manufactureDate"u8), null, null, FhirJson.Object(resource, "type"u8),
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
 
-    private MappingOutcome MapDeviceUse(JsonElement resource, BufferedRows rows, MappingReport report)
+    private MappingOutcome MapDeviceUse(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "timingPeriod"u8);
         var start = FhirJson.String(resource, "timingDateTime"u8) ?? FhirJson.String(period, "start"u8) ?? FhirJson.String(resource, "recordedOn"u8);
@@ -79,7 +79,7 @@ public sealed partial class OmopMapper
 
     /// <summary>The common path: patient, dates, visit, then <see cref="EmitCoded"/>.</summary>
     private MappingOutcome MapEvent(string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, long? provider,
-        JsonElement code, OmopTable defaultTable, int typeConceptId, BufferedRows rows, MappingReport report)
+        JsonElement code, OmopTable defaultTable, int typeConceptId, MappedRows rows, MappingReport report)
     {
         if (!TryEventBase(type, resource, subjectProperty, start, end, typeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
@@ -116,7 +116,7 @@ public sealed partial class OmopMapper
         }
         facts = new ClinicalEvent
         {
-            KeySource = type + "/" + FhirJson.String(resource, "id"u8),
+            Key = new EventKeySource(type, FhirJson.String(resource, "id"u8)!),
             PersonId = _deidentifier.PseudonymousId(Ingestion.Privacy.OmopKeyDomain.Person, patient),
             StartDate = startDate,
             StartDateTime = startDateTime,

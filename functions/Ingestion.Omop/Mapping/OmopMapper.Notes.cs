@@ -6,7 +6,7 @@ namespace Ingestion.Omop;
 // DocumentReference → note, as metadata only: no free text ever leaves (docs/privacy.md).
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapDocumentReference(JsonElement resource, BufferedRows rows)
+    private MappingOutcome MapDocumentReference(JsonElement resource, MappedRows rows)
     {
         var context = FhirJson.Object(resource, "context"u8);
         var date = FhirJson.String(resource, "date"u8) ?? FhirJson.String(FhirJson.Object(context, "period"u8), "start"u8);
@@ -14,17 +14,15 @@ public sealed partial class OmopMapper
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8));
         var noteClass = _concepts.FirstStandardId(type);
-        rows.Add(CdmTables.Note,
-        [
-            _deidentifier.PseudonymousId(OmopKeyDomain.Note, "DocumentReference/" + FhirJson.String(resource, "id"u8)), personId, day, dateTime,
-            _options.EhrTypeConceptId, noteClass,
-            null, // note_title: free text (a description may name the patient)
-            string.Empty, // note_text: required by the CDM, never filled: the content is free text and does not leave
-            0, 0, // encoding and language describe the text, which is absent
-            Provider(FhirJson.First(resource, "author"u8)),
-            Key(OmopKeyDomain.VisitOccurrence, FhirJson.LogicalId(FhirJson.First(context, "encounter"u8), "Encounter")),
-            null, type.SourceValue, null, null,
-        ], conceptMapped: noteClass != 0);
+        rows.Add(CdmTables.Note, conceptMapped: noteClass != 0)
+            .Put(_deidentifier.PseudonymousId(OmopKeyDomain.Note, "DocumentReference/" + FhirJson.String(resource, "id"u8))).Put(personId).Put(day).Put(dateTime)
+            .Put(_options.EhrTypeConceptId).Put(noteClass)
+            .Null() // note_title: free text (a description may name the patient)
+            .Put(string.Empty) // note_text: required by the CDM, never filled: the content is free text and does not leave
+            .Put(0).Put(0) // encoding and language describe the text, which is absent
+            .Put(Provider(FhirJson.First(resource, "author"u8)))
+            .Put(Key(OmopKeyDomain.VisitOccurrence, FhirJson.LogicalId(FhirJson.First(context, "encounter"u8), "Encounter")))
+            .Null().Put(type.SourceValue);
         rows.ObservePersonDate(personId, day);
         return MappingOutcome.Mapped(1);
     }

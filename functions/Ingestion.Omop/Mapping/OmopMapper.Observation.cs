@@ -6,7 +6,7 @@ namespace Ingestion.Omop;
 // Observation → measurement or observation, by domain; components (blood pressure) become one row each.
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapObservation(JsonElement resource, BufferedRows rows, MappingReport report)
+    private MappingOutcome MapObservation(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "effectivePeriod"u8);
         var start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(resource, "effectiveInstant"u8)
@@ -27,7 +27,7 @@ public sealed partial class OmopMapper
             var component = components[i];
             var componentFacts = WithValue(facts, component, report) with
             {
-                KeySource = facts.KeySource + "#component/" + i.ToString(CultureInfo.InvariantCulture),
+                Key = facts.Key with { Component = i },
             };
             emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component, "code"u8)), componentFacts, defaultTable, rows, report);
         }
@@ -107,14 +107,13 @@ public sealed partial class OmopMapper
 
     /// <summary>A death row carrying the cause: the Patient's death row (date, no cause) and this one share the
     /// person_id key and are merged into one at fan-in (<see cref="DeathRecordMerger"/>).</summary>
-    private int EmitDeathCause(JsonElement resource, in ClinicalEvent facts, BufferedRows rows)
+    private int EmitDeathCause(JsonElement resource, in ClinicalEvent facts, MappedRows rows)
     {
         var cause = _concepts.Resolve(FhirJson.Object(resource, "valueCodeableConcept"u8));
         var causeConcept = cause.Code is null ? (int?)null : _concepts.FirstStandardId(cause);
-        rows.Add(CdmTables.Death,
-            [facts.PersonId, facts.StartDate, facts.StartDateTime, _options.EhrTypeConceptId, causeConcept, cause.SourceValue,
-             cause.Code is null ? null : cause.SourceConceptId],
-            conceptMapped: causeConcept is not null and not 0);
+        rows.Add(CdmTables.Death, conceptMapped: causeConcept is not null and not 0)
+            .Put(facts.PersonId).Put(facts.StartDate).Put(facts.StartDateTime).Put(_options.EhrTypeConceptId).Put(causeConcept).Put(cause.SourceValue)
+            .Put(cause.Code is null ? null : cause.SourceConceptId);
         return 1;
     }
 }

@@ -10,7 +10,7 @@ public sealed partial class OmopMapper
     private const string UsCoreRace = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
     private const string UsCoreEthnicity = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity";
 
-    private MappingOutcome MapPatient(JsonElement resource, BufferedRows rows)
+    private MappingOutcome MapPatient(JsonElement resource, MappedRows rows)
     {
         var id = FhirJson.String(resource, "id"u8)!;
         var birthDate = FhirJson.String(resource, "birthDate"u8);
@@ -24,28 +24,26 @@ public sealed partial class OmopMapper
         var ethnicity = OmbCategory(resource, UsCoreEthnicity);
         var locationId = AddLocation(rows, FhirJson.First(resource, "address"u8), "Patient/" + id + "/address");
         var genderConcept = FhirValueSetMaps.Gender(gender);
-        rows.Add(CdmTables.Person,
-        [
-            personId, genderConcept, birth.YearOfBirth.Value, birth.MonthOfBirth, birth.DayOfBirth, birth.BirthDateTime,
-            FhirValueSetMaps.Race(race), FhirValueSetMaps.Ethnicity(ethnicity), locationId,
-            Provider(FhirJson.First(resource, "generalPractitioner"u8)),
-            Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "managingOrganization"u8, "Organization")),
-            null, // person_source_value: the source id is an identifier; the pseudonymous person_id already links rows
-            gender, gender is null ? null : 0, race, race is null ? null : 0, ethnicity, ethnicity is null ? null : 0,
-        ], conceptMapped: genderConcept != 0);
+        rows.Add(CdmTables.Person, conceptMapped: genderConcept != 0)
+            .Put(personId).Put(genderConcept).Put(birth.YearOfBirth.Value).Put(birth.MonthOfBirth).Put(birth.DayOfBirth).Put(birth.BirthDateTime)
+            .Put(FhirValueSetMaps.Race(race)).Put(FhirValueSetMaps.Ethnicity(ethnicity)).Put(locationId)
+            .Put(Provider(FhirJson.First(resource, "generalPractitioner"u8)))
+            .Put(Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "managingOrganization"u8, "Organization")))
+            .Null() // person_source_value: the source id is an identifier; the pseudonymous person_id already links rows
+            .Put(gender).Put(gender is null ? null : 0).Put(race).Put(race is null ? null : 0).Put(ethnicity).Put(ethnicity is null ? null : 0);
 
         var deceased = FhirJson.String(resource, "deceasedDateTime"u8);
         if (deceased is not null)
         {
             if (!TryShift(id, deceased, out var deathDate, out var deathDateTime)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
-            rows.Add(CdmTables.Death, [personId, deathDate, deathDateTime, _options.EhrTypeConceptId, null, null, null], conceptMapped: true);
+            rows.Add(CdmTables.Death, conceptMapped: true).Put(personId).Put(deathDate).Put(deathDateTime).Put(_options.EhrTypeConceptId);
             rows.ObservePersonDate(personId, deathDate);
         }
         // deceasedBoolean without a date cannot fill death.death_date (required): no death row.
-        return MappingOutcome.Mapped(rows.Count);
+        return MappingOutcome.Mapped(rows.OpenCount);
     }
 
-    private MappingOutcome MapEncounter(JsonElement resource, BufferedRows rows, MappingReport report)
+    private MappingOutcome MapEncounter(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "period"u8);
         if (!TryEventBase("Encounter", resource, "subject"u8, FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
@@ -68,83 +66,79 @@ public sealed partial class OmopMapper
         int? sourceConceptId = visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0;
         int? admittedFrom = admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource);
         int? dischargedTo = discharge.Code is null ? null : _concepts.FirstStandardId(discharge);
-        rows.Add(CdmTables.VisitOccurrence,
-        [
-            _deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, id), facts.PersonId, visitConcept,
-            facts.StartDate, facts.StartDateTime, facts.EndDate ?? facts.StartDate, facts.EndDateTime ?? facts.StartDateTime,
-            facts.TypeConceptId, providerId, careSiteId, sourceValue, sourceConceptId,
-            admittedFrom, admitSource.SourceValue, dischargedTo, discharge.SourceValue,
-            null, // preceding_visit_occurrence_id needs the person's other visits (other files): docs/omop-mapping.md
-        ], conceptMapped: visitConcept != 0);
+        rows.Add(CdmTables.VisitOccurrence, conceptMapped: visitConcept != 0)
+            .Put(_deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, id)).Put(facts.PersonId).Put(visitConcept)
+            .Put(facts.StartDate).Put(facts.StartDateTime).Put(facts.EndDate ?? facts.StartDate).Put(facts.EndDateTime ?? facts.StartDateTime)
+            .Put(facts.TypeConceptId).Put(providerId).Put(careSiteId).Put(sourceValue).Put(sourceConceptId)
+            .Put(admittedFrom).Put(admitSource.SourceValue).Put(dischargedTo).Put(discharge.SourceValue)
+            .Null(); // preceding_visit_occurrence_id needs the person's other visits (other files): docs/omop-mapping.md
         // An Encounter that is part of another (a ward stay within an admission) is also a visit_detail of the
         // enclosing Encounter's visit. Its own visit_occurrence row stays, so events referencing it keep a valid key.
         if (FhirJson.ReferenceId(resource, "partOf"u8, "Encounter") is { } parent)
         {
-            rows.Add(CdmTables.VisitDetail,
-            [
-                _deidentifier.PseudonymousId(OmopKeyDomain.VisitDetail, id), facts.PersonId, visitConcept,
-                facts.StartDate, facts.StartDateTime, facts.EndDate ?? facts.StartDate, facts.EndDateTime ?? facts.StartDateTime,
-                facts.TypeConceptId, providerId, careSiteId, sourceValue, sourceConceptId,
-                admittedFrom, admitSource.SourceValue, discharge.SourceValue, dischargedTo,
-                null, null, _deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, parent),
-            ], conceptMapped: visitConcept != 0);
+            rows.Add(CdmTables.VisitDetail, conceptMapped: visitConcept != 0)
+                .Put(_deidentifier.PseudonymousId(OmopKeyDomain.VisitDetail, id)).Put(facts.PersonId).Put(visitConcept)
+                .Put(facts.StartDate).Put(facts.StartDateTime).Put(facts.EndDate ?? facts.StartDate).Put(facts.EndDateTime ?? facts.StartDateTime)
+                .Put(facts.TypeConceptId).Put(providerId).Put(careSiteId).Put(sourceValue).Put(sourceConceptId)
+                .Put(admittedFrom).Put(admitSource.SourceValue).Put(discharge.SourceValue).Put(dischargedTo)
+                .Null().Null().Put(_deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, parent));
         }
         rows.ObservePersonDate(facts.PersonId, facts.StartDate);
         if (facts.EndDate is { } end) rows.ObservePersonDate(facts.PersonId, end);
-        return MappingOutcome.Mapped(rows.Count);
+        return MappingOutcome.Mapped(rows.OpenCount);
     }
 
-    private MappingOutcome MapPractitioner(JsonElement resource, BufferedRows rows)
+    private MappingOutcome MapPractitioner(JsonElement resource, MappedRows rows)
     {
         var gender = FhirJson.String(resource, "gender"u8);
         // Names, NPI and DEA are identifiers: not carried.
-        rows.Add(CdmTables.Provider,
-        [
-            _deidentifier.PseudonymousId(OmopKeyDomain.Provider, FhirJson.String(resource, "id"u8)!), null, null, null, null, null, null,
-            gender is null ? null : FhirValueSetMaps.Gender(gender), null, null, null, gender, gender is null ? null : 0,
-        ], conceptMapped: true);
+        rows.Add(CdmTables.Provider, conceptMapped: true)
+            .Put(_deidentifier.PseudonymousId(OmopKeyDomain.Provider, FhirJson.String(resource, "id"u8)!)).Null().Null().Null().Null().Null().Null()
+            .Put(gender is null ? null : FhirValueSetMaps.Gender(gender)).Null().Null().Null().Put(gender).Put(gender is null ? null : 0);
         return MappingOutcome.Mapped(1);
     }
 
-    private MappingOutcome MapOrganization(JsonElement resource, BufferedRows rows)
+    private MappingOutcome MapOrganization(JsonElement resource, MappedRows rows)
     {
         var id = FhirJson.String(resource, "id"u8)!;
         var locationId = AddLocation(rows, FhirJson.First(resource, "address"u8), "Organization/" + id + "/address");
-        rows.Add(CdmTables.CareSite,
-            [_deidentifier.PseudonymousId(OmopKeyDomain.CareSite, id), null, null, locationId, null, null], conceptMapped: true);
-        return MappingOutcome.Mapped(rows.Count);
+        rows.Add(CdmTables.CareSite, conceptMapped: true).Put(_deidentifier.PseudonymousId(OmopKeyDomain.CareSite, id)).Null().Null().Put(locationId);
+        return MappingOutcome.Mapped(rows.OpenCount);
     }
 
-    private MappingOutcome MapLocation(JsonElement resource, BufferedRows rows)
+    private MappingOutcome MapLocation(JsonElement resource, MappedRows rows)
     {
-        var address = FhirJson.Object(resource, "address"u8);
-        rows.Add(CdmTables.Location, LocationRow(_deidentifier.PseudonymousId(OmopKeyDomain.Location, FhirJson.String(resource, "id"u8)!), address),
-            conceptMapped: true);
+        var location = SafeHarborLocation(FhirJson.Object(resource, "address"u8));
+        location.Write(rows.Add(CdmTables.Location, conceptMapped: true), _deidentifier.PseudonymousId(OmopKeyDomain.Location, FhirJson.String(resource, "id"u8)!));
         return MappingOutcome.Mapped(1);
     }
 
     /// <summary>Adds a location for an address when anything Safe Harbor allows (state, ZIP3, country) is left.</summary>
-    private long? AddLocation(BufferedRows rows, JsonElement address, string keySource)
+    private long? AddLocation(MappedRows rows, JsonElement address, string keySource)
     {
         if (!FhirJson.IsDefined(address)) return null;
+        // Derived before the check, like every key the crosswalk may note.
         var key = _deidentifier.PseudonymousId(OmopKeyDomain.Location, keySource);
-        var row = LocationRow(key, address);
-        if (row[4] is null && row[5] is null && row[9] is null) return null;
-        rows.Add(CdmTables.Location, row, conceptMapped: true);
+        var location = SafeHarborLocation(address);
+        if (location.State is null && location.Zip is null && location.Country is null) return null;
+        location.Write(rows.Add(CdmTables.Location, conceptMapped: true), key);
         return key;
     }
 
-    private object?[] LocationRow(long key, JsonElement address)
+    /// <summary>What a location row keeps of an address.</summary>
+    private readonly record struct LocationFacts(string? State, string? Zip, string? Country)
+    {
+        public void Write(OmopRowWriter row, long key) =>
+            row.Put(key).Null().Null().Null().Put(State).Put(Zip).Null().Null().Null().Put(Country);
+    }
+
+    private LocationFacts SafeHarborLocation(JsonElement address)
     {
         // Street, city and county are below state level: removed (Safe Harbor); ZIP generalized to ZIP3.
         var state = FhirJson.String(address, "state"u8);
         var country = FhirJson.String(address, "country"u8);
-        return
-        [
-            key, null, null, null, state is { Length: 2 } ? state.ToUpperInvariant() : UsStates.Abbreviation(state),
-            _deidentifier.GeneralizeZip(FhirJson.String(address, "postalCode"u8)), null, null, null,
-            country is { Length: <= 80 } ? country : null, null, null,
-        ];
+        return new LocationFacts(state is { Length: 2 } ? state.ToUpperInvariant() : UsStates.Abbreviation(state),
+            _deidentifier.GeneralizeZip(FhirJson.String(address, "postalCode"u8)), country is { Length: <= 80 } ? country : null);
     }
 
     /// <summary>The ombCategory code of a US Core race or ethnicity extension.</summary>

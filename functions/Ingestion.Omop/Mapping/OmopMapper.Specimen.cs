@@ -6,7 +6,7 @@ namespace Ingestion.Omop;
 // Specimen → specimen.
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapSpecimen(JsonElement resource, BufferedRows rows)
+    private MappingOutcome MapSpecimen(JsonElement resource, MappedRows rows)
     {
         var collection = FhirJson.Object(resource, "collection"u8);
         var date = FhirJson.String(collection, "collectedDateTime"u8) ?? FhirJson.String(FhirJson.Object(collection, "collectedPeriod"u8), "start"u8)
@@ -20,16 +20,14 @@ public sealed partial class OmopMapper
             ? _concepts.Resolve(FhirJson.String(quantity, "system"u8) ?? FhirCodeSystems.Ucum, FhirJson.String(quantity, "code"u8) ?? FhirJson.String(quantity, "unit"u8))
             : SourceCode.None;
         var concept = _concepts.FirstStandardId(type);
-        rows.Add(CdmTables.Specimen,
-        [
-            _deidentifier.PseudonymousId(OmopKeyDomain.Specimen, "Specimen/" + FhirJson.String(resource, "id"u8)), personId, concept,
-            _options.EhrTypeConceptId, day, dateTime, FhirJson.Number(quantity, "value"u8),
-            unit.Code is null ? null : _concepts.FirstStandardId(unit),
-            site.Code is null ? null : _concepts.FirstStandardId(site),
-            null,
-            null, // specimen_source_id: the accession number is an identifier; the pseudonymous specimen_id links rows
-            type.SourceValue, unit.SourceValue, site.SourceValue, null,
-        ], conceptMapped: concept != 0);
+        rows.Add(CdmTables.Specimen, conceptMapped: concept != 0)
+            .Put(_deidentifier.PseudonymousId(OmopKeyDomain.Specimen, "Specimen/" + FhirJson.String(resource, "id"u8))).Put(personId).Put(concept)
+            .Put(_options.EhrTypeConceptId).Put(day).Put(dateTime).Put(FhirJson.Number(quantity, "value"u8))
+            .Put(unit.Code is null ? null : _concepts.FirstStandardId(unit))
+            .Put(site.Code is null ? null : _concepts.FirstStandardId(site))
+            .Null()
+            .Null() // specimen_source_id: the accession number is an identifier; the pseudonymous specimen_id links rows
+            .Put(type.SourceValue).Put(unit.SourceValue).Put(site.SourceValue);
         rows.ObservePersonDate(personId, day);
         return MappingOutcome.Mapped(1);
     }

@@ -37,11 +37,11 @@ public sealed partial class OmopMapper : IOmopMapper
         "Specimen", "DocumentReference", "Claim", "ExplanationOfBenefit",
     };
 
-    public MappingOutcome Map(JsonElement resource, IOmopRowSink sink, MappingReport report)
+    public MappingOutcome Map(JsonElement resource, MappedRows rows, MappingReport report)
     {
-        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
-        var type = FhirJson.String(resource, "resourceType"u8);
+        var type = ResourceTypeOf(resource);
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
         else if (!CoveredResourceTypes.Contains(type)) outcome = MappingOutcome.NotCovered;
@@ -49,18 +49,18 @@ public sealed partial class OmopMapper : IOmopMapper
         else if (_statusRules.ExclusionReason(type, resource) is { } excluded) outcome = MappingOutcome.Exclude(excluded);
         else
         {
-            // Rows of one resource go to a buffer first so a resource quarantined half-way leaves no rows behind.
-            var buffer = new BufferedRows(sink.LatestDate);
+            // A resource's rows stay open until it is known to map, so one quarantined half-way leaves no rows behind.
             try
             {
-                outcome = MapCovered(type, resource, buffer, report);
+                outcome = MapCovered(type, resource, rows, report);
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException)
             {
                 // JSON of the wrong shape somewhere the mapper relies on it: quarantine, never crash the file.
                 outcome = MappingOutcome.Quarantine(QuarantineReasons.Malformed);
             }
-            if (outcome.Status == MappingStatus.Mapped) buffer.FlushTo(sink, report);
+            if (outcome.Status == MappingStatus.Mapped) rows.Commit(report);
+            else rows.Discard();
         }
         report.RecordResource(type ?? "(none)", outcome.Status);
         if (outcome.Status == MappingStatus.Quarantined) report.RecordQuarantined(outcome.QuarantineReason!);
@@ -69,7 +69,23 @@ public sealed partial class OmopMapper : IOmopMapper
         return outcome;
     }
 
-    private MappingOutcome MapCovered(string type, JsonElement resource, BufferedRows rows, MappingReport report) => type switch
+    private static readonly (byte[] Utf8, string Name)[] CoveredTypeNames =
+        CoveredResourceTypes.Select(t => (System.Text.Encoding.UTF8.GetBytes(t), t)).ToArray();
+
+    /// <summary>resourceType, as the shared string of a covered type (compared as UTF-8: none made per resource).</summary>
+    private static string? ResourceTypeOf(JsonElement resource)
+    {
+        if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("resourceType"u8, out var value)
+            || value.ValueKind != JsonValueKind.String)
+            return null;
+        foreach (var (utf8, name) in CoveredTypeNames)
+        {
+            if (value.ValueEquals(utf8)) return name;
+        }
+        return value.GetString();
+    }
+
+    private MappingOutcome MapCovered(string type, JsonElement resource, MappedRows rows, MappingReport report) => type switch
     {
         "Patient" => MapPatient(resource, rows),
         "Encounter" => MapEncounter(resource, rows, report),
@@ -95,15 +111,15 @@ public sealed partial class OmopMapper : IOmopMapper
     /// Emits the rows of one coded event: one per standard concept the code maps to, each in the table of that
     /// concept's domain (the one-to-many rule), or a single concept_id 0 row in <paramref name="defaultTable"/>.
     /// </summary>
-    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, BufferedRows rows, MappingReport report)
+    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, MappedRows rows, MappingReport report)
     {
         if (code.Code is not null) report.RecordSourceVocabulary(code.ReportVocabulary);
         var standard = _concepts.StandardCount(code);
         var mapsToValue = _concepts.MapsToValue(code);
         if (standard == 0)
         {
-            var key = _deidentifier.PseudonymousId(ClinicalEventRows.KeyDomainOf(defaultTable), facts.KeySource);
-            rows.Add(defaultTable, ClinicalEventRows.Build(defaultTable, key, facts, 0, code, 0), conceptMapped: false);
+            var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(defaultTable), map: 0);
+            ClinicalEventRows.Write(rows.Add(defaultTable, conceptMapped: false), defaultTable, key, facts, 0, code, 0);
             report.RecordUnmappedCode(defaultTable.Name, code.ReportVocabulary, code.Code ?? "(no code)");
             ObserveDates(rows, facts);
             return 1;
@@ -112,15 +128,14 @@ public sealed partial class OmopMapper : IOmopMapper
         {
             var concept = _concepts.Standard(code, k);
             var table = ClinicalEventRows.TableOfDomain(concept.DomainId) ?? defaultTable;
-            var keySource = k == 0 ? facts.KeySource : facts.KeySource + "#map/" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var key = _deidentifier.PseudonymousId(ClinicalEventRows.KeyDomainOf(table), keySource);
-            rows.Add(table, ClinicalEventRows.Build(table, key, facts, concept.ConceptId, code, mapsToValue), conceptMapped: true);
+            var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(table), map: k);
+            ClinicalEventRows.Write(rows.Add(table, conceptMapped: true), table, key, facts, concept.ConceptId, code, mapsToValue);
         }
         ObserveDates(rows, facts);
         return standard;
     }
 
-    private static void ObserveDates(BufferedRows rows, in ClinicalEvent facts)
+    private static void ObserveDates(MappedRows rows, in ClinicalEvent facts)
     {
         rows.ObservePersonDate(facts.PersonId, facts.StartDate);
         if (facts.EndDate is { } end) rows.ObservePersonDate(facts.PersonId, end);

@@ -35,37 +35,39 @@ public sealed class DataQualityChecks
         _ceiling = ceiling;
     }
 
-    public void Observe(OmopTable table, object?[] row)
+    /// <summary>Checks row <paramref name="row"/> of <paramref name="rows"/>.</summary>
+    public void Observe(OmopRowBuffer rows, int row)
     {
-        ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(rows);
+        var table = rows.Table;
         if (!table.IsCdm) return;
-        _rows[table.Name] = _rows.GetValueOrDefault(table.Name) + 1;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rows, table.Name, out _)++;
         var rules = DataQualityRules.For(table);
+        var nulls = rows.Nulls(row);
         for (var i = 0; i < table.Columns.Count; i++)
         {
             var column = table.Columns[i];
-            var value = row[i];
-            if (value is null)
+            if ((nulls & (1UL << i)) != 0)
             {
                 if (column.Required) Count(IsRequired, table, column.Name);
                 continue;
             }
-            if (value is DateOnly date && (date < Floor || date > _ceiling)) Count(PlausibleDateRange, table, column.Name);
+            if (column.Type == OmopColumnType.Date && rows.Date(row, i) is var date && (date < Floor || date > _ceiling))
+                Count(PlausibleDateRange, table, column.Name);
         }
         foreach (var (start, end) in rules.StartEnd)
         {
-            if (row[start] is DateOnly s && row[end] is DateOnly e && e < s) Count(PlausibleStartBeforeEnd, table, table.Columns[end].Name);
+            if (rows.NullableDate(row, start) is { } s && rows.NullableDate(row, end) is { } e && e < s) Count(PlausibleStartBeforeEnd, table, table.Columns[end].Name);
         }
-        if (rules.Concept is { } concept && row[concept.Index] is int conceptId && conceptId != 0
+        if (rules.Concept is { } concept && rows.NullableInt32(row, concept.Index) is { } conceptId && conceptId != 0
             && _vocabulary.TryGetConcept(conceptId, out var known) && known.IsStandard)
         {
             if (!string.Equals(known.DomainId, concept.Domain, StringComparison.Ordinal)) Count(ConceptDomain, table, table.Columns[concept.Index].Name);
             else if (ReferenceEquals(table, CdmTables.DrugExposure) && _vocabulary.TargetCount(known, ConceptRelationship.HasIngredient) == 0)
                 Count(DrugWithoutIngredient, table, table.Columns[concept.Index].Name);
         }
-        if (rules.ValueIndex is { } valueIndex && rules.Concept is { } measured && row[measured.Index] is int measuredId
-            && row[valueIndex] is double number && DataQualityRules.PlausibleRange(measuredId) is { } range
+        if (rules.ValueIndex is { } valueIndex && rules.Concept is { } measured && rows.NullableInt32(row, measured.Index) is { } measuredId
+            && !rows.IsNull(row, valueIndex) && rows.Double(row, valueIndex) is var number && DataQualityRules.PlausibleRange(measuredId) is { } range
             && (number < range.Low || number > range.High))
             Count(PlausibleValueRange, table, table.Columns[valueIndex].Name);
     }

@@ -18,23 +18,27 @@ public static class EraEvents
     private static readonly int DrugStart = CdmTables.DrugExposure.IndexOf("drug_exposure_start_date");
     private static readonly int DrugEnd = CdmTables.DrugExposure.IndexOf("drug_exposure_end_date");
 
-    /// <summary>The era_events row of a mapped row, or null when the row is not an era input.</summary>
-    public static object?[]? Of(OmopTable table, object?[] row)
+    /// <summary>Adds the era_events row of mapped row <paramref name="row"/> of <paramref name="rows"/> to
+    /// <paramref name="events"/> (a <see cref="CdmTables.EraEvents"/> buffer); false when the row is not an era input.</summary>
+    public static bool TryAdd(OmopRowBuffer rows, int row, OmopRowBuffer events)
     {
-        ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(row);
-        if (ReferenceEquals(table, CdmTables.ConditionOccurrence))
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(events);
+        string kind;
+        int concept;
+        DateOnly start, end;
+        if (ReferenceEquals(rows.Table, CdmTables.ConditionOccurrence))
         {
-            if (row[ConditionConcept] is not int concept || concept == 0 || row[ConditionStart] is not DateOnly start) return null;
-            var end = row[ConditionEnd] as DateOnly? ?? start.AddDays(1);
-            return [Condition, row[0], row[1], concept, start, end < start ? start : end];
+            if (rows.NullableInt32(row, ConditionConcept) is not { } c || c == 0 || rows.NullableDate(row, ConditionStart) is not { } s) return false;
+            (kind, concept, start, end) = (Condition, c, s, rows.NullableDate(row, ConditionEnd) ?? s.AddDays(1));
         }
-        if (ReferenceEquals(table, CdmTables.DrugExposure))
+        else if (ReferenceEquals(rows.Table, CdmTables.DrugExposure))
         {
-            if (row[DrugConcept] is not int concept || concept == 0 || row[DrugStart] is not DateOnly start) return null;
-            var end = row[DrugEnd] as DateOnly? ?? start;
-            return [Drug, row[0], row[1], concept, start, end < start ? start : end];
+            if (rows.NullableInt32(row, DrugConcept) is not { } c || c == 0 || rows.NullableDate(row, DrugStart) is not { } s) return false;
+            (kind, concept, start, end) = (Drug, c, s, rows.NullableDate(row, DrugEnd) ?? s);
         }
-        return null;
+        else return false;
+        events.Add().Put(kind).Put(rows.Int64(row, 0)).Put(rows.Int64(row, 1)).Put(concept).Put(start).Put(end < start ? start : end);
+        return true;
     }
 }

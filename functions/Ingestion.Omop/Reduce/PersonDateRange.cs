@@ -1,8 +1,8 @@
 namespace Ingestion.Omop;
 
 /// <summary>
-/// Per-person earliest and latest event date within one file: what a sink keeps for
-/// <see cref="IOmopRowSink.ObservePersonDate"/>, emitted as <see cref="CdmTables.PersonDateBounds"/> rows.
+/// Per-person earliest and latest event date within one file: what <see cref="MappedRows.PersonDates"/> keeps of the
+/// mapped resources' events, emitted as <see cref="CdmTables.PersonDateBounds"/> rows.
 /// Memory grows with the number of persons in the file, not with its size. Not thread-safe.
 /// </summary>
 public sealed class PersonDateRange

@@ -38,11 +38,11 @@ public sealed class PrecedingVisitBuilder
     }
 
     /// <summary>The start a visit row is ordered by: visit_start_datetime, else visit_start_date at midnight (UTC ticks).</summary>
-    public static long StartTicksOf(object?[] visitRow)
+    public static long StartTicksOf(OmopRowBuffer visits, int row)
     {
-        ArgumentNullException.ThrowIfNull(visitRow);
-        return visitRow[StartDateTimeIndex] is DateTime t ? t.Ticks
-            : visitRow[StartDateIndex] is DateOnly d ? d.ToDateTime(TimeOnly.MinValue).Ticks : 0;
+        ArgumentNullException.ThrowIfNull(visits);
+        return !visits.IsNull(row, StartDateTimeIndex) ? visits.Ticks(row, StartDateTimeIndex)
+            : !visits.IsNull(row, StartDateIndex) ? visits.Date(row, StartDateIndex).ToDateTime(TimeOnly.MinValue).Ticks : 0;
     }
 
     private static readonly int StartDateIndex = CdmTables.VisitOccurrence.IndexOf("visit_start_date");

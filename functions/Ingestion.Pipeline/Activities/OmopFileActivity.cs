@@ -23,7 +23,8 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var report = new MappingReport();
         var issues = new Dictionary<string, long>(StringComparer.Ordinal);
         var exportDate = DateOnly.FromDateTime((context.Run.TransactionTime ?? context.Run.CreatedTime).UtcDateTime);
-        var sink = new StagedRowSink(exportDate);
+        var sink = new MappedRows(exportDate);
+        var eraRows = new OmopRowBuffer(CdmTables.EraEvents);
         var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
         await using var eraEvents = new FanInStagingWriter(lake, CdmTables.EraEvents, FanInStaging.PathOf(runId, CdmTables.EraEvents, activity.Index));
         await using var deaths = new FanInStagingWriter(lake, CdmTables.Death, FanInStaging.PathOf(runId, CdmTables.Death, activity.Index));
@@ -94,7 +95,6 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 switch (outcome.Status)
                 {
                     case MappingStatus.Quarantined:
-                        sink.Clear();
                         await rejects.WriteAsync(line.LineNumber, "mapping:" + outcome.QuarantineReason, line.Utf8, originalIsJson: true, cancellationToken).ConfigureAwait(false);
                         continue;
                     case MappingStatus.NotCovered:
@@ -108,25 +108,27 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                         break;
                 }
                 rowKeys.BeginResource(resource, line.LineNumber);
-                foreach (var (table, row) in sink.Pending)
+                foreach (var (rows, row) in sink.Rows)
                 {
+                    var table = rows.Table;
                     if (ReferenceEquals(table, CdmTables.Death))
                     {
                         // Merged per person at fan-in (the Patient's and the death certificate's rows), like
                         // observation_period not among the per-file checks.
-                        await deaths.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                        await deaths.WriteAsync(rows, row, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    if (EraEvents.Of(table, row) is { } eraEvent) await eraEvents.WriteAsync(eraEvent, cancellationToken).ConfigureAwait(false);
+                    eraRows.Clear();
+                    if (EraEvents.TryAdd(rows, row, eraRows)) await eraEvents.WriteAsync(eraRows, 0, cancellationToken).ConfigureAwait(false);
                     if (!writers.TryGetValue(table.Name, out var writer))
                     {
                         var name = table.Name;
                         writer = new TablePartWriter(lake, table, part => LakePaths.Part(name, runId, activity.Index, part), options);
                         writers.Add(table.Name, writer);
                     }
-                    quality.Observe(table, row);
-                    await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
-                    await rowKeys.WriteAsync(table, row, cancellationToken).ConfigureAwait(false);
+                    quality.Observe(rows, row);
+                    await writer.WriteAsync(rows, row, cancellationToken).ConfigureAwait(false);
+                    await rowKeys.WriteAsync(rows, row, cancellationToken).ConfigureAwait(false);
                 }
                 sink.Clear();
             }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Ingestion.Omop;
 using Ingestion.Storage;
@@ -8,12 +7,11 @@ namespace Ingestion.Pipeline.Activities;
 /// <summary>
 /// Fed by the file activity with every row it writes to a Parquet part: streams the row's keys to the file's
 /// <see cref="RowKeyStaging"/> file. A file without keyed rows stages nothing (and <see cref="CompleteAsync"/> deletes
-/// a stale file of an earlier attempt). One line buffer, reused.
+/// a stale file of an earlier attempt). Lines are gathered and written in blocks (<see cref="StagedTextFile.Lines"/>).
 /// </summary>
 internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
 {
     private readonly StagedTextFile _file = new(lake, path);
-    private readonly StringBuilder _line = new(128);
     private long _lastUpdatedTicks;
     private long _lineNumber;
 
@@ -21,20 +19,19 @@ internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
     public void BeginResource(JsonElement resource, long lineNumber)
     {
         _lineNumber = lineNumber;
-        _lastUpdatedTicks = resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("meta", out var meta)
-            && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("lastUpdated", out var lastUpdated)
+        _lastUpdatedTicks = resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("meta"u8, out var meta)
+            && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("lastUpdated"u8, out var lastUpdated)
             && lastUpdated.ValueKind == JsonValueKind.String && lastUpdated.TryGetDateTimeOffset(out var instant)
             ? instant.UtcTicks : 0;
     }
 
-    public async ValueTask WriteAsync(OmopTable table, object?[] row, CancellationToken cancellationToken)
+    /// <summary>Stages the keys of row <paramref name="row"/> of <paramref name="rows"/>.</summary>
+    public ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
     {
-        if (!CdmForeignKeys.HasRowKey(table)) return;
-        var writer = await _file.WriterAsync(cancellationToken).ConfigureAwait(false);
-        _line.Clear();
-        RowKeyStaging.Encode(_line, table, row, _lastUpdatedTicks, _lineNumber);
-        _line.Append('\n');
-        await writer.WriteAsync(_line, cancellationToken).ConfigureAwait(false);
+        if (!CdmForeignKeys.HasRowKey(rows.Table)) return ValueTask.CompletedTask;
+        RowKeyStaging.Encode(_file.Lines, rows, row, _lastUpdatedTicks, _lineNumber);
+        _file.Lines.Append('\n');
+        return _file.EndLineAsync(cancellationToken);
     }
 
     /// <summary>Publishes the staged file and returns its path; with no rows, deletes any earlier one and returns null.</summary>

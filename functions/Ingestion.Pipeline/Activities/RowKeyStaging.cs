@@ -39,14 +39,15 @@ public static class RowKeyStaging
         }
     }
 
-    internal static void Encode(StringBuilder line, OmopTable table, object?[] row, long lastUpdatedTicks, long lineNumber)
+    internal static void Encode(StringBuilder line, OmopRowBuffer rows, int row, long lastUpdatedTicks, long lineNumber)
     {
-        var start = ReferenceEquals(table, CdmTables.VisitOccurrence) ? PrecedingVisitBuilder.StartTicksOf(row) : 0;
-        line.Append(table.Name).Append(CultureInfo.InvariantCulture, $",{(long)row[0]!},{lastUpdatedTicks},{lineNumber},{start}");
+        var table = rows.Table;
+        var start = ReferenceEquals(table, CdmTables.VisitOccurrence) ? PrecedingVisitBuilder.StartTicksOf(rows, row) : 0;
+        line.Append(table.Name).Append(CultureInfo.InvariantCulture, $",{rows.Int64(row, 0)},{lastUpdatedTicks},{lineNumber},{start}");
         foreach (var fk in CdmForeignKeys.Of(table))
         {
             line.Append(',');
-            if (row[fk.Index] is long key) line.Append(CultureInfo.InvariantCulture, $"{key}");
+            if (rows.NullableInt64(row, fk.Index) is { } key) line.Append(CultureInfo.InvariantCulture, $"{key}");
         }
     }
 

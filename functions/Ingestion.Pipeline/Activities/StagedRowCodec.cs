@@ -11,23 +11,26 @@ namespace Ingestion.Pipeline.Activities;
 /// </summary>
 internal static class StagedRowCodec
 {
-    public static string Encode(OmopTable table, object?[] row)
+    /// <summary>Appends row <paramref name="row"/> of <paramref name="rows"/> to <paramref name="line"/> (no line end).</summary>
+    public static void Encode(StringBuilder line, OmopRowBuffer rows, int row)
     {
-        var line = new StringBuilder(64);
-        for (var i = 0; i < table.Columns.Count; i++)
+        var columns = rows.Table.Columns;
+        var invariant = CultureInfo.InvariantCulture;
+        for (var i = 0; i < columns.Count; i++)
         {
             if (i > 0) line.Append(',');
-            switch (row[i])
+            if (rows.IsNull(row, i)) continue;
+            switch (columns[i].Type)
             {
-                case null: break;
-                case string s: line.Append('s').Append(Uri.EscapeDataString(s)); break;
-                case DateOnly d: line.Append(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
-                case DateTime t: line.Append(t.ToString("O", CultureInfo.InvariantCulture)); break;
-                case IFormattable f: line.Append(f.ToString(null, CultureInfo.InvariantCulture)); break;
-                default: throw new ArgumentException($"Unsupported value in {table.Name} column {i}.", nameof(row));
+                case OmopColumnType.Varchar: line.Append('s').Append(Uri.EscapeDataString(rows.String(row, i)!)); break;
+                case OmopColumnType.Date: line.Append(invariant, $"{rows.Date(row, i):yyyy-MM-dd}"); break;
+                case OmopColumnType.DateTime: line.Append(invariant, $"{rows.DateTime(row, i):O}"); break;
+                case OmopColumnType.BigInt: line.Append(invariant, $"{rows.Int64(row, i)}"); break;
+                case OmopColumnType.Integer: line.Append(invariant, $"{rows.Int32(row, i)}"); break;
+                case OmopColumnType.Float: line.Append(invariant, $"{rows.Double(row, i)}"); break;
+                default: throw new ArgumentException($"Unsupported column type in {rows.Table.Name} column {i}.", nameof(rows));
             }
         }
-        return line.ToString();
     }
 
     public static object?[] Decode(OmopTable table, string line)

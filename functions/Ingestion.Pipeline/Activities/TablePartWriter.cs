@@ -12,10 +12,17 @@ namespace Ingestion.Pipeline.Activities;
 /// </summary>
 internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, string> partPath, PipelineOptions options) : IAsyncDisposable
 {
+    // Rows reach the Parquet writer as typed column batches of this many rows (no boxing, one schema check per batch).
+    private const int BatchRows = 512;
+
     private readonly List<PartOutput> _parts = [];
+    private readonly ParquetSchema _schema = OmopParquetSchemas.For(table);
+    private ParquetColumnBatch? _batch;
+    private OmopRowBuffer? _boxed;
     private ILakeUpload? _upload;
     private ParquetWriter? _writer;
     private CountingStream? _counter;
+    private long _partRows;
     private int _next;
 
     public IReadOnlyList<PartOutput> Parts => _parts;
@@ -23,11 +30,26 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
     /// <summary>The part the next row written goes to.</summary>
     public string NextRowPath => partPath(_next);
 
-    public async ValueTask WriteAsync(object?[] row, CancellationToken cancellationToken)
+    /// <summary>Writes row <paramref name="row"/> of <paramref name="rows"/> (a buffer of this writer's table).</summary>
+    public async ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
     {
+        if (!ReferenceEquals(rows.Table, table)) throw new ArgumentException($"A {rows.Table.Name} row cannot go to a {table.Name} part.", nameof(rows));
         if (_writer is null) await OpenPartAsync(cancellationToken).ConfigureAwait(false);
-        await _writer!.WriteRowAsync(row, cancellationToken).ConfigureAwait(false);
-        if (_writer.RowCount >= options.MaxRowsPerPart) await CommitPartAsync(cancellationToken).ConfigureAwait(false);
+        var batch = _batch ??= new ParquetColumnBatch(_schema, BatchRows);
+        OmopColumnBatch.Copy(rows, row, batch, batch.RowCount);
+        batch.RowCount++;
+        _partRows++;
+        if (batch.RowCount == batch.Capacity) await WriteBatchAsync(cancellationToken).ConfigureAwait(false);
+        if (_partRows >= options.MaxRowsPerPart) await CommitPartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a row given as boxed values in column order (rows the reduce steps read back from staging).</summary>
+    public ValueTask WriteAsync(object?[] row, CancellationToken cancellationToken)
+    {
+        var boxed = _boxed ??= new OmopRowBuffer(table, 1);
+        boxed.Clear();
+        boxed.AddBoxed(row);
+        return WriteAsync(boxed, 0, cancellationToken);
     }
 
     /// <summary>Commits the open part (if any). After this, <see cref="Parts"/> lists every part written.</summary>
@@ -43,7 +65,7 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
     {
         _upload = await lake.StartUploadAsync(partPath(_next), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
         _counter = new CountingStream(_upload.Content);
-        _writer = new ParquetWriter(_counter, OmopParquetSchemas.For(table), new ParquetWriterOptions
+        _writer = new ParquetWriter(_counter, _schema, new ParquetWriterOptions
         {
             RowGroupSizeBytes = options.RowGroupSizeBytes,
             KeyValueMetadata = new Dictionary<string, string> { ["omop.table"] = table.Name, ["omop.cdm_version"] = "5.4" },
@@ -54,6 +76,7 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
     {
         var writer = _writer!;
         var upload = _upload!;
+        await WriteBatchAsync(cancellationToken).ConfigureAwait(false);
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         await upload.CommitAsync(cancellationToken).ConfigureAwait(false);
         _parts.Add(new PartOutput(table.Name, upload.Path, writer.RowCount, _counter!.Written));
@@ -61,7 +84,15 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
         await upload.DisposeAsync().ConfigureAwait(false);
         _writer = null;
         _upload = null;
+        _partRows = 0;
         _next++;
+    }
+
+    private async ValueTask WriteBatchAsync(CancellationToken cancellationToken)
+    {
+        if (_batch is not { RowCount: > 0 } batch) return;
+        await _writer!.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        batch.Clear();
     }
 
     public async ValueTask DisposeAsync()

@@ -27,11 +27,8 @@ public sealed class TablePartReaderTests : IDisposable
     [MemberData(nameof(Tables))]
     public async Task A_part_reads_back_exactly_as_written(string tableName, bool forwardOnly)
     {
-        var table = CdmTables.All.Single(t => t.Name == tableName);
-        ILake lake = new FileSystemLake(new FileSystemLakeOptions { RootPath = _root });
-        var random = new Random(tableName.Length);
         // Few distinct values (dictionary pages) and many rows, one page or several per chunk.
-        var rows = Enumerable.Range(0, 7_000).Select(i => table.Columns.Select(c => Value(c, random, i)).ToArray()).ToList();
+        var (table, lake, rows) = Arrange(tableName, 7_000);
         await using (var upload = await lake.StartUploadAsync("omop/t/part.parquet"))
         {
             await using var writer = new ParquetWriter(upload.Content, OmopParquetSchemas.For(table), forwardOnly ? new ParquetWriterOptions { PageSizeBytes = 4096 } : new ParquetWriterOptions());
@@ -46,6 +43,44 @@ public sealed class TablePartReaderTests : IDisposable
 
         Assert.Equal(rows.Count, read.Count);
         for (var i = 0; i < rows.Count; i++) Assert.Equal(rows[i], read[i]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public async Task Typed_rows_written_by_the_part_writer_read_back_exactly_and_roll_over_at_the_part_size(string tableName, bool boxed)
+    {
+        var (table, lake, rows) = Arrange(tableName, 2_500);
+        var typed = new OmopRowBuffer(table);
+        foreach (var row in rows) typed.AddBoxed(row);
+        var nextPaths = new List<string>();
+        await using (var writer = new TablePartWriter(lake, table, part => $"omop/t/part-{part}.parquet", new PipelineOptions { MaxRowsPerPart = 1_000 }))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                nextPaths.Add(writer.NextRowPath);
+                // Rows the reduce steps hand over boxed take the same typed path.
+                if (boxed) await writer.WriteAsync(rows[i], CancellationToken.None);
+                else await writer.WriteAsync(typed, i, CancellationToken.None);
+            }
+            await writer.CompleteAsync(CancellationToken.None);
+            Assert.Equal([1_000L, 1_000L, 500L], writer.Parts.Select(p => p.Rows));
+        }
+        Assert.Equal(["omop/t/part-0.parquet", "omop/t/part-1.parquet", "omop/t/part-2.parquet"], nextPaths.Distinct());
+        Assert.Equal("omop/t/part-1.parquet", nextPaths[1_000]);
+
+        var read = new List<object?[]>();
+        for (var part = 0; part < 3; part++)
+            await foreach (var row in TablePartReader.ReadAsync(lake, table, $"omop/t/part-{part}.parquet", CancellationToken.None)) read.Add(row);
+        Assert.Equal(rows.Count, read.Count);
+        for (var i = 0; i < rows.Count; i++) Assert.Equal(rows[i], read[i]);
+    }
+
+    private (OmopTable Table, ILake Lake, List<object?[]> Rows) Arrange(string tableName, int count)
+    {
+        var table = CdmTables.All.Single(t => t.Name == tableName);
+        var random = new Random(tableName.Length);
+        var rows = Enumerable.Range(0, count).Select(i => table.Columns.Select(c => Value(c, random, i)).ToArray()).ToList();
+        return (table, new FileSystemLake(new FileSystemLakeOptions { RootPath = _root }), rows);
     }
 
     private static object? Value(OmopColumn column, Random random, int i)

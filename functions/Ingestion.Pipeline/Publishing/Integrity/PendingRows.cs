@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
@@ -38,19 +37,22 @@ public sealed record PendingRows
 internal sealed class PendingRowsWriter(ILake lake, string runId, PipelineOptions options) : IAsyncDisposable
 {
     private readonly Dictionary<string, TablePartWriter> _writers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OmopRowBuffer> _boxed = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Table, string Column), long> _rows = [];
     private readonly StagedTextFile _keys = new(lake, PendingRows.KeysPathOf(runId));
-    private readonly StringBuilder _line = new(128);
 
     public async ValueTask WriteAsync(OmopTable table, string column, object?[] row, StagedRowKey key, CancellationToken cancellationToken)
     {
         if (!_writers.TryGetValue(table.Name, out var writer))
             _writers[table.Name] = writer = new TablePartWriter(lake, table, part => PendingRows.PartPathOf(runId, table, part), options);
-        await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
-        _line.Clear();
-        RowKeyStaging.Encode(_line, table, row, key.LastUpdatedTicks, key.Line);
-        _line.Append('\n');
-        await (await _keys.WriterAsync(cancellationToken).ConfigureAwait(false)).WriteAsync(_line, cancellationToken).ConfigureAwait(false);
+        // The row arrives boxed (read back from its part): typed once, for the part and for its key line.
+        if (!_boxed.TryGetValue(table.Name, out var typed)) _boxed[table.Name] = typed = new OmopRowBuffer(table, 1);
+        typed.Clear();
+        typed.AddBoxed(row);
+        await writer.WriteAsync(typed, 0, cancellationToken).ConfigureAwait(false);
+        RowKeyStaging.Encode(_keys.Lines, typed, 0, key.LastUpdatedTicks, key.Line);
+        _keys.Lines.Append('\n');
+        await _keys.EndLineAsync(cancellationToken).ConfigureAwait(false);
         _rows[(table.Name, column)] = _rows.GetValueOrDefault((table.Name, column)) + 1;
     }
 

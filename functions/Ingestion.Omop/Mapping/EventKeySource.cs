@@ -1,0 +1,43 @@
+using System.Globalization;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+/// <summary>
+/// What a clinical event's row key derives from: <c>Type/id</c>, plus <c>#component/i</c> for the i-th component of
+/// an Observation, plus <c>#map/k</c> for the k-th standard concept of a code that maps to several (k ≥ 1). The text
+/// is composed on the stack when the key is derived, so no string is built per row.
+/// </summary>
+internal readonly record struct EventKeySource(string Type, string Id, int Component = -1)
+{
+    private const int StackChars = 256;
+
+    public long Derive(IDeidentifier deidentifier, OmopKeyDomain domain, int map)
+    {
+        Span<char> text = stackalloc char[StackChars];
+        if (TryFormat(text, map, out var length)) return deidentifier.PseudonymousId(domain, text[..length]);
+        // An id too long for the stack buffer (bad data): the same text on the heap.
+        var chars = new char[Type.Length + Id.Length + 64];
+        TryFormat(chars, map, out length);
+        return deidentifier.PseudonymousId(domain, chars.AsSpan(0, length));
+    }
+
+    private bool TryFormat(Span<char> destination, int map, out int length)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        length = 0;
+        if (!destination.TryWrite(invariant, $"{Type}/{Id}", out var written)) return false;
+        length += written;
+        if (Component >= 0)
+        {
+            if (!destination[length..].TryWrite(invariant, $"#component/{Component}", out written)) return false;
+            length += written;
+        }
+        if (map > 0)
+        {
+            if (!destination[length..].TryWrite(invariant, $"#map/{map}", out written)) return false;
+            length += written;
+        }
+        return true;
+    }
+}
