@@ -6,6 +6,9 @@ namespace Ingestion.Parquet;
 /// Physical forms: Date columns are <see cref="Int32s"/> holding days since 1970-01-01 (<see cref="ParquetValues.ToDays"/>);
 /// Timestamp columns are <see cref="Int64s"/> holding microseconds since the Unix epoch, UTC (<see cref="ParquetValues.ToMicros(DateTime)"/>).
 /// Nulls: a null string is a null; other OPTIONAL columns mark nulls in <see cref="Nulls"/>.
+/// Asking a column for the wrong typed span, or REQUIRED / String columns for null marks, throws
+/// <see cref="ParquetSchemaViolationException"/> (<see cref="ParquetErrorCode.WrongValueType"/>,
+/// <see cref="ParquetErrorCode.NullInRequiredColumn"/>).
 /// </summary>
 public sealed class ParquetColumnBatch
 {
@@ -66,9 +69,9 @@ public sealed class ParquetColumnBatch
     /// <summary>String columns; null marks a null (allowed in OPTIONAL columns only).</summary>
     public Span<string?> Strings(int column) => Values<string?>(column, ParquetType.String);
 
-    /// <summary>Null marks of an OPTIONAL non-string column: true = null (the value slot is ignored).</summary>
-    public Span<bool> Nulls(int column) => _nulls[column] ?? throw new ArgumentException(
-        $"Column '{Schema.Columns[column].Name}' has no null marks: it is REQUIRED, or a String column (use null strings).", nameof(column));
+    /// <summary>Null marks of an OPTIONAL non-string column: true = null (the value slot is ignored).
+    /// A REQUIRED column has none, so a null cannot even be set there; String columns mark nulls with null strings.</summary>
+    public Span<bool> Nulls(int column) => _nulls[column] ?? throw NoNullMarks(Schema.Columns[column]);
 
     public int ColumnIndex(string name)
     {
@@ -88,6 +91,10 @@ public sealed class ParquetColumnBatch
         _rowCount = 0;
     }
 
+    private static ParquetSchemaViolationException NoNullMarks(ParquetColumn column) => column.Required
+        ? new(ParquetErrorCode.NullInRequiredColumn, $"Column '{column.Name}' is REQUIRED: it has no null marks.", column.Name)
+        : new(ParquetErrorCode.WrongValueType, $"Column '{column.Name}' is a String column: a null string marks a null.", column.Name);
+
     internal Array RawValues(int column) => _values[column];
 
     internal bool[]? RawNulls(int column) => _nulls[column];
@@ -96,7 +103,8 @@ public sealed class ParquetColumnBatch
     {
         var actual = Schema.Columns[column].Type;
         if (actual != type && actual != alternative)
-            throw new ArgumentException($"Column '{Schema.Columns[column].Name}' is {actual}, not {type}{(alternative is null ? "" : " or " + alternative)}.", nameof(column));
+            throw new ParquetSchemaViolationException(ParquetErrorCode.WrongValueType,
+                $"Column '{Schema.Columns[column].Name}' is {actual}, not {type}{(alternative is null ? "" : " or " + alternative)}.", Schema.Columns[column].Name);
         return (T[])_values[column];
     }
 }

@@ -4,7 +4,6 @@ namespace Ingestion.Parquet;
 public static class ParquetErrorCode
 {
     public const string InvalidSchema = "InvalidSchema";
-    public const string RowLengthMismatch = "RowLengthMismatch";
     public const string NullInRequiredColumn = "NullInRequiredColumn";
     public const string WrongValueType = "WrongValueType";
     public const string InvalidUtf8 = "InvalidUtf8";

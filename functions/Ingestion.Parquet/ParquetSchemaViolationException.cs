@@ -1,7 +1,7 @@
 namespace Ingestion.Parquet;
 
 /// <summary>
-/// A row, batch or schema does not fit the Parquet schema. The offending row was not written; the writer stays usable.
+/// A batch value or schema does not fit the Parquet schema. Nothing of the offending batch was written; the writer stays usable.
 /// The message names the column and row number only, never the value (values may be patient data).
 /// </summary>
 public sealed class ParquetSchemaViolationException : Exception
@@ -19,6 +19,6 @@ public sealed class ParquetSchemaViolationException : Exception
 
     public string? ColumnName { get; }
 
-    /// <summary>Zero-based row number in the file the rejected row would have had.</summary>
+    /// <summary>Zero-based row number in the file the rejected row would have had (null when no row is concerned).</summary>
     public long? RowNumber { get; }
 }

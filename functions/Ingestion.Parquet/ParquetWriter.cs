@@ -6,16 +6,15 @@ using Ingestion.Parquet.Thrift;
 namespace Ingestion.Parquet;
 
 /// <summary>
-/// Streams a Parquet file to a forward-only stream. Rows are buffered per row group and flushed when the
-/// row group reaches its size; <see cref="CompleteAsync"/> writes the footer. Disposing without completing
-/// leaves no footer: the output must be discarded.
-/// Row values, by column type: Boolean bool; Int32 int; Int64 long; Double double; String string;
-/// Date DateOnly; Timestamp DateTime (UTC) or DateTimeOffset; null only in OPTIONAL columns.
+/// Streams a Parquet file to a forward-only stream. Rows arrive in typed column batches
+/// (<see cref="ParquetColumnBatch"/>), are buffered per row group and flushed when the row group reaches its size;
+/// <see cref="CompleteAsync"/> writes the footer. Disposing without completing leaves no footer: the output must be
+/// discarded.
 /// </summary>
 /// <remarks>
 /// The stream is only written (never seeked, its Position never read) and is not disposed: the caller owns it.
-/// A row that breaks the schema is rejected with <see cref="ParquetSchemaViolationException"/> before any of it is
-/// buffered, and the writer goes on. A failed or cancelled write to the stream faults the writer: every later call
+/// A batch with a row that breaks the schema is rejected with <see cref="ParquetSchemaViolationException"/> before any
+/// of it is buffered, and the writer goes on. A failed or cancelled write to the stream faults the writer: every later call
 /// throws <see cref="ParquetWriterFaultedException"/> and the output (no footer) must be discarded.
 /// Not thread-safe: one writer per file, any number of writers in parallel.
 /// </remarks>
@@ -64,24 +63,8 @@ public sealed class ParquetWriter : IAsyncDisposable
     /// <summary>Row groups already flushed to the stream.</summary>
     public int RowGroupCount => _rowGroups.Count;
 
-    /// <summary>Appends one row (values in schema order, boxed). Flushes the row group when it is full.</summary>
-    public ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken = default)
-    {
-        ThrowIfNotOpen();
-        ArgumentNullException.ThrowIfNull(row);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (row.Length != _columns.Length)
-            throw new ParquetSchemaViolationException(ParquetErrorCode.RowLengthMismatch,
-                $"Row {_rowCount} has {row.Length} values; the schema has {_columns.Length} columns.", rowNumber: _rowCount);
-        for (var i = 0; i < _columns.Length; i++) RowValueValidator.Validate(_columns[i].Column, row[i], _rowCount);
-        for (var i = 0; i < _columns.Length; i++) _columns[i].AppendBoxed(row[i]);
-        _rowCount++;
-        _bufferedRows++;
-        return RowGroupIsFull() ? new ValueTask(FlushRowGroupAsync(cancellationToken)) : ValueTask.CompletedTask;
-    }
-
     /// <summary>
-    /// Appends the first <see cref="ParquetColumnBatch.RowCount"/> rows of a columnar batch (the fast path: no boxing).
+    /// Appends the first <see cref="ParquetColumnBatch.RowCount"/> rows of a columnar batch.
     /// The whole batch is checked first; if any row breaks the schema nothing of the batch is written.
     /// </summary>
     public async ValueTask WriteBatchAsync(ParquetColumnBatch batch, CancellationToken cancellationToken = default)
@@ -206,7 +189,7 @@ public sealed class ParquetWriter : IAsyncDisposable
             var strings = batch.Strings(i)[..batch.RowCount];
             for (var row = 0; row < strings.Length; row++)
             {
-                if (strings[row] is { } text) RowValueValidator.ValidateString(column, text, _rowCount + row);
+                if (strings[row] is { } text) StringValueValidator.ValidateString(column, text, _rowCount + row);
                 else if (column.Required)
                     throw new ParquetSchemaViolationException(ParquetErrorCode.NullInRequiredColumn,
                         $"Null in REQUIRED column '{column.Name}' at row {_rowCount + row}.", column.Name, _rowCount + row);
@@ -242,12 +225,9 @@ public sealed class ParquetWriter : IAsyncDisposable
     private static ColumnChunkBuffer CreateColumnBuffer(ParquetColumn column, ColumnChunkSettings settings) => column.Type switch
     {
         ParquetType.Boolean => new BooleanColumnBuffer(column, settings),
-        ParquetType.Int32 => new FixedWidthColumnBuffer<int, int>(column, settings, v => (int)v),
-        ParquetType.Date => new FixedWidthColumnBuffer<int, int>(column, settings, v => ParquetValues.ToDays((DateOnly)v)),
-        ParquetType.Int64 => new FixedWidthColumnBuffer<long, long>(column, settings, v => (long)v),
-        ParquetType.Timestamp => new FixedWidthColumnBuffer<long, long>(column, settings,
-            v => v is DateTimeOffset offset ? ParquetValues.ToMicros(offset) : ParquetValues.ToMicros((DateTime)v)),
-        ParquetType.Double => new FixedWidthColumnBuffer<double, long>(column, settings, v => (double)v),
+        ParquetType.Int32 or ParquetType.Date => new FixedWidthColumnBuffer<int, int>(column, settings),
+        ParquetType.Int64 or ParquetType.Timestamp => new FixedWidthColumnBuffer<long, long>(column, settings),
+        ParquetType.Double => new FixedWidthColumnBuffer<double, long>(column, settings),
         ParquetType.String => new StringColumnBuffer(column, settings),
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
@@ -264,7 +244,7 @@ public sealed class ParquetWriter : IAsyncDisposable
                 throw new ParquetSchemaViolationException(ParquetErrorCode.InvalidSchema, $"Column {i} has no name.");
             if (!Enum.IsDefined(column.Type))
                 throw new ParquetSchemaViolationException(ParquetErrorCode.InvalidSchema, $"Column '{column.Name}' has an unknown type.", column.Name);
-            if (!RowValueValidator.IsWellFormedUtf16(column.Name))
+            if (!StringValueValidator.IsWellFormedUtf16(column.Name))
                 throw new ParquetSchemaViolationException(ParquetErrorCode.InvalidSchema, $"Column {i} has a name with no UTF-8 form.");
             if (!names.Add(column.Name))
                 throw new ParquetSchemaViolationException(ParquetErrorCode.InvalidSchema, $"Column name '{column.Name}' appears twice.", column.Name);

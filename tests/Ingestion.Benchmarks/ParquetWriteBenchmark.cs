@@ -61,11 +61,6 @@ public sealed class ParquetWriteBenchmark : IBenchmark
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {name} | {median.Time.TotalSeconds:F2} s ({cpu.TotalSeconds:F2} s) | {rows / median.Time.TotalSeconds:N0} ({rows / cpu.TotalSeconds:N0}) | {bytes / 1e6 / median.Time.TotalSeconds:F1} | {peak / 1e6:F0} | {bytes / 1e6:F1} | {duck.Median.TotalSeconds:F2} s ({duck.Cpu.TotalSeconds:F2} s) | {duck.Bytes / 1e6:F1} | {duck.Median / median.Time:F2}x ({duck.Cpu / cpu:F2}x) | {(double)bytes / duck.Bytes:F3} |"));
             }
-            var rowApi = await WriteRowsAsync(Path.Combine(directory, "writer-rows.parquet"), batches, Enum.Parse<ParquetCompression>(compressions[0], ignoreCase: true), null, cancellationToken);
-            var rowBuilding = await WriteRowsAsync(Path.Combine(directory, "writer-rows.parquet"), batches, Enum.Parse<ParquetCompression>(compressions[0], ignoreCase: true), (_, _) => ValueTask.CompletedTask, cancellationToken);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"row API (boxed object?[] per row, {compressions[0]}, 1 run): {rowApi.Wall.TotalSeconds:F2} s wall ({rowApi.Cpu.TotalSeconds:F2} s CPU), {rows / rowApi.Wall.TotalSeconds:N0} rows/s; " +
-                $"building the rows alone: {rowBuilding.Wall.TotalSeconds:F2} s wall ({rowBuilding.Cpu.TotalSeconds:F2} s CPU)"));
             await VerifyAsync(directory, compressions[0]);
             return 0;
         }
@@ -97,41 +92,6 @@ public sealed class ParquetWriteBenchmark : IBenchmark
         peak = Math.Max(peak, GC.GetTotalMemory(false) - baseline);
         return (stopwatch.Elapsed, cpu, peak);
     }
-
-    /// <summary>The same rows through the boxed row API, for comparison with the batch API.</summary>
-    /// <param name="sink">Replaces the writer when given, to time building the boxed rows alone.</param>
-    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> WriteRowsAsync(string path, List<ParquetColumnBatch> batches, ParquetCompression compression,
-        Func<object?[], CancellationToken, ValueTask>? sink, CancellationToken cancellationToken)
-    {
-        var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
-        var stopwatch = Stopwatch.StartNew();
-        await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        await using (var writer = new ParquetWriter(file, Schema, new ParquetWriterOptions { Compression = compression }))
-        {
-            var write = sink ?? writer.WriteRowAsync;
-            foreach (var batch in batches)
-            {
-                // Arrays, not spans: the loop awaits (a copy per 64K-row batch, in both timed variants).
-                long[] ids = batch.Int64s(0).ToArray(), persons = batch.Int64s(1).ToArray(), times = batch.Int64s(4).ToArray();
-                int[] concepts = batch.Int32s(2).ToArray(), dates = batch.Int32s(3).ToArray();
-                var values = batch.Doubles(5).ToArray();
-                bool[] timeNulls = batch.Nulls(4).ToArray(), valueNulls = batch.Nulls(5).ToArray();
-                string?[] units = batch.Strings(6).ToArray(), codes = batch.Strings(7).ToArray();
-                for (var r = 0; r < batch.RowCount; r++)
-                {
-                    var day = DateOnly.FromDayNumber(EpochDayNumber + dates[r]);
-                    var at = timeNulls[r] ? (object?)null : DateTime.UnixEpoch.AddTicks(times[r] * 10);
-                    await write([ids[r], persons[r], concepts[r], day, at, valueNulls[r] ? null : values[r], units[r], codes[r]], cancellationToken);
-                }
-            }
-            await writer.CompleteAsync(cancellationToken);
-        }
-        process.Refresh();
-        return (stopwatch.Elapsed, process.TotalProcessorTime - cpuBefore);
-    }
-
-    private static readonly int EpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
 
     /// <summary>The same formulas as duckdb-write-benchmark.mjs, row i = 0..rows-1.</summary>
     private static List<ParquetColumnBatch> Generate(long rows)

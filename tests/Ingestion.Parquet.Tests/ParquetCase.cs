@@ -6,11 +6,11 @@ namespace Ingestion.Parquet.Tests;
 /// <summary>One written test file: its schema, options and the rows that went in.</summary>
 internal sealed record ParquetCase(string Name, string Path, ParquetSchema Schema, ParquetWriterOptions Options, IReadOnlyList<object?[]> Rows)
 {
-    public static async Task<ParquetCase> WriteAsync(string name, string path, ParquetSchema schema, ParquetWriterOptions options, IReadOnlyList<object?[]> rows)
+    public static async Task<ParquetCase> WriteAsync(string name, string path, ParquetSchema schema, ParquetWriterOptions options, IReadOnlyList<object?[]> rows, int batchRows = 100)
     {
         await using var file = new NonSeekableStream(File.Create(path));
         await using var writer = new ParquetWriter(file, schema, options);
-        foreach (var row in rows) await writer.WriteRowAsync(row);
+        await writer.WriteRowsAsync(rows, batchRows);
         await writer.CompleteAsync();
         return new ParquetCase(name, path, schema, options, rows);
     }

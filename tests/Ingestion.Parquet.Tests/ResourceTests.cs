@@ -55,7 +55,7 @@ public sealed class ResourceTests(ScratchDirectory scratch) : IClassFixture<Scra
         {
             await using var file = new NonSeekableStream(File.Create(path));
             await using var writer = new ParquetWriter(file, Schema, new ParquetWriterOptions { RowGroupSizeBytes = 32 * 1024, Compression = (ParquetCompression)(w % 3) });
-            for (var i = 0; i < 5_000; i++) await writer.WriteRowAsync([(long)(w * 1_000_000 + i), i % 4 == 0 ? null : "w" + w, (double)i]);
+            await writer.WriteRowsAsync(Enumerable.Range(0, 5_000).Select(i => new object?[] { (long)(w * 1_000_000 + i), i % 4 == 0 ? null : "w" + w, (double)i }));
             await writer.CompleteAsync();
         })));
 

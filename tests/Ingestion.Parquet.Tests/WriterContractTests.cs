@@ -15,35 +15,38 @@ public sealed class WriterContractTests(ScratchDirectory scratch) : IClassFixtur
     ]);
 
     [Fact]
-    public async Task RejectedRowsNameColumnAndRowButNeverTheValueAndTheWriterGoesOn()
+    public async Task RejectedBatchesNameColumnAndRowButNeverTheValueAndTheWriterGoesOn()
     {
+        var schema = new ParquetSchema([.. Schema.Columns, new ParquetColumn("code", ParquetType.String, Required: true)]);
         var path = scratch.File("rejects.parquet");
         var errors = new List<ParquetSchemaViolationException>();
-        await using (var writer = new ParquetWriter(new NonSeekableStream(File.Create(path)), Schema))
+        await using (var writer = new ParquetWriter(new NonSeekableStream(File.Create(path)), schema))
         {
-            await writer.WriteRowAsync([1L, "ok", DateTime.UnixEpoch]);
-            object?[][] bad =
-            [
-                [null, PatientValue, null],                                    // null in REQUIRED
-                [PatientValue, null, null],                                    // wrong type
-                [2L, "bad \uD800 " + PatientValue, null],                      // unpaired surrogate: no UTF-8 form
-                [3L, PatientValue, new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Local)],
-                [4L, PatientValue],                                            // too short
-                [5, PatientValue, null],                                       // int for an Int64 column
-            ];
-            foreach (var row in bad)
-                errors.Add(await Assert.ThrowsAsync<ParquetSchemaViolationException>(() => writer.WriteRowAsync(row).AsTask()));
-            await writer.WriteRowAsync([6L, null, null]);
+            await writer.WriteBatchAsync(RowBatches.Of(schema, [1L, "ok", DateTime.UnixEpoch, "c"]));
+            // Rejected when the batch is written, naming the row the value would have had.
+            errors.Add(await RejectedAsync(writer, RowBatches.Of(schema, [2L, null, null, "c"], [3L, null, null, null])));         // null in REQUIRED
+            errors.Add(await RejectedAsync(writer, RowBatches.Of(schema, [2L, null, null, "c"], [3L, "bad \uD800 " + PatientValue, null, "c"]))); // unpaired surrogate
+            errors.Add(await RejectedAsync(writer, RowBatches.Of(Schema, [2L, null, null])));                                       // a batch of another schema
+            // Rejected while the batch is filled: a value cannot even be put in the wrong form.
+            var batch = new ParquetColumnBatch(schema, 1);
+            errors.Add(Assert.Throws<ParquetSchemaViolationException>(() => batch.Nulls(0)));                                      // null in REQUIRED
+            errors.Add(Assert.Throws<ParquetSchemaViolationException>(() => batch.Strings(0)));                                    // wrong type
+            errors.Add(Assert.Throws<ParquetSchemaViolationException>(() => batch.Int32s(0)));                                     // int for an Int64 column
+            errors.Add(Assert.Throws<ParquetSchemaViolationException>(() => batch.Nulls(1)));                                      // strings mark nulls as null
+            errors.Add(Assert.Throws<ParquetSchemaViolationException>(() =>
+                ParquetValues.ToMicros(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Local))));                                   // local time
+            await writer.WriteBatchAsync(RowBatches.Of(schema, [6L, null, null, "c"]));
             Assert.Equal(2, writer.RowCount);
             await writer.CompleteAsync();
         }
 
         Assert.Equal(
-            [ParquetErrorCode.NullInRequiredColumn, ParquetErrorCode.WrongValueType, ParquetErrorCode.InvalidUtf8,
-             ParquetErrorCode.LocalTimestamp, ParquetErrorCode.RowLengthMismatch, ParquetErrorCode.WrongValueType],
+            [ParquetErrorCode.NullInRequiredColumn, ParquetErrorCode.InvalidUtf8, ParquetErrorCode.BatchSchemaMismatch,
+             ParquetErrorCode.NullInRequiredColumn, ParquetErrorCode.WrongValueType, ParquetErrorCode.WrongValueType,
+             ParquetErrorCode.WrongValueType, ParquetErrorCode.LocalTimestamp],
             errors.Select(e => e.ErrorCode));
-        Assert.Equal(["id", "id", "name", "taken_at", null, "id"], errors.Select(e => e.ColumnName));
-        Assert.All(errors, e => Assert.Equal(1, e.RowNumber));
+        Assert.Equal(["code", "name", null, "id", "id", "id", "name", null], errors.Select(e => e.ColumnName));
+        Assert.Equal([2L, 2L, null, null, null, null, null, null], errors.Select(e => e.RowNumber));
         Assert.All(errors, e => Assert.DoesNotContain("Patient", e.Message));
 
         var result = await DuckDb.QueryAsync($"SELECT list(id ORDER BY id) FROM read_parquet({DuckDb.Literal(path)})");
@@ -65,6 +68,24 @@ public sealed class WriterContractTests(ScratchDirectory scratch) : IClassFixtur
     }
 
     [Fact]
+    public async Task ABadRowAtTheEndOfALargeBatchStopsItBeforeAnyRowGroupIsFlushed()
+    {
+        // The writer appends a large batch in slices and flushes between them: the check must come before the first.
+        var output = new NonSeekableStream(new MemoryStream());
+        await using var writer = new ParquetWriter(output, Schema, new ParquetWriterOptions { RowGroupSizeBytes = 1 });
+        var rows = Enumerable.Range(0, 10_000).Select(i => new object?[] { (long)i, i == 9_999 ? "\uDC00" : "x", null }).ToArray();
+        var error = await Assert.ThrowsAsync<ParquetSchemaViolationException>(() => writer.WriteBatchAsync(RowBatches.Of(Schema, rows)).AsTask());
+        Assert.Equal(ParquetErrorCode.InvalidUtf8, error.ErrorCode);
+        Assert.Equal(9_999, error.RowNumber);
+        Assert.Equal(0, writer.RowCount);
+        Assert.Equal(0, writer.RowGroupCount);
+        Assert.Equal(0, output.WriteCalls);
+    }
+
+    private static Task<ParquetSchemaViolationException> RejectedAsync(ParquetWriter writer, ParquetColumnBatch batch) =>
+        Assert.ThrowsAsync<ParquetSchemaViolationException>(() => writer.WriteBatchAsync(batch).AsTask());
+
+    [Fact]
     public async Task InvalidSchemasAreRejectedUpFront()
     {
         var duplicate = new ParquetSchema([new ParquetColumn("a", ParquetType.Int32, true), new ParquetColumn("a", ParquetType.Int64, true)]);
@@ -81,7 +102,7 @@ public sealed class WriterContractTests(ScratchDirectory scratch) : IClassFixtur
         var path = scratch.File("abandoned.parquet");
         await using (var file = new NonSeekableStream(File.Create(path)))
         await using (var writer = new ParquetWriter(file, Schema, new ParquetWriterOptions { RowGroupSizeBytes = 1000 }))
-            for (var i = 0; i < 500; i++) await writer.WriteRowAsync([(long)i, "x", null]);
+            await writer.WriteRowsAsync(Enumerable.Range(0, 500).Select(i => new object?[] { (long)i, "x", null }), batchRows: 10);
 
         var bytes = await File.ReadAllBytesAsync(path);
         Assert.True(bytes.Length > 1000, "full row groups were streamed before the abandon");
@@ -95,13 +116,13 @@ public sealed class WriterContractTests(ScratchDirectory scratch) : IClassFixtur
         var output = new NonSeekableStream(new MemoryStream());
         await using var writer = new ParquetWriter(output, Schema, new ParquetWriterOptions { RowGroupSizeBytes = 1 });
         output.FailWrites = true;
-        await Assert.ThrowsAsync<IOException>(() => writer.WriteRowAsync([1L, "a", null]).AsTask());
+        await Assert.ThrowsAsync<IOException>(() => writer.WriteBatchAsync(RowBatches.Of(Schema, [1L, "a", null])).AsTask());
 
         output.FailWrites = false;
         var complete = await Assert.ThrowsAsync<ParquetWriterFaultedException>(() => writer.CompleteAsync());
         Assert.Equal(ParquetErrorCode.WriterFaulted, complete.ErrorCode);
         Assert.IsType<IOException>(complete.InnerException);
-        var write = await Assert.ThrowsAsync<ParquetWriterFaultedException>(() => writer.WriteRowAsync([2L, "b", null]).AsTask());
+        var write = await Assert.ThrowsAsync<ParquetWriterFaultedException>(() => writer.WriteBatchAsync(RowBatches.Of(Schema, [2L, "b", null])).AsTask());
         Assert.Equal(ParquetErrorCode.WriterFaulted, write.ErrorCode);
     }
 
@@ -110,7 +131,7 @@ public sealed class WriterContractTests(ScratchDirectory scratch) : IClassFixtur
     {
         await using var writer = new ParquetWriter(new NonSeekableStream(new MemoryStream()), Schema);
         await writer.CompleteAsync();
-        var error = await Assert.ThrowsAsync<ParquetWriterFaultedException>(() => writer.WriteRowAsync([1L, null, null]).AsTask());
+        var error = await Assert.ThrowsAsync<ParquetWriterFaultedException>(() => writer.WriteBatchAsync(RowBatches.Of(Schema, [1L, null, null])).AsTask());
         Assert.Equal(ParquetErrorCode.WriterCompleted, error.ErrorCode);
     }
 
@@ -127,8 +148,9 @@ public sealed class WriterContractTests(ScratchDirectory scratch) : IClassFixtur
         long streamedBeforeComplete;
         await using (var writer = new ParquetWriter(output, Schema, options))
         {
-            for (var i = 0; i < 40_000; i++)
-                await writer.WriteRowAsync([(long)i, i % 3 == 0 ? null : "unit-" + (i % 7), DateTime.UnixEpoch.AddSeconds(i)]);
+            // Batches larger than the writer's slice: row groups also close inside a batch.
+            await writer.WriteRowsAsync(Enumerable.Range(0, 40_000).Select(i =>
+                new object?[] { (long)i, i % 3 == 0 ? null : "unit-" + (i % 7), DateTime.UnixEpoch.AddSeconds(i) }), batchRows: 10_000);
             streamedBeforeComplete = output.WriteCalls;
             Assert.True(writer.RowGroupCount > 3, $"only {writer.RowGroupCount} row groups flushed");
             await writer.CompleteAsync();
@@ -165,7 +187,7 @@ public sealed class WriterContractTests(ScratchDirectory scratch) : IClassFixtur
     }
 
     [Fact]
-    public async Task TheColumnarBatchApiWritesTheSameBytesAsTheRowApi()
+    public async Task HowRowsAreSplitIntoBatchesDoesNotChangeTheFile()
     {
         var schema = new ParquetSchema([
             new ParquetColumn("b", ParquetType.Boolean, false), new ParquetColumn("i", ParquetType.Int32, true),
@@ -176,55 +198,22 @@ public sealed class WriterContractTests(ScratchDirectory scratch) : IClassFixtur
         var rows = Enumerable.Range(0, 20_000).Select(r => schema.Columns
             .Select(c => !c.Required && generator.Random.Next(5) == 0 ? null : c.Type == ParquetType.String ? "v" + generator.Random.Next(50) : generator.Next(c.Type))
             .ToArray()).ToList();
-        // One row group: the row API checks the row-group size after every row, the batch API after each slice.
+        // One row group, so only the batching differs: one row at a time, 3,000 rows, all rows (sliced by the writer).
         var options = new ParquetWriterOptions { PageSizeBytes = 8_000, DictionaryPageSizeLimit = 4_000 };
 
-        var byRows = new MemoryStream();
-        await using (var writer = new ParquetWriter(byRows, schema, options))
+        var files = new List<byte[]>();
+        foreach (var batchRows in new[] { 1, 3_000, rows.Count })
         {
-            foreach (var row in rows) await writer.WriteRowAsync(row);
-            await writer.CompleteAsync();
+            var output = new MemoryStream();
+            await using (var writer = new ParquetWriter(output, schema, options))
+            {
+                await writer.WriteRowsAsync(rows, batchRows);
+                await writer.CompleteAsync();
+            }
+            files.Add(output.ToArray());
         }
 
-        var byBatches = new MemoryStream();
-        await using (var writer = new ParquetWriter(byBatches, schema, options))
-        {
-            var batch = new ParquetColumnBatch(schema, 3000);
-            foreach (var chunk in rows.Chunk(3000))
-            {
-                batch.Clear();
-                batch.RowCount = chunk.Length;
-                for (var r = 0; r < chunk.Length; r++) Fill(batch, r, chunk[r]);
-                await writer.WriteBatchAsync(batch);
-            }
-            await writer.CompleteAsync();
-        }
-
-        Assert.True(byRows.ToArray().AsSpan().SequenceEqual(byBatches.ToArray()), "batch output differs from row output");
-    }
-
-    private static void Fill(ParquetColumnBatch batch, int row, object?[] values)
-    {
-        for (var c = 0; c < values.Length; c++)
-        {
-            var column = batch.Schema.Columns[c];
-            if (values[c] is null)
-            {
-                if (column.Type == ParquetType.String) batch.Strings(c)[row] = null;
-                else batch.Nulls(c)[row] = true;
-                continue;
-            }
-            switch (values[c])
-            {
-                case bool b: batch.Booleans(c)[row] = b; break;
-                case int i: batch.Int32s(c)[row] = i; break;
-                case long l: batch.Int64s(c)[row] = l; break;
-                case double d: batch.Doubles(c)[row] = d; break;
-                case string s: batch.Strings(c)[row] = s; break;
-                case DateOnly day: batch.Int32s(c)[row] = ParquetValues.ToDays(day); break;
-                case DateTime time: batch.Int64s(c)[row] = ParquetValues.ToMicros(time); break;
-                case DateTimeOffset time: batch.Int64s(c)[row] = ParquetValues.ToMicros(time); break;
-            }
-        }
+        Assert.True(files[0].AsSpan().SequenceEqual(files[1]), "batches of 3,000 rows differ from single rows");
+        Assert.True(files[0].AsSpan().SequenceEqual(files[2]), "one batch of all rows differs from single rows");
     }
 }

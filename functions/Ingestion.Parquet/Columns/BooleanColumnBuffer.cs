@@ -15,8 +15,6 @@ internal sealed class BooleanColumnBuffer(ParquetColumn column, ColumnChunkSetti
 
     protected override int DictionaryCount => 0;
 
-    protected override void AppendBoxedValue(object value) => Append((bool)value);
-
     public void AppendRange(ReadOnlySpan<bool> values, ReadOnlySpan<bool> nulls)
     {
         Ensure(values.Length);

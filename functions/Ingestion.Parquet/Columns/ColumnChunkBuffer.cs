@@ -33,20 +33,8 @@ internal abstract class ColumnChunkBuffer : IDisposable
 
     protected abstract long ValueBytes { get; }
 
-    /// <summary>Appends a value already checked by <see cref="RowValueValidator"/>.</summary>
-    public void AppendBoxed(object? value)
-    {
-        if (value is null) AppendNull();
-        else
-        {
-            AppendBoxedValue(value);
-            MarkDefined(1);
-        }
-    }
-
-    protected abstract void AppendBoxedValue(object value);
-
-    public void AppendNull()
+    /// <summary>Records one null row (no value is appended).</summary>
+    protected void AppendNull()
     {
         EnsureLevels(1);
         _levels[RowCount++] = 0;

@@ -17,7 +17,6 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
 {
     private static readonly int ValueSize = Unsafe.SizeOf<T>();
 
-    private readonly Func<object, T> _fromBoxed;
     private readonly Dictionary<TBits, int> _dictionary = new();
     private T[] _dictionaryValues = new T[256];
     private T[] _values = new T[1024];
@@ -30,11 +29,9 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     private T _max;
     private long _nanCount;
 
-    public FixedWidthColumnBuffer(ParquetColumn column, ColumnChunkSettings settings, Func<object, T> fromBoxed)
-        : base(column, settings)
+    public FixedWidthColumnBuffer(ParquetColumn column, ColumnChunkSettings settings) : base(column, settings)
     {
         if (Unsafe.SizeOf<TBits>() != ValueSize) throw new ArgumentException("TBits must have the size of T.");
-        _fromBoxed = fromBoxed;
         _dictionaryActive = settings.DictionaryEnabled;
     }
 
@@ -43,8 +40,6 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
         : (long)_valueCount * ValueSize;
 
     protected override int DictionaryCount => _dictionary.Count;
-
-    protected override void AppendBoxedValue(object value) => Append(_fromBoxed(value));
 
     /// <summary>Appends a batch slice: <paramref name="values"/> holds one slot per row, read only where not null.</summary>
     public void AppendRange(ReadOnlySpan<T> values, ReadOnlySpan<bool> nulls)

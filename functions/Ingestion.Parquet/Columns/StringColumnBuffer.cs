@@ -37,8 +37,6 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
 
     protected override int DictionaryCount => _dictionary.Count;
 
-    protected override void AppendBoxedValue(object value) => Append((string)value);
-
     public void AppendRange(ReadOnlySpan<string?> values)
     {
         for (var i = 0; i < values.Length; i++)

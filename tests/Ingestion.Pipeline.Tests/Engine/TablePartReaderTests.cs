@@ -31,8 +31,14 @@ public sealed class TablePartReaderTests : IDisposable
         var (table, lake, rows) = Arrange(tableName, 7_000);
         await using (var upload = await lake.StartUploadAsync("omop/t/part.parquet"))
         {
-            await using var writer = new ParquetWriter(upload.Content, OmopParquetSchemas.For(table), forwardOnly ? new ParquetWriterOptions { PageSizeBytes = 4096 } : new ParquetWriterOptions());
-            foreach (var row in rows) await writer.WriteRowAsync(row, CancellationToken.None);
+            var schema = OmopParquetSchemas.For(table);
+            await using var writer = new ParquetWriter(upload.Content, schema, forwardOnly ? new ParquetWriterOptions { PageSizeBytes = 4096 } : new ParquetWriterOptions());
+            // The product's form: typed rows copied into one column batch.
+            var typed = new OmopRowBuffer(table);
+            foreach (var row in rows) typed.AddBoxed(row);
+            var batch = new ParquetColumnBatch(schema, rows.Count) { RowCount = rows.Count };
+            for (var i = 0; i < rows.Count; i++) OmopColumnBatch.Copy(typed, i, batch, i);
+            await writer.WriteBatchAsync(batch, CancellationToken.None);
             await writer.CompleteAsync(CancellationToken.None);
             await upload.CommitAsync();
         }
