@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
@@ -25,7 +26,7 @@ namespace Ingestion.Pipeline.Publishing;
 /// </list>
 /// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
 /// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
-/// Memory grows with keys, not row contents: the referenced tables' keys and a set of the run's row keys (duplicates).
+/// Memory grows with keys, not row contents: the referenced tables' keys and a list of the run's row keys (duplicates).
 /// </summary>
 internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions options)
 {
@@ -68,14 +69,26 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             foreach (var rows in dropped.Rows) _corrections[(rows.Table, rows.Column, IntegrityCorrection.PendingDropped)] = rows.Rows;
         }
 
-        // Pass 1: which keys occur twice; the referenced tables' rows and their required references.
-        var seen = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        // Pass 1: which keys occur twice; the referenced tables' rows and their required references. Every row key
+        // of the run is held here, so as a plain list sorted afterwards (8 bytes a key) rather than a hash set
+        // (~24 bytes a key plus its resizes): this is the fan-in's largest structure (docs/benchmarks.md, issue #19).
+        var seen = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         var referenced = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new Dictionary<long, long?[]>(), StringComparer.Ordinal);
         await ForEachStagedAsync(files, (_, row, _) =>
         {
-            if (!SetOf(seen, row.Table.Name).Add(row.Key)) SetOf(_duplicateKeys, row.Table.Name).Add(row.Key);
+            if (!seen.TryGetValue(row.Table.Name, out var keys)) seen[row.Table.Name] = keys = [];
+            keys.Add(row.Key);
             if (referenced.TryGetValue(row.Table.Name, out var rows)) rows[row.Key] = row.References;
         }, cancellationToken).ConfigureAwait(false);
+        foreach (var (table, keys) in seen)
+        {
+            var sorted = CollectionsMarshal.AsSpan(keys);
+            sorted.Sort();
+            for (var i = 1; i < sorted.Length; i++)
+            {
+                if (sorted[i] == sorted[i - 1]) SetOf(_duplicateKeys, table).Add(sorted[i]);
+            }
+        }
         seen.Clear();
         // In dependency order, so a visit counts only when its person does, a visit detail only when its visit does.
         foreach (var table in CdmForeignKeys.ReferencedTables)
