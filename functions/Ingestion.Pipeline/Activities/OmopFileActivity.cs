@@ -108,8 +108,11 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                         break;
                 }
                 rowKeys.BeginResource(resource, line.LineNumber);
-                foreach (var (rows, row) in sink.Rows)
+                // Indexed, not foreach: the list is an interface (a boxed enumerator per resource otherwise).
+                var mapped = sink.Rows;
+                for (var i = 0; i < mapped.Count; i++)
                 {
+                    var (rows, row) = mapped[i];
                     var table = rows.Table;
                     if (ReferenceEquals(table, CdmTables.Death))
                     {
