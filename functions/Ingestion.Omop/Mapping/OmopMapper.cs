@@ -78,9 +78,14 @@ public sealed partial class OmopMapper : IOmopMapper
         if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("resourceType"u8, out var value)
             || value.ValueKind != JsonValueKind.String)
             return null;
-        foreach (var (utf8, name) in CoveredTypeNames)
+        // The raw token (no escapes in practice) compared byte for byte: most lengths differ at once.
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value)[1..^1];
+        if (!raw.Contains((byte)'\\'))
         {
-            if (value.ValueEquals(utf8)) return name;
+            foreach (var (utf8, name) in CoveredTypeNames)
+            {
+                if (raw.SequenceEqual(utf8)) return name;
+            }
         }
         return value.GetString();
     }

@@ -209,9 +209,11 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
 
     private static void Count(IReadOnlyList<ValidationIssue> found, Dictionary<string, long> issues, ref string? firstError)
     {
-        foreach (var issue in found)
+        // Indexed, not foreach, and one lookup per issue: called for every resource.
+        for (var i = 0; i < found.Count; i++)
         {
-            issues[issue.RuleId] = issues.GetValueOrDefault(issue.RuleId) + 1;
+            var issue = found[i];
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(issues, issue.RuleId, out _)++;
             if (firstError is null && issue.Severity is IssueSeverity.Error or IssueSeverity.Fatal) firstError = issue.RuleId;
         }
     }
