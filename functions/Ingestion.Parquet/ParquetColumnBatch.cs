@@ -14,6 +14,8 @@ public sealed class ParquetColumnBatch
 {
     private readonly Array[] _values;
     private readonly bool[]?[] _nulls;
+    // The columns' types, read per value by the typed accessors (the schema's column list is an interface).
+    private readonly ParquetType[] _types;
     private int _rowCount;
 
     public ParquetColumnBatch(ParquetSchema schema, int capacity)
@@ -24,9 +26,11 @@ public sealed class ParquetColumnBatch
         Capacity = capacity;
         _values = new Array[schema.Columns.Count];
         _nulls = new bool[]?[schema.Columns.Count];
+        _types = new ParquetType[schema.Columns.Count];
         for (var i = 0; i < schema.Columns.Count; i++)
         {
             var column = schema.Columns[i];
+            _types[i] = column.Type;
             _values[i] = column.Type switch
             {
                 ParquetType.Boolean => new bool[capacity],
@@ -101,7 +105,7 @@ public sealed class ParquetColumnBatch
 
     private Span<T> Values<T>(int column, ParquetType type, ParquetType? alternative = null)
     {
-        var actual = Schema.Columns[column].Type;
+        var actual = _types[column];
         if (actual != type && actual != alternative)
             throw new ParquetSchemaViolationException(ParquetErrorCode.WrongValueType,
                 $"Column '{Schema.Columns[column].Name}' is {actual}, not {type}{(alternative is null ? "" : " or " + alternative)}.", Schema.Columns[column].Name);

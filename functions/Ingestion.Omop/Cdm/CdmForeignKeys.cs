@@ -53,7 +53,11 @@ public static class CdmForeignKeys
     /// death (keyed by person_id) and cdm_source.</summary>
     public static bool HasRowKey(OmopTable table) =>
         table is not null && table.IsCdm && table.Columns.Count > 0 && table.Columns[0].Type == OmopColumnType.BigInt
-        && string.Equals(table.Columns[0].Name, table.Name + "_id", StringComparison.Ordinal);
+        && IsOwnKey(table.Columns[0].Name, table.Name);
+
+    /// <summary>Whether <paramref name="column"/> is <c>{table}_id</c> (compared in place: asked per staged row).</summary>
+    private static bool IsOwnKey(string column, string table) =>
+        column.Length == table.Length + 3 && column.StartsWith(table, StringComparison.Ordinal) && column.EndsWith("_id", StringComparison.Ordinal);
 }
 
 /// <summary>One key reference: column <paramref name="Index"/> holds a key of <paramref name="Target"/>; a required

@@ -14,7 +14,7 @@ internal sealed class ConceptResolver(IVocabulary vocabulary)
 
     public SourceCode Resolve(JsonElement codeableConcept)
     {
-        if (codeableConcept.ValueKind != JsonValueKind.Object || !codeableConcept.TryGetProperty("coding", out var codings)
+        if (codeableConcept.ValueKind != JsonValueKind.Object || !codeableConcept.TryGetProperty("coding"u8, out var codings)
             || codings.ValueKind != JsonValueKind.Array)
             return SourceCode.None;
         SourceCode fallback = SourceCode.None;

@@ -15,7 +15,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapClaim(JsonElement resource, MappedRows rows)
     {
         var billable = FhirJson.Object(resource, "billablePeriod"u8);
-        if (!TryDatedFact(resource, "patient"u8, FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8),
+        if (!TryDatedFact(rows, resource, "patient"u8, FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8),
                 out _, out _, out _, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         if (CostEvent(resource) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
@@ -31,7 +31,7 @@ public sealed partial class OmopMapper
         var id = FhirJson.String(resource, "id"u8);
         var billable = FhirJson.Object(resource, "billablePeriod"u8);
         var start = FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8);
-        if (!TryDatedFact(resource, "patient"u8, start, out var patient, out var personId, out var startDate, out _, out var reason))
+        if (!TryDatedFact(rows, resource, "patient"u8, start, out var patient, out var personId, out var startDate, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var endDate = startDate;
         if (FhirJson.String(billable, "end"u8) is { } end)

@@ -22,7 +22,7 @@ public sealed partial class OmopMapper
                 // end comes from the supply below.
                 end = null;
                 typeConcept = _options.PrescriptionTypeConceptId;
-                provider = Provider(FhirJson.Object(resource, "requester"u8));
+                provider = Provider(rows, FhirJson.Object(resource, "requester"u8));
                 dosage = FhirJson.First(resource, "dosageInstruction"u8);
                 quantity = FhirJson.Number(FhirJson.Object(dispense, "quantity"u8), "value"u8);
                 var supply = FhirJson.Object(dispense, "expectedSupplyDuration"u8);
@@ -42,11 +42,11 @@ public sealed partial class OmopMapper
                 start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(administrationPeriod, "start"u8);
                 end = FhirJson.String(administrationPeriod, "end"u8);
                 typeConcept = _options.AdministrationTypeConceptId;
-                provider = Provider(FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
+                provider = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
                 dosage = FhirJson.Object(resource, "dosage"u8);
                 break;
         }
-        if (!TryEventBase(type, resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
+        if (!TryEventBase(rows, type, resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var route = _concepts.Resolve(FhirJson.Object(dosage, "route"u8));
         if (type == "MedicationRequest")
@@ -80,12 +80,12 @@ public sealed partial class OmopMapper
     private MappingOutcome MapImmunization(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var start = FhirJson.String(resource, "occurrenceDateTime"u8) ?? FhirJson.String(resource, "recorded"u8);
-        if (!TryEventBase("Immunization", resource, "patient"u8, start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))
+        if (!TryEventBase(rows, "Immunization", resource, "patient"u8, start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var route = _concepts.Resolve(FhirJson.Object(resource, "route"u8));
         facts = facts with
         {
-            ProviderId = Provider(FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8)),
+            ProviderId = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8)),
             Quantity = FhirJson.Number(FhirJson.Object(resource, "doseQuantity"u8), "value"u8),
             RouteConceptId = route.Code is null ? null : _concepts.FirstStandardId(route),
             RouteSourceValue = route.SourceValue,

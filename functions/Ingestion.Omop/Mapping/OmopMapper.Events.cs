@@ -10,9 +10,9 @@ public sealed partial class OmopMapper
         var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "onsetPeriod"u8), "start"u8)
             ?? FhirJson.String(resource, "recordedDate"u8);
         var end = FhirJson.String(resource, "abatementDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "abatementPeriod"u8), "end"u8);
-        var provider = Provider(FhirJson.Object(resource, "asserter"u8)) ?? Provider(FhirJson.Object(resource, "recorder"u8));
+        var provider = Provider(rows, FhirJson.Object(resource, "asserter"u8)) ?? Provider(rows, FhirJson.Object(resource, "recorder"u8));
         var (typeConcept, category) = ConditionCategory(resource);
-        if (!TryEventBase("Condition", resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
+        if (!TryEventBase(rows, "Condition", resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         facts = facts with { ProviderId = provider, StatusConceptId = ConditionStatus(resource), StatusSourceValue = category };
         return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code"u8)), facts, CdmTables.ConditionOccurrence, rows, report));
@@ -50,7 +50,7 @@ public sealed partial class OmopMapper
         var period = FhirJson.Object(resource, "performedPeriod"u8);
         var start = FhirJson.String(resource, "performedDateTime"u8) ?? FhirJson.String(period, "start"u8);
         var end = FhirJson.String(period, "end"u8);
-        var provider = Provider(FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
+        var provider = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
         return MapEvent("Procedure", resource, "subject"u8, start, end, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.ProcedureOccurrence, _options.EhrTypeConceptId, rows, report);
     }
@@ -58,7 +58,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapAllergy(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(resource, "recordedDate"u8);
-        var provider = Provider(FhirJson.Object(resource, "asserter"u8)) ?? Provider(FhirJson.Object(resource, "recorder"u8));
+        var provider = Provider(rows, FhirJson.Object(resource, "asserter"u8)) ?? Provider(rows, FhirJson.Object(resource, "recorder"u8));
         return MapEvent("AllergyIntolerance", resource, "patient"u8, start, null, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.Observation, _options.EhrTypeConceptId, rows, report);
     }
@@ -81,17 +81,17 @@ public sealed partial class OmopMapper
     private MappingOutcome MapEvent(string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, long? provider,
         JsonElement code, OmopTable defaultTable, int typeConceptId, MappedRows rows, MappingReport report)
     {
-        if (!TryEventBase(type, resource, subjectProperty, start, end, typeConceptId, out var facts, out var reason))
+        if (!TryEventBase(rows, type, resource, subjectProperty, start, end, typeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         facts = facts with { ProviderId = provider };
         return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(code), facts, defaultTable, rows, report));
     }
 
-    private bool TryEventBase(string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, int typeConceptId,
+    private bool TryEventBase(MappedRows rows, string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, int typeConceptId,
         out ClinicalEvent facts, out string? reason)
     {
         facts = default;
-        var patient = PatientOf(resource, subjectProperty, out reason);
+        var patient = PatientOf(rows, resource, subjectProperty, out reason);
         if (patient is null) return false;
         if (start is null)
         {
@@ -117,14 +117,14 @@ public sealed partial class OmopMapper
         facts = new ClinicalEvent
         {
             Key = new EventKeySource(type, FhirJson.String(resource, "id"u8)!),
-            PersonId = _deidentifier.PseudonymousId(Ingestion.Privacy.OmopKeyDomain.Person, patient),
+            PersonId = rows.References.Key(Ingestion.Privacy.OmopKeyDomain.Person, patient, _deidentifier),
             StartDate = startDate,
             StartDateTime = startDateTime,
             EndDate = endDate,
             EndDateTime = endDateTime,
             VerbatimEndDate = endDate,
             TypeConceptId = typeConceptId,
-            VisitId = Visit(resource),
+            VisitId = Visit(rows, resource),
         };
         return true;
     }

@@ -10,7 +10,7 @@ public sealed partial class OmopMapper
     {
         var context = FhirJson.Object(resource, "context"u8);
         var date = FhirJson.String(resource, "date"u8) ?? FhirJson.String(FhirJson.Object(context, "period"u8), "start"u8);
-        if (!TryDatedFact(resource, "subject"u8, date, out _, out var personId, out var day, out var dateTime, out var reason))
+        if (!TryDatedFact(rows, resource, "subject"u8, date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8));
         var noteClass = _concepts.FirstStandardId(type);
@@ -20,7 +20,7 @@ public sealed partial class OmopMapper
             .Null() // note_title: free text (a description may name the patient)
             .Put(string.Empty) // note_text: required by the CDM, never filled: the content is free text and does not leave
             .Put(0).Put(0) // encoding and language describe the text, which is absent
-            .Put(Provider(FhirJson.First(resource, "author"u8)))
+            .Put(Provider(rows, FhirJson.First(resource, "author"u8)))
             .Put(Key(OmopKeyDomain.VisitOccurrence, FhirJson.LogicalId(FhirJson.First(context, "encounter"u8), "Encounter")))
             .Null().Put(type.SourceValue);
         rows.ObservePersonDate(personId, day);

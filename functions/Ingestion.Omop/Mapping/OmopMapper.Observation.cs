@@ -11,9 +11,9 @@ public sealed partial class OmopMapper
         var period = FhirJson.Object(resource, "effectivePeriod"u8);
         var start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(resource, "effectiveInstant"u8)
             ?? FhirJson.String(period, "start"u8) ?? FhirJson.String(resource, "issued"u8);
-        if (!TryEventBase("Observation", resource, "subject"u8, start, null, _options.EhrTypeConceptId, out var facts, out var reason))
+        if (!TryEventBase(rows, "Observation", resource, "subject"u8, start, null, _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        facts = facts with { ProviderId = Provider(FhirJson.First(resource, "performer"u8)) };
+        facts = facts with { ProviderId = Provider(rows, FhirJson.First(resource, "performer"u8)) };
         var defaultTable = DefaultObservationTable(resource);
 
         var emitted = 0;

@@ -27,7 +27,7 @@ public sealed partial class OmopMapper
         rows.Add(CdmTables.Person, conceptMapped: genderConcept != 0)
             .Put(personId).Put(genderConcept).Put(birth.YearOfBirth.Value).Put(birth.MonthOfBirth).Put(birth.DayOfBirth).Put(birth.BirthDateTime)
             .Put(FhirValueSetMaps.Race(race)).Put(FhirValueSetMaps.Ethnicity(ethnicity)).Put(locationId)
-            .Put(Provider(FhirJson.First(resource, "generalPractitioner"u8)))
+            .Put(Provider(rows, FhirJson.First(resource, "generalPractitioner"u8)))
             .Put(Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "managingOrganization"u8, "Organization")))
             .Null() // person_source_value: the source id is an identifier; the pseudonymous person_id already links rows
             .Put(gender).Put(gender is null ? null : 0).Put(race).Put(race is null ? null : 0).Put(ethnicity).Put(ethnicity is null ? null : 0);
@@ -46,7 +46,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapEncounter(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "period"u8);
-        if (!TryEventBase("Encounter", resource, "subject"u8, FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
+        if (!TryEventBase(rows, "Encounter", resource, "subject"u8, FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
                 _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var id = FhirJson.String(resource, "id"u8)!;
@@ -60,7 +60,7 @@ public sealed partial class OmopMapper
         var hospitalization = FhirJson.Object(resource, "hospitalization"u8);
         var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"u8));
         var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"u8));
-        var providerId = Provider(FhirJson.Object(FhirJson.First(resource, "participant"u8), "individual"u8));
+        var providerId = Provider(rows, FhirJson.Object(FhirJson.First(resource, "participant"u8), "individual"u8));
         var careSiteId = Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "serviceProvider"u8, "Organization"));
         var sourceValue = visitType.Code is not null ? visitType.SourceValue : classCode;
         int? sourceConceptId = visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0;

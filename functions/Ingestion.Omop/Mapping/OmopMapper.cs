@@ -78,9 +78,14 @@ public sealed partial class OmopMapper : IOmopMapper
         if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("resourceType"u8, out var value)
             || value.ValueKind != JsonValueKind.String)
             return null;
-        foreach (var (utf8, name) in CoveredTypeNames)
+        // The raw token (no escapes in practice) compared byte for byte: most lengths differ at once.
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value)[1..^1];
+        if (!raw.Contains((byte)'\\'))
         {
-            if (value.ValueEquals(utf8)) return name;
+            foreach (var (utf8, name) in CoveredTypeNames)
+            {
+                if (raw.SequenceEqual(utf8)) return name;
+            }
         }
         return value.GetString();
     }
@@ -142,10 +147,10 @@ public sealed partial class OmopMapper : IOmopMapper
     }
 
     /// <summary>The patient a resource belongs to (from <paramref name="property"/>), or the quarantine reason.</summary>
-    private static string? PatientOf(JsonElement resource, ReadOnlySpan<byte> property, out string? reason)
+    private static string? PatientOf(MappedRows rows, JsonElement resource, ReadOnlySpan<byte> property, out string? reason)
     {
         var subject = FhirJson.Object(resource, property);
-        var id = FhirJson.LogicalId(subject, "Patient");
+        var id = rows.References.LogicalId(subject, "Patient");
         reason = id is not null ? null
             : FhirJson.String(subject, "reference"u8) is null ? QuarantineReasons.MissingSubject
             : QuarantineReasons.UnresolvableSubject;
@@ -175,9 +180,14 @@ public sealed partial class OmopMapper : IOmopMapper
     private long? Key(OmopKeyDomain domain, string? logicalId) =>
         logicalId is null ? null : _deidentifier.PseudonymousId(domain, logicalId);
 
-    private long? Visit(JsonElement resource) =>
-        Key(OmopKeyDomain.VisitOccurrence, FhirJson.ReferenceId(resource, "encounter"u8, "Encounter") ?? FhirJson.ReferenceId(resource, "context"u8, "Encounter"));
+    /// <summary>The key a reference points at, through the file's memo of repeated references.</summary>
+    private long? ReferenceKey(MappedRows rows, OmopKeyDomain domain, JsonElement reference, string expectedType) =>
+        rows.References.LogicalId(reference, expectedType) is { } id ? rows.References.Key(domain, id, _deidentifier) : null;
 
-    private long? Provider(JsonElement reference) =>
-        Key(OmopKeyDomain.Provider, FhirJson.LogicalId(reference, "Practitioner"));
+    private long? Visit(MappedRows rows, JsonElement resource) =>
+        ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.Object(resource, "encounter"u8), "Encounter")
+        ?? ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.Object(resource, "context"u8), "Encounter");
+
+    private long? Provider(MappedRows rows, JsonElement reference) =>
+        ReferenceKey(rows, OmopKeyDomain.Provider, reference, "Practitioner");
 }

@@ -44,19 +44,18 @@ public sealed class DataQualityChecks
         System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rows, table.Name, out _)++;
         var rules = DataQualityRules.For(table);
         var nulls = rows.Nulls(row);
-        for (var i = 0; i < table.Columns.Count; i++)
+        // Per row: the buffer's layout (types, required bits) rather than the table's column list (an interface).
+        if ((nulls & rows.RequiredColumns) != 0) CountRequired(table, nulls & rows.RequiredColumns);
+        var types = rows.ColumnTypes;
+        for (var i = 0; i < types.Length; i++)
         {
-            var column = table.Columns[i];
-            if ((nulls & (1UL << i)) != 0)
-            {
-                if (column.Required) Count(IsRequired, table, column.Name);
-                continue;
-            }
-            if (column.Type == OmopColumnType.Date && rows.Date(row, i) is var date && (date < Floor || date > _ceiling))
-                Count(PlausibleDateRange, table, column.Name);
+            if (types[i] == OmopColumnType.Date && (nulls & (1UL << i)) == 0 && rows.Date(row, i) is var date && (date < Floor || date > _ceiling))
+                Count(PlausibleDateRange, table, table.Columns[i].Name);
         }
-        foreach (var (start, end) in rules.StartEnd)
+        var startEnd = rules.StartEnd;
+        for (var p = 0; p < startEnd.Count; p++)
         {
+            var (start, end) = startEnd[p];
             if (rows.NullableDate(row, start) is { } s && rows.NullableDate(row, end) is { } e && e < s) Count(PlausibleStartBeforeEnd, table, table.Columns[end].Name);
         }
         if (rules.Concept is { } concept && rows.NullableInt32(row, concept.Index) is { } conceptId && conceptId != 0
@@ -76,6 +75,13 @@ public sealed class DataQualityChecks
         new SortedDictionary<string, long>(_rows, StringComparer.Ordinal),
         _violations.OrderBy(kv => kv.Key.Check, StringComparer.Ordinal).ThenBy(kv => kv.Key.Table, StringComparer.Ordinal).ThenBy(kv => kv.Key.Field, StringComparer.Ordinal)
             .Select(kv => new DataQualityFinding(kv.Key.Check, kv.Key.Table, kv.Key.Field, kv.Value)).ToList());
+
+    /// <summary>isRequired for each null REQUIRED column (bits of <paramref name="nullRequired"/>), in column order.</summary>
+    private void CountRequired(OmopTable table, ulong nullRequired)
+    {
+        for (; nullRequired != 0; nullRequired &= nullRequired - 1)
+            Count(IsRequired, table, table.Columns[System.Numerics.BitOperations.TrailingZeroCount(nullRequired)].Name);
+    }
 
     private void Count(string check, OmopTable table, string field) =>
         _violations[(check, table.Name, field)] = _violations.GetValueOrDefault((check, table.Name, field)) + 1;

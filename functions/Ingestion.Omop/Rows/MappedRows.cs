@@ -20,6 +20,9 @@ public sealed class MappedRows(DateOnly? latestDate = null)
     /// by the de-identifier and need no cap.</summary>
     public DateOnly? LatestDate => latestDate;
 
+    /// <summary>The file's recently seen references, with their ids and keys (the mapper's per-file memo).</summary>
+    internal ReferenceIds References { get; } = new();
+
     /// <summary>Per person, the earliest and latest date of the committed rows' events.</summary>
     public PersonDateRange PersonDates { get; } = new();
 

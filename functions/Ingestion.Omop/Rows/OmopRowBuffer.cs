@@ -47,9 +47,20 @@ public sealed class OmopRowBuffer
         }
         _allNull = columns == MaxColumns ? ulong.MaxValue : (1UL << columns) - 1;
         _nulls = new ulong[capacity];
+        for (var i = 0; i < columns; i++)
+        {
+            if (table.Columns[i].Required) RequiredColumns |= 1UL << i;
+        }
     }
 
     public OmopTable Table { get; }
+
+    /// <summary>The column types in column order: what per-row readers loop over (the table's column list is an
+    /// interface, a dispatch per column and row).</summary>
+    public ReadOnlySpan<OmopColumnType> ColumnTypes => _types;
+
+    /// <summary>The REQUIRED columns: bit i set = column i is required (same layout as <see cref="Nulls"/>).</summary>
+    public ulong RequiredColumns { get; }
 
     public int Count => _count;
 

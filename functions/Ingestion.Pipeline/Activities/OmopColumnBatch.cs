@@ -12,38 +12,45 @@ internal static class OmopColumnBatch
 {
     public static void Copy(OmopRowBuffer rows, int row, ParquetColumnBatch batch, int target)
     {
-        var columns = rows.Table.Columns;
+        // Per value on the row path: read the buffer's layout (types, required bits), not the table's column list.
+        var types = rows.ColumnTypes;
         var nulls = rows.Nulls(row);
-        for (var i = 0; i < columns.Count; i++)
+        var required = rows.RequiredColumns;
+        for (var i = 0; i < types.Length; i++)
         {
-            var column = columns[i];
+            var type = types[i];
             var isNull = (nulls & (1UL << i)) != 0;
-            if (column.Type == OmopColumnType.Varchar)
+            if (type == OmopColumnType.Varchar)
             {
                 // A null string marks a null; the batch write refuses one in a REQUIRED column.
                 batch.Strings(i)[target] = isNull ? null : rows.String(row, i);
                 continue;
             }
-            if (column.Required)
+            if ((required & (1UL << i)) != 0)
             {
-                if (isNull)
-                    throw new ParquetSchemaViolationException(ParquetErrorCode.NullInRequiredColumn,
-                        $"Null in REQUIRED column '{column.Name}' of {rows.Table.Name}.", column.Name);
+                if (isNull) throw NullInRequired(rows, i);
             }
             else
             {
                 batch.Nulls(i)[target] = isNull;
                 if (isNull) continue;
             }
-            switch (column.Type)
+            switch (type)
             {
                 case OmopColumnType.BigInt: batch.Int64s(i)[target] = rows.Int64(row, i); break;
                 case OmopColumnType.Integer: batch.Int32s(i)[target] = rows.Int32(row, i); break;
                 case OmopColumnType.Float: batch.Doubles(i)[target] = rows.Double(row, i); break;
                 case OmopColumnType.Date: batch.Int32s(i)[target] = ParquetValues.ToDays(rows.Date(row, i)); break;
                 case OmopColumnType.DateTime: batch.Int64s(i)[target] = ParquetValues.ToMicros(rows.DateTime(row, i)); break;
-                default: throw new ArgumentException($"Column '{column.Name}' has an unknown type.", nameof(rows));
+                default: throw new ArgumentException($"Column '{rows.Table.Columns[i].Name}' has an unknown type.", nameof(rows));
             }
         }
+    }
+
+    private static ParquetSchemaViolationException NullInRequired(OmopRowBuffer rows, int index)
+    {
+        var column = rows.Table.Columns[index];
+        return new ParquetSchemaViolationException(ParquetErrorCode.NullInRequiredColumn,
+            $"Null in REQUIRED column '{column.Name}' of {rows.Table.Name}.", column.Name);
     }
 }

@@ -108,8 +108,11 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                         break;
                 }
                 rowKeys.BeginResource(resource, line.LineNumber);
-                foreach (var (rows, row) in sink.Rows)
+                // Indexed, not foreach: the list is an interface (a boxed enumerator per resource otherwise).
+                var mapped = sink.Rows;
+                for (var i = 0; i < mapped.Count; i++)
                 {
+                    var (rows, row) = mapped[i];
                     var table = rows.Table;
                     if (ReferenceEquals(table, CdmTables.Death))
                     {
@@ -206,9 +209,11 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
 
     private static void Count(IReadOnlyList<ValidationIssue> found, Dictionary<string, long> issues, ref string? firstError)
     {
-        foreach (var issue in found)
+        // Indexed, not foreach, and one lookup per issue: called for every resource.
+        for (var i = 0; i < found.Count; i++)
         {
-            issues[issue.RuleId] = issues.GetValueOrDefault(issue.RuleId) + 1;
+            var issue = found[i];
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(issues, issue.RuleId, out _)++;
             if (firstError is null && issue.Severity is IssueSeverity.Error or IssueSeverity.Fatal) firstError = issue.RuleId;
         }
     }

@@ -44,10 +44,12 @@ public static class RowKeyStaging
         var table = rows.Table;
         var start = ReferenceEquals(table, CdmTables.VisitOccurrence) ? PrecedingVisitBuilder.StartTicksOf(rows, row) : 0;
         line.Append(table.Name).Append(CultureInfo.InvariantCulture, $",{rows.Int64(row, 0)},{lastUpdatedTicks},{lineNumber},{start}");
-        foreach (var fk in CdmForeignKeys.Of(table))
+        // Indexed, not foreach: an interface enumerator would be an allocation per staged row.
+        var references = CdmForeignKeys.Of(table);
+        for (var i = 0; i < references.Count; i++)
         {
             line.Append(',');
-            if (rows.NullableInt64(row, fk.Index) is { } key) line.Append(CultureInfo.InvariantCulture, $"{key}");
+            if (rows.NullableInt64(row, references[i].Index) is { } key) line.Append(CultureInfo.InvariantCulture, $"{key}");
         }
     }
 

@@ -31,15 +31,27 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
     public string NextRowPath => partPath(_next);
 
     /// <summary>Writes row <paramref name="row"/> of <paramref name="rows"/> (a buffer of this writer's table).</summary>
-    public async ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
     {
         if (!ReferenceEquals(rows.Table, table)) throw new ArgumentException($"A {rows.Table.Name} row cannot go to a {table.Name} part.", nameof(rows));
-        if (_writer is null) await OpenPartAsync(cancellationToken).ConfigureAwait(false);
+        // Called per row: only the first row of a part, a full batch and a full part await (no state machine per row).
+        if (_writer is null) return OpenAndWriteAsync(rows, row, cancellationToken);
         var batch = _batch ??= new ParquetColumnBatch(_schema, BatchRows);
         OmopColumnBatch.Copy(rows, row, batch, batch.RowCount);
         batch.RowCount++;
         _partRows++;
-        if (batch.RowCount == batch.Capacity) await WriteBatchAsync(cancellationToken).ConfigureAwait(false);
+        return batch.RowCount == batch.Capacity || _partRows >= options.MaxRowsPerPart ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    private async ValueTask OpenAndWriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
+    {
+        await OpenPartAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(rows, row, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_batch!.RowCount == _batch.Capacity) await WriteBatchAsync(cancellationToken).ConfigureAwait(false);
         if (_partRows >= options.MaxRowsPerPart) await CommitPartAsync(cancellationToken).ConfigureAwait(false);
     }
 

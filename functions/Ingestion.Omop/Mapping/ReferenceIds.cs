@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+/// <summary>
+/// The references a file's resources repeat (each resource's patient, its encounter, the practitioner), remembered
+/// with the logical id they resolve to and the shared key derived from it. A repeat then costs a comparison of the
+/// raw UTF-8 reference instead of transcoding, parsing and a new id string, and its key an identity check instead of
+/// a hash lookup in the de-identifier's cache. The result is the same as <see cref="FhirJson.LogicalId"/> and
+/// <see cref="IDeidentifier.PseudonymousId(OmopKeyDomain, string)"/> (a pure function of the raw text and the type).
+/// A few slots, reused in turn: memory is fixed. One per file (<see cref="MappedRows"/>); not thread-safe.
+/// </summary>
+internal sealed class ReferenceIds
+{
+    private const int SlotCount = 8;
+    // Longer references (not seen in practice) are resolved every time rather than held.
+    private const int MaxRawBytes = 512;
+
+    private readonly Slot[] _slots = new Slot[SlotCount];
+    private int _next;
+
+    public ReferenceIds()
+    {
+        for (var i = 0; i < SlotCount; i++) _slots[i] = new Slot();
+    }
+
+    /// <summary><see cref="FhirJson.LogicalId"/> of a Reference object, remembered by its raw <c>reference</c> text.</summary>
+    public string? LogicalId(JsonElement reference, string expectedType)
+    {
+        if (reference.ValueKind != JsonValueKind.Object || !reference.TryGetProperty("reference"u8, out var value)
+            || value.ValueKind != JsonValueKind.String)
+            return null;
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        foreach (var slot in _slots)
+        {
+            if (slot.Id is not null && ReferenceEquals(slot.Type, expectedType) && raw.SequenceEqual(slot.Raw.AsSpan(0, slot.Length)))
+                return slot.Id;
+        }
+        var id = FhirJson.LogicalId(reference, expectedType);
+        if (id is not null && raw.Length <= MaxRawBytes) _slots[_next++ % SlotCount].Fill(raw, expectedType, id);
+        return id;
+    }
+
+    /// <summary>The key of a shared domain (person, visit, provider, care site) for an id this memo returned; any
+    /// other id or domain goes to the de-identifier as it is.</summary>
+    public long Key(OmopKeyDomain domain, string logicalId, IDeidentifier deidentifier)
+    {
+        if (domain is not (OmopKeyDomain.Person or OmopKeyDomain.VisitOccurrence or OmopKeyDomain.Provider or OmopKeyDomain.CareSite))
+            return deidentifier.PseudonymousId(domain, logicalId);
+        foreach (var slot in _slots)
+        {
+            if (!ReferenceEquals(slot.Id, logicalId)) continue;
+            if (slot.HasKey && slot.Domain == domain) return slot.Key;
+            var key = deidentifier.PseudonymousId(domain, logicalId);
+            (slot.Domain, slot.Key, slot.HasKey) = (domain, key, true);
+            return key;
+        }
+        return deidentifier.PseudonymousId(domain, logicalId);
+    }
+
+    private sealed class Slot
+    {
+        public byte[] Raw = new byte[64];
+        public int Length;
+        public string? Type;
+        public string? Id;
+        public OmopKeyDomain Domain;
+        public long Key;
+        public bool HasKey;
+
+        public void Fill(ReadOnlySpan<byte> raw, string type, string id)
+        {
+            if (raw.Length > Raw.Length) Raw = new byte[raw.Length];
+            raw.CopyTo(Raw);
+            (Length, Type, Id, HasKey) = (raw.Length, type, id, false);
+        }
+    }
+}
