@@ -21,7 +21,18 @@ internal sealed class RunKeySets
     private readonly Dictionary<string, string> _partPaths = new(StringComparer.Ordinal);
 
     /// <summary>Every visit of the committed view, for preceding visits.</summary>
-    public PrecedingVisitBuilder Visits { get; } = new();
+    public PrecedingVisitBuilder Visits { get; private set; } = new();
+
+    /// <summary>Drops the visits' starts and parts once they are staged for the next run (<see cref="WriteMergedAsync"/>);
+    /// the keys stay.</summary>
+    public void ReleaseVisits()
+    {
+        Visits = new PrecedingVisitBuilder();
+        _visitParts.Clear();
+        _visitParts.TrimExcess();
+        _partPaths.Clear();
+        _partPaths.TrimExcess();
+    }
 
     public bool Contains(OmopTable table, long key) => _keys.TryGetValue(table.Name, out var keys) && keys.Contains(key);
 
