@@ -114,20 +114,33 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         // The predecessors the earlier runs' visits have in the committed view, before this run's visits join.
         var earlierPreceding = previousRunId is null ? null : _keys.Visits.Preceding();
 
-        // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts.
+        // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts; and the
+        // foreign-key check of every row, counted per part and reference (not per row through the checks' named
+        // slots), so the parts left as they are add theirs below without another pass over the staged rows.
         var dirty = new HashSet<(int File, string Table, int Part)>();
         // The run's surviving visits (one row per key by now): a list, not a dictionary of the run's visits.
         var runVisits = new List<(long Visit, int File, int Part)>();
+        var partChecks = new Dictionary<(int File, string Table, int Part), (long Checked, long Dangling)[]>();
         await ForEachStagedAsync(files, (file, row, ordinal) =>
         {
             var verdict = Judge(row.Table, row.Key, file.Index, ordinal, row.References);
+            var part = (file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal));
             // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
-            if (verdict.Changes || file.Index == PendingFile) dirty.Add((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)));
+            if (verdict.Changes || file.Index == PendingFile) dirty.Add(part);
             if (verdict.Reason == IntegrityCorrection.Deferred) _deferred[(file.Index, row.Table.Name, ordinal)] = row;
             if (!verdict.Drop && ReferenceEquals(row.Table, CdmTables.VisitOccurrence))
             {
                 _keys.Visits.Add(row.Key, (long)row.References[VisitPersonReference]!, row.StartTicks);
-                runVisits.Add((row.Key, file.Index, file.PartOf(row.Table.Name, ordinal)));
+                runVisits.Add((row.Key, file.Index, part.Item3));
+            }
+            var fks = CdmForeignKeys.Of(row.Table);
+            if (fks.Count == 0) return;
+            if (!partChecks.TryGetValue(part, out var slots)) partChecks[part] = slots = new (long, long)[fks.Count];
+            for (var i = 0; i < fks.Count; i++)
+            {
+                if (row.References[i] is not long key) continue;
+                slots[i].Checked++;
+                if (!_keys.Contains(fks[i].Target, key)) slots[i].Dangling++;
             }
         }, cancellationToken).ConfigureAwait(false);
         _preceding = _keys.Visits.Preceding();
@@ -148,24 +161,10 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             _keys.SetVisitPart(visit, dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path);
         }
 
-        // Pass 4: the foreign-key check over the rows of the parts left as they are, counted per table and reference
-        // (not per row through the checks' named slots) and added once.
-        var counts = new Dictionary<OmopTable, (long Checked, long Dangling)[]>(ReferenceEqualityComparer.Instance);
-        await ForEachStagedAsync(files, (file, row, ordinal) =>
-        {
-            if (dirty.Contains((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)))) return;
-            var fks = CdmForeignKeys.Of(row.Table);
-            if (!counts.TryGetValue(row.Table, out var slots)) counts[row.Table] = slots = new (long, long)[fks.Count];
-            for (var i = 0; i < fks.Count; i++)
-            {
-                if (row.References[i] is not long key) continue;
-                slots[i].Checked++;
-                if (!_keys.Contains(fks[i].Target, key)) slots[i].Dangling++;
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        Checks.Add(counts.SelectMany(kv => CdmForeignKeys.Of(kv.Key).Select((fk, i) => (fk, kv.Value[i]))
-            .Where(c => c.Item2.Checked > 0)
-            .Select(c => new ForeignKeyCheck(kv.Key.Name, c.fk.Column, c.fk.Target.Name, c.Item2.Checked, c.Item2.Dangling))));
+        // The foreign-key check over the rows of the parts left as they are (the rewritten rows are checked as written).
+        Checks.Add(partChecks.Where(kv => !dirty.Contains(kv.Key))
+            .SelectMany(kv => CdmForeignKeys.Of(TableNamed(kv.Key.Table)).Select((fk, i) => new ForeignKeyCheck(kv.Key.Table, fk.Column, fk.Target.Name, kv.Value[i].Checked, kv.Value[i].Dangling)))
+            .Where(c => c.RowsChecked > 0));
 
         // Rewrite: the dirty parts, row by row; the rewritten rows are checked as written, the deferred ones staged.
         var rewritten = new List<PartOutput>();
@@ -175,7 +174,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             {
                 var file = files.First(f => f.Index == fileIndex);
                 var (original, start) = file.Parts(tableName)[part];
-                var table = CdmTables.All.First(t => t.Name == tableName);
+                var table = TableNamed(tableName);
                 var target = TargetOf(file, tableName, part);
                 rewritten.Add(await RewriteAsync(table, fileIndex, original, start, target, pendingWriter, cancellationToken).ConfigureAwait(false));
                 if (fileIndex != PendingFile) replaced.Add(original.Path);
@@ -375,6 +374,10 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
 
     private static readonly Dictionary<OmopTable, int> TableIndex =
         CdmTables.All.Select((t, i) => (t, i)).ToDictionary<(OmopTable t, int i), OmopTable, int>(p => p.t, p => p.i, ReferenceEqualityComparer.Instance);
+
+    private static readonly Dictionary<string, OmopTable> TablesByName = CdmTables.All.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    private static OmopTable TableNamed(string name) => TablesByName[name];
 
     private static readonly Dictionary<OmopTable, int> ReferencedIndex =
         CdmForeignKeys.ReferencedTables.Select((t, i) => (t, i)).ToDictionary<(OmopTable t, int i), OmopTable, int>(p => p.t, p => p.i, ReferenceEqualityComparer.Instance);
