@@ -24,24 +24,10 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
     {
         var latestRunId = (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false))?.RunId;
         var previousRunId = run.EffectiveSince is null ? null : latestRunId;
-        // The era events do not depend on the integrity pass: they are read, decoded and merged on another thread
-        // while the pass runs (the fan-in is otherwise serial), and written once the pass knows the persons.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var eraEvents = Task.Run(() => LoadErasAsync(run, activities, previousRunId, stop.Token), CancellationToken.None);
         // First, so every reduce output below references only persons the committed view holds.
         var integrity = new ReferentialIntegrityPass(lake, options);
         var replaced = new List<string>();
-        List<PartOutput> parts;
-        try
-        {
-            parts = new List<PartOutput>(await integrity.RunAsync(run.InstanceId, activities, previousRunId, latestRunId, replaced, cancellationToken).ConfigureAwait(false));
-        }
-        catch
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await ((Task)eraEvents).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            throw;
-        }
+        var parts = new List<PartOutput>(await integrity.RunAsync(run.InstanceId, activities, previousRunId, latestRunId, replaced, cancellationToken).ConfigureAwait(false));
 
         var merged = new PersonDateRange();
         var paths = activities.Select(a => a.Result?.PersonDatesPath).OfType<string>().ToList();
@@ -58,7 +44,7 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         }
         await PersonDatesStaging.WriteAsync(lake, PersonDatesStaging.MergedPathOf(run.InstanceId), merged, cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.ObservationPeriod, run.InstanceId, OfKnownPersons(integrity, CdmTables.ObservationPeriod, ObservationPeriodBuilder.Build(merged.Rows(), deidentifier)), parts, cancellationToken).ConfigureAwait(false);
-        await WriteErasAsync(run, await eraEvents.ConfigureAwait(false), previousRunId, integrity, parts, cancellationToken).ConfigureAwait(false);
+        await ReduceErasAsync(run, activities, previousRunId, integrity, parts, cancellationToken).ConfigureAwait(false);
         await ReduceDeathAsync(run, activities, integrity, parts, cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.CdmSource, run.InstanceId, [CdmSourceBuilder.Build(cdmSource(run))], parts, cancellationToken).ConfigureAwait(false);
         await lake.WriteAsync(RowKeyStaging.ResultPathOf(run.InstanceId), JsonSerializer.SerializeToUtf8Bytes(integrity.Result(replaced), StateJson.Options),
@@ -83,12 +69,15 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         }
     }
 
-    /// <summary>Every file's staged era events; an incremental run adds the events its predecessor's eras were built
-    /// from, so eras span the whole chain like observation_period. Staged merged for the next run.</summary>
-    private async Task<EraBuilder> LoadErasAsync(RunState run, IReadOnlyList<ActivityState> activities, string? previousRunId, CancellationToken cancellationToken)
+    /// <summary>condition_era and drug_era from every file's staged era events; an incremental run adds the events
+    /// its predecessor's eras were built from, so eras span the whole chain like observation_period.</summary>
+    private async Task ReduceErasAsync(RunState run, IReadOnlyList<ActivityState> activities, string? previousRunId, ReferentialIntegrityPass integrity, List<PartOutput> parts,
+        CancellationToken cancellationToken)
     {
         var table = CdmTables.EraEvents;
-        var eras = new EraBuilder(deidentifier, Ingredients());
+        // drug_era per RxNorm ingredient (the vocabulary's concept_ancestor links); without a vocabulary, per drug concept.
+        var ingredients = vocabulary is null ? null : new DrugIngredients(vocabulary);
+        var eras = new EraBuilder(deidentifier, ingredients);
         var paths = activities.Select(a => FanInStaging.PathOf(run.InstanceId, table, a.Index)).ToList();
         if (previousRunId is not null) paths.Add(FanInStaging.MergedPathOf(previousRunId, table));
         foreach (var path in paths)
@@ -96,23 +85,12 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
             await foreach (var row in FanInStaging.ReadAsync(lake, table, path, cancellationToken).ConfigureAwait(false)) eras.Add(row);
         }
         await FanInStaging.WriteAsync(lake, table, FanInStaging.MergedPathOf(run.InstanceId, table), eras.Events(), cancellationToken).ConfigureAwait(false);
-        return eras;
-    }
-
-    /// <summary>drug_era per RxNorm ingredient (the vocabulary's concept_ancestor links); without a vocabulary, per drug concept.</summary>
-    private DrugIngredients? Ingredients() => vocabulary is null ? null : new DrugIngredients(vocabulary);
-
-    /// <summary>condition_era and drug_era of the loaded events, of the persons the committed view holds.</summary>
-    private async Task WriteErasAsync(RunState run, EraBuilder eras, string? previousRunId, ReferentialIntegrityPass integrity, List<PartOutput> parts,
-        CancellationToken cancellationToken)
-    {
-        var table = CdmTables.EraEvents;
         await WriteAsync(CdmTables.ConditionEra, run.InstanceId, OfKnownPersons(integrity, CdmTables.ConditionEra, eras.ConditionEras()), parts, cancellationToken).ConfigureAwait(false);
         await WriteAsync(CdmTables.DrugEra, run.InstanceId, OfKnownPersons(integrity, CdmTables.DrugEra, eras.DrugEras()), parts, cancellationToken).ConfigureAwait(false);
         if (previousRunId is null) return;
         // Eras the predecessor wrote that this run's events merged away (a bridged gap): listed in deletions, so the
         // committed view equals a full run's eras.
-        var before = new EraBuilder(deidentifier, Ingredients());
+        var before = new EraBuilder(deidentifier, ingredients);
         await foreach (var row in FanInStaging.ReadAsync(lake, table, FanInStaging.MergedPathOf(previousRunId, table), cancellationToken).ConfigureAwait(false)) before.Add(row);
         await WriteAsync(CdmTables.Deletions, run.InstanceId, eras.DeletionsSince(before), parts, cancellationToken).ConfigureAwait(false);
     }
