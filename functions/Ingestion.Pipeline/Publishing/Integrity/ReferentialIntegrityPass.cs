@@ -26,7 +26,8 @@ namespace Ingestion.Pipeline.Publishing;
 /// </list>
 /// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
 /// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
-/// Memory grows with keys, not row contents: the referenced tables' keys and a list of the run's row keys (duplicates).
+/// Memory grows with the referenced tables' keys (and the visits' starts), not with event rows: the run's row keys and
+/// referenced rows pass through spilled sorts (<see cref="SpilledSort{T, TComparer}"/>), sorted runs on disk merged.
 /// </summary>
 internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions options)
 {
