@@ -155,12 +155,21 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         string TargetOf(FileParts file, string table, int part) => file.Index == PendingFile ? LakePaths.ReleasedPart(table, runId, part)
             : LakePaths.RewrittenPart(table, runId, file.Index, LakePaths.PartNumber(file.Parts(table)[part].Part.Path));
         var byIndex = files.ToDictionary(f => f.Index);
-        foreach (var (visit, fileIndex, part) in runVisits)
+        var paths = new Dictionary<(int File, int Part), string>();
+        var located = new (long Visit, string Path)[runVisits.Count];
+        for (var i = 0; i < located.Length; i++)
         {
-            var file = byIndex[fileIndex];
-            var table = CdmTables.VisitOccurrence.Name;
-            _keys.SetVisitPart(visit, dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path);
+            var (visit, fileIndex, part) = runVisits[i];
+            if (!paths.TryGetValue((fileIndex, part), out var path))
+            {
+                var file = byIndex[fileIndex];
+                var table = CdmTables.VisitOccurrence.Name;
+                // One string per part, however many visits it holds.
+                paths[(fileIndex, part)] = path = dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path;
+            }
+            located[i] = (visit, path);
         }
+        _keys.SetRunVisitParts(located);
 
         // The foreign-key check over the rows of the parts left as they are (the rewritten rows are checked as written).
         Checks.Add(partChecks.Where(kv => !dirty.Contains(kv.Key))
