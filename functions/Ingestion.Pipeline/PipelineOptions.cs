@@ -46,6 +46,13 @@ public sealed class PipelineOptions
     /// <summary>Landed (ingest) files larger than this are split into line-aligned chunks processed in parallel; 0 = never.</summary>
     public long LandedFileChunkBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Records the fan-in's spilled sorts hold in memory before writing a sorted run to disk (the integrity
+    /// pass's row keys and referenced rows: 16–40 bytes a record), so the fan-in's memory does not grow with the run.</summary>
+    public int FanInSortRunLength { get; set; } = 1 << 18;
+
+    /// <summary>Folder for the fan-in's sorted runs (deleted when the sort ends); null for the system temporary folder.</summary>
+    public string? FanInSortDirectory { get; set; }
+
     /// <summary>Unmapped codes listed in the run report (most frequent first).</summary>
     public int TopUnmappedCodes { get; set; } = 50;
 

@@ -98,6 +98,8 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
             ["Pipeline:RetryBaseDelay"] = "00:00:00.05",
             ["Pipeline:MaxRetryDelay"] = "00:00:00.5",
             ["Pipeline:MinPollDelay"] = "00:00:00.05",
+            // Sorted runs of two records: every fan-in of these small runs spills and merges (SpilledSort).
+            ["Pipeline:FanInSortRunLength"] = "2",
             ["Pipeline:CdmHolder"] = "test",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;

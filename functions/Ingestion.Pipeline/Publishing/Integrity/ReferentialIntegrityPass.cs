@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Collections;
 using System.Threading.Channels;
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
@@ -26,7 +26,8 @@ namespace Ingestion.Pipeline.Publishing;
 /// </list>
 /// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
 /// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
-/// Memory grows with keys, not row contents: the referenced tables' keys and a list of the run's row keys (duplicates).
+/// Memory grows with the referenced tables' keys (and the visits' starts), not with event rows: the run's row keys and
+/// referenced rows pass through spilled sorts (<see cref="SpilledSort{T, TComparer}"/>), sorted runs on disk merged.
 /// </summary>
 internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions options)
 {
@@ -41,7 +42,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     private readonly Dictionary<string, Dictionary<long, Winner>> _winners = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Table, string Column, string Reason), long> _corrections = [];
     private readonly Dictionary<string, long> _duplicates = new(StringComparer.Ordinal);
-    private Dictionary<long, long> _preceding = [];
+    private VisitPredecessors _preceding = VisitPredecessors.Empty;
 
     /// <summary>Keys that exist in the committed view after the pass: what the reduce outputs may reference.</summary>
     public RunKeySets Keys => _keys;
@@ -69,39 +70,35 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             foreach (var rows in dropped.Rows) _corrections[(rows.Table, rows.Column, IntegrityCorrection.PendingDropped)] = rows.Rows;
         }
 
-        // Pass 1: which keys occur twice; the referenced tables' rows and their required references. Every row key
-        // of the run is held here, so as a plain list sorted afterwards (8 bytes a key) rather than a hash set
-        // (~24 bytes a key plus its resizes): this is the fan-in's largest structure (docs/benchmarks.md, issue #19).
-        var seen = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-        var referenced = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new Dictionary<long, long?[]>(), StringComparer.Ordinal);
-        await ForEachStagedAsync(files, (_, row, _) =>
+        // Pass 1: which keys occur twice; the referenced tables' rows and their required references. Both through
+        // spilled sorts (docs/benchmarks.md, issue #19): every row key of the run and every referenced row pass here,
+        // so memory stays one sort buffer each however large the run.
+        await using (var keys = new SpilledSort<TableKey, TableKeyOrder>(options.FanInSortRunLength, options.FanInSortDirectory))
+        await using (var referenced = new SpilledSort<ReferencedRow, ReferencedRowOrder>(options.FanInSortRunLength, options.FanInSortDirectory))
         {
-            if (!seen.TryGetValue(row.Table.Name, out var keys)) seen[row.Table.Name] = keys = [];
-            keys.Add(row.Key);
-            if (referenced.TryGetValue(row.Table.Name, out var rows)) rows[row.Key] = row.References;
-        }, cancellationToken).ConfigureAwait(false);
-        foreach (var (table, keys) in seen)
-        {
-            var sorted = CollectionsMarshal.AsSpan(keys);
-            sorted.Sort();
-            for (var i = 1; i < sorted.Length; i++)
+            long sequence = 0;
+            await ForEachStagedAsync(files, async (_, row, _) =>
             {
-                if (sorted[i] == sorted[i - 1]) SetOf(_duplicateKeys, table).Add(sorted[i]);
-            }
-        }
-        seen.Clear();
-        // In dependency order, so a visit counts only when its person does, a visit detail only when its visit does.
-        foreach (var table in CdmForeignKeys.ReferencedTables)
-        {
-            var fks = CdmForeignKeys.Of(table);
-            foreach (var (key, references) in referenced[table.Name])
+                await keys.AddAsync(new TableKey(row.Key, TableIndex[row.Table]), cancellationToken).ConfigureAwait(false);
+                if (ReferencedIndex.TryGetValue(row.Table, out var table))
+                    await referenced.AddAsync(ReferencedRowOf(table, row, sequence++), cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            TableKey? previous = null;
+            await foreach (var key in keys.SortedAsync(cancellationToken).ConfigureAwait(false))
             {
-                var kept = true;
-                for (var i = 0; i < fks.Count && kept; i++) kept = !fks[i].Required || references[i] is not long r || _keys.Contains(fks[i].Target, r);
-                if (kept) _keys.Add(table, key);
+                if (previous == key) SetOf(_duplicateKeys, CdmTables.All[key.Table].Name).Add(key.Key);
+                previous = key;
             }
+            // In dependency order, so a visit counts only when its person does, a visit detail only when its visit
+            // does; of the rows of one key, the last staged decides (the later row of a key replaces the earlier).
+            ReferencedRow? last = null;
+            await foreach (var row in referenced.SortedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (last is { } l && (l.Table != row.Table || l.Key != row.Key)) AddIfKept(l);
+                last = row;
+            }
+            if (last is { } final) AddIfKept(final);
         }
-        referenced.Clear();
 
         // Pass 2: the winner of each duplicated key.
         if (_duplicateKeys.Count > 0)
@@ -118,23 +115,37 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         // The predecessors the earlier runs' visits have in the committed view, before this run's visits join.
         var earlierPreceding = previousRunId is null ? null : _keys.Visits.Preceding();
 
-        // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts.
+        // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts; and the
+        // foreign-key check of every row, counted per part and reference (not per row through the checks' named
+        // slots), so the parts left as they are add theirs below without another pass over the staged rows.
         var dirty = new HashSet<(int File, string Table, int Part)>();
-        var runVisits = new Dictionary<long, (int File, int Part)>();
+        // The run's surviving visits (one row per key by now): a list, not a dictionary of the run's visits.
+        var runVisits = new List<(long Visit, int File, int Part)>();
+        var partChecks = new Dictionary<(int File, string Table, int Part), (long Checked, long Dangling)[]>();
         await ForEachStagedAsync(files, (file, row, ordinal) =>
         {
             var verdict = Judge(row.Table, row.Key, file.Index, ordinal, row.References);
+            var part = (file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal));
             // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
-            if (verdict.Changes || file.Index == PendingFile) dirty.Add((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)));
+            if (verdict.Changes || file.Index == PendingFile) dirty.Add(part);
             if (verdict.Reason == IntegrityCorrection.Deferred) _deferred[(file.Index, row.Table.Name, ordinal)] = row;
             if (!verdict.Drop && ReferenceEquals(row.Table, CdmTables.VisitOccurrence))
             {
                 _keys.Visits.Add(row.Key, (long)row.References[VisitPersonReference]!, row.StartTicks);
-                runVisits[row.Key] = (file.Index, file.PartOf(row.Table.Name, ordinal));
+                runVisits.Add((row.Key, file.Index, part.Item3));
+            }
+            var fks = CdmForeignKeys.Of(row.Table);
+            if (fks.Count == 0) return;
+            if (!partChecks.TryGetValue(part, out var slots)) partChecks[part] = slots = new (long, long)[fks.Count];
+            for (var i = 0; i < fks.Count; i++)
+            {
+                if (row.References[i] is not long key) continue;
+                slots[i].Checked++;
+                if (!_keys.Contains(fks[i].Target, key)) slots[i].Dangling++;
             }
         }, cancellationToken).ConfigureAwait(false);
         _preceding = _keys.Visits.Preceding();
-        if (runVisits.Keys.Any(_preceding.ContainsKey))
+        if (runVisits.Exists(v => _preceding.ContainsKey(v.Visit)))
         {
             foreach (var file in files)
             {
@@ -143,31 +154,27 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         }
         string TargetOf(FileParts file, string table, int part) => file.Index == PendingFile ? LakePaths.ReleasedPart(table, runId, part)
             : LakePaths.RewrittenPart(table, runId, file.Index, LakePaths.PartNumber(file.Parts(table)[part].Part.Path));
-        foreach (var (visit, (fileIndex, part)) in runVisits)
+        var byIndex = files.ToDictionary(f => f.Index);
+        var paths = new Dictionary<(int File, int Part), string>();
+        var located = new (long Visit, string Path)[runVisits.Count];
+        for (var i = 0; i < located.Length; i++)
         {
-            var file = files.First(f => f.Index == fileIndex);
-            var table = CdmTables.VisitOccurrence.Name;
-            _keys.SetVisitPart(visit, dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path);
-        }
-
-        // Pass 4: the foreign-key check over the rows of the parts left as they are, counted per table and reference
-        // (not per row through the checks' named slots) and added once.
-        var counts = new Dictionary<OmopTable, (long Checked, long Dangling)[]>(ReferenceEqualityComparer.Instance);
-        await ForEachStagedAsync(files, (file, row, ordinal) =>
-        {
-            if (dirty.Contains((file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal)))) return;
-            var fks = CdmForeignKeys.Of(row.Table);
-            if (!counts.TryGetValue(row.Table, out var slots)) counts[row.Table] = slots = new (long, long)[fks.Count];
-            for (var i = 0; i < fks.Count; i++)
+            var (visit, fileIndex, part) = runVisits[i];
+            if (!paths.TryGetValue((fileIndex, part), out var path))
             {
-                if (row.References[i] is not long key) continue;
-                slots[i].Checked++;
-                if (!_keys.Contains(fks[i].Target, key)) slots[i].Dangling++;
+                var file = byIndex[fileIndex];
+                var table = CdmTables.VisitOccurrence.Name;
+                // One string per part, however many visits it holds.
+                paths[(fileIndex, part)] = path = dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path;
             }
-        }, cancellationToken).ConfigureAwait(false);
-        Checks.Add(counts.SelectMany(kv => CdmForeignKeys.Of(kv.Key).Select((fk, i) => (fk, kv.Value[i]))
-            .Where(c => c.Item2.Checked > 0)
-            .Select(c => new ForeignKeyCheck(kv.Key.Name, c.fk.Column, c.fk.Target.Name, c.Item2.Checked, c.Item2.Dangling))));
+            located[i] = (visit, path);
+        }
+        _keys.SetRunVisitParts(located);
+
+        // The foreign-key check over the rows of the parts left as they are (the rewritten rows are checked as written).
+        Checks.Add(partChecks.Where(kv => !dirty.Contains(kv.Key))
+            .SelectMany(kv => CdmForeignKeys.Of(TableNamed(kv.Key.Table)).Select((fk, i) => new ForeignKeyCheck(kv.Key.Table, fk.Column, fk.Target.Name, kv.Value[i].Checked, kv.Value[i].Dangling)))
+            .Where(c => c.RowsChecked > 0));
 
         // Rewrite: the dirty parts, row by row; the rewritten rows are checked as written, the deferred ones staged.
         var rewritten = new List<PartOutput>();
@@ -177,7 +184,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             {
                 var file = files.First(f => f.Index == fileIndex);
                 var (original, start) = file.Parts(tableName)[part];
-                var table = CdmTables.All.First(t => t.Name == tableName);
+                var table = TableNamed(tableName);
                 var target = TargetOf(file, tableName, part);
                 rewritten.Add(await RewriteAsync(table, fileIndex, original, start, target, pendingWriter, cancellationToken).ConfigureAwait(false));
                 if (fileIndex != PendingFile) replaced.Add(original.Path);
@@ -185,8 +192,16 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             await pendingWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         if (earlierPreceding is not null)
-            rewritten.AddRange(await ReemitStaleVisitsAsync(runId, earlierPreceding, runVisits, cancellationToken).ConfigureAwait(false));
+            rewritten.AddRange(await ReemitStaleVisitsAsync(runId, earlierPreceding, runVisits.Select(v => v.Visit).ToHashSet(), cancellationToken).ConfigureAwait(false));
         await _keys.WriteMergedAsync(lake, runId, cancellationToken).ConfigureAwait(false);
+        // The reduce after this pass needs only the keys and the checks: the visits' and the duplicates' state goes
+        // now, before the eras and observation periods build theirs.
+        _keys.ReleaseVisits();
+        _preceding = VisitPredecessors.Empty;
+        foreach (var state in new IDictionary[] { _winners, _deferred, _duplicateKeys }) state.Clear();
+        _winners.TrimExcess();
+        _deferred.TrimExcess();
+        _duplicateKeys.TrimExcess();
         return rewritten;
     }
 
@@ -196,15 +211,15 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     /// written again by this run with the new preceding_visit_occurrence_id (newest run wins in the committed view).
     /// A visit staged before part locations were (no part known) keeps its stale value and is counted as such.
     /// </summary>
-    private async Task<IReadOnlyList<PartOutput>> ReemitStaleVisitsAsync(string runId, Dictionary<long, long> earlierPreceding,
-        Dictionary<long, (int File, int Part)> runVisits, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PartOutput>> ReemitStaleVisitsAsync(string runId, VisitPredecessors earlierPreceding,
+        HashSet<long> runVisits, CancellationToken cancellationToken)
     {
         var table = CdmTables.VisitOccurrence;
         const string column = "preceding_visit_occurrence_id";
         var stale = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
         foreach (var (visit, _, _) in _keys.Visits.Visits())
         {
-            if (runVisits.ContainsKey(visit)) continue;
+            if (runVisits.Contains(visit)) continue;
             long? before = earlierPreceding.TryGetValue(visit, out var b) ? b : null;
             long? now = _preceding.TryGetValue(visit, out var n) ? n : null;
             if (before == now) continue;
@@ -295,12 +310,19 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         return new Verdict(false, null, null, mask);
     }
 
+    private Task ForEachStagedAsync(List<FileParts> files, Action<FileParts, StagedRowKey, long> visit, CancellationToken cancellationToken) =>
+        ForEachStagedAsync(files, (file, row, ordinal) =>
+        {
+            visit(file, row, ordinal);
+            return ValueTask.CompletedTask;
+        }, cancellationToken);
+
     /// <summary>
     /// Visits every staged row of the files in file and write order, with its ordinal in its file's table. The staged
     /// files are read and decoded on another thread, a bounded number of batches ahead, while the visits run on this
     /// one in order (they decide ties and are not thread-safe): the pass keeps both cores busy and its memory bounded.
     /// </summary>
-    private async Task ForEachStagedAsync(List<FileParts> files, Action<FileParts, StagedRowKey, long> visit, CancellationToken cancellationToken)
+    private async Task ForEachStagedAsync(List<FileParts> files, Func<FileParts, StagedRowKey, long, ValueTask> visit, CancellationToken cancellationToken)
     {
         var batches = Channel.CreateBounded<(FileParts File, List<StagedRowKey> Rows)>(new BoundedChannelOptions(PrefetchBatches) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -320,7 +342,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                 {
                     var ordinal = ordinals.GetValueOrDefault(row.Table.Name);
                     ordinals[row.Table.Name] = ordinal + 1;
-                    visit(file, row, ordinal);
+                    await visit(file, row, ordinal).ConfigureAwait(false);
                 }
             }
         }
@@ -358,6 +380,45 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         {
             batches.Complete(e);
         }
+    }
+
+    private static readonly Dictionary<OmopTable, int> TableIndex =
+        CdmTables.All.Select((t, i) => (t, i)).ToDictionary<(OmopTable t, int i), OmopTable, int>(p => p.t, p => p.i, ReferenceEqualityComparer.Instance);
+
+    private static readonly Dictionary<string, OmopTable> TablesByName = CdmTables.All.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    private static OmopTable TableNamed(string name) => TablesByName[name];
+
+    private static readonly Dictionary<OmopTable, int> ReferencedIndex =
+        CdmForeignKeys.ReferencedTables.Select((t, i) => (t, i)).ToDictionary<(OmopTable t, int i), OmopTable, int>(p => p.t, p => p.i, ReferenceEqualityComparer.Instance);
+
+    /// <summary>Per referenced table, the positions (in <see cref="CdmForeignKeys.Of"/>) of its required references:
+    /// at most two (visit_detail: person and visit), which is what <see cref="ReferencedRow"/> holds.</summary>
+    private static readonly int[][] RequiredReferences = CdmForeignKeys.ReferencedTables.Select(t =>
+    {
+        var required = CdmForeignKeys.Of(t).Select((fk, i) => (fk, i)).Where(p => p.fk.Required).Select(p => p.i).ToArray();
+        return required.Length <= 2 ? required : throw new InvalidOperationException($"{t.Name} has more required references than the integrity pass holds.");
+    }).ToArray();
+
+    private static ReferencedRow ReferencedRowOf(int table, StagedRowKey row, long sequence)
+    {
+        var required = RequiredReferences[table];
+        long first = 0, second = 0;
+        var present = 0;
+        if (required.Length > 0 && row.References[required[0]] is long a) (first, present) = (a, present | 1);
+        if (required.Length > 1 && row.References[required[1]] is long b) (second, present) = (b, present | 2);
+        return new ReferencedRow(row.Key, sequence, first, second, table, present);
+    }
+
+    /// <summary>Adds a referenced row's key when each required reference it has names a key already added.</summary>
+    private void AddIfKept(ReferencedRow row)
+    {
+        var table = CdmForeignKeys.ReferencedTables[row.Table];
+        var fks = CdmForeignKeys.Of(table);
+        var required = RequiredReferences[row.Table];
+        if ((row.Present & 1) != 0 && !_keys.Contains(fks[required[0]].Target, row.First)) return;
+        if ((row.Present & 2) != 0 && !_keys.Contains(fks[required[1]].Target, row.Second)) return;
+        _keys.Add(table, row.Key);
     }
 
     private void Count(string table, string column, string reason) =>

@@ -16,12 +16,27 @@ namespace Ingestion.Pipeline.Publishing;
 internal sealed class RunKeySets
 {
     private readonly Dictionary<string, HashSet<long>> _keys = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new HashSet<long>(), StringComparer.Ordinal);
+    // The parts of the earlier runs' visits (merged keys) and of the visits written again.
     private readonly Dictionary<long, string> _visitParts = [];
+    // The parts of this run's visits, sorted by visit: 16 bytes a visit, not a dictionary entry and its resizes.
+    private (long Visit, string Path)[] _runVisitParts = [];
     // One string per part, however many visits it holds.
     private readonly Dictionary<string, string> _partPaths = new(StringComparer.Ordinal);
 
     /// <summary>Every visit of the committed view, for preceding visits.</summary>
-    public PrecedingVisitBuilder Visits { get; } = new();
+    public PrecedingVisitBuilder Visits { get; private set; } = new();
+
+    /// <summary>Drops the visits' starts and parts once they are staged for the next run (<see cref="WriteMergedAsync"/>);
+    /// the keys stay.</summary>
+    public void ReleaseVisits()
+    {
+        Visits = new PrecedingVisitBuilder();
+        _runVisitParts = [];
+        _visitParts.Clear();
+        _visitParts.TrimExcess();
+        _partPaths.Clear();
+        _partPaths.TrimExcess();
+    }
 
     public bool Contains(OmopTable table, long key) => _keys.TryGetValue(table.Name, out var keys) && keys.Contains(key);
 
@@ -36,8 +51,21 @@ internal sealed class RunKeySets
         _visitParts[visit] = shared;
     }
 
+    /// <summary>Records the parts holding this run's visits (they take precedence over the merged keys' parts).</summary>
+    public void SetRunVisitParts((long Visit, string Path)[] parts)
+    {
+        Array.Sort(parts, static (a, b) => a.Visit.CompareTo(b.Visit));
+        _runVisitParts = parts;
+    }
+
     /// <summary>The part holding a visit's committed row; null when unknown (merged keys staged before locations were).</summary>
-    public string? VisitPartOf(long visit) => _visitParts.GetValueOrDefault(visit);
+    public string? VisitPartOf(long visit)
+    {
+        var i = Array.BinarySearch(_runVisitParts, (visit, ""), RunVisitOrder);
+        return i >= 0 ? _runVisitParts[i].Path : _visitParts.GetValueOrDefault(visit);
+    }
+
+    private static readonly IComparer<(long Visit, string Path)> RunVisitOrder = Comparer<(long Visit, string Path)>.Create(static (a, b) => a.Visit.CompareTo(b.Visit));
 
     /// <summary>Adds the merged keys a previous run staged; a run without them (published before this staging
     /// existed) adds nothing.</summary>

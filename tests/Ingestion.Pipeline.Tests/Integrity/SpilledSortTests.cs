@@ -1,0 +1,77 @@
+using Ingestion.Pipeline.Publishing;
+
+namespace Ingestion.Pipeline.Tests.Integrity;
+
+/// <summary>The fan-in's external sort: the same order as an in-memory sort whether or not it spills, bounded buffer,
+/// nothing left on disk.</summary>
+public sealed class SpilledSortTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("spilled-sort-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(1, 1)]
+    [InlineData(3, 10)]
+    [InlineData(7, 7)]
+    [InlineData(7, 8)]
+    [InlineData(64, 10_000)]
+    [InlineData(100_000, 10_000)]
+    public async Task Records_come_out_in_order_with_duplicates_kept_whatever_the_run_length(int runLength, int records)
+    {
+        var random = new Random(runLength * 31 + records);
+        // Few distinct keys, so runs hold duplicates across each other.
+        var input = Enumerable.Range(0, records).Select(_ => new TableKey(random.Next(-50, 50) * 1_000_000_007L, random.Next(3))).ToList();
+        await using var sort = new SpilledSort<TableKey, TableKeyOrder>(runLength, _root);
+        foreach (var record in input) await sort.AddAsync(record, CancellationToken.None);
+
+        var output = new List<TableKey>();
+        await foreach (var record in sort.SortedAsync(CancellationToken.None)) output.Add(record);
+
+        Assert.Equal(input.Order(Comparer<TableKey>.Create((a, b) => default(TableKeyOrder).Compare(a, b))), output);
+        Assert.Equal(records, sort.Count);
+        Assert.Equal(records > runLength ? (records - 1) / runLength : 0, sort.SpilledRuns);
+    }
+
+    [Fact]
+    public async Task A_sort_that_spilled_leaves_no_file_behind_once_disposed()
+    {
+        var sort = new SpilledSort<ReferencedRow, ReferencedRowOrder>(2, _root);
+        for (var i = 5; i > 0; i--) await sort.AddAsync(new ReferencedRow(i, i, 0, 0, 0, 0), CancellationToken.None);
+        Assert.NotEmpty(Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories));
+
+        var keys = new List<long>();
+        await foreach (var row in sort.SortedAsync(CancellationToken.None)) keys.Add(row.Key);
+        await sort.DisposeAsync();
+
+        Assert.Equal([1, 2, 3, 4, 5], keys);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public async Task Rows_of_one_key_come_out_in_staging_order_so_the_last_staged_is_last()
+    {
+        await using var sort = new SpilledSort<ReferencedRow, ReferencedRowOrder>(2, _root);
+        foreach (var sequence in new long[] { 4, 0, 3, 1, 2 })
+            await sort.AddAsync(new ReferencedRow(Key: 9, sequence, First: sequence * 10, Second: 0, Table: 1, Present: 1), CancellationToken.None);
+        await sort.AddAsync(new ReferencedRow(Key: 9, 5, 0, 0, Table: 0, Present: 0), CancellationToken.None);
+
+        var rows = new List<ReferencedRow>();
+        await foreach (var row in sort.SortedAsync(CancellationToken.None)) rows.Add(row);
+
+        Assert.Equal([(0, 5L), (1, 0L), (1, 1L), (1, 2L), (1, 3L), (1, 4L)], rows.Select(r => (r.Table, r.Sequence)));
+        Assert.Equal(40, rows[^1].First);
+    }
+
+    [Fact]
+    public async Task A_sort_is_read_once_and_takes_no_record_after_it_is_read()
+    {
+        await using var sort = new SpilledSort<TableKey, TableKeyOrder>(4, _root);
+        await sort.AddAsync(new TableKey(1, 0), CancellationToken.None);
+        await foreach (var _ in sort.SortedAsync(CancellationToken.None)) { }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await sort.AddAsync(new TableKey(2, 0), CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => { await foreach (var _ in sort.SortedAsync(CancellationToken.None)) { } });
+    }
+}
