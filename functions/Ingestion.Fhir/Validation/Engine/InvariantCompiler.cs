@@ -100,7 +100,9 @@ internal sealed partial class InvariantCompiler
         if (value.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
         foreach (var property in value.EnumerateObject())
         {
-            if (!property.NameEquals("id"u8) && !property.NameEquals("resourceType"u8)) return true;
+            // Raw bytes for a plain name (nearly all): NameEquals would check for escapes twice per property.
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+            if (JsonProperties.IsPlain(raw) ? !raw.SequenceEqual("id"u8) && !raw.SequenceEqual("resourceType"u8) : !property.NameEquals("id"u8) && !property.NameEquals("resourceType"u8)) return true;
         }
         return false;
     }
