@@ -57,6 +57,36 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         { """{"start":"2015-06","end":"2015-05"}""", null, false },
     };
 
+    public static TheoryData<string, bool?> CraftedEffectives => new()
+    {
+        // effective[x] property, native answer of us-core-1 and vs-1 (null: left to the expressions)
+        { "\"effectiveDateTime\":\"2015-06-17T01:11:45-04:00\"", true },
+        { "\"effectiveDateTime\":\"2015-06-17\"", true },
+        { "\"effectiveDateTime\":\"2015-06-17Tnoon\"", true }, // not a date-time: not DateTime, no text
+        { "\"effectivePeriod\":{\"start\":\"2015-06-17\"}", true },
+        { "\"effectiveDateTime\":\"2015-06\"", null },
+        { "\"effectiveDateTime\":\"2015\"", null },
+        { "\"effectiveDateTime\":\"2015-02-30\"", null },
+        { "\"effectiveDateTime\":\"0000-01-01\"", null },
+        { "\"effectiveDateTime\":\"2015-06-1\\u0037\"", null },
+        { "\"effectiveInstant\":\"2015-06-17T01:11:45Z\"", null },
+        { "\"_effectiveDateTime\":{\"extension\":[{\"url\":\"http://example.org/x\",\"valueString\":\"y\"}]}", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedEffectives))]
+    public async Task Native_us_core_1_and_vs_1_give_the_FHIRPath_verdict_on_crafted_effective_times(string effective, bool? native)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Observation","status":"final","code":{"text":"c"},{{effective}}}""");
+        var element = Assert.Single(FhirPathExpression.Compile("Observation.effective").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        Assert.Equal(native, DateTimePrecisionCheck.Holds(Cursor(element)));
+        foreach (var text in new[] { DateTimePrecisionCheck.DayExpression, DateTimePrecisionCheck.MonthExpression })
+        {
+            if (native is { } verdict) Assert.Equal(verdict, FhirPathExpression.Compile(text).EvaluateBoolean(model, element) != false);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(CraftedReferences))]
     public async Task Native_ref1_answers_as_the_FHIRPath_form_on_crafted_references(string reference, bool? native, bool? fhirPath)

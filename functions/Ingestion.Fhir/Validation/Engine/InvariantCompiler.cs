@@ -65,8 +65,8 @@ internal sealed partial class InvariantCompiler
 
     /// <summary>
     /// ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively; dom-3 would
-    /// walk the whole resource as FHIRPath elements; ref-1 and per-1 (on every Reference, Period) are decided natively
-    /// in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
+    /// walk the whole resource as FHIRPath elements; ref-1 and per-1 (on every Reference, Period), us-core-1 and vs-1 (on
+    /// every Observation's effective[x]) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
     /// </summary>
     private Func<FhirPathCursor, bool?>? NativeFor(string expression) => expression switch
     {
@@ -74,6 +74,7 @@ internal sealed partial class InvariantCompiler
         ContainedReferenceCheck.Expression => ContainedReferenceCheck.Holds,
         ReferenceFormCheck.Expression => ReferenceFormCheck.Holds,
         PeriodOrderCheck.Expression => PeriodOrderCheck.Holds,
+        DateTimePrecisionCheck.DayExpression or DateTimePrecisionCheck.MonthExpression => DateTimePrecisionCheck.Holds,
         _ => CursorNative(FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(expression), _model)),
     };
 
