@@ -3,9 +3,11 @@ using Ingestion.Fhir.Validation.FhirPath;
 namespace Ingestion.Fhir.Validation;
 
 /// <summary>
-/// A constraint of a profile element or data type, its FHIRPath expression compiled once. <see cref="Native"/> is an
-/// equivalent check in C# for the few expressions that are hot (ele-1 on every element, dom-3 over the whole resource);
-/// it answers null when the expression must decide. <see cref="HoldsWithoutContained"/>: the constraint is about
+/// A constraint of a profile element or data type, its FHIRPath expression compiled once. <see cref="Native"/> decides
+/// it on the walk's cursor without FHIRPath elements: a check in C# for the hot expressions (ele-1 on every element,
+/// dom-3 over the whole resource, ref-1, per-1) or the expression's cursor form (<see cref="FhirPathCompiler.CompileCursorCondition"/>).
+/// It answers whether the constraint passes — true also where the expression gives empty, which passes too (only
+/// false fails) — or null when the expression must decide. <see cref="HoldsWithoutContained"/>: the constraint is about
 /// contained resources and holds on a resource without any (dom-2 to dom-5), so the walk skips it there. The suite
 /// and the equivalence tests cover the expressions.
 /// </summary>

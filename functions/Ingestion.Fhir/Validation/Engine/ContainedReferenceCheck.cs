@@ -68,21 +68,21 @@ internal static class ContainedReferenceCheck
         {
             var value = property.Value;
             var propertyLevel = level + 1;
-            var isReference = property.NameEquals("reference"u8);
+            // The name matters only for a '#' value or an array: not compared for the other properties.
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
                     if (!StartsLikeHash(value)) break;
                     // The root's own reference is no descendant; a contained resource's own one counts for '#id' but
                     // for '#' only through its type: both left to the expression.
-                    if (!isReference || propertyLevel < 2 || (propertyLevel == 2 && containedIndex >= 0)) return false;
+                    if (!property.NameEquals("reference"u8) || propertyLevel < 2 || (propertyLevel == 2 && containedIndex >= 0)) return false;
                     references.Add(new HashReference(value, containedIndex, propertyLevel));
                     break;
                 case JsonValueKind.Object:
                     if (!Collect(value, propertyLevel, ContainedIndexOf(property, level, containedIndex, -1), references)) return false;
                     break;
                 case JsonValueKind.Array:
-                    if (isReference) return false;
+                    if (property.NameEquals("reference"u8)) return false;
                     var i = 0;
                     foreach (var item in value.EnumerateArray())
                     {

@@ -11,10 +11,16 @@ namespace Ingestion.Fhir.Validation;
 internal sealed partial class InvariantCompiler
 {
     private const string Ele1 = "hasValue() or (children().count() > id.count())";
-    private readonly Dictionary<string, (FhirPathExpression? Expression, string? Error)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (FhirPathExpression? Expression, Func<FhirPathCursor, bool?>? Native, string? Error)> _cache = new(StringComparer.Ordinal);
     private readonly bool _bestPractice;
+    private readonly FhirPathModel _model;
 
-    public InvariantCompiler(bool bestPractice) => _bestPractice = bestPractice;
+    /// <param name="model">What the cursor forms navigate with (contained resources by their base definitions).</param>
+    public InvariantCompiler(bool bestPractice, FhirPathModel model)
+    {
+        _bestPractice = bestPractice;
+        _model = model;
+    }
 
     public HashSet<string> MemberOfValueSets { get; } = new(StringComparer.Ordinal);
 
@@ -34,12 +40,13 @@ internal sealed partial class InvariantCompiler
             {
                 try
                 {
-                    entry = (FhirPathExpression.Compile(c.Expression), null);
+                    var expression = FhirPathExpression.Compile(c.Expression);
+                    entry = (expression, NativeFor(c.Expression), null);
                     foreach (Match m in MemberOf().Matches(c.Expression)) MemberOfValueSets.Add(m.Groups[1].Value);
                 }
                 catch (FhirPathException e)
                 {
-                    entry = (null, e.Message);
+                    entry = (null, null, e.Message);
                 }
                 _cache[c.Expression] = entry;
             }
@@ -50,21 +57,32 @@ internal sealed partial class InvariantCompiler
             }
             var severity = c.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
             var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
-            // ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively; dom-3
-            // would walk the whole resource as FHIRPath elements; ref-1, per-1 and dom-2/4/5 (on every Reference,
-            // Period) are decided natively in their common cases, dom-2 to dom-5 are skipped on resources without
-            // contained resources.
-            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, NativeFor(c.Expression), ContainedAbsenceCheck.Expressions.Contains(c.Expression)));
+            // dom-2 to dom-5 are skipped on resources without contained resources.
+            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, entry.Native, ContainedAbsenceCheck.Expressions.Contains(c.Expression)));
         }
         return compiled.Count > 0 ? compiled.ToArray() : null;
     }
 
-    private static Func<FhirPathCursor, bool?>? NativeFor(string expression) => expression switch
+    /// <summary>
+    /// ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively; dom-3 would
+    /// walk the whole resource as FHIRPath elements; ref-1 and per-1 (on every Reference, Period), us-core-1 and vs-1 (on
+    /// every Observation's effective[x]) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
+    /// </summary>
+    private Func<FhirPathCursor, bool?>? NativeFor(string expression) => expression switch
     {
         Ele1 => Ele1Check,
         ContainedReferenceCheck.Expression => ContainedReferenceCheck.Holds,
         ReferenceFormCheck.Expression => ReferenceFormCheck.Holds,
         PeriodOrderCheck.Expression => PeriodOrderCheck.Holds,
+        DateTimePrecisionCheck.DayExpression or DateTimePrecisionCheck.MonthExpression => DateTimePrecisionCheck.Holds,
+        _ => CursorNative(FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(expression), _model)),
+    };
+
+    /// <summary>A cursor form as a native check: empty passes as true does (the walk reports only false), undecided is null.</summary>
+    internal static Func<FhirPathCursor, bool?>? CursorNative(FhirPathCursorCondition? condition) => condition is null ? null : cursor => condition(cursor) switch
+    {
+        FhirPathTruth.True or FhirPathTruth.Empty => true,
+        FhirPathTruth.False => false,
         _ => null,
     };
 
@@ -83,7 +101,9 @@ internal sealed partial class InvariantCompiler
         if (value.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
         foreach (var property in value.EnumerateObject())
         {
-            if (!property.NameEquals("id"u8) && !property.NameEquals("resourceType"u8)) return true;
+            // Raw bytes for a plain name (nearly all): NameEquals would check for escapes twice per property.
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+            if (JsonProperties.IsPlain(raw) ? !raw.SequenceEqual("id"u8) && !raw.SequenceEqual("resourceType"u8) : !property.NameEquals("id"u8) && !property.NameEquals("resourceType"u8)) return true;
         }
         return false;
     }

@@ -60,7 +60,8 @@ internal static class PeriodOrderCheck
         }
     }
 
-    private static bool IsDate(ReadOnlySpan<byte> s)
+    /// <summary>A valid calendar date <c>YYYY-MM-DD</c> (year 0001 on) in ten bytes.</summary>
+    internal static bool IsDate(ReadOnlySpan<byte> s)
     {
         if (s[4] != (byte)'-' || s[7] != (byte)'-' || !Digits(s[..4], out var year) || !Digits(s.Slice(5, 2), out var month) || !Digits(s.Slice(8, 2), out var day)) return false;
         return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);

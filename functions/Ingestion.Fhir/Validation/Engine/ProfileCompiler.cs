@@ -14,12 +14,15 @@ internal sealed class ProfileCompiler
     private readonly Dictionary<string, CompiledProfile> _compiled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCodeSet> _codeSets = new(StringComparer.Ordinal);
     private readonly Queue<List<ElementNode>> _toLink = new();
+    private readonly Dictionary<string, ChildTable> _baseResources = new(StringComparer.Ordinal);
     private readonly InvariantCompiler _invariants;
 
     public ProfileCompiler(DefinitionSet definitions, bool bestPracticeInvariants = false)
     {
         _definitions = definitions;
-        _invariants = new InvariantCompiler(bestPracticeInvariants);
+        // The constraints' cursor forms navigate into contained resources by their base definitions, which exist
+        // once everything is compiled (nothing is evaluated before).
+        _invariants = new InvariantCompiler(bestPracticeInvariants, new FhirPath.FhirPathModel(type => _baseResources.GetValueOrDefault(type), _ => null));
     }
 
     public IReadOnlyDictionary<string, CompiledProfile> Compiled => _compiled;
@@ -38,6 +41,10 @@ internal sealed class ProfileCompiler
         while (_toLink.Count > 0)
         {
             Link(_toLink.Dequeue());
+        }
+        foreach (var type in FhirResourceTypes.All)
+        {
+            if (_compiled.TryGetValue(BaseUrl + type, out var baseProfile)) _baseResources[type] = baseProfile.Root;
         }
     }
 

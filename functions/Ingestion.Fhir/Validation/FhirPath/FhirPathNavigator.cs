@@ -213,12 +213,18 @@ internal static class FhirPathNavigator
         if (value.ValueKind == JsonValueKind.Null) value = default;
         if (shadow.ValueKind == JsonValueKind.Null) shadow = default;
         if (value.ValueKind == JsonValueKind.Undefined && shadow.ValueKind == JsonValueKind.Undefined) return true;
-        if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("resourceType"u8, out _)) return sink.AddResource(name, value);
+        if (value.ValueKind == JsonValueKind.Object && sink.TypesResources && value.TryGetProperty("resourceType"u8, out _)) return sink.AddResource(name, value);
         return sink.Add(name, new FhirPathCursor(value, shadow, type, table));
     }
 
     private interface IChildSink
     {
+        /// <summary>
+        /// Whether an object with a <c>resourceType</c> must be told apart (typed by it): not for the last step of a
+        /// counted path, where a resource counts as one item like any object and nothing navigates below it.
+        /// </summary>
+        bool TypesResources { get; }
+
         bool Add(string name, in FhirPathCursor item);
 
         bool AddResource(string name, JsonElement resource);
@@ -228,6 +234,8 @@ internal static class FhirPathNavigator
     private struct ListSink(FhirPathModel model, FhirPathElement parent, List<object>? output) : IChildSink
     {
         public List<object>? Output = output;
+
+        public readonly bool TypesResources => true;
 
         public bool Add(string name, in FhirPathCursor item)
         {
@@ -247,6 +255,8 @@ internal static class FhirPathNavigator
     {
         public int Count;
         public FhirPathCursor Last;
+
+        public readonly bool TypesResources => depth < names.Length;
 
         public bool Add(string name, in FhirPathCursor item)
         {

@@ -1,0 +1,189 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Ingestion.Fhir.Validation.FhirPath;
+
+/// <summary>A Boolean answer of the cursor form: three-valued (<see cref="Empty"/> is the empty collection), or undecided here.</summary>
+internal enum FhirPathTruth : byte
+{
+    False,
+    True,
+    Empty,
+    /// <summary>The cursor form cannot answer on this input (a shape it does not handle): the full form must.</summary>
+    Undecided,
+}
+
+/// <summary>An invariant's Boolean form over a cursor (no <see cref="FhirPathElement"/>, no scope, no allocation).</summary>
+internal delegate FhirPathTruth FhirPathCursorCondition(in FhirPathCursor focus);
+
+/// <summary>
+/// The cursor form of an invariant: the subset of the Boolean form (<see cref="CompileCondition"/>) that needs nothing
+/// but the focus's JSON — logic, <c>not()</c>, Boolean <c>=</c>/<c>!=</c>, <c>exists() empty() hasValue()</c> over
+/// member paths from the focus, and a member path compared with a string literal. It runs the same counting
+/// (<see cref="FhirPathNavigator.CountPath"/>) in the same order, so it gives the same answers; where the Boolean form
+/// would build a collection, the cursor form answers <see cref="FhirPathTruth.Undecided"/> (evaluated in full then),
+/// except that a function over a member path that yields nothing (<c>component.code.where(…)</c>) yields nothing.
+/// Most constraints of Synthea's resources and data types (<c>qty-3</c>, <c>obs-6</c>, <c>us-core-2</c>, <c>vs-2</c>,
+/// <c>us-core-8/9</c>, <c>dom-2/4/5</c>) are of this shape; evaluated this way they skip materialising the element
+/// with its parents, resetting the scope and building collections.
+/// </summary>
+internal static partial class FhirPathCompiler
+{
+    /// <summary>The cursor form of an invariant's expression, or null when some part of it needs the full form.</summary>
+    public static FhirPathCursorCondition? CompileCursorCondition(FhirPathSyntax syntax, FhirPathModel model)
+    {
+        switch (syntax)
+        {
+            case BinarySyntax { Operator: "and" or "or" or "xor" or "implies" } logic:
+            {
+                if (CompileCursorCondition(logic.Left, model) is not { } left || CompileCursorCondition(logic.Right, model) is not { } right) return null;
+                return CursorLogic(logic.Operator, left, right);
+            }
+            case BinarySyntax { Operator: "=" or "!=" } equality when IsBooleanValued(equality.Left) && IsBooleanValued(equality.Right):
+            {
+                if (CompileCursorCondition(equality.Left, model) is not { } left || CompileCursorCondition(equality.Right, model) is not { } right) return null;
+                var negate = equality.Operator == "!=";
+                return (in FhirPathCursor c) =>
+                {
+                    var a = left(c);
+                    if (a == FhirPathTruth.Undecided) return a;
+                    var b = right(c);
+                    if (b == FhirPathTruth.Undecided) return b;
+                    if (a == FhirPathTruth.Empty || b == FhirPathTruth.Empty) return FhirPathTruth.Empty;
+                    return Truth((a == b) != negate);
+                };
+            }
+            case BinarySyntax { Operator: "=" or "!=", Right: LiteralSyntax { Value: string literal } } equality when TryFocusPath(equality.Left, out var names):
+                return CursorStringEquals(model, names, Encoding.UTF8.GetBytes(literal), equality.Operator == "!=");
+            case FunctionSyntax { Name: "not", Arguments.Length: 0, Target: { } target }:
+            {
+                if (CompileCursorCondition(target, model) is not { } operand) return null;
+                return (in FhirPathCursor c) => operand(c) switch
+                {
+                    FhirPathTruth.True => FhirPathTruth.False,
+                    FhirPathTruth.False => FhirPathTruth.True,
+                    var other => other,
+                };
+            }
+            case FunctionSyntax { Name: "exists" or "empty", Arguments.Length: 0, Target: { } target } f:
+            {
+                if (CompileCursorCounter(target, model) is not { } count) return null;
+                var exists = f.Name == "exists";
+                return (in FhirPathCursor c) =>
+                {
+                    var n = count(c, 1, out _);
+                    return n < 0 ? FhirPathTruth.Undecided : Truth(n > 0 == exists);
+                };
+            }
+            case FunctionSyntax { Name: "hasValue", Arguments.Length: 0, Target: { } target }:
+            {
+                if (CompileCursorCounter(target, model) is not { } count) return null;
+                return (in FhirPathCursor c) =>
+                {
+                    var n = count(c, 2, out var last);
+                    return n < 0 ? FhirPathTruth.Undecided : Truth(n == 1 && last.HasPrimitiveValue);
+                };
+            }
+            default:
+                return null;
+        }
+    }
+
+    private static FhirPathTruth Truth(bool value) => value ? FhirPathTruth.True : FhirPathTruth.False;
+
+    /// <summary>As <see cref="CompileLogic"/>: the same operands evaluated in the same order, so an undecided one is met exactly where the Boolean form would evaluate it.</summary>
+    private static FhirPathCursorCondition CursorLogic(string op, FhirPathCursorCondition left, FhirPathCursorCondition right) => op switch
+    {
+        "and" => (in FhirPathCursor c) =>
+        {
+            var a = left(c);
+            if (a is FhirPathTruth.False or FhirPathTruth.Undecided) return a;
+            var b = right(c);
+            if (b is FhirPathTruth.False or FhirPathTruth.Undecided) return b;
+            return a == FhirPathTruth.True && b == FhirPathTruth.True ? FhirPathTruth.True : FhirPathTruth.Empty;
+        },
+        "or" => (in FhirPathCursor c) =>
+        {
+            var a = left(c);
+            if (a is FhirPathTruth.True or FhirPathTruth.Undecided) return a;
+            var b = right(c);
+            if (b is FhirPathTruth.True or FhirPathTruth.Undecided) return b;
+            return a == FhirPathTruth.False && b == FhirPathTruth.False ? FhirPathTruth.False : FhirPathTruth.Empty;
+        },
+        "xor" => (in FhirPathCursor c) =>
+        {
+            var a = left(c);
+            if (a == FhirPathTruth.Undecided) return a;
+            var b = right(c);
+            if (b == FhirPathTruth.Undecided) return b;
+            return a == FhirPathTruth.Empty || b == FhirPathTruth.Empty ? FhirPathTruth.Empty : Truth(a != b);
+        },
+        _ => (in FhirPathCursor c) =>
+        {
+            var a = left(c);
+            if (a == FhirPathTruth.False) return FhirPathTruth.True;
+            if (a == FhirPathTruth.Undecided) return a;
+            var b = right(c);
+            if (b is FhirPathTruth.True or FhirPathTruth.Undecided) return b;
+            return a == FhirPathTruth.True && b == FhirPathTruth.False ? FhirPathTruth.False : FhirPathTruth.Empty;
+        },
+    };
+
+    /// <summary>Counts up to a limit what a collection yields from the cursor; -1 when only the full form can tell.</summary>
+    private delegate int FhirPathCursorCounter(in FhirPathCursor focus, int limit, out FhirPathCursor last);
+
+    private static FhirPathCursorCounter? CompileCursorCounter(FhirPathSyntax target, FhirPathModel model)
+    {
+        if (TryFocusPath(target, out var names)) return PathCounter(model, names);
+        // where/select/ofType/... over a member path: nothing in, nothing out (the argument is never evaluated).
+        if (target is FunctionSyntax { Name: "where" or "select" or "ofType" or "first" or "last", Target: { } inner }
+            && TryFocusPath(inner, out var innerNames))
+        {
+            var count = PathCounter(model, innerNames);
+            return (in FhirPathCursor c, int _, out FhirPathCursor last) =>
+            {
+                var n = count(c, 1, out last);
+                last = default;
+                return n == 0 ? 0 : -1;
+            };
+        }
+        return null;
+    }
+
+    private static FhirPathCursorCounter PathCounter(FhirPathModel model, string[] names)
+    {
+        var shadowNames = names.Select(n => "_" + n).ToArray();
+        return (in FhirPathCursor c, int limit, out FhirPathCursor last) =>
+        {
+            last = default;
+            return FhirPathNavigator.CountPath(model, c, names, shadowNames, 0, limit, ref last);
+        };
+    }
+
+    /// <summary>
+    /// A member path from the focus: lower-case names (an upper-case first one may be the resource type) from the
+    /// focus or <c>$this</c> (the focus outside any iteration, the only place the cursor form runs).
+    /// </summary>
+    private static bool TryFocusPath(FhirPathSyntax syntax, out string[] names) =>
+        TryMemberPath(syntax, out var root, out names) && root is PathRoot.Focus or PathRoot.This;
+
+    /// <summary>
+    /// <c>path = 'literal'</c> (and <c>!=</c>) on one plain JSON string that is not a date or time: its UTF-8 bytes
+    /// against the literal's (FHIRPath string equality is ordinal). Empty when the path yields nothing; several items,
+    /// other JSON types, escapes or temporal types are left to the full form.
+    /// </summary>
+    private static FhirPathCursorCondition CursorStringEquals(FhirPathModel model, string[] names, byte[] literal, bool negate)
+    {
+        var count = PathCounter(model, names);
+        return (in FhirPathCursor c) =>
+        {
+            var n = count(c, 2, out var last);
+            if (n == 0) return FhirPathTruth.Empty;
+            if (n > 1 || last.Value.ValueKind != JsonValueKind.String || last.Type is "date" or "dateTime" or "instant" or "time") return FhirPathTruth.Undecided;
+            var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(last.Value));
+            if (raw.IndexOf((byte)'\\') >= 0) return FhirPathTruth.Undecided;
+            return Truth(raw.SequenceEqual(literal) != negate);
+        };
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Ingestion.Fhir.Validation;
+using Ingestion.Fhir.Validation.FhirPath;
+using Ingestion.Testing;
+using Xunit.Abstractions;
+
+namespace Ingestion.Fhir.Tests.Validation;
+
+/// <summary>
+/// Invariants of the cursor form's shape are decided on the walk's cursor (no FHIRPath elements, no collections): the
+/// cursor form answers as the Boolean form does (crafted cases), and every native decision of the built-in rules —
+/// cursor forms and the hand-written checks — gives the expression's verdict on every element of the spec examples
+/// and of Synthea lines that the rule applies to, under every profile of the resource's type.
+/// </summary>
+[Trait("Category", TestCategories.Conformance)]
+public sealed class InvariantCursorFormTests(ITestOutputHelper output)
+{
+    private const string BaseUrl = "http://hl7.org/fhir/StructureDefinition/";
+    private static readonly Lazy<UsCoreValidator> BuiltIn = new(() => UsCoreValidator.CreateBuiltIn());
+
+    public static TheoryData<string, string, string, bool> Crafted => new()
+    {
+        // expression, resource, path of the focus, decided by the cursor form
+        { "dataAbsentReason.empty() or value.empty()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1}}""", "Observation", true },
+        { "dataAbsentReason.empty() or value.empty()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1},"dataAbsentReason":{"text":"y"}}""", "Observation", true },
+        { "(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())", """{"resourceType":"Observation","status":"final","code":{"text":"x"}}""", "Observation", true },
+        { "(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueString":"v"}""", "Observation", true },
+        { "(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"_valueString":{"extension":[{"url":"http://example.org/x","valueString":"y"}]}}""", "Observation", true },
+        { "(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"component":[{"code":{"text":"c"}}]}""", "Observation", true },
+        { "code.empty() or system.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1,"code":"mg"}}""", "Observation.value", true },
+        { "code.empty() or system.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1,"code":"mg","system":"http://unitsofmeasure.org"}}""", "Observation.value", true },
+        { "code.empty() or system.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1,"code":"mg","system":null}}""", "Observation.value", true },
+        { "code.empty() or system.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1,"code":"mg","_system":{"id":"s"}}}""", "Observation.value", true },
+        { "code.empty() or system.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1,"c\u006fde":"mg"}}""", "Observation.value", true },
+        { "(status='final' or status='amended') implies issued.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"}}""", "Observation", true },
+        { "(status='final' or status='amended') implies issued.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"issued":"2020-01-01T00:00:00Z"}""", "Observation", true },
+        { "(status='final' or status='amended') implies issued.exists()", """{"resourceType":"Observation","status":"preliminary","code":{"text":"x"}}""", "Observation", true },
+        { "(status='final' or status='amended') implies issued.exists()", """{"resourceType":"Observation","code":{"text":"x"}}""", "Observation", true },
+        { "(status='final' or status='amended') implies issued.exists()", """{"resourceType":"Observation","_status":{"id":"s"},"code":{"text":"x"}}""", "Observation", false },
+        { "(status='final' or status='amended') implies issued.exists()", """{"resourceType":"Observation","status":"fin\u0061l","code":{"text":"x"}}""", "Observation", false },
+        { "(status='final' or status='amended') implies issued.exists()", """{"resourceType":"Observation","status":1,"code":{"text":"x"}}""", "Observation", false },
+        { "status != 'final'", """{"resourceType":"Observation","status":"final","code":{"text":"x"}}""", "Observation", true },
+        { "status != 'final'", """{"resourceType":"Observation","code":{"text":"x"}}""", "Observation", true },
+        { "given = 'a'", """{"resourceType":"Patient","name":[{"given":["a","b"]}]}""", "Patient.name", false },
+        { "given = 'a'", """{"resourceType":"Patient","name":[{"given":["a"]}]}""", "Patient.name", true },
+        { "birthDate = '2000-01-01'", """{"resourceType":"Patient","birthDate":"2000-01-01"}""", "Patient", false },
+        { "extension.exists() != value.exists()", """{"resourceType":"Patient","extension":[{"url":"http://example.org/x","valueString":"y"}]}""", "Patient.extension", true },
+        { "extension.exists() != value.exists()", """{"resourceType":"Patient","extension":[{"url":"http://example.org/x","valueString":"y","extension":[{"url":"z","valueCode":"c"}]}]}""", "Patient.extension", true },
+        { "extension.exists() != value.exists()", """{"resourceType":"Patient","extension":[{"url":"http://example.org/x"}]}""", "Patient.extension", true },
+        { "start.hasValue().not() or end.hasValue().not()", """{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"period":{"start":"2020-01-01","_end":{"id":"e"}}}""", "Encounter.period", true },
+        { "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueString":"v"}""", "Observation", true },
+        { "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()", """{"resourceType":"Observation","status":"final","code":{"coding":[{"code":"a"}]},"valueString":"v","component":[{"code":{"coding":[{"code":"a"}]}}]}""", "Observation", false },
+        { "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()", """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c","meta":{"versionId":"1"}}]}""", "Claim", true },
+        { "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()", """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"},{"resourceType":"Patient","id":"p","meta":{"lastUpdated":"2020-01-01T00:00:00Z"}}]}""", "Claim", true },
+        { "contained.contained.empty()", """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c","contained":[{"resourceType":"Patient","id":"p"}]}]}""", "Claim", true },
+        { "%resource.id.exists()", """{"resourceType":"Patient","id":"p"}""", "Patient", false },
+        { "name.exists() or telecom", """{"resourceType":"Patient","id":"p"}""", "Patient", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Crafted))]
+    public void Cursor_form_answers_as_the_Boolean_form(string expression, string resource, string focusPath, bool decided)
+    {
+        var model = BuiltIn.Value.FhirPathModel;
+        using var document = JsonDocument.Parse(resource);
+        var focus = Assert.Single(FhirPathExpression.Compile(focusPath).Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        var expected = FhirPathExpression.Compile(expression).EvaluateBoolean(model, focus);
+        var cursorForm = FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(expression), model);
+        var truth = cursorForm?.Invoke(Cursor(focus)) ?? FhirPathTruth.Undecided;
+        Assert.Equal(decided, truth != FhirPathTruth.Undecided);
+        if (decided) Assert.Equal(expected, truth switch { FhirPathTruth.True => true, FhirPathTruth.False => (bool?)false, _ => null });
+    }
+
+    [Fact]
+    public void Native_decisions_give_the_expression_verdict_on_every_example_and_Synthea_element()
+    {
+        var compiler = new ProfileCompiler(BuiltInRuleSet.Load());
+        compiler.CompileAll(BuiltInRuleSet.Load().Profiles.Values.Where(p => p.Kind == "resource").Select(p => p.Url).Order(StringComparer.Ordinal));
+        var memberOf = compiler.MemberOfCodeSets();
+        var model = new FhirPathModel(
+            type => FhirResourceTypes.IsKnown(type) && compiler.Compiled.TryGetValue(BaseUrl + type, out var p) ? p.Root : null,
+            url => memberOf.GetValueOrDefault(url));
+        var profilesByType = compiler.Compiled.Values.Where(p => FhirResourceTypes.IsKnown(p.Type)).GroupBy(p => p.Type).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        var tally = new Tally();
+        void Check(JsonElement resource, string where)
+        {
+            if (!resource.TryGetProperty("resourceType"u8, out var type) || !profilesByType.TryGetValue(type.GetString()!, out var profiles)) return;
+            foreach (var profile in profiles) Visit(model, model.Resource(resource, null, "", profile.Root), profile.Root.Invariants, $"{where} {profile.Id}", tally);
+        }
+        foreach (var file in ExampleCorpus.ExampleFiles())
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+            Check(document.RootElement, Path.GetFileName(file));
+        }
+        foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 150))
+        {
+            using var document = JsonDocument.Parse(text);
+            Check(document.RootElement, where);
+        }
+        foreach (var (key, (decided, undecided)) in tally.ByKey.OrderByDescending(k => k.Value.Decided).Take(30))
+            output.WriteLine($"{key}: {decided} decided natively, {undecided} left to the expression");
+        output.WriteLine($"{tally.Decided} native decisions compared, {tally.Undecided} left to the expression");
+        Assert.True(tally.Mismatches.Count == 0, string.Join('\n', tally.Mismatches.Take(20)));
+        Assert.True(tally.Decided > 100_000, $"only {tally.Decided} native decisions");
+        foreach (var key in new[] { "qty-3", "obs-6", "us-core-2", "dom-4", "us-core-8", "ext-1" })
+            Assert.True(tally.ByKey.TryGetValue(key, out var counts) && counts.Decided > 100, $"{key} is decided natively");
+    }
+
+    /// <summary>The element's constraints, then its children's with their element's and type's constraints, as the invariant walk applies them.</summary>
+    private static void Visit(FhirPathModel model, FhirPathElement element, CompiledInvariant[]? invariants, string where, Tally tally)
+    {
+        Compare(model, element, invariants, where, tally);
+        if (element.Table is not { } table) return;
+        var children = new List<object>();
+        FhirPathNavigator.AllChildren(model, element, children);
+        foreach (var child in children.OfType<FhirPathElement>())
+        {
+            if (child.IsResource && child.Table is { } resourceTable)
+            {
+                Visit(model, child, resourceTable.Invariants, where, tally);
+                continue;
+            }
+            if (!table.ByJsonName.TryGetValue(child.Name, out var entry)) continue;
+            Compare(model, child, entry.Node.Invariants, where, tally);
+            Visit(model, child, entry.Slot.TypeInvariants, where, tally);
+        }
+    }
+
+    private static void Compare(FhirPathModel model, FhirPathElement element, CompiledInvariant[]? invariants, string where, Tally tally)
+    {
+        if (invariants is null) return;
+        foreach (var invariant in invariants)
+        {
+            if (invariant.Native is null) continue;
+            var native = invariant.Native(Cursor(element));
+            tally.ByKey.TryGetValue(invariant.Key, out var counts);
+            if (native is not { } verdict)
+            {
+                tally.Undecided++;
+                tally.ByKey[invariant.Key] = (counts.Decided, counts.Undecided + 1);
+                continue;
+            }
+            tally.Decided++;
+            tally.ByKey[invariant.Key] = (counts.Decided + 1, counts.Undecided);
+            string expression;
+            try
+            {
+                expression = invariant.Expression.EvaluateBoolean(model, element) == false ? "fails" : "passes";
+            }
+            catch (FhirPathException e)
+            {
+                expression = "error " + e.Message;
+            }
+            if (expression != (verdict ? "passes" : "fails")) tally.Mismatches.Add($"{where} {element.Name}: {invariant.Key} native {verdict}, expression {expression}");
+        }
+    }
+
+    private static FhirPathCursor Cursor(FhirPathElement element) => new(element.Value, element.Shadow, element.Type, element.Table);
+
+    private sealed class Tally
+    {
+        public int Decided;
+        public int Undecided;
+        public Dictionary<string, (int Decided, int Undecided)> ByKey { get; } = new(StringComparer.Ordinal);
+        public List<string> Mismatches { get; } = [];
+    }
+}
