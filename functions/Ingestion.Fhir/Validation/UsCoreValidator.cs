@@ -228,6 +228,25 @@ public sealed class UsCoreValidator : IResourceValidator
         return validated > 0;
     }
 
+    /// <summary>Lookups and hits of the clean-subtree memos of the contexts now in the pool (the benchmark's hit rate).</summary>
+    internal (long Lookups, long Hits) SubtreeMemoStatistics()
+    {
+        long lookups = 0, hits = 0;
+        for (var i = 0; i < _contexts.Length; i++)
+        {
+            if (Volatile.Read(ref _contexts[i]) is not { Memo: { } memo }) continue;
+            lookups += memo.Lookups;
+            hits += memo.Hits;
+        }
+        return (lookups, hits);
+    }
+
+    /// <summary>Drops the pooled contexts, and so what their memos hold: the benchmark measures each pass as a first meeting.</summary>
+    internal void ForgetCleanSubtrees()
+    {
+        for (var i = 0; i < _contexts.Length; i++) Volatile.Write(ref _contexts[i], null);
+    }
+
     // Walk state is reused across resources (a lock-free pool per validator) so a valid resource allocates nothing.
     private ValidationContext RentContext()
     {
@@ -239,7 +258,7 @@ public sealed class UsCoreValidator : IResourceValidator
                 return context;
             }
         }
-        return new ValidationContext(null, _options.ReportMustSupport);
+        return new ValidationContext(null, _options.ReportMustSupport, _options.RememberCleanSubtrees);
     }
 
     private void ReturnContext(ValidationContext context)

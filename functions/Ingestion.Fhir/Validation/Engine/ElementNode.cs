@@ -48,6 +48,10 @@ internal sealed class TypeSlot
     public string[]? TargetTypes { get; set; }  // Reference targets as resource type names; null = any
     public ChildTable? Resolved { get; set; }   // the type's (or type profile's) children when the element has none inline
     public CompiledInvariant[]? TypeInvariants { get; set; } // the base data type's constraints not already on the element
+    /// <summary>The clean-subtree memo's id of this element context (0: never memoized); see <see cref="SubtreeContexts"/>.</summary>
+    public int SubtreeId { get; set; }
+    /// <summary>What the invariant verdict of a value in this context depends on outside it (compile time).</summary>
+    public SubtreeDependency InvariantDependency { get; set; }
     public bool IsResource => Code == "Resource";
 }
 
@@ -83,6 +87,8 @@ internal sealed class SliceRule
     public required ElementNode Node { get; init; }
     public required SliceDiscriminator[] Discriminators { get; init; }
     public bool Evaluable { get; init; }
+    /// <summary>The memo's id of an item checked against this slice (structure walk; 0: never memoized).</summary>
+    public int SubtreeId { get; set; }
 }
 
 /// <summary>Expected value at a path in the item (segments; empty = the item itself).</summary>

@@ -26,6 +26,8 @@ internal sealed class InvariantWalker
         state.Clear();
         var element = _model.Resource(resource, null, "", root);
         var index = state.Push(new FhirPathCursor(resource, default, element.Type, root), -1, "", element);
+        if (context.Memo is { } memo)
+            memo.ContainedIdsHash = (state.Shape(index) & ObjectShape.MayHaveContained) == 0 ? UInt128.Zero : ContainedIds.TryHash(resource, out var ids) ? ids : null;
         Evaluate(root.Invariants, null, state, index, context);
         VisitChildren(state, index, root, context);
         state.Pop();
@@ -104,10 +106,36 @@ internal sealed class InvariantWalker
         if (value.ValueKind == JsonValueKind.Null) value = default;
         if (shadow.ValueKind == JsonValueKind.Null) shadow = default;
         if (value.ValueKind == JsonValueKind.Undefined && shadow.ValueKind == JsonValueKind.Undefined) return;
+        // An object met clean before in this context is not walked again (SubtreeMemo); only a clean walk is remembered.
+        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Object && context.Memo is { } memo && Environment(slot, memo) is { } environment)
+        {
+            if (memo.Seen((slot.SubtreeId << 1) | 1, value, out var key, environment)) return;
+            var before = context.IssueCount;
+            VisitElement(state, parentIndex, name, index, node, slot, value, shadow, context);
+            if (context.IssueCount == before) memo.Remember(key);
+            return;
+        }
+        VisitElement(state, parentIndex, name, index, node, slot, value, shadow, context);
+    }
+
+    /// <summary>What the verdict in this context depends on besides the object (mixed into its memo key); null: not memoized.</summary>
+    private static UInt128? Environment(TypeSlot slot, SubtreeMemo memo) => slot.SubtreeId == 0 ? null : slot.InvariantDependency switch
+    {
+        SubtreeDependency.None => UInt128.Zero,
+        SubtreeDependency.ContainedIds => memo.ContainedIdsHash,
+        _ => null,
+    };
+
+    private void VisitElement(InvariantWalkState state, int parentIndex, string name, int index, ElementNode node, TypeSlot slot, JsonElement value, JsonElement shadow, ValidationContext context)
+    {
         context.Push(name, index);
         if (slot.IsResource)
         {
             // A contained or Bundle-entry resource: typed by its own resourceType, checked against its base definition.
+            // Its %rootResource is not the walked resource's: no ContainedIds context is memoized inside it.
+            var memo = context.Memo;
+            var containedIds = memo?.ContainedIdsHash;
+            if (memo is not null) memo.ContainedIdsHash = null;
             var resource = _model.Resource(value, state.Element(parentIndex), name);
             var frame = state.Push(new FhirPathCursor(value, default, resource.Type, resource.Table), parentIndex, name, resource);
             Evaluate(node.Invariants, null, state, frame, context);
@@ -117,6 +145,7 @@ internal sealed class InvariantWalker
                 VisitChildren(state, frame, resourceTable, context);
             }
             state.Pop();
+            if (memo is not null) memo.ContainedIdsHash = containedIds;
         }
         else
         {

@@ -39,6 +39,7 @@ internal sealed class ProfileCompiler
         {
             Link(_toLink.Dequeue());
         }
+        SubtreeContexts.Assign(_compiled.Values); // the clean-subtree memo's context ids, over the linked tables
     }
 
     public CompiledProfile? GetOrCompile(string url)

@@ -173,7 +173,7 @@ internal sealed class ResourceWalker
             {
                 context.SetIndex(i++);
                 if (item.ValueKind == JsonValueKind.Null && slot.Primitive != PrimitiveKind.None) continue; // aligned with _name
-                ValidateItem(node, slot, item, context);
+                ValidateItem(node, slot, item, context, slot.SubtreeId);
             }
             context.Pop();
             return;
@@ -190,7 +190,7 @@ internal sealed class ResourceWalker
             return;
         }
         context.Push(name);
-        ValidateItem(node, slot, value, context);
+        ValidateItem(node, slot, value, context, slot.SubtreeId);
         context.Pop();
     }
 
@@ -221,12 +221,12 @@ internal sealed class ResourceWalker
                 var sliceNode = slices[matched].Node;
                 var sliceSlot = sliceNode.Types.Length > 0 ? sliceNode.Types[0] : slot;
                 var children = sliceNode.Children ?? (sliceSlot.Profile is not null ? sliceSlot.Resolved : node.Children ?? sliceSlot.Resolved);
-                ValidateItem(sliceNode, sliceSlot, item, context, children);
+                ValidateItem(sliceNode, sliceSlot, item, context, slices[matched].SubtreeId, children);
             }
             else
             {
                 if (node.SlicingClosed) context.Add(IssueSeverity.Error, "structure", node.ElementId + ":closed-slicing", "Item matches no slice of a closed slicing.");
-                ValidateItem(node, slot, item, context);
+                ValidateItem(node, slot, item, context, slot.SubtreeId);
             }
         }
         context.Pop();
@@ -283,7 +283,25 @@ internal sealed class ResourceWalker
         return value.TryGetProperty("code"u8, out var c) && codes.Contains(value.TryGetProperty("system"u8, out var s) ? s : default, c);
     }
 
-    private void ValidateItem(ElementNode node, TypeSlot slot, JsonElement item, ValidationContext context, ChildTable? children = null)
+    /// <summary>
+    /// An object met clean before in the same context (<paramref name="subtree"/>: the slot's or the matched slice's
+    /// id) is not walked again (<see cref="SubtreeMemo"/>); only a walk that added no issue is remembered. The slice
+    /// match and counts stay with the caller.
+    /// </summary>
+    private void ValidateItem(ElementNode node, TypeSlot slot, JsonElement item, ValidationContext context, int subtree, ChildTable? children = null)
+    {
+        if (subtree == 0 || item.ValueKind != JsonValueKind.Object || context.Memo is not { } memo)
+        {
+            ValidateValue(node, slot, item, context, children);
+            return;
+        }
+        if (memo.Seen(subtree << 1, item, out var key)) return;
+        var before = context.IssueCount;
+        ValidateValue(node, slot, item, context, children);
+        if (context.IssueCount == before) memo.Remember(key);
+    }
+
+    private void ValidateValue(ElementNode node, TypeSlot slot, JsonElement item, ValidationContext context, ChildTable? children)
     {
         if (slot.Primitive != PrimitiveKind.None)
         {

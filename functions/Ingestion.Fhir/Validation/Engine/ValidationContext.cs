@@ -12,15 +12,20 @@ internal sealed class ValidationContext
     private int[] _indexes = new int[16];
     private int _depth;
 
-    public ValidationContext(string? profile, bool reportMustSupport)
+    public ValidationContext(string? profile, bool reportMustSupport, bool rememberCleanSubtrees = false)
     {
         Profile = profile;
         ReportMustSupport = reportMustSupport;
+        if (rememberCleanSubtrees) Memo = new SubtreeMemo();
     }
 
     public string? Profile { get; set; }
     public bool ReportMustSupport { get; }
     public List<ValidationIssue>? Issues { get; private set; }
+    public int IssueCount => Issues?.Count ?? 0;
+
+    /// <summary>Subtrees validated clean so far, kept across the resources this pooled context validates; null when off.</summary>
+    public SubtreeMemo? Memo { get; }
     public bool HasFatal { get; private set; }
 
     /// <summary>The invariant walk's reusable state (element frames, FHIRPath scope), created on the first walk.</summary>
