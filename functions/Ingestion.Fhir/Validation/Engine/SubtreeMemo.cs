@@ -16,6 +16,9 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 internal sealed class SubtreeMemo
 {
+    /// <summary>How an object was walked, the low bits of its key (context id × 4 + this): the same bytes walked another way are another entry.</summary>
+    public const int StructureOnly = 0, ConstraintsOnly = 1, StructureAndConstraints = 2;
+
     /// <summary>Smaller objects (a two-member Coding) are cheaper to walk than to hash and look up.</summary>
     public const int MinimumBytes = 48;
 
@@ -24,10 +27,16 @@ internal sealed class SubtreeMemo
 
     /// <summary>
     /// <see cref="ContainedIds"/> of the resource being walked, for contexts whose constraints read them
-    /// (<see cref="SubtreeDependency.ContainedIds"/>); null when not known exactly or inside a nested resource (whose
-    /// <c>%rootResource</c> is another): such contexts are then not memoized. Set by the invariant walk.
+    /// (<see cref="SubtreeDependency.ContainedIds"/>); null when not known exactly. Set by the constraint walk.
     /// </summary>
     public UInt128? ContainedIdsHash { get; set; }
+
+    /// <summary>
+    /// Nested (contained, Bundle-entry) resources the constraint walk is inside: their <c>%rootResource</c> may be
+    /// another resource than the one <see cref="ContainedIdsHash"/> describes, so no ContainedIds context is
+    /// memoized there.
+    /// </summary>
+    public int NestedResources { get; set; }
 
     /// <summary>Lookups and hits since the memo was created (the benchmark's hit rate).</summary>
     public long Lookups { get; private set; }
@@ -36,7 +45,7 @@ internal sealed class SubtreeMemo
 
     /// <summary>
     /// True when <paramref name="value"/> was validated clean before in <paramref name="context"/> (a context id of
-    /// <see cref="SubtreeContexts"/>, shifted with the walk); otherwise <paramref name="key"/> is what
+    /// <see cref="SubtreeContexts"/> × 4 + how it is walked); otherwise <paramref name="key"/> is what
     /// <see cref="Remember"/> stores if it turns out clean (default when the object is too small to be worth it).
     /// </summary>
     /// <param name="environment">Zero, or the hash of what else the verdict depends on (<see cref="ContainedIdsHash"/>): mixed into the key.</param>

@@ -4,7 +4,9 @@ namespace Ingestion.Fhir.Validation;
 
 /// <summary>
 /// Per-resource walk state: the current location (names and indexes, turned into a string only when an issue is
-/// raised) and the issues found so far (allocated on the first one).
+/// raised) and the issues found so far (allocated on the first one). The one walk checks structure and constraints
+/// together; constraint issues wait in a reused list until the walk ends, so every structure issue comes first, as
+/// the result has always listed them.
 /// </summary>
 internal sealed class ValidationContext
 {
@@ -22,11 +24,14 @@ internal sealed class ValidationContext
     public string? Profile { get; set; }
     public bool ReportMustSupport { get; }
     public List<ValidationIssue>? Issues { get; private set; }
-    public int IssueCount => Issues?.Count ?? 0;
 
     /// <summary>Subtrees validated clean so far, kept across the resources this pooled context validates; null when off.</summary>
     public SubtreeMemo? Memo { get; }
     public bool HasFatal { get; private set; }
+    private readonly List<ValidationIssue> _invariantIssues = [];
+
+    /// <summary>Issues raised so far in this walk, structure and constraint ones (the memo remembers an object only when its walk added none).</summary>
+    public int IssueCount => (Issues?.Count ?? 0) + _invariantIssues.Count;
 
     /// <summary>The invariant walk's reusable state (element frames, FHIRPath scope), created on the first walk.</summary>
     public InvariantWalkState? InvariantState { get; set; }
@@ -35,6 +40,7 @@ internal sealed class ValidationContext
     public void Reset()
     {
         Issues = null;
+        _invariantIssues.Clear();
         HasFatal = false;
         Profile = null;
         _depth = 0;
@@ -73,5 +79,20 @@ internal sealed class ValidationContext
     {
         if (severity == IssueSeverity.Fatal) HasFatal = true;
         (Issues ??= []).Add(new ValidationIssue(severity, code, Location(child), message, Profile, ruleId));
+    }
+
+    /// <summary>A failed (or unevaluable) constraint at the current location, listed after the walk's structure issues.</summary>
+    public void AddInvariant(IssueSeverity severity, string ruleId, string message)
+    {
+        if (severity == IssueSeverity.Fatal) HasFatal = true;
+        _invariantIssues.Add(new ValidationIssue(severity, "invariant", Location(), message, Profile, ruleId));
+    }
+
+    /// <summary>Ends a walk: its constraint issues follow its structure issues.</summary>
+    public void AppendInvariantIssues()
+    {
+        if (_invariantIssues.Count == 0) return;
+        (Issues ??= []).AddRange(_invariantIssues);
+        _invariantIssues.Clear();
     }
 }
