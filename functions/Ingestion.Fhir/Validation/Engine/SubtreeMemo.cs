@@ -25,6 +25,13 @@ internal sealed class SubtreeMemo
     private const int Capacity = 1 << 15;
     private readonly SubtreeKey[] _entries = new SubtreeKey[Capacity];
 
+    // Hashing costs as much as the bytes are long, at every level that misses: contexts whose objects rarely repeat
+    // (an EOB item, with its own sequence numbers) are not hashed once their score — +4 a hit, −1 a miss, per bucket
+    // of context ids — falls to SkipAt; one lookup in ProbeEvery still tries them, so a context can come back.
+    private const int ScoreBuckets = 4096, SkipAt = -64, ScoreMin = -128, ScoreMax = 64, ProbeEvery = 32;
+    private readonly sbyte[] _scores = new sbyte[ScoreBuckets];
+    private int _skipped;
+
     /// <summary>
     /// <see cref="ContainedIds"/> of the resource being walked, for contexts whose constraints read them
     /// (<see cref="SubtreeDependency.ContainedIds"/>); null when not known exactly. Set by the constraint walk.
@@ -57,14 +64,22 @@ internal sealed class SubtreeMemo
             key = default;
             return false;
         }
+        ref var score = ref _scores[context & (ScoreBuckets - 1)];
+        if (score <= SkipAt && ++_skipped % ProbeEvery != 0)
+        {
+            key = default;
+            return false;
+        }
         key = new SubtreeKey(XxHash128.HashToUInt128(bytes, context) ^ environment, bytes.Length, context);
         Lookups++;
         ref readonly var entry = ref _entries[Slot(key)];
         if (entry.Context == context && entry.Length == key.Length && entry.Hash == key.Hash)
         {
             Hits++;
+            score = (sbyte)Math.Min(score + 4, ScoreMax);
             return true;
         }
+        score = (sbyte)Math.Max(score - 1, ScoreMin);
         return false;
     }
 
