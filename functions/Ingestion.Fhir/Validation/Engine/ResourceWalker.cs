@@ -70,7 +70,7 @@ internal sealed class ResourceWalker
             if (isResource && (member.Flags & MemberFlags.ResourceType) != 0) continue;
             if ((member.Flags & MemberFlags.Known) == 0)
             {
-                context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
+                context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;
             }
             var entry = member.Entry;
@@ -78,7 +78,7 @@ internal sealed class ResourceWalker
             {
                 // _name carries id/extension for a primitive: an object, or an array aligned with the values.
                 if (entry.Slot.Primitive == PrimitiveKind.None || member.Kind is not (JsonValueKind.Object or JsonValueKind.Array))
-                    context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
+                    context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
                 else
                 {
                     CheckPrimitiveExtension(property, context);
@@ -111,7 +111,7 @@ internal sealed class ResourceWalker
             if (counts[index] > 0 || counts[slots + index] > 0) continue;
             if (node.Min > 0)
             {
-                context.Add(IssueSeverity.Error, "required", node.ElementId + ":min", $"Required element missing (min {node.Min}).", node.IsChoice ? node.Name : JsonNameOf(node));
+                context.Add(IssueSeverity.Error, "required", node.MinRule, node.MinMessage, node.IsChoice ? node.Name : JsonNameOf(node));
             }
             else if (node.Slices is { } slices)
             {
@@ -133,7 +133,7 @@ internal sealed class ResourceWalker
             foreach (var (node, index) in table.MustSupport)
             {
                 if (counts[index] == 0 && counts[slots + index] == 0)
-                    context.Add(IssueSeverity.Information, "informational", node.ElementId + ":must-support", "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
+                    context.Add(IssueSeverity.Information, "informational", node.MustSupportRule, "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
     }
@@ -514,9 +514,9 @@ internal sealed class ResourceWalker
     private static void ReportBinding(ElementNode node, CompiledBinding binding, ValidationContext context)
     {
         if (binding.Required)
-            context.Add(IssueSeverity.Error, "code-invalid", node.ElementId + ":binding", $"Code not in the required value set {binding.Codes.ValueSetUrl}.");
+            context.Add(IssueSeverity.Error, "code-invalid", node.BindingRule, node.BindingMessage);
         else
-            context.Add(IssueSeverity.Warning, "code-invalid", node.ElementId + ":binding-extensible", $"Code not in the extensible value set {binding.Codes.ValueSetUrl}.");
+            context.Add(IssueSeverity.Warning, "code-invalid", node.BindingRule, node.BindingMessage);
     }
 
     private static void CheckReferenceTarget(ElementNode node, string[] targets, JsonElement item, ValidationContext context)
