@@ -164,7 +164,7 @@ public sealed class UsCoreValidator : IResourceValidator
             if (profile is not null)
             {
                 context.Profile = profile.Url;
-                _walker.Validate(resource, profile.Root, context);
+                _walker.Validate(resource, resourceType, profile.Root, context);
             }
             else
             {
@@ -211,7 +211,7 @@ public sealed class UsCoreValidator : IResourceValidator
             context.Profile = profile.Url;
             // A second profile re-walks the resource: base-structure issues would repeat, so they are dropped below.
             var before = context.Issues?.Count ?? 0;
-            _walker.Validate(resource, profile.Root, context);
+            _walker.Validate(resource, resourceType, profile.Root, context);
             if (validated > 0 && context.Issues is { } issues) RemoveRepeats(issues, before);
             validated++;
         }

@@ -21,14 +21,15 @@ internal sealed class InvariantWalker
     public InvariantWalker(FhirPathModel model) => _model = model;
 
     /// <summary>
-    /// Starts a resource: the root's frame, with the resource's constraints evaluated. <see cref="ResourceWalker"/>
+    /// Starts a resource (<paramref name="resourceType"/>: its R4 type): the root's frame, with the resource's constraints evaluated. <see cref="ResourceWalker"/>
     /// walks the rest (one pass with the structure checks) and calls <see cref="End"/>.
     /// </summary>
-    public int Begin(JsonElement resource, ChildTable root, ValidationContext context)
+    public int Begin(JsonElement resource, string resourceType, ChildTable root, ValidationContext context)
     {
         var state = context.InvariantState ??= new InvariantWalkState(_model);
         state.Clear();
-        var element = _model.Resource(resource, null, "", root);
+        // The type the validator read from resourceType (interned), as FhirPathModel.Resource would read it again.
+        var element = new FhirPathElement(resource, default, resourceType, root, null, "");
         var index = state.Push(new FhirPathCursor(resource, default, element.Type, root), -1, "", element);
         if (context.Memo is { } memo)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
 
@@ -27,11 +28,12 @@ internal sealed class ResourceWalker
     }
 
     /// <summary>Checks a resource against a profile's root table: structure issues, then constraint issues.</summary>
-    public void Validate(JsonElement resource, ChildTable root, ValidationContext context)
+    public void Validate(JsonElement resource, string resourceType, ChildTable root, ValidationContext context)
     {
-        var frame = _invariants.Begin(resource, root, context);
+        var frame = _invariants.Begin(resource, resourceType, root, context);
         ValidateObject(resource, root, context, isResource: true, frame);
         InvariantWalker.End(context);
+        context.Members.Clear();
         context.AppendInvariantIssues();
     }
 
@@ -42,35 +44,41 @@ internal sealed class ResourceWalker
     private void ValidateObject(JsonElement obj, ChildTable table, ValidationContext context, bool isResource, int frame)
     {
         var state = context.InvariantState!;
-        if (frame >= 0 && (state.Shape(frame) & ObjectShape.HasShadows) != 0)
+        var list = context.Members;
+        var start = list.Count;
+        var shape = ReadMembers(obj, table, list, isResource, frame >= 0 && !state.HasShape(frame));
+        if (frame >= 0)
         {
-            // Values and their _name objects are paired by name: the constraint walk does that on its own.
-            _invariants.VisitChildren(state, frame, table, context);
-            frame = -1;
+            if (shape != ObjectShape.Unknown) state.SetShape(frame, shape);
+            if ((state.Shape(frame) & ObjectShape.HasShadows) != 0)
+            {
+                // Values and their _name objects are paired by name: the constraint walk does that on its own.
+                _invariants.VisitChildren(state, frame, table, context);
+                frame = -1;
+            }
         }
-        // Presence per element, counted during the one pass over the properties: values, and primitive extensions.
+        // Presence per element, counted during the pass over the properties: values, and primitive extensions.
         var slots = table.SlotCount;
         Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2];
         counts.Clear();
-        var members = 0;
-        foreach (var property in obj.EnumerateObject())
+        var end = list.Count;
+        var members = end - start;
+        for (var m = start; m < end; m++)
         {
-            members++;
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            var isResourceType = raw.SequenceEqual("resourceType"u8);
-            if (isResource && isResourceType) continue;
-            var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
-            var lookupName = isPrimitiveExtension ? raw[1..] : raw;
-            if (!table.Names.TryGetValue(lookupName, out var entry))
+            var member = list[m]; // a copy: the walk below may grow the list
+            var property = member.Property;
+            if (isResource && (member.Flags & MemberFlags.ResourceType) != 0) continue;
+            if ((member.Flags & MemberFlags.Known) == 0)
             {
-                context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
+                context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;
             }
-            if (isPrimitiveExtension)
+            var entry = member.Entry;
+            if ((member.Flags & MemberFlags.PrimitiveExtension) != 0)
             {
                 // _name carries id/extension for a primitive: an object, or an array aligned with the values.
-                if (entry.Slot.Primitive == PrimitiveKind.None || property.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
-                    context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
+                if (entry.Slot.Primitive == PrimitiveKind.None || member.Kind is not (JsonValueKind.Object or JsonValueKind.Array))
+                    context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
                 else
                 {
                     CheckPrimitiveExtension(property, context);
@@ -86,15 +94,16 @@ internal sealed class ResourceWalker
             if (entry.Index != entry.BaseIndex) counts[entry.Index] = 1;
             // Without _name properties here (checked above) the property is its element whole. The constraint walk
             // skips resourceType wherever it is, and subtrees without constraints.
-            var walkConstraints = frame >= 0 && !isResourceType && InvariantWalker.NeedsVisit(entry.Node, entry.Slot);
+            var walkConstraints = frame >= 0 && (member.Flags & MemberFlags.ResourceType) == 0 && InvariantWalker.NeedsVisit(entry.Node, entry.Slot);
             if (walkConstraints && entry.Slot.Primitive != PrimitiveKind.None)
             {
                 // A primitive has no children the structure walk enters: its constraints are evaluated on their own.
                 _invariants.VisitProperty(state, frame, obj, property, entry.Node, entry.Slot, hasShadows: false, context);
                 walkConstraints = false;
             }
-            ValidateProperty(entry.Node, entry.Slot, property, context, walkConstraints ? frame : -1);
+            ValidateProperty(entry.Node, entry.Slot, property, member.Kind, context, walkConstraints ? frame : -1);
         }
+        list.PopTo(start);
         if (members == 0) context.Add(IssueSeverity.Error, "structure", RuleEmptyObject, "Empty objects are not allowed in FHIR JSON.");
 
         foreach (var (node, index) in table.Required)
@@ -102,7 +111,7 @@ internal sealed class ResourceWalker
             if (counts[index] > 0 || counts[slots + index] > 0) continue;
             if (node.Min > 0)
             {
-                context.Add(IssueSeverity.Error, "required", node.ElementId + ":min", $"Required element missing (min {node.Min}).", node.IsChoice ? node.Name : JsonNameOf(node));
+                context.Add(IssueSeverity.Error, "required", node.MinRule, node.MinMessage, node.IsChoice ? node.Name : JsonNameOf(node));
             }
             else if (node.Slices is { } slices)
             {
@@ -124,9 +133,48 @@ internal sealed class ResourceWalker
             foreach (var (node, index) in table.MustSupport)
             {
                 if (counts[index] == 0 && counts[slots + index] == 0)
-                    context.Add(IssueSeverity.Information, "informational", node.ElementId + ":must-support", "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
+                    context.Add(IssueSeverity.Information, "informational", node.MustSupportRule, "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
+    }
+
+    /// <summary>
+    /// Reads an object's properties onto <paramref name="list"/>: each name looked up once (a <c>_name</c> by its
+    /// element's name), each value's JSON kind taken once. With <paramref name="findShape"/> it also returns what
+    /// <see cref="InvariantWalkState.Shape"/> would find in the same names, else <see cref="ObjectShape.Unknown"/>.
+    /// </summary>
+    private static ObjectShape ReadMembers(JsonElement obj, ChildTable table, ObjectMembers list, bool isResource, bool findShape)
+    {
+        var shape = findShape ? ObjectShape.Scanned : ObjectShape.Unknown;
+        foreach (var property in obj.EnumerateObject())
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
+            var name = isPrimitiveExtension ? raw[1..] : raw;
+            ref var member = ref list.Add();
+            member.Property = property;
+            member.Flags = isPrimitiveExtension ? MemberFlags.PrimitiveExtension : MemberFlags.None;
+            var known = false;
+            if (raw.Length == 12 && raw.SequenceEqual("resourceType"u8))
+            {
+                member.Flags |= MemberFlags.ResourceType;
+                if (isResource) continue; // skipped by both walks: no lookup, no kind; plain, not "contained"
+            }
+            if (table.Names.TryGetValue(name, out member.Entry))
+            {
+                member.Flags |= MemberFlags.Known;
+                known = true;
+            }
+            member.Kind = property.Value.ValueKind;
+            if (findShape)
+            {
+                if (isPrimitiveExtension) shape |= ObjectShape.HasShadows;
+                // A name found in the table is one of its plain names: only unknown names need the byte check.
+                var plain = known && table.Names.AllPlain || JsonProperties.IsPlain(raw);
+                if (!plain || name.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
+            }
+        }
+        return shape;
     }
 
     /// <summary>
@@ -187,11 +235,10 @@ internal sealed class ResourceWalker
     /// A property's value(s); <paramref name="parentFrame"/> ≥ 0 when its constraints are walked here too (then the
     /// element is not a primitive and the object has no <c>_name</c> properties).
     /// </summary>
-    private void ValidateProperty(ElementNode node, TypeSlot slot, JsonProperty property, ValidationContext context, int parentFrame)
+    private void ValidateProperty(ElementNode node, TypeSlot slot, JsonProperty property, JsonValueKind valueKind, ValidationContext context, int parentFrame)
     {
         var name = slot.JsonName;
         var value = property.Value;
-        var valueKind = value.ValueKind;
         if (node.IsArray)
         {
             if (valueKind != JsonValueKind.Array)
@@ -494,9 +541,9 @@ internal sealed class ResourceWalker
     private static void ReportBinding(ElementNode node, CompiledBinding binding, ValidationContext context)
     {
         if (binding.Required)
-            context.Add(IssueSeverity.Error, "code-invalid", node.ElementId + ":binding", $"Code not in the required value set {binding.Codes.ValueSetUrl}.");
+            context.Add(IssueSeverity.Error, "code-invalid", node.BindingRule, node.BindingMessage);
         else
-            context.Add(IssueSeverity.Warning, "code-invalid", node.ElementId + ":binding-extensible", $"Code not in the extensible value set {binding.Codes.ValueSetUrl}.");
+            context.Add(IssueSeverity.Warning, "code-invalid", node.BindingRule, node.BindingMessage);
     }
 
     private static void CheckReferenceTarget(ElementNode node, string[] targets, JsonElement item, ValidationContext context)

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 
 namespace Ingestion.Fhir.Validation;
 
@@ -13,6 +13,7 @@ internal sealed class ValidationContext
     private string[] _names = new string[16];
     private int[] _indexes = new int[16];
     private int _depth;
+    private char[] _location = new char[128];
 
     public ValidationContext(string? profile, bool reportMustSupport, bool rememberCleanSubtrees = false)
     {
@@ -33,6 +34,9 @@ internal sealed class ValidationContext
     /// <summary>Issues raised so far in this walk, structure and constraint ones (the memo remembers an object only when its walk added none).</summary>
     public int IssueCount => (Issues?.Count ?? 0) + _invariantIssues.Count;
 
+    /// <summary>The properties of the objects on the walk's path, read once per object.</summary>
+    public ObjectMembers Members { get; } = new();
+
     /// <summary>The invariant walk's reusable state (element frames, FHIRPath scope), created on the first walk.</summary>
     public InvariantWalkState? InvariantState { get; set; }
 
@@ -41,6 +45,7 @@ internal sealed class ValidationContext
     {
         Issues = null;
         _invariantIssues.Clear();
+        Members.Clear();
         HasFatal = false;
         Profile = null;
         _depth = 0;
@@ -62,17 +67,37 @@ internal sealed class ValidationContext
 
     public void Pop() => _depth--;
 
+    /// <summary>The current location as "A.b[2].c" (plus <paramref name="child"/>): built in a reused buffer, one string.</summary>
     public string Location(string? child = null)
     {
-        var builder = new StringBuilder();
+        var length = 0;
         for (var i = 0; i < _depth; i++)
         {
-            if (i > 0) builder.Append('.');
-            builder.Append(_names[i]);
-            if (_indexes[i] >= 0) builder.Append('[').Append(_indexes[i]).Append(']');
+            if (i > 0) Append(".", ref length);
+            Append(_names[i], ref length);
+            if (_indexes[i] >= 0)
+            {
+                Append("[", ref length);
+                int written;
+                while (!_indexes[i].TryFormat(_location.AsSpan(length), out written, default, CultureInfo.InvariantCulture))
+                    Array.Resize(ref _location, _location.Length * 2);
+                length += written;
+                Append("]", ref length);
+            }
         }
-        if (child is not null) builder.Append('.').Append(child);
-        return builder.ToString();
+        if (child is not null)
+        {
+            Append(".", ref length);
+            Append(child, ref length);
+        }
+        return new string(_location, 0, length);
+    }
+
+    private void Append(string text, ref int length)
+    {
+        if (length + text.Length > _location.Length) Array.Resize(ref _location, Math.Max(_location.Length * 2, length + text.Length));
+        text.CopyTo(_location.AsSpan(length));
+        length += text.Length;
     }
 
     public void Add(IssueSeverity severity, string code, string ruleId, string message, string? child = null)
