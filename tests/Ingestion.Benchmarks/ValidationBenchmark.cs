@@ -13,7 +13,8 @@ namespace Ingestion.Benchmarks;
 /// one. Median of 5 runs. <c>validate --claims</c>: instead, the built-in rules on the Synthea Claims and
 /// ExplanationOfBenefits (large, with contained resources: what <c>dom-3</c> costs), each file once per run.
 /// <c>validate --synthea</c>: the built-in rules (what the pipeline runs) on every line of the Synthea export, all
-/// resource types, once per run, with each type's share of the CPU time.
+/// resource types, once per run, with each type's share of the CPU time, beside the same rules without the
+/// clean-subtree memo (each run starts with empty memos) and the memo's hit rate.
 /// </summary>
 public sealed class ValidationBenchmark : IBenchmark
 {
@@ -56,7 +57,7 @@ public sealed class ValidationBenchmark : IBenchmark
         return 0;
     }
 
-    private static void Measure(string label, JsonDocument[] documents, int repeats, Func<JsonDocument, ValidationResult> validate)
+    private static void Measure(string label, JsonDocument[] documents, int repeats, Func<JsonDocument, ValidationResult> validate, Action? beforeEachRun = null)
     {
         for (var i = 0; i < Math.Min(documents.Length, 2000); i++) validate(documents[i]); // warm-up (tiered JIT)
         var rates = new List<double>();
@@ -66,6 +67,7 @@ public sealed class ValidationBenchmark : IBenchmark
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         for (var run = 0; run < 5; run++)
         {
+            beforeEachRun?.Invoke();
             var before = GC.GetAllocatedBytesForCurrentThread();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
@@ -107,7 +109,13 @@ public sealed class ValidationBenchmark : IBenchmark
             .Select(f => (Type: Path.GetFileNameWithoutExtension(f), Documents: File.ReadLines(f).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l)).ToArray()))
             .ToArray();
         var all = byType.SelectMany(t => t.Documents).ToArray();
-        Measure($"built-in 6.1.0, JsonElement input (default options), all {all.Length} Synthea resources ({byType.Length} types)", all, 1, d => builtIn.Validate(d.RootElement));
+        // The clean-subtree memo remembers across resources: each run starts with empty memos (as a pass over new
+        // data would), and the same build without the memo runs beside it.
+        var withoutMemo = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { RememberCleanSubtrees = false });
+        Measure($"built-in 6.1.0, JsonElement input, clean-subtree memo off, all {all.Length} Synthea resources", all, 1, d => withoutMemo.Validate(d.RootElement));
+        Measure($"built-in 6.1.0, JsonElement input (default options), all {all.Length} Synthea resources ({byType.Length} types)", all, 1, d => builtIn.Validate(d.RootElement), builtIn.ForgetCleanSubtrees);
+        var (lookups, hits) = builtIn.SubtreeMemoStatistics();
+        Console.WriteLine($"  clean-subtree memo (last run): {lookups / (double)all.Length:F1} lookups per resource, {hits / (double)Math.Max(1, lookups):P1} hits");
         // Where the mix spends it: CPU time per type over 3 passes (the whole run above is the figure to compare).
         var total = TimeSpan.Zero;
         var perType = new List<(string Type, int Count, TimeSpan Cpu)>();
@@ -116,6 +124,7 @@ public sealed class ValidationBenchmark : IBenchmark
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             for (var r = 0; r < 3; r++)
             {
+                builtIn.ForgetCleanSubtrees();
                 foreach (var document in documents) builtIn.Validate(document.RootElement);
             }
             var spent = Process.GetCurrentProcess().TotalProcessorTime - cpu;

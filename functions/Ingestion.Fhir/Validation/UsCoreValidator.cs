@@ -21,7 +21,6 @@ public sealed class UsCoreValidator : IResourceValidator
     private readonly Dictionary<string, CompiledProfile> _baseResources = new(StringComparer.Ordinal);
     private readonly ProfileSelector _selector;
     private readonly ResourceWalker _walker;
-    private readonly InvariantWalker _invariants;
     private readonly ValidationContext?[] _contexts = new ValidationContext?[Math.Max(4, Environment.ProcessorCount * 2)];
 
     /// <summary>Subject elements without which a clinical resource cannot be attributed to a patient.</summary>
@@ -52,8 +51,7 @@ public sealed class UsCoreValidator : IResourceValidator
         }
         var memberOf = compiler.MemberOfCodeSets();
         FhirPathModel = new FhirPathModel(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, url => memberOf.GetValueOrDefault(url));
-        _invariants = new InvariantWalker(FhirPathModel);
-        _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null);
+        _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, new InvariantWalker(FhirPathModel));
         _selector = new ProfileSelector(_compiled, options.ProfileOverrides, options.SelectProfileByContent);
         UnevaluatedConstraints = _compiled.Values
             .Where(p => p.UnevaluatedConstraints.Count > 0)
@@ -166,8 +164,7 @@ public sealed class UsCoreValidator : IResourceValidator
             if (profile is not null)
             {
                 context.Profile = profile.Url;
-                _walker.ValidateObject(resource, profile.Root, context, isResource: true);
-                _invariants.Validate(resource, profile.Root, context);
+                _walker.Validate(resource, resourceType, profile.Root, context);
             }
             else
             {
@@ -214,8 +211,7 @@ public sealed class UsCoreValidator : IResourceValidator
             context.Profile = profile.Url;
             // A second profile re-walks the resource: base-structure issues would repeat, so they are dropped below.
             var before = context.Issues?.Count ?? 0;
-            _walker.ValidateObject(resource, profile.Root, context, isResource: true);
-            _invariants.Validate(resource, profile.Root, context);
+            _walker.Validate(resource, resourceType, profile.Root, context);
             if (validated > 0 && context.Issues is { } issues) RemoveRepeats(issues, before);
             validated++;
         }
@@ -226,6 +222,25 @@ public sealed class UsCoreValidator : IResourceValidator
                 validated > 0 ? "Some declared profiles are not loaded; they were not checked." : "No declared profile is loaded; the resource was checked against the default profile for its type.", "meta.profile");
         }
         return validated > 0;
+    }
+
+    /// <summary>Lookups and hits of the clean-subtree memos of the contexts now in the pool (the benchmark's hit rate).</summary>
+    internal (long Lookups, long Hits) SubtreeMemoStatistics()
+    {
+        long lookups = 0, hits = 0;
+        for (var i = 0; i < _contexts.Length; i++)
+        {
+            if (Volatile.Read(ref _contexts[i]) is not { Memo: { } memo }) continue;
+            lookups += memo.Lookups;
+            hits += memo.Hits;
+        }
+        return (lookups, hits);
+    }
+
+    /// <summary>Drops the pooled contexts, and so what their memos hold: the benchmark measures each pass as a first meeting.</summary>
+    internal void ForgetCleanSubtrees()
+    {
+        for (var i = 0; i < _contexts.Length; i++) Volatile.Write(ref _contexts[i], null);
     }
 
     // Walk state is reused across resources (a lock-free pool per validator) so a valid resource allocates nothing.
@@ -239,7 +254,7 @@ public sealed class UsCoreValidator : IResourceValidator
                 return context;
             }
         }
-        return new ValidationContext(null, _options.ReportMustSupport);
+        return new ValidationContext(null, _options.ReportMustSupport, _options.RememberCleanSubtrees);
     }
 
     private void ReturnContext(ValidationContext context)

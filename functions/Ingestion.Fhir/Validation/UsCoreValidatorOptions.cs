@@ -36,6 +36,12 @@ public sealed record UsCoreValidatorOptions
     /// </summary>
     public bool ReportBestPractice { get; init; }
 
+    /// <summary>
+    /// Skip a JSON object already validated clean, byte for byte, in the same element context (<see cref="SubtreeMemo"/>):
+    /// the same issues either way. Off only to compare (tests, the validation benchmark); not a configuration setting.
+    /// </summary>
+    internal bool RememberCleanSubtrees { get; init; } = true;
+
     /// <summary>Package (.tgz), Bundle (.json) or folder paths for <see cref="UsCoreValidator.FromPackagesAsync"/>; empty = built-in rules.</summary>
     public IReadOnlyList<string> Packages { get; init; } = [];
 }

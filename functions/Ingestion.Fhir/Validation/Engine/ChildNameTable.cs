@@ -34,7 +34,11 @@ internal sealed class ChildNameTable
             while (_slots[slot] != 0) slot = (slot + 1) & _mask;
             _slots[slot] = ++i;
         }
+        AllPlain = _names.All(n => n.All(b => b < 0x80 && b != (byte)'\\'));
     }
+
+    /// <summary>Every name is ASCII without escapes (element names are): a raw name found here is plain.</summary>
+    public bool AllPlain { get; }
 
     public bool TryGetValue(ReadOnlySpan<byte> name, out ChildEntry entry)
     {

@@ -34,6 +34,16 @@ internal sealed class ElementNode
     public Dictionary<string, ElementNode>? TypeSlices { get; set; } // value[x]:valueQuantity constraints
     public List<ElementNode>? PendingSlices { get; set; }             // compile-time only
     public CompiledInvariant[]? Invariants { get; set; }              // this element's constraints (not its type's)
+
+    // The rule ids and messages of the issues most raised on an element, built on first use after compilation rather
+    // than per issue (Synthea resources average nearly two, mostly must-support and missing elements).
+    public string MustSupportRule => field ??= ElementId + ":must-support";
+    public string MinRule => field ??= ElementId + ":min";
+    public string MinMessage => field ??= $"Required element missing (min {Min}).";
+    public string BindingRule => field ??= ElementId + (Binding!.Required ? ":binding" : ":binding-extensible");
+    public string BindingMessage => field ??= Binding!.Required
+        ? $"Code not in the required value set {Binding.Codes.ValueSetUrl}."
+        : $"Code not in the extensible value set {Binding.Codes.ValueSetUrl}.";
 }
 
 /// <summary>One allowed type of an element, with its JSON property name (choice elements have one per type).</summary>
@@ -48,6 +58,10 @@ internal sealed class TypeSlot
     public string[]? TargetTypes { get; set; }  // Reference targets as resource type names; null = any
     public ChildTable? Resolved { get; set; }   // the type's (or type profile's) children when the element has none inline
     public CompiledInvariant[]? TypeInvariants { get; set; } // the base data type's constraints not already on the element
+    /// <summary>The clean-subtree memo's id of this element context (0: never memoized); see <see cref="SubtreeContexts"/>.</summary>
+    public int SubtreeId { get; set; }
+    /// <summary>What the invariant verdict of a value in this context depends on outside it (compile time).</summary>
+    public SubtreeDependency InvariantDependency { get; set; }
     public bool IsResource => Code == "Resource";
 }
 
@@ -69,6 +83,8 @@ internal sealed class ChildTable
     public CompiledInvariant[]? Invariants { get; set; }     // constraints of the type (or resource) these are the children of
     /// <summary><see cref="ByJsonName"/> by the raw UTF-8 name, for the walks.</summary>
     public ChildNameTable Names { get; set; } = null!;
+    /// <summary>The rule id of an unknown property here, built once.</summary>
+    public string UnknownElementRule => field ??= Path + ":unknown-element";
 }
 
 /// <summary>A JSON property's element; <see cref="Index"/> counts its presence, <see cref="BaseIndex"/> that of its choice element.</summary>
@@ -83,6 +99,8 @@ internal sealed class SliceRule
     public required ElementNode Node { get; init; }
     public required SliceDiscriminator[] Discriminators { get; init; }
     public bool Evaluable { get; init; }
+    /// <summary>The memo's id of an item checked against this slice (structure walk; 0: never memoized).</summary>
+    public int SubtreeId { get; set; }
 }
 
 /// <summary>Expected value at a path in the item (segments; empty = the item itself).</summary>

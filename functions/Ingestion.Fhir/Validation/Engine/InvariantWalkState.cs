@@ -71,6 +71,11 @@ internal sealed class InvariantWalkState
         return frame.Shape = shape;
     }
 
+    /// <summary>An object's shape found by the walk that read its names (the same rules as <see cref="Shape"/>).</summary>
+    public void SetShape(int index, ObjectShape shape) => _frames[index].Shape = shape;
+
+    public bool HasShape(int index) => _frames[index].Shape != ObjectShape.Unknown;
+
     public void Clear()
     {
         Array.Clear(_frames, 0, _count);

@@ -20,18 +20,45 @@ internal sealed class InvariantWalker
 
     public InvariantWalker(FhirPathModel model) => _model = model;
 
-    public void Validate(JsonElement resource, ChildTable root, ValidationContext context)
+    /// <summary>
+    /// Starts a resource (<paramref name="resourceType"/>: its R4 type): the root's frame, with the resource's constraints evaluated. <see cref="ResourceWalker"/>
+    /// walks the rest (one pass with the structure checks) and calls <see cref="End"/>.
+    /// </summary>
+    public int Begin(JsonElement resource, string resourceType, ChildTable root, ValidationContext context)
     {
         var state = context.InvariantState ??= new InvariantWalkState(_model);
         state.Clear();
-        var element = _model.Resource(resource, null, "", root);
+        // The type the validator read from resourceType (interned), as FhirPathModel.Resource would read it again.
+        var element = new FhirPathElement(resource, default, resourceType, root, null, "");
         var index = state.Push(new FhirPathCursor(resource, default, element.Type, root), -1, "", element);
+        if (context.Memo is { } memo)
+        {
+            memo.ContainedIdsHash = (state.Shape(index) & ObjectShape.MayHaveContained) == 0 ? UInt128.Zero : ContainedIds.TryHash(resource, out var ids) ? ids : null;
+            memo.NestedResources = 0;
+        }
         Evaluate(root.Invariants, null, state, index, context);
-        VisitChildren(state, index, root, context);
-        state.Pop();
+        return index;
     }
 
-    private void VisitChildren(InvariantWalkState state, int parentIndex, ChildTable table, ValidationContext context)
+    /// <summary>
+    /// What the constraint verdict of an object in this context depends on besides the object, mixed into its memo
+    /// key (<see cref="SubtreeMemo"/>): nothing (zero), the resource's contained ids, or — null — something the key
+    /// cannot carry: not memoized.
+    /// </summary>
+    internal static UInt128? Environment(TypeSlot slot, SubtreeMemo memo) => slot.SubtreeId == 0 ? null : slot.InvariantDependency switch
+    {
+        SubtreeDependency.None => UInt128.Zero,
+        SubtreeDependency.ContainedIds when memo.NestedResources == 0 => memo.ContainedIdsHash,
+        _ => null,
+    };
+
+    public static void End(ValidationContext context) => context.InvariantState!.Pop();
+
+    /// <summary>
+    /// The constraints of an object's children and below, on their own: where the structure walk does not descend the
+    /// same way (a value of the wrong JSON shape, an object with <c>_name</c> properties, a slice with its own table).
+    /// </summary>
+    public void VisitChildren(InvariantWalkState state, int parentIndex, ChildTable table, ValidationContext context)
     {
         var parent = state.Cursor(parentIndex).Value;
         if (parent.ValueKind != JsonValueKind.Object) return;
@@ -49,42 +76,57 @@ internal sealed class InvariantWalker
                 raw = raw[1..];
             }
             if (!table.Names.TryGetValue(raw, out var entry)) continue; // unknown: the structure walk reports it
-            var node = entry.Node;
-            var slot = entry.Slot;
-            if (node.Invariants is null && slot.TypeInvariants is null && !slot.IsResource && (node.Children ?? slot.Resolved) is null) continue;
-            // A primitive value without a _name object has no children, and ele-1 holds on it: nothing to evaluate
-            // when that is all its element and type carry (most leaves).
-            var leafTrivial = !hasShadows && node.Slices is null && !slot.IsResource && OnlyEle1(node.Invariants) && OnlyEle1(slot.TypeInvariants);
-            var name = slot.JsonName; // interned: the frames keep no per-resource strings
-            JsonElement value, shadow;
-            if (hasShadows)
-            {
-                parent.TryGetProperty(name, out value);
-                parent.TryGetProperty(slot.ShadowName, out shadow);
-            }
-            else
-            {
-                value = property.Value;
-                shadow = default;
-            }
-            if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Array)
-            {
-                // Enumerated, not indexed: the indexer walks an array of objects from its start.
-                var i = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    if (!(leafTrivial && IsPrimitive(item))) Visit(state, parentIndex, name, i, node, slot, item, default, context);
-                    i++;
-                }
-            }
-            else if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
-            {
-                var count = FhirPathNavigator.AlignedCount(value, shadow);
-                for (var i = 0; i < count; i++)
-                    Visit(state, parentIndex, name, i, node, slot, FhirPathNavigator.AlignedAt(value, i), FhirPathNavigator.AlignedAt(shadow, i), context);
-            }
-            else if (!(leafTrivial && IsPrimitive(value))) Visit(state, parentIndex, name, -1, node, slot, value, shadow, context);
+            if (NeedsVisit(entry.Node, entry.Slot)) VisitProperty(state, parentIndex, parent, property, entry.Node, entry.Slot, hasShadows, context);
         }
+    }
+
+    /// <summary>False when neither the element, its type nor anything below it carries a constraint.</summary>
+    public static bool NeedsVisit(ElementNode node, TypeSlot slot) =>
+        node.Invariants is not null || slot.TypeInvariants is not null || slot.IsResource || (node.Children ?? slot.Resolved) is not null;
+
+    /// <summary>
+    /// A primitive value without a _name object has no children, and ele-1 holds on it: nothing to evaluate when that
+    /// is all its element and type carry (most leaves).
+    /// </summary>
+    public static bool IsLeafTrivial(ElementNode node, TypeSlot slot, bool hasShadows) =>
+        !hasShadows && node.Slices is null && !slot.IsResource && OnlyEle1(node.Invariants) && OnlyEle1(slot.TypeInvariants);
+
+    /// <summary>Whether an item of an element is visited (null items and trivial primitive leaves are not).</summary>
+    public static bool VisitsItem(JsonElement item, bool leafTrivial) => item.ValueKind != JsonValueKind.Null && !(leafTrivial && IsPrimitive(item));
+
+    /// <summary>One property of an object (its value and, paired by name, its <c>_name</c> object), on its own.</summary>
+    public void VisitProperty(InvariantWalkState state, int parentIndex, JsonElement parent, JsonProperty property, ElementNode node, TypeSlot slot, bool hasShadows, ValidationContext context)
+    {
+        var leafTrivial = IsLeafTrivial(node, slot, hasShadows);
+        var name = slot.JsonName; // interned: the frames keep no per-resource strings
+        JsonElement value, shadow;
+        if (hasShadows)
+        {
+            parent.TryGetProperty(name, out value);
+            parent.TryGetProperty(slot.ShadowName, out shadow);
+        }
+        else
+        {
+            value = property.Value;
+            shadow = default;
+        }
+        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Array)
+        {
+            // Enumerated, not indexed: the indexer walks an array of objects from its start.
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                if (!(leafTrivial && IsPrimitive(item))) Visit(state, parentIndex, name, i, node, slot, item, default, context);
+                i++;
+            }
+        }
+        else if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
+        {
+            var count = FhirPathNavigator.AlignedCount(value, shadow);
+            for (var i = 0; i < count; i++)
+                Visit(state, parentIndex, name, i, node, slot, FhirPathNavigator.AlignedAt(value, i), FhirPathNavigator.AlignedAt(shadow, i), context);
+        }
+        else if (!(leafTrivial && IsPrimitive(value))) Visit(state, parentIndex, name, -1, node, slot, value, shadow, context);
     }
 
     private static bool IsPrimitive(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
@@ -104,30 +146,57 @@ internal sealed class InvariantWalker
         if (value.ValueKind == JsonValueKind.Null) value = default;
         if (shadow.ValueKind == JsonValueKind.Null) shadow = default;
         if (value.ValueKind == JsonValueKind.Undefined && shadow.ValueKind == JsonValueKind.Undefined) return;
+        // An object met clean before in this context is not walked again (SubtreeMemo); only a clean walk is remembered.
+        var key = default(SubtreeKey);
+        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Object && context.Memo is { } memo && Environment(slot, memo) is { } environment
+            && memo.Seen(slot.SubtreeId * 4 + SubtreeMemo.ConstraintsOnly, value, out key, environment)) return;
+        var before = context.IssueCount;
         context.Push(name, index);
+        var frame = Enter(state, parentIndex, name, node, slot, value, shadow, SliceUnknown, context, out var table);
+        if (table is not null) VisitChildren(state, frame, table, context);
+        Leave(state, slot, context);
+        context.Pop();
+        if (context.IssueCount == before) context.Memo?.Remember(key);
+    }
+
+    /// <summary>Leaves an element <see cref="Enter"/> entered (pops its frame).</summary>
+    public void Leave(InvariantWalkState state, TypeSlot slot, ValidationContext context)
+    {
+        state.Pop();
+        if (slot.IsResource && context.Memo is { } memo) memo.NestedResources--;
+    }
+
+    /// <summary>Passed as the matched slice when the caller has not matched the item against the slices.</summary>
+    public const int SliceUnknown = int.MinValue;
+
+    /// <summary>
+    /// Enters an element (the caller has pushed its location and calls <see cref="Leave"/>): evaluates the constraints of its
+    /// element and type, or of a contained/Bundle-entry resource, and of the slice it falls in (<paramref name="slice"/>:
+    /// the index the structure walk matched, -1 for none, or <see cref="SliceUnknown"/>). Returns the frame;
+    /// <paramref name="table"/> is the children to visit (null: none).
+    /// </summary>
+    public int Enter(InvariantWalkState state, int parentIndex, string name, ElementNode node, TypeSlot slot, JsonElement value, JsonElement shadow, int slice, ValidationContext context, out ChildTable? table)
+    {
         if (slot.IsResource)
         {
             // A contained or Bundle-entry resource: typed by its own resourceType, checked against its base definition.
+            if (context.Memo is { } memo) memo.NestedResources++;
             var resource = _model.Resource(value, state.Element(parentIndex), name);
             var frame = state.Push(new FhirPathCursor(value, default, resource.Type, resource.Table), parentIndex, name, resource);
             Evaluate(node.Invariants, null, state, frame, context);
-            if (resource.Table is { } resourceTable)
-            {
-                Evaluate(resourceTable.Invariants, null, state, frame, context);
-                VisitChildren(state, frame, resourceTable, context);
-            }
-            state.Pop();
+            table = resource.Table;
+            if (table is not null) Evaluate(table.Invariants, null, state, frame, context);
+            return frame;
         }
-        else
+        table = node.Children ?? slot.Resolved;
+        var index = state.Push(new FhirPathCursor(value, shadow, FhirPathNavigator.TypeCode(slot.Code), table), parentIndex, name);
+        Evaluate(node.Invariants, slot.TypeInvariants, state, index, context);
+        if (node.Slices is { } slices)
         {
-            var table = node.Children ?? slot.Resolved;
-            var frame = state.Push(new FhirPathCursor(value, shadow, FhirPathNavigator.TypeCode(slot.Code), table), parentIndex, name);
-            Evaluate(node.Invariants, slot.TypeInvariants, state, frame, context);
-            if (node.Slices is { } slices) EvaluateSlice(slices, value, state, frame, context);
-            if (table is not null) VisitChildren(state, frame, table, context);
-            state.Pop();
+            if (slice == SliceUnknown) EvaluateSlice(slices, value, state, index, context);
+            else if (slice >= 0 && slices[slice].Node.Invariants is { } invariants) Evaluate(invariants, state, index, context);
         }
-        context.Pop();
+        return index;
     }
 
     /// <summary>The constraints of the first slice the item matches (the structure walk assigns items the same way).</summary>
@@ -160,15 +229,15 @@ internal sealed class InvariantWalker
             catch (FhirPathException e)
             {
                 // The messages name the construct only (no values): safe to report.
-                context.Add(invariant.Severity, "invariant", invariant.Key, $"Constraint {invariant.Key} could not be evaluated here: {e.Message}");
+                context.AddInvariant(invariant.Severity, invariant.Key, $"Constraint {invariant.Key} could not be evaluated here: {e.Message}");
                 continue;
             }
             catch (RegexMatchTimeoutException)
             {
-                context.Add(invariant.Severity, "invariant", invariant.Key, $"Constraint {invariant.Key} could not be evaluated here: a regular expression timed out.");
+                context.AddInvariant(invariant.Severity, invariant.Key, $"Constraint {invariant.Key} could not be evaluated here: a regular expression timed out.");
                 continue;
             }
-            if (holds == false) context.Add(invariant.Severity, "invariant", invariant.Key, invariant.Message);
+            if (holds == false) context.AddInvariant(invariant.Severity, invariant.Key, invariant.Message);
         }
     }
 }

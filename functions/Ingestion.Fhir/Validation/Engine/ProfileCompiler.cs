@@ -46,6 +46,7 @@ internal sealed class ProfileCompiler
         {
             if (_compiled.TryGetValue(BaseUrl + type, out var baseProfile)) _baseResources[type] = baseProfile.Root;
         }
+        SubtreeContexts.Assign(_compiled.Values); // the clean-subtree memo's context ids, over the linked tables
     }
 
     public CompiledProfile? GetOrCompile(string url)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
 
@@ -7,6 +8,10 @@ namespace Ingestion.Fhir.Validation;
 /// Walks a resource's JSON against a compiled element table: unknown elements, JSON types, primitive formats,
 /// cardinality, fixed/pattern values, bindings, slices, reference targets, must-support. Fatal issues (the resource
 /// cannot be used) are wrong JSON types and invalid primitive values; the rest are conformance errors.
+/// The same pass evaluates the constraints (<see cref="InvariantWalker"/>): each object is enumerated and each
+/// property name looked up once for both. Where the constraints need a different descent than the structure checks
+/// (a value of the wrong JSON shape, an object with <c>_name</c> properties, a primitive, a slice with its own table)
+/// that property's constraints are walked on their own; constraint issues are listed after the structure issues.
 /// </summary>
 internal sealed class ResourceWalker
 {
@@ -14,33 +19,66 @@ internal sealed class ResourceWalker
     public const string RulePrimitiveExtensionMember = "json.primitive-extension-member";
 
     private readonly Func<string, ChildTable?> _baseResource;
+    private readonly InvariantWalker _invariants;
 
-    public ResourceWalker(Func<string, ChildTable?> baseResource) => _baseResource = baseResource;
-
-    public void ValidateObject(JsonElement obj, ChildTable table, ValidationContext context, bool isResource)
+    public ResourceWalker(Func<string, ChildTable?> baseResource, InvariantWalker invariants)
     {
-        // Presence per element, counted during the one pass over the properties: values, and primitive extensions.
+        _baseResource = baseResource;
+        _invariants = invariants;
+    }
+
+    /// <summary>Checks a resource against a profile's root table: structure issues, then constraint issues.</summary>
+    public void Validate(JsonElement resource, string resourceType, ChildTable root, ValidationContext context)
+    {
+        var frame = _invariants.Begin(resource, resourceType, root, context);
+        ValidateObject(resource, root, context, isResource: true, frame);
+        InvariantWalker.End(context);
+        context.Members.Clear();
+        context.AppendInvariantIssues();
+    }
+
+    /// <summary>
+    /// One object against its table; <paramref name="frame"/> is its element's constraint frame when its children's
+    /// constraints are walked here too (the constraint walk's table for it is <paramref name="table"/>), else -1.
+    /// </summary>
+    private void ValidateObject(JsonElement obj, ChildTable table, ValidationContext context, bool isResource, int frame)
+    {
+        var state = context.InvariantState!;
+        var list = context.Members;
+        var start = list.Count;
+        var shape = ReadMembers(obj, table, list, isResource, frame >= 0 && !state.HasShape(frame));
+        if (frame >= 0)
+        {
+            if (shape != ObjectShape.Unknown) state.SetShape(frame, shape);
+            if ((state.Shape(frame) & ObjectShape.HasShadows) != 0)
+            {
+                // Values and their _name objects are paired by name: the constraint walk does that on its own.
+                _invariants.VisitChildren(state, frame, table, context);
+                frame = -1;
+            }
+        }
+        // Presence per element, counted during the pass over the properties: values, and primitive extensions.
         var slots = table.SlotCount;
         Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2];
         counts.Clear();
-        var members = 0;
-        foreach (var property in obj.EnumerateObject())
+        var end = list.Count;
+        var members = end - start;
+        for (var m = start; m < end; m++)
         {
-            members++;
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            if (isResource && raw.SequenceEqual("resourceType"u8)) continue;
-            var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
-            var lookupName = isPrimitiveExtension ? raw[1..] : raw;
-            if (!table.Names.TryGetValue(lookupName, out var entry))
+            var member = list[m]; // a copy: the walk below may grow the list
+            var property = member.Property;
+            if (isResource && (member.Flags & MemberFlags.ResourceType) != 0) continue;
+            if ((member.Flags & MemberFlags.Known) == 0)
             {
-                context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
+                context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;
             }
-            if (isPrimitiveExtension)
+            var entry = member.Entry;
+            if ((member.Flags & MemberFlags.PrimitiveExtension) != 0)
             {
                 // _name carries id/extension for a primitive: an object, or an array aligned with the values.
-                if (entry.Slot.Primitive == PrimitiveKind.None || property.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
-                    context.Add(IssueSeverity.Error, "structure", table.Path + ":unknown-element", "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
+                if (entry.Slot.Primitive == PrimitiveKind.None || member.Kind is not (JsonValueKind.Object or JsonValueKind.Array))
+                    context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
                 else
                 {
                     CheckPrimitiveExtension(property, context);
@@ -54,8 +92,18 @@ internal sealed class ResourceWalker
             }
             if (counts[entry.BaseIndex] < byte.MaxValue) counts[entry.BaseIndex]++;
             if (entry.Index != entry.BaseIndex) counts[entry.Index] = 1;
-            ValidateProperty(entry.Node, entry.Slot, property.Value, context);
+            // Without _name properties here (checked above) the property is its element whole. The constraint walk
+            // skips resourceType wherever it is, and subtrees without constraints.
+            var walkConstraints = frame >= 0 && (member.Flags & MemberFlags.ResourceType) == 0 && InvariantWalker.NeedsVisit(entry.Node, entry.Slot);
+            if (walkConstraints && entry.Slot.Primitive != PrimitiveKind.None)
+            {
+                // A primitive has no children the structure walk enters: its constraints are evaluated on their own.
+                _invariants.VisitProperty(state, frame, obj, property, entry.Node, entry.Slot, hasShadows: false, context);
+                walkConstraints = false;
+            }
+            ValidateProperty(entry.Node, entry.Slot, property, member.Kind, context, walkConstraints ? frame : -1);
         }
+        list.PopTo(start);
         if (members == 0) context.Add(IssueSeverity.Error, "structure", RuleEmptyObject, "Empty objects are not allowed in FHIR JSON.");
 
         foreach (var (node, index) in table.Required)
@@ -63,7 +111,7 @@ internal sealed class ResourceWalker
             if (counts[index] > 0 || counts[slots + index] > 0) continue;
             if (node.Min > 0)
             {
-                context.Add(IssueSeverity.Error, "required", node.ElementId + ":min", $"Required element missing (min {node.Min}).", node.IsChoice ? node.Name : JsonNameOf(node));
+                context.Add(IssueSeverity.Error, "required", node.MinRule, node.MinMessage, node.IsChoice ? node.Name : JsonNameOf(node));
             }
             else if (node.Slices is { } slices)
             {
@@ -85,9 +133,48 @@ internal sealed class ResourceWalker
             foreach (var (node, index) in table.MustSupport)
             {
                 if (counts[index] == 0 && counts[slots + index] == 0)
-                    context.Add(IssueSeverity.Information, "informational", node.ElementId + ":must-support", "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
+                    context.Add(IssueSeverity.Information, "informational", node.MustSupportRule, "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
+    }
+
+    /// <summary>
+    /// Reads an object's properties onto <paramref name="list"/>: each name looked up once (a <c>_name</c> by its
+    /// element's name), each value's JSON kind taken once. With <paramref name="findShape"/> it also returns what
+    /// <see cref="InvariantWalkState.Shape"/> would find in the same names, else <see cref="ObjectShape.Unknown"/>.
+    /// </summary>
+    private static ObjectShape ReadMembers(JsonElement obj, ChildTable table, ObjectMembers list, bool isResource, bool findShape)
+    {
+        var shape = findShape ? ObjectShape.Scanned : ObjectShape.Unknown;
+        foreach (var property in obj.EnumerateObject())
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
+            var name = isPrimitiveExtension ? raw[1..] : raw;
+            ref var member = ref list.Add();
+            member.Property = property;
+            member.Flags = isPrimitiveExtension ? MemberFlags.PrimitiveExtension : MemberFlags.None;
+            var known = false;
+            if (raw.Length == 12 && raw.SequenceEqual("resourceType"u8))
+            {
+                member.Flags |= MemberFlags.ResourceType;
+                if (isResource) continue; // skipped by both walks: no lookup, no kind; plain, not "contained"
+            }
+            if (table.Names.TryGetValue(name, out member.Entry))
+            {
+                member.Flags |= MemberFlags.Known;
+                known = true;
+            }
+            member.Kind = property.Value.ValueKind;
+            if (findShape)
+            {
+                if (isPrimitiveExtension) shape |= ObjectShape.HasShadows;
+                // A name found in the table is one of its plain names: only unknown names need the byte check.
+                var plain = known && table.Names.AllPlain || JsonProperties.IsPlain(raw);
+                if (!plain || name.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
+            }
+        }
+        return shape;
     }
 
     /// <summary>
@@ -144,61 +231,118 @@ internal sealed class ResourceWalker
         return false;
     }
 
-    private void ValidateProperty(ElementNode node, TypeSlot slot, JsonElement value, ValidationContext context)
+    /// <summary>
+    /// A property's value(s); <paramref name="parentFrame"/> ≥ 0 when its constraints are walked here too (then the
+    /// element is not a primitive and the object has no <c>_name</c> properties).
+    /// </summary>
+    private void ValidateProperty(ElementNode node, TypeSlot slot, JsonProperty property, JsonValueKind valueKind, ValidationContext context, int parentFrame)
     {
         var name = slot.JsonName;
+        var value = property.Value;
         if (node.IsArray)
         {
-            if (value.ValueKind != JsonValueKind.Array)
+            if (valueKind != JsonValueKind.Array)
             {
                 context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", "Expected a JSON array for this repeating element.", name);
+                VisitConstraintsAlone(node, slot, property, context, parentFrame);
                 return;
             }
             var length = value.GetArrayLength();
             if (length == 0)
             {
                 context.Add(IssueSeverity.Error, "structure", node.ElementId + ":empty", "Empty arrays are not allowed in FHIR JSON.", name);
-                return;
+                return; // no items: no constraints to evaluate either
             }
             if (length > node.Max) context.Add(IssueSeverity.Error, "structure", node.ElementId + ":max", $"Too many items (max {MaxText(node.Max)}).", name);
 
             if (node.Slices is { Length: > 0 } slices)
             {
-                ValidateSlicedArray(node, slot, value, slices, context);
+                ValidateSlicedArray(node, slot, value, slices, context, parentFrame);
                 return;
             }
+            var leafTrivial = InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false);
             context.Push(name, 0);
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
                 context.SetIndex(i++);
                 if (item.ValueKind == JsonValueKind.Null && slot.Primitive != PrimitiveKind.None) continue; // aligned with _name
-                ValidateItem(node, slot, item, context);
+                ValidateItemWithConstraints(node, slot, item, context, parentFrame, leafTrivial);
             }
             context.Pop();
             return;
         }
 
-        if (value.ValueKind == JsonValueKind.Array)
+        if (valueKind == JsonValueKind.Array)
         {
             context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", "Expected a single value, found a JSON array.", name);
+            VisitConstraintsAlone(node, slot, property, context, parentFrame);
             return;
         }
         if (node.Max == 0)
         {
             context.Add(IssueSeverity.Error, "structure", node.ElementId + ":max", "Element not allowed by the profile (max 0).", name);
+            VisitConstraintsAlone(node, slot, property, context, parentFrame);
             return;
         }
         context.Push(name);
-        ValidateItem(node, slot, value, context);
+        ValidateItemWithConstraints(node, slot, value, context, parentFrame, InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false));
         context.Pop();
+    }
+
+    /// <summary>The structure walk stops at a value of the wrong shape; the constraints are still evaluated below it.</summary>
+    private void VisitConstraintsAlone(ElementNode node, TypeSlot slot, JsonProperty property, ValidationContext context, int parentFrame)
+    {
+        if (parentFrame >= 0)
+            _invariants.VisitProperty(context.InvariantState!, parentFrame, default, property, node, slot, hasShadows: false, context);
+    }
+
+    /// <summary>
+    /// An item whose element's constraints are evaluated (unless it is a trivial leaf) before its structure is checked;
+    /// not walked at all when met clean before in the same context (<see cref="SubtreeMemo"/>).
+    /// </summary>
+    private void ValidateItemWithConstraints(ElementNode node, TypeSlot slot, JsonElement item, ValidationContext context, int parentFrame, bool leafTrivial)
+    {
+        var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(item, leafTrivial);
+        if (Remembered(item, slot.SubtreeId, slot, withConstraints, context, out var key)) return;
+        var before = context.IssueCount;
+        if (!withConstraints) ValidateItem(node, slot, item, context);
+        else
+        {
+            var state = context.InvariantState!;
+            var frame = _invariants.Enter(state, parentFrame, slot.JsonName, node, slot, item, default, InvariantWalker.SliceUnknown, context, out var table);
+            ValidateItem(node, slot, item, context, null, frame, table);
+            _invariants.Leave(state, slot, context);
+        }
+        if (context.IssueCount == before) context.Memo?.Remember(key);
+    }
+
+    /// <summary>
+    /// The memo's one check at an item's entry: true when the object was walked clean before in the same context
+    /// (<paramref name="subtree"/>: the slot's or the matched slice's id) and the same way — structure only, or
+    /// structure and constraints (whose key then carries what they depend on outside the object, see
+    /// <see cref="InvariantWalker.Environment"/>). Otherwise <paramref name="key"/> is what a clean walk remembers.
+    /// </summary>
+    private static bool Remembered(JsonElement item, int subtree, TypeSlot slot, bool withConstraints, ValidationContext context, out SubtreeKey key)
+    {
+        key = default;
+        if (subtree == 0 || item.ValueKind != JsonValueKind.Object || context.Memo is not { } memo) return false;
+        var environment = UInt128.Zero;
+        if (withConstraints)
+        {
+            if (InvariantWalker.Environment(slot, memo) is not { } dependency) return false;
+            environment = dependency;
+        }
+        return memo.Seen(subtree * 4 + (withConstraints ? SubtreeMemo.StructureAndConstraints : SubtreeMemo.StructureOnly), item, out key, environment);
     }
 
     private static string MaxText(int max) => max == int.MaxValue ? "*" : max.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private void ValidateSlicedArray(ElementNode node, TypeSlot slot, JsonElement array, SliceRule[] slices, ValidationContext context)
+    private void ValidateSlicedArray(ElementNode node, TypeSlot slot, JsonElement array, SliceRule[] slices, ValidationContext context, int parentFrame)
     {
         Span<int> counts = slices.Length <= 32 ? stackalloc int[slices.Length] : new int[slices.Length];
+        var state = context.InvariantState!;
+        var leafTrivial = InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false); // false: sliced
         context.Push(slot.JsonName, 0);
         var i = 0;
         foreach (var item in array.EnumerateArray())
@@ -213,21 +357,30 @@ internal sealed class ResourceWalker
                     break;
                 }
             }
+            // The match, its count and closed slicing stay here; only the item's own walk may come from the memo.
+            if (matched >= 0) counts[matched]++;
+            else if (node.SlicingClosed) context.Add(IssueSeverity.Error, "structure", node.ElementId + ":closed-slicing", "Item matches no slice of a closed slicing.");
+            var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(item, leafTrivial);
+            if (Remembered(item, matched >= 0 ? slices[matched].SubtreeId : slot.SubtreeId, slot, withConstraints, context, out var key)) continue;
+            var before = context.IssueCount;
+            // The constraints are the sliced element's (and its type's) and the matched slice's, on the sliced
+            // element's children; the structure checks below may use the slice's.
+            var frame = -1;
+            ChildTable? constraintTable = null;
+            if (withConstraints)
+                frame = _invariants.Enter(state, parentFrame, slot.JsonName, node, slot, item, default, matched, context, out constraintTable);
             if (matched >= 0)
             {
-                counts[matched]++;
                 // The item meets the slice's rules and the sliced element's: a slice without inline children keeps the
                 // sliced element's children unless its type names a profile (extension slices).
                 var sliceNode = slices[matched].Node;
                 var sliceSlot = sliceNode.Types.Length > 0 ? sliceNode.Types[0] : slot;
                 var children = sliceNode.Children ?? (sliceSlot.Profile is not null ? sliceSlot.Resolved : node.Children ?? sliceSlot.Resolved);
-                ValidateItem(sliceNode, sliceSlot, item, context, children);
+                ValidateItem(sliceNode, sliceSlot, item, context, children, frame, constraintTable);
             }
-            else
-            {
-                if (node.SlicingClosed) context.Add(IssueSeverity.Error, "structure", node.ElementId + ":closed-slicing", "Item matches no slice of a closed slicing.");
-                ValidateItem(node, slot, item, context);
-            }
+            else ValidateItem(node, slot, item, context, null, frame, constraintTable);
+            if (frame >= 0) _invariants.Leave(state, slot, context);
+            if (context.IssueCount == before) context.Memo?.Remember(key);
         }
         context.Pop();
         for (var s = 0; s < slices.Length; s++)
@@ -283,10 +436,16 @@ internal sealed class ResourceWalker
         return value.TryGetProperty("code"u8, out var c) && codes.Contains(value.TryGetProperty("system"u8, out var s) ? s : default, c);
     }
 
-    private void ValidateItem(ElementNode node, TypeSlot slot, JsonElement item, ValidationContext context, ChildTable? children = null)
+    /// <summary>
+    /// One value against its element; <paramref name="frame"/> ≥ 0 is its entered constraint frame, whose children
+    /// (<paramref name="constraintTable"/>) are walked with the structure's when the tables are the same.
+    /// </summary>
+    private void ValidateItem(ElementNode node, TypeSlot slot, JsonElement item, ValidationContext context, ChildTable? children = null, int frame = -1, ChildTable? constraintTable = null)
     {
         if (slot.Primitive != PrimitiveKind.None)
         {
+            // A slice typed as a primitive (the walk evaluates primitives' constraints on their own otherwise).
+            if (frame >= 0 && constraintTable is not null) _invariants.VisitChildren(context.InvariantState!, frame, constraintTable, context);
             var check = PrimitiveFormats.Check(slot.Primitive, item);
             if (check == PrimitiveCheck.WrongJsonType)
             {
@@ -307,35 +466,40 @@ internal sealed class ResourceWalker
         if (item.ValueKind != JsonValueKind.Object)
         {
             context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", $"Expected a JSON object for a FHIR {slot.Code}.");
-            return;
+            return; // the constraint walk has no children to visit in a value that is not an object
         }
         CheckFixedAndPattern(node, item, context);
         if (node.Binding is { } b) CheckBinding(node, slot, b, item, context);
         if (slot.TargetTypes is { } targets) CheckReferenceTarget(node, targets, item, context);
 
-        if (slot.IsResource)
+        var table = slot.IsResource ? NestedResourceTable(item, context) : children ?? node.Children ?? slot.Resolved;
+        if (frame >= 0 && constraintTable is not null)
         {
-            ValidateNestedResource(item, context);
-            return;
+            if (ReferenceEquals(table, constraintTable))
+            {
+                ValidateObject(item, table, context, slot.IsResource, frame);
+                return;
+            }
+            _invariants.VisitChildren(context.InvariantState!, frame, constraintTable, context);
         }
-        var table = children ?? node.Children ?? slot.Resolved;
-        if (table is not null) ValidateObject(item, table, context, isResource: false);
+        if (table is not null) ValidateObject(item, table, context, slot.IsResource, -1);
     }
 
-    private void ValidateNestedResource(JsonElement item, ValidationContext context)
+    /// <summary>A contained or Bundle-entry resource's base table; null (with an issue) when its type is missing or unknown.</summary>
+    private ChildTable? NestedResourceTable(JsonElement item, ValidationContext context)
     {
         if (!item.TryGetProperty("resourceType"u8, out var type) || type.ValueKind != JsonValueKind.String)
         {
             context.Add(IssueSeverity.Error, "structure", "Resource:resourceType", "Nested resource without resourceType.");
-            return;
+            return null;
         }
         var name = type.GetString()!;
         if (!FhirResourceTypes.IsKnown(name))
         {
             context.Add(IssueSeverity.Error, "not-supported", "Resource:resourceType", "Nested resource of an unknown type.");
-            return;
+            return null;
         }
-        if (_baseResource(name) is { } table) ValidateObject(item, table, context, isResource: true);
+        return _baseResource(name);
     }
 
     private static void CheckFixedAndPattern(ElementNode node, JsonElement item, ValidationContext context)
@@ -377,9 +541,9 @@ internal sealed class ResourceWalker
     private static void ReportBinding(ElementNode node, CompiledBinding binding, ValidationContext context)
     {
         if (binding.Required)
-            context.Add(IssueSeverity.Error, "code-invalid", node.ElementId + ":binding", $"Code not in the required value set {binding.Codes.ValueSetUrl}.");
+            context.Add(IssueSeverity.Error, "code-invalid", node.BindingRule, node.BindingMessage);
         else
-            context.Add(IssueSeverity.Warning, "code-invalid", node.ElementId + ":binding-extensible", $"Code not in the extensible value set {binding.Codes.ValueSetUrl}.");
+            context.Add(IssueSeverity.Warning, "code-invalid", node.BindingRule, node.BindingMessage);
     }
 
     private static void CheckReferenceTarget(ElementNode node, string[] targets, JsonElement item, ValidationContext context)
