@@ -70,7 +70,10 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
     {
         var vocabulary = Path.Combine(Root, "vocabulary.bin");
         if (!File.Exists(vocabulary)) await VocabularyFile.BuildAsync(SyntheaVocabularyFolder, vocabulary, CancellationToken.None);
-        return await OpenPipelineAsync(settings, vocabularyPath: vocabulary);
+        // Synthea's ~400 k row keys in sorted runs of 4,096: about a hundred runs, more than one merge reads at once.
+        var values = new Dictionary<string, string?> { ["Pipeline:FanInSortRunLength"] = "4096" };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
+        return await OpenPipelineAsync(values, vocabularyPath: vocabulary);
     }
 
     /// <summary>

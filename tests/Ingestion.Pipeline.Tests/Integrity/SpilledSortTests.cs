@@ -17,6 +17,7 @@ public sealed class SpilledSortTests : IDisposable
     [InlineData(7, 7)]
     [InlineData(7, 8)]
     [InlineData(64, 10_000)]
+    [InlineData(1, 10_000)]
     [InlineData(100_000, 10_000)]
     public async Task Records_come_out_in_order_with_duplicates_kept_whatever_the_run_length(int runLength, int records)
     {
@@ -32,6 +33,26 @@ public sealed class SpilledSortTests : IDisposable
         Assert.Equal(input.Order(Comparer<TableKey>.Create((a, b) => default(TableKeyOrder).Compare(a, b))), output);
         Assert.Equal(records, sort.Count);
         Assert.Equal(records > runLength ? (records - 1) / runLength : 0, sort.SpilledRuns);
+    }
+
+    [Fact]
+    public async Task A_sort_of_more_runs_than_the_merge_width_reads_them_a_bounded_number_at_a_time()
+    {
+        const int records = 1_000;
+        await using var sort = new SpilledSort<TableKey, TableKeyOrder>(1, _root);
+        for (var i = records; i > 0; i--) await sort.AddAsync(new TableKey(i, 0), CancellationToken.None);
+        Assert.Equal(records - 1, Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Count());
+
+        var keys = new List<long>();
+        var filesWhileReading = 0;
+        await foreach (var key in sort.SortedAsync(CancellationToken.None))
+        {
+            if (keys.Count == 0) filesWhileReading = Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Count();
+            keys.Add(key.Key);
+        }
+
+        Assert.Equal(Enumerable.Range(1, records).Select(i => (long)i), keys);
+        Assert.InRange(filesWhileReading, 1, SpilledSort<TableKey, TableKeyOrder>.MaxMergeWidth - 1);
     }
 
     [Fact]
