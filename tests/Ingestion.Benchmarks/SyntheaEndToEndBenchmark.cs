@@ -25,8 +25,11 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
         var threads = CpuStopwatch.Int(args, "--threads", 2);
         var work = CpuStopwatch.Option(args, "--work") ?? Path.Combine(Path.GetTempPath(), "synthea-e2e-bench");
         var source = Path.Combine(SharedData.Root, "synthea", "100-patients");
-        var cli = PublishedCli.Folder(CpuStopwatch.Option(args, "--cli") ?? await PublishCliAsync(Path.Combine(work, "cli"), cancellationToken));
-        var baselineCli = CpuStopwatch.Option(args, "--baseline-cli") is { } baselineFolder ? PublishedCli.Folder(baselineFolder) : null;
+        var cli = CpuStopwatch.Option(args, "--cli") ?? await PublishCliAsync(Path.Combine(work, "cli"), cancellationToken);
+        var cliDll = Path.Combine(cli, "Ingestion.Cli.dll");
+        if (!File.Exists(cliDll)) throw new FileNotFoundException($"No published CLI at {cliDll}.");
+        var baselineDll = CpuStopwatch.Option(args, "--baseline-cli") is { } baselineCli ? Path.Combine(baselineCli, "Ingestion.Cli.dll") : null;
+        if (baselineDll is not null && !File.Exists(baselineDll)) throw new FileNotFoundException($"No published CLI at {baselineDll}.");
         Console.WriteLine($"load average at start: {LoadAverage()}");
 
         foreach (var n in copies)
@@ -43,7 +46,7 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
                 var output = Path.Combine(work, "out");
                 if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
                 Directory.CreateDirectory(output);
-                var ingest = await MeasuredProcess.RunAsync(Ingest(cli, input, Path.Combine(output, "lake"), threads), cancellationToken);
+                var ingest = await MeasuredProcess.RunAsync(Ingest(cliDll, input, Path.Combine(output, "lake"), threads), cancellationToken);
                 if (ingest.ExitCode != 0) throw new InvalidOperationException($"ingest exited {ingest.ExitCode}: {ingest.StandardError}");
                 ours.Add(ingest);
                 var duckdb = await MeasuredProcess.RunAsync(DuckDbCopy(input, Path.Combine(output, "duck"), threads), cancellationToken);
@@ -52,8 +55,8 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  run {run + 1}: ours {ingest.WallSeconds:F2} s / {ingest.CpuSeconds:F2} CPU-s / {ingest.PeakRssBytes / 1048576.0:N0} MB; " +
                     $"duckdb {duckdb.WallSeconds:F2} s / {duckdb.CpuSeconds:F2} CPU-s / {duckdb.PeakRssBytes / 1048576.0:N0} MB"));
-                if (baselineCli is null) continue;
-                var before = await MeasuredProcess.RunAsync(Ingest(baselineCli, input, Path.Combine(output, "lake-baseline"), threads), cancellationToken);
+                if (baselineDll is null) continue;
+                var before = await MeasuredProcess.RunAsync(Ingest(baselineDll, input, Path.Combine(output, "lake-baseline"), threads), cancellationToken);
                 if (before.ExitCode != 0) throw new InvalidOperationException($"baseline ingest exited {before.ExitCode}: {before.StandardError}");
                 baseline.Add(before);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -78,10 +81,10 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
         return 0;
     }
 
-    private static ProcessStartInfo Ingest(string cli, string input, string lake, int threads)
+    private static ProcessStartInfo Ingest(string cliDll, string input, string lake, int threads)
     {
-        var psi = PublishedCli.Start(cli);
-        foreach (var a in new[] { "ingest", input, "--lake", lake, "--parallelism", threads.ToString(CultureInfo.InvariantCulture), "--source-id", "synthea-bench" })
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cliDll, "ingest", input, "--lake", lake, "--parallelism", threads.ToString(CultureInfo.InvariantCulture), "--source-id", "synthea-bench" })
             psi.ArgumentList.Add(a);
         psi.Environment["Deid__Key"] = DeidentificationKey.Ephemeral();
         psi.Environment["Durable__MaxConcurrentActivities"] = threads.ToString(CultureInfo.InvariantCulture);
