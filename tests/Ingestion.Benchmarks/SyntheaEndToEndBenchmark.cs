@@ -139,7 +139,8 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
     private static async Task<string> PublishCliAsync(string output, CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-        foreach (var a in new[] { "publish", Path.Combine(RepositoryPaths.RepositoryRoot, "functions", "Ingestion.Cli"), "-c", "Release", "-o", output, "-nologo", "-v:q" })
+        // The product's publish (README "Publish"): ReadyToRun for linux-x64, from the CLI's publish profile.
+        foreach (var a in new[] { "publish", Path.Combine(RepositoryPaths.RepositoryRoot, "functions", "Ingestion.Cli"), "-c", "Release", "-p:PublishProfile=linux-x64", "-o", output, "-nologo", "-v:q" })
             psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet publish");
         await process.WaitForExitAsync(cancellationToken);
