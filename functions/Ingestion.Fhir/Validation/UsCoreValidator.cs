@@ -11,14 +11,13 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 public sealed class UsCoreValidator : IResourceValidator
 {
-    private const string BaseUrl = "http://hl7.org/fhir/StructureDefinition/";
     public const string RuleNoSubject = "usability.subject";
     public const string RuleUnknownProfile = "profile.unknown";
     public const string RuleNotCovered = "profile.not-covered";
 
     private readonly UsCoreValidatorOptions _options;
     private readonly IReadOnlyDictionary<string, CompiledProfile> _compiled;
-    private readonly Dictionary<string, CompiledProfile> _baseResources = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, CompiledProfile> _baseResources;
     private readonly ProfileSelector _selector;
     private readonly ResourceWalker _walker;
     private readonly ValidationContext?[] _contexts = new ValidationContext?[Math.Max(4, Environment.ProcessorCount * 2)];
@@ -45,10 +44,7 @@ public sealed class UsCoreValidator : IResourceValidator
             .ToList();
         compiler.CompileAll(roots);
         _compiled = compiler.Compiled;
-        foreach (var type in FhirResourceTypes.All)
-        {
-            if (_compiled.TryGetValue(BaseUrl + type, out var baseProfile)) _baseResources[type] = baseProfile;
-        }
+        _baseResources = compiler.BaseResources;
         var memberOf = compiler.MemberOfCodeSets();
         FhirPathModel = new FhirPathModel(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, url => memberOf.GetValueOrDefault(url));
         _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, new InvariantWalker(FhirPathModel));

@@ -14,7 +14,7 @@ internal sealed class ProfileCompiler
     private readonly Dictionary<string, CompiledProfile> _compiled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCodeSet> _codeSets = new(StringComparer.Ordinal);
     private readonly Queue<List<ElementNode>> _toLink = new();
-    private readonly Dictionary<string, ChildTable> _baseResources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CompiledProfile> _baseResources = new(StringComparer.Ordinal);
     private readonly InvariantCompiler _invariants;
 
     public ProfileCompiler(DefinitionSet definitions, bool bestPracticeInvariants = false)
@@ -22,10 +22,13 @@ internal sealed class ProfileCompiler
         _definitions = definitions;
         // The constraints' cursor forms navigate into contained resources by their base definitions, which exist
         // once everything is compiled (nothing is evaluated before).
-        _invariants = new InvariantCompiler(bestPracticeInvariants, new FhirPath.FhirPathModel(type => _baseResources.GetValueOrDefault(type), _ => null));
+        _invariants = new InvariantCompiler(bestPracticeInvariants, new FhirPath.FhirPathModel(type => _baseResources.GetValueOrDefault(type)?.Root, _ => null));
     }
 
     public IReadOnlyDictionary<string, CompiledProfile> Compiled => _compiled;
+
+    /// <summary>Resource type → its compiled base R4 definition (after <see cref="CompileAll"/>), for types that have one.</summary>
+    public IReadOnlyDictionary<string, CompiledProfile> BaseResources => _baseResources;
 
     /// <summary>Value sets named by memberOf() in the compiled constraints, with their codes when enumerable.</summary>
     public IReadOnlyDictionary<string, CompiledCodeSet> MemberOfCodeSets() =>
@@ -44,7 +47,7 @@ internal sealed class ProfileCompiler
         }
         foreach (var type in FhirResourceTypes.All)
         {
-            if (_compiled.TryGetValue(BaseUrl + type, out var baseProfile)) _baseResources[type] = baseProfile.Root;
+            if (_compiled.TryGetValue(BaseUrl + type, out var baseProfile)) _baseResources[type] = baseProfile;
         }
         SubtreeContexts.Assign(_compiled.Values); // the clean-subtree memo's context ids, over the linked tables
     }
