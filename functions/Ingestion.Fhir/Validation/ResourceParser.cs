@@ -6,7 +6,7 @@ namespace Ingestion.Fhir.Validation;
 
 /// <summary>
 /// Parses one NDJSON line into a FHIR resource document, reading JSON as strictly as FHIR does
-/// in one pass for a clean line (the parser refuses duplicate keys itself; see <see cref="TryParseClean"/>) and with
+/// in one pass for a clean line (the parser, then a walk for duplicate keys; see <see cref="TryParseClean"/>) and with
 /// <see cref="StrictJsonScanner"/> first for any other, which says what is wrong and where. Problems that make the line unusable (malformed or too deeply nested JSON, not an
 /// object, missing or unknown <c>resourceType</c>, duplicate keys, invalid UTF-8, unpaired surrogate escapes) come back as a fatal issue whose
 /// message gives a byte offset or an element path, never content; the rest as <see cref="ResourceParseResult.JsonIssues"/>.
@@ -87,23 +87,31 @@ public static class ResourceParser
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
 
     /// <summary>
-    /// The one pass for a line the strict rules cannot fault: the parser itself refuses duplicate keys (compared
-    /// unescaped, like the scanner), malformed and too deep JSON; what it does not check is ruled out first by
-    /// vectorized looks at the whole line (valid UTF-8, no string can be over the limit, no <c>\uD800</c>-range escape).
-    /// Null when the line needs the scanner: it then finds the problem and says where, exactly as it always did.
+    /// The one pass for a line the strict rules cannot fault: the parser refuses malformed and too deep JSON,
+    /// <see cref="DuplicateKeyCheck"/> walks the document for duplicate keys (cheaper than the parser's own check);
+    /// what neither checks is ruled out first by vectorized looks at the whole line (valid UTF-8, no string can be over
+    /// the limit, no <c>\uD800</c>-range escape). Null when the line needs the scanner (or may: the duplicate check
+    /// errs only that way): it then finds the problem and says where, exactly as it always did.
     /// </summary>
     private static JsonDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options)
     {
         var span = utf8Line.Span;
-        if (span.Length > options.MaxStringBytes || !Utf8.IsValid(span) || MayHaveSurrogateEscape(span)) return null;
+        if (span.Length > options.MaxStringBytes || !Utf8.IsValid(span)) return null;
+        // Most lines have no escape at all: then there is no surrogate escape and every name is written as it reads.
+        var firstEscape = span.IndexOf((byte)'\\');
+        if (firstEscape >= 0 && MayHaveSurrogateEscape(span[firstEscape..])) return null;
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(utf8Line, new JsonDocumentOptions { MaxDepth = options.MaxDepth, AllowDuplicateProperties = false });
+            document = JsonDocument.Parse(utf8Line, new JsonDocumentOptions { MaxDepth = options.MaxDepth });
         }
         catch (JsonException)
         {
             return null;
         }
+        if (!DuplicateKeyCheck.MayHaveDuplicate(document.RootElement, mayHaveEscapes: firstEscape >= 0)) return document;
+        document.Dispose();
+        return null;
     }
 
     /// <summary>True when a <c>\u</c> escape starts with D8–DF (a surrogate, maybe unpaired); false positives only cost the scan.</summary>
