@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -11,8 +10,8 @@ namespace Ingestion.Fhir.Validation;
 /// resources, extensions, array items, every level). Never false when one has; true may be a false alarm (a name with
 /// an escape, two different long names with the same key): the caller then reads the line with
 /// <see cref="StrictJsonScanner"/>, which compares names exactly and says where. Cheaper than the runtime's own check
-/// (<c>AllowDuplicateProperties = false</c>, about 60 % of a lenient parse on Synthea): one enumeration of each
-/// object, each name reduced to a 64-bit key compared with its siblings', nothing allocated.
+/// (<c>AllowDuplicateProperties = false</c>, which enumerates each object twice and keeps a set of names): one
+/// enumeration of each object, each name reduced to a 64-bit key compared with its siblings', nothing allocated.
 /// </summary>
 internal static class DuplicateKeyCheck
 {
@@ -49,7 +48,16 @@ internal static class DuplicateKeyCheck
             // An escaped name means the same as others written differently ("resource\u0054ype"): left to the scanner.
             if (mayHaveEscapes && name.Contains((byte)'\\')) return true;
             var key = Key(name);
-            if (keys.Count - first < PairwiseLimit && keys.Items.AsSpan(first, keys.Count - first).Contains(key)) return true;
+            var count = keys.Count;
+            if (count - first < PairwiseLimit)
+            {
+                // A plain loop: objects are small, and the vectorized Span.Contains costs more to call than this.
+                var items = keys.Items;
+                for (var i = first; i < count; i++)
+                {
+                    if (items[i] == key) return true;
+                }
+            }
             keys.Push(key);
             var value = property.Value;
             switch (value.ValueKind)
@@ -62,11 +70,11 @@ internal static class DuplicateKeyCheck
                     break;
             }
         }
-        var count = keys.Count - first;
-        if (count > PairwiseLimit)
+        var total = keys.Count - first;
+        if (total > PairwiseLimit)
         {
             // Names after the first PairwiseLimit were not compared as they came: all of them are, sorted.
-            var all = keys.Items.AsSpan(first, count);
+            var all = keys.Items.AsSpan(first, total);
             all.Sort();
             for (var i = 1; i < all.Length; i++)
             {
@@ -95,21 +103,22 @@ internal static class DuplicateKeyCheck
     }
 
     /// <summary>
-    /// Equal names give equal keys. A name of up to 7 bytes is its own key (bytes and length packed: no two differ
-    /// yet share one); a longer one is mixed from its length and its first and last 8 bytes (a shared key is a false
-    /// alarm, settled by the scanner).
+    /// Equal names give equal keys (different names rarely do: a shared key is a false alarm, settled by the scanner).
+    /// Most names are short: up to 8 bytes they are read whole, in at most two overlapping reads.
     /// </summary>
     private static ulong Key(ReadOnlySpan<byte> name)
     {
-        if (name.Length < 8)
+        ulong mixed;
+        if (name.Length >= 8)
+            mixed = BinaryPrimitives.ReadUInt64LittleEndian(name) * 0x9E3779B97F4A7C15UL ^ BinaryPrimitives.ReadUInt64LittleEndian(name[^8..]);
+        else if (name.Length >= 4)
+            mixed = BinaryPrimitives.ReadUInt32LittleEndian(name) | (ulong)BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]) << 32;
+        else
         {
-            var packed = (ulong)name.Length << 56;
-            for (var i = 0; i < name.Length; i++) packed |= (ulong)name[i] << (8 * i);
-            return packed;
+            mixed = 0;
+            foreach (var b in name) mixed = mixed << 8 | b;
         }
-        var head = BinaryPrimitives.ReadUInt64LittleEndian(name);
-        var tail = BinaryPrimitives.ReadUInt64LittleEndian(name[^8..]);
-        return (head * 0x9E3779B97F4A7C15UL) ^ BitOperations.RotateLeft(tail * 0xC2B2AE3D27D4EB4FUL, 31) ^ (ulong)name.Length;
+        return mixed ^ (ulong)name.Length << 59;
     }
 
     private struct KeyStack(ulong[] items)
