@@ -25,12 +25,7 @@ internal static class DuplicateKeyCheck
         var keys = new KeyStack(ArrayPool<ulong>.Shared.Rent(256));
         try
         {
-            return root.ValueKind switch
-            {
-                JsonValueKind.Object => Object(root, ref keys, mayHaveEscapes),
-                JsonValueKind.Array => Array(root, ref keys, mayHaveEscapes),
-                _ => false,
-            };
+            return Value(root, ref keys, mayHaveEscapes);
         }
         finally
         {
@@ -59,16 +54,7 @@ internal static class DuplicateKeyCheck
                 }
             }
             keys.Push(key);
-            var value = property.Value;
-            switch (value.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    if (Object(value, ref keys, mayHaveEscapes)) return true;
-                    break;
-                case JsonValueKind.Array:
-                    if (Array(value, ref keys, mayHaveEscapes)) return true;
-                    break;
-            }
+            if (Value(property.Value, ref keys, mayHaveEscapes)) return true;
         }
         var total = keys.Count - first;
         if (total > PairwiseLimit)
@@ -85,19 +71,18 @@ internal static class DuplicateKeyCheck
         return false;
     }
 
+    private static bool Value(JsonElement value, ref KeyStack keys, bool mayHaveEscapes) => value.ValueKind switch
+    {
+        JsonValueKind.Object => Object(value, ref keys, mayHaveEscapes),
+        JsonValueKind.Array => Array(value, ref keys, mayHaveEscapes),
+        _ => false,
+    };
+
     private static bool Array(JsonElement array, ref KeyStack keys, bool mayHaveEscapes)
     {
         foreach (var item in array.EnumerateArray())
         {
-            switch (item.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    if (Object(item, ref keys, mayHaveEscapes)) return true;
-                    break;
-                case JsonValueKind.Array:
-                    if (Array(item, ref keys, mayHaveEscapes)) return true;
-                    break;
-            }
+            if (Value(item, ref keys, mayHaveEscapes)) return true;
         }
         return false;
     }
