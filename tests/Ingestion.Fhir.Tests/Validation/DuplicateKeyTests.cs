@@ -34,6 +34,17 @@ public sealed class DuplicateKeyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_duplicate_after_more_issues_than_a_validator_reports_is_still_found()
+    {
+        // The parser decides before (and without) any validation: a walk that stops early cannot hide it.
+        var unknown = string.Join(",", Enumerable.Range(0, 2000).Select(i => $"\"unknown{i}\":{{\"x\":[{i}]}}"));
+        var result = ResourceParser.Parse($$"""{"resourceType":"Patient",{{unknown}},"gender":"male","gender":"female"}""");
+
+        Assert.Equal(ResourceParser.RuleDuplicateKey, result.Error!.RuleId);
+        Assert.Equal("Patient.gender", result.Error.Location);
+    }
+
+    [Fact]
     public void A_repeated_object_is_checked_each_time_it_appears()
     {
         const string clean = """{"system":"urn:x","code":"1"}""";
