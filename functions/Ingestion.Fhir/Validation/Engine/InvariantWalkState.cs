@@ -13,7 +13,9 @@ namespace Ingestion.Fhir.Validation;
 internal sealed class InvariantWalkState
 {
     private Frame[] _frames = new Frame[32];
+    private FhirPathObjectIndex?[] _indexes = new FhirPathObjectIndex?[32];
     private int _count;
+    private int _indexedHighWater;
 
     public InvariantWalkState(FhirPathModel model) => Scope = new FhirPathScope(model);
 
@@ -31,6 +33,22 @@ internal sealed class InvariantWalkState
     public void Pop() => _frames[--_count] = default;
 
     public ref readonly FhirPathCursor Cursor(int index) => ref _frames[index].Cursor;
+
+    /// <summary>
+    /// The frame's cursor with its object's names read once (<see cref="FhirPathObjectIndex"/>), for an element where
+    /// several constraints navigate from the focus; kept in the frame for the rest of its constraints.
+    /// </summary>
+    public ref readonly FhirPathCursor IndexedCursor(int index)
+    {
+        ref var frame = ref _frames[index];
+        if (frame.Cursor.Members is not null || frame.Cursor.Value.ValueKind != JsonValueKind.Object) return ref frame.Cursor;
+        if (index >= _indexes.Length) Array.Resize(ref _indexes, Math.Max(_indexes.Length * 2, index + 1));
+        var members = _indexes[index] ??= new FhirPathObjectIndex();
+        members.Build(frame.Cursor.Value);
+        if (index >= _indexedHighWater) _indexedHighWater = index + 1;
+        frame.Cursor = frame.Cursor with { Members = members };
+        return ref frame.Cursor;
+    }
 
     /// <summary>The element of a frame, created (with its ancestors) on first use.</summary>
     public FhirPathElement Element(int index)
@@ -80,6 +98,8 @@ internal sealed class InvariantWalkState
     {
         Array.Clear(_frames, 0, _count);
         _count = 0;
+        for (var i = 0; i < _indexedHighWater; i++) _indexes[i]?.Clear();
+        _indexedHighWater = 0;
     }
 
     private struct Frame(FhirPathCursor cursor, int parent, string name, FhirPathElement? element)

@@ -218,6 +218,14 @@ internal sealed class InvariantWalker
 
     private static void Evaluate(CompiledInvariant[] invariants, InvariantWalkState state, int frame, ValidationContext context)
     {
+        // Several constraints navigating from the focus (an Observation's root: about fifteen lookups) read its names
+        // once; one or two read the JSON (indexing costs about one pass over the object).
+        var navigating = 0;
+        foreach (var invariant in invariants)
+        {
+            if (invariant.NavigatesFocus && !(invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0)) navigating++;
+        }
+        if (navigating >= 2) state.IndexedCursor(frame);
         foreach (var invariant in invariants)
         {
             if (invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) continue;
