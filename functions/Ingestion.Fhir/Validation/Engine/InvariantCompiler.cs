@@ -60,7 +60,8 @@ internal sealed partial class InvariantCompiler
             var severity = c.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
             var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
             // dom-2 to dom-5 are skipped on resources without contained resources.
-            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, entry.Native, ContainedAbsenceCheck.Expressions.Contains(c.Expression), entry.CursorForm));
+            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, entry.Native, ContainedAbsenceCheck.Expressions.Contains(c.Expression), entry.CursorForm,
+                c.Expression == ReferenceFormCheck.Expression ? ReferenceFormCheck.Holds : null));
         }
         return compiled.Count > 0 ? compiled.ToArray() : null;
     }

@@ -21,6 +21,13 @@ internal sealed class InvariantWalkState
 
     public FhirPathScope Scope { get; }
 
+    /// <summary>
+    /// Nested (contained, Bundle-entry) resources the walk is inside. Outside them <c>%rootResource</c> is the walked
+    /// resource (frame 0); inside, it may be another (a Bundle entry is its own root), so what depends on it — the
+    /// memo's ContainedIds contexts, ref-1's <c>#id</c> check — is left alone there.
+    /// </summary>
+    public int NestedResources { get; set; }
+
     /// <summary>Enters an element; returns its frame index.</summary>
     public int Push(in FhirPathCursor cursor, int parent, string name, FhirPathElement? element = null)
     {
@@ -98,6 +105,7 @@ internal sealed class InvariantWalkState
     {
         Array.Clear(_frames, 0, _count);
         _count = 0;
+        NestedResources = 0;
         for (var i = 0; i < _indexedHighWater; i++) _indexes[i]?.Clear();
         _indexedHighWater = 0;
     }

@@ -34,7 +34,6 @@ internal sealed class InvariantWalker
         if (context.Memo is { } memo)
         {
             memo.ContainedIdsHash = (state.Shape(index) & ObjectShape.MayHaveContained) == 0 ? UInt128.Zero : ContainedIds.TryHash(resource, out var ids) ? ids : null;
-            memo.NestedResources = 0;
         }
         Evaluate(root.Invariants, null, state, index, context);
         return index;
@@ -45,10 +44,10 @@ internal sealed class InvariantWalker
     /// key (<see cref="SubtreeMemo"/>): nothing (zero), the resource's contained ids, or — null — something the key
     /// cannot carry: not memoized.
     /// </summary>
-    internal static UInt128? Environment(TypeSlot slot, SubtreeMemo memo) => slot.SubtreeId == 0 ? null : slot.InvariantDependency switch
+    internal static UInt128? Environment(TypeSlot slot, SubtreeMemo memo, InvariantWalkState state) => slot.SubtreeId == 0 ? null : slot.InvariantDependency switch
     {
         SubtreeDependency.None => UInt128.Zero,
-        SubtreeDependency.ContainedIds when memo.NestedResources == 0 => memo.ContainedIdsHash,
+        SubtreeDependency.ContainedIds when state.NestedResources == 0 => memo.ContainedIdsHash,
         _ => null,
     };
 
@@ -148,7 +147,7 @@ internal sealed class InvariantWalker
         if (value.ValueKind == JsonValueKind.Undefined && shadow.ValueKind == JsonValueKind.Undefined) return;
         // An object met clean before in this context is not walked again (SubtreeMemo); only a clean walk is remembered.
         var key = default(SubtreeKey);
-        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Object && context.Memo is { } memo && Environment(slot, memo) is { } environment
+        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Object && context.Memo is { } memo && Environment(slot, memo, state) is { } environment
             && memo.Seen(slot.SubtreeId * 4 + SubtreeMemo.ConstraintsOnly, value, out key, environment)) return;
         var before = context.IssueCount;
         context.Push(name, index);
@@ -163,7 +162,7 @@ internal sealed class InvariantWalker
     public void Leave(InvariantWalkState state, TypeSlot slot, ValidationContext context)
     {
         state.Pop();
-        if (slot.IsResource && context.Memo is { } memo) memo.NestedResources--;
+        if (slot.IsResource) state.NestedResources--;
     }
 
     /// <summary>Passed as the matched slice when the caller has not matched the item against the slices.</summary>
@@ -180,7 +179,7 @@ internal sealed class InvariantWalker
         if (slot.IsResource)
         {
             // A contained or Bundle-entry resource: typed by its own resourceType, checked against its base definition.
-            if (context.Memo is { } memo) memo.NestedResources++;
+            state.NestedResources++;
             var resource = _model.Resource(value, state.Element(parentIndex), name);
             var frame = state.Push(new FhirPathCursor(value, default, resource.Type, resource.Table), parentIndex, name, resource);
             Evaluate(node.Invariants, null, state, frame, context);
@@ -232,7 +231,10 @@ internal sealed class InvariantWalker
             bool? holds;
             try
             {
-                holds = invariant.Native?.Invoke(state.Cursor(frame)) ?? invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
+                holds = invariant.Native?.Invoke(state.Cursor(frame));
+                // Outside nested resources %rootResource is the walked resource, frame 0's.
+                if (holds is null && invariant.NativeInRootResource is { } inRoot && state.NestedResources == 0) holds = inRoot(state.Cursor(frame), state.Cursor(0).Value);
+                holds ??= invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
             }
             catch (FhirPathException e)
             {
