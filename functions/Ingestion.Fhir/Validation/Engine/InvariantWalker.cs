@@ -30,7 +30,11 @@ internal sealed class InvariantWalker
         state.Clear();
         // The type the validator read from resourceType (interned), as FhirPathModel.Resource would read it again.
         var element = new FhirPathElement(resource, default, resourceType, root, null, "");
-        var index = state.Push(new FhirPathCursor(resource, default, element.Type, root), -1, "", element);
+        // The root's names were read once for the validator (context.RootMembers): the frame's shape and its
+        // constraints' navigation come from them.
+        var members = context.RootMembers.Usable ? context.RootMembers : null;
+        var index = state.Push(new FhirPathCursor(resource, default, element.Type, root, members), -1, "", element);
+        if (members is not null) state.SetShape(index, InvariantWalkState.ShapeOf(members));
         if (context.Memo is { } memo)
         {
             memo.ContainedIdsHash = (state.Shape(index) & ObjectShape.MayHaveContained) == 0 ? UInt128.Zero : ContainedIds.TryHash(resource, out var ids) ? ids : null;
@@ -51,7 +55,12 @@ internal sealed class InvariantWalker
         _ => null,
     };
 
-    public static void End(ValidationContext context) => context.InvariantState!.Pop();
+    public static void End(ValidationContext context)
+    {
+        var state = context.InvariantState!;
+        state.Pop();
+        state.Clear(); // no frame or index keeps the document reachable
+    }
 
     /// <summary>
     /// The constraints of an object's children and below, on their own: where the structure walk does not descend the

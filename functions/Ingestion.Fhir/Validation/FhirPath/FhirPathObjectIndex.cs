@@ -11,7 +11,8 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// <see cref="JsonDocument"/> walks the object's rows again. Lookups here give what <see cref="JsonProperties.Find"/>
 /// gives (a repeated name yields its last value). Only objects whose names are all plain (no escapes, ASCII) are
 /// indexed; otherwise <see cref="Usable"/> is false and the caller reads the JSON. Reused: one per frame of the walk,
-/// rebuilt per object, cleared at the end of a resource so no document stays reachable.
+/// rebuilt per object, and one for the resource's root (<see cref="ValidationContext.RootMembers"/>: the validator's
+/// own root lookups, the root frame's constraints and shape), cleared after the resource so no document stays reachable.
 /// </summary>
 internal sealed class FhirPathObjectIndex
 {
@@ -69,6 +70,25 @@ internal sealed class FhirPathObjectIndex
             else if (length == shadowName.Length && Ascii.Equals(_names.AsSpan(start, length), shadowName)) shadow = _values[i];
             start = end;
         }
+    }
+
+    /// <summary>As <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> over the indexed object (only when <see cref="Usable"/>): the last of a repeated name.</summary>
+    public bool TryGet(string name, out JsonElement value)
+    {
+        value = default;
+        var found = false;
+        var start = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            var end = _ends[i];
+            if (end - start == name.Length && Ascii.Equals(_names.AsSpan(start, end - start), name))
+            {
+                value = _values[i];
+                found = true;
+            }
+            start = end;
+        }
+        return found;
     }
 
     /// <summary>Drops the object (no document stays reachable through a pooled index).</summary>
