@@ -28,12 +28,12 @@ internal sealed class InvariantWalker
     {
         var state = context.InvariantState ??= new InvariantWalkState(_model);
         state.Clear();
-        // The type the validator read from resourceType (interned), as FhirPathModel.Resource would read it again.
-        var element = new FhirPathElement(resource, default, resourceType, root, null, "");
-        // The root's names were read once for the validator (context.RootMembers): the frame's shape and its
-        // constraints' navigation come from them.
+        // The type the validator read from resourceType (interned), as FhirPathModel.Resource would read it again; the
+        // root's FhirPathElement is made only if an expression needs it (most resources are decided on cursors). The
+        // root's names were read once for the validator (context.RootMembers): the frame's shape and its constraints'
+        // navigation come from them.
         var members = context.RootMembers.Usable ? context.RootMembers : null;
-        var index = state.Push(new FhirPathCursor(resource, default, element.Type, root, members), -1, "", element);
+        var index = state.Push(new FhirPathCursor(resource, default, resourceType, root, members), -1, "");
         if (members is not null) state.SetShape(index, InvariantWalkState.ShapeOf(members));
         if (context.Memo is { } memo)
         {
@@ -197,7 +197,7 @@ internal sealed class InvariantWalker
             return frame;
         }
         table = node.Children ?? slot.Resolved;
-        var index = state.Push(new FhirPathCursor(value, shadow, FhirPathNavigator.TypeCode(slot.Code), table), parentIndex, name);
+        var index = state.Push(new FhirPathCursor(value, shadow, slot.FhirPathType, table), parentIndex, name);
         Evaluate(node.Invariants, slot.TypeInvariants, state, index, context);
         if (node.Slices is { } slices)
         {

@@ -48,7 +48,7 @@ internal static class FhirPathNavigator
         {
             if (table.ByJsonName.TryGetValue(name, out var entry) && !entry.Node.IsChoice)
             {
-                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
+                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
                 return;
             }
             if (table.ChoiceByName.TryGetValue(name, out var choice))
@@ -57,7 +57,7 @@ internal static class FhirPathNavigator
                 return;
             }
             if (table.ByJsonName.TryGetValue(name, out entry))
-                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
+                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
             return;
         }
 
@@ -103,7 +103,7 @@ internal static class FhirPathNavigator
                 name = name[1..];
             }
             if (parent.Table is { } table && table.ByJsonName.TryGetValue(name, out var entry))
-                AddProperty(parent.Value, null, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
+                AddProperty(parent.Value, null, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
             else
                 AddProperty(parent.Value, null, name, "_" + name, null, null, ref sink);
         }
@@ -145,7 +145,7 @@ internal static class FhirPathNavigator
             {
                 if (obj.TryGetProperty(slot.JsonName, out _) || obj.TryGetProperty(slot.ShadowName, out _))
                 {
-                    if (!AddProperty(obj, members, slot.JsonName, slot.ShadowName, TypeCode(slot.Code), slot.Resolved, ref sink)) return;
+                    if (!AddProperty(obj, members, slot.JsonName, slot.ShadowName, slot.FhirPathType, slot.Resolved, ref sink)) return;
                 }
             }
             return;
@@ -178,7 +178,7 @@ internal static class FhirPathNavigator
             if ((present & (1UL << i)) == 0) continue;
             present &= ~(1UL << i);
             var slot = types[i];
-            if (!AddProperty(obj, members, slot.JsonName, slot.ShadowName, TypeCode(slot.Code), slot.Resolved, ref sink)) return;
+            if (!AddProperty(obj, members, slot.JsonName, slot.ShadowName, slot.FhirPathType, slot.Resolved, ref sink)) return;
         }
     }
 
