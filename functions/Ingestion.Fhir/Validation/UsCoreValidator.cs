@@ -128,6 +128,7 @@ public sealed class UsCoreValidator : IResourceValidator
         var context = RentContext();
         try
         {
+            context.RootMembers.Build(resource);
             return Validate(resource, resourceType, context);
         }
         catch (InvalidOperationException) when (StrictJsonFindings(resource) is { } strict)
@@ -138,6 +139,7 @@ public sealed class UsCoreValidator : IResourceValidator
         }
         finally
         {
+            context.RootMembers.Clear(); // the pooled context keeps no document reachable
             ReturnContext(context);
         }
     }
@@ -169,7 +171,7 @@ public sealed class UsCoreValidator : IResourceValidator
             }
         }
 
-        if (_options.RequireSubject && SubjectElements.TryGetValue(resourceType, out var subject) && !resource.TryGetProperty(subject, out _))
+        if (_options.RequireSubject && SubjectElements.TryGetValue(resourceType, out var subject) && !RootProperty(resource, subject, context, out _))
         {
             context.Profile = null;
             context.Add(IssueSeverity.Fatal, "required", RuleNoSubject, "The resource has no subject/patient reference: it cannot be attributed to a patient.", subject);
@@ -191,7 +193,7 @@ public sealed class UsCoreValidator : IResourceValidator
     /// <summary>Validates against each known profile in meta.profile; false when none is known.</summary>
     private bool ValidateDeclaredProfiles(JsonElement resource, string resourceType, ValidationContext context)
     {
-        if (!resource.TryGetProperty("meta"u8, out var meta) || meta.ValueKind != JsonValueKind.Object
+        if (!RootProperty(resource, "meta", context, out var meta) || meta.ValueKind != JsonValueKind.Object
             || !meta.TryGetProperty("profile"u8, out var declared) || declared.ValueKind != JsonValueKind.Array) return false;
         var validated = 0;
         var unknown = 0;
@@ -240,6 +242,10 @@ public sealed class UsCoreValidator : IResourceValidator
     }
 
     // Walk state is reused across resources (a lock-free pool per validator) so a valid resource allocates nothing.
+    /// <summary>A property of the resource's root, from the names read once when they could be (else the JSON).</summary>
+    private static bool RootProperty(JsonElement resource, string name, ValidationContext context, out JsonElement value) =>
+        context.RootMembers.Usable ? context.RootMembers.TryGet(name, out value) : resource.TryGetProperty(name, out value);
+
     private ValidationContext RentContext()
     {
         for (var i = 0; i < _contexts.Length; i++)

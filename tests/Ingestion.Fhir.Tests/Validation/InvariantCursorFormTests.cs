@@ -69,7 +69,33 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         var truth = cursorForm?.Invoke(Cursor(focus)) ?? FhirPathTruth.Undecided;
         Assert.Equal(decided, truth != FhirPathTruth.Undecided);
         if (decided) Assert.Equal(expected, truth switch { FhirPathTruth.True => true, FhirPathTruth.False => (bool?)false, _ => null });
+        // The same with the focus's names read once (as the walk does where several constraints navigate from it).
+        Assert.Equal(truth, cursorForm?.Invoke(IndexedCursor(focus)) ?? FhirPathTruth.Undecided);
     }
+
+    [Theory]
+    [InlineData("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1},"valueString":"y","_valueString":{"id":"i"}}""", true)]
+    [InlineData("""{"resourceType":"Observation","st\u0061tus":"final","code":{"text":"x"}}""", false)]
+    [InlineData("""{"resourceType":"Observation","status":"final","status":"amended","code":{"text":"x"}}""", true)]
+    public void Indexed_names_give_what_the_JSON_gives(string resource, bool usable)
+    {
+        using var document = JsonDocument.Parse(resource, new JsonDocumentOptions { AllowDuplicateProperties = true });
+        var index = new FhirPathObjectIndex();
+        index.Build(document.RootElement);
+        Assert.Equal(usable, index.Usable);
+        if (!usable) return;
+        foreach (var (name, shadowName) in new[] { ("status", "_status"), ("valueString", "_valueString"), ("valueQuantity", "_valueQuantity"), ("issued", "_issued") })
+        {
+            JsonProperties.Find(document.RootElement, name, shadowName, out var value, out var shadow);
+            index.Find(name, shadowName, out var indexedValue, out var indexedShadow);
+            Assert.Equal(Text(value), Text(indexedValue));
+            Assert.Equal(Text(shadow), Text(indexedShadow));
+        }
+        index.Clear();
+        Assert.Equal(0, index.Count);
+    }
+
+    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? null : value.GetRawText();
 
     [Fact]
     public void Native_decisions_give_the_expression_verdict_on_every_example_and_Synthea_element()
@@ -133,6 +159,9 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         {
             if (invariant.Native is null) continue;
             var native = invariant.Native(Cursor(element));
+            // The walk reads the focus's names once where several constraints navigate from it: the same answer.
+            if (invariant.NavigatesFocus && invariant.Native(IndexedCursor(element)) is var indexed && indexed != native)
+                tally.Mismatches.Add($"{where} {element.Name}: {invariant.Key} on the names read once {indexed}, on the JSON {native}");
             tally.ByKey.TryGetValue(invariant.Key, out var counts);
             if (native is not { } verdict)
             {
@@ -156,6 +185,14 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
     }
 
     private static FhirPathCursor Cursor(FhirPathElement element) => new(element.Value, element.Shadow, element.Type, element.Table);
+
+    private static FhirPathCursor IndexedCursor(FhirPathElement element)
+    {
+        if (element.Value.ValueKind != JsonValueKind.Object) return Cursor(element);
+        var index = new FhirPathObjectIndex();
+        index.Build(element.Value);
+        return Cursor(element) with { Members = index };
+    }
 
     private sealed class Tally
     {

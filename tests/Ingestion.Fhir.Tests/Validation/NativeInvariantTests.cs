@@ -99,6 +99,35 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         if (native is { } verdict) Assert.Equal(verdict, fhirPath != false);
     }
 
+    public static TheoryData<string, string, bool?> CraftedLocalReferences => new()
+    {
+        // the Claim's contained (JSON, or nothing), the reference, the native answer given %rootResource (null: left to the expression)
+        { """[{"resourceType":"Coverage","id":"c"}]""", "#c", true },
+        { """[{"resourceType":"Coverage","id":"c"}]""", "#zz", false },
+        { "", "#c", false }, // no contained resources: in an empty collection is false
+        { """[{"resourceType":"Coverage","id":"\u0063"}]""", "#c", true }, // an escaped id is its text
+        { """[{"resourceType":"Coverage"},{"resourceType":"Patient","id":"c"}]""", "#c", true },
+        { """[null,{"resourceType":"Patient","id":"c"}]""", "#c", true },
+        { """[{"resourceType":"Coverage","id":"c","_id":{"extension":[{"url":"http://example.org/x","valueString":"y"}]}}]""", "#c", null },
+        { """[{"resourceType":"Coverage","id":1}]""", "#c", null },
+        { """[{"resourceType":"Coverage","id":"c"}]""", "#", null },
+        { """{"resourceType":"Coverage","id":"c"}""", "#c", null },
+        { """["c"]""", "#c", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedLocalReferences))]
+    public async Task Native_ref1_decides_local_references_as_the_FHIRPath_form_given_the_root_resource(string contained, string reference, bool? native)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        var containedMember = contained.Length > 0 ? "\"contained\":" + contained + "," : "";
+        using var document = JsonDocument.Parse($$$"""{"resourceType":"Claim",{{{containedMember}}}"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"{{{reference}}}"}}]}""");
+        var element = Assert.Single(FhirPathExpression.Compile("Claim.insurance.coverage").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        Assert.Null(ReferenceFormCheck.Holds(Cursor(element)));
+        Assert.Equal(native, ReferenceFormCheck.Holds(Cursor(element), document.RootElement));
+        if (native is { } verdict) Assert.Equal(verdict, Ref1.EvaluateBoolean(model, element) != false);
+    }
+
     [Theory]
     [MemberData(nameof(CraftedPeriods))]
     public async Task Native_per1_answers_as_the_FHIRPath_form_on_crafted_periods(string period, bool? native, bool? fhirPath)
@@ -126,9 +155,10 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
             using var document = JsonDocument.Parse(text);
             Compare(model, model.Resource(document.RootElement, null, ""), where, tally);
         }
-        output.WriteLine($"ref-1: {tally.References} references, {tally.ReferencesNative} decided natively; per-1: {tally.Periods} periods, {tally.PeriodsNative} decided natively ({tally.PeriodsFailing} failing); dom-2..5 on {tally.WithoutContained} resources without contained");
+        output.WriteLine($"ref-1: {tally.References} references, {tally.ReferencesNative} decided natively ({tally.LocalNative} of them #id); per-1: {tally.Periods} periods, {tally.PeriodsNative} decided natively ({tally.PeriodsFailing} failing); dom-2..5 on {tally.WithoutContained} resources without contained");
         Assert.True(tally.Mismatches.Count == 0, string.Join('\n', tally.Mismatches.Take(20)));
         Assert.True(tally.ReferencesNative > tally.References * 9 / 10, "nearly every reference is decided natively");
+        Assert.True(tally.LocalNative > 100, "#id references (ExplanationOfBenefit's referral and coverage) are decided natively");
         Assert.True(tally.PeriodsNative > tally.Periods * 8 / 10, "nearly every period is decided natively");
         Assert.True(tally.WithoutContained > 2000);
     }
@@ -139,7 +169,10 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         foreach (var reference in References.Evaluate(model, root).OfType<FhirPathElement>())
         {
             tally.References++;
-            if (ReferenceFormCheck.Holds(Cursor(reference)) is not { } native) continue;
+            // As the walk calls it: with %rootResource where it knows it (outside nested resources), else without.
+            var rootResource = reference.RootResource is { } r && ReferenceEquals(r, root) ? r.Value : default;
+            if (ReferenceFormCheck.Holds(Cursor(reference), rootResource) is not { } native) continue;
+            if (reference.Value.TryGetProperty("reference"u8, out var text) && text.ValueKind == JsonValueKind.String && text.GetString()!.StartsWith('#')) tally.LocalNative++;
             tally.ReferencesNative++;
             if ((Ref1.EvaluateBoolean(model, reference) != false) != native) tally.Mismatches.Add($"{where} {reference.Name}: ref-1 native {native}, FHIRPath {Ref1.EvaluateBoolean(model, reference)}");
         }
@@ -168,6 +201,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     {
         public int References;
         public int ReferencesNative;
+        public int LocalNative;
         public int Periods;
         public int PeriodsNative;
         public int PeriodsFailing;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
@@ -8,7 +9,11 @@ namespace Ingestion.Fhir.Validation;
 /// dom-3 over the whole resource, ref-1, per-1) or the expression's cursor form (<see cref="FhirPathCompiler.CompileCursorCondition"/>).
 /// It answers whether the constraint passes — true also where the expression gives empty, which passes too (only
 /// false fails) — or null when the expression must decide. <see cref="HoldsWithoutContained"/>: the constraint is about
-/// contained resources and holds on a resource without any (dom-2 to dom-5), so the walk skips it there. The suite
-/// and the equivalence tests cover the expressions.
+/// contained resources and holds on a resource without any (dom-2 to dom-5), so the walk skips it there.
+/// <see cref="NavigatesFocus"/>: <see cref="Native"/> is a cursor form, whose member paths start at the focus (where
+/// several are evaluated on one element, the walk reads the element's names once for them).
+/// <see cref="NativeInRootResource"/>: where <see cref="Native"/> cannot decide, a check that also reads
+/// <c>%rootResource</c> (ref-1's <c>#id</c> against the contained ids), called where the walk knows it. The suite and
+/// the equivalence tests cover the expressions.
 /// </summary>
-internal sealed record CompiledInvariant(string Key, IssueSeverity Severity, FhirPathExpression Expression, string Message, Func<FhirPathCursor, bool?>? Native = null, bool HoldsWithoutContained = false);
+internal sealed record CompiledInvariant(string Key, IssueSeverity Severity, FhirPathExpression Expression, string Message, Func<FhirPathCursor, bool?>? Native = null, bool HoldsWithoutContained = false, bool NavigatesFocus = false, Func<FhirPathCursor, JsonElement, bool?>? NativeInRootResource = null);

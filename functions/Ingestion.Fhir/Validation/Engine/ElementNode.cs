@@ -49,7 +49,19 @@ internal sealed class ElementNode
 /// <summary>One allowed type of an element, with its JSON property name (choice elements have one per type).</summary>
 internal sealed class TypeSlot
 {
-    public required string Code { get; init; }
+    public required string Code
+    {
+        get;
+        init
+        {
+            field = value;
+            FhirPathType = FhirPath.FhirPathNavigator.TypeCode(value);
+        }
+    }
+
+    /// <summary>The type as FHIRPath names it (System.String → string; null for other System types), found once: the walk types each element it enters by it.</summary>
+    public string? FhirPathType { get; private init; }
+
     public required string JsonName { get; init; }
     /// <summary>"_" + <see cref="JsonName"/>: the primitive-extension property, built once rather than per lookup.</summary>
     public string ShadowName => field ??= "_" + JsonName;

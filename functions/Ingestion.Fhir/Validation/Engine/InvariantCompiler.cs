@@ -11,7 +11,7 @@ namespace Ingestion.Fhir.Validation;
 internal sealed partial class InvariantCompiler
 {
     private const string Ele1 = "hasValue() or (children().count() > id.count())";
-    private readonly Dictionary<string, (FhirPathExpression? Expression, Func<FhirPathCursor, bool?>? Native, string? Error)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (FhirPathExpression? Expression, Func<FhirPathCursor, bool?>? Native, bool CursorForm, string? Error)> _cache = new(StringComparer.Ordinal);
     private readonly bool _bestPractice;
     private readonly FhirPathModel _model;
 
@@ -41,12 +41,14 @@ internal sealed partial class InvariantCompiler
                 try
                 {
                     var expression = FhirPathExpression.Compile(c.Expression);
-                    entry = (expression, NativeFor(c.Expression), null);
+                    var native = HandWritten(c.Expression);
+                    var cursorForm = native is null ? CursorNative(FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(c.Expression), _model)) : null;
+                    entry = (expression, native ?? cursorForm, cursorForm is not null, null);
                     foreach (Match m in MemberOf().Matches(c.Expression)) MemberOfValueSets.Add(m.Groups[1].Value);
                 }
                 catch (FhirPathException e)
                 {
-                    entry = (null, null, e.Message);
+                    entry = (null, null, false, e.Message);
                 }
                 _cache[c.Expression] = entry;
             }
@@ -58,7 +60,8 @@ internal sealed partial class InvariantCompiler
             var severity = c.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
             var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
             // dom-2 to dom-5 are skipped on resources without contained resources.
-            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, entry.Native, ContainedAbsenceCheck.Expressions.Contains(c.Expression)));
+            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, entry.Native, ContainedAbsenceCheck.Expressions.Contains(c.Expression), entry.CursorForm,
+                c.Expression == ReferenceFormCheck.Expression ? ReferenceFormCheck.Holds : null));
         }
         return compiled.Count > 0 ? compiled.ToArray() : null;
     }
@@ -68,14 +71,14 @@ internal sealed partial class InvariantCompiler
     /// walk the whole resource as FHIRPath elements; ref-1 and per-1 (on every Reference, Period), us-core-1 and vs-1 (on
     /// every Observation's effective[x]) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
     /// </summary>
-    private Func<FhirPathCursor, bool?>? NativeFor(string expression) => expression switch
+    private static Func<FhirPathCursor, bool?>? HandWritten(string expression) => expression switch
     {
         Ele1 => Ele1Check,
         ContainedReferenceCheck.Expression => ContainedReferenceCheck.Holds,
         ReferenceFormCheck.Expression => ReferenceFormCheck.Holds,
         PeriodOrderCheck.Expression => PeriodOrderCheck.Holds,
         DateTimePrecisionCheck.DayExpression or DateTimePrecisionCheck.MonthExpression => DateTimePrecisionCheck.Holds,
-        _ => CursorNative(FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(expression), _model)),
+        _ => null,
     };
 
     /// <summary>A cursor form as a native check: empty passes as true does (the walk reports only false), undecided is null.</summary>

@@ -13,11 +13,20 @@ namespace Ingestion.Fhir.Validation;
 internal sealed class InvariantWalkState
 {
     private Frame[] _frames = new Frame[32];
+    private FhirPathObjectIndex?[] _indexes = new FhirPathObjectIndex?[32];
     private int _count;
+    private int _indexedHighWater;
 
     public InvariantWalkState(FhirPathModel model) => Scope = new FhirPathScope(model);
 
     public FhirPathScope Scope { get; }
+
+    /// <summary>
+    /// Nested (contained, Bundle-entry) resources the walk is inside. Outside them <c>%rootResource</c> is the walked
+    /// resource (frame 0); inside, it may be another (a Bundle entry is its own root), so what depends on it — the
+    /// memo's ContainedIds contexts, ref-1's <c>#id</c> check — is left alone there.
+    /// </summary>
+    public int NestedResources { get; set; }
 
     /// <summary>Enters an element; returns its frame index.</summary>
     public int Push(in FhirPathCursor cursor, int parent, string name, FhirPathElement? element = null)
@@ -31,6 +40,22 @@ internal sealed class InvariantWalkState
     public void Pop() => _frames[--_count] = default;
 
     public ref readonly FhirPathCursor Cursor(int index) => ref _frames[index].Cursor;
+
+    /// <summary>
+    /// The frame's cursor with its object's names read once (<see cref="FhirPathObjectIndex"/>), for an element where
+    /// several constraints navigate from the focus; kept in the frame for the rest of its constraints.
+    /// </summary>
+    public ref readonly FhirPathCursor IndexedCursor(int index)
+    {
+        ref var frame = ref _frames[index];
+        if (frame.Cursor.Members is not null || frame.Cursor.Value.ValueKind != JsonValueKind.Object) return ref frame.Cursor;
+        if (index >= _indexes.Length) Array.Resize(ref _indexes, Math.Max(_indexes.Length * 2, index + 1));
+        var members = _indexes[index] ??= new FhirPathObjectIndex();
+        members.Build(frame.Cursor.Value);
+        if (index >= _indexedHighWater) _indexedHighWater = index + 1;
+        frame.Cursor = frame.Cursor with { Members = members };
+        return ref frame.Cursor;
+    }
 
     /// <summary>The element of a frame, created (with its ancestors) on first use.</summary>
     public FhirPathElement Element(int index)
@@ -71,6 +96,23 @@ internal sealed class InvariantWalkState
         return frame.Shape = shape;
     }
 
+    /// <summary>What <see cref="Shape"/> finds, from an object's names read once (all plain: only the name <c>contained</c> matters).</summary>
+    public static ObjectShape ShapeOf(FhirPathObjectIndex members)
+    {
+        var shape = ObjectShape.Scanned;
+        for (var i = 0; i < members.Count; i++)
+        {
+            var raw = members.Name(i);
+            if (raw.Length > 1 && raw[0] == (byte)'_')
+            {
+                shape |= ObjectShape.HasShadows;
+                raw = raw[1..];
+            }
+            if (raw.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
+        }
+        return shape;
+    }
+
     /// <summary>An object's shape found by the walk that read its names (the same rules as <see cref="Shape"/>).</summary>
     public void SetShape(int index, ObjectShape shape) => _frames[index].Shape = shape;
 
@@ -80,6 +122,9 @@ internal sealed class InvariantWalkState
     {
         Array.Clear(_frames, 0, _count);
         _count = 0;
+        NestedResources = 0;
+        for (var i = 0; i < _indexedHighWater; i++) _indexes[i]?.Clear();
+        _indexedHighWater = 0;
     }
 
     private struct Frame(FhirPathCursor cursor, int parent, string name, FhirPathElement? element)

@@ -28,13 +28,16 @@ internal sealed class InvariantWalker
     {
         var state = context.InvariantState ??= new InvariantWalkState(_model);
         state.Clear();
-        // The type the validator read from resourceType (interned), as FhirPathModel.Resource would read it again.
-        var element = new FhirPathElement(resource, default, resourceType, root, null, "");
-        var index = state.Push(new FhirPathCursor(resource, default, element.Type, root), -1, "", element);
+        // The type the validator read from resourceType (interned), as FhirPathModel.Resource would read it again; the
+        // root's FhirPathElement is made only if an expression needs it (most resources are decided on cursors). The
+        // root's names were read once for the validator (context.RootMembers): the frame's shape and its constraints'
+        // navigation come from them.
+        var members = context.RootMembers.Usable ? context.RootMembers : null;
+        var index = state.Push(new FhirPathCursor(resource, default, resourceType, root, members), -1, "");
+        if (members is not null) state.SetShape(index, InvariantWalkState.ShapeOf(members));
         if (context.Memo is { } memo)
         {
             memo.ContainedIdsHash = (state.Shape(index) & ObjectShape.MayHaveContained) == 0 ? UInt128.Zero : ContainedIds.TryHash(resource, out var ids) ? ids : null;
-            memo.NestedResources = 0;
         }
         Evaluate(root.Invariants, null, state, index, context);
         return index;
@@ -45,14 +48,19 @@ internal sealed class InvariantWalker
     /// key (<see cref="SubtreeMemo"/>): nothing (zero), the resource's contained ids, or — null — something the key
     /// cannot carry: not memoized.
     /// </summary>
-    internal static UInt128? Environment(TypeSlot slot, SubtreeMemo memo) => slot.SubtreeId == 0 ? null : slot.InvariantDependency switch
+    internal static UInt128? Environment(TypeSlot slot, SubtreeMemo memo, InvariantWalkState state) => slot.SubtreeId == 0 ? null : slot.InvariantDependency switch
     {
         SubtreeDependency.None => UInt128.Zero,
-        SubtreeDependency.ContainedIds when memo.NestedResources == 0 => memo.ContainedIdsHash,
+        SubtreeDependency.ContainedIds when state.NestedResources == 0 => memo.ContainedIdsHash,
         _ => null,
     };
 
-    public static void End(ValidationContext context) => context.InvariantState!.Pop();
+    public static void End(ValidationContext context)
+    {
+        var state = context.InvariantState!;
+        state.Pop();
+        state.Clear(); // no frame or index keeps the document reachable
+    }
 
     /// <summary>
     /// The constraints of an object's children and below, on their own: where the structure walk does not descend the
@@ -148,7 +156,7 @@ internal sealed class InvariantWalker
         if (value.ValueKind == JsonValueKind.Undefined && shadow.ValueKind == JsonValueKind.Undefined) return;
         // An object met clean before in this context is not walked again (SubtreeMemo); only a clean walk is remembered.
         var key = default(SubtreeKey);
-        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Object && context.Memo is { } memo && Environment(slot, memo) is { } environment
+        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Object && context.Memo is { } memo && Environment(slot, memo, state) is { } environment
             && memo.Seen(slot.SubtreeId * 4 + SubtreeMemo.ConstraintsOnly, value, out key, environment)) return;
         var before = context.IssueCount;
         context.Push(name, index);
@@ -163,7 +171,7 @@ internal sealed class InvariantWalker
     public void Leave(InvariantWalkState state, TypeSlot slot, ValidationContext context)
     {
         state.Pop();
-        if (slot.IsResource && context.Memo is { } memo) memo.NestedResources--;
+        if (slot.IsResource) state.NestedResources--;
     }
 
     /// <summary>Passed as the matched slice when the caller has not matched the item against the slices.</summary>
@@ -180,7 +188,7 @@ internal sealed class InvariantWalker
         if (slot.IsResource)
         {
             // A contained or Bundle-entry resource: typed by its own resourceType, checked against its base definition.
-            if (context.Memo is { } memo) memo.NestedResources++;
+            state.NestedResources++;
             var resource = _model.Resource(value, state.Element(parentIndex), name);
             var frame = state.Push(new FhirPathCursor(value, default, resource.Type, resource.Table), parentIndex, name, resource);
             Evaluate(node.Invariants, null, state, frame, context);
@@ -189,7 +197,7 @@ internal sealed class InvariantWalker
             return frame;
         }
         table = node.Children ?? slot.Resolved;
-        var index = state.Push(new FhirPathCursor(value, shadow, FhirPathNavigator.TypeCode(slot.Code), table), parentIndex, name);
+        var index = state.Push(new FhirPathCursor(value, shadow, slot.FhirPathType, table), parentIndex, name);
         Evaluate(node.Invariants, slot.TypeInvariants, state, index, context);
         if (node.Slices is { } slices)
         {
@@ -218,13 +226,24 @@ internal sealed class InvariantWalker
 
     private static void Evaluate(CompiledInvariant[] invariants, InvariantWalkState state, int frame, ValidationContext context)
     {
+        // Several constraints navigating from the focus (an Observation's root: about fifteen lookups) read its names
+        // once; one or two read the JSON (indexing costs about one pass over the object).
+        var navigating = 0;
+        foreach (var invariant in invariants)
+        {
+            if (invariant.NavigatesFocus && !(invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0)) navigating++;
+        }
+        if (navigating >= 2) state.IndexedCursor(frame);
         foreach (var invariant in invariants)
         {
             if (invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) continue;
             bool? holds;
             try
             {
-                holds = invariant.Native?.Invoke(state.Cursor(frame)) ?? invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
+                holds = invariant.Native?.Invoke(state.Cursor(frame));
+                // Outside nested resources %rootResource is the walked resource, frame 0's.
+                if (holds is null && invariant.NativeInRootResource is { } inRoot && state.NestedResources == 0) holds = inRoot(state.Cursor(frame), state.Cursor(0).Value);
+                holds ??= invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
             }
             catch (FhirPathException e)
             {

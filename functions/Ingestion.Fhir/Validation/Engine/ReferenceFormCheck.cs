@@ -8,16 +8,21 @@ namespace Ingestion.Fhir.Validation;
 /// ref-1 (a local reference <c>#id</c> names a contained resource) on every Reference, decided without FHIRPath for
 /// what nearly every reference is: a plain JSON string that does not start with <c>#</c>, for which the expression's
 /// left operand <c>reference.startsWith('#').not()</c> is true and so is the whole; and a reference without any
-/// (<c>identifier</c> or <c>display</c> only), for which both operands are empty and so is the whole: it passes. Anything
-/// else (a <c>#</c> reference, an escaped string, a <c>_reference</c> object, an odd JSON shape) answers null: the
-/// expression decides.
+/// (<c>identifier</c> or <c>display</c> only), for which both operands are empty and so is the whole: it passes. Given
+/// <c>%rootResource</c>, a plain <c>#id</c> (Synthea's ExplanationOfBenefit points at its contained referral and
+/// coverage that way) is looked up among its contained ids. Anything else (<c>#</c> alone, an escaped string, a
+/// <c>_reference</c> object, an odd JSON shape) answers null: the expression decides.
 /// </summary>
 internal static class ReferenceFormCheck
 {
     /// <summary>The R4 expression (on the Reference type), the only text checked natively.</summary>
     public const string Expression = "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))";
 
-    public static bool? Holds(FhirPathCursor reference)
+    public static bool? Holds(FhirPathCursor reference) => Holds(reference, default);
+
+    /// <param name="reference">The Reference element.</param>
+    /// <param name="rootResource">Its <c>%rootResource</c>, or default when not known (then <c>#id</c> answers null).</param>
+    public static bool? Holds(FhirPathCursor reference, JsonElement rootResource)
     {
         if (reference.Value.ValueKind != JsonValueKind.Object) return null;
         JsonProperties.Find(reference.Value, "reference", "_reference", out var value, out var shadow);
@@ -25,6 +30,37 @@ internal static class ReferenceFormCheck
         if (value.ValueKind != JsonValueKind.String) return null;
         var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(value));
         if (raw.IndexOf((byte)'\\') >= 0) return null;
-        return raw.Length == 0 || raw[0] != (byte)'#' ? true : null;
+        if (raw.Length == 0 || raw[0] != (byte)'#') return true;
+        // The left operand is false: the whole is whether reference.substring(1) is among the contained ids ('#' alone
+        // has no substring(1): left to the expression).
+        return raw.Length > 1 && rootResource.ValueKind == JsonValueKind.Object ? NamesContained(raw[1..], rootResource) : null;
+    }
+
+    /// <summary>
+    /// <c>id in %rootResource.contained.id</c>: true when a contained resource's id is that text, false when none is
+    /// (also without contained resources: <c>in</c> an empty collection is false); null for shapes navigation reads
+    /// differently (<c>contained</c> not an array, <c>_contained</c>, an item that is not an object, an id that is not
+    /// a plain string or has a <c>_id</c>).
+    /// </summary>
+    private static bool? NamesContained(ReadOnlySpan<byte> id, JsonElement root)
+    {
+        // The same lookups navigation makes (an escaped name is found too).
+        JsonProperties.Find(root, "contained", "_contained", out var contained, out var containedShadow);
+        if (containedShadow.ValueKind != JsonValueKind.Undefined) return null;
+        if (contained.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return false;
+        if (contained.ValueKind != JsonValueKind.Array) return null;
+        var found = false;
+        foreach (var item in contained.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Null) continue;
+            if (item.ValueKind != JsonValueKind.Object) return null;
+            JsonProperties.Find(item, "id", "_id", out var itemId, out var itemIdShadow);
+            if (itemIdShadow.ValueKind != JsonValueKind.Undefined) return null;
+            if (itemId.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) continue;
+            if (itemId.ValueKind != JsonValueKind.String) return null;
+            // String equality is ordinal: the unescaped id against the reference's bytes (plain, checked above).
+            if (itemId.ValueEquals(id)) found = true;
+        }
+        return found;
     }
 }

@@ -330,7 +330,7 @@ internal sealed class ResourceWalker
         var environment = UInt128.Zero;
         if (withConstraints)
         {
-            if (InvariantWalker.Environment(slot, memo) is not { } dependency) return false;
+            if (InvariantWalker.Environment(slot, memo, context.InvariantState!) is not { } dependency) return false;
             environment = dependency;
         }
         return memo.Seen(subtree * 4 + (withConstraints ? SubtreeMemo.StructureAndConstraints : SubtreeMemo.StructureOnly), item, out key, environment);

@@ -38,13 +38,6 @@ internal sealed class SubtreeMemo
     /// </summary>
     public UInt128? ContainedIdsHash { get; set; }
 
-    /// <summary>
-    /// Nested (contained, Bundle-entry) resources the constraint walk is inside: their <c>%rootResource</c> may be
-    /// another resource than the one <see cref="ContainedIdsHash"/> describes, so no ContainedIds context is
-    /// memoized there.
-    /// </summary>
-    public int NestedResources { get; set; }
-
     /// <summary>Lookups and hits since the memo was created (the benchmark's hit rate).</summary>
     public long Lookups { get; private set; }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
 
@@ -37,6 +38,12 @@ internal sealed class ValidationContext
     /// <summary>The properties of the objects on the walk's path, read once per object.</summary>
     public ObjectMembers Members { get; } = new();
 
+    /// <summary>
+    /// The resource's root names, read once per resource: the validator's lookups there (<c>meta</c>, the subject) and
+    /// the walk's root frame (its shape, its constraints' navigation) use them instead of scanning the root again.
+    /// </summary>
+    public FhirPathObjectIndex RootMembers { get; } = new();
+
     /// <summary>The invariant walk's reusable state (element frames, FHIRPath scope), created on the first walk.</summary>
     public InvariantWalkState? InvariantState { get; set; }
 
@@ -46,6 +53,7 @@ internal sealed class ValidationContext
         Issues = null;
         _invariantIssues.Clear();
         Members.Clear();
+        RootMembers.Clear();
         HasFatal = false;
         Profile = null;
         _depth = 0;

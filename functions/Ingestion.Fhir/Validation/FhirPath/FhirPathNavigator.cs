@@ -41,27 +41,27 @@ internal static class FhirPathNavigator
         if (parent.Value.ValueKind != JsonValueKind.Object)
         {
             // A primitive's id and extensions live in its _name object.
-            if (parent.Shadow.ValueKind == JsonValueKind.Object) AddProperty(parent.Shadow, name, shadowName, name == "extension" ? "Extension" : null, null, ref sink);
+            if (parent.Shadow.ValueKind == JsonValueKind.Object) AddProperty(parent.Shadow, null, name, shadowName, name == "extension" ? "Extension" : null, null, ref sink);
             return;
         }
         if (parent.Table is { } table)
         {
             if (table.ByJsonName.TryGetValue(name, out var entry) && !entry.Node.IsChoice)
             {
-                AddProperty(parent.Value, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
+                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
                 return;
             }
             if (table.ChoiceByName.TryGetValue(name, out var choice))
             {
-                AddChoice(parent.Value, name, choice, ref sink);
+                AddChoice(parent.Value, parent.Members, name, choice, ref sink);
                 return;
             }
             if (table.ByJsonName.TryGetValue(name, out entry))
-                AddProperty(parent.Value, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
+                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
             return;
         }
 
-        JsonProperties.Find(parent.Value, name, shadowName, out var found, out var foundShadow);
+        JsonProperties.Find(parent.Value, parent.Members, name, shadowName, out var found, out var foundShadow);
         if (found.ValueKind != JsonValueKind.Undefined || foundShadow.ValueKind != JsonValueKind.Undefined)
         {
             AddItems(name, null, null, found, foundShadow, ref sink);
@@ -75,7 +75,7 @@ internal static class FhirPathNavigator
             {
                 var suffix = n[name.Length..];
                 var primitive = char.ToLowerInvariant(suffix[0]) + suffix[1..];
-                AddProperty(parent.Value, n, "_" + n, FhirPathValues.IsPrimitiveType(primitive) ? primitive : suffix, null, ref sink);
+                AddProperty(parent.Value, null, n, "_" + n, FhirPathValues.IsPrimitiveType(primitive) ? primitive : suffix, null, ref sink);
                 return;
             }
         }
@@ -90,7 +90,7 @@ internal static class FhirPathNavigator
             // A primitive's children are the id and extensions of its _name object.
             if (parent.Shadow.ValueKind != JsonValueKind.Object) return;
             foreach (var property in parent.Shadow.EnumerateObject())
-                AddProperty(parent.Shadow, property.Name, "_" + property.Name, property.Name == "extension" ? "Extension" : null, null, ref sink);
+                AddProperty(parent.Shadow, null, property.Name, "_" + property.Name, property.Name == "extension" ? "Extension" : null, null, ref sink);
             return;
         }
         foreach (var property in parent.Value.EnumerateObject())
@@ -103,9 +103,9 @@ internal static class FhirPathNavigator
                 name = name[1..];
             }
             if (parent.Table is { } table && table.ByJsonName.TryGetValue(name, out var entry))
-                AddProperty(parent.Value, name, entry.Slot.ShadowName, TypeCode(entry.Slot.Code), entry.Node.Children ?? entry.Slot.Resolved, ref sink);
+                AddProperty(parent.Value, null, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
             else
-                AddProperty(parent.Value, name, "_" + name, null, null, ref sink);
+                AddProperty(parent.Value, null, name, "_" + name, null, null, ref sink);
         }
     }
 
@@ -133,9 +133,10 @@ internal static class FhirPathNavigator
 
     /// <summary>
     /// The present types of the choice element <c>name[x]</c>, in the order of its types (one pass finds which are
-    /// present instead of two lookups per type: Extension.value[x] has fifty).
+    /// present instead of two lookups per type: Extension.value[x] has fifty). With <paramref name="members"/> (the
+    /// object's names read once) the names are read from there.
     /// </summary>
-    private static void AddChoice<TSink>(JsonElement obj, string name, ElementNode node, ref TSink sink) where TSink : struct, IChildSink
+    private static void AddChoice<TSink>(JsonElement obj, FhirPathObjectIndex? members, string name, ElementNode node, ref TSink sink) where TSink : struct, IChildSink
     {
         var types = node.Types;
         if (types.Length > 64)
@@ -144,29 +145,32 @@ internal static class FhirPathNavigator
             {
                 if (obj.TryGetProperty(slot.JsonName, out _) || obj.TryGetProperty(slot.ShadowName, out _))
                 {
-                    if (!AddProperty(obj, slot.JsonName, slot.ShadowName, TypeCode(slot.Code), slot.Resolved, ref sink)) return;
+                    if (!AddProperty(obj, members, slot.JsonName, slot.ShadowName, slot.FhirPathType, slot.Resolved, ref sink)) return;
                 }
             }
             return;
         }
         var present = 0UL;
-        foreach (var property in obj.EnumerateObject())
+        if (members is { Usable: true })
         {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            if (!JsonProperties.IsPlain(raw))
+            // Every name is plain here.
+            for (var m = 0; m < members.Count; m++) present |= ChoiceTypesNamed(members.Name(m), name, types);
+        }
+        else
+        {
+            foreach (var property in obj.EnumerateObject())
             {
-                // An escaped or non-ASCII name: compared as text.
-                for (var i = 0; i < types.Length; i++)
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                if (!JsonProperties.IsPlain(raw))
                 {
-                    if (property.NameEquals(types[i].JsonName) || property.NameEquals(types[i].ShadowName)) present |= 1UL << i;
+                    // An escaped or non-ASCII name: compared as text.
+                    for (var i = 0; i < types.Length; i++)
+                    {
+                        if (property.NameEquals(types[i].JsonName) || property.NameEquals(types[i].ShadowName)) present |= 1UL << i;
+                    }
+                    continue;
                 }
-                continue;
-            }
-            if (raw.Length > 0 && raw[0] == (byte)'_') raw = raw[1..];
-            if (raw.Length <= name.Length || !Ascii.Equals(raw[..name.Length], name)) continue;
-            for (var i = 0; i < types.Length; i++)
-            {
-                if (Ascii.Equals(raw, types[i].JsonName)) present |= 1UL << i;
+                present |= ChoiceTypesNamed(raw, name, types);
             }
         }
         for (var i = 0; present != 0 && i < types.Length; i++)
@@ -174,14 +178,27 @@ internal static class FhirPathNavigator
             if ((present & (1UL << i)) == 0) continue;
             present &= ~(1UL << i);
             var slot = types[i];
-            if (!AddProperty(obj, slot.JsonName, slot.ShadowName, TypeCode(slot.Code), slot.Resolved, ref sink)) return;
+            if (!AddProperty(obj, members, slot.JsonName, slot.ShadowName, slot.FhirPathType, slot.Resolved, ref sink)) return;
         }
     }
 
-    /// <summary>Feeds the items of one property to the sink; false when the sink has seen enough.</summary>
-    private static bool AddProperty<TSink>(JsonElement obj, string jsonName, string shadowName, string? type, ChildTable? table, ref TSink sink) where TSink : struct, IChildSink
+    /// <summary>The bits of the choice's types a plain property name (or its <c>_name</c>) spells.</summary>
+    private static ulong ChoiceTypesNamed(ReadOnlySpan<byte> raw, string name, TypeSlot[] types)
     {
-        JsonProperties.Find(obj, jsonName, shadowName, out var value, out var shadow);
+        if (raw.Length > 0 && raw[0] == (byte)'_') raw = raw[1..];
+        if (raw.Length <= name.Length || !Ascii.Equals(raw[..name.Length], name)) return 0;
+        var present = 0UL;
+        for (var i = 0; i < types.Length; i++)
+        {
+            if (Ascii.Equals(raw, types[i].JsonName)) present |= 1UL << i;
+        }
+        return present;
+    }
+
+    /// <summary>Feeds the items of one property to the sink; false when the sink has seen enough.</summary>
+    private static bool AddProperty<TSink>(JsonElement obj, FhirPathObjectIndex? members, string jsonName, string shadowName, string? type, ChildTable? table, ref TSink sink) where TSink : struct, IChildSink
+    {
+        JsonProperties.Find(obj, members, jsonName, shadowName, out var value, out var shadow);
         return AddItems(jsonName, type, table, value, shadow, ref sink);
     }
 
@@ -273,8 +290,12 @@ internal static class FhirPathNavigator
     }
 }
 
-/// <summary>A position in the JSON tree with its FHIR type and compiled children: an element not (yet) materialised.</summary>
-internal readonly record struct FhirPathCursor(JsonElement Value, JsonElement Shadow, string? Type, ChildTable? Table)
+/// <summary>
+/// A position in the JSON tree with its FHIR type and compiled children: an element not (yet) materialised.
+/// <paramref name="Members"/>: <paramref name="Value"/>'s names read once, when the walk indexed the object for the
+/// several constraints evaluated on it (null: navigation reads the JSON).
+/// </summary>
+internal readonly record struct FhirPathCursor(JsonElement Value, JsonElement Shadow, string? Type, ChildTable? Table, FhirPathObjectIndex? Members = null)
 {
     public bool HasPrimitiveValue => Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
 }

@@ -12,8 +12,17 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// </summary>
 internal static class JsonProperties
 {
-    public static void Find(JsonElement obj, string name, string shadowName, out JsonElement value, out JsonElement shadow)
+    public static void Find(JsonElement obj, string name, string shadowName, out JsonElement value, out JsonElement shadow) =>
+        Find(obj, null, name, shadowName, out value, out shadow);
+
+    /// <summary>The same, from <paramref name="members"/> (<paramref name="obj"/>'s names read once) when it could index them.</summary>
+    public static void Find(JsonElement obj, FhirPathObjectIndex? members, string name, string shadowName, out JsonElement value, out JsonElement shadow)
     {
+        if (members is { Usable: true })
+        {
+            members.Find(name, shadowName, out value, out shadow);
+            return;
+        }
         value = default;
         shadow = default;
         foreach (var property in obj.EnumerateObject())
