@@ -40,7 +40,7 @@ public sealed partial class OmopMapper
         personId = 0;
         day = default;
         dateTime = null;
-        patient = PatientOf(rows, resource, subjectProperty, out reason);
+        patient = PatientOf(rows, FhirJson.Object(resource, subjectProperty), out reason);
         if (patient is null) return false;
         if (date is null)
         {
