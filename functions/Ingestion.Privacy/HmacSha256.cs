@@ -131,16 +131,31 @@ internal sealed class HmacSha256
 
         uint a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
         var k = RoundConstants;
-        for (var i = 0; i < 64; i++)
+        // Eight rounds a step, the variables' roles rotating through the calls: no value is moved from one to the next.
+        for (var i = 0; i < 64; i += 8)
         {
-            var t1 = h + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
-                       + ((e & f) ^ (~e & g)) + k[i] + w[i];
-            var t2 = (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
-                       + ((a & b) ^ (a & c) ^ (b & c));
-            h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+            Round(a, b, c, ref d, e, f, g, ref h, k[i] + w[i]);
+            Round(h, a, b, ref c, d, e, f, ref g, k[i + 1] + w[i + 1]);
+            Round(g, h, a, ref b, c, d, e, ref f, k[i + 2] + w[i + 2]);
+            Round(f, g, h, ref a, b, c, d, ref e, k[i + 3] + w[i + 3]);
+            Round(e, f, g, ref h, a, b, c, ref d, k[i + 4] + w[i + 4]);
+            Round(d, e, f, ref g, h, a, b, ref c, k[i + 5] + w[i + 5]);
+            Round(c, d, e, ref f, g, h, a, ref b, k[i + 6] + w[i + 6]);
+            Round(b, c, d, ref e, f, g, h, ref a, k[i + 7] + w[i + 7]);
         }
 
         state[0] += a; state[1] += b; state[2] += c; state[3] += d;
         state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+    }
+
+    /// <summary>One SHA-256 round (FIPS 180-4, 6.2.2 step 3) in the form where only d and h change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(uint a, uint b, uint c, ref uint d, uint e, uint f, uint g, ref uint h, uint kw)
+    {
+        var t1 = h + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
+                   + ((e & f) ^ (~e & g)) + kw;
+        d += t1;
+        h = t1 + (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
+              + ((a & b) ^ (a & c) ^ (b & c));
     }
 }
