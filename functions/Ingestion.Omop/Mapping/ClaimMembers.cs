@@ -17,13 +17,6 @@ internal struct ClaimMembers : IMemberReader
     public JsonElement Insurer;
     public JsonElement Payment;
 
-    public static ClaimMembers Read(JsonElement resource)
-    {
-        var members = default(ClaimMembers);
-        JsonMembers.Read(resource, ref members);
-        return members;
-    }
-
     public void Read(ReadOnlySpan<byte> name, JsonElement value)
     {
         switch (name.Length)

@@ -14,13 +14,6 @@ internal struct EncounterMembers : IMemberReader
     public JsonElement ServiceProvider;
     public JsonElement PartOf;
 
-    public static EncounterMembers Read(JsonElement resource)
-    {
-        var members = default(EncounterMembers);
-        JsonMembers.Read(resource, ref members);
-        return members;
-    }
-
     public void Read(ReadOnlySpan<byte> name, JsonElement value)
     {
         if (Event.TryRead(name, value)) return;

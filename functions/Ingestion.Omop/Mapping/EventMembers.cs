@@ -15,13 +15,6 @@ internal struct EventMembers : IMemberReader
     public JsonElement Encounter;
     public JsonElement Context;
 
-    public static EventMembers Read(JsonElement resource)
-    {
-        var members = default(EventMembers);
-        JsonMembers.Read(resource, ref members);
-        return members;
-    }
-
     /// <summary>The member named <paramref name="subjectProperty"/> ("subject" or "patient").</summary>
     public readonly JsonElement SubjectNamed(ReadOnlySpan<byte> subjectProperty) =>
         subjectProperty.SequenceEqual("patient"u8) ? Patient : Subject;

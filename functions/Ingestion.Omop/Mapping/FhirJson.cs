@@ -20,6 +20,15 @@ internal static class FhirJson
 
     public static string? String(JsonElement element, ReadOnlySpan<byte> name) => String(Member(element, name));
 
+    /// <summary>A code system URI: the shared string of a known system (<see cref="FhirCodeSystems"/>), compared as
+    /// UTF-8 so no string is made for it (it is only looked up), else the value's string; null when not a string.</summary>
+    public static string? SystemUri(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String) return null;
+        var raw = JsonMarshal.GetRawUtf8Value(value)[1..^1];
+        return (raw.Contains((byte)'\\') ? null : FhirCodeSystems.KnownUri(raw)) ?? value.GetString();
+    }
+
     /// <summary>Whether the value is a string equal to <paramref name="expected"/> (UTF-8), without allocating the string.</summary>
     public static bool StringEquals(JsonElement value, ReadOnlySpan<byte> expected) =>
         value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);
@@ -56,7 +65,7 @@ internal static class FhirJson
     public static double? Number(JsonElement element, ReadOnlySpan<byte> name) => Number(Member(element, name));
 
     /// <summary>A member of an object, or undefined (also when the element is not an object).</summary>
-    private static JsonElement Member(JsonElement element, ReadOnlySpan<byte> name) =>
+    public static JsonElement Member(JsonElement element, ReadOnlySpan<byte> name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 
     /// <summary>The logical id of a Reference-typed property.</summary>

@@ -19,6 +19,15 @@ internal interface IMemberReader
 /// </summary>
 internal static class JsonMembers
 {
+    /// <summary>A reader of <typeparamref name="TReader"/>'s kind with every member of <paramref name="element"/> read
+    /// into it; an empty one when it is not an object.</summary>
+    public static TReader Read<TReader>(JsonElement element) where TReader : struct, IMemberReader
+    {
+        var reader = default(TReader);
+        Read(element, ref reader);
+        return reader;
+    }
+
     /// <summary>Reads every member of <paramref name="element"/> into <paramref name="reader"/>; nothing when it is not an object.</summary>
     public static void Read<TReader>(JsonElement element, ref TReader reader) where TReader : struct, IMemberReader
     {

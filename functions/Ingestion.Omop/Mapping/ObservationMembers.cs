@@ -15,13 +15,6 @@ internal struct ObservationMembers : IMemberReader
     public JsonElement Category;
     public JsonElement Component;
 
-    public static ObservationMembers Read(JsonElement resource)
-    {
-        var members = default(ObservationMembers);
-        JsonMembers.Read(resource, ref members);
-        return members;
-    }
-
     public void Read(ReadOnlySpan<byte> name, JsonElement value)
     {
         if (Event.TryRead(name, value) || Value.TryRead(name, value)) return;

@@ -14,13 +14,6 @@ internal struct ObservedValue : IMemberReader
     public JsonElement ValueInteger;
     public JsonElement ReferenceRange;
 
-    public static ObservedValue Read(JsonElement component)
-    {
-        var value = default(ObservedValue);
-        JsonMembers.Read(component, ref value);
-        return value;
-    }
-
     public void Read(ReadOnlySpan<byte> name, JsonElement value) => TryRead(name, value);
 
     /// <summary>Keeps the member when it is one of these; false otherwise (for readers that embed this one).</summary>

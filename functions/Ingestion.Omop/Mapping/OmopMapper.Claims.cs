@@ -14,7 +14,7 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapClaim(JsonElement resource, MappedRows rows)
     {
-        var claim = ClaimMembers.Read(resource);
+        var claim = JsonMembers.Read<ClaimMembers>(resource);
         var billable = FhirJson.Object(claim.BillablePeriod);
         if (!TryDatedFact(rows, FhirJson.Object(claim.Patient), FhirJson.String(billable, "start"u8) ?? FhirJson.String(claim.Created),
                 out _, out _, out _, out _, out var reason))
@@ -28,7 +28,7 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapExplanationOfBenefit(JsonElement resource, MappedRows rows)
     {
-        var eob = ClaimMembers.Read(resource);
+        var eob = JsonMembers.Read<ClaimMembers>(resource);
         var billable = FhirJson.Object(eob.BillablePeriod);
         var start = FhirJson.String(billable, "start"u8) ?? FhirJson.String(eob.Created);
         if (!TryDatedFact(rows, FhirJson.Object(eob.Patient), start, out var patient, out var personId, out var startDate, out _, out var reason))

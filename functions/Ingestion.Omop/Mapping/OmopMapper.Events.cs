@@ -90,7 +90,7 @@ public sealed partial class OmopMapper
     private bool TryEventBase(MappedRows rows, string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, int typeConceptId,
         out ClinicalEvent facts, out string? reason)
     {
-        var members = EventMembers.Read(resource);
+        var members = JsonMembers.Read<EventMembers>(resource);
         return TryEventBase(rows, type, members, members.SubjectNamed(subjectProperty), start, end, typeConceptId, out facts, out reason);
     }
 

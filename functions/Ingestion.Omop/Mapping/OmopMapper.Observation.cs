@@ -8,7 +8,7 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapObservation(JsonElement resource, MappedRows rows, MappingReport report)
     {
-        var observation = ObservationMembers.Read(resource);
+        var observation = JsonMembers.Read<ObservationMembers>(resource);
         var start = FhirJson.String(observation.EffectiveDateTime) ?? FhirJson.String(observation.EffectiveInstant)
             ?? FhirJson.String(FhirJson.Object(observation.EffectivePeriod), "start"u8) ?? FhirJson.String(observation.Issued);
         if (!TryEventBase(rows, "Observation", observation.Event, observation.Event.Subject, start, null, _options.EhrTypeConceptId, out var facts, out var reason))
@@ -24,7 +24,7 @@ public sealed partial class OmopMapper
             emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(observation.Value.Code)), WithValue(facts, observation.Value, report), defaultTable, rows, report);
         for (var i = 0; i < componentCount; i++)
         {
-            var component = ObservedValue.Read(components[i]);
+            var component = JsonMembers.Read<ObservedValue>(components[i]);
             var componentFacts = WithValue(facts, component, report) with
             {
                 Key = facts.Key with { Component = i },
@@ -69,9 +69,9 @@ public sealed partial class OmopMapper
     {
         if (FhirJson.IsDefined(FhirJson.Object(observed.ValueQuantity)))
         {
-            var quantity = QuantityMembers.Read(observed.ValueQuantity);
+            var quantity = JsonMembers.Read<QuantityMembers>(observed.ValueQuantity);
             var value = FhirJson.Number(quantity.Value);
-            var unit = _concepts.Resolve(FhirJson.String(quantity.System) ?? FhirCodeSystems.Ucum,
+            var unit = _concepts.Resolve(FhirJson.SystemUri(quantity.System) ?? FhirCodeSystems.Ucum,
                 FhirJson.String(quantity.Code) ?? FhirJson.String(quantity.Unit));
             var range = FhirJson.First(observed.ReferenceRange);
             facts = facts with

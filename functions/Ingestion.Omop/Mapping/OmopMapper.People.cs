@@ -45,7 +45,7 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapEncounter(JsonElement resource, MappedRows rows, MappingReport report)
     {
-        var encounter = EncounterMembers.Read(resource);
+        var encounter = JsonMembers.Read<EncounterMembers>(resource);
         var period = FhirJson.Object(encounter.Period);
         if (!TryEventBase(rows, "Encounter", encounter.Event, encounter.Event.Subject, FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
                 _options.EhrTypeConceptId, out var facts, out var reason))

@@ -42,7 +42,7 @@ public sealed partial class OmopMapper : IOmopMapper
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
         // resourceType, id and the status elements in one pass over the resource's members.
-        var header = ResourceHeader.Read(resource);
+        var header = JsonMembers.Read<ResourceHeader>(resource);
         var type = ResourceTypeOf(header.ResourceType);
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);

@@ -11,13 +11,6 @@ internal struct QuantityMembers : IMemberReader
     public JsonElement System;
     public JsonElement Code;
 
-    public static QuantityMembers Read(JsonElement quantity)
-    {
-        var members = default(QuantityMembers);
-        JsonMembers.Read(quantity, ref members);
-        return members;
-    }
-
     public void Read(ReadOnlySpan<byte> name, JsonElement value)
     {
         switch (name.Length)

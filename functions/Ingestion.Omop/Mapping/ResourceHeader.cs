@@ -14,13 +14,6 @@ internal struct ResourceHeader : IMemberReader
     public JsonElement Intent;
     public JsonElement VerificationStatus;
 
-    public static ResourceHeader Read(JsonElement resource)
-    {
-        var header = default(ResourceHeader);
-        JsonMembers.Read(resource, ref header);
-        return header;
-    }
-
     public void Read(ReadOnlySpan<byte> name, JsonElement value)
     {
         switch (name.Length)
