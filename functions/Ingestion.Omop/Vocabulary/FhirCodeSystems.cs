@@ -45,7 +45,7 @@ public static class FhirCodeSystems
         [.. BySystem.Keys.Select(uri => (System.Text.Encoding.UTF8.GetBytes(uri), uri))];
 
     /// <summary>The shared string of a known system URI given as UTF-8, or null when it is not one of them.</summary>
-    public static string? KnownUri(ReadOnlySpan<byte> utf8)
+    internal static string? KnownUri(ReadOnlySpan<byte> utf8)
     {
         foreach (var (known, uri) in KnownUris)
         {
