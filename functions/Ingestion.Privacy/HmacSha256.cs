@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Ingestion.Privacy;
@@ -12,6 +13,8 @@ namespace Ingestion.Privacy;
 /// which re-hashes the pads on every call. Output is byte-identical to it (tests compare both on random input).
 /// Instances are immutable after construction and safe to share across threads.
 /// </summary>
+// Every stack buffer is written before it is read: the runtime need not zero them on each derivation.
+[SkipLocalsInit]
 internal sealed class HmacSha256
 {
     public const int HashSize = 32;
@@ -45,14 +48,18 @@ internal sealed class HmacSha256
         else key.CopyTo(block);
 
         Span<byte> pad = stackalloc byte[BlockSize];
+        Span<uint> w = stackalloc uint[64];
         for (var i = 0; i < BlockSize; i++) pad[i] = (byte)(block[i] ^ 0x36);
         InitialState.CopyTo(_innerState);
-        Compress(_innerState, pad);
+        Load(pad, w);
+        Compress(_innerState, w);
         for (var i = 0; i < BlockSize; i++) pad[i] = (byte)(block[i] ^ 0x5c);
         InitialState.CopyTo(_outerState);
-        Compress(_outerState, pad);
+        Load(pad, w);
+        Compress(_outerState, w);
         CryptographicOperations.ZeroMemory(block);
         CryptographicOperations.ZeroMemory(pad);
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(w));
     }
 
     /// <summary>Writes HMAC-SHA256(key, message) to <paramref name="destination"/> (at least 32 bytes).</summary>
@@ -60,52 +67,60 @@ internal sealed class HmacSha256
     {
         if (destination.Length < HashSize) throw new ArgumentException("The destination must hold 32 bytes.", nameof(destination));
 
-        Span<uint> state = stackalloc uint[8];
-        Span<byte> block = stackalloc byte[BlockSize];
+        Span<uint> inner = stackalloc uint[8];
+        Span<uint> w = stackalloc uint[64];
+        _innerState.CopyTo(inner);
+        Absorb(inner, message, BlockSize, w);
 
-        _innerState.CopyTo(state);
-        Absorb(state, message, BlockSize, block);
-        Span<byte> innerHash = stackalloc byte[HashSize];
-        WriteDigest(state, innerHash);
-
-        _outerState.CopyTo(state);
-        Absorb(state, innerHash, BlockSize, block);
-        WriteDigest(state, destination);
+        // The outer message is the inner digest: its one block is the digest's words as they are (SHA-256 words are
+        // big-endian, as the digest's bytes), then the fixed padding of a 64 + 32 byte message. No byte round trip.
+        inner.CopyTo(w);
+        w[8] = 0x80000000;
+        w[9..15].Clear();
+        w[15] = (BlockSize + HashSize) * 8;
+        Span<uint> outer = stackalloc uint[8];
+        _outerState.CopyTo(outer);
+        Compress(outer, w);
+        for (var i = 0; i < 8; i++) BinaryPrimitives.WriteUInt32BigEndian(destination[(i * 4)..], outer[i]);
     }
 
     /// <summary>Hashes the message's full blocks, then the padded tail (length counts the pad block already absorbed).</summary>
-    private static void Absorb(Span<uint> state, ReadOnlySpan<byte> message, int alreadyAbsorbed, Span<byte> block)
+    private static void Absorb(Span<uint> state, ReadOnlySpan<byte> message, int alreadyAbsorbed, Span<uint> w)
     {
         var totalBits = (ulong)(alreadyAbsorbed + message.Length) * 8;
         while (message.Length >= BlockSize)
         {
-            Compress(state, message[..BlockSize]);
+            Load(message, w);
+            Compress(state, w);
             message = message[BlockSize..];
         }
 
+        Span<byte> block = stackalloc byte[BlockSize];
         block.Clear();
         message.CopyTo(block);
         block[message.Length] = 0x80;
         if (message.Length >= BlockSize - 8)
         {
-            Compress(state, block);
+            Load(block, w);
+            Compress(state, w);
             block.Clear();
         }
 
         BinaryPrimitives.WriteUInt64BigEndian(block[(BlockSize - 8)..], totalBits);
-        Compress(state, block);
+        Load(block, w);
+        Compress(state, w);
     }
 
-    private static void WriteDigest(ReadOnlySpan<uint> state, Span<byte> destination)
+    private static void Load(ReadOnlySpan<byte> block, Span<uint> w)
     {
-        for (var i = 0; i < 8; i++) BinaryPrimitives.WriteUInt32BigEndian(destination[(i * 4)..], state[i]);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compress(Span<uint> state, ReadOnlySpan<byte> block)
-    {
-        Span<uint> w = stackalloc uint[64];
         for (var i = 0; i < 16; i++) w[i] = BinaryPrimitives.ReadUInt32BigEndian(block[(i * 4)..]);
+    }
+
+    /// <summary>One SHA-256 compression of the block whose 16 words are <c>w[0..16]</c>; <paramref name="w"/> (64
+    /// words) is overwritten by the message schedule.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Compress(Span<uint> state, Span<uint> w)
+    {
         for (var i = 16; i < 64; i++)
         {
             uint w15 = w[i - 15], w2 = w[i - 2];
@@ -116,16 +131,31 @@ internal sealed class HmacSha256
 
         uint a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
         var k = RoundConstants;
-        for (var i = 0; i < 64; i++)
+        // Eight rounds a step, the variables' roles rotating through the calls: no value is moved from one to the next.
+        for (var i = 0; i < 64; i += 8)
         {
-            var t1 = h + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
-                       + ((e & f) ^ (~e & g)) + k[i] + w[i];
-            var t2 = (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
-                       + ((a & b) ^ (a & c) ^ (b & c));
-            h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+            Round(a, b, c, ref d, e, f, g, ref h, k[i] + w[i]);
+            Round(h, a, b, ref c, d, e, f, ref g, k[i + 1] + w[i + 1]);
+            Round(g, h, a, ref b, c, d, e, ref f, k[i + 2] + w[i + 2]);
+            Round(f, g, h, ref a, b, c, d, ref e, k[i + 3] + w[i + 3]);
+            Round(e, f, g, ref h, a, b, c, ref d, k[i + 4] + w[i + 4]);
+            Round(d, e, f, ref g, h, a, b, ref c, k[i + 5] + w[i + 5]);
+            Round(c, d, e, ref f, g, h, a, ref b, k[i + 6] + w[i + 6]);
+            Round(b, c, d, ref e, f, g, h, ref a, k[i + 7] + w[i + 7]);
         }
 
         state[0] += a; state[1] += b; state[2] += c; state[3] += d;
         state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+    }
+
+    /// <summary>One SHA-256 round (FIPS 180-4, 6.2.2 step 3) in the form where only d and h change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(uint a, uint b, uint c, ref uint d, uint e, uint f, uint g, ref uint h, uint kw)
+    {
+        var t1 = h + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
+                   + ((e & f) ^ (~e & g)) + kw;
+        d += t1;
+        h = t1 + (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
+              + ((a & b) ^ (a & c) ^ (b & c));
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,6 +11,8 @@ namespace Ingestion.Privacy;
 /// logical id), so every worker, file and run agrees without coordination. Thread-safe; allocation-free per call
 /// except the returned ZIP3 string and cache fills. See docs/privacy.md for the rules.
 /// </summary>
+// The message and MAC buffers on the stack are written before they are read: no zeroing per derivation.
+[SkipLocalsInit]
 public sealed class KeyedDeidentifier : IDeidentifier
 {
     private const int PatientDatesPurpose = -1;

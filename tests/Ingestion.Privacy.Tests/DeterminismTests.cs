@@ -34,6 +34,30 @@ public class DeterminismTests
     }
 
     [Fact]
+    public void Every_id_equals_the_framework_HMAC_of_its_message_whatever_its_length_and_whichever_overload_derives_it()
+    {
+        // Ids of 1-180 characters put the message (label, table name, NUL, id) on both sides of each SHA-256 block
+        // boundary; non-ASCII ids take the UTF-8 path. Both overloads and cached and uncached domains are compared.
+        var key = Convert.FromBase64String(TestKeys.Primary);
+        var deid = TestKeys.Deidentifier();
+        var random = new Random(19);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-./#é漢";
+        foreach (var domain in new[] { OmopKeyDomain.Measurement, OmopKeyDomain.Person, OmopKeyDomain.PayerPlanPeriod })
+        {
+            var table = System.Text.Encoding.ASCII.GetBytes(OmopKeyDomainNames.TableName(domain));
+            for (var length = 1; length <= 180; length++)
+            {
+                var id = new string(Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+                byte[] message = [.. "ingestion-deid/v1/id/"u8.ToArray(), .. table, 0, .. System.Text.Encoding.UTF8.GetBytes(id)];
+                var mac = System.Security.Cryptography.HMACSHA256.HashData(key, message);
+                var expected = (long)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(mac) & long.MaxValue);
+                Assert.Equal(expected, deid.PseudonymousId(domain, id));
+                Assert.Equal(expected, deid.PseudonymousId(domain, id.AsSpan()));
+            }
+        }
+    }
+
+    [Fact]
     public void A_different_key_gives_different_ids_offsets_and_fingerprint()
     {
         var a = TestKeys.Deidentifier();

@@ -21,7 +21,7 @@ internal sealed class ConceptResolver(IVocabulary vocabulary)
         var haveFallback = false;
         foreach (var coding in codings.EnumerateArray())
         {
-            var candidate = Resolve(FhirJson.String(coding, "system"u8), FhirJson.String(coding, "code"u8));
+            var candidate = Resolve(FhirJson.SystemUri(FhirJson.Member(coding, "system"u8)), FhirJson.String(coding, "code"u8));
             if (candidate.Code is null) continue;
             if (candidate.Known) return candidate;
             if (!haveFallback || (fallback.ReportVocabulary.Contains(':') && !candidate.ReportVocabulary.Contains(':')))

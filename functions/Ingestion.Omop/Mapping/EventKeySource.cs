@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Ingestion.Privacy;
 
 namespace Ingestion.Omop;
@@ -8,6 +9,8 @@ namespace Ingestion.Omop;
 /// an Observation, plus <c>#map/k</c> for the k-th standard concept of a code that maps to several (k ≥ 1). The text
 /// is composed on the stack when the key is derived, so no string is built per row.
 /// </summary>
+// The key text on the stack is written before it is read: not zeroed per row.
+[SkipLocalsInit]
 internal readonly record struct EventKeySource(string Type, string Id, int Component = -1)
 {
     private const int StackChars = 256;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -5,47 +6,67 @@ using System.Text.Json;
 namespace Ingestion.Omop;
 
 /// <summary>Reads FHIR JSON elements by FHIR's rules (absent and null are the same; wrong kinds read as absent).</summary>
+// LogicalId's stack buffer is written before it is read: not zeroed per reference.
+[SkipLocalsInit]
 internal static class FhirJson
 {
     private const int StackReferenceChars = 256;
 
-    public static string? String(JsonElement element, ReadOnlySpan<byte> name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+    // Each reading exists twice: of a value already found (by a one-pass member reader, JsonMembers), and of a named
+    // member of an object (one lookup). Both apply the same rule.
+
+    /// <summary>The value if it is a string, else null.</summary>
+    public static string? String(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static string? String(JsonElement element, ReadOnlySpan<byte> name) => String(Member(element, name));
+
+    /// <summary>A code system URI: the shared string of a known system (<see cref="FhirCodeSystems"/>), compared as
+    /// UTF-8 so no string is made for it (it is only looked up), else the value's string; null when not a string.</summary>
+    public static string? SystemUri(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String) return null;
+        var raw = JsonMarshal.GetRawUtf8Value(value)[1..^1];
+        return (raw.Contains((byte)'\\') ? null : FhirCodeSystems.KnownUri(raw)) ?? value.GetString();
+    }
+
+    /// <summary>Whether the value is a string equal to <paramref name="expected"/> (UTF-8), without allocating the string.</summary>
+    public static bool StringEquals(JsonElement value, ReadOnlySpan<byte> expected) =>
+        value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);
 
     /// <summary>Whether a string property equals <paramref name="expected"/> (UTF-8), without allocating the string.</summary>
     public static bool StringEquals(JsonElement element, ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            && value.ValueEquals(expected);
+        StringEquals(Member(element, name), expected);
 
-    /// <summary>Whether a string property is present and non-empty, without allocating the string.</summary>
-    public static bool HasNonEmptyString(JsonElement element, ReadOnlySpan<byte> name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            && !value.ValueEquals(ReadOnlySpan<byte>.Empty);
+    /// <summary>Whether the value is a non-empty string, without allocating the string.</summary>
+    public static bool HasNonEmptyString(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && !value.ValueEquals(ReadOnlySpan<byte>.Empty);
 
-    public static JsonElement Object(JsonElement element, ReadOnlySpan<byte> name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value
-            : default;
+    /// <summary>The value if it is an object, else undefined.</summary>
+    public static JsonElement Object(JsonElement value) => value.ValueKind == JsonValueKind.Object ? value : default;
 
-    public static JsonElement Array(JsonElement element, ReadOnlySpan<byte> name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
-            ? value
-            : default;
+    public static JsonElement Object(JsonElement element, ReadOnlySpan<byte> name) => Object(Member(element, name));
+
+    /// <summary>The value if it is an array, else undefined.</summary>
+    public static JsonElement Array(JsonElement value) => value.ValueKind == JsonValueKind.Array ? value : default;
+
+    public static JsonElement Array(JsonElement element, ReadOnlySpan<byte> name) => Array(Member(element, name));
+
+    /// <summary>The first element of the value if it is a non-empty array, else undefined.</summary>
+    public static JsonElement First(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0 ? value[0] : default;
 
     /// <summary>The first element of an array property, or undefined.</summary>
-    public static JsonElement First(JsonElement element, ReadOnlySpan<byte> name)
-    {
-        var array = Array(element, name);
-        return array.ValueKind == JsonValueKind.Array && array.GetArrayLength() > 0 ? array[0] : default;
-    }
+    public static JsonElement First(JsonElement element, ReadOnlySpan<byte> name) => First(Member(element, name));
 
-    public static double? Number(JsonElement element, ReadOnlySpan<byte> name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
-            && value.TryGetDouble(out var d)
-            ? d
-            : null;
+    /// <summary>The value if it is a number that fits a double, else null.</summary>
+    public static double? Number(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) ? d : null;
+
+    public static double? Number(JsonElement element, ReadOnlySpan<byte> name) => Number(Member(element, name));
+
+    /// <summary>A member of an object, or undefined (also when the element is not an object).</summary>
+    public static JsonElement Member(JsonElement element, ReadOnlySpan<byte> name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 
     /// <summary>The logical id of a Reference-typed property.</summary>
     public static string? ReferenceId(JsonElement element, ReadOnlySpan<byte> name, string? expectedType = null) =>

@@ -14,24 +14,24 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapClaim(JsonElement resource, MappedRows rows)
     {
-        var billable = FhirJson.Object(resource, "billablePeriod"u8);
-        if (!TryDatedFact(rows, resource, "patient"u8, FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8),
+        var claim = JsonMembers.Read<ClaimMembers>(resource);
+        var billable = FhirJson.Object(claim.BillablePeriod);
+        if (!TryDatedFact(rows, FhirJson.Object(claim.Patient), FhirJson.String(billable, "start"u8) ?? FhirJson.String(claim.Created),
                 out _, out _, out _, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        if (CostEvent(resource) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
-        var total = FhirJson.Object(resource, "total"u8);
-        WriteCost(rows.Add(CdmTables.Cost, conceptMapped: true),
-            _deidentifier.PseudonymousId(OmopKeyDomain.Cost, "Claim/" + FhirJson.String(resource, "id"u8)), costEvent,
+        if (CostEvent(claim) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
+        var total = FhirJson.Object(claim.Total);
+        WriteCost(rows.Add(CdmTables.Cost, conceptMapped: true), KeyOf(OmopKeyDomain.Cost, "Claim", claim.Id), costEvent,
             Currency(total), FhirJson.Number(total, "value"u8), totalPaid: null, payerPlanPeriod: null);
         return MappingOutcome.Mapped(1);
     }
 
     private MappingOutcome MapExplanationOfBenefit(JsonElement resource, MappedRows rows)
     {
-        var id = FhirJson.String(resource, "id"u8);
-        var billable = FhirJson.Object(resource, "billablePeriod"u8);
-        var start = FhirJson.String(billable, "start"u8) ?? FhirJson.String(resource, "created"u8);
-        if (!TryDatedFact(rows, resource, "patient"u8, start, out var patient, out var personId, out var startDate, out _, out var reason))
+        var eob = JsonMembers.Read<ClaimMembers>(resource);
+        var billable = FhirJson.Object(eob.BillablePeriod);
+        var start = FhirJson.String(billable, "start"u8) ?? FhirJson.String(eob.Created);
+        if (!TryDatedFact(rows, FhirJson.Object(eob.Patient), start, out var patient, out var personId, out var startDate, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var endDate = startDate;
         if (FhirJson.String(billable, "end"u8) is { } end)
@@ -39,27 +39,30 @@ public sealed partial class OmopMapper
             if (!TryShift(patient!, end, out endDate, out _)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
             if (endDate < startDate) endDate = startDate;
         }
-        if (CostEvent(resource) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
+        if (CostEvent(eob) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
 
         // The payer is an organisation (e.g. "Medicaid", "UnitedHealthcare"), never the patient: its name may be kept.
-        var coverage = ContainedCoverage(resource);
-        var payer = Fit(FhirJson.String(FhirJson.Object(resource, "insurer"u8), "display"u8)
+        var coverage = ContainedCoverage(FhirJson.Array(eob.Contained));
+        var payer = Fit(FhirJson.String(FhirJson.Object(eob.Insurer), "display"u8)
             ?? FhirJson.String(FhirJson.First(coverage, "payor"u8), "display"u8));
         var plan = Fit(FhirJson.String(FhirJson.Object(coverage, "type"u8), "text"u8));
-        var periodKey = _deidentifier.PseudonymousId(OmopKeyDomain.PayerPlanPeriod, "ExplanationOfBenefit/" + id);
+        var periodKey = KeyOf(OmopKeyDomain.PayerPlanPeriod, "ExplanationOfBenefit", eob.Id);
         rows.Add(CdmTables.PayerPlanPeriod, conceptMapped: true)
             .Put(periodKey).Put(personId).Put(startDate).Put(endDate).Put(payer is null ? null : 0).Put(payer).Put(payer is null ? null : 0)
             .Put(plan is null ? null : 0).Put(plan).Put(plan is null ? null : 0);
         // family_source_value and the rest stay null: the subscriber id is an identifier.
 
-        var submitted = SubmittedTotal(resource);
-        var payment = FhirJson.Object(FhirJson.Object(resource, "payment"u8), "amount"u8);
-        WriteCost(rows.Add(CdmTables.Cost, conceptMapped: true),
-            _deidentifier.PseudonymousId(OmopKeyDomain.Cost, "ExplanationOfBenefit/" + id), costEvent,
+        var submitted = SubmittedTotal(FhirJson.Array(eob.Total));
+        var payment = FhirJson.Object(FhirJson.Object(eob.Payment), "amount"u8);
+        WriteCost(rows.Add(CdmTables.Cost, conceptMapped: true), KeyOf(OmopKeyDomain.Cost, "ExplanationOfBenefit", eob.Id), costEvent,
             Currency(FhirJson.IsDefined(payment) ? payment : submitted), FhirJson.Number(submitted, "value"u8),
             FhirJson.Number(payment, "value"u8), periodKey);
         return MappingOutcome.Mapped(2);
     }
+
+    /// <summary>The key of <c>Type/id</c> (an id the resource has: <see cref="Map"/> checked it), its text composed on the stack.</summary>
+    private long KeyOf(OmopKeyDomain domain, string type, JsonElement id) =>
+        new EventKeySource(type, FhirJson.String(id)!).Derive(_deidentifier, domain, map: 0);
 
     private static void WriteCost(OmopRowWriter row, long costId, (long EventId, string Domain) costEvent, int? currency, double? totalCharge,
         double? totalPaid, long? payerPlanPeriod) =>
@@ -69,11 +72,11 @@ public sealed partial class OmopMapper
 
     /// <summary>What the claim paid for: the prescription's drug_exposure when it names one (pharmacy claims), else
     /// the visit of the first item's encounter (the key the Encounter's visit_occurrence row carries).</summary>
-    private (long EventId, string Domain)? CostEvent(JsonElement resource)
+    private (long EventId, string Domain)? CostEvent(in ClaimMembers claim)
     {
-        var prescription = FhirJson.ReferenceId(resource, "prescription"u8, "MedicationRequest");
-        if (prescription is not null) return (_deidentifier.PseudonymousId(OmopKeyDomain.DrugExposure, "MedicationRequest/" + prescription), "Drug");
-        var items = FhirJson.Array(resource, "item"u8);
+        var prescription = FhirJson.LogicalId(FhirJson.Object(claim.Prescription), "MedicationRequest");
+        if (prescription is not null) return (new EventKeySource("MedicationRequest", prescription).Derive(_deidentifier, OmopKeyDomain.DrugExposure, map: 0), "Drug");
+        var items = FhirJson.Array(claim.Item);
         if (items.ValueKind != JsonValueKind.Array) return null;
         foreach (var item in items.EnumerateArray())
         {
@@ -84,9 +87,8 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>The EOB's total of category "submitted" (the charge), else its first total.</summary>
-    private static JsonElement SubmittedTotal(JsonElement resource)
+    private static JsonElement SubmittedTotal(JsonElement totals)
     {
-        var totals = FhirJson.Array(resource, "total"u8);
         if (totals.ValueKind != JsonValueKind.Array) return default;
         foreach (var total in totals.EnumerateArray())
         {
@@ -96,9 +98,8 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>The Coverage the EOB's focal insurance points to when it is contained (Synthea: "#coverage").</summary>
-    private static JsonElement ContainedCoverage(JsonElement resource)
+    private static JsonElement ContainedCoverage(JsonElement contained)
     {
-        var contained = FhirJson.Array(resource, "contained"u8);
         if (contained.ValueKind != JsonValueKind.Array) return default;
         foreach (var inner in contained.EnumerateArray())
         {

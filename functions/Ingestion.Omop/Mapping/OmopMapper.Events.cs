@@ -90,8 +90,16 @@ public sealed partial class OmopMapper
     private bool TryEventBase(MappedRows rows, string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, int typeConceptId,
         out ClinicalEvent facts, out string? reason)
     {
+        var members = JsonMembers.Read<EventMembers>(resource);
+        return TryEventBase(rows, type, members, members.SubjectNamed(subjectProperty), start, end, typeConceptId, out facts, out reason);
+    }
+
+    /// <summary>The patient, dates, key and visit of an event whose members are already read.</summary>
+    private bool TryEventBase(MappedRows rows, string type, in EventMembers members, JsonElement subject, string? start, string? end, int typeConceptId,
+        out ClinicalEvent facts, out string? reason)
+    {
         facts = default;
-        var patient = PatientOf(rows, resource, subjectProperty, out reason);
+        var patient = PatientOf(rows, FhirJson.Object(subject), out reason);
         if (patient is null) return false;
         if (start is null)
         {
@@ -116,7 +124,7 @@ public sealed partial class OmopMapper
         }
         facts = new ClinicalEvent
         {
-            Key = new EventKeySource(type, FhirJson.String(resource, "id"u8)!),
+            Key = new EventKeySource(type, FhirJson.String(members.Id)!),
             PersonId = rows.References.Key(Ingestion.Privacy.OmopKeyDomain.Person, patient, _deidentifier),
             StartDate = startDate,
             StartDateTime = startDateTime,
@@ -124,7 +132,7 @@ public sealed partial class OmopMapper
             EndDateTime = endDateTime,
             VerbatimEndDate = endDate,
             TypeConceptId = typeConceptId,
-            VisitId = Visit(rows, resource),
+            VisitId = Visit(rows, members),
         };
         return true;
     }

@@ -10,7 +10,7 @@ public sealed partial class OmopMapper
     {
         var context = FhirJson.Object(resource, "context"u8);
         var date = FhirJson.String(resource, "date"u8) ?? FhirJson.String(FhirJson.Object(context, "period"u8), "start"u8);
-        if (!TryDatedFact(rows, resource, "subject"u8, date, out _, out var personId, out var day, out var dateTime, out var reason))
+        if (!TryDatedFact(rows, FhirJson.Object(resource, "subject"u8), date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8));
         var noteClass = _concepts.FirstStandardId(type);

@@ -8,38 +8,37 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapObservation(JsonElement resource, MappedRows rows, MappingReport report)
     {
-        var period = FhirJson.Object(resource, "effectivePeriod"u8);
-        var start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(resource, "effectiveInstant"u8)
-            ?? FhirJson.String(period, "start"u8) ?? FhirJson.String(resource, "issued"u8);
-        if (!TryEventBase(rows, "Observation", resource, "subject"u8, start, null, _options.EhrTypeConceptId, out var facts, out var reason))
+        var observation = JsonMembers.Read<ObservationMembers>(resource);
+        var start = FhirJson.String(observation.EffectiveDateTime) ?? FhirJson.String(observation.EffectiveInstant)
+            ?? FhirJson.String(FhirJson.Object(observation.EffectivePeriod), "start"u8) ?? FhirJson.String(observation.Issued);
+        if (!TryEventBase(rows, "Observation", observation.Event, observation.Event.Subject, start, null, _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        facts = facts with { ProviderId = Provider(rows, FhirJson.First(resource, "performer"u8)) };
-        var defaultTable = DefaultObservationTable(resource);
+        facts = facts with { ProviderId = Provider(rows, FhirJson.First(observation.Performer)) };
+        var defaultTable = DefaultObservationTable(FhirJson.Array(observation.Category));
 
         var emitted = 0;
-        var components = FhirJson.Array(resource, "component"u8);
+        var components = FhirJson.Array(observation.Component);
         var componentCount = components.ValueKind == JsonValueKind.Array ? components.GetArrayLength() : 0;
         // The panel row itself only when it carries a value of its own (a BP panel does not; its components do).
-        if (componentCount == 0 || HasValue(resource))
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code"u8)), WithValue(facts, resource, report), defaultTable, rows, report);
+        if (componentCount == 0 || HasValue(observation.Value))
+            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(observation.Value.Code)), WithValue(facts, observation.Value, report), defaultTable, rows, report);
         for (var i = 0; i < componentCount; i++)
         {
-            var component = components[i];
+            var component = JsonMembers.Read<ObservedValue>(components[i]);
             var componentFacts = WithValue(facts, component, report) with
             {
                 Key = facts.Key with { Component = i },
             };
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component, "code"u8)), componentFacts, defaultTable, rows, report);
+            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component.Code)), componentFacts, defaultTable, rows, report);
         }
-        if (IsCauseOfDeath(resource)) emitted += EmitDeathCause(resource, facts, rows);
+        if (IsCauseOfDeath(observation.Value)) emitted += EmitDeathCause(observation.Value, facts, rows);
         return MappingOutcome.Mapped(emitted);
     }
 
     /// <summary>Where an Observation goes when its code does not map: lab, vitals and exams to measurement, the rest
     /// (social history, surveys, ...) to observation.</summary>
-    private static OmopTable DefaultObservationTable(JsonElement resource)
+    private static OmopTable DefaultObservationTable(JsonElement categories)
     {
-        var categories = FhirJson.Array(resource, "category"u8);
         if (categories.ValueKind != JsonValueKind.Array) return CdmTables.Observation;
         foreach (var category in categories.EnumerateArray())
         {
@@ -60,25 +59,25 @@ public sealed partial class OmopMapper
         code.ValueEquals("laboratory"u8) || code.ValueEquals("vital-signs"u8) || code.ValueEquals("imaging"u8)
         || code.ValueEquals("procedure"u8) || code.ValueEquals("exam"u8);
 
-    private static bool HasValue(JsonElement element) =>
-        FhirJson.IsDefined(FhirJson.Object(element, "valueQuantity"u8)) || FhirJson.IsDefined(FhirJson.Object(element, "valueCodeableConcept"u8))
-        || FhirJson.Number(element, "valueInteger"u8) is not null;
+    private static bool HasValue(in ObservedValue observed) =>
+        FhirJson.IsDefined(FhirJson.Object(observed.ValueQuantity)) || FhirJson.IsDefined(FhirJson.Object(observed.ValueCodeableConcept))
+        || FhirJson.Number(observed.ValueInteger) is not null;
 
     /// <summary>value[x], unit and reference range of an Observation or one of its components. Free-text values
     /// (valueString) are not carried: output never holds free text.</summary>
-    private ClinicalEvent WithValue(ClinicalEvent facts, JsonElement element, MappingReport report)
+    private ClinicalEvent WithValue(ClinicalEvent facts, in ObservedValue observed, MappingReport report)
     {
-        var quantity = FhirJson.Object(element, "valueQuantity"u8);
-        if (FhirJson.IsDefined(quantity))
+        if (FhirJson.IsDefined(FhirJson.Object(observed.ValueQuantity)))
         {
-            var value = FhirJson.Number(quantity, "value"u8);
-            var unit = _concepts.Resolve(FhirJson.String(quantity, "system"u8) ?? FhirCodeSystems.Ucum,
-                FhirJson.String(quantity, "code"u8) ?? FhirJson.String(quantity, "unit"u8));
-            var range = FhirJson.First(element, "referenceRange"u8);
+            var quantity = JsonMembers.Read<QuantityMembers>(observed.ValueQuantity);
+            var value = FhirJson.Number(quantity.Value);
+            var unit = _concepts.Resolve(FhirJson.SystemUri(quantity.System) ?? FhirCodeSystems.Ucum,
+                FhirJson.String(quantity.Code) ?? FhirJson.String(quantity.Unit));
+            var range = FhirJson.First(observed.ReferenceRange);
             facts = facts with
             {
                 ValueAsNumber = value,
-                OperatorConceptId = MeasValueOperator.ConceptOf(FhirJson.String(quantity, "comparator"u8)),
+                OperatorConceptId = MeasValueOperator.ConceptOf(FhirJson.String(quantity.Comparator)),
                 ValueSourceValue = value?.ToString("R", CultureInfo.InvariantCulture),
                 UnitConceptId = unit.Code is null ? null : _concepts.FirstStandardId(unit),
                 UnitSourceValue = unit.Code is null ? null : unit.SourceValue,
@@ -88,28 +87,28 @@ public sealed partial class OmopMapper
             };
             return facts;
         }
-        var coded = FhirJson.Object(element, "valueCodeableConcept"u8);
+        var coded = FhirJson.Object(observed.ValueCodeableConcept);
         if (FhirJson.IsDefined(coded))
         {
             var value = _concepts.Resolve(coded);
             if (value.Code is not null) report.RecordSourceVocabulary(value.ReportVocabulary);
             return facts with { ValueAsConceptId = _concepts.FirstStandardId(value), ValueSourceValue = value.SourceValue };
         }
-        if (FhirJson.Number(element, "valueInteger"u8) is { } integer)
+        if (FhirJson.Number(observed.ValueInteger) is { } integer)
             return facts with { ValueAsNumber = integer, ValueSourceValue = integer.ToString("R", CultureInfo.InvariantCulture) };
         return facts;
     }
 
     /// <summary>LOINC 69453-9 "Cause of death [US Standard Certificate of Death]" (Synthea's death certificate, the
     /// OHDSI convention for death.cause_concept_id), also kept as an observation row.</summary>
-    private static bool IsCauseOfDeath(JsonElement resource) =>
-        ResourceStatusRules.HasCoding(FhirJson.Object(resource, "code"u8), "69453-9"u8);
+    private static bool IsCauseOfDeath(in ObservedValue observation) =>
+        ResourceStatusRules.HasCoding(FhirJson.Object(observation.Code), "69453-9"u8);
 
     /// <summary>A death row carrying the cause: the Patient's death row (date, no cause) and this one share the
     /// person_id key and are merged into one at fan-in (<see cref="DeathRecordMerger"/>).</summary>
-    private int EmitDeathCause(JsonElement resource, in ClinicalEvent facts, MappedRows rows)
+    private int EmitDeathCause(in ObservedValue observation, in ClinicalEvent facts, MappedRows rows)
     {
-        var cause = _concepts.Resolve(FhirJson.Object(resource, "valueCodeableConcept"u8));
+        var cause = _concepts.Resolve(FhirJson.Object(observation.ValueCodeableConcept));
         var causeConcept = cause.Code is null ? (int?)null : _concepts.FirstStandardId(cause);
         rows.Add(CdmTables.Death, conceptMapped: causeConcept is not null and not 0)
             .Put(facts.PersonId).Put(facts.StartDate).Put(facts.StartDateTime).Put(_options.EhrTypeConceptId).Put(causeConcept).Put(cause.SourceValue)

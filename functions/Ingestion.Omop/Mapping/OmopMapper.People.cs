@@ -45,23 +45,24 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapEncounter(JsonElement resource, MappedRows rows, MappingReport report)
     {
-        var period = FhirJson.Object(resource, "period"u8);
-        if (!TryEventBase(rows, "Encounter", resource, "subject"u8, FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
+        var encounter = JsonMembers.Read<EncounterMembers>(resource);
+        var period = FhirJson.Object(encounter.Period);
+        if (!TryEventBase(rows, "Encounter", encounter.Event, encounter.Event.Subject, FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
                 _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        var id = FhirJson.String(resource, "id"u8)!;
-        var @class = FhirJson.Object(resource, "class"u8);
+        var id = FhirJson.String(encounter.Event.Id)!;
+        var @class = FhirJson.Object(encounter.Class);
         var classCode = FhirJson.String(@class, "code"u8);
         var visitConcept = FhirValueSetMaps.VisitClass(classCode);
         report.RecordSourceVocabulary("Visit");
         if (visitConcept == 0) report.RecordUnmappedCode(CdmTables.VisitOccurrence.Name, FhirJson.String(@class, "system"u8) ?? "(none)", classCode ?? "(no code)");
         // visit_source_value: Encounter.type (the site's visit type, e.g. SNOMED 185349003), else the class code.
-        var visitType = _concepts.Resolve(FhirJson.First(resource, "type"u8));
-        var hospitalization = FhirJson.Object(resource, "hospitalization"u8);
+        var visitType = _concepts.Resolve(FhirJson.First(encounter.Type));
+        var hospitalization = FhirJson.Object(encounter.Hospitalization);
         var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"u8));
         var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"u8));
-        var providerId = Provider(rows, FhirJson.Object(FhirJson.First(resource, "participant"u8), "individual"u8));
-        var careSiteId = Key(OmopKeyDomain.CareSite, FhirJson.ReferenceId(resource, "serviceProvider"u8, "Organization"));
+        var providerId = Provider(rows, FhirJson.Object(FhirJson.First(encounter.Participant), "individual"u8));
+        var careSiteId = Key(OmopKeyDomain.CareSite, FhirJson.LogicalId(FhirJson.Object(encounter.ServiceProvider), "Organization"));
         var sourceValue = visitType.Code is not null ? visitType.SourceValue : classCode;
         int? sourceConceptId = visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0;
         int? admittedFrom = admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource);
@@ -74,7 +75,7 @@ public sealed partial class OmopMapper
             .Null(); // preceding_visit_occurrence_id needs the person's other visits (other files): docs/omop-mapping.md
         // An Encounter that is part of another (a ward stay within an admission) is also a visit_detail of the
         // enclosing Encounter's visit. Its own visit_occurrence row stays, so events referencing it keep a valid key.
-        if (FhirJson.ReferenceId(resource, "partOf"u8, "Encounter") is { } parent)
+        if (FhirJson.LogicalId(FhirJson.Object(encounter.PartOf), "Encounter") is { } parent)
         {
             rows.Add(CdmTables.VisitDetail, conceptMapped: visitConcept != 0)
                 .Put(_deidentifier.PseudonymousId(OmopKeyDomain.VisitDetail, id)).Put(facts.PersonId).Put(visitConcept)

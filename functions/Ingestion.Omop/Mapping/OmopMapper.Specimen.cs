@@ -11,7 +11,7 @@ public sealed partial class OmopMapper
         var collection = FhirJson.Object(resource, "collection"u8);
         var date = FhirJson.String(collection, "collectedDateTime"u8) ?? FhirJson.String(FhirJson.Object(collection, "collectedPeriod"u8), "start"u8)
             ?? FhirJson.String(resource, "receivedTime"u8);
-        if (!TryDatedFact(rows, resource, "subject"u8, date, out _, out var personId, out var day, out var dateTime, out var reason))
+        if (!TryDatedFact(rows, FhirJson.Object(resource, "subject"u8), date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8));
         var site = _concepts.Resolve(FhirJson.Object(collection, "bodySite"u8));
@@ -34,13 +34,13 @@ public sealed partial class OmopMapper
 
     /// <summary>The person and shifted date of a resource that is one dated fact (specimen, note, claim), or the
     /// quarantine reason.</summary>
-    private bool TryDatedFact(MappedRows rows, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? date, out string? patient, out long personId,
+    private bool TryDatedFact(MappedRows rows, JsonElement subject, string? date, out string? patient, out long personId,
         out DateOnly day, out DateTime? dateTime, out string? reason)
     {
         personId = 0;
         day = default;
         dateTime = null;
-        patient = PatientOf(rows, resource, subjectProperty, out reason);
+        patient = PatientOf(rows, subject, out reason);
         if (patient is null) return false;
         if (date is null)
         {

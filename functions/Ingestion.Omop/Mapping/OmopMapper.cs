@@ -41,12 +41,14 @@ public sealed partial class OmopMapper : IOmopMapper
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
-        var type = ResourceTypeOf(resource);
+        // resourceType, id and the status elements in one pass over the resource's members.
+        var header = JsonMembers.Read<ResourceHeader>(resource);
+        var type = ResourceTypeOf(header.ResourceType);
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
         else if (!CoveredResourceTypes.Contains(type)) outcome = MappingOutcome.NotCovered;
-        else if (!FhirJson.HasNonEmptyString(resource, "id"u8)) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
-        else if (_statusRules.ExclusionReason(type, resource) is { } excluded) outcome = MappingOutcome.Exclude(excluded);
+        else if (!FhirJson.HasNonEmptyString(header.Id)) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
+        else if (_statusRules.ExclusionReason(type, header) is { } excluded) outcome = MappingOutcome.Exclude(excluded);
         else
         {
             // A resource's rows stay open until it is known to map, so one quarantined half-way leaves no rows behind.
@@ -73,11 +75,9 @@ public sealed partial class OmopMapper : IOmopMapper
         CoveredResourceTypes.Select(t => (System.Text.Encoding.UTF8.GetBytes(t), t)).ToArray();
 
     /// <summary>resourceType, as the shared string of a covered type (compared as UTF-8: none made per resource).</summary>
-    private static string? ResourceTypeOf(JsonElement resource)
+    private static string? ResourceTypeOf(JsonElement value)
     {
-        if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("resourceType"u8, out var value)
-            || value.ValueKind != JsonValueKind.String)
-            return null;
+        if (value.ValueKind != JsonValueKind.String) return null;
         // The raw token (no escapes in practice) compared byte for byte: most lengths differ at once.
         var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value)[1..^1];
         if (!raw.Contains((byte)'\\'))
@@ -146,10 +146,9 @@ public sealed partial class OmopMapper : IOmopMapper
         if (facts.EndDate is { } end) rows.ObservePersonDate(facts.PersonId, end);
     }
 
-    /// <summary>The patient a resource belongs to (from <paramref name="property"/>), or the quarantine reason.</summary>
-    private static string? PatientOf(MappedRows rows, JsonElement resource, ReadOnlySpan<byte> property, out string? reason)
+    /// <summary>The patient a resource belongs to (its <paramref name="subject"/> reference), or the quarantine reason.</summary>
+    private static string? PatientOf(MappedRows rows, JsonElement subject, out string? reason)
     {
-        var subject = FhirJson.Object(resource, property);
         var id = rows.References.LogicalId(subject, "Patient");
         reason = id is not null ? null
             : FhirJson.String(subject, "reference"u8) is null ? QuarantineReasons.MissingSubject
@@ -184,9 +183,9 @@ public sealed partial class OmopMapper : IOmopMapper
     private long? ReferenceKey(MappedRows rows, OmopKeyDomain domain, JsonElement reference, string expectedType) =>
         rows.References.LogicalId(reference, expectedType) is { } id ? rows.References.Key(domain, id, _deidentifier) : null;
 
-    private long? Visit(MappedRows rows, JsonElement resource) =>
-        ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.Object(resource, "encounter"u8), "Encounter")
-        ?? ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.Object(resource, "context"u8), "Encounter");
+    private long? Visit(MappedRows rows, in EventMembers members) =>
+        ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.Object(members.Encounter), "Encounter")
+        ?? ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.Object(members.Context), "Encounter");
 
     private long? Provider(MappedRows rows, JsonElement reference) =>
         ReferenceKey(rows, OmopKeyDomain.Provider, reference, "Practitioner");

@@ -68,7 +68,7 @@ internal sealed class ResourceStatusRules
     public IEnumerable<string> Reasons => _rulesByType.Values.SelectMany(r => r).Select(r => r.Reason);
 
     /// <summary>The exclusion reason of a resource of <paramref name="type"/>, or null when it is to be mapped.</summary>
-    public string? ExclusionReason(string type, JsonElement resource)
+    public string? ExclusionReason(string type, in ResourceHeader resource)
     {
         if (!_rulesByType.TryGetValue(type, out var rules)) return null;
         foreach (var rule in rules)
@@ -96,11 +96,11 @@ internal sealed class ResourceStatusRules
         public Element ElementKind { get; }
         public string Reason { get; }
 
-        public bool Matches(JsonElement resource) => ElementKind switch
+        public bool Matches(in ResourceHeader resource) => ElementKind switch
         {
-            Element.Status => FhirJson.StringEquals(resource, "status"u8, _code),
-            Element.Intent => FhirJson.StringEquals(resource, "intent"u8, _code),
-            _ => HasCoding(FhirJson.Object(resource, "verificationStatus"u8), _code),
+            Element.Status => FhirJson.StringEquals(resource.Status, _code),
+            Element.Intent => FhirJson.StringEquals(resource.Intent, _code),
+            _ => HasCoding(FhirJson.Object(resource.VerificationStatus), _code),
         };
 
         private static string ElementName(Element element) => element switch

@@ -39,4 +39,18 @@ public static class FhirCodeSystems
 
     public static string? VocabularyIdOf(string systemUri) =>
         BySystem.TryGetValue(systemUri, out var id) ? id : null;
+
+    // The URIs above as UTF-8, most used first (the order of BySystem), to read a coding's system without a string.
+    private static readonly (byte[] Utf8, string Uri)[] KnownUris =
+        [.. BySystem.Keys.Select(uri => (System.Text.Encoding.UTF8.GetBytes(uri), uri))];
+
+    /// <summary>The shared string of a known system URI given as UTF-8, or null when it is not one of them.</summary>
+    internal static string? KnownUri(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var (known, uri) in KnownUris)
+        {
+            if (utf8.SequenceEqual(known)) return uri;
+        }
+        return null;
+    }
 }

@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Ingestion.Omop;
+
+/// <summary>The elements of a Claim or an ExplanationOfBenefit the mapping reads, in one pass over its members.
+/// Values are as found (any kind): <c>total</c> is Money on a Claim and an array on an ExplanationOfBenefit.</summary>
+internal struct ClaimMembers : IMemberReader
+{
+    public JsonElement Id;
+    public JsonElement Patient;
+    public JsonElement BillablePeriod;
+    public JsonElement Created;
+    public JsonElement Prescription;
+    public JsonElement Item;
+    public JsonElement Total;
+    public JsonElement Contained;
+    public JsonElement Insurer;
+    public JsonElement Payment;
+
+    public void Read(ReadOnlySpan<byte> name, JsonElement value)
+    {
+        switch (name.Length)
+        {
+            case 2 when name.SequenceEqual("id"u8): Id = value; break;
+            case 4 when name.SequenceEqual("item"u8): Item = value; break;
+            case 5 when name.SequenceEqual("total"u8): Total = value; break;
+            case 7 when name.SequenceEqual("patient"u8): Patient = value; break;
+            case 7 when name.SequenceEqual("created"u8): Created = value; break;
+            case 7 when name.SequenceEqual("insurer"u8): Insurer = value; break;
+            case 7 when name.SequenceEqual("payment"u8): Payment = value; break;
+            case 9 when name.SequenceEqual("contained"u8): Contained = value; break;
+            case 12 when name.SequenceEqual("prescription"u8): Prescription = value; break;
+            case 14 when name.SequenceEqual("billablePeriod"u8): BillablePeriod = value; break;
+        }
+    }
+}

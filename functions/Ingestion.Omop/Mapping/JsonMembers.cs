@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Ingestion.Omop;
+
+/// <summary>Keeps the members of a JSON object it is interested in, told one member at a time.</summary>
+internal interface IMemberReader
+{
+    /// <summary>One member: its unescaped UTF-8 name and its value.</summary>
+    void Read(ReadOnlySpan<byte> name, JsonElement value);
+}
+
+/// <summary>
+/// One pass over an object's members, each name handed to a reader that dispatches on it. A mapper that reads many
+/// elements of one object this way compares each member's name once, instead of scanning the object once per element
+/// (<see cref="JsonElement.TryGetProperty(ReadOnlySpan{byte}, out JsonElement)"/>). A name repeated in the object
+/// reaches the reader twice, so the last one wins, as with TryGetProperty.
+/// </summary>
+internal static class JsonMembers
+{
+    /// <summary>A reader of <typeparamref name="TReader"/>'s kind with every member of <paramref name="element"/> read
+    /// into it; an empty one when it is not an object.</summary>
+    public static TReader Read<TReader>(JsonElement element) where TReader : struct, IMemberReader
+    {
+        var reader = default(TReader);
+        Read(element, ref reader);
+        return reader;
+    }
+
+    /// <summary>Reads every member of <paramref name="element"/> into <paramref name="reader"/>; nothing when it is not an object.</summary>
+    public static void Read<TReader>(JsonElement element, ref TReader reader) where TReader : struct, IMemberReader
+    {
+        if (element.ValueKind != JsonValueKind.Object) return;
+        foreach (var member in element.EnumerateObject())
+        {
+            var name = JsonMarshal.GetRawUtf8PropertyName(member);
+            // FHIR names have no escapes; one written with them still matches by its unescaped text.
+            if (name.Contains((byte)'\\')) reader.Read(Encoding.UTF8.GetBytes(member.Name), member.Value);
+            else reader.Read(name, member.Value);
+        }
+    }
+}

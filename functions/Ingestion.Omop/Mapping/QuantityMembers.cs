@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace Ingestion.Omop;
+
+/// <summary>A Quantity's elements, in one pass. Values are as found (any kind).</summary>
+internal struct QuantityMembers : IMemberReader
+{
+    public JsonElement Value;
+    public JsonElement Comparator;
+    public JsonElement Unit;
+    public JsonElement System;
+    public JsonElement Code;
+
+    public void Read(ReadOnlySpan<byte> name, JsonElement value)
+    {
+        switch (name.Length)
+        {
+            case 4 when name.SequenceEqual("code"u8): Code = value; break;
+            case 4 when name.SequenceEqual("unit"u8): Unit = value; break;
+            case 5 when name.SequenceEqual("value"u8): Value = value; break;
+            case 6 when name.SequenceEqual("system"u8): System = value; break;
+            case 10 when name.SequenceEqual("comparator"u8): Comparator = value; break;
+        }
+    }
+}

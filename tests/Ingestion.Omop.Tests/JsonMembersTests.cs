@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Ingestion.Omop.Tests;
+
+public class JsonMembersTests
+{
+    [Theory]
+    [InlineData("""{"resourceType":"Observation","id":"a","status":"final"}""")]
+    [InlineData("""{"resourceType":"Observation","\u0069d":"escaped","st\u0061tus":"final"}""")]
+    [InlineData("""{"status":"final","id":"first","intent":1,"status":"amended","id":"last"}""")]
+    [InlineData("""{"verificationStatus":{"coding":[]},"other":true,"resourceType":null}""")]
+    [InlineData("""{}""")]
+    public void A_one_pass_reader_finds_each_member_as_TryGetProperty_does_escaped_names_and_repeats_included(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var resource = document.RootElement;
+        var header = JsonMembers.Read<ResourceHeader>(resource);
+
+        AssertSame(resource, "resourceType", header.ResourceType);
+        AssertSame(resource, "id", header.Id);
+        AssertSame(resource, "status", header.Status);
+        AssertSame(resource, "intent", header.Intent);
+        AssertSame(resource, "verificationStatus", header.VerificationStatus);
+    }
+
+    [Fact]
+    public void A_value_that_is_not_an_object_reads_as_no_members()
+    {
+        using var document = JsonDocument.Parse("""[{"id":"a"}]""");
+        var header = JsonMembers.Read<ResourceHeader>(document.RootElement);
+        Assert.Equal(JsonValueKind.Undefined, header.Id.ValueKind);
+    }
+
+    private static void AssertSame(JsonElement resource, string name, JsonElement read)
+    {
+        var expected = resource.TryGetProperty(name, out var value) ? value.GetRawText() : null;
+        Assert.Equal(expected, read.ValueKind == JsonValueKind.Undefined ? null : read.GetRawText());
+    }
+}
