@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using DurableTask.Core;
 using DurableTask.Core.Common;
 using DurableTask.Core.Exceptions;
@@ -24,8 +23,8 @@ public sealed class InMemoryOrchestrationService :
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, InMemoryInstance> _instances = new(StringComparer.Ordinal);
-    private readonly Channel<string> _ready = Channel.CreateUnbounded<string>();
-    private readonly Channel<TaskMessage> _activities = Channel.CreateUnbounded<TaskMessage>();
+    private readonly DispatchQueue<string> _ready = new();
+    private readonly DispatchQueue<TaskMessage> _activities = new();
     private readonly CancellationTokenSource _disposed = new();
     private readonly InMemoryOrchestrationServiceOptions _options;
     private readonly TimeProvider _time;
@@ -84,15 +83,8 @@ public sealed class InMemoryOrchestrationService :
         timeout.CancelAfter(receiveTimeout);
         while (true)
         {
-            string instanceId;
-            try
-            {
-                instanceId = await _ready.Reader.ReadAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return null!; // DTFx treats null as "nothing to do" and polls again.
-            }
+            // Null on timeout or shutdown: DTFx treats it as "nothing to do" and polls again, or stops.
+            if (await _ready.TakeAsync(timeout.Token) is not { } instanceId) return null!;
             lock (_gate)
             {
                 if (!_instances.TryGetValue(instanceId, out var instance)) continue; // purged meanwhile
@@ -142,7 +134,7 @@ public sealed class InMemoryOrchestrationService :
             if (continuedAsNewMessage is not null) Deliver(continuedAsNewMessage);
             SignalChange();
         }
-        foreach (var message in outboundMessages) _activities.Writer.TryWrite(message);
+        foreach (var message in outboundMessages) _activities.Enqueue(message);
         return Task.CompletedTask;
     }
 
@@ -175,20 +167,13 @@ public sealed class InMemoryOrchestrationService :
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         timeout.CancelAfter(receiveTimeout);
-        try
+        if (await _activities.TakeAsync(timeout.Token) is not { } message) return null!;
+        return new TaskActivityWorkItem
         {
-            var message = await _activities.Reader.ReadAsync(timeout.Token);
-            return new TaskActivityWorkItem
-            {
-                Id = Interlocked.Increment(ref _activityWorkItemIds).ToString(CultureInfo.InvariantCulture),
-                TaskMessage = message,
-                LockedUntilUtc = DateTime.MaxValue,
-            };
-        }
-        catch (OperationCanceledException)
-        {
-            return null!;
-        }
+            Id = Interlocked.Increment(ref _activityWorkItemIds).ToString(CultureInfo.InvariantCulture),
+            TaskMessage = message,
+            LockedUntilUtc = DateTime.MaxValue,
+        };
     }
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => Task.FromResult(workItem);
@@ -201,7 +186,7 @@ public sealed class InMemoryOrchestrationService :
 
     public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
-        _activities.Writer.TryWrite(workItem.TaskMessage);
+        _activities.Enqueue(workItem.TaskMessage);
         return Task.CompletedTask;
     }
 
@@ -448,7 +433,7 @@ public sealed class InMemoryOrchestrationService :
     {
         if (instance.Locked || instance.Queued || instance.Pending.Count == 0) return;
         instance.Queued = true;
-        _ready.Writer.TryWrite(instanceId);
+        _ready.Enqueue(instanceId);
     }
 
     private void SignalChange()
