@@ -62,12 +62,7 @@ public sealed class InMemoryShutdownTests
     public async Task A_host_stopped_after_its_orchestration_completed_stops_without_draining_its_dispatchers()
     {
         var logs = new EventIdRecorder();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
-        builder.Services.AddSingleton<ActivityLedger>();
-        builder.Services.AddDurableTaskFrameworkHost(o => o.Backend = DurableBackend.InMemory, TestTaskRegistry.Register);
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartHostAsync(logs);
         var client = host.Services.GetRequiredService<DurableTaskClient>();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOutFanInOrchestrator), 5);
         using (var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
@@ -78,6 +73,37 @@ public sealed class InMemoryShutdownTests
         // DTFx logs "Dispatchers are draining" (DispatchersStopping) each time its graceful stop has to wait a second.
         Assert.Contains("TaskHubWorkerStopped", logs.Names);
         Assert.DoesNotContain("DispatchersStopping", logs.Names);
+    }
+
+    [Fact]
+    public async Task A_host_stopped_while_an_orchestration_waits_in_its_session_stops_without_draining_its_dispatchers()
+    {
+        var logs = new EventIdRecorder();
+        using var host = await StartHostAsync(logs);
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), "someone");
+        using (var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            // Its first episode ran (custom status set); its session now waits for the event that never comes.
+            while ((await client.GetInstanceAsync(id, getInputsAndOutputs: true, patience.Token))?.SerializedCustomStatus is null)
+                await Task.Delay(20, patience.Token);
+        }
+
+        await host.StopAsync();
+
+        Assert.Contains("TaskHubWorkerStopped", logs.Names);
+        Assert.DoesNotContain("DispatchersStopping", logs.Names);
+    }
+
+    private static async Task<IHost> StartHostAsync(EventIdRecorder logs)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
+        builder.Services.AddSingleton<ActivityLedger>();
+        builder.Services.AddDurableTaskFrameworkHost(o => o.Backend = DurableBackend.InMemory, TestTaskRegistry.Register);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     private sealed class EventIdRecorder : ILoggerProvider, ILogger
