@@ -44,9 +44,10 @@ internal static class RunConsole
                 {
                     var export = context.AddTask("Export: kick-off", maxValue: 1);
                     var files = context.AddTask("Files: waiting for the manifest", maxValue: 1, autoStart: false);
+                    // The display refreshes from the catalog every 250 ms; the run's end is noticed the moment it happens.
+                    var completion = runtime.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, cancellationToken);
                     while (true)
                     {
-                        var instance = await runtime.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
                         record = await runtime.Catalog.GetRunAsync(runId, cancellationToken) ?? record;
                         if (record is not null)
                         {
@@ -62,12 +63,13 @@ internal static class RunConsole
                                     $"Files {c.FilesDone + c.FilesFailed}/{record.FilesTotal}: {c.ResourcesRead:N0} resources, {c.ResourcesQuarantined:N0} quarantined"));
                             }
                         }
-                        if (instance is { IsCompleted: true })
+                        if (completion.IsCompleted)
                         {
-                            final = instance;
+                            final = await completion;
                             break;
                         }
-                        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+                        await Task.WhenAny(completion, Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken));
+                        cancellationToken.ThrowIfCancellationRequested();
                     }
                     export.Value = export.MaxValue;
                     files.Value = files.MaxValue;

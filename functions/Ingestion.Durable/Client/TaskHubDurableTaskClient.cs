@@ -2,6 +2,7 @@ using System.Globalization;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using Ingestion.Durable.InMemory;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Core = DurableTask.Core;
@@ -36,7 +37,7 @@ public sealed class TaskHubDurableTaskClient : DurableTaskClient
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>How often the wait methods look at the instance (DTFx backends have no push notification).</summary>
+    /// <summary>How often the wait methods look at the instance (DTFx backends have no push notification; the in-memory one's completion wakes them at once).</summary>
     public TimeSpan PollingInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(
@@ -143,9 +144,18 @@ public sealed class TaskHubDurableTaskClient : DurableTaskClient
             var metadata = await GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation)
                 ?? throw new InvalidOperationException($"Orchestration instance '{instanceId}' does not exist.");
             if (metadata.IsCompleted) return metadata;
-            await Task.Delay(PollingInterval, _time, cancellation);
+            await NextLookAsync(instanceId, cancellation);
         }
     }
+
+    /// <summary>
+    /// Until the next look at a running instance: the polling interval, or on the in-memory backend (which signals
+    /// every change) until the instance ends, so a CLI run ends the moment its orchestration does.
+    /// </summary>
+    private Task NextLookAsync(string instanceId, CancellationToken cancellation) =>
+        _client is InMemoryOrchestrationService inMemory
+            ? inMemory.WaitForOrchestrationAsync(instanceId, null!, PollingInterval, cancellation)
+            : Task.Delay(PollingInterval, _time, cancellation);
 
     public override async Task<PurgeResult> PurgeInstanceAsync(
         string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)

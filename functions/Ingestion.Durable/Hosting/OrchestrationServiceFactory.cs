@@ -19,6 +19,8 @@ internal static class OrchestrationServiceFactory
                 {
                     MaxConcurrentActivities = options.MaxConcurrentActivities,
                     MaxConcurrentOrchestrations = options.MaxConcurrentOrchestrations,
+                    ExtendedSessions = options.ExtendedSessions,
+                    SessionIdleTimeout = options.ExtendedSessionIdleTimeout,
                 }, time),
             DurableBackend.AzureStorage => new AzureStorageOrchestrationService(AzureStorageSettings(options, loggerFactory, credential)),
             var other => throw new ArgumentOutOfRangeException(nameof(options), other, "Unknown Durable backend."),

@@ -21,4 +21,10 @@ internal sealed class InMemoryInstance(OrchestrationState state)
 
     /// <summary>The instance id is already in the ready queue.</summary>
     public bool Queued { get; set; }
+
+    /// <summary>
+    /// Set while the session that holds the instance waits for its next message: completed with true when one
+    /// arrives, false when the session should end.
+    /// </summary>
+    public TaskCompletionSource<bool>? SessionWait { get; set; }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using DurableTask.Core;
 using DurableTask.Core.Common;
 using DurableTask.Core.Exceptions;
@@ -24,18 +23,21 @@ public sealed class InMemoryOrchestrationService :
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, InMemoryInstance> _instances = new(StringComparer.Ordinal);
-    private readonly Channel<string> _ready = Channel.CreateUnbounded<string>();
-    private readonly Channel<TaskMessage> _activities = Channel.CreateUnbounded<TaskMessage>();
+    private readonly DispatchQueue<string> _ready = new();
+    private readonly DispatchQueue<TaskMessage> _activities = new();
     private readonly CancellationTokenSource _disposed = new();
     private readonly InMemoryOrchestrationServiceOptions _options;
     private readonly TimeProvider _time;
     private TaskCompletionSource _changed = NewSignal();
     private long _activityWorkItemIds;
+    private CancellationToken _dispatcherStop;
+    private bool _sessionsEnding;
 
     public InMemoryOrchestrationService(InMemoryOrchestrationServiceOptions? options = null, TimeProvider? time = null)
     {
         _options = options ?? new InMemoryOrchestrationServiceOptions();
         _time = time ?? TimeProvider.System;
+        _disposed.Token.UnsafeRegister(static state => ((InMemoryOrchestrationService)state!).EndSessions(), this);
     }
 
     public int TaskOrchestrationDispatcherCount => 1;
@@ -80,19 +82,14 @@ public sealed class InMemoryOrchestrationService :
 
     public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
+        WatchDispatcherStop(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         timeout.CancelAfter(receiveTimeout);
         while (true)
         {
-            string instanceId;
-            try
-            {
-                instanceId = await _ready.Reader.ReadAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return null!; // DTFx treats null as "nothing to do" and polls again.
-            }
+            // Null on timeout or shutdown: DTFx treats it as "nothing to do" and polls again, or stops.
+            if (await _ready.TakeAsync(timeout.Token) is not { } instanceId) return null!;
             lock (_gate)
             {
                 if (!_instances.TryGetValue(instanceId, out var instance)) continue; // purged meanwhile
@@ -112,12 +109,38 @@ public sealed class InMemoryOrchestrationService :
                     OrchestrationRuntimeState = new OrchestrationRuntimeState(instance.History.ToList()),
                     NewMessages = messages,
                     LockedUntilUtc = DateTime.MaxValue, // no lease to renew
+                    Session = _options.ExtendedSessions && !_sessionsEnding ? new InMemorySession(this, instance) : null,
                 };
             }
         }
     }
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask;
+
+    /// <summary>
+    /// The next messages of an instance its <see cref="InMemorySession"/> holds; null ends the session (idle for the
+    /// idle timeout, the dispatcher stopping, the instance gone or replaced by a new execution).
+    /// </summary>
+    internal async Task<IList<TaskMessage>?> NextSessionMessagesAsync(string instanceId, InMemoryInstance instance)
+    {
+        TaskCompletionSource<bool> wait;
+        lock (_gate)
+        {
+            if (TakeSessionMessages(instanceId, instance) is { } ready) return ready;
+            if (_sessionsEnding || !IsHeld(instanceId, instance)) return null;
+            // Continuations inline: when the dispatcher stops, the session must be over before its stop looks (see
+            // DispatchQueue); messages complete it from a pool thread (MarkReady runs under the lock).
+            wait = instance.SessionWait = new TaskCompletionSource<bool>();
+        }
+        using (var idle = new CancellationTokenSource(_options.SessionIdleTimeout, _time))
+        using (idle.Token.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), wait))
+            await wait.Task.ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (ReferenceEquals(instance.SessionWait, wait)) instance.SessionWait = null;
+            return _sessionsEnding ? null : TakeSessionMessages(instanceId, instance);
+        }
+    }
 
     public Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem,
@@ -142,7 +165,7 @@ public sealed class InMemoryOrchestrationService :
             if (continuedAsNewMessage is not null) Deliver(continuedAsNewMessage);
             SignalChange();
         }
-        foreach (var message in outboundMessages) _activities.Writer.TryWrite(message);
+        foreach (var message in outboundMessages) _activities.Enqueue(message);
         return Task.CompletedTask;
     }
 
@@ -173,22 +196,16 @@ public sealed class InMemoryOrchestrationService :
 
     public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         timeout.CancelAfter(receiveTimeout);
-        try
+        if (await _activities.TakeAsync(timeout.Token) is not { } message) return null!;
+        return new TaskActivityWorkItem
         {
-            var message = await _activities.Reader.ReadAsync(timeout.Token);
-            return new TaskActivityWorkItem
-            {
-                Id = Interlocked.Increment(ref _activityWorkItemIds).ToString(CultureInfo.InvariantCulture),
-                TaskMessage = message,
-                LockedUntilUtc = DateTime.MaxValue,
-            };
-        }
-        catch (OperationCanceledException)
-        {
-            return null!;
-        }
+            Id = Interlocked.Increment(ref _activityWorkItemIds).ToString(CultureInfo.InvariantCulture),
+            TaskMessage = message,
+            LockedUntilUtc = DateTime.MaxValue,
+        };
     }
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => Task.FromResult(workItem);
@@ -201,7 +218,7 @@ public sealed class InMemoryOrchestrationService :
 
     public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
-        _activities.Writer.TryWrite(workItem.TaskMessage);
+        _activities.Enqueue(workItem.TaskMessage);
         return Task.CompletedTask;
     }
 
@@ -380,6 +397,12 @@ public sealed class InMemoryOrchestrationService :
         _disposed.Cancel();
     }
 
+    /// <summary>
+    /// A dispatcher still running after disposal (its host disposed without being stopped) gets an error, which DTFx
+    /// answers with a pause; "nothing to do" would have it fetch again at once, in a loop on the disposing thread.
+    /// </summary>
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+
     // ---- internals (call with _gate held) ----
 
     /// <summary>Routes a message to its instance now, or when its timer or scheduled start is due.</summary>
@@ -446,9 +469,60 @@ public sealed class InMemoryOrchestrationService :
 
     private void MarkReady(string instanceId, InMemoryInstance instance)
     {
+        if (instance.Locked && instance.Pending.Count > 0 && instance.SessionWait is { } session)
+        {
+            // The session holding the instance takes the messages; its episode must not run on this thread (the lock).
+            instance.SessionWait = null;
+            ThreadPool.UnsafeQueueUserWorkItem(static wait => wait.TrySetResult(true), session, preferLocal: false);
+            return;
+        }
         if (instance.Locked || instance.Queued || instance.Pending.Count == 0) return;
         instance.Queued = true;
-        _ready.Writer.TryWrite(instanceId);
+        _ready.Enqueue(instanceId);
+    }
+
+    /// <summary>The instance's waiting messages for its session, or null when it has none or is no longer the session's.</summary>
+    private IList<TaskMessage>? TakeSessionMessages(string instanceId, InMemoryInstance instance)
+    {
+        if (!IsHeld(instanceId, instance) || instance.Pending.Count == 0) return null;
+        if (IsTerminal(instance.State.OrchestrationStatus))
+        {
+            instance.Pending = []; // arrived during the episode that finished it
+            return null;
+        }
+        var messages = instance.Pending;
+        instance.Pending = [];
+        return messages;
+    }
+
+    private bool IsHeld(string instanceId, InMemoryInstance instance) =>
+        instance.Locked && _instances.TryGetValue(instanceId, out var current) && ReferenceEquals(current, instance);
+
+    /// <summary>
+    /// DTFx cancels the token it passes to every fetch when its dispatcher stops: that is when the sessions must end,
+    /// before the stop counts the work items still running (a waiting session is one).
+    /// </summary>
+    private void WatchDispatcherStop(CancellationToken stop)
+    {
+        lock (_gate)
+        {
+            if (!stop.CanBeCanceled || stop.Equals(_dispatcherStop)) return;
+            _dispatcherStop = stop;
+            _sessionsEnding = false; // a new worker on this service
+        }
+        stop.UnsafeRegister(static state => ((InMemoryOrchestrationService)state!).EndSessions(), this);
+    }
+
+    private void EndSessions()
+    {
+        List<TaskCompletionSource<bool>> waiting;
+        lock (_gate)
+        {
+            _sessionsEnding = true;
+            waiting = [.. _instances.Values.Select(i => i.SessionWait).OfType<TaskCompletionSource<bool>>()];
+            foreach (var instance in _instances.Values) instance.SessionWait = null;
+        }
+        foreach (var wait in waiting) wait.TrySetResult(false); // inline: the sessions end before the stop looks
     }
 
     private void SignalChange()

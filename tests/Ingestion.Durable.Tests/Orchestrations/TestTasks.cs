@@ -94,6 +94,20 @@ public sealed class FlakyActivity(ActivityLedger ledger) : TaskActivity<int, int
     }
 }
 
+/// <summary>
+/// Activities one after another; returns whether the run of its code that finished had started by replaying the
+/// history (a new run per episode) rather than in the first episode (kept in memory between episodes).
+/// </summary>
+public sealed class SequenceOrchestrator : TaskOrchestrator<int, bool>
+{
+    public override async Task<bool> RunAsync(TaskOrchestrationContext context, int count)
+    {
+        var startedInReplay = context.IsReplaying;
+        for (var i = 1; i <= count; i++) await context.CallActivityAsync<int>(nameof(SquareActivity), i);
+        return startedInReplay;
+    }
+}
+
 public static class TestTaskRegistry
 {
     public static void Register(DurableTaskRegistry tasks)
@@ -103,6 +117,7 @@ public static class TestTaskRegistry
         tasks.AddOrchestrator<ParentOrchestrator>();
         tasks.AddOrchestrator<ApprovalOrchestrator>();
         tasks.AddOrchestrator<RetryOrchestrator>();
+        tasks.AddOrchestrator<SequenceOrchestrator>();
         tasks.AddActivity<SquareActivity>();
         tasks.AddActivity<FlakyActivity>();
     }
