@@ -86,12 +86,16 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         await using (var referenced = new SpilledSort<ReferencedRow, ReferencedRowOrder>(options.FanInSortRunLength, options.FanInSortDirectory))
         {
             long sequence = 0;
-            await ForEachStagedAsync(files, async (_, row, _) =>
+            // A block at a time: one await per block, not a state machine per row.
+            await ForEachStagedBlockAsync(files, async (_, rows, count) =>
             {
-                await keys.AddAsync(new TableKey(row.Key, row.TableIndex), cancellationToken).ConfigureAwait(false);
-                var table = ReferencedIndex[row.TableIndex];
-                if (table >= 0)
-                    await referenced.AddAsync(ReferencedRowOf(table, row, sequence++), cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < count; i++)
+                {
+                    await keys.AddAsync(new TableKey(rows[i].Key, rows[i].TableIndex), cancellationToken).ConfigureAwait(false);
+                    var table = ReferencedIndex[rows[i].TableIndex];
+                    if (table >= 0)
+                        await referenced.AddAsync(ReferencedRowOf(table, rows[i], sequence++), cancellationToken).ConfigureAwait(false);
+                }
             }, cancellationToken).ConfigureAwait(false);
             TableKey? previous = null;
             await foreach (var key in keys.SortedAsync(cancellationToken).ConfigureAwait(false))
@@ -113,7 +117,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         // Pass 2: the winner of each duplicated key.
         if (Array.Exists(_duplicateKeys, d => d is not null))
         {
-            await ForEachStagedAsync(files, (file, row, ordinal) =>
+            await ForEachStagedAsync(files, (FileParts file, in StagedRowKey row, long ordinal) =>
             {
                 if (_duplicateKeys[row.TableIndex] is not { } keys || !keys.Contains(row.Key)) return;
                 var candidate = new Winner(row.LastUpdatedTicks, file.Index, row.Line, ordinal);
@@ -134,7 +138,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         // The run's surviving visits (one row per key by now): a list, not a dictionary of the run's visits.
         var runVisits = new List<(long Visit, int File, int Part)>();
         var partChecks = new Dictionary<PartKey, (long Checked, long Dangling)[]>();
-        await ForEachStagedAsync(files, (file, row, ordinal) =>
+        await ForEachStagedAsync(files, (FileParts file, in StagedRowKey row, long ordinal) =>
         {
             var verdict = Judge(row.TableIndex, row.Key, file.Index, ordinal, row.Present, row.References);
             var part = new PartKey(file.Index, row.TableIndex, file.PartOf(row.TableIndex, ordinal));
@@ -435,42 +439,44 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         Checks.Add(fks.Select((fk, i) => new ForeignKeyCheck(table.Name, fk.Column, fk.Target.Name, tally.Checked[i], tally.Dangling[i])).Where(c => c.RowsChecked > 0));
     }
 
-    private Task ForEachStagedAsync(List<FileParts> files, Action<FileParts, StagedRowKey, long> visit, CancellationToken cancellationToken) =>
-        ForEachStagedAsync(files, (file, row, ordinal) =>
+    private delegate void StagedRowVisitor(FileParts file, in StagedRowKey row, long ordinal);
+
+    /// <summary>Visits every staged row of the files in file and write order, with its ordinal in its file's table.</summary>
+    private Task ForEachStagedAsync(List<FileParts> files, StagedRowVisitor visit, CancellationToken cancellationToken)
+    {
+        FileParts? current = null;
+        var ordinals = new long[CdmTables.All.Count];
+        return ForEachStagedBlockAsync(files, (file, rows, count) =>
         {
-            visit(file, row, ordinal);
+            if (!ReferenceEquals(file, current))
+            {
+                current = file;
+                Array.Clear(ordinals);
+            }
+            for (var i = 0; i < count; i++) visit(file, rows[i], ordinals[rows[i].TableIndex]++);
             return ValueTask.CompletedTask;
         }, cancellationToken);
+    }
 
     /// <summary>
-    /// Visits every staged row of the files in file and write order, with its ordinal in its file's table. The staged
-    /// files are read and decoded on another thread, a bounded number of blocks ahead, while the visits run on this one
-    /// in order (they decide ties and are not thread-safe). The blocks are reused: memory is bounded and nothing is
-    /// allocated per row.
+    /// Visits the staged rows of the files in file and write order, a block of decoded rows at a time (rows 0..count-1
+    /// of the array, which is reused once the visit returns). The staged files are read and decoded on another thread,
+    /// a bounded number of blocks ahead, while the visits run on this one in order (they decide ties and are not
+    /// thread-safe): memory is bounded and nothing is allocated per row.
     /// </summary>
-    private async Task ForEachStagedAsync(List<FileParts> files, Func<FileParts, StagedRowKey, long, ValueTask> visit, CancellationToken cancellationToken)
+    private async Task ForEachStagedBlockAsync(List<FileParts> files, Func<FileParts, StagedRowKey[], int, ValueTask> visit, CancellationToken cancellationToken)
     {
         var batches = Channel.CreateBounded<(FileParts File, StagedRowKey[] Rows, int Count)>(new BoundedChannelOptions(PrefetchBatches) { SingleReader = true, SingleWriter = true });
-        var free = Channel.CreateUnbounded<StagedRowKey[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // Two writers: the visits return blocks, the reader returns the one a file's end left empty.
+        var free = Channel.CreateUnbounded<StagedRowKey[]>(new UnboundedChannelOptions { SingleReader = true });
         for (var i = 0; i < PrefetchBatches + 2; i++) free.Writer.TryWrite(new StagedRowKey[BatchRows]);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(() => ReadStagedAsync(files, batches.Writer, free, stop.Token), CancellationToken.None);
         try
         {
-            FileParts? current = null;
-            var ordinals = new long[CdmTables.All.Count];
             await foreach (var (file, rows, count) in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!ReferenceEquals(file, current))
-                {
-                    current = file;
-                    Array.Clear(ordinals);
-                }
-                for (var i = 0; i < count; i++)
-                {
-                    var ordinal = ordinals[rows[i].TableIndex]++;
-                    await visit(file, rows[i], ordinal).ConfigureAwait(false);
-                }
+                await visit(file, rows, count).ConfigureAwait(false);
                 free.Writer.TryWrite(rows);
             }
         }
@@ -528,7 +534,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         return required.Length <= 2 ? required : throw new InvalidOperationException($"{t.Name} has more required references than the integrity pass holds.");
     }).ToArray();
 
-    private static ReferencedRow ReferencedRowOf(int table, StagedRowKey row, long sequence)
+    private static ReferencedRow ReferencedRowOf(int table, in StagedRowKey row, long sequence)
     {
         var required = RequiredReferences[table];
         long first = 0, second = 0;
