@@ -97,21 +97,9 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                         await referenced.AddAsync(ReferencedRowOf(table, rows[i], sequence++), cancellationToken).ConfigureAwait(false);
                 }
             }, cancellationToken).ConfigureAwait(false);
-            TableKey? previous = null;
-            await foreach (var key in keys.SortedAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (previous == key) (_duplicateKeys[key.Table] ??= []).Add(key.Key);
-                previous = key;
-            }
-            // In dependency order, so a visit counts only when its person does, a visit detail only when its visit
-            // does; of the rows of one key, the last staged decides (the later row of a key replaces the earlier).
-            ReferencedRow? last = null;
-            await foreach (var row in referenced.SortedAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (last is { } l && (l.Table != row.Table || l.Key != row.Key)) AddIfKept(l);
-                last = row;
-            }
-            if (last is { } final) AddIfKept(final);
+            // The two sorts are independent (duplicate keys; the referenced tables' keys): merged on two threads.
+            await Task.WhenAll(Task.Run(() => FindDuplicatesAsync(keys, cancellationToken), CancellationToken.None),
+                Task.Run(() => AddReferencedKeysAsync(referenced, cancellationToken), CancellationToken.None)).ConfigureAwait(false);
         }
 
         // Pass 2: the winner of each duplicated key.
@@ -252,6 +240,29 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         Array.Clear(_winners);
         Array.Clear(_duplicateKeys);
         return rewritten;
+    }
+
+    private async Task FindDuplicatesAsync(SpilledSort<TableKey, TableKeyOrder> keys, CancellationToken cancellationToken)
+    {
+        TableKey? previous = null;
+        await foreach (var key in keys.SortedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (previous == key) (_duplicateKeys[key.Table] ??= []).Add(key.Key);
+            previous = key;
+        }
+    }
+
+    /// <summary>In dependency order, so a visit counts only when its person does, a visit detail only when its visit
+    /// does; of the rows of one key, the last staged decides (the later row of a key replaces the earlier).</summary>
+    private async Task AddReferencedKeysAsync(SpilledSort<ReferencedRow, ReferencedRowOrder> referenced, CancellationToken cancellationToken)
+    {
+        ReferencedRow? last = null;
+        await foreach (var row in referenced.SortedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (last is { } l && (l.Table != row.Table || l.Key != row.Key)) AddIfKept(l);
+            last = row;
+        }
+        if (last is { } final) AddIfKept(final);
     }
 
     /// <summary>
