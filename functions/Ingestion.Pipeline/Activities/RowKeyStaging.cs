@@ -71,38 +71,32 @@ public static class RowKeyStaging
     {
         var table = rows.Table;
         var index = IndexOf(table);
-        var references = References[index];
-        var record = file.Reserve(RecordBytes(index));
+        var columns = References[index];
         var start = ReferenceEquals(table, CdmTables.VisitOccurrence) ? PrecedingVisitBuilder.StartTicksOf(rows, row) : 0;
         var present = 0;
-        for (var i = 0; i < references.Length; i++)
+        var references = default(StagedReferences);
+        for (var i = 0; i < columns.Length; i++)
         {
-            var column = references[i].Index;
-            var isNull = rows.IsNull(row, column);
-            if (!isNull) present |= 1 << i;
-            BinaryPrimitives.WriteInt64LittleEndian(record[(FixedBytes + 8 * i)..], isNull ? 0 : rows.Int64(row, column));
+            if (rows.IsNull(row, columns[i].Index)) continue;
+            present |= 1 << i;
+            references[i] = rows.Int64(row, columns[i].Index);
         }
-        BinaryPrimitives.WriteInt32LittleEndian(record, index);
-        BinaryPrimitives.WriteInt32LittleEndian(record[4..], present);
-        BinaryPrimitives.WriteInt64LittleEndian(record[8..], rows.Int64(row, 0));
-        BinaryPrimitives.WriteInt64LittleEndian(record[16..], lastUpdatedTicks);
-        BinaryPrimitives.WriteInt64LittleEndian(record[24..], lineNumber);
-        BinaryPrimitives.WriteInt64LittleEndian(record[32..], start);
-        return file.EndRecordAsync(cancellationToken);
+        return WriteAsync(file, new StagedRowKey(index, rows.Int64(row, 0), lastUpdatedTicks, lineNumber, start, present, references), cancellationToken);
     }
 
-    /// <summary>Stages a row key read back from staging again, unchanged (a deferred row carried to the next run).</summary>
+    /// <summary>Stages one row key (also one read back from staging, unchanged: a deferred row carried to the next run).</summary>
     internal static ValueTask WriteAsync(StagedBinaryFile file, in StagedRowKey key, CancellationToken cancellationToken)
     {
-        var references = References[key.TableIndex];
+        var count = References[key.TableIndex].Length;
         var record = file.Reserve(RecordBytes(key.TableIndex));
-        for (var i = 0; i < references.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(record[(FixedBytes + 8 * i)..], key.Reference(i) ?? 0);
         BinaryPrimitives.WriteInt32LittleEndian(record, key.TableIndex);
         BinaryPrimitives.WriteInt32LittleEndian(record[4..], key.Present);
         BinaryPrimitives.WriteInt64LittleEndian(record[8..], key.Key);
         BinaryPrimitives.WriteInt64LittleEndian(record[16..], key.LastUpdatedTicks);
         BinaryPrimitives.WriteInt64LittleEndian(record[24..], key.Line);
         BinaryPrimitives.WriteInt64LittleEndian(record[32..], key.StartTicks);
+        // A null reference is written as 0 (its presence bit is clear).
+        for (var i = 0; i < count; i++) BinaryPrimitives.WriteInt64LittleEndian(record[(FixedBytes + 8 * i)..], key.Reference(i) ?? 0);
         return file.EndRecordAsync(cancellationToken);
     }
 
