@@ -84,6 +84,37 @@ public sealed class ParquetColumnBatch
         throw new ArgumentException($"No column named '{name}'.", nameof(name));
     }
 
+    /// <summary>
+    /// Copies rows <paramref name="rows"/> of <paramref name="source"/> (a batch of the same schema instance) to rows
+    /// <paramref name="at"/>.. of this batch, column by column (values and null marks; no boxing). Does not change
+    /// <see cref="RowCount"/>.
+    /// </summary>
+    public void CopyRowsFrom(ParquetColumnBatch source, ReadOnlySpan<int> rows, int at)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!ReferenceEquals(source.Schema, Schema))
+            throw new ArgumentException("The source batch has another schema.", nameof(source));
+        ArgumentOutOfRangeException.ThrowIfNegative(at);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(at + rows.Length, Capacity);
+        for (var c = 0; c < _values.Length; c++)
+        {
+            switch (_values[c])
+            {
+                case long[] target: Gather((long[])source._values[c], rows, target.AsSpan(at)); break;
+                case int[] target: Gather((int[])source._values[c], rows, target.AsSpan(at)); break;
+                case double[] target: Gather((double[])source._values[c], rows, target.AsSpan(at)); break;
+                case string?[] target: Gather((string?[])source._values[c], rows, target.AsSpan(at)); break;
+                case bool[] target: Gather((bool[])source._values[c], rows, target.AsSpan(at)); break;
+            }
+            if (_nulls[c] is { } nulls) Gather(source._nulls[c]!, rows, nulls.AsSpan(at));
+        }
+    }
+
+    private static void Gather<T>(T[] source, ReadOnlySpan<int> rows, Span<T> target)
+    {
+        for (var i = 0; i < rows.Length; i++) target[i] = source[rows[i]];
+    }
+
     /// <summary>Empties the batch: RowCount 0, null marks and strings cleared.</summary>
     public void Clear()
     {

@@ -7,11 +7,11 @@ namespace Ingestion.Pipeline.Activities;
 /// <summary>
 /// Fed by the file activity with every row it writes to a Parquet part: streams the row's keys to the file's
 /// <see cref="RowKeyStaging"/> file. A file without keyed rows stages nothing (and <see cref="CompleteAsync"/> deletes
-/// a stale file of an earlier attempt). Lines are gathered and written in blocks (<see cref="StagedTextFile.Lines"/>).
+/// a stale file of an earlier attempt). Records are encoded in place and written in blocks (<see cref="StagedBinaryFile"/>).
 /// </summary>
 internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
 {
-    private readonly StagedTextFile _file = new(lake, path);
+    private readonly StagedBinaryFile _file = new(lake, path, RowKeyStaging.FileHeader);
     private long _lastUpdatedTicks;
     private long _lineNumber;
 
@@ -29,9 +29,7 @@ internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
     public ValueTask WriteAsync(OmopRowBuffer rows, int row, CancellationToken cancellationToken)
     {
         if (!CdmForeignKeys.HasRowKey(rows.Table)) return ValueTask.CompletedTask;
-        RowKeyStaging.Encode(_file.Lines, rows, row, _lastUpdatedTicks, _lineNumber);
-        _file.Lines.Append('\n');
-        return _file.EndLineAsync(cancellationToken);
+        return RowKeyStaging.WriteAsync(_file, rows, row, _lastUpdatedTicks, _lineNumber, cancellationToken);
     }
 
     /// <summary>Publishes the staged file and returns its path; with no rows, deletes any earlier one and returns null.</summary>

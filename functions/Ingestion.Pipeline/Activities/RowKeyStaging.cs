@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Ingestion.Omop;
 using Ingestion.Storage;
@@ -6,15 +7,35 @@ using Ingestion.Storage;
 namespace Ingestion.Pipeline.Activities;
 
 /// <summary>
-/// What a file stages for the run's referential-integrity pass (docs/lake-layout.md): one CSV line per row it wrote
-/// to a Parquet part, in write order, under <c>_staging/&lt;runId&gt;/integrity/file-&lt;fileIndex&gt;.csv</c>:
-/// <c>table,key,lastUpdatedTicks,line,startTicks,ref…</c> — the row's key, its resource's <c>meta.lastUpdated</c> and
-/// NDJSON line (the tie-breaks between two rows of one key), the start of a visit (preceding visit) and the row's key
-/// references in <see cref="CdmForeignKeys.Of"/> order. Keys and counters only, never values.
+/// What a file stages for the run's referential-integrity pass (docs/lake-layout.md): one binary record per row it
+/// wrote to a Parquet part, in write order, under <c>_staging/&lt;runId&gt;/integrity/file-&lt;fileIndex&gt;.keys</c>:
+/// the row's table and key, its resource's <c>meta.lastUpdated</c> and NDJSON line (the tie-breaks between two rows of
+/// one key), the start of a visit (preceding visit) and the row's key references in <see cref="CdmForeignKeys.Of"/>
+/// order. Keys and counters only, never values.
+/// <para>Format (little-endian): a header of <see cref="Magic"/>, the format <see cref="Version"/> and a fingerprint of
+/// the table layout the records index (<see cref="LayoutFingerprint"/>); then per row <c>int32 table</c> (index in
+/// <see cref="CdmTables.All"/>), <c>int32 present</c> (bit i: reference i is not null), <c>int64 key, lastUpdatedTicks,
+/// line, startTicks</c> and one <c>int64</c> per reference of the table (0 when null): fixed width per table, encoded
+/// from spans and read back in blocks without a string or a parse per row. A file of another format or layout (a run
+/// resumed on a different build) fails with <see cref="StagingFormatException"/>, never misread.</para>
 /// </summary>
 public static class RowKeyStaging
 {
-    public static string PathOf(string runId, int fileIndex) => $"_staging/{runId}/integrity/file-{fileIndex:D5}.csv";
+    /// <summary>"IRKS": the first bytes of every row-key file (the text format this replaced began with a table name).</summary>
+    internal const uint Magic = 0x534B5249;
+
+    /// <summary>The record format; 2 since the text format (1, <c>.csv</c>).</summary>
+    internal const int Version = 2;
+
+    internal const int HeaderBytes = 16;
+
+    /// <summary>Table, presence bits and the four numbers every record has.</summary>
+    private const int FixedBytes = 8 + 4 * 8;
+
+    /// <summary>Most references a table has (visit_detail's six); <see cref="StagedReferences"/> holds this many.</summary>
+    internal const int MaxReferences = 8;
+
+    public static string PathOf(string runId, int fileIndex) => $"_staging/{runId}/integrity/file-{fileIndex:D5}.keys";
 
     /// <summary>The outcome of the run's integrity pass, read by the publisher.</summary>
     public static string ResultPathOf(string runId) => $"_staging/{runId}/integrity/result.json";
@@ -23,77 +44,167 @@ public static class RowKeyStaging
     /// the next incremental run of the source starts from them.</summary>
     public static string MergedPathOf(string runId, OmopTable table) => $"_staging/{runId}/integrity/merged/{table.Name}.csv";
 
-    private static readonly Dictionary<string, OmopTable> Tables = CdmTables.All.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<OmopTable, int> TableIndex =
+        CdmTables.All.Select((t, i) => (t, i)).ToDictionary<(OmopTable t, int i), OmopTable, int>(p => p.t, p => p.i, ReferenceEqualityComparer.Instance);
 
-    /// <summary>Reads a file's staged rows back in write order; nothing when the file does not exist.</summary>
-    public static async IAsyncEnumerable<StagedRowKey> ReadAsync(ILake lake, string path,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(lake);
-        if (await lake.GetAsync(path, cancellationToken).ConfigureAwait(false) is null) yield break;
-        await using var stream = await lake.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (line.Length > 0) yield return Decode(line);
-        }
-    }
+    /// <summary>Per table index, the references (<see cref="CdmForeignKeys.Of"/>) as an array: read per record.</summary>
+    internal static readonly CdmForeignKey[][] References = CdmTables.All.Select(t =>
+        CdmForeignKeys.Of(t).Count <= MaxReferences ? CdmForeignKeys.Of(t).ToArray() : throw new InvalidOperationException($"{t.Name} has more references than a staged row key holds.")).ToArray();
 
-    internal static void Encode(StringBuilder line, OmopRowBuffer rows, int row, long lastUpdatedTicks, long lineNumber)
+    /// <summary>Identifies the table list and reference counts the records' table indexes and widths depend on: a build
+    /// that adds, moves or changes a table writes another fingerprint.</summary>
+    internal static readonly long LayoutFingerprint = Fingerprint();
+
+    private static readonly byte[] Header = CreateHeader();
+
+    /// <summary>The file header, for <see cref="StagedBinaryFile"/>.</summary>
+    internal static ReadOnlyMemory<byte> FileHeader => Header;
+
+    /// <summary>Bytes of one record of the table at <paramref name="tableIndex"/>.</summary>
+    internal static int RecordBytes(int tableIndex) => FixedBytes + 8 * References[tableIndex].Length;
+
+    /// <summary>The index in <see cref="CdmTables.All"/> a record names its table by.</summary>
+    internal static int IndexOf(OmopTable table) => TableIndex[table];
+
+    /// <summary>Stages row <paramref name="row"/> of <paramref name="rows"/> (a keyed table) into <paramref name="file"/>.</summary>
+    internal static ValueTask WriteAsync(StagedBinaryFile file, OmopRowBuffer rows, int row, long lastUpdatedTicks, long lineNumber, CancellationToken cancellationToken)
     {
         var table = rows.Table;
+        var index = IndexOf(table);
+        var columns = References[index];
         var start = ReferenceEquals(table, CdmTables.VisitOccurrence) ? PrecedingVisitBuilder.StartTicksOf(rows, row) : 0;
-        line.Append(table.Name).Append(CultureInfo.InvariantCulture, $",{rows.Int64(row, 0)},{lastUpdatedTicks},{lineNumber},{start}");
-        // Indexed, not foreach: an interface enumerator would be an allocation per staged row.
-        var references = CdmForeignKeys.Of(table);
-        for (var i = 0; i < references.Count; i++)
+        var present = 0;
+        var references = default(StagedReferences);
+        for (var i = 0; i < columns.Length; i++)
         {
-            line.Append(',');
-            if (rows.NullableInt64(row, references[i].Index) is { } key) line.Append(CultureInfo.InvariantCulture, $"{key}");
+            if (rows.IsNull(row, columns[i].Index)) continue;
+            present |= 1 << i;
+            references[i] = rows.Int64(row, columns[i].Index);
         }
+        return WriteAsync(file, new StagedRowKey(index, rows.Int64(row, 0), lastUpdatedTicks, lineNumber, start, present, references), cancellationToken);
     }
 
-    private static StagedRowKey Decode(string line)
+    /// <summary>Stages one row key (also one read back from staging, unchanged: a deferred row carried to the next run).</summary>
+    internal static ValueTask WriteAsync(StagedBinaryFile file, in StagedRowKey key, CancellationToken cancellationToken)
     {
-        // Cell by cell over the line (no string per cell): the integrity pass decodes every staged row three times.
-        var rest = line.AsSpan();
-        var table = TableLookup.TryGetValue(NextCell(ref rest), out var t) ? t : throw new FormatException("A staged row names an unknown table.");
-        var fks = CdmForeignKeys.Of(table);
-        var cells = line.AsSpan().Count(',') + 1;
-        if (cells != 5 + fks.Count) throw new FormatException($"A staged {table.Name} row has {cells} cells, expected {5 + fks.Count}.");
-        var key = Parse(NextCell(ref rest));
-        var lastUpdated = Parse(NextCell(ref rest));
-        var lineNumber = Parse(NextCell(ref rest));
-        var start = Parse(NextCell(ref rest));
-        var references = new long?[fks.Count];
-        for (var i = 0; i < references.Length; i++)
-        {
-            var cell = NextCell(ref rest);
-            if (cell.Length > 0) references[i] = Parse(cell);
-        }
-        return new StagedRowKey(table, key, lastUpdated, lineNumber, start, references);
+        var count = References[key.TableIndex].Length;
+        var record = file.Reserve(RecordBytes(key.TableIndex));
+        BinaryPrimitives.WriteInt32LittleEndian(record, key.TableIndex);
+        BinaryPrimitives.WriteInt32LittleEndian(record[4..], key.Present);
+        BinaryPrimitives.WriteInt64LittleEndian(record[8..], key.Key);
+        BinaryPrimitives.WriteInt64LittleEndian(record[16..], key.LastUpdatedTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(record[24..], key.Line);
+        BinaryPrimitives.WriteInt64LittleEndian(record[32..], key.StartTicks);
+        // A null reference is written as 0 (its presence bit is clear).
+        for (var i = 0; i < count; i++) BinaryPrimitives.WriteInt64LittleEndian(record[(FixedBytes + 8 * i)..], key.Reference(i) ?? 0);
+        return file.EndRecordAsync(cancellationToken);
     }
 
-    private static readonly Dictionary<string, OmopTable>.AlternateLookup<ReadOnlySpan<char>> TableLookup = Tables.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    /// <summary>The cell up to the next comma (or the end); <paramref name="rest"/> moves past it.</summary>
-    private static ReadOnlySpan<char> NextCell(ref ReadOnlySpan<char> rest)
+    /// <summary>Opens a file's staged rows for reading in write order; null when the file does not exist.</summary>
+    public static async Task<StagedRowKeyReader?> OpenAsync(ILake lake, string path, CancellationToken cancellationToken)
     {
-        var comma = rest.IndexOf(',');
-        if (comma < 0)
+        ArgumentNullException.ThrowIfNull(lake);
+        if (await lake.GetAsync(path, cancellationToken).ConfigureAwait(false) is null) return null;
+        var stream = await lake.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        var reader = new StagedRowKeyReader(stream, path);
+        try
         {
-            var last = rest;
-            rest = default;
-            return last;
+            await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+            return reader;
         }
-        var cell = rest[..comma];
-        rest = rest[(comma + 1)..];
-        return cell;
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
-    private static long Parse(ReadOnlySpan<char> cell) => long.Parse(cell, NumberStyles.Integer, CultureInfo.InvariantCulture);
+    /// <summary>Decodes one record of <paramref name="bytes"/> (exactly <see cref="RecordBytes"/> of its table).</summary>
+    internal static StagedRowKey Decode(ReadOnlySpan<byte> bytes)
+    {
+        var index = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        var present = BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]);
+        var count = References[index].Length;
+        var references = default(StagedReferences);
+        for (var i = 0; i < count; i++) references[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(FixedBytes + 8 * i)..]);
+        return new StagedRowKey(index, BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]), BinaryPrimitives.ReadInt64LittleEndian(bytes[16..]),
+            BinaryPrimitives.ReadInt64LittleEndian(bytes[24..]), BinaryPrimitives.ReadInt64LittleEndian(bytes[32..]), present, references);
+    }
+
+    /// <summary>The table index at the start of a record, checked: a corrupt file fails instead of indexing past the tables.</summary>
+    internal static int TableIndexAt(ReadOnlySpan<byte> bytes, string path)
+    {
+        var index = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        return (uint)index < (uint)CdmTables.All.Count && CdmForeignKeys.HasRowKey(CdmTables.All[index]) ? index
+            : throw new StagingFormatException(path, StagingFormatException.Corrupt, $"Staged row keys '{path}' name no keyed table (index {index}).");
+    }
+
+    internal static void CheckHeader(ReadOnlySpan<byte> header, string path)
+    {
+        if (header.Length < HeaderBytes || BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic)
+            throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
+                $"Staged row keys '{path}' are not in the binary format this build reads (written by an older build?). Start a new run.");
+        var version = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
+        if (version != Version)
+            throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
+                $"Staged row keys '{path}' are format version {version}; this build reads version {Version}. Start a new run.");
+        if (BinaryPrimitives.ReadInt64LittleEndian(header[8..]) != LayoutFingerprint)
+            throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
+                $"Staged row keys '{path}' were written for another table layout than this build's. Start a new run.");
+    }
+
+    private static byte[] CreateHeader()
+    {
+        var header = new byte[HeaderBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), Version);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), LayoutFingerprint);
+        return header;
+    }
+
+    /// <summary>FNV-1a 64 over "table:reference,reference;" per table in index order (stable across processes, unlike
+    /// string.GetHashCode).</summary>
+    private static long Fingerprint()
+    {
+        var layout = new StringBuilder();
+        foreach (var table in CdmTables.All)
+            layout.Append(table.Name).Append(':').AppendJoin(',', CdmForeignKeys.Of(table).Select(fk => fk.Column)).Append(';');
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(layout.ToString()))
+        {
+            hash ^= b;
+            hash *= 1099511628211UL;
+        }
+        return unchecked((long)hash);
+    }
 }
 
-/// <summary>One staged row: its table and key, its resource's lastUpdated (UTC ticks, 0 when absent) and NDJSON line,
-/// a visit's start (UTC ticks) and its key references (<see cref="CdmForeignKeys.Of"/> order, null when empty).</summary>
-public sealed record StagedRowKey(OmopTable Table, long Key, long LastUpdatedTicks, long Line, long StartTicks, long?[] References);
+/// <summary>A staged row's key references (<see cref="CdmForeignKeys.Of"/> order), held inline: no array per row.</summary>
+[InlineArray(RowKeyStaging.MaxReferences)]
+public struct StagedReferences
+{
+    private long _first;
+}
+
+/// <summary>One staged row: its table (index in <see cref="CdmTables.All"/>) and key, its resource's lastUpdated (UTC
+/// ticks, 0 when absent) and NDJSON line, a visit's start (UTC ticks) and its key references (<see cref="CdmForeignKeys.Of"/>
+/// order; <see cref="Reference"/> is null when empty).</summary>
+public readonly struct StagedRowKey(int tableIndex, long key, long lastUpdatedTicks, long line, long startTicks, int present, StagedReferences references)
+{
+    private readonly StagedReferences _references = references;
+
+    public int TableIndex { get; } = tableIndex;
+    public OmopTable Table => CdmTables.All[TableIndex];
+    public long Key { get; } = key;
+    public long LastUpdatedTicks { get; } = lastUpdatedTicks;
+    public long Line { get; } = line;
+    public long StartTicks { get; } = startTicks;
+
+    /// <summary>Bit i set: reference i is not null.</summary>
+    public int Present { get; } = present;
+
+    public long? Reference(int i) => (Present & (1 << i)) != 0 ? _references[i] : null;
+
+    /// <summary>The references' values (0 where <see cref="Present"/> has no bit).</summary>
+    public StagedReferences References => _references;
+}

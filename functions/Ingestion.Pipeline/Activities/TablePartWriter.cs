@@ -55,6 +55,26 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
         if (_partRows >= options.MaxRowsPerPart) await CommitPartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Writes rows <paramref name="rows"/> of <paramref name="source"/> (a batch of this table's schema, e.g. a
+    /// row group <see cref="TablePartReader"/> read), column by column: the fan-in's rewrite of a part keeps its rows'
+    /// values as they are, without a row object.</summary>
+    public async ValueTask WriteAsync(ParquetColumnBatch source, ReadOnlyMemory<int> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!ReferenceEquals(source.Schema, _schema)) throw new ArgumentException($"The rows are not of {table.Name}'s schema.", nameof(source));
+        while (!rows.IsEmpty)
+        {
+            if (_writer is null) await OpenPartAsync(cancellationToken).ConfigureAwait(false);
+            var batch = _batch ??= new ParquetColumnBatch(_schema, BatchRows);
+            var take = (int)Math.Min(Math.Min(rows.Length, batch.Capacity - batch.RowCount), options.MaxRowsPerPart - _partRows);
+            batch.CopyRowsFrom(source, rows.Span[..take], batch.RowCount);
+            batch.RowCount += take;
+            _partRows += take;
+            rows = rows[take..];
+            if (batch.RowCount == batch.Capacity || _partRows >= options.MaxRowsPerPart) await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Writes a row given as boxed values in column order (rows the reduce steps read back from staging).</summary>
     public ValueTask WriteAsync(object?[] row, CancellationToken cancellationToken)
     {

@@ -7,8 +7,8 @@ using Ingestion.Storage.Embedded;
 
 namespace Ingestion.Pipeline.Tests.Engine;
 
-/// <summary>The integrity pass rewrites parts from what it reads back: every value, null and type must survive,
-/// from a seekable file and from a forward-only blob stream alike.</summary>
+/// <summary>The integrity pass rewrites parts from what it reads back (column-wise): every value, null and type must
+/// survive, from a seekable file and from a forward-only blob stream alike.</summary>
 public sealed class TablePartReaderTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "part-reader-" + Guid.NewGuid().ToString("N"));
@@ -44,8 +44,7 @@ public sealed class TablePartReaderTests : IDisposable
         }
         if (forwardOnly) lake = new ForwardOnlyLake(lake);
 
-        var read = new List<object?[]>();
-        await foreach (var row in TablePartReader.ReadAsync(lake, table, "omop/t/part.parquet", CancellationToken.None)) read.Add(row);
+        var read = await ReadRowsAsync(lake, table, "omop/t/part.parquet");
 
         Assert.Equal(rows.Count, read.Count);
         for (var i = 0; i < rows.Count; i++) Assert.Equal(rows[i], read[i]);
@@ -75,10 +74,63 @@ public sealed class TablePartReaderTests : IDisposable
         Assert.Equal("omop/t/part-1.parquet", nextPaths[1_000]);
 
         var read = new List<object?[]>();
-        for (var part = 0; part < 3; part++)
-            await foreach (var row in TablePartReader.ReadAsync(lake, table, $"omop/t/part-{part}.parquet", CancellationToken.None)) read.Add(row);
+        for (var part = 0; part < 3; part++) read.AddRange(await ReadRowsAsync(lake, table, $"omop/t/part-{part}.parquet"));
         Assert.Equal(rows.Count, read.Count);
         for (var i = 0; i < rows.Count; i++) Assert.Equal(rows[i], read[i]);
+    }
+
+    [Fact]
+    public async Task Rows_copied_column_wise_from_a_read_row_group_write_a_part_with_exactly_those_rows()
+    {
+        var (table, lake, rows) = Arrange("visit_occurrence", 3_000);
+        await using (var writer = new TablePartWriter(lake, table, _ => "omop/t/source.parquet", new PipelineOptions()))
+        {
+            foreach (var row in rows) await writer.WriteAsync(row, CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+        // Every third row, in order: the fan-in's rewrite of a part without its dropped rows.
+        var kept = Enumerable.Range(0, rows.Count).Where(i => i % 3 != 1).ToArray();
+        await using (var writer = new TablePartWriter(lake, table, part => $"omop/t/kept-{part}.parquet", new PipelineOptions { MaxRowsPerPart = 1_500 }))
+        {
+            await foreach (var group in TablePartReader.ReadRowGroupsAsync(lake, table, "omop/t/source.parquet", CancellationToken.None))
+                await writer.WriteAsync(group, kept, CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+            Assert.Equal([1_500L, 500L], writer.Parts.Select(p => p.Rows));
+        }
+
+        var read = new List<object?[]>();
+        for (var part = 0; part < 2; part++) read.AddRange(await ReadRowsAsync(lake, table, $"omop/t/kept-{part}.parquet"));
+        Assert.Equal(kept.Select(i => rows[i]), read);
+    }
+
+    /// <summary>A part's rows boxed in the table's CLR types (long, int, double, string, DateOnly, UTC DateTime), for comparing.</summary>
+    private static async Task<List<object?[]>> ReadRowsAsync(ILake lake, OmopTable table, string path)
+    {
+        var rows = new List<object?[]>();
+        await foreach (var group in TablePartReader.ReadRowGroupsAsync(lake, table, path, CancellationToken.None))
+        {
+            for (var r = 0; r < group.RowCount; r++)
+            {
+                var row = new object?[table.Columns.Count];
+                for (var c = 0; c < row.Length; c++)
+                {
+                    var column = table.Columns[c];
+                    if (column.Type != OmopColumnType.Varchar && !column.Required && group.Nulls(c)[r]) continue;
+                    row[c] = column.Type switch
+                    {
+                        OmopColumnType.BigInt => group.Int64s(c)[r],
+                        OmopColumnType.Integer => group.Int32s(c)[r],
+                        OmopColumnType.Float => group.Doubles(c)[r],
+                        OmopColumnType.Varchar => group.Strings(c)[r],
+                        OmopColumnType.Date => new DateOnly(1970, 1, 1).AddDays(group.Int32s(c)[r]),
+                        OmopColumnType.DateTime => new DateTime(DateTime.UnixEpoch.Ticks + group.Int64s(c)[r] * 10, DateTimeKind.Utc),
+                        _ => throw new ArgumentOutOfRangeException(nameof(table)),
+                    };
+                }
+                rows.Add(row);
+            }
+        }
+        return rows;
     }
 
     private (OmopTable Table, ILake Lake, List<object?[]> Rows) Arrange(string tableName, int count)

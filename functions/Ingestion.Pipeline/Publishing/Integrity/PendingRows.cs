@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ingestion.Omop;
+using Ingestion.Parquet;
 using Ingestion.Pipeline.Activities;
 using Ingestion.Pipeline.State;
 using Ingestion.Storage;
@@ -10,7 +11,7 @@ namespace Ingestion.Pipeline.Publishing;
 /// Rows a run's integrity pass deferred because a required reference (person_id, visit_detail's visit) names no row
 /// yet — an event that arrived before its Patient (docs/omop-mapping.md, "Deferred rows"). Staged under
 /// <c>_staging/&lt;runId&gt;/integrity/pending/</c>: Parquet parts per table, their row keys in the
-/// <see cref="RowKeyStaging"/> format (same order) and this index. The next incremental run of the source judges them
+/// <see cref="RowKeyStaging"/> format (same order per table) and this index. The next incremental run of the source judges them
 /// again like its own rows: emitted once the reference exists, else carried forward. Counts and lake paths only.
 /// </summary>
 public sealed record PendingRows
@@ -23,7 +24,7 @@ public sealed record PendingRows
 
     public static string IndexPathOf(string runId) => $"_staging/{runId}/integrity/pending/index.json";
 
-    public static string KeysPathOf(string runId) => $"_staging/{runId}/integrity/pending/keys.csv";
+    public static string KeysPathOf(string runId) => $"_staging/{runId}/integrity/pending/rows.keys";
 
     public static string PartPathOf(string runId, OmopTable table, int part) => $"_staging/{runId}/integrity/pending/{table.Name}/part-{part}.parquet";
 
@@ -37,22 +38,19 @@ public sealed record PendingRows
 internal sealed class PendingRowsWriter(ILake lake, string runId, PipelineOptions options) : IAsyncDisposable
 {
     private readonly Dictionary<string, TablePartWriter> _writers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, OmopRowBuffer> _boxed = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Table, string Column), long> _rows = [];
-    private readonly StagedTextFile _keys = new(lake, PendingRows.KeysPathOf(runId));
+    private readonly StagedBinaryFile _keys = new(lake, PendingRows.KeysPathOf(runId), RowKeyStaging.FileHeader);
+    private readonly int[] _row = new int[1];
 
-    public async ValueTask WriteAsync(OmopTable table, string column, object?[] row, StagedRowKey key, CancellationToken cancellationToken)
+    /// <summary>Defers row <paramref name="row"/> of <paramref name="rows"/> (a row group of its part, as read) with its
+    /// staged key.</summary>
+    public async ValueTask WriteAsync(OmopTable table, string column, ParquetColumnBatch rows, int row, StagedRowKey key, CancellationToken cancellationToken)
     {
         if (!_writers.TryGetValue(table.Name, out var writer))
             _writers[table.Name] = writer = new TablePartWriter(lake, table, part => PendingRows.PartPathOf(runId, table, part), options);
-        // The row arrives boxed (read back from its part): typed once, for the part and for its key line.
-        if (!_boxed.TryGetValue(table.Name, out var typed)) _boxed[table.Name] = typed = new OmopRowBuffer(table, 1);
-        typed.Clear();
-        typed.AddBoxed(row);
-        await writer.WriteAsync(typed, 0, cancellationToken).ConfigureAwait(false);
-        RowKeyStaging.Encode(_keys.Lines, typed, 0, key.LastUpdatedTicks, key.Line);
-        _keys.Lines.Append('\n');
-        await _keys.EndLineAsync(cancellationToken).ConfigureAwait(false);
+        _row[0] = row;
+        await writer.WriteAsync(rows, _row, cancellationToken).ConfigureAwait(false);
+        await RowKeyStaging.WriteAsync(_keys, key, cancellationToken).ConfigureAwait(false);
         _rows[(table.Name, column)] = _rows.GetValueOrDefault((table.Name, column)) + 1;
     }
 

@@ -1,6 +1,6 @@
-using System.Collections;
 using System.Threading.Channels;
 using Ingestion.Omop;
+using Ingestion.Parquet;
 using Ingestion.Pipeline.Activities;
 using Ingestion.Pipeline.State;
 using Ingestion.Storage;
@@ -28,21 +28,29 @@ namespace Ingestion.Pipeline.Publishing;
 /// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
 /// Memory grows with the referenced tables' keys (and the visits' starts), not with event rows: the run's row keys and
 /// referenced rows pass through spilled sorts (<see cref="SpilledSort{T, TComparer}"/>), sorted runs on disk merged.
+/// The staged row keys are binary records read in blocks (<see cref="RowKeyStaging"/>); the rewrite is column-wise (a
+/// row group's columns read once, the surviving rows' indexes kept, their values copied to our writer) and runs
+/// several parts at once (<see cref="PipelineOptions.MaxParallelFiles"/>); the parts holding deferred rows go one after
+/// the other, so the pending rows keep their order.
 /// </summary>
 internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions options)
 {
     private static readonly int VisitPersonReference = CdmForeignKeys.Of(CdmTables.VisitOccurrence).ToList().FindIndex(fk => fk.Column == "person_id");
+    private static readonly int VisitTable = RowKeyStaging.IndexOf(CdmTables.VisitOccurrence);
 
     /// <summary>The file index of the previous run's pending rows: before every file of this run.</summary>
     private const int PendingFile = -1;
 
     private readonly RunKeySets _keys = new();
-    private readonly Dictionary<(int File, string Table, long Ordinal), StagedRowKey> _deferred = [];
-    private readonly Dictionary<string, HashSet<long>> _duplicateKeys = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<long, Winner>> _winners = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int File, int Table, long Ordinal), StagedRowKey> _deferred = [];
+    // Per table index (CdmTables.All): the keys that occur twice, and the winning row of each.
+    private readonly HashSet<long>?[] _duplicateKeys = new HashSet<long>?[CdmTables.All.Count];
+    private readonly Dictionary<long, Winner>?[] _winners = new Dictionary<long, Winner>?[CdmTables.All.Count];
     private readonly Dictionary<(string Table, string Column, string Reason), long> _corrections = [];
     private readonly Dictionary<string, long> _duplicates = new(StringComparer.Ordinal);
     private VisitPredecessors _preceding = VisitPredecessors.Empty;
+    // Per table index, per reference (CdmForeignKeys.Of order): the key set the reference must name a key of.
+    private HashSet<long>[][] _targets = [];
 
     /// <summary>Keys that exist in the committed view after the pass: what the reduce outputs may reference.</summary>
     public RunKeySets Keys => _keys;
@@ -50,7 +58,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     public ForeignKeyChecks Checks { get; private set; } = null!;
 
     /// <summary>Counts a row the reduce itself dropped (its person is not in <see cref="Keys"/>).</summary>
-    public void CountExcluded(OmopTable table, string column) => Count(table.Name, column, IntegrityCorrection.RowExcluded);
+    public void CountExcluded(OmopTable table, string column) => Count(_corrections, table.Name, column, IntegrityCorrection.RowExcluded);
 
     /// <param name="previousRunId">The source's previous published run, for an incremental run (its merged keys and
     /// pending rows join this run's); null for a full run.</param>
@@ -59,6 +67,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         List<string> replaced, CancellationToken cancellationToken)
     {
         Checks = new ForeignKeyChecks(_keys.Contains);
+        _targets = RowKeyStaging.References.Select(fks => fks.Select(fk => _keys.SetOf(fk.Target)).ToArray()).ToArray();
         var files = activities.Where(a => a.Result is not null).OrderBy(a => a.Index).Select(a => new FileParts(a.Index, a.Result!.RowKeysPath, a.Result.Parts)).ToList();
         if (previousRunId is not null) await _keys.AddMergedAsync(lake, previousRunId, cancellationToken).ConfigureAwait(false);
         // The previous run's pending rows are judged like a file of this run that comes before every other (so a
@@ -77,37 +86,30 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         await using (var referenced = new SpilledSort<ReferencedRow, ReferencedRowOrder>(options.FanInSortRunLength, options.FanInSortDirectory))
         {
             long sequence = 0;
-            await ForEachStagedAsync(files, async (_, row, _) =>
+            // A block at a time: one await per block, not a state machine per row.
+            await ForEachStagedBlockAsync(files, async (_, rows, count) =>
             {
-                await keys.AddAsync(new TableKey(row.Key, TableIndex[row.Table]), cancellationToken).ConfigureAwait(false);
-                if (ReferencedIndex.TryGetValue(row.Table, out var table))
-                    await referenced.AddAsync(ReferencedRowOf(table, row, sequence++), cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < count; i++)
+                {
+                    await keys.AddAsync(new TableKey(rows[i].Key, rows[i].TableIndex), cancellationToken).ConfigureAwait(false);
+                    var table = ReferencedIndex[rows[i].TableIndex];
+                    if (table >= 0)
+                        await referenced.AddAsync(ReferencedRowOf(table, rows[i], sequence++), cancellationToken).ConfigureAwait(false);
+                }
             }, cancellationToken).ConfigureAwait(false);
-            TableKey? previous = null;
-            await foreach (var key in keys.SortedAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (previous == key) SetOf(_duplicateKeys, CdmTables.All[key.Table].Name).Add(key.Key);
-                previous = key;
-            }
-            // In dependency order, so a visit counts only when its person does, a visit detail only when its visit
-            // does; of the rows of one key, the last staged decides (the later row of a key replaces the earlier).
-            ReferencedRow? last = null;
-            await foreach (var row in referenced.SortedAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (last is { } l && (l.Table != row.Table || l.Key != row.Key)) AddIfKept(l);
-                last = row;
-            }
-            if (last is { } final) AddIfKept(final);
+            // The two sorts are independent (duplicate keys; the referenced tables' keys): merged on two threads.
+            await Task.WhenAll(Task.Run(() => FindDuplicatesAsync(keys, cancellationToken), CancellationToken.None),
+                Task.Run(() => AddReferencedKeysAsync(referenced, cancellationToken), CancellationToken.None)).ConfigureAwait(false);
         }
 
         // Pass 2: the winner of each duplicated key.
-        if (_duplicateKeys.Count > 0)
+        if (Array.Exists(_duplicateKeys, d => d is not null))
         {
-            await ForEachStagedAsync(files, (file, row, ordinal) =>
+            await ForEachStagedAsync(files, (FileParts file, in StagedRowKey row, long ordinal) =>
             {
-                if (!_duplicateKeys.TryGetValue(row.Table.Name, out var keys) || !keys.Contains(row.Key)) return;
+                if (_duplicateKeys[row.TableIndex] is not { } keys || !keys.Contains(row.Key)) return;
                 var candidate = new Winner(row.LastUpdatedTicks, file.Index, row.Line, ordinal);
-                var winners = _winners.TryGetValue(row.Table.Name, out var w) ? w : _winners[row.Table.Name] = [];
+                var winners = _winners[row.TableIndex] ??= [];
                 if (!winners.TryGetValue(row.Key, out var current) || candidate.Beats(current)) winners[row.Key] = candidate;
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -118,30 +120,36 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts; and the
         // foreign-key check of every row, counted per part and reference (not per row through the checks' named
         // slots), so the parts left as they are add theirs below without another pass over the staged rows.
-        var dirty = new HashSet<(int File, string Table, int Part)>();
+        var dirty = new HashSet<PartKey>();
+        // Parts holding a deferred row: rewritten one after the other (their rows go to the pending parts in order).
+        var deferring = new HashSet<PartKey>();
         // The run's surviving visits (one row per key by now): a list, not a dictionary of the run's visits.
         var runVisits = new List<(long Visit, int File, int Part)>();
-        var partChecks = new Dictionary<(int File, string Table, int Part), (long Checked, long Dangling)[]>();
-        await ForEachStagedAsync(files, (file, row, ordinal) =>
+        var partChecks = new Dictionary<PartKey, (long Checked, long Dangling)[]>();
+        await ForEachStagedAsync(files, (FileParts file, in StagedRowKey row, long ordinal) =>
         {
-            var verdict = Judge(row.Table, row.Key, file.Index, ordinal, row.References);
-            var part = (file.Index, row.Table.Name, file.PartOf(row.Table.Name, ordinal));
+            var verdict = Judge(row.TableIndex, row.Key, file.Index, ordinal, row.Present, row.References);
+            var part = new PartKey(file.Index, row.TableIndex, file.PartOf(row.TableIndex, ordinal));
             // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
             if (verdict.Changes || file.Index == PendingFile) dirty.Add(part);
-            if (verdict.Reason == IntegrityCorrection.Deferred) _deferred[(file.Index, row.Table.Name, ordinal)] = row;
-            if (!verdict.Drop && ReferenceEquals(row.Table, CdmTables.VisitOccurrence))
+            if (verdict.Reason == IntegrityCorrection.Deferred)
             {
-                _keys.Visits.Add(row.Key, (long)row.References[VisitPersonReference]!, row.StartTicks);
-                runVisits.Add((row.Key, file.Index, part.Item3));
+                _deferred[(file.Index, row.TableIndex, ordinal)] = row;
+                deferring.Add(part);
             }
-            var fks = CdmForeignKeys.Of(row.Table);
-            if (fks.Count == 0) return;
-            if (!partChecks.TryGetValue(part, out var slots)) partChecks[part] = slots = new (long, long)[fks.Count];
-            for (var i = 0; i < fks.Count; i++)
+            if (!verdict.Drop && row.TableIndex == VisitTable)
             {
-                if (row.References[i] is not long key) continue;
+                _keys.Visits.Add(row.Key, row.Reference(VisitPersonReference)!.Value, row.StartTicks);
+                runVisits.Add((row.Key, file.Index, part.Part));
+            }
+            var targets = _targets[row.TableIndex];
+            if (targets.Length == 0) return;
+            if (!partChecks.TryGetValue(part, out var slots)) partChecks[part] = slots = new (long, long)[targets.Length];
+            for (var i = 0; i < targets.Length; i++)
+            {
+                if (row.Reference(i) is not long key) continue;
                 slots[i].Checked++;
-                if (!_keys.Contains(fks[i].Target, key)) slots[i].Dangling++;
+                if (!targets[i].Contains(key)) slots[i].Dangling++;
             }
         }, cancellationToken).ConfigureAwait(false);
         _preceding = _keys.Visits.Preceding();
@@ -149,12 +157,17 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         {
             foreach (var file in files)
             {
-                for (var p = 0; p < file.Parts(CdmTables.VisitOccurrence.Name).Count; p++) dirty.Add((file.Index, CdmTables.VisitOccurrence.Name, p));
+                for (var p = 0; p < file.Parts(VisitTable).Count; p++) dirty.Add(new PartKey(file.Index, VisitTable, p));
             }
         }
-        string TargetOf(FileParts file, string table, int part) => file.Index == PendingFile ? LakePaths.ReleasedPart(table, runId, part)
-            : LakePaths.RewrittenPart(table, runId, file.Index, LakePaths.PartNumber(file.Parts(table)[part].Part.Path));
         var byIndex = files.ToDictionary(f => f.Index);
+        string TargetOf(PartKey part)
+        {
+            var file = byIndex[part.File];
+            var table = CdmTables.All[part.Table].Name;
+            return file.Index == PendingFile ? LakePaths.ReleasedPart(table, runId, part.Part)
+                : LakePaths.RewrittenPart(table, runId, file.Index, LakePaths.PartNumber(file.Parts(part.Table)[part.Part].Part.Path));
+        }
         var paths = new Dictionary<(int File, int Part), string>();
         var located = new (long Visit, string Path)[runVisits.Count];
         for (var i = 0; i < located.Length; i++)
@@ -162,10 +175,9 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             var (visit, fileIndex, part) = runVisits[i];
             if (!paths.TryGetValue((fileIndex, part), out var path))
             {
-                var file = byIndex[fileIndex];
-                var table = CdmTables.VisitOccurrence.Name;
+                var key = new PartKey(fileIndex, VisitTable, part);
                 // One string per part, however many visits it holds.
-                paths[(fileIndex, part)] = path = dirty.Contains((fileIndex, table, part)) ? TargetOf(file, table, part) : file.Parts(table)[part].Part.Path;
+                paths[(fileIndex, part)] = path = dirty.Contains(key) ? TargetOf(key) : byIndex[fileIndex].Parts(VisitTable)[part].Part.Path;
             }
             located[i] = (visit, path);
         }
@@ -173,23 +185,48 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
 
         // The foreign-key check over the rows of the parts left as they are (the rewritten rows are checked as written).
         Checks.Add(partChecks.Where(kv => !dirty.Contains(kv.Key))
-            .SelectMany(kv => CdmForeignKeys.Of(TableNamed(kv.Key.Table)).Select((fk, i) => new ForeignKeyCheck(kv.Key.Table, fk.Column, fk.Target.Name, kv.Value[i].Checked, kv.Value[i].Dangling)))
+            .SelectMany(kv => RowKeyStaging.References[kv.Key.Table].Select((fk, i) => new ForeignKeyCheck(CdmTables.All[kv.Key.Table].Name, fk.Column, fk.Target.Name, kv.Value[i].Checked, kv.Value[i].Dangling)))
             .Where(c => c.RowsChecked > 0));
 
-        // Rewrite: the dirty parts, row by row; the rewritten rows are checked as written, the deferred ones staged.
-        var rewritten = new List<PartOutput>();
+        // Rewrite: the dirty parts, column-wise, several at once; the rewritten rows are checked as written, the
+        // deferred ones staged. Each part counts on its own tally, added in part order once all are written.
+        var jobs = dirty.OrderBy(d => d.File).ThenBy(d => CdmTables.All[d.Table].Name, StringComparer.Ordinal).ThenBy(d => d.Part).ToList();
+        var outputs = new (PartOutput Part, RewriteTally Tally)[jobs.Count];
         await using (var pendingWriter = new PendingRowsWriter(lake, runId, options))
         {
-            foreach (var (fileIndex, tableName, part) in dirty.OrderBy(d => d.File).ThenBy(d => d.Table, StringComparer.Ordinal).ThenBy(d => d.Part))
+            async Task RewriteAtAsync(int i, CancellationToken token)
             {
-                var file = files.First(f => f.Index == fileIndex);
-                var (original, start) = file.Parts(tableName)[part];
-                var table = TableNamed(tableName);
-                var target = TargetOf(file, tableName, part);
-                rewritten.Add(await RewriteAsync(table, fileIndex, original, start, target, pendingWriter, cancellationToken).ConfigureAwait(false));
-                if (fileIndex != PendingFile) replaced.Add(original.Path);
+                var job = jobs[i];
+                var (original, start) = byIndex[job.File].Parts(job.Table)[job.Part];
+                outputs[i] = await RewriteAsync(CdmTables.All[job.Table], job.File, original, start, TargetOf(job), deferring.Contains(job) ? pendingWriter : null, token).ConfigureAwait(false);
+            }
+            var ordered = Enumerable.Range(0, jobs.Count).Where(i => deferring.Contains(jobs[i])).ToList();
+            var parallel = Enumerable.Range(0, jobs.Count).Where(i => !deferring.Contains(jobs[i])).ToList();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var inOrder = Task.Run(async () =>
+            {
+                foreach (var i in ordered) await RewriteAtAsync(i, stop.Token).ConfigureAwait(false);
+            }, CancellationToken.None);
+            var width = Math.Max(1, options.MaxParallelFiles - (ordered.Count > 0 ? 1 : 0));
+            var others = Parallel.ForEachAsync(parallel, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = stop.Token }, (i, token) => new ValueTask(RewriteAtAsync(i, token)));
+            try
+            {
+                await Task.WhenAll(inOrder, others).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
             }
             await pendingWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var rewritten = new List<PartOutput>(jobs.Count);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var (part, tally) = outputs[i];
+            rewritten.Add(part);
+            if (jobs[i].File != PendingFile) replaced.Add(byIndex[jobs[i].File].Parts(jobs[i].Table)[jobs[i].Part].Part.Path);
+            AddTally(CdmTables.All[jobs[i].Table], tally);
         }
         if (earlierPreceding is not null)
             rewritten.AddRange(await ReemitStaleVisitsAsync(runId, earlierPreceding, runVisits.Select(v => v.Visit).ToHashSet(), cancellationToken).ConfigureAwait(false));
@@ -198,11 +235,34 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         // now, before the eras and observation periods build theirs.
         _keys.ReleaseVisits();
         _preceding = VisitPredecessors.Empty;
-        foreach (var state in new IDictionary[] { _winners, _deferred, _duplicateKeys }) state.Clear();
-        _winners.TrimExcess();
+        _deferred.Clear();
         _deferred.TrimExcess();
-        _duplicateKeys.TrimExcess();
+        Array.Clear(_winners);
+        Array.Clear(_duplicateKeys);
         return rewritten;
+    }
+
+    private async Task FindDuplicatesAsync(SpilledSort<TableKey, TableKeyOrder> keys, CancellationToken cancellationToken)
+    {
+        TableKey? previous = null;
+        await foreach (var key in keys.SortedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (previous == key) (_duplicateKeys[key.Table] ??= []).Add(key.Key);
+            previous = key;
+        }
+    }
+
+    /// <summary>In dependency order, so a visit counts only when its person does, a visit detail only when its visit
+    /// does; of the rows of one key, the last staged decides (the later row of a key replaces the earlier).</summary>
+    private async Task AddReferencedKeysAsync(SpilledSort<ReferencedRow, ReferencedRowOrder> referenced, CancellationToken cancellationToken)
+    {
+        ReferencedRow? last = null;
+        await foreach (var row in referenced.SortedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (last is { } l && (l.Table != row.Table || l.Key != row.Key)) AddIfKept(l);
+            last = row;
+        }
+        if (last is { } final) AddIfKept(final);
     }
 
     /// <summary>
@@ -223,26 +283,51 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             long? before = earlierPreceding.TryGetValue(visit, out var b) ? b : null;
             long? now = _preceding.TryGetValue(visit, out var n) ? n : null;
             if (before == now) continue;
-            if (_keys.VisitPartOf(visit) is { } path) SetOf(stale, path).Add(visit);
-            else Count(table.Name, column, IntegrityCorrection.PrecedingStale);
+            if (_keys.VisitPartOf(visit) is { } path) (stale.TryGetValue(path, out var set) ? set : stale[path] = []).Add(visit);
+            else Count(_corrections, table.Name, column, IntegrityCorrection.PrecedingStale);
         }
         if (stale.Count == 0) return [];
+        var tally = new RewriteTally(RowKeyStaging.References[VisitTable].Length);
+        var one = new int[1];
         await using var writer = new TablePartWriter(lake, table, part => LakePaths.ReducedPart(table.Name, runId, part), options);
         foreach (var (path, visits) in stale.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            await foreach (var row in TablePartReader.ReadAsync(lake, table, path, cancellationToken).ConfigureAwait(false))
+            await foreach (var rows in TablePartReader.ReadRowGroupsAsync(lake, table, path, cancellationToken).ConfigureAwait(false))
             {
-                var key = (long)row[0]!;
-                if (!visits.Contains(key)) continue;
-                row[PrecedingVisitBuilder.PrecedingIndex] = _preceding.TryGetValue(key, out var preceding) ? preceding : null;
-                _keys.SetVisitPart(key, writer.NextRowPath);
-                Checks.Observe(table, row);
-                await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
-                Count(table.Name, column, IntegrityCorrection.Reemitted);
+                var selected = SetPreceding(rows, visits);
+                foreach (var row in selected)
+                {
+                    _keys.SetVisitPart(rows.Int64s(0)[row], writer.NextRowPath);
+                    one[0] = row;
+                    await writer.WriteAsync(rows, one, cancellationToken).ConfigureAwait(false);
+                    Count(_corrections, table.Name, column, IntegrityCorrection.Reemitted);
+                }
+                tally.Observe(rows, selected, RowKeyStaging.References[VisitTable], _targets[VisitTable]);
             }
         }
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        AddTally(table, tally);
         return writer.Parts;
+    }
+
+    /// <summary>The rows of <paramref name="rows"/> whose visit is in <paramref name="visits"/>, their preceding visit set.</summary>
+    private List<int> SetPreceding(ParquetColumnBatch rows, HashSet<long> visits)
+    {
+        var selected = new List<int>();
+        for (var row = 0; row < rows.RowCount; row++)
+        {
+            if (visits.Contains(rows.Int64s(0)[row])) selected.Add(row);
+        }
+        foreach (var row in selected) SetPrecedingOf(rows, row);
+        return selected;
+    }
+
+    private void SetPrecedingOf(ParquetColumnBatch rows, int row)
+    {
+        var index = PrecedingVisitBuilder.PrecedingIndex;
+        var has = _preceding.TryGetValue(rows.Int64s(0)[row], out var preceding);
+        rows.Nulls(index)[row] = !has;
+        rows.Int64s(index)[row] = has ? preceding : 0;
     }
 
     public IntegrityResult Result(IReadOnlyList<string> replaced) => new()
@@ -254,96 +339,156 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         ForeignKeys = Checks.Results(),
     };
 
-    private async Task<PartOutput> RewriteAsync(OmopTable table, int fileIndex, PartOutput original, long start, string target, PendingRowsWriter pending,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Rewrites one part column-wise: per row group, every column read once (<see cref="TablePartReader"/>); each row
+    /// judged from its key and reference columns as in pass 3; the dangling optional references nulled and a visit's
+    /// preceding visit set in the columns; the surviving rows' indexes kept and their values copied to the target part.
+    /// Runs beside other parts' rewrites: it reads the pass's state and counts on its own tally only. Deferred rows go to
+    /// <paramref name="pending"/> (given only for the parts that hold some, which run one at a time).
+    /// </summary>
+    private async Task<(PartOutput, RewriteTally)> RewriteAsync(OmopTable table, int fileIndex, PartOutput original, long start, string target,
+        PendingRowsWriter? pending, CancellationToken cancellationToken)
     {
-        var fks = CdmForeignKeys.Of(table);
-        var references = new long?[fks.Count];
-        var visits = ReferenceEquals(table, CdmTables.VisitOccurrence);
+        var tableIndex = RowKeyStaging.IndexOf(table);
+        var tally = new RewriteTally(RowKeyStaging.References[tableIndex].Length);
         await using var writer = new TablePartWriter(lake, table, _ => target, options);
         var ordinal = start;
-        await foreach (var row in TablePartReader.ReadAsync(lake, table, original.Path, cancellationToken).ConfigureAwait(false))
+        await foreach (var rows in TablePartReader.ReadRowGroupsAsync(lake, table, original.Path, cancellationToken).ConfigureAwait(false))
         {
-            for (var i = 0; i < fks.Count; i++) references[i] = row[fks[i].Index] as long?;
-            var key = (long)row[0]!;
-            var verdict = Judge(table, key, fileIndex, ordinal, references);
-            if (verdict.Reason == IntegrityCorrection.Deferred)
-                await pending.WriteAsync(table, verdict.Column!, row, _deferred[(fileIndex, table.Name, ordinal)], cancellationToken).ConfigureAwait(false);
-            ordinal++;
-            if (verdict.Drop)
+            var (kept, deferred) = Filter(tableIndex, fileIndex, ordinal, rows, tally);
+            foreach (var (row, column) in deferred)
             {
-                Count(table.Name, verdict.Column!, verdict.Reason!);
-                if (verdict.Reason == IntegrityCorrection.Duplicate) _duplicates[table.Name] = _duplicates.GetValueOrDefault(table.Name) + 1;
-                continue;
+                var key = _deferred[(fileIndex, tableIndex, ordinal + row)];
+                await (pending ?? throw new InvalidOperationException("A part with deferred rows was rewritten without the pending writer."))
+                    .WriteAsync(table, column, rows, row, key, cancellationToken).ConfigureAwait(false);
             }
-            for (var i = 0; i < fks.Count; i++)
-            {
-                if ((verdict.NullMask & (1L << i)) == 0) continue;
-                row[fks[i].Index] = null;
-                Count(table.Name, fks[i].Column, IntegrityCorrection.Nulled);
-            }
-            if (visits) row[PrecedingVisitBuilder.PrecedingIndex] = _preceding.TryGetValue(key, out var preceding) ? preceding : null;
-            if (fileIndex == PendingFile) Count(table.Name, "person_id", IntegrityCorrection.Released);
-            Checks.Observe(table, row);
-            await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+            ordinal += rows.RowCount;
+            tally.Observe(rows, kept, RowKeyStaging.References[tableIndex], _targets[tableIndex]);
+            await writer.WriteAsync(rows, kept.ToArray(), cancellationToken).ConfigureAwait(false);
         }
         // An empty part rather than none, so the table's folder still reads.
         await writer.CompleteAsync(cancellationToken, emptyPartWhenNoRows: true).ConfigureAwait(false);
-        return writer.Parts.Single();
+        return (writer.Parts.Single(), tally);
+    }
+
+    /// <summary>Judges each row of one row group (rows <paramref name="ordinal"/>.. of its file's table): returns the
+    /// rows kept and the rows deferred (with the reference that decided), counting drops and nulls on the tally and
+    /// changing the kept rows' columns in place.</summary>
+    private (List<int> Kept, List<(int Row, string Column)> Deferred) Filter(int tableIndex, int fileIndex, long ordinal, ParquetColumnBatch rows, RewriteTally tally)
+    {
+        var table = CdmTables.All[tableIndex];
+        var fks = RowKeyStaging.References[tableIndex];
+        var count = rows.RowCount;
+        // The key and reference columns, read once into arrays (a span cannot be held per column).
+        var keys = rows.Int64s(0).ToArray();
+        var values = new long[fks.Length][];
+        var nulls = new bool[]?[fks.Length];
+        for (var i = 0; i < fks.Length; i++)
+        {
+            values[i] = rows.Int64s(fks[i].Index).ToArray();
+            nulls[i] = fks[i].Required ? null : rows.Nulls(fks[i].Index).ToArray();
+        }
+        var kept = new List<int>(count);
+        var deferred = new List<(int, string)>();
+        var visits = tableIndex == VisitTable;
+        for (var row = 0; row < count; row++)
+        {
+            var present = 0;
+            var references = default(StagedReferences);
+            for (var i = 0; i < fks.Length; i++)
+            {
+                if (nulls[i]?[row] == true) continue;
+                present |= 1 << i;
+                references[i] = values[i][row];
+            }
+            var verdict = Judge(tableIndex, keys[row], fileIndex, ordinal + row, present, references);
+            if (verdict.Reason == IntegrityCorrection.Deferred) deferred.Add((row, verdict.Column!));
+            if (verdict.Drop)
+            {
+                tally.Count(table.Name, verdict.Column!, verdict.Reason!);
+                if (verdict.Reason == IntegrityCorrection.Duplicate) tally.Duplicates++;
+                continue;
+            }
+            for (var i = 0; i < fks.Length; i++)
+            {
+                if ((verdict.NullMask & (1L << i)) == 0) continue;
+                rows.Nulls(fks[i].Index)[row] = true;
+                tally.Count(table.Name, fks[i].Column, IntegrityCorrection.Nulled);
+            }
+            if (visits) SetPrecedingOf(rows, row);
+            if (fileIndex == PendingFile) tally.Count(table.Name, "person_id", IntegrityCorrection.Released);
+            kept.Add(row);
+        }
+        return (kept, deferred);
     }
 
     /// <summary>What happens to one row: dropped (a losing duplicate, or a required reference dangles), or kept with
     /// the dangling optional references (bit i = reference i) nulled. Decided the same way from the staged keys and
-    /// from the part's row.</summary>
-    private Verdict Judge(OmopTable table, long key, int fileIndex, long ordinal, IReadOnlyList<long?> references)
+    /// from the part's columns.</summary>
+    private Verdict Judge(int table, long key, int fileIndex, long ordinal, int present, in StagedReferences references)
     {
-        if (_winners.TryGetValue(table.Name, out var winners) && winners.TryGetValue(key, out var winner) && (winner.File != fileIndex || winner.Ordinal != ordinal))
-            return new Verdict(true, table.Columns[0].Name, IntegrityCorrection.Duplicate, 0);
-        var fks = CdmForeignKeys.Of(table);
+        if (_winners[table] is { } winners && winners.TryGetValue(key, out var winner) && (winner.File != fileIndex || winner.Ordinal != ordinal))
+            return new Verdict(true, CdmTables.All[table].Columns[0].Name, IntegrityCorrection.Duplicate, 0);
+        var fks = RowKeyStaging.References[table];
+        var targets = _targets[table];
         long mask = 0;
-        for (var i = 0; i < fks.Count; i++)
+        for (var i = 0; i < fks.Length; i++)
         {
-            if (references[i] is not long reference || _keys.Contains(fks[i].Target, reference)) continue;
+            if ((present & (1 << i)) == 0 || targets[i].Contains(references[i])) continue;
             if (fks[i].Required) return new Verdict(true, fks[i].Column, IntegrityCorrection.Deferred, 0);
             mask |= 1L << i;
         }
         return new Verdict(false, null, null, mask);
     }
 
-    private Task ForEachStagedAsync(List<FileParts> files, Action<FileParts, StagedRowKey, long> visit, CancellationToken cancellationToken) =>
-        ForEachStagedAsync(files, (file, row, ordinal) =>
+    /// <summary>Adds one rewrite's counts to the pass's (after the parallel rewrites, in part order).</summary>
+    private void AddTally(OmopTable table, RewriteTally tally)
+    {
+        foreach (var ((t, column, reason), rows) in tally.Corrections) _corrections[(t, column, reason)] = _corrections.GetValueOrDefault((t, column, reason)) + rows;
+        if (tally.Duplicates > 0) _duplicates[table.Name] = _duplicates.GetValueOrDefault(table.Name) + tally.Duplicates;
+        var fks = CdmForeignKeys.Of(table);
+        Checks.Add(fks.Select((fk, i) => new ForeignKeyCheck(table.Name, fk.Column, fk.Target.Name, tally.Checked[i], tally.Dangling[i])).Where(c => c.RowsChecked > 0));
+    }
+
+    private delegate void StagedRowVisitor(FileParts file, in StagedRowKey row, long ordinal);
+
+    /// <summary>Visits every staged row of the files in file and write order, with its ordinal in its file's table.</summary>
+    private Task ForEachStagedAsync(List<FileParts> files, StagedRowVisitor visit, CancellationToken cancellationToken)
+    {
+        FileParts? current = null;
+        var ordinals = new long[CdmTables.All.Count];
+        return ForEachStagedBlockAsync(files, (file, rows, count) =>
         {
-            visit(file, row, ordinal);
+            if (!ReferenceEquals(file, current))
+            {
+                current = file;
+                Array.Clear(ordinals);
+            }
+            for (var i = 0; i < count; i++) visit(file, rows[i], ordinals[rows[i].TableIndex]++);
             return ValueTask.CompletedTask;
         }, cancellationToken);
+    }
 
     /// <summary>
-    /// Visits every staged row of the files in file and write order, with its ordinal in its file's table. The staged
-    /// files are read and decoded on another thread, a bounded number of batches ahead, while the visits run on this
-    /// one in order (they decide ties and are not thread-safe): the pass keeps both cores busy and its memory bounded.
+    /// Visits the staged rows of the files in file and write order, a block of decoded rows at a time (rows 0..count-1
+    /// of the array, which is reused once the visit returns). The staged files are read and decoded on another thread,
+    /// a bounded number of blocks ahead, while the visits run on this one in order (they decide ties and are not
+    /// thread-safe): memory is bounded and nothing is allocated per row.
     /// </summary>
-    private async Task ForEachStagedAsync(List<FileParts> files, Func<FileParts, StagedRowKey, long, ValueTask> visit, CancellationToken cancellationToken)
+    private async Task ForEachStagedBlockAsync(List<FileParts> files, Func<FileParts, StagedRowKey[], int, ValueTask> visit, CancellationToken cancellationToken)
     {
-        var batches = Channel.CreateBounded<(FileParts File, List<StagedRowKey> Rows)>(new BoundedChannelOptions(PrefetchBatches) { SingleReader = true, SingleWriter = true });
+        var batches = Channel.CreateBounded<(FileParts File, StagedRowKey[] Rows, int Count)>(new BoundedChannelOptions(PrefetchBatches) { SingleReader = true, SingleWriter = true });
+        // Two writers: the visits return blocks, the reader returns the one a file's end left empty.
+        var free = Channel.CreateUnbounded<StagedRowKey[]>(new UnboundedChannelOptions { SingleReader = true });
+        for (var i = 0; i < PrefetchBatches + 2; i++) free.Writer.TryWrite(new StagedRowKey[BatchRows]);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = Task.Run(() => ReadStagedAsync(files, batches.Writer, stop.Token), CancellationToken.None);
+        var reading = Task.Run(() => ReadStagedAsync(files, batches.Writer, free, stop.Token), CancellationToken.None);
         try
         {
-            FileParts? current = null;
-            var ordinals = new Dictionary<string, long>(StringComparer.Ordinal);
-            await foreach (var (file, rows) in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var (file, rows, count) in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!ReferenceEquals(file, current))
-                {
-                    current = file;
-                    ordinals.Clear();
-                }
-                foreach (var row in rows)
-                {
-                    var ordinal = ordinals.GetValueOrDefault(row.Table.Name);
-                    ordinals[row.Table.Name] = ordinal + 1;
-                    await visit(file, row, ordinal).ConfigureAwait(false);
-                }
+                await visit(file, rows, count).ConfigureAwait(false);
+                free.Writer.TryWrite(rows);
             }
         }
         finally
@@ -357,22 +502,27 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     private const int PrefetchBatches = 8;
     private const int BatchRows = 4096;
 
-    private async Task ReadStagedAsync(List<FileParts> files, ChannelWriter<(FileParts File, List<StagedRowKey> Rows)> batches, CancellationToken cancellationToken)
+    private async Task ReadStagedAsync(List<FileParts> files, ChannelWriter<(FileParts File, StagedRowKey[] Rows, int Count)> batches,
+        Channel<StagedRowKey[]> free, CancellationToken cancellationToken)
     {
         try
         {
             foreach (var file in files)
             {
                 if (file.StagedPath is null) continue;
-                var batch = new List<StagedRowKey>(BatchRows);
-                await foreach (var row in RowKeyStaging.ReadAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false))
+                await using var reader = await RowKeyStaging.OpenAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false);
+                if (reader is null) continue;
+                while (true)
                 {
-                    batch.Add(row);
-                    if (batch.Count < BatchRows) continue;
-                    await batches.WriteAsync((file, batch), cancellationToken).ConfigureAwait(false);
-                    batch = new List<StagedRowKey>(BatchRows);
+                    var rows = await free.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var count = await reader.ReadAsync(rows, cancellationToken).ConfigureAwait(false);
+                    if (count == 0)
+                    {
+                        free.Writer.TryWrite(rows);
+                        break;
+                    }
+                    await batches.WriteAsync((file, rows, count), cancellationToken).ConfigureAwait(false);
                 }
-                if (batch.Count > 0) await batches.WriteAsync((file, batch), cancellationToken).ConfigureAwait(false);
             }
             batches.Complete();
         }
@@ -382,15 +532,10 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         }
     }
 
-    private static readonly Dictionary<OmopTable, int> TableIndex =
-        CdmTables.All.Select((t, i) => (t, i)).ToDictionary<(OmopTable t, int i), OmopTable, int>(p => p.t, p => p.i, ReferenceEqualityComparer.Instance);
+    private static readonly Dictionary<string, int> TableIndexByName = CdmTables.All.Select((t, i) => (t, i)).ToDictionary(p => p.t.Name, p => p.i, StringComparer.Ordinal);
 
-    private static readonly Dictionary<string, OmopTable> TablesByName = CdmTables.All.ToDictionary(t => t.Name, StringComparer.Ordinal);
-
-    private static OmopTable TableNamed(string name) => TablesByName[name];
-
-    private static readonly Dictionary<OmopTable, int> ReferencedIndex =
-        CdmForeignKeys.ReferencedTables.Select((t, i) => (t, i)).ToDictionary<(OmopTable t, int i), OmopTable, int>(p => p.t, p => p.i, ReferenceEqualityComparer.Instance);
+    /// <summary>Per table index, its index in <see cref="CdmForeignKeys.ReferencedTables"/>; -1 for the others.</summary>
+    private static readonly int[] ReferencedIndex = CdmTables.All.Select(t => CdmForeignKeys.ReferencedTables.ToList().IndexOf(t)).ToArray();
 
     /// <summary>Per referenced table, the positions (in <see cref="CdmForeignKeys.Of"/>) of its required references:
     /// at most two (visit_detail: person and visit), which is what <see cref="ReferencedRow"/> holds.</summary>
@@ -400,13 +545,13 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         return required.Length <= 2 ? required : throw new InvalidOperationException($"{t.Name} has more required references than the integrity pass holds.");
     }).ToArray();
 
-    private static ReferencedRow ReferencedRowOf(int table, StagedRowKey row, long sequence)
+    private static ReferencedRow ReferencedRowOf(int table, in StagedRowKey row, long sequence)
     {
         var required = RequiredReferences[table];
         long first = 0, second = 0;
         var present = 0;
-        if (required.Length > 0 && row.References[required[0]] is long a) (first, present) = (a, present | 1);
-        if (required.Length > 1 && row.References[required[1]] is long b) (second, present) = (b, present | 2);
+        if (required.Length > 0 && row.Reference(required[0]) is long a) (first, present) = (a, present | 1);
+        if (required.Length > 1 && row.Reference(required[1]) is long b) (second, present) = (b, present | 2);
         return new ReferencedRow(row.Key, sequence, first, second, table, present);
     }
 
@@ -421,11 +566,8 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         _keys.Add(table, row.Key);
     }
 
-    private void Count(string table, string column, string reason) =>
-        _corrections[(table, column, reason)] = _corrections.GetValueOrDefault((table, column, reason)) + 1;
-
-    private static HashSet<long> SetOf(Dictionary<string, HashSet<long>> sets, string table) =>
-        sets.TryGetValue(table, out var set) ? set : sets[table] = [];
+    private static void Count(Dictionary<(string Table, string Column, string Reason), long> counts, string table, string column, string reason) =>
+        counts[(table, column, reason)] = counts.GetValueOrDefault((table, column, reason)) + 1;
 
     private readonly record struct Verdict(bool Drop, string? Column, string? Reason, long NullMask)
     {
@@ -442,37 +584,74 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             : Ordinal > other.Ordinal;
     }
 
-    /// <summary>One file's parts per table in write order, with the ordinal of each part's first row.</summary>
-    private sealed class FileParts(int index, string? stagedPath, IReadOnlyList<PartOutput> parts)
+    /// <summary>One part of one file's table (table index in <see cref="CdmTables.All"/>, part in write order).</summary>
+    private readonly record struct PartKey(int File, int Table, int Part);
+
+    /// <summary>What one part's rewrite counted: corrections, duplicates dropped, and the foreign-key check of the rows
+    /// it wrote (per reference, <see cref="CdmForeignKeys.Of"/> order).</summary>
+    private sealed class RewriteTally(int references)
     {
-        private readonly Dictionary<string, List<(PartOutput Part, long Start)>> _byTable = parts
-            .GroupBy(p => p.Table, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g =>
+        public Dictionary<(string Table, string Column, string Reason), long> Corrections { get; } = [];
+        public long Duplicates { get; set; }
+        public long[] Checked { get; } = new long[references];
+        public long[] Dangling { get; } = new long[references];
+
+        public void Count(string table, string column, string reason) => ReferentialIntegrityPass.Count(Corrections, table, column, reason);
+
+        /// <summary>Checks every non-null reference of the rows written, column by column.</summary>
+        public void Observe(ParquetColumnBatch rows, List<int> written, CdmForeignKey[] fks, HashSet<long>[] targets)
+        {
+            for (var i = 0; i < fks.Length; i++)
+            {
+                var values = rows.Int64s(fks[i].Index);
+                var nulls = fks[i].Required ? default : rows.Nulls(fks[i].Index);
+                foreach (var row in written)
+                {
+                    if (!nulls.IsEmpty && nulls[row]) continue;
+                    Checked[i]++;
+                    if (!targets[i].Contains(values[row])) Dangling[i]++;
+                }
+            }
+        }
+    }
+
+    /// <summary>One file's parts per table (index in <see cref="CdmTables.All"/>) in write order, with the ordinal of
+    /// each part's first row.</summary>
+    private sealed class FileParts
+    {
+        private readonly List<(PartOutput Part, long Start)>[] _byTable = new List<(PartOutput Part, long Start)>[CdmTables.All.Count];
+
+        public FileParts(int index, string? stagedPath, IReadOnlyList<PartOutput> parts)
+        {
+            Index = index;
+            StagedPath = stagedPath;
+            foreach (var group in parts.GroupBy(p => p.Table, StringComparer.Ordinal))
             {
                 long start = 0;
                 var list = new List<(PartOutput, long)>();
-                foreach (var p in g.OrderBy(p => LakePaths.PartNumber(p.Path)))
+                foreach (var p in group.OrderBy(p => LakePaths.PartNumber(p.Path)))
                 {
                     list.Add((p, start));
                     start += p.Rows;
                 }
-                return list;
-            }, StringComparer.Ordinal);
+                _byTable[TableIndexByName[group.Key]] = list;
+            }
+        }
 
-        public int Index { get; } = index;
+        public int Index { get; }
         /// <summary>Null when the file wrote no keyed row (or ran before row keys were staged): nothing to check.</summary>
-        public string? StagedPath { get; } = stagedPath;
+        public string? StagedPath { get; }
 
-        public IReadOnlyList<(PartOutput Part, long Start)> Parts(string table) => _byTable.TryGetValue(table, out var list) ? list : [];
+        public IReadOnlyList<(PartOutput Part, long Start)> Parts(int table) => _byTable[table] ?? [];
 
-        public int PartOf(string table, long ordinal)
+        public int PartOf(int table, long ordinal)
         {
             var list = Parts(table);
             for (var i = list.Count - 1; i >= 0; i--)
             {
                 if (ordinal >= list[i].Start) return i;
             }
-            throw new InvalidDataException($"A staged {table} row of file {Index} has no part.");
+            throw new InvalidDataException($"A staged {CdmTables.All[table].Name} row of file {Index} has no part.");
         }
     }
 }

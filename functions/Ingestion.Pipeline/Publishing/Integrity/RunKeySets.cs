@@ -42,6 +42,10 @@ internal sealed class RunKeySets
 
     public void Add(OmopTable table, long key) => _keys[table.Name].Add(key);
 
+    /// <summary>The key set of a referenced table, looked up once by callers that test many keys (the set is only ever
+    /// added to, never replaced).</summary>
+    public HashSet<long> SetOf(OmopTable table) => _keys[table.Name];
+
     public int Count(OmopTable table) => _keys[table.Name].Count;
 
     /// <summary>Records the part that holds a visit's committed row (to write it again when its predecessor changes).</summary>
