@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -77,27 +78,22 @@ public static class PrimitiveFormats
 
     private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
-    private static bool ContainsWhitespace(ReadOnlySpan<byte> s)
-    {
-        foreach (var b in s) if (IsWhitespace(b)) return true;
-        return false;
-    }
+    // Vectorized searches: ids (UUIDs on Synthea) and URIs are checked on every resource and reference.
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
+    private static readonly SearchValues<byte> IdBytes = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-."u8);
 
-    private static bool IsId(ReadOnlySpan<byte> s)
-    {
-        if (s.Length is < 1 or > 64) return false;
-        foreach (var b in s)
-        {
-            if (!(IsDigit(b) || b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or (byte)'-' or (byte)'.')) return false;
-        }
-        return true;
-    }
+    private static bool ContainsWhitespace(ReadOnlySpan<byte> s) => s.IndexOfAny(Whitespace) >= 0;
+
+    // [A-Za-z0-9\-\.]{1,64}
+    private static bool IsId(ReadOnlySpan<byte> s) => s.Length is >= 1 and <= 64 && s.IndexOfAnyExcept(IdBytes) < 0;
 
     // [^\s]+(\s[^\s]+)*
     private static bool IsCode(ReadOnlySpan<byte> s)
     {
         if (s.Length == 0 || IsWhitespace(s[0]) || IsWhitespace(s[^1])) return false;
-        for (var i = 1; i < s.Length; i++)
+        var first = s.IndexOfAny(Whitespace);
+        if (first < 0) return true;
+        for (var i = first + 1; i < s.Length; i++)
         {
             if (IsWhitespace(s[i]) && IsWhitespace(s[i - 1])) return false;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
 
@@ -94,22 +95,27 @@ internal sealed class ProfileSelector
         }
     }
 
-    public CompiledProfile? Select(string resourceType, JsonElement resource)
+    /// <param name="root">The resource's root names when read already (<see cref="FhirPathObjectIndex.Usable"/>): looked up there instead of in the JSON.</param>
+    public CompiledProfile? Select(string resourceType, JsonElement resource, FhirPathObjectIndex? root = null)
     {
         if (!_rules.TryGetValue(resourceType, out var rules)) return null;
-        if (_byCode.TryGetValue(resourceType, out var byCode) && ByCode(resource, byCode) is { } coded) return coded;
+        if (root is { Usable: false }) root = null;
+        if (_byCode.TryGetValue(resourceType, out var byCode) && ByCode(resource, root, byCode) is { } coded) return coded;
         foreach (var rule in rules)
         {
-            if (rule.Category is { } category && !HasCode(resource, "category"u8, category)) continue;
-            if (rule.Code is { } code && !HasCode(resource, "code"u8, code)) continue;
+            if (rule.Category is { } category && !HasCode(resource, root, "category", category)) continue;
+            if (rule.Code is { } code && !HasCode(resource, root, "code", code)) continue;
             return rule.Profile;
         }
         return null;
     }
 
-    private static CompiledProfile? ByCode(JsonElement resource, Dictionary<string, CompiledProfile> byCode)
+    private static bool RootProperty(JsonElement resource, FhirPathObjectIndex? root, string name, out JsonElement value) =>
+        root is not null ? root.TryGet(name, out value) : resource.TryGetProperty(name, out value);
+
+    private static CompiledProfile? ByCode(JsonElement resource, FhirPathObjectIndex? root, Dictionary<string, CompiledProfile> byCode)
     {
-        if (!resource.TryGetProperty("code"u8, out var concept) || concept.ValueKind != JsonValueKind.Object
+        if (!RootProperty(resource, root, "code", out var concept) || concept.ValueKind != JsonValueKind.Object
             || !concept.TryGetProperty("coding"u8, out var codings) || codings.ValueKind != JsonValueKind.Array) return null;
         var lookup = byCode.GetAlternateLookup<ReadOnlySpan<char>>();
         Span<char> buffer = stackalloc char[32];
@@ -125,9 +131,9 @@ internal sealed class ProfileSelector
     }
 
     /// <summary>True when the CodeableConcept (or array of them) at <paramref name="element"/> has a coding with this code.</summary>
-    private static bool HasCode(JsonElement resource, ReadOnlySpan<byte> element, string code)
+    private static bool HasCode(JsonElement resource, FhirPathObjectIndex? root, string element, string code)
     {
-        if (!resource.TryGetProperty(element, out var value)) return false;
+        if (!RootProperty(resource, root, element, out var value)) return false;
         if (value.ValueKind == JsonValueKind.Array)
         {
             foreach (var concept in value.EnumerateArray())

@@ -120,15 +120,17 @@ public sealed class UsCoreValidator : IResourceValidator
     {
         if (resource.ValueKind != JsonValueKind.Object)
             return Fatal(ResourceParser.RuleNotAnObject, "structure", "A resource must be a JSON object.");
-        if (!resource.TryGetProperty("resourceType"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
-            return Fatal(ResourceParser.RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
-        if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
-            return Fatal(ResourceParser.RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
-
         var context = RentContext();
+        // The root's names are read once, resourceType among them (the document's own lookup scans the root from its
+        // end, and resourceType comes first).
+        context.RootMembers.Build(resource);
+        if (!RootProperty(resource, "resourceType", context, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            return Fatal(ResourceParser.RuleResourceTypeMissing, "required", "The resource has no resourceType string.", context);
+        if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
+            return Fatal(ResourceParser.RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.", context);
+
         try
         {
-            context.RootMembers.Build(resource);
             return Validate(resource, resourceType, context);
         }
         catch (InvalidOperationException) when (StrictJsonFindings(resource) is { } strict)
@@ -158,7 +160,7 @@ public sealed class UsCoreValidator : IResourceValidator
         var validated = ValidateDeclaredProfiles(resource, resourceType, context);
         if (!validated)
         {
-            var profile = _selector.Select(resourceType, resource) ?? _baseResources.GetValueOrDefault(resourceType);
+            var profile = _selector.Select(resourceType, resource, context.RootMembers) ?? _baseResources.GetValueOrDefault(resourceType);
             if (profile is not null)
             {
                 context.Profile = profile.Url;
@@ -285,4 +287,12 @@ public sealed class UsCoreValidator : IResourceValidator
 
     private static ValidationResult Fatal(string ruleId, string code, string message) =>
         new(false, [new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId)]);
+
+    /// <summary>As <see cref="Fatal(string, string, string)"/>, giving back the context rented for the resource.</summary>
+    private ValidationResult Fatal(string ruleId, string code, string message, ValidationContext context)
+    {
+        context.RootMembers.Clear();
+        ReturnContext(context);
+        return Fatal(ruleId, code, message);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
+using Ingestion.Fhir.Validation.FhirPath;
 using Xunit;
 
 namespace Ingestion.Fhir.Tests.Validation;
@@ -156,10 +157,22 @@ public sealed class SubtreeMemoTests
     [InlineData("""{"resourceType":"Observation","contained":[{"resourceType":"Practitioner","id":1}]}""", false)]
     [InlineData("""{"resourceType":"Observation","contain\u0065d":[]}""", false)]
     [InlineData("""{"resourceType":"Observation","contained":["x"]}""", false)]
+    [InlineData("""{"resourceType":"Observation","contained":[],"contained":[]}""", false)]
+    [InlineData("""{"resourceType":"Observation","_contained":{},"contained":[{"resourceType":"Practitioner","id":"p1"}]}""", false)]
     public void Contained_ids_are_hashed_only_when_the_hash_captures_them_exactly(string resource, bool exact)
     {
         using var document = JsonDocument.Parse(resource);
-        Assert.Equal(exact, ContainedIds.TryHash(document.RootElement, out _));
+        Assert.Equal(exact, ContainedIds.TryHash(document.RootElement, null, out var scanned));
+        // The root's names read once (as the validator does) give the same answer and hash as the JSON scan.
+        Assert.Equal(exact, ContainedIds.TryHash(document.RootElement, RootIndex(document.RootElement), out var indexed));
+        Assert.Equal(scanned, indexed);
+    }
+
+    private static FhirPathObjectIndex RootIndex(JsonElement root)
+    {
+        var index = new FhirPathObjectIndex();
+        index.Build(root);
+        return index;
     }
 
     [Fact]
@@ -168,7 +181,9 @@ public sealed class SubtreeMemoTests
         static UInt128 Hash(string json)
         {
             using var document = JsonDocument.Parse(json);
-            Assert.True(ContainedIds.TryHash(document.RootElement, out var hash));
+            Assert.True(ContainedIds.TryHash(document.RootElement, null, out var hash));
+            Assert.True(ContainedIds.TryHash(document.RootElement, RootIndex(document.RootElement), out var indexed));
+            Assert.Equal(hash, indexed);
             return hash;
         }
         Assert.Equal(UInt128.Zero, Hash("""{"resourceType":"Observation"}"""));

@@ -16,17 +16,32 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 internal static class ContainedIds
 {
-    public static bool TryHash(JsonElement resource, out UInt128 hash)
+    /// <param name="root">The resource's root names when read already (all plain): the same scan without the JSON's enumeration.</param>
+    public static bool TryHash(JsonElement resource, FhirPathObjectIndex? root, out UInt128 hash)
     {
         hash = default;
         var contained = default(JsonElement);
-        foreach (var property in resource.EnumerateObject())
+        if (root is { Usable: true })
         {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            if (!JsonProperties.IsPlain(raw) || raw.SequenceEqual("_contained"u8)) return false;
-            if (!raw.SequenceEqual("contained"u8)) continue;
-            if (contained.ValueKind != JsonValueKind.Undefined) return false;
-            contained = property.Value;
+            for (var i = 0; i < root.Count; i++)
+            {
+                var raw = root.Name(i);
+                if (raw.SequenceEqual("_contained"u8)) return false;
+                if (!raw.SequenceEqual("contained"u8)) continue;
+                if (contained.ValueKind != JsonValueKind.Undefined) return false;
+                contained = root.Value(i);
+            }
+        }
+        else
+        {
+            foreach (var property in resource.EnumerateObject())
+            {
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                if (!JsonProperties.IsPlain(raw) || raw.SequenceEqual("_contained"u8)) return false;
+                if (!raw.SequenceEqual("contained"u8)) continue;
+                if (contained.ValueKind != JsonValueKind.Undefined) return false;
+                contained = property.Value;
+            }
         }
         if (contained.ValueKind == JsonValueKind.Undefined) return true;
         if (contained.ValueKind != JsonValueKind.Array) return false;

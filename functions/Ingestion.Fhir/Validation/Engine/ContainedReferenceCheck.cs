@@ -79,9 +79,11 @@ internal static class ContainedReferenceCheck
                     references.Add(new HashReference(value, containedIndex, propertyLevel));
                     break;
                 case JsonValueKind.Object:
+                    if (CannotHoldHash(value)) break;
                     if (!Collect(value, propertyLevel, ContainedIndexOf(property, level, containedIndex, -1), references)) return false;
                     break;
                 case JsonValueKind.Array:
+                    if (CannotHoldHash(value)) break;
                     if (property.NameEquals("reference"u8)) return false;
                     var i = 0;
                     foreach (var item in value.EnumerateArray())
@@ -98,6 +100,13 @@ internal static class ContainedReferenceCheck
         }
         return true;
     }
+
+    /// <summary>
+    /// A subtree whose bytes hold neither '#' nor an escape has no value the expression could match with <c>'#'+id</c>
+    /// or <c>'#'</c> (whatever its names and types): it is skipped with one vectorized search instead of walked. An
+    /// EOB's items and adjudications, most of its bytes, are such subtrees.
+    /// </summary>
+    private static bool CannotHoldHash(JsonElement value) => JsonMarshal.GetRawUtf8Value(value).IndexOfAny((byte)'#', (byte)'\\') < 0;
 
     /// <summary>The item of the root's <c>contained</c> array a subtree belongs to (-1: none).</summary>
     private static int ContainedIndexOf(JsonProperty property, int level, int containedIndex, int item) =>

@@ -56,6 +56,7 @@ internal sealed class TypeSlot
         {
             field = value;
             FhirPathType = FhirPath.FhirPathNavigator.TypeCode(value);
+            IsResource = value == "Resource";
         }
     }
 
@@ -74,7 +75,8 @@ internal sealed class TypeSlot
     public int SubtreeId { get; set; }
     /// <summary>What the invariant verdict of a value in this context depends on outside it (compile time).</summary>
     public SubtreeDependency InvariantDependency { get; set; }
-    public bool IsResource => Code == "Resource";
+    /// <summary>A contained or Bundle-entry resource: set with the code (the walks ask it per element).</summary>
+    public bool IsResource { get; private init; }
 }
 
 /// <summary>A binding with its enumerated codes.</summary>

@@ -59,8 +59,7 @@ internal sealed class ResourceWalker
         }
         // Presence per element, counted during the pass over the properties: values, and primitive extensions.
         var slots = table.SlotCount;
-        Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2];
-        counts.Clear();
+        Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2]; // zeroed (locals init)
         var end = list.Count;
         var members = end - start;
         for (var m = start; m < end; m++)
