@@ -14,19 +14,22 @@ public enum PrimitiveCheck { Valid, WrongJsonType, InvalidFormat }
 /// </summary>
 public static class PrimitiveFormats
 {
-    public static PrimitiveCheck Check(PrimitiveKind kind, JsonElement value)
+    public static PrimitiveCheck Check(PrimitiveKind kind, JsonElement value) => Check(kind, value, value.ValueKind);
+
+    /// <summary>As <see cref="Check(PrimitiveKind, JsonElement)"/> with the value's JSON kind, which the walk has read already.</summary>
+    internal static PrimitiveCheck Check(PrimitiveKind kind, JsonElement value, JsonValueKind valueKind)
     {
         switch (kind)
         {
             case PrimitiveKind.Boolean:
-                return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? PrimitiveCheck.Valid : PrimitiveCheck.WrongJsonType;
+                return valueKind is JsonValueKind.True or JsonValueKind.False ? PrimitiveCheck.Valid : PrimitiveCheck.WrongJsonType;
             case PrimitiveKind.Decimal:
                 // JSON's number grammar is exactly FHIR's decimal regex.
-                return value.ValueKind == JsonValueKind.Number ? PrimitiveCheck.Valid : PrimitiveCheck.WrongJsonType;
+                return valueKind == JsonValueKind.Number ? PrimitiveCheck.Valid : PrimitiveCheck.WrongJsonType;
             case PrimitiveKind.Integer:
             case PrimitiveKind.PositiveInt:
             case PrimitiveKind.UnsignedInt:
-                if (value.ValueKind != JsonValueKind.Number) return PrimitiveCheck.WrongJsonType;
+                if (valueKind != JsonValueKind.Number) return PrimitiveCheck.WrongJsonType;
                 if (!value.TryGetInt32(out var number) || !IsPlainInteger(JsonMarshal.GetRawUtf8Value(value))) return PrimitiveCheck.InvalidFormat;
                 return kind switch
                 {
@@ -35,10 +38,10 @@ public static class PrimitiveFormats
                     _ => PrimitiveCheck.Valid,
                 };
             case PrimitiveKind.None:
-                return value.ValueKind == JsonValueKind.Object ? PrimitiveCheck.Valid : PrimitiveCheck.WrongJsonType;
+                return valueKind == JsonValueKind.Object ? PrimitiveCheck.Valid : PrimitiveCheck.WrongJsonType;
         }
 
-        if (value.ValueKind != JsonValueKind.String) return PrimitiveCheck.WrongJsonType;
+        if (valueKind != JsonValueKind.String) return PrimitiveCheck.WrongJsonType;
         var raw = Unquote(JsonMarshal.GetRawUtf8Value(value));
         if (raw.IndexOf((byte)'\\') >= 0)
         {

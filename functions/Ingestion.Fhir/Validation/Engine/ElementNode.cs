@@ -77,7 +77,12 @@ internal sealed class TypeSlot
     public SubtreeDependency InvariantDependency { get; set; }
     /// <summary>A contained or Bundle-entry resource: set with the code (the walks ask it per element).</summary>
     public bool IsResource { get; private init; }
+    /// <summary><see cref="InvariantWalker.IsLeafTrivial"/> for this slot's element, found on first use after compilation.</summary>
+    public LeafTriviality? LeafTrivial { get; set; }
 }
+
+/// <summary>Whether a primitive of <see cref="Node"/> needs no constraint evaluation (<see cref="InvariantWalker.IsLeafTrivial"/>).</summary>
+internal sealed record LeafTriviality(ElementNode Node, bool Trivial);
 
 /// <summary>A binding with its enumerated codes.</summary>
 internal sealed record CompiledBinding(bool Required, CompiledCodeSet Codes);

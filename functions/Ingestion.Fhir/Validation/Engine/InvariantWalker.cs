@@ -96,11 +96,19 @@ internal sealed class InvariantWalker
     /// A primitive value without a _name object has no children, and ele-1 holds on it: nothing to evaluate when that
     /// is all its element and type carry (most leaves).
     /// </summary>
-    public static bool IsLeafTrivial(ElementNode node, TypeSlot slot, bool hasShadows) =>
-        !hasShadows && node.Slices is null && !slot.IsResource && OnlyEle1(node.Invariants) && OnlyEle1(slot.TypeInvariants);
+    public static bool IsLeafTrivial(ElementNode node, TypeSlot slot, bool hasShadows)
+    {
+        if (hasShadows) return false;
+        // Asked per property by both walks: found once per slot (a slot belongs to one element; the tables are
+        // immutable once compiled, and a racing first use computes the same answer).
+        if (slot.LeafTrivial is { } known && ReferenceEquals(known.Node, node)) return known.Trivial;
+        var trivial = node.Slices is null && !slot.IsResource && OnlyEle1(node.Invariants) && OnlyEle1(slot.TypeInvariants);
+        slot.LeafTrivial = new LeafTriviality(node, trivial);
+        return trivial;
+    }
 
     /// <summary>Whether an item of an element is visited (null items and trivial primitive leaves are not).</summary>
-    public static bool VisitsItem(JsonElement item, bool leafTrivial) => item.ValueKind != JsonValueKind.Null && !(leafTrivial && IsPrimitive(item));
+    public static bool VisitsItem(JsonValueKind itemKind, bool leafTrivial) => itemKind != JsonValueKind.Null && !(leafTrivial && IsPrimitive(itemKind));
 
     /// <summary>One property of an object (its value and, paired by name, its <c>_name</c> object), on its own.</summary>
     public void VisitProperty(InvariantWalkState state, int parentIndex, JsonElement parent, JsonProperty property, ElementNode node, TypeSlot slot, bool hasShadows, ValidationContext context)
@@ -118,26 +126,33 @@ internal sealed class InvariantWalker
             value = property.Value;
             shadow = default;
         }
-        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Array)
+        // Each value's JSON kind is read once here and handed down.
+        var valueKind = value.ValueKind;
+        var shadowKind = shadow.ValueKind;
+        if (shadowKind == JsonValueKind.Undefined && valueKind == JsonValueKind.Array)
         {
             // Enumerated, not indexed: the indexer walks an array of objects from its start.
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
-                if (!(leafTrivial && IsPrimitive(item))) Visit(state, parentIndex, name, i, node, slot, item, default, context);
+                var itemKind = item.ValueKind;
+                if (!(leafTrivial && IsPrimitive(itemKind))) Visit(state, parentIndex, name, i, node, slot, item, itemKind, default, context);
                 i++;
             }
         }
-        else if (value.ValueKind == JsonValueKind.Array || shadow.ValueKind == JsonValueKind.Array)
+        else if (valueKind == JsonValueKind.Array || shadowKind == JsonValueKind.Array)
         {
             var count = FhirPathNavigator.AlignedCount(value, shadow);
             for (var i = 0; i < count; i++)
-                Visit(state, parentIndex, name, i, node, slot, FhirPathNavigator.AlignedAt(value, i), FhirPathNavigator.AlignedAt(shadow, i), context);
+            {
+                var item = FhirPathNavigator.AlignedAt(value, i);
+                Visit(state, parentIndex, name, i, node, slot, item, item.ValueKind, FhirPathNavigator.AlignedAt(shadow, i), context);
+            }
         }
-        else if (!(leafTrivial && IsPrimitive(value))) Visit(state, parentIndex, name, -1, node, slot, value, shadow, context);
+        else if (!(leafTrivial && IsPrimitive(valueKind))) Visit(state, parentIndex, name, -1, node, slot, value, valueKind, shadow, context);
     }
 
-    private static bool IsPrimitive(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+    private static bool IsPrimitive(JsonValueKind kind) => kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
 
     private static bool OnlyEle1(CompiledInvariant[]? invariants)
     {
@@ -149,14 +164,23 @@ internal sealed class InvariantWalker
         return true;
     }
 
-    private void Visit(InvariantWalkState state, int parentIndex, string name, int index, ElementNode node, TypeSlot slot, JsonElement value, JsonElement shadow, ValidationContext context)
+    private void Visit(InvariantWalkState state, int parentIndex, string name, int index, ElementNode node, TypeSlot slot, JsonElement value, JsonValueKind valueKind, JsonElement shadow, ValidationContext context)
     {
-        if (value.ValueKind == JsonValueKind.Null) value = default;
-        if (shadow.ValueKind == JsonValueKind.Null) shadow = default;
-        if (value.ValueKind == JsonValueKind.Undefined && shadow.ValueKind == JsonValueKind.Undefined) return;
+        if (valueKind == JsonValueKind.Null)
+        {
+            value = default;
+            valueKind = JsonValueKind.Undefined;
+        }
+        var shadowKind = shadow.ValueKind;
+        if (shadowKind == JsonValueKind.Null)
+        {
+            shadow = default;
+            shadowKind = JsonValueKind.Undefined;
+        }
+        if (valueKind == JsonValueKind.Undefined && shadowKind == JsonValueKind.Undefined) return;
         // An object met clean before in this context is not walked again (SubtreeMemo); only a clean walk is remembered.
         var key = default(SubtreeKey);
-        if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Object && context.Memo is { } memo && Environment(slot, memo, state) is { } environment
+        if (shadowKind == JsonValueKind.Undefined && valueKind == JsonValueKind.Object && context.Memo is { } memo && Environment(slot, memo, state) is { } environment
             && memo.Seen(slot.SubtreeId * 4 + SubtreeMemo.ConstraintsOnly, value, out key, environment)) return;
         var before = context.IssueCount;
         context.Push(name, index);
@@ -231,9 +255,12 @@ internal sealed class InvariantWalker
         var navigating = 0;
         foreach (var invariant in invariants)
         {
-            if (invariant.NavigatesFocus && !(invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0)) navigating++;
+            if (invariant.NavigatesFocus && !(invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) && ++navigating == 2)
+            {
+                state.IndexedCursor(frame);
+                break;
+            }
         }
-        if (navigating >= 2) state.IndexedCursor(frame);
         foreach (var invariant in invariants)
         {
             if (invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) continue;

@@ -259,14 +259,15 @@ internal sealed class ResourceWalker
                 ValidateSlicedArray(node, slot, value, slices, context, parentFrame);
                 return;
             }
-            var leafTrivial = InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false);
+            var leafTrivial = parentFrame >= 0 && InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false); // only asked with constraints
             context.Push(name, 0);
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
                 context.SetIndex(i++);
-                if (item.ValueKind == JsonValueKind.Null && slot.Primitive != PrimitiveKind.None) continue; // aligned with _name
-                ValidateItemWithConstraints(node, slot, item, context, parentFrame, leafTrivial);
+                var itemKind = item.ValueKind; // read once: the item's checks below all ask it
+                if (itemKind == JsonValueKind.Null && slot.Primitive != PrimitiveKind.None) continue; // aligned with _name
+                ValidateItemWithConstraints(node, slot, item, itemKind, context, parentFrame, leafTrivial);
             }
             context.Pop();
             return;
@@ -285,7 +286,7 @@ internal sealed class ResourceWalker
             return;
         }
         context.Push(name);
-        ValidateItemWithConstraints(node, slot, value, context, parentFrame, InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false));
+        ValidateItemWithConstraints(node, slot, value, valueKind, context, parentFrame, parentFrame >= 0 && InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false));
         context.Pop();
     }
 
@@ -300,17 +301,17 @@ internal sealed class ResourceWalker
     /// An item whose element's constraints are evaluated (unless it is a trivial leaf) before its structure is checked;
     /// not walked at all when met clean before in the same context (<see cref="SubtreeMemo"/>).
     /// </summary>
-    private void ValidateItemWithConstraints(ElementNode node, TypeSlot slot, JsonElement item, ValidationContext context, int parentFrame, bool leafTrivial)
+    private void ValidateItemWithConstraints(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool leafTrivial)
     {
-        var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(item, leafTrivial);
-        if (Remembered(item, slot.SubtreeId, slot, withConstraints, context, out var key)) return;
+        var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(itemKind, leafTrivial);
+        if (Remembered(item, itemKind, slot.SubtreeId, slot, withConstraints, context, out var key)) return;
         var before = context.IssueCount;
-        if (!withConstraints) ValidateItem(node, slot, item, context);
+        if (!withConstraints) ValidateItem(node, slot, item, itemKind, context);
         else
         {
             var state = context.InvariantState!;
             var frame = _invariants.Enter(state, parentFrame, slot.JsonName, node, slot, item, default, InvariantWalker.SliceUnknown, context, out var table);
-            ValidateItem(node, slot, item, context, null, frame, table);
+            ValidateItem(node, slot, item, itemKind, context, null, frame, table);
             _invariants.Leave(state, slot, context);
         }
         if (context.IssueCount == before) context.Memo?.Remember(key);
@@ -322,10 +323,10 @@ internal sealed class ResourceWalker
     /// structure and constraints (whose key then carries what they depend on outside the object, see
     /// <see cref="InvariantWalker.Environment"/>). Otherwise <paramref name="key"/> is what a clean walk remembers.
     /// </summary>
-    private static bool Remembered(JsonElement item, int subtree, TypeSlot slot, bool withConstraints, ValidationContext context, out SubtreeKey key)
+    private static bool Remembered(JsonElement item, JsonValueKind itemKind, int subtree, TypeSlot slot, bool withConstraints, ValidationContext context, out SubtreeKey key)
     {
         key = default;
-        if (subtree == 0 || item.ValueKind != JsonValueKind.Object || context.Memo is not { } memo) return false;
+        if (subtree == 0 || itemKind != JsonValueKind.Object || context.Memo is not { } memo) return false;
         var environment = UInt128.Zero;
         if (withConstraints)
         {
@@ -347,6 +348,7 @@ internal sealed class ResourceWalker
         foreach (var item in array.EnumerateArray())
         {
             context.SetIndex(i++);
+            var itemKind = item.ValueKind;
             var matched = -1;
             for (var s = 0; s < slices.Length; s++)
             {
@@ -359,8 +361,8 @@ internal sealed class ResourceWalker
             // The match, its count and closed slicing stay here; only the item's own walk may come from the memo.
             if (matched >= 0) counts[matched]++;
             else if (node.SlicingClosed) context.Add(IssueSeverity.Error, "structure", node.ElementId + ":closed-slicing", "Item matches no slice of a closed slicing.");
-            var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(item, leafTrivial);
-            if (Remembered(item, matched >= 0 ? slices[matched].SubtreeId : slot.SubtreeId, slot, withConstraints, context, out var key)) continue;
+            var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(itemKind, leafTrivial);
+            if (Remembered(item, itemKind, matched >= 0 ? slices[matched].SubtreeId : slot.SubtreeId, slot, withConstraints, context, out var key)) continue;
             var before = context.IssueCount;
             // The constraints are the sliced element's (and its type's) and the matched slice's, on the sliced
             // element's children; the structure checks below may use the slice's.
@@ -375,9 +377,9 @@ internal sealed class ResourceWalker
                 var sliceNode = slices[matched].Node;
                 var sliceSlot = sliceNode.Types.Length > 0 ? sliceNode.Types[0] : slot;
                 var children = sliceNode.Children ?? (sliceSlot.Profile is not null ? sliceSlot.Resolved : node.Children ?? sliceSlot.Resolved);
-                ValidateItem(sliceNode, sliceSlot, item, context, children, frame, constraintTable);
+                ValidateItem(sliceNode, sliceSlot, item, itemKind, context, children, frame, constraintTable);
             }
-            else ValidateItem(node, slot, item, context, null, frame, constraintTable);
+            else ValidateItem(node, slot, item, itemKind, context, null, frame, constraintTable);
             if (frame >= 0) _invariants.Leave(state, slot, context);
             if (context.IssueCount == before) context.Memo?.Remember(key);
         }
@@ -439,13 +441,13 @@ internal sealed class ResourceWalker
     /// One value against its element; <paramref name="frame"/> ≥ 0 is its entered constraint frame, whose children
     /// (<paramref name="constraintTable"/>) are walked with the structure's when the tables are the same.
     /// </summary>
-    private void ValidateItem(ElementNode node, TypeSlot slot, JsonElement item, ValidationContext context, ChildTable? children = null, int frame = -1, ChildTable? constraintTable = null)
+    private void ValidateItem(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, ChildTable? children = null, int frame = -1, ChildTable? constraintTable = null)
     {
         if (slot.Primitive != PrimitiveKind.None)
         {
             // A slice typed as a primitive (the walk evaluates primitives' constraints on their own otherwise).
             if (frame >= 0 && constraintTable is not null) _invariants.VisitChildren(context.InvariantState!, frame, constraintTable, context);
-            var check = PrimitiveFormats.Check(slot.Primitive, item);
+            var check = PrimitiveFormats.Check(slot.Primitive, item, itemKind);
             if (check == PrimitiveCheck.WrongJsonType)
             {
                 context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", $"Wrong JSON type for a FHIR {slot.Code}.");
@@ -462,7 +464,7 @@ internal sealed class ResourceWalker
             return;
         }
 
-        if (item.ValueKind != JsonValueKind.Object)
+        if (itemKind != JsonValueKind.Object)
         {
             context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", $"Expected a JSON object for a FHIR {slot.Code}.");
             return; // the constraint walk has no children to visit in a value that is not an object
