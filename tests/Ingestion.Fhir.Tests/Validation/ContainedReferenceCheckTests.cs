@@ -44,6 +44,14 @@ public sealed class ContainedReferenceCheckTests(PackageValidatorFixture fixture
         { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage"}]}""", null, true },
         // the root's own 'reference' is no descendant
         { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"reference":"#c"}""", null, false },
+        // subtrees without '#' or an escape are skipped unread: a 'reference' array there (which the walk would leave to
+        // the expression) holds nothing '#'+id could equal, so the answer is decided
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":[{"sequence":1,"reference":["Coverage/c"]}]}""", true, true },
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"},{"resourceType":"Coverage","id":"d"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":{"reference":["d"]}}""", false, false },
+        // the same array with a '#' in it is still left to the expression
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":[{"reference":["#c"]}]}""", null, true },
+        // an escape anywhere in a subtree (here one that is no '#') means it is read
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":[{"reference":["\u0041"]}]}""", null, true },
     };
 
     [Theory]

@@ -78,6 +78,62 @@ public sealed class PrimitiveFormatsTests
     public void Wrong_json_token_kinds_are_reported_as_such(PrimitiveKind kind, string json) =>
         Assert.Equal(PrimitiveCheck.WrongJsonType, PrimitiveFormats.Check(kind, Parse(json)));
 
+    /// <summary>
+    /// The vectorized checks of id, code and uri (SearchValues) answer as the byte-by-byte definitions do, on random
+    /// texts over an alphabet of allowed, forbidden, whitespace and non-ASCII bytes, at lengths around the vector
+    /// widths and the id limit of 64.
+    /// </summary>
+    [Fact]
+    public void Vectorized_id_code_and_uri_checks_answer_as_the_byte_loops_do()
+    {
+        var alphabet = "aZ09-._ \t\r\n\f/:#|*"u8.ToArray().Concat(new byte[] { 0x7F, 0x80, 0xC3, 0xA9, 0x00 }).ToArray();
+        var random = new Random(19);
+        var checkedTexts = 0;
+        for (var length = 0; length <= 140; length++)
+        {
+            for (var sample = 0; sample < 300; sample++)
+            {
+                var text = new byte[length];
+                // Mostly allowed bytes with the odd other one, so long valid runs and late rejections both occur.
+                for (var i = 0; i < length; i++) text[i] = random.Next(8) == 0 ? alphabet[random.Next(alphabet.Length)] : alphabet[random.Next(5)];
+                Assert.True(ScalarId(text) == PrimitiveFormats.IsValidText(PrimitiveKind.Id, text), $"id, length {length}");
+                Assert.True(ScalarCode(text) == PrimitiveFormats.IsValidText(PrimitiveKind.Code, text), $"code, length {length}");
+                foreach (var uri in new[] { PrimitiveKind.Uri, PrimitiveKind.Url, PrimitiveKind.Canonical })
+                    Assert.True((text.Length > 0 && !ScalarContainsWhitespace(text)) == PrimitiveFormats.IsValidText(uri, text), $"{uri}, length {length}");
+                checkedTexts++;
+            }
+        }
+        Assert.Equal(141 * 300, checkedTexts);
+    }
+
+    private static bool ScalarIsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    private static bool ScalarContainsWhitespace(ReadOnlySpan<byte> s)
+    {
+        foreach (var b in s) if (ScalarIsWhitespace(b)) return true;
+        return false;
+    }
+
+    private static bool ScalarId(ReadOnlySpan<byte> s)
+    {
+        if (s.Length is < 1 or > 64) return false;
+        foreach (var b in s)
+        {
+            if (!(b is >= (byte)'0' and <= (byte)'9' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or (byte)'-' or (byte)'.')) return false;
+        }
+        return true;
+    }
+
+    private static bool ScalarCode(ReadOnlySpan<byte> s)
+    {
+        if (s.Length == 0 || ScalarIsWhitespace(s[0]) || ScalarIsWhitespace(s[^1])) return false;
+        for (var i = 1; i < s.Length; i++)
+        {
+            if (ScalarIsWhitespace(s[i]) && ScalarIsWhitespace(s[i - 1])) return false;
+        }
+        return true;
+    }
+
     private static JsonElement Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
