@@ -32,6 +32,25 @@ public sealed class BuiltInValidatorTests
          "valueQuantity":{"value":72,"unit":"beats/minute","system":"http://unitsofmeasure.org","code":"/min"}}
         """;
 
+    /// <summary>
+    /// A reference's type is judged by the profile's targets: an allowed type passes at once (compared as bytes, before
+    /// the type-name lookup), a known type no target names is an error, an unknown or non-ASCII type cannot be judged.
+    /// </summary>
+    [Theory]
+    [InlineData("Patient/p1", false)]
+    [InlineData("https://ehr.example/fhir/Patient/p1/_history/2", false)]
+    [InlineData("Group/g1", true)]
+    [InlineData("Patients/p1", false)]
+    [InlineData("Patiént/p1", false)]
+    [InlineData("patient/p1", false)]
+    public void Reference_types_are_checked_against_the_profiles_targets(string reference, bool reported)
+    {
+        var condition = ProblemCondition.Replace("Patient/p1", reference, StringComparison.Ordinal);
+        var issues = Validate(condition).Issues.Where(i => i.RuleId.EndsWith(":reference-target", StringComparison.Ordinal)).ToList();
+        Assert.Equal(reported, issues.Count > 0);
+        if (reported) Assert.Equal("Condition.subject", Assert.Single(issues).Location);
+    }
+
     [Fact]
     public void A_conformant_patient_shares_the_empty_valid_result()
     {

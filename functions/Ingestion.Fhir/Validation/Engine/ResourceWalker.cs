@@ -552,6 +552,17 @@ internal sealed class ResourceWalker
         if (!item.TryGetProperty("reference"u8, out var reference) || reference.ValueKind != JsonValueKind.String) return;
         var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(reference));
         if (!TryReferenceType(raw, out var typeBytes)) return; // contained (#id), urn:uuid/urn:oid or unparseable: cannot tell the type
+        // The common case, a type the profile allows, is an answer without the type-name lookup: the issue below is
+        // raised only for a known type that no target names.
+        foreach (var target in targets)
+        {
+            if (System.Text.Ascii.Equals(typeBytes, target)) return;
+        }
+        CheckUnlistedReferenceTarget(node, targets, typeBytes, context);
+    }
+
+    private static void CheckUnlistedReferenceTarget(ElementNode node, string[] targets, ReadOnlySpan<byte> typeBytes, ValidationContext context)
+    {
         Span<char> chars = stackalloc char[64];
         if (typeBytes.Length > chars.Length || !TryAscii(typeBytes, chars, out var typeName)) return;
         if (!FhirResourceTypes.TryGet(typeName, out _)) return;
