@@ -1,10 +1,13 @@
 using System.Text.Json;
+using System.Xml.Linq;
+using Ingestion.Testing;
 
 namespace Ingestion.Pipeline.Tests.EndToEnd;
 
 /// <summary>
-/// The runtime settings the CLI's measured speed and memory rely on (docs/benchmarks.md "After mem", "After tail") are in
-/// the runtimeconfig the built CLI starts with, not only in an environment someone remembered to set.
+/// The runtime and publish settings the CLI's measured speed and memory rely on (docs/benchmarks.md "After mem",
+/// "After tail", "After jit2") are in the runtimeconfig the built CLI starts with and in its publish profile, not only
+/// in an environment or a command line someone remembered.
 /// </summary>
 public sealed class CliRuntimeSettingsTests
 {
@@ -12,6 +15,13 @@ public sealed class CliRuntimeSettingsTests
     {
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Ingestion.Cli.runtimeconfig.json")));
         return config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").Clone();
+    }
+
+    private static string PublishProfileProperty(string name)
+    {
+        var profile = XDocument.Load(Path.Combine(RepositoryPaths.RepositoryRoot,
+            "functions", "Ingestion.Cli", "Properties", "PublishProfiles", "linux-x64.pubxml"));
+        return profile.Descendants(name).Single().Value;
     }
 
     [Fact]
@@ -28,5 +38,20 @@ public sealed class CliRuntimeSettingsTests
         var properties = ConfigProperties();
         Assert.Equal(0, properties.GetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs").GetInt32());
         Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+    }
+
+    [Fact]
+    public void The_cli_recompiles_only_methods_called_thousands_of_times_and_runs_the_rest_from_precompiled_code()
+    {
+        // The runtime reads this knob as a decimal number and caps it at 65,535.
+        Assert.Equal(4096, ConfigProperties().GetProperty("System.Runtime.TieredCompilation.CallCountThreshold").GetInt32());
+    }
+
+    [Fact]
+    public void The_published_cli_precompiles_its_code_for_the_x86_64_v3_instruction_set()
+    {
+        Assert.Equal("true", PublishProfileProperty("PublishReadyToRun"));
+        Assert.Contains("--instruction-set:x86-64-v3",
+            PublishProfileProperty("PublishReadyToRunCrossgen2ExtraArgs").Split(';', StringSplitOptions.TrimEntries));
     }
 }
