@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ingestion.Cli.Hosting;
 
@@ -59,7 +60,8 @@ public sealed class PipelineRuntime : IAsyncDisposable
             // Resolve the catalog and the key first: a bad Deid:Key or an unusable catalog fails here, before any run.
             _ = host.Services.GetRequiredService<RunKeyPin>().Fingerprint;
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            var backend = (durable.Get<DurableHostOptions>() ?? new DurableHostOptions()).EffectiveBackend;
+            // The options the worker was built with (bound once, by the options system), not a second reflection bind.
+            var backend = host.Services.GetRequiredService<IOptions<DurableHostOptions>>().Value.EffectiveBackend;
             return new PipelineRuntime(host, azure, backend);
         }
         catch
