@@ -57,7 +57,7 @@ internal static class DemoCommand
             AnsiConsole.MarkupLine($"Demo FHIR server with {serverOptions.Patients} synthetic patients at {Markup.Escape(server.BaseUrl.ToString())}");
             // The demo server listens on http://127.0.0.1 only.
             var runConfiguration = shared.Configuration(parse, configuration, ephemeralKey: true, new Dictionary<string, string?> { ["Fhir:AllowInsecureHttp"] = "true", ["Fhir:AllowPrivateNetwork"] = "true", ["Fhir:MaxStatusRequestsPerMinute"] = "600" });
-            var (runtime, exit) = await RunSession.TryStartAsync(runConfiguration, cancellationToken);
+            var (runtime, exit) = await RunSession.TryStartAsync(runConfiguration, cancellationToken, runsFiles: true);
             if (runtime is null) return exit;
             await using (runtime)
             {

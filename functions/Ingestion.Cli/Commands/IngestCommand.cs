@@ -42,7 +42,7 @@ internal static class IngestCommand
                 Console.Error.WriteLine(problem);
                 return 2;
             }
-            var (runtime, exit) = await RunSession.TryStartAsync(configuration, cancellationToken);
+            var (runtime, exit) = await RunSession.TryStartAsync(configuration, cancellationToken, runsFiles: true);
             if (runtime is null) return exit;
             await using (runtime)
             {

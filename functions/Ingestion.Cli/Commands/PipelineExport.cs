@@ -33,7 +33,7 @@ internal static class PipelineExport
             extra["Fhir:Smart:AllowPrivateNetwork"] = smart.AllowPrivateNetwork ? "true" : null;
         }
         var configuration = shared.Configuration(parse, PipelineCommandOptions.LoadConfiguration(), extra: extra);
-        var (runtime, exit) = await RunSession.TryStartAsync(configuration, cancellationToken);
+        var (runtime, exit) = await RunSession.TryStartAsync(configuration, cancellationToken, runsFiles: true);
         if (runtime is null) return exit;
         await using (runtime)
         {

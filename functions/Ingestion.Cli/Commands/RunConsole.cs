@@ -20,7 +20,6 @@ internal static class RunConsole
 {
     public static async Task<int> StartAndFollowAsync(PipelineRuntime runtime, ExportRunInput input, CancellationToken cancellationToken)
     {
-        runtime.PrepareFileActivity();
         var started = await runtime.Starter.StartAsync(input, null, cancellationToken);
         if (started.Outcome != RunStartOutcome.Started)
         {

@@ -8,15 +8,16 @@ namespace Ingestion.Cli.Commands;
 
 /// <summary>
 /// Starts the standalone runtime for a command. Configuration problems (missing Deid:Key, a catalog that cannot be
-/// opened, bad settings) become one line on stderr and exit code 1, never a stack trace.
+/// opened, bad settings) become one line on stderr and exit code 1, never a stack trace. <c>runsFiles</c>: the command
+/// starts a run here (ingest, export, demo), so the file activity is built in the background from the start.
 /// </summary>
 internal static class RunSession
 {
-    public static async Task<(PipelineRuntime? Runtime, int ExitCode)> TryStartAsync(IConfiguration configuration, CancellationToken cancellationToken, bool quiet = false)
+    public static async Task<(PipelineRuntime? Runtime, int ExitCode)> TryStartAsync(IConfiguration configuration, CancellationToken cancellationToken, bool quiet = false, bool runsFiles = false)
     {
         try
         {
-            var runtime = await PipelineRuntime.StartAsync(configuration, cancellationToken: cancellationToken);
+            var runtime = await PipelineRuntime.StartAsync(configuration, prepareFileActivity: runsFiles, cancellationToken: cancellationToken);
             if (!runtime.IsCrashDurable && !quiet)
                 AnsiConsole.MarkupLine("[yellow]Durable backend: in memory (one process, not crash-durable; set Durable__StorageConnection for Azure Storage/Azurite). The data path is idempotent: a rerun is safe.[/]");
             return (runtime, 0);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ingestion.Cli.Hosting;
 
@@ -37,8 +38,9 @@ public sealed class PipelineRuntime : IAsyncDisposable
     public IRunCatalog Catalog => Services.GetRequiredService<IRunCatalog>();
     public PipelineLakes Lakes => Services.GetRequiredService<PipelineLakes>();
 
-    /// <summary>Builds and starts the host (the worker runs until disposed). <paramref name="configureServices"/> may replace services (tests).</summary>
-    public static async Task<PipelineRuntime> StartAsync(IConfiguration configuration, ILoggerProvider? logs = null, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    /// <summary>Builds and starts the host (the worker runs until disposed). <paramref name="configureServices"/> may replace services (tests).
+    /// <paramref name="prepareFileActivity"/>: the command runs files, so build the file activity in the background from here on (<see cref="PrepareFileActivity"/>).</summary>
+    public static async Task<PipelineRuntime> StartAsync(IConfiguration configuration, ILoggerProvider? logs = null, Action<IServiceCollection>? configureServices = null, bool prepareFileActivity = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var azure = await AzureAdaptersOfAsync(configuration, cancellationToken).ConfigureAwait(false);
@@ -54,10 +56,12 @@ public sealed class PipelineRuntime : IAsyncDisposable
             var durable = configuration.GetSection(DurableHostOptions.SectionName);
             builder.Services.AddDurableTaskFrameworkHost(durable, registry => registry.AddExportOrchestration());
             var host = builder.Build();
+            if (prepareFileActivity) PrepareFileActivity(host.Services);
             // Resolve the catalog and the key first: a bad Deid:Key or an unusable catalog fails here, before any run.
             _ = host.Services.GetRequiredService<RunKeyPin>().Fingerprint;
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            var backend = (durable.Get<DurableHostOptions>() ?? new DurableHostOptions()).EffectiveBackend;
+            // The options the worker was built with (bound once, by the options system), not a second reflection bind.
+            var backend = host.Services.GetRequiredService<IOptions<DurableHostOptions>>().Value.EffectiveBackend;
             return new PipelineRuntime(host, azure, backend);
         }
         catch
@@ -82,21 +86,31 @@ public sealed class PipelineRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds the file activity and what it holds (built-in rules, vocabulary, mapper: most of a small run's start-up
-    /// CPU) on a pool thread now, while the run's first steps (record, kick-off, listing) use one core, instead of when
-    /// its first file starts. A failure is left to surface where the activity is resolved for the file.
+    /// Builds the file activity and what it holds in the background as soon as the host is built: the built-in US Core
+    /// rules (the longest part: a thread of their own), the vocabulary and the mapper are most of a small run's
+    /// start-up CPU, and the run's first steps (key, worker start, record, kick-off, listing) need none of them, so
+    /// the first file finds them ready instead of building them. A failure is left to surface where the activity is
+    /// resolved for the first file (and fails that file, then the run, with its reason).
     /// </summary>
-    public void PrepareFileActivity() => _ = Task.Run(() =>
+    private static void PrepareFileActivity(IServiceProvider services)
+    {
+        Prepare(services, typeof(Ingestion.Fhir.Validation.IResourceValidator));
+        Prepare(services, typeof(Ingestion.Pipeline.Activities.IFileActivity));
+    }
+
+    // A thread of its own (LongRunning): seconds of CPU on pool threads would leave the host's and Durable's first
+    // work items waiting for the pool to grow (seen: the worker's start 1 s late).
+    private static void Prepare(IServiceProvider services, Type service) => _ = Task.Factory.StartNew(() =>
     {
         try
         {
-            _ = Services.GetService<Ingestion.Pipeline.Activities.IFileActivity>();
+            _ = services.GetService(service);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Resolved again (and thrown from there) by the first file.
         }
-    });
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using DurableTask.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
@@ -21,10 +22,21 @@ internal sealed class RegistryActivityCatalog(
     {
         var taskName = new TaskName(name);
         var scope = scopes.CreateAsyncScope();
-        if (!factory.TryCreateActivity(taskName, scope.ServiceProvider, out var activity))
+        ITaskActivity? activity;
+        try
         {
+            if (!factory.TryCreateActivity(taskName, scope.ServiceProvider, out activity))
+            {
+                scope.Dispose();
+                return null; // DTFx reports "TaskActivity … was not found" and retries the message.
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A dependency that cannot be built (e.g. rules or a vocabulary that fail to load) fails this execution with
+            // its reason, under the caller's retry policy; thrown from here, DTFx would re-deliver the message forever.
             scope.Dispose();
-            return null; // DTFx reports "TaskActivity … was not found" and retries the message.
+            return new FailedActivity(ExceptionDispatchInfo.Capture(e));
         }
         return new ScopedActivity(shims.CreateActivity(taskName, activity), scope);
     }
@@ -41,6 +53,19 @@ internal sealed class RegistryActivityCatalog(
             {
                 return await inner.RunAsync(context, input);
             }
+        }
+    }
+
+    /// <summary>An execution whose activity could not be created: it fails with the creation's exception.</summary>
+    private sealed class FailedActivity(ExceptionDispatchInfo failure) : TaskActivity
+    {
+        public override string Run(TaskContext context, string input) =>
+            throw new NotSupportedException("Activities run asynchronously (RunAsync).");
+
+        public override Task<string> RunAsync(TaskContext context, string input)
+        {
+            failure.Throw();
+            return Task.FromResult(""); // not reached
         }
     }
 }

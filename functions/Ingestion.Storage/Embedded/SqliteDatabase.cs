@@ -4,7 +4,10 @@ namespace Ingestion.Storage.Embedded;
 
 /// <summary>
 /// One SQLite file shared by the embedded state store and work queue: WAL mode so readers never block the writer,
-/// a 30 s busy timeout so concurrent workers wait for the write lock instead of failing.
+/// a 30 s busy timeout so concurrent workers wait for the write lock instead of failing, and synchronous=NORMAL:
+/// a commit survives a crash of the process (what Durable re-delivery relies on) without an fsync per commit (~5 ms
+/// each on a VM disk, three per file of a run); a power loss may roll back the last commits, as it may lose the
+/// local lake's unflushed files.
 /// </summary>
 internal sealed class SqliteDatabase
 {
@@ -46,6 +49,10 @@ internal sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // A per-connection setting: pooled connections keep it, and setting it again costs no I/O.
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL";
+        command.ExecuteNonQuery();
         return connection;
     }
 

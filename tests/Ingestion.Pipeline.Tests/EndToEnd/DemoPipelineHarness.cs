@@ -78,9 +78,10 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
 
     /// <summary>
     /// The standalone runtime (in-memory Durable backend, SQLite catalog, local lakes under <see cref="Root"/>) with
-    /// this harness's key and fast retry/poll settings. <paramref name="settings"/> adds or overrides settings.
+    /// this harness's key and fast retry/poll settings. <paramref name="settings"/> adds or overrides settings;
+    /// <paramref name="configureServices"/> replaces services; <paramref name="prepareFileActivity"/> as the run commands start it.
     /// </summary>
-    public async Task<TestPipeline> OpenPipelineAsync(IReadOnlyDictionary<string, string?>? settings = null, string? vocabularyPath = null, string lake = "lake", ILoggerProvider? logs = null, string? crosswalkLocation = null)
+    public async Task<TestPipeline> OpenPipelineAsync(IReadOnlyDictionary<string, string?>? settings = null, string? vocabularyPath = null, string lake = "lake", ILoggerProvider? logs = null, string? crosswalkLocation = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null, bool prepareFileActivity = false)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -107,7 +108,7 @@ internal sealed class DemoPipelineHarness : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var pipeline = new TestPipeline(await PipelineRuntime.StartAsync(configuration, logs));
+        var pipeline = new TestPipeline(await PipelineRuntime.StartAsync(configuration, logs, configureServices, prepareFileActivity));
         _pipelines.Add(pipeline);
         return pipeline;
     }
