@@ -1,0 +1,160 @@
+using Ingestion.Omop;
+using Ingestion.Pipeline.Activities;
+using Ingestion.Privacy;
+using Ingestion.Storage;
+
+namespace Ingestion.Pipeline.Publishing;
+
+/// <summary>
+/// The fan-in's condition_era, drug_era and era deletions from the staged era events (<see cref="EraEventStaging"/>),
+/// one person at a time, so memory does not grow with the run. <see cref="SortAsync"/> (needs nothing of the
+/// integrity pass, so it runs beside it) sorts every event by event_id in read order — the previous run's merged events
+/// first, then the files in index order, so the newest copy of an event wins — keeps the last copy of each, writes them
+/// as the run's merged events and sorts those by person; an incremental run also sorts the previous run's merged events
+/// by person. <see cref="WriteAsync"/> then feeds one person's events at a time to an <see cref="EraBuilder"/> (and,
+/// incremental, the previous run's to another, for the eras this run merged away). Memory: the sorts' buffers and one
+/// person's events.
+/// </summary>
+internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, DrugIngredients? ingredients, PipelineOptions options) : IAsyncDisposable
+{
+    /// <summary>Events read from a staged file at a time.</summary>
+    private const int ReadBatch = 1024;
+
+    /// <summary>40-byte sort records: a few MB per sort whatever the run (the integrity pass's sorts take the option's full length).</summary>
+    private readonly int _runLength = Math.Min(options.FanInSortRunLength, 1 << 16);
+
+    private SpilledSort<StagedEraEvent, ByPerson>? _byPerson;
+    private SpilledSort<StagedEraEvent, ByPerson>? _previousByPerson;
+
+    /// <summary>Events kept after removing repeated copies (this run's merged events).</summary>
+    public long MergedEvents { get; private set; }
+
+    /// <summary>Reads this run's staged events (and <paramref name="previousRunId"/>'s merged ones), writes the run's
+    /// merged events and sorts them by person for <see cref="WriteAsync"/>.</summary>
+    public async Task SortAsync(string runId, IEnumerable<string> filePaths, string? previousRunId, CancellationToken cancellationToken)
+    {
+        _byPerson = new SpilledSort<StagedEraEvent, ByPerson>(_runLength, options.FanInSortDirectory);
+        var sequence = 0L;
+        await using (var byEvent = new SpilledSort<SequencedEraEvent, ByEventThenSequence>(_runLength, options.FanInSortDirectory))
+        {
+            var batch = new StagedEraEvent[ReadBatch];
+            if (previousRunId is not null)
+            {
+                _previousByPerson = new SpilledSort<StagedEraEvent, ByPerson>(_runLength, options.FanInSortDirectory);
+                await foreach (var e in ReadAsync(EraEventStaging.MergedPathOf(previousRunId), batch, cancellationToken).ConfigureAwait(false))
+                {
+                    await byEvent.AddAsync(new SequencedEraEvent(e, sequence++), cancellationToken).ConfigureAwait(false);
+                    await _previousByPerson.AddAsync(e, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            foreach (var path in filePaths)
+            {
+                await foreach (var e in ReadAsync(path, batch, cancellationToken).ConfigureAwait(false))
+                    await byEvent.AddAsync(new SequencedEraEvent(e, sequence++), cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var merged = EraEventStaging.Create(lake, EraEventStaging.MergedPathOf(runId));
+            var last = default(StagedEraEvent);
+            var any = false;
+            await foreach (var next in byEvent.SortedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // The last copy of an event (highest sequence) is the one kept.
+                if (any && next.Event.EventId != last.EventId) await KeepAsync(merged, last, cancellationToken).ConfigureAwait(false);
+                (last, any) = (next.Event, true);
+            }
+            if (any) await KeepAsync(merged, last, cancellationToken).ConfigureAwait(false);
+            await merged.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask KeepAsync(StagedBinaryFile merged, StagedEraEvent e, CancellationToken cancellationToken)
+    {
+        MergedEvents++;
+        await EraEventStaging.WriteAsync(merged, e, cancellationToken).ConfigureAwait(false);
+        await _byPerson!.AddAsync(e, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<StagedEraEvent> ReadAsync(string path, StagedEraEvent[] batch,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await EraEventStaging.OpenAsync(lake, path, cancellationToken).ConfigureAwait(false);
+        if (reader is null) yield break;
+        int count;
+        while ((count = await reader.ReadAsync(batch, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            for (var i = 0; i < count; i++) yield return batch[i];
+        }
+    }
+
+    /// <summary>
+    /// Writes condition_era and drug_era rows (ordered by person, concept and start, as one builder of all events would)
+    /// whose person <paramref name="keep"/> accepts and, incremental, to <paramref name="deletions"/> the eras the
+    /// previous run wrote and this one no longer does (condition_era's, then drug_era's).
+    /// </summary>
+    public async Task WriteAsync(TablePartWriter conditionEras, TablePartWriter drugEras, TablePartWriter? deletions, Func<OmopTable, object?[], bool> keep,
+        CancellationToken cancellationToken)
+    {
+        if (_byPerson is null) throw new InvalidOperationException("The era events are not sorted yet.");
+        var now = new EraBuilder(deidentifier, ingredients);
+        var before = new EraBuilder(deidentifier, ingredients);
+        // Deletions of drug eras follow every condition era's (the order of one builder of all events): few, held.
+        var drugEraDeletions = new List<object?[]>();
+        await using var current = _byPerson.SortedAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var previous = _previousByPerson?.SortedAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var hasCurrent = await current.MoveNextAsync().ConfigureAwait(false);
+        var hasPrevious = previous is not null && await previous.MoveNextAsync().ConfigureAwait(false);
+        while (hasCurrent || hasPrevious)
+        {
+            var person = hasCurrent && (!hasPrevious || current.Current.Person <= previous!.Current.Person) ? current.Current.Person : previous!.Current.Person;
+            now.Clear();
+            before.Clear();
+            for (; hasCurrent && current.Current.Person == person; hasCurrent = await current.MoveNextAsync().ConfigureAwait(false)) Add(now, current.Current);
+            for (; hasPrevious && previous!.Current.Person == person; hasPrevious = await previous.MoveNextAsync().ConfigureAwait(false)) Add(before, previous.Current);
+            foreach (var era in now.ConditionEras())
+            {
+                if (keep(CdmTables.ConditionEra, era)) await conditionEras.WriteAsync(era, cancellationToken).ConfigureAwait(false);
+            }
+            foreach (var era in now.DrugEras())
+            {
+                if (keep(CdmTables.DrugEra, era)) await drugEras.WriteAsync(era, cancellationToken).ConfigureAwait(false);
+            }
+            if (deletions is null || before.EventCount == 0) continue;
+            foreach (var deleted in now.DeletionsSince(before))
+            {
+                if ((string)deleted[1]! == CdmTables.ConditionEra.Name) await deletions.WriteAsync(deleted, cancellationToken).ConfigureAwait(false);
+                else drugEraDeletions.Add(deleted);
+            }
+        }
+        foreach (var deleted in drugEraDeletions) await deletions!.WriteAsync(deleted, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Add(EraBuilder builder, in StagedEraEvent e) => builder.Add(e.KindName, e.EventId, e.Person, e.Concept, e.Start, e.End);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_byPerson is not null) await _byPerson.DisposeAsync().ConfigureAwait(false);
+        if (_previousByPerson is not null) await _previousByPerson.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>An event and its position in read order (the tie-break between copies of one event).</summary>
+    private readonly record struct SequencedEraEvent(StagedEraEvent Event, long Sequence);
+
+    private readonly struct ByEventThenSequence : IComparer<SequencedEraEvent>
+    {
+        public int Compare(SequencedEraEvent x, SequencedEraEvent y)
+        {
+            var c = x.Event.EventId.CompareTo(y.Event.EventId);
+            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
+        }
+    }
+
+    /// <summary>By person, then event_id (events are unique by then): one person's events come together.</summary>
+    private readonly struct ByPerson : IComparer<StagedEraEvent>
+    {
+        public int Compare(StagedEraEvent x, StagedEraEvent y)
+        {
+            var c = x.Person.CompareTo(y.Person);
+            return c != 0 ? c : x.EventId.CompareTo(y.EventId);
+        }
+    }
+}
