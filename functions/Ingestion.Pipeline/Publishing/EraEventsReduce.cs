@@ -87,13 +87,14 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
     }
 
     /// <summary>
-    /// Writes condition_era and drug_era rows (ordered by person, concept and start, as one builder of all events would)
-    /// whose person <paramref name="keep"/> accepts and, incremental, to <paramref name="deletions"/> the eras the
-    /// previous run wrote and this one no longer does (condition_era's, then drug_era's).
+    /// Hands condition_era and drug_era rows to <paramref name="write"/> (with their table), ordered by person, concept
+    /// and start as one builder of all events would; an incremental run (<see cref="SortAsync"/> with a previous run)
+    /// also the deletions rows of the eras the previous run wrote and this one no longer does (condition_era's, then
+    /// drug_era's).
     /// </summary>
-    public async Task WriteAsync(TablePartWriter conditionEras, TablePartWriter drugEras, TablePartWriter? deletions, Func<OmopTable, object?[], bool> keep,
-        CancellationToken cancellationToken)
+    public async Task WriteAsync(Func<OmopTable, object?[], CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(write);
         if (_byPerson is null) throw new InvalidOperationException("The era events are not sorted yet.");
         var now = new EraBuilder(deidentifier, ingredients);
         var before = new EraBuilder(deidentifier, ingredients);
@@ -112,20 +113,20 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
             for (; hasPrevious && previous!.Current.Person == person; hasPrevious = await previous.MoveNextAsync().ConfigureAwait(false)) Add(before, previous.Current);
             foreach (var era in now.ConditionEras())
             {
-                if (keep(CdmTables.ConditionEra, era)) await conditionEras.WriteAsync(era, cancellationToken).ConfigureAwait(false);
+                await write(CdmTables.ConditionEra, era, cancellationToken).ConfigureAwait(false);
             }
             foreach (var era in now.DrugEras())
             {
-                if (keep(CdmTables.DrugEra, era)) await drugEras.WriteAsync(era, cancellationToken).ConfigureAwait(false);
+                await write(CdmTables.DrugEra, era, cancellationToken).ConfigureAwait(false);
             }
-            if (deletions is null || before.EventCount == 0) continue;
+            if (before.EventCount == 0) continue;
             foreach (var deleted in now.DeletionsSince(before))
             {
-                if ((string)deleted[1]! == CdmTables.ConditionEra.Name) await deletions.WriteAsync(deleted, cancellationToken).ConfigureAwait(false);
+                if ((string)deleted[1]! == CdmTables.ConditionEra.Name) await write(CdmTables.Deletions, deleted, cancellationToken).ConfigureAwait(false);
                 else drugEraDeletions.Add(deleted);
             }
         }
-        foreach (var deleted in drugEraDeletions) await deletions!.WriteAsync(deleted, cancellationToken).ConfigureAwait(false);
+        foreach (var deleted in drugEraDeletions) await write(CdmTables.Deletions, deleted, cancellationToken).ConfigureAwait(false);
     }
 
     private static void Add(EraBuilder builder, in StagedEraEvent e) => builder.Add(e.KindName, e.EventId, e.Person, e.Concept, e.Start, e.End);

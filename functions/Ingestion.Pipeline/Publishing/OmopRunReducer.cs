@@ -155,7 +155,10 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         await using var conditionEras = PartWriter(CdmTables.ConditionEra, runId);
         await using var drugEras = PartWriter(CdmTables.DrugEra, runId);
         await using var deletions = incremental ? PartWriter(CdmTables.Deletions, runId) : null;
-        await eras.WriteAsync(conditionEras, drugEras, deletions, keep, cancellationToken).ConfigureAwait(false);
+        await eras.WriteAsync((table, row, ct) =>
+            ReferenceEquals(table, CdmTables.Deletions) ? deletions!.WriteAsync(row, ct)
+            : !keep(table, row) ? ValueTask.CompletedTask
+            : ReferenceEquals(table, CdmTables.ConditionEra) ? conditionEras.WriteAsync(row, ct) : drugEras.WriteAsync(row, ct), cancellationToken).ConfigureAwait(false);
         var parts = new List<PartOutput>();
         foreach (var writer in new[] { conditionEras, drugEras, deletions }.OfType<TablePartWriter>())
         {
