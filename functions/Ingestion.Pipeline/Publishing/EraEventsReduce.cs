@@ -20,11 +20,11 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
     /// <summary>Events read from a staged file at a time.</summary>
     private const int ReadBatch = 1024;
 
-    /// <summary>40-byte sort records: a few MB per sort whatever the run (the integrity pass's sorts take the option's full length).</summary>
+    /// <summary>48-byte sort records: a few MB per sort whatever the run (the integrity pass's sorts take the option's full length).</summary>
     private readonly int _runLength = Math.Min(options.FanInSortRunLength, 1 << 16);
 
-    private SpilledSort<StagedEraEvent, ByPerson>? _byPerson;
-    private SpilledSort<StagedEraEvent, ByPerson>? _previousByPerson;
+    private SpilledSort<SortedEraEvent, MajorThenMinor>? _byPerson;
+    private SpilledSort<SortedEraEvent, MajorThenMinor>? _previousByPerson;
 
     /// <summary>Events kept after removing repeated copies (this run's merged events).</summary>
     public long MergedEvents { get; private set; }
@@ -33,24 +33,24 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
     /// merged events and sorts them by person for <see cref="WriteAsync"/>.</summary>
     public async Task SortAsync(string runId, IEnumerable<string> filePaths, string? previousRunId, CancellationToken cancellationToken)
     {
-        _byPerson = new SpilledSort<StagedEraEvent, ByPerson>(_runLength, options.FanInSortDirectory);
+        _byPerson = new SpilledSort<SortedEraEvent, MajorThenMinor>(_runLength, options.FanInSortDirectory);
         var sequence = 0L;
-        await using (var byEvent = new SpilledSort<SequencedEraEvent, ByEventThenSequence>(_runLength, options.FanInSortDirectory))
+        await using (var byEvent = new SpilledSort<SortedEraEvent, MajorThenMinor>(_runLength, options.FanInSortDirectory))
         {
             var batch = new StagedEraEvent[ReadBatch];
             if (previousRunId is not null)
             {
-                _previousByPerson = new SpilledSort<StagedEraEvent, ByPerson>(_runLength, options.FanInSortDirectory);
+                _previousByPerson = new SpilledSort<SortedEraEvent, MajorThenMinor>(_runLength, options.FanInSortDirectory);
                 await foreach (var e in ReadAsync(EraEventStaging.MergedPathOf(previousRunId), batch, cancellationToken).ConfigureAwait(false))
                 {
-                    await byEvent.AddAsync(new SequencedEraEvent(e, sequence++), cancellationToken).ConfigureAwait(false);
-                    await _previousByPerson.AddAsync(e, cancellationToken).ConfigureAwait(false);
+                    await byEvent.AddAsync(SortedEraEvent.ByEvent(e, sequence++), cancellationToken).ConfigureAwait(false);
+                    await _previousByPerson.AddAsync(SortedEraEvent.ByPerson(e), cancellationToken).ConfigureAwait(false);
                 }
             }
             foreach (var path in filePaths)
             {
                 await foreach (var e in ReadAsync(path, batch, cancellationToken).ConfigureAwait(false))
-                    await byEvent.AddAsync(new SequencedEraEvent(e, sequence++), cancellationToken).ConfigureAwait(false);
+                    await byEvent.AddAsync(SortedEraEvent.ByEvent(e, sequence++), cancellationToken).ConfigureAwait(false);
             }
 
             await using var merged = EraEventStaging.Create(lake, EraEventStaging.MergedPathOf(runId));
@@ -71,7 +71,7 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
     {
         MergedEvents++;
         await EraEventStaging.WriteAsync(merged, e, cancellationToken).ConfigureAwait(false);
-        await _byPerson!.AddAsync(e, cancellationToken).ConfigureAwait(false);
+        await _byPerson!.AddAsync(SortedEraEvent.ByPerson(e), cancellationToken).ConfigureAwait(false);
     }
 
     private async IAsyncEnumerable<StagedEraEvent> ReadAsync(string path, StagedEraEvent[] batch,
@@ -106,11 +106,11 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
         var hasPrevious = previous is not null && await previous.MoveNextAsync().ConfigureAwait(false);
         while (hasCurrent || hasPrevious)
         {
-            var person = hasCurrent && (!hasPrevious || current.Current.Person <= previous!.Current.Person) ? current.Current.Person : previous!.Current.Person;
+            var person = hasCurrent && (!hasPrevious || current.Current.Event.Person <= previous!.Current.Event.Person) ? current.Current.Event.Person : previous!.Current.Event.Person;
             now.Clear();
             before.Clear();
-            for (; hasCurrent && current.Current.Person == person; hasCurrent = await current.MoveNextAsync().ConfigureAwait(false)) Add(now, current.Current);
-            for (; hasPrevious && previous!.Current.Person == person; hasPrevious = await previous.MoveNextAsync().ConfigureAwait(false)) Add(before, previous.Current);
+            for (; hasCurrent && current.Current.Event.Person == person; hasCurrent = await current.MoveNextAsync().ConfigureAwait(false)) Add(now, current.Current.Event);
+            for (; hasPrevious && previous!.Current.Event.Person == person; hasPrevious = await previous.MoveNextAsync().ConfigureAwait(false)) Add(before, previous.Current.Event);
             foreach (var era in now.ConditionEras())
             {
                 await write(CdmTables.ConditionEra, era, cancellationToken).ConfigureAwait(false);
@@ -137,25 +137,22 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
         if (_previousByPerson is not null) await _previousByPerson.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>An event and its position in read order (the tie-break between copies of one event).</summary>
-    private readonly record struct SequencedEraEvent(StagedEraEvent Event, long Sequence);
-
-    private readonly struct ByEventThenSequence : IComparer<SequencedEraEvent>
+    /// <summary>An event under its sort key: (event_id, position in read order) to keep the last copy of each event,
+    /// (person, event_id) to bring one person's events together. One record and one order for every sort of the
+    /// reduce, so the sort's code is compiled once.</summary>
+    private readonly record struct SortedEraEvent(long Major, long Minor, StagedEraEvent Event)
     {
-        public int Compare(SequencedEraEvent x, SequencedEraEvent y)
-        {
-            var c = x.Event.EventId.CompareTo(y.Event.EventId);
-            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
-        }
+        public static SortedEraEvent ByEvent(in StagedEraEvent e, long sequence) => new(e.EventId, sequence, e);
+
+        public static SortedEraEvent ByPerson(in StagedEraEvent e) => new(e.Person, e.EventId, e);
     }
 
-    /// <summary>By person, then event_id (events are unique by then): one person's events come together.</summary>
-    private readonly struct ByPerson : IComparer<StagedEraEvent>
+    private readonly struct MajorThenMinor : IComparer<SortedEraEvent>
     {
-        public int Compare(StagedEraEvent x, StagedEraEvent y)
+        public int Compare(SortedEraEvent x, SortedEraEvent y)
         {
-            var c = x.Person.CompareTo(y.Person);
-            return c != 0 ? c : x.EventId.CompareTo(y.EventId);
+            var c = x.Major.CompareTo(y.Major);
+            return c != 0 ? c : x.Minor.CompareTo(y.Minor);
         }
     }
 }
