@@ -46,14 +46,14 @@ internal sealed class StagedFileFormat
     {
         if (header.Length < HeaderBytes || BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic)
             throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
-                $"{Capitalized} '{path}' are not in the binary format this build reads (written by an older build?). Start a new run.");
+                $"{Capitalized} '{path}' are not in the binary format this build reads (written by an older build?). {StartOver}");
         var version = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
         if (version != Version)
             throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
-                $"{Capitalized} '{path}' are format version {version}; this build reads version {Version}. Start a new run.");
+                $"{Capitalized} '{path}' are format version {version}; this build reads version {Version}. {StartOver}");
         if (BinaryPrimitives.ReadInt64LittleEndian(header[8..]) != Fingerprint)
             throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
-                $"{Capitalized} '{path}' were written for another record layout than this build's. Start a new run.");
+                $"{Capitalized} '{path}' were written for another record layout than this build's. {StartOver}");
     }
 
     /// <summary>A <see cref="StagingFormatException.Corrupt"/> error for the file at <paramref name="path"/>.</summary>
@@ -63,6 +63,10 @@ internal sealed class StagedFileFormat
     /// <summary>The text-format file of builds before this format (same name, <c>.csv</c>), which a fan-in of this
     /// build must refuse rather than take for "nothing staged".</summary>
     public static string LegacyTextPathOf(string path) => Path.ChangeExtension(path, ".csv");
+
+    /// <summary>What the user does: a new run; a full one when the file is a previous run's merged staging, which an
+    /// incremental run would read again.</summary>
+    private const string StartOver = "Start a new run (a full run, without since, when the file is a previous run's merged staging).";
 
     private string Capitalized => char.ToUpperInvariant(Description[0]) + Description[1..];
 
