@@ -47,7 +47,8 @@ public sealed class PipelineOptions
     public long LandedFileChunkBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Records the fan-in's spilled sorts hold in memory before writing a sorted run to disk (the integrity
-    /// pass's row keys and referenced rows: 16–40 bytes a record), so the fan-in's memory does not grow with the run.</summary>
+    /// pass's row keys and referenced rows: 16–40 bytes a record; the era events' sorts hold at most 65,536 of 48 bytes),
+    /// so the fan-in's memory does not grow with the run.</summary>
     public int FanInSortRunLength { get; set; } = 1 << 18;
 
     /// <summary>Folder for the fan-in's sorted runs (deleted when the sort ends); null for the system temporary folder.</summary>

@@ -10,7 +10,8 @@ namespace Ingestion.Omop;
 /// the OHDSI script: each exposure joins the era of every ingredient its drug concept rolls up to
 /// (<see cref="DrugIngredients"/>; a combination drug counts in each), and a drug without an ingredient forms eras of its
 /// own standard concept (docs/omop-mapping.md, "Eras"). Era keys are pseudonyms of (person, concept, start) in the era's
-/// own domain, so a re-run writes the same ids. Memory grows with the number of staged events.
+/// own domain, so a re-run writes the same ids. Memory grows with the events added: the fan-in adds one person's events
+/// at a time (from a sort by person) and clears the builder before the next person's.
 /// </summary>
 public sealed class EraBuilder(IDeidentifier deidentifier, DrugIngredients? ingredients = null)
 {
@@ -24,10 +25,19 @@ public sealed class EraBuilder(IDeidentifier deidentifier, DrugIngredients? ingr
         ArgumentNullException.ThrowIfNull(eraEvent);
         if (eraEvent is not [string kind, long eventId, long person, int concept, DateOnly start, DateOnly end])
             throw new ArgumentException("Rows must follow CdmTables.EraEvents.", nameof(eraEvent));
+        Add(kind, eventId, person, concept, start, end);
+    }
+
+    /// <summary>Adds an era event given as its columns; a later event with the same event_id replaces the earlier one.</summary>
+    public void Add(string kind, long eventId, long person, int concept, DateOnly start, DateOnly end)
+    {
         if (kind is not (EraEvents.Condition or EraEvents.Drug))
-            throw new ArgumentException("era_kind must be 'condition' or 'drug'.", nameof(eraEvent));
+            throw new ArgumentException("era_kind must be 'condition' or 'drug'.", nameof(kind));
         _events[eventId] = (kind, person, concept, start, end);
     }
+
+    /// <summary>Forgets every event added (the next person's events follow).</summary>
+    public void Clear() => _events.Clear();
 
     /// <summary>The events added so far as era_events rows (the merged staging an incremental run starts from).</summary>
     public IEnumerable<object?[]> Events() => _events.OrderBy(kv => kv.Key)

@@ -25,7 +25,10 @@ public sealed class PersonDateRange
         }
     }
 
-    /// <summary>person_date_bounds rows, ordered by person_id so the output is identical on every run.</summary>
-    public IEnumerable<object?[]> Rows() =>
-        _bounds.OrderBy(kv => kv.Key).Select(kv => new object?[] { kv.Key, kv.Value.Min, kv.Value.Max });
+    /// <summary>Each person's bounds, ordered by person_id so the output is identical on every run.</summary>
+    public IEnumerable<(long Person, DateOnly Min, DateOnly Max)> Bounds() =>
+        _bounds.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value.Min, kv.Value.Max));
+
+    /// <summary>person_date_bounds rows, ordered by person_id.</summary>
+    public IEnumerable<object?[]> Rows() => Bounds().Select(b => new object?[] { b.Person, b.Min, b.Max });
 }

@@ -26,8 +26,8 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var sink = new MappedRows(exportDate);
         var eraRows = new OmopRowBuffer(CdmTables.EraEvents);
         var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
-        await using var eraEvents = new FanInStagingWriter(lake, CdmTables.EraEvents, FanInStaging.PathOf(runId, CdmTables.EraEvents, activity.Index));
-        await using var deaths = new FanInStagingWriter(lake, CdmTables.Death, FanInStaging.PathOf(runId, CdmTables.Death, activity.Index));
+        await using var eraEvents = EraEventStaging.Create(lake, EraEventStaging.PathOf(runId, activity.Index));
+        await using var deaths = DeathStaging.Create(lake, DeathStaging.PathOf(runId, activity.Index));
         await using var rowKeys = new RowKeyStager(lake, RowKeyStaging.PathOf(runId, activity.Index));
         var quality = new DataQualityChecks(mapper.Vocabulary, exportDate);
         await using var rejects = new QuarantineWriter(quarantine, activity);
@@ -118,11 +118,11 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                     {
                         // Merged per person at fan-in (the Patient's and the death certificate's rows), like
                         // observation_period not among the per-file checks.
-                        await deaths.WriteAsync(rows, row, cancellationToken).ConfigureAwait(false);
+                        await DeathStaging.WriteAsync(deaths, rows, row, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
                     eraRows.Clear();
-                    if (EraEvents.TryAdd(rows, row, eraRows)) await eraEvents.WriteAsync(eraRows, 0, cancellationToken).ConfigureAwait(false);
+                    if (EraEvents.TryAdd(rows, row, eraRows)) await EraEventStaging.WriteAsync(eraEvents, eraRows, 0, cancellationToken).ConfigureAwait(false);
                     if (!writers.TryGetValue(table.Name, out var writer))
                     {
                         var name = table.Name;

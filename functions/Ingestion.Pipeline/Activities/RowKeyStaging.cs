@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Ingestion.Omop;
 using Ingestion.Storage;
 
@@ -12,8 +11,8 @@ namespace Ingestion.Pipeline.Activities;
 /// the row's table and key, its resource's <c>meta.lastUpdated</c> and NDJSON line (the tie-breaks between two rows of
 /// one key), the start of a visit (preceding visit) and the row's key references in <see cref="CdmForeignKeys.Of"/>
 /// order. Keys and counters only, never values.
-/// <para>Format (little-endian): a header of <see cref="Magic"/>, the format <see cref="Version"/> and a fingerprint of
-/// the table layout the records index (<see cref="LayoutFingerprint"/>); then per row <c>int32 table</c> (index in
+/// <para>Format (little-endian): the <see cref="StagedFileFormat"/> header of <see cref="Magic"/>, the format
+/// <see cref="Version"/> and a fingerprint of the table layout the records index; then per row <c>int32 table</c> (index in
 /// <see cref="CdmTables.All"/>), <c>int32 present</c> (bit i: reference i is not null), <c>int64 key, lastUpdatedTicks,
 /// line, startTicks</c> and one <c>int64</c> per reference of the table (0 when null): fixed width per table, encoded
 /// from spans and read back in blocks without a string or a parse per row. A file of another format or layout (a run
@@ -26,8 +25,6 @@ public static class RowKeyStaging
 
     /// <summary>The record format; 2 since the text format (1, <c>.csv</c>).</summary>
     internal const int Version = 2;
-
-    internal const int HeaderBytes = 16;
 
     /// <summary>Table, presence bits and the four numbers every record has.</summary>
     private const int FixedBytes = 8 + 4 * 8;
@@ -51,14 +48,13 @@ public static class RowKeyStaging
     internal static readonly CdmForeignKey[][] References = CdmTables.All.Select(t =>
         CdmForeignKeys.Of(t).Count <= MaxReferences ? CdmForeignKeys.Of(t).ToArray() : throw new InvalidOperationException($"{t.Name} has more references than a staged row key holds.")).ToArray();
 
-    /// <summary>Identifies the table list and reference counts the records' table indexes and widths depend on: a build
-    /// that adds, moves or changes a table writes another fingerprint.</summary>
-    internal static readonly long LayoutFingerprint = Fingerprint();
-
-    private static readonly byte[] Header = CreateHeader();
+    /// <summary>The header; its fingerprint identifies the table list and reference counts the records' table indexes
+    /// and widths depend on: a build that adds, moves or changes a table writes another.</summary>
+    internal static StagedFileFormat Format { get; } = new("staged row keys", Magic, Version, string.Concat(CdmTables.All.Select(table =>
+        table.Name + ":" + string.Join(',', CdmForeignKeys.Of(table).Select(fk => fk.Column)) + ";")));
 
     /// <summary>The file header, for <see cref="StagedBinaryFile"/>.</summary>
-    internal static ReadOnlyMemory<byte> FileHeader => Header;
+    internal static ReadOnlyMemory<byte> FileHeader => Format.Header;
 
     /// <summary>Bytes of one record of the table at <paramref name="tableIndex"/>.</summary>
     internal static int RecordBytes(int tableIndex) => FixedBytes + 8 * References[tableIndex].Length;
@@ -101,23 +97,8 @@ public static class RowKeyStaging
     }
 
     /// <summary>Opens a file's staged rows for reading in write order; null when the file does not exist.</summary>
-    public static async Task<StagedRowKeyReader?> OpenAsync(ILake lake, string path, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(lake);
-        if (await lake.GetAsync(path, cancellationToken).ConfigureAwait(false) is null) return null;
-        var stream = await lake.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-        var reader = new StagedRowKeyReader(stream, path);
-        try
-        {
-            await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
-            return reader;
-        }
-        catch
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    internal static Task<StagedRecordReader<StagedRowKey>?> OpenAsync(ILake lake, string path, CancellationToken cancellationToken) =>
+        StagedRecordReader<StagedRowKey>.OpenAsync(lake, path, cancellationToken);
 
     /// <summary>Decodes one record of <paramref name="bytes"/> (exactly <see cref="RecordBytes"/> of its table).</summary>
     internal static StagedRowKey Decode(ReadOnlySpan<byte> bytes)
@@ -136,46 +117,7 @@ public static class RowKeyStaging
     {
         var index = BinaryPrimitives.ReadInt32LittleEndian(bytes);
         return (uint)index < (uint)CdmTables.All.Count && CdmForeignKeys.HasRowKey(CdmTables.All[index]) ? index
-            : throw new StagingFormatException(path, StagingFormatException.Corrupt, $"Staged row keys '{path}' name no keyed table (index {index}).");
-    }
-
-    internal static void CheckHeader(ReadOnlySpan<byte> header, string path)
-    {
-        if (header.Length < HeaderBytes || BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic)
-            throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
-                $"Staged row keys '{path}' are not in the binary format this build reads (written by an older build?). Start a new run.");
-        var version = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
-        if (version != Version)
-            throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
-                $"Staged row keys '{path}' are format version {version}; this build reads version {Version}. Start a new run.");
-        if (BinaryPrimitives.ReadInt64LittleEndian(header[8..]) != LayoutFingerprint)
-            throw new StagingFormatException(path, StagingFormatException.VersionMismatch,
-                $"Staged row keys '{path}' were written for another table layout than this build's. Start a new run.");
-    }
-
-    private static byte[] CreateHeader()
-    {
-        var header = new byte[HeaderBytes];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), Version);
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), LayoutFingerprint);
-        return header;
-    }
-
-    /// <summary>FNV-1a 64 over "table:reference,reference;" per table in index order (stable across processes, unlike
-    /// string.GetHashCode).</summary>
-    private static long Fingerprint()
-    {
-        var layout = new StringBuilder();
-        foreach (var table in CdmTables.All)
-            layout.Append(table.Name).Append(':').AppendJoin(',', CdmForeignKeys.Of(table).Select(fk => fk.Column)).Append(';');
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(layout.ToString()))
-        {
-            hash ^= b;
-            hash *= 1099511628211UL;
-        }
-        return unchecked((long)hash);
+            : throw Format.Corrupt(path, $"name no keyed table (index {index})");
     }
 }
 
@@ -190,7 +132,15 @@ public struct StagedReferences
 /// ticks, 0 when absent) and NDJSON line, a visit's start (UTC ticks) and its key references (<see cref="CdmForeignKeys.Of"/>
 /// order; <see cref="Reference"/> is null when empty).</summary>
 public readonly struct StagedRowKey(int tableIndex, long key, long lastUpdatedTicks, long line, long startTicks, int present, StagedReferences references)
+    : IStagedRecord<StagedRowKey>
 {
+    static StagedFileFormat IStagedRecord<StagedRowKey>.Format => RowKeyStaging.Format;
+
+    static int IStagedRecord<StagedRowKey>.SizeOf(ReadOnlySpan<byte> bytes, string path) =>
+        bytes.Length < 4 ? 0 : RowKeyStaging.RecordBytes(RowKeyStaging.TableIndexAt(bytes, path));
+
+    static StagedRowKey IStagedRecord<StagedRowKey>.Decode(ReadOnlySpan<byte> bytes) => RowKeyStaging.Decode(bytes);
+
     private readonly StagedReferences _references = references;
 
     public int TableIndex { get; } = tableIndex;

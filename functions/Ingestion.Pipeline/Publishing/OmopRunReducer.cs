@@ -12,10 +12,11 @@ namespace Ingestion.Pipeline.Publishing;
 /// to latest event), and the one-row cdm_source. An incremental run (since) starts from the bounds of the source's
 /// previous published run, so its periods span every event of the chain since the last full run (min of starts, max
 /// of ends) and the committed view (newest run per key) equals a full run's. Also condition_era and drug_era from
-/// the staged era events and death merged per person (<see cref="FanInStaging"/>). Memory grows with the number of
-/// persons and of staged era events. Before all of these, the referential-integrity pass
-/// (<see cref="ReferentialIntegrityPass"/>): one row per key, no dangling reference, preceding visits; it rewrites
-/// the file parts concerned and its rewritten parts are returned with the reduce outputs.
+/// the staged era events, one person at a time (<see cref="EraEventsReduce"/>), and death merged per person
+/// (<see cref="DeathStaging"/>). Memory grows with the number of persons (their date bounds), not with the events.
+/// First the referential-integrity pass (<see cref="ReferentialIntegrityPass"/>): one row per key, no dangling
+/// reference, preceding visits; it rewrites the file parts concerned and its rewritten parts are returned with the
+/// reduce outputs. The staging reads run beside it, and the three reduces' writes beside each other.
 /// </summary>
 public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<RunState, CdmSourceFacts> cdmSource, PipelineOptions options,
     IVocabulary? vocabulary = null) : IRunReducer
@@ -23,32 +24,45 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
     public async Task<IReadOnlyList<PartOutput>> ReduceAsync(RunState run, IReadOnlyList<ActivityState> activities, CancellationToken cancellationToken)
     {
         ReturnFreeMemory();
-        var latestRunId = (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, run.InstanceId, cancellationToken).ConfigureAwait(false))?.RunId;
+        var runId = run.InstanceId;
+        var latestRunId = (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, runId, cancellationToken).ConfigureAwait(false))?.RunId;
         var previousRunId = run.EffectiveSince is null ? null : latestRunId;
+        // drug_era per RxNorm ingredient (the vocabulary's concept_ancestor links); without a vocabulary, per drug concept.
+        await using var eras = new EraEventsReduce(lake, deidentifier, vocabulary is null ? null : new DrugIngredients(vocabulary), options);
+        // The staged person dates, deaths and era events are read, merged and sorted on another core while the
+        // integrity pass runs: none of it needs the pass's keys, only the rows written from it do.
+        var staged = Task.Run(() => ReadStagedAsync(runId, activities, previousRunId, eras, cancellationToken), cancellationToken);
         // First, so every reduce output below references only persons the committed view holds.
         var integrity = new ReferentialIntegrityPass(lake, options);
         var replaced = new List<string>();
-        var parts = new List<PartOutput>(await integrity.RunAsync(run.InstanceId, activities, previousRunId, latestRunId, replaced, cancellationToken).ConfigureAwait(false));
-
-        var merged = new PersonDateRange();
-        var paths = activities.Select(a => a.Result?.PersonDatesPath).OfType<string>().ToList();
-        if (previousRunId is not null
-            && await lake.GetAsync(PersonDatesStaging.MergedPathOf(previousRunId), cancellationToken).ConfigureAwait(false) is not null)
-            paths.Add(PersonDatesStaging.MergedPathOf(previousRunId));
-        foreach (var path in paths)
+        IReadOnlyList<PartOutput> integrityParts;
+        try
         {
-            await foreach (var row in PersonDatesStaging.ReadAsync(lake, path, cancellationToken).ConfigureAwait(false))
-            {
-                merged.Observe((long)row[0]!, (DateOnly)row[1]!);
-                merged.Observe((long)row[0]!, (DateOnly)row[2]!);
-            }
+            integrityParts = await integrity.RunAsync(runId, activities, previousRunId, latestRunId, replaced, cancellationToken).ConfigureAwait(false);
         }
-        await PersonDatesStaging.WriteAsync(lake, PersonDatesStaging.MergedPathOf(run.InstanceId), merged, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(CdmTables.ObservationPeriod, run.InstanceId, OfKnownPersons(integrity, CdmTables.ObservationPeriod, ObservationPeriodBuilder.Build(merged.Rows(), deidentifier)), parts, cancellationToken).ConfigureAwait(false);
-        await ReduceErasAsync(run, activities, previousRunId, integrity, parts, cancellationToken).ConfigureAwait(false);
-        await ReduceDeathAsync(run, activities, integrity, parts, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(CdmTables.CdmSource, run.InstanceId, [CdmSourceBuilder.Build(cdmSource(run))], parts, cancellationToken).ConfigureAwait(false);
-        await lake.WriteAsync(RowKeyStaging.ResultPathOf(run.InstanceId), JsonSerializer.SerializeToUtf8Bytes(integrity.Result(replaced), StateJson.Options),
+        catch
+        {
+            // The sorts must end before they are disposed; the pass's failure is the one reported.
+            try { await staged.ConfigureAwait(false); } catch (Exception) when (!cancellationToken.IsCancellationRequested) { }
+            throw;
+        }
+        var (personDates, deaths) = await staged.ConfigureAwait(false);
+
+        // observation_period, the eras and death write separate tables: one task each, on both cores. The checks of
+        // the integrity pass they report to are shared, so those calls take its lock.
+        bool Keep(OmopTable table, object?[] row) => KeepKnownPerson(integrity, table, row);
+        var periods = Task.Run(() => WriteAsync(CdmTables.ObservationPeriod, runId,
+            ObservationPeriodBuilder.Build(personDates.Rows(), deidentifier).Where(r => Keep(CdmTables.ObservationPeriod, r)), cancellationToken), cancellationToken);
+        var eraParts = Task.Run(() => WriteErasAsync(runId, eras, previousRunId is not null, Keep, cancellationToken), cancellationToken);
+        var death = Task.Run(() => WriteAsync(CdmTables.Death, runId, deaths.Rows().Where(r => Keep(CdmTables.Death, r)), cancellationToken), cancellationToken);
+        await Task.WhenAll(periods, eraParts, death).ConfigureAwait(false);
+
+        var parts = new List<PartOutput>(integrityParts);
+        parts.AddRange(await periods.ConfigureAwait(false));
+        parts.AddRange(await eraParts.ConfigureAwait(false));
+        parts.AddRange(await death.ConfigureAwait(false));
+        parts.AddRange(await WriteAsync(CdmTables.CdmSource, runId, [CdmSourceBuilder.Build(cdmSource(run))], cancellationToken).ConfigureAwait(false));
+        await lake.WriteAsync(RowKeyStaging.ResultPathOf(runId), JsonSerializer.SerializeToUtf8Bytes(integrity.Result(replaced), StateJson.Options),
             LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
         return parts;
     }
@@ -61,66 +75,106 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
     /// </summary>
     private static void ReturnFreeMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
-    /// <summary>The rows of a person the committed view holds; the others are dropped and counted (a period or era
-    /// of a person whose Patient was quarantined), the kept ones foreign-key checked.</summary>
-    private static IEnumerable<object?[]> OfKnownPersons(ReferentialIntegrityPass integrity, OmopTable table, IEnumerable<object?[]> rows)
+    /// <summary>
+    /// Every file's staged person date bounds merged per person (an incremental run starts from the previous run's
+    /// merged bounds, so its periods span the whole chain) and written as this run's merged bounds; the staged death
+    /// rows merged per person (<see cref="DeathRecordMerger"/>); the era events sorted (<see cref="EraEventsReduce.SortAsync"/>:
+    /// an incremental run adds the events its predecessor's eras were built from). Memory: one entry per person for the
+    /// bounds and per deceased person.
+    /// </summary>
+    private async Task<(PersonDateRange PersonDates, DeathRecordMerger Deaths)> ReadStagedAsync(string runId, IReadOnlyList<ActivityState> activities,
+        string? previousRunId, EraEventsReduce eras, CancellationToken cancellationToken)
     {
-        var person = CdmForeignKeys.Of(table).First(fk => fk.Column == "person_id");
-        foreach (var row in rows)
+        var merged = new PersonDateRange();
+        var paths = activities.Select(a => a.Result?.PersonDatesPath).OfType<string>().Select(p => (Path: p, Required: true)).ToList();
+        if (previousRunId is not null) paths.Add((PersonDatesStaging.MergedPathOf(previousRunId), false));
+        var bounds = new StagedPersonDates[1024];
+        foreach (var (path, required) in paths)
+        {
+            await using var reader = await PersonDatesStaging.OpenAsync(lake, path, cancellationToken).ConfigureAwait(false);
+            if (reader is null)
+            {
+                if (required) throw PersonDatesStaging.Format.Corrupt(path, "are missing (the file's result names them)");
+                continue;
+            }
+            int count;
+            while ((count = await reader.ReadAsync(bounds, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    merged.Observe(bounds[i].Person, bounds[i].Min);
+                    merged.Observe(bounds[i].Person, bounds[i].Max);
+                }
+            }
+        }
+        await PersonDatesStaging.WriteAsync(lake, PersonDatesStaging.MergedPathOf(runId), merged, cancellationToken).ConfigureAwait(false);
+
+        var deaths = new DeathRecordMerger();
+        var rows = new StagedDeath[64];
+        foreach (var activity in activities)
+        {
+            await using var reader = await DeathStaging.OpenAsync(lake, DeathStaging.PathOf(runId, activity.Index), cancellationToken).ConfigureAwait(false);
+            if (reader is null) continue;
+            int count;
+            while ((count = await reader.ReadAsync(rows, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                for (var i = 0; i < count; i++) deaths.Add(rows[i].Row);
+            }
+        }
+
+        await eras.SortAsync(runId, activities.Select(a => EraEventStaging.PathOf(runId, a.Index)), previousRunId, cancellationToken).ConfigureAwait(false);
+        return (merged, deaths);
+    }
+
+    /// <summary>True for a row of a person the committed view holds; the others are dropped and counted (a period or
+    /// era of a person whose Patient was quarantined), the kept ones foreign-key checked. Thread-safe.</summary>
+    private static bool KeepKnownPerson(ReferentialIntegrityPass integrity, OmopTable table, object?[] row)
+    {
+        var person = PersonColumns[table];
+        lock (integrity)
         {
             if (!integrity.Keys.Contains(CdmTables.Person, (long)row[person.Index]!))
             {
                 integrity.CountExcluded(table, person.Column);
-                continue;
+                return false;
             }
             integrity.Checks.Observe(table, row);
-            yield return row;
+            return true;
         }
     }
 
-    /// <summary>condition_era and drug_era from every file's staged era events; an incremental run adds the events
-    /// its predecessor's eras were built from, so eras span the whole chain like observation_period.</summary>
-    private async Task ReduceErasAsync(RunState run, IReadOnlyList<ActivityState> activities, string? previousRunId, ReferentialIntegrityPass integrity, List<PartOutput> parts,
+    /// <summary>The person_id reference of each table the reduce writes per person.</summary>
+    private static readonly Dictionary<OmopTable, CdmForeignKey> PersonColumns = new[] { CdmTables.ObservationPeriod, CdmTables.ConditionEra, CdmTables.DrugEra, CdmTables.Death }
+        .ToDictionary<OmopTable, OmopTable, CdmForeignKey>(t => t, t => CdmForeignKeys.Of(t).First(fk => fk.Column == "person_id"), ReferenceEqualityComparer.Instance);
+
+    /// <summary>condition_era, drug_era and (incremental: eras the predecessor wrote that this run's events merged away,
+    /// a bridged gap) deletions, so the committed view equals a full run's eras; their parts in that order.</summary>
+    private async Task<IReadOnlyList<PartOutput>> WriteErasAsync(string runId, EraEventsReduce eras, bool incremental, Func<OmopTable, object?[], bool> keep,
         CancellationToken cancellationToken)
     {
-        var table = CdmTables.EraEvents;
-        // drug_era per RxNorm ingredient (the vocabulary's concept_ancestor links); without a vocabulary, per drug concept.
-        var ingredients = vocabulary is null ? null : new DrugIngredients(vocabulary);
-        var eras = new EraBuilder(deidentifier, ingredients);
-        var paths = activities.Select(a => FanInStaging.PathOf(run.InstanceId, table, a.Index)).ToList();
-        if (previousRunId is not null) paths.Add(FanInStaging.MergedPathOf(previousRunId, table));
-        foreach (var path in paths)
+        await using var conditionEras = PartWriter(CdmTables.ConditionEra, runId);
+        await using var drugEras = PartWriter(CdmTables.DrugEra, runId);
+        await using var deletions = incremental ? PartWriter(CdmTables.Deletions, runId) : null;
+        await eras.WriteAsync((table, row, ct) =>
+            ReferenceEquals(table, CdmTables.Deletions) ? deletions!.WriteAsync(row, ct)
+            : !keep(table, row) ? ValueTask.CompletedTask
+            : ReferenceEquals(table, CdmTables.ConditionEra) ? conditionEras.WriteAsync(row, ct) : drugEras.WriteAsync(row, ct), cancellationToken).ConfigureAwait(false);
+        var parts = new List<PartOutput>();
+        foreach (var writer in new[] { conditionEras, drugEras, deletions }.OfType<TablePartWriter>())
         {
-            await foreach (var row in FanInStaging.ReadAsync(lake, table, path, cancellationToken).ConfigureAwait(false)) eras.Add(row);
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            parts.AddRange(writer.Parts);
         }
-        await FanInStaging.WriteAsync(lake, table, FanInStaging.MergedPathOf(run.InstanceId, table), eras.Events(), cancellationToken).ConfigureAwait(false);
-        await WriteAsync(CdmTables.ConditionEra, run.InstanceId, OfKnownPersons(integrity, CdmTables.ConditionEra, eras.ConditionEras()), parts, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(CdmTables.DrugEra, run.InstanceId, OfKnownPersons(integrity, CdmTables.DrugEra, eras.DrugEras()), parts, cancellationToken).ConfigureAwait(false);
-        if (previousRunId is null) return;
-        // Eras the predecessor wrote that this run's events merged away (a bridged gap): listed in deletions, so the
-        // committed view equals a full run's eras.
-        var before = new EraBuilder(deidentifier, ingredients);
-        await foreach (var row in FanInStaging.ReadAsync(lake, table, FanInStaging.MergedPathOf(previousRunId, table), cancellationToken).ConfigureAwait(false)) before.Add(row);
-        await WriteAsync(CdmTables.Deletions, run.InstanceId, eras.DeletionsSince(before), parts, cancellationToken).ConfigureAwait(false);
+        return parts;
     }
 
-    /// <summary>death, one row per person, from every file's staged death rows (<see cref="DeathRecordMerger"/>).</summary>
-    private async Task ReduceDeathAsync(RunState run, IReadOnlyList<ActivityState> activities, ReferentialIntegrityPass integrity, List<PartOutput> parts, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PartOutput>> WriteAsync(OmopTable table, string runId, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
-        var deaths = new DeathRecordMerger();
-        foreach (var activity in activities)
-        {
-            var path = FanInStaging.PathOf(run.InstanceId, CdmTables.Death, activity.Index);
-            await foreach (var row in FanInStaging.ReadAsync(lake, CdmTables.Death, path, cancellationToken).ConfigureAwait(false)) deaths.Add(row);
-        }
-        await WriteAsync(CdmTables.Death, run.InstanceId, OfKnownPersons(integrity, CdmTables.Death, deaths.Rows()), parts, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task WriteAsync(OmopTable table, string runId, IEnumerable<object?[]> rows, List<PartOutput> parts, CancellationToken cancellationToken)
-    {
-        await using var writer = new TablePartWriter(lake, table, part => LakePaths.ReducedPart(table.Name, runId, part), options);
+        await using var writer = PartWriter(table, runId);
         foreach (var row in rows) await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        parts.AddRange(writer.Parts);
+        return writer.Parts;
     }
+
+    private TablePartWriter PartWriter(OmopTable table, string runId) => new(lake, table, part => LakePaths.ReducedPart(table.Name, runId, part), options);
 }

@@ -1,13 +1,21 @@
+using System.Buffers.Binary;
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
+using Ingestion.Storage;
 using Ingestion.Storage.Embedded;
 
 namespace Ingestion.Pipeline.Tests.Engine;
 
-/// <summary>Rows staged for the fan-in come back exactly as written (types, nulls, text with separators).</summary>
+/// <summary>The era events, death rows and person date bounds a file stages for the fan-in come back exactly as
+/// written (types, nulls, text of any length), in order, across read blocks; a file of another format (a run resumed
+/// on another build, the text files of older builds) or a cut one fails clearly, never misreads.</summary>
 public sealed class FanInStagingTests : IDisposable
 {
+    private static readonly DateOnly D0 = new(2021, 1, 1);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "fan-in-staging-" + Guid.NewGuid().ToString("N"));
+    private readonly FileSystemLake _lake;
+
+    public FanInStagingTests() => _lake = new FileSystemLake(new FileSystemLakeOptions { RootPath = _root });
 
     public void Dispose()
     {
@@ -15,33 +23,203 @@ public sealed class FanInStagingTests : IDisposable
     }
 
     [Fact]
-    public async Task Staged_death_and_era_rows_read_back_unchanged_and_an_empty_file_leaves_nothing()
+    public async Task Staged_era_events_read_back_unchanged_in_write_order_across_read_blocks()
     {
-        var lake = new FileSystemLake(new FileSystemLakeOptions { RootPath = _root });
-        var death = FanInStaging.PathOf("run1", CdmTables.Death, 0);
-        object?[][] deaths =
-        [
-            [1L, new DateOnly(2020, 2, 29), new DateTime(2020, 2, 29, 23, 59, 58, DateTimeKind.Utc), 32817, 201826, "http://x|a,b%c\nd", 0],
-            [2L, new DateOnly(2021, 1, 1), null, 32817, null, "", null],
-        ];
-        await FanInStaging.WriteAsync(lake, CdmTables.Death, death, deaths, CancellationToken.None);
-        var eras = FanInStaging.PathOf("run1", CdmTables.EraEvents, 0);
-        object?[][] events = [[EraEvents.Drug, long.MaxValue, 3L, 1836430, new DateOnly(2021, 1, 1), new DateOnly(2021, 1, 30)]];
-        await FanInStaging.WriteAsync(lake, CdmTables.EraEvents, eras, events, CancellationToken.None);
+        var path = EraEventStaging.PathOf("run1", 3);
+        var expected = Enumerable.Range(0, 5_000).Select(i => new StagedEraEvent(i % 3 == 0 ? StagedEraEvent.DrugKind : StagedEraEvent.ConditionKind,
+            long.MaxValue - i, i * 7919L - 1_000_000, 1836430 + i, D0.DayNumber - i, D0.DayNumber + i)).ToList();
+        var rows = new OmopRowBuffer(CdmTables.EraEvents);
+        await using (var file = EraEventStaging.Create(_lake, path))
+        {
+            foreach (var e in expected)
+            {
+                // Half from mapped rows (the file activity's way), half as read back (the fan-in's merged file).
+                if (e.EventId % 2 == 0) await EraEventStaging.WriteAsync(file, e, CancellationToken.None);
+                else
+                {
+                    rows.Clear();
+                    rows.Add().Put(e.KindName).Put(e.EventId).Put(e.Person).Put(e.Concept).Put(e.Start).Put(e.End);
+                    await EraEventStaging.WriteAsync(file, rows, 0, CancellationToken.None);
+                }
+            }
+            Assert.Equal(path, await file.CompleteAsync(CancellationToken.None));
+        }
 
-        Assert.Equal(deaths, await ListOf(FanInStaging.ReadAsync(lake, CdmTables.Death, death, CancellationToken.None)));
-        Assert.Equal(events, await ListOf(FanInStaging.ReadAsync(lake, CdmTables.EraEvents, eras, CancellationToken.None)));
-
-        await FanInStaging.WriteAsync(lake, CdmTables.Death, death, [], CancellationToken.None);
-        Assert.Null(await lake.GetAsync(death));
-        Assert.Empty(await ListOf(FanInStaging.ReadAsync(lake, CdmTables.Death, death, CancellationToken.None)));
+        Assert.Equal(expected, await ReadAllAsync<StagedEraEvent>(path, batch: 333));
     }
 
-    // System.Linq.Async (brought in by the Durable packages) and .NET's own AsyncEnumerable both define ToListAsync.
-    private static async Task<List<object?[]>> ListOf(IAsyncEnumerable<object?[]> rows)
+    [Fact]
+    public async Task Staged_death_rows_read_back_with_their_nulls_and_text_of_any_length()
     {
-        var list = new List<object?[]>();
-        await foreach (var row in rows) list.Add(row);
-        return list;
+        var path = DeathStaging.PathOf("run1", 0);
+        object?[][] deaths =
+        [
+            [1L, new DateOnly(2020, 2, 29), new DateTime(2020, 2, 29, 23, 59, 58, DateTimeKind.Utc), 32817, 201826, "http://x|a,b%c\nd é", 0],
+            [2L, new DateOnly(2021, 1, 1), null, null, null, "", null],
+            [3L, new DateOnly(1999, 12, 31), null, 32817, 4306655, new string('x', 70_000), 4306655],
+            [-4L, new DateOnly(2021, 1, 2), null, 32817, null, null, null],
+        ];
+        var rows = new OmopRowBuffer(CdmTables.Death);
+        await using (var file = DeathStaging.Create(_lake, path))
+        {
+            foreach (var death in deaths)
+            {
+                rows.Clear();
+                rows.AddBoxed(death);
+                await DeathStaging.WriteAsync(file, rows, 0, CancellationToken.None);
+            }
+            await file.CompleteAsync(CancellationToken.None);
+        }
+
+        var read = await ReadAllAsync<StagedDeath>(path, batch: 2);
+        Assert.Equal(deaths, read.Select(d => d.Row));
+    }
+
+    [Fact]
+    public async Task Staged_person_dates_read_back_by_person_and_a_file_without_any_leaves_nothing()
+    {
+        var path = PersonDatesStaging.PathOf("run1", 1);
+        var range = new PersonDateRange();
+        for (var person = 2_000L; person > -2_000; person -= 3)
+        {
+            range.Observe(person, D0.AddDays((int)person));
+            range.Observe(person, D0.AddDays((int)(person % 17)));
+        }
+        Assert.Equal(path, await PersonDatesStaging.WriteAsync(_lake, "run1", 1, range, CancellationToken.None));
+
+        var read = await ReadAllAsync<StagedPersonDates>(path, batch: 100);
+        Assert.Equal(range.Bounds().Select(b => new StagedPersonDates(b.Person, b.Min, b.Max)), read);
+
+        Assert.Null(await PersonDatesStaging.WriteAsync(_lake, "run1", 1, new PersonDateRange(), CancellationToken.None));
+        Assert.Null(await _lake.GetAsync(path));
+        Assert.Null(await PersonDatesStaging.OpenAsync(_lake, path, CancellationToken.None));
+    }
+
+    public static TheoryData<string> StagedKinds => ["era events", "death rows", "person dates"];
+
+    [Theory]
+    [MemberData(nameof(StagedKinds))]
+    public async Task A_staged_file_of_another_format_version_or_record_layout_fails_with_a_version_mismatch_naming_only_the_file(string kind)
+    {
+        var path = await StageOneAsync(kind);
+        var original = await ReadBytesAsync(path);
+        foreach (var (offset, what) in new[] { (0, "binary format"), (4, "format version"), (8, "record layout") })
+        {
+            var bytes = (byte[])original.Clone();
+            bytes[offset] ^= 0x5A;
+            await _lake.WriteAsync(path, bytes, LakeWriteCondition.None);
+
+            var e = await Assert.ThrowsAsync<StagingFormatException>(() => OpenAsync(kind, path));
+
+            Assert.Equal(StagingFormatException.VersionMismatch, e.ErrorCode);
+            Assert.Equal(path, e.Path);
+            Assert.Contains(what, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StagedKinds))]
+    public async Task A_text_file_staged_by_an_older_build_fails_with_a_version_mismatch_instead_of_counting_as_nothing_staged(string kind)
+    {
+        var path = await StageOneAsync(kind);
+        await _lake.DeleteAsync(path);
+        var text = Path.ChangeExtension(path, ".csv");
+        await _lake.WriteAsync(text, "1,2021-01-01,2021-01-02\n"u8.ToArray(), LakeWriteCondition.None);
+
+        var e = await Assert.ThrowsAsync<StagingFormatException>(() => OpenAsync(kind, path));
+
+        Assert.Equal(StagingFormatException.VersionMismatch, e.ErrorCode);
+        Assert.Equal(text, e.Path);
+        Assert.DoesNotContain("2021", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(StagedKinds))]
+    public async Task A_staged_file_cut_inside_a_record_fails_as_corrupt_instead_of_losing_the_row(string kind)
+    {
+        var path = await StageOneAsync(kind);
+        var bytes = await ReadBytesAsync(path);
+        await _lake.WriteAsync(path, bytes[..^3], LakeWriteCondition.None);
+
+        var e = await Assert.ThrowsAsync<StagingFormatException>(() => ReadAllAsync(kind, path));
+
+        Assert.Equal(StagingFormatException.Corrupt, e.ErrorCode);
+        Assert.Equal(path, e.Path);
+    }
+
+    [Fact]
+    public async Task An_era_event_of_no_known_kind_fails_as_corrupt()
+    {
+        var path = await StageOneAsync("era events");
+        var bytes = await ReadBytesAsync(path);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(StagedFileFormat.HeaderBytes), 7);
+        await _lake.WriteAsync(path, bytes, LakeWriteCondition.None);
+
+        var e = await Assert.ThrowsAsync<StagingFormatException>(() => ReadAllAsync<StagedEraEvent>(path, batch: 10));
+
+        Assert.Equal(StagingFormatException.Corrupt, e.ErrorCode);
+    }
+
+    private async Task<string> StageOneAsync(string kind)
+    {
+        switch (kind)
+        {
+            case "era events":
+            {
+                var path = EraEventStaging.PathOf("run1", 0);
+                await using var file = EraEventStaging.Create(_lake, path);
+                await EraEventStaging.WriteAsync(file, new StagedEraEvent(StagedEraEvent.DrugKind, 1, 2, 3, D0.DayNumber, D0.DayNumber + 1), CancellationToken.None);
+                await file.CompleteAsync(CancellationToken.None);
+                return path;
+            }
+            case "death rows":
+            {
+                var path = DeathStaging.PathOf("run1", 0);
+                var rows = new OmopRowBuffer(CdmTables.Death);
+                rows.AddBoxed([1L, D0, null, 32817, 201826, "44054006", 201826]);
+                await using var file = DeathStaging.Create(_lake, path);
+                await DeathStaging.WriteAsync(file, rows, 0, CancellationToken.None);
+                await file.CompleteAsync(CancellationToken.None);
+                return path;
+            }
+            default:
+            {
+                var range = new PersonDateRange();
+                range.Observe(1, D0);
+                return (await PersonDatesStaging.WriteAsync(_lake, "run1", 0, range, CancellationToken.None))!;
+            }
+        }
+    }
+
+    private Task OpenAsync(string kind, string path) => kind switch
+    {
+        "era events" => EraEventStaging.OpenAsync(_lake, path, CancellationToken.None),
+        "death rows" => DeathStaging.OpenAsync(_lake, path, CancellationToken.None),
+        _ => PersonDatesStaging.OpenAsync(_lake, path, CancellationToken.None),
+    };
+
+    private Task ReadAllAsync(string kind, string path) => kind switch
+    {
+        "era events" => ReadAllAsync<StagedEraEvent>(path, 10),
+        "death rows" => ReadAllAsync<StagedDeath>(path, 10),
+        _ => ReadAllAsync<StagedPersonDates>(path, 10),
+    };
+
+    private async Task<List<T>> ReadAllAsync<T>(string path, int batch) where T : IStagedRecord<T>
+    {
+        var records = new List<T>();
+        await using var reader = (await StagedRecordReader<T>.OpenAsync(_lake, path, CancellationToken.None, blockBytes: 256))!;
+        var block = new T[batch];
+        int count;
+        while ((count = await reader.ReadAsync(block, CancellationToken.None)) > 0) records.AddRange(block.AsSpan(0, count));
+        return records;
+    }
+
+    private async Task<byte[]> ReadBytesAsync(string path)
+    {
+        await using var stream = await _lake.OpenReadAsync(path);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
     }
 }
