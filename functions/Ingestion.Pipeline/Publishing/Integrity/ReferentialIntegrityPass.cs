@@ -117,60 +117,40 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
 
         // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts; and the
         // foreign-key check of every row, counted per part and reference (not per row through the checks' named
-        // slots), so the parts left as they are add theirs below without another pass over the staged rows.
+        // slots), so the parts left as they are add theirs below without another pass over the staged rows. Files are
+        // judged in parallel (the state they read is complete), each on its own tally, merged in file order.
         var dirty = new HashSet<PartKey>();
         // Parts holding a deferred row: rewritten one after the other (their rows go to the pending parts in order).
         var deferring = new HashSet<PartKey>();
         // The run's surviving visits (one row per key by now) go to the preceding-visit sorts, each with its staged
-        // visit row: the files' visit rows numbered in file order (the slot its predecessor comes back in) ...
+        // visit row: the files' visit rows numbered in file order (the slot its predecessor comes back in), and its
+        // part (an id per part in file order, not a string per visit).
         var visitRowsBefore = new Dictionary<int, long>();
+        var visitPartsBefore = new Dictionary<int, int>();
+        var runVisitParts = new List<PartKey>();
         long visitRows = 0;
         foreach (var file in files)
         {
             visitRowsBefore[file.Index] = visitRows;
             visitRows += file.Parts(VisitTable).Sum(p => p.Part.Rows);
+            visitPartsBefore[file.Index] = runVisitParts.Count;
+            for (var p = 0; p < file.Parts(VisitTable).Count; p++) runVisitParts.Add(new PartKey(file.Index, VisitTable, p));
         }
-        // ... and its part (an id per part, not a string per visit).
-        var runVisitParts = new List<PartKey>();
-        var runVisitPartIds = new Dictionary<PartKey, int>();
-        var survivingVisits = new List<(long Visit, long Person, long Start, long Row, int Part)>();
         var partChecks = new Dictionary<PartKey, (long Checked, long Dangling)[]>();
-        await ForEachStagedAsync(files, (FileParts file, in StagedRowKey row, long ordinal) =>
+        var tallies = new JudgedFile[files.Count];
+        using (var adding = new SemaphoreSlim(1, 1))
         {
-            var verdict = Judge(row.TableIndex, row.Key, file.Index, ordinal, row.Present, row.References);
-            var part = new PartKey(file.Index, row.TableIndex, file.PartOf(row.TableIndex, ordinal));
-            // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
-            if (verdict.Changes || file.Index == PendingFile) dirty.Add(part);
-            if (verdict.Reason == IntegrityCorrection.Deferred)
-            {
-                _deferred[(file.Index, row.TableIndex, ordinal)] = row;
-                deferring.Add(part);
-            }
-            if (!verdict.Drop && row.TableIndex == VisitTable)
-            {
-                if (!runVisitPartIds.TryGetValue(part, out var partId))
-                {
-                    runVisitPartIds[part] = partId = runVisitParts.Count;
-                    runVisitParts.Add(part);
-                }
-                survivingVisits.Add((row.Key, row.Reference(VisitPersonReference)!.Value, row.StartTicks, visitRowsBefore[file.Index] + ordinal, partId));
-            }
-            var targets = _targets[row.TableIndex];
-            if (targets.Length == 0) return;
-            if (!partChecks.TryGetValue(part, out var slots)) partChecks[part] = slots = new (long, long)[targets.Length];
-            for (var i = 0; i < targets.Length; i++)
-            {
-                if (row.Reference(i) is not long key) continue;
-                slots[i].Checked++;
-                if (!targets[i].Contains(key)) slots[i].Dangling++;
-            }
-        }, async () =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelFiles), CancellationToken = cancellationToken },
+                async (i, token) => tallies[i] = await JudgeFileAsync(files[i], visitRowsBefore[files[i].Index], visitPartsBefore[files[i].Index], visits, adding, token).ConfigureAwait(false))
+                .ConfigureAwait(false);
+        }
+        foreach (var tally in tallies)
         {
-            // After each block: the block's visits (a block's worth held, not the run's).
-            foreach (var (visit, person, start, row, part) in survivingVisits)
-                await visits.AddRunAsync(visit, person, start, row, part, cancellationToken).ConfigureAwait(false);
-            survivingVisits.Clear();
-        }, cancellationToken).ConfigureAwait(false);
+            dirty.UnionWith(tally.Dirty);
+            deferring.UnionWith(tally.Deferring);
+            foreach (var (table, ordinal, row) in tally.Deferred) _deferred[(tally.File, table, ordinal)] = row;
+            foreach (var (part, slots) in tally.Checks) partChecks[part] = slots;
+        }
         await visits.ComputeAsync(visitRows, cancellationToken).ConfigureAwait(false);
         if (visits.AnyRunVisitPreceded)
         {
@@ -250,6 +230,67 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         Array.Clear(_winners);
         Array.Clear(_duplicateKeys);
         return rewritten;
+    }
+
+    /// <summary>
+    /// Pass 3 over one file's staged rows, read and decoded a block at a time: each row judged as the rewrite will; the
+    /// file's dirty and deferring parts, deferred rows and per-part foreign-key checks on its own tally; its surviving
+    /// visits added to <paramref name="visits"/> a block at a time (under <paramref name="adding"/>: files run at once).
+    /// Reads the pass's state only (complete after passes 1 and 2).
+    /// </summary>
+    private async Task<JudgedFile> JudgeFileAsync(FileParts file, long visitRowsBefore, int visitPartsBefore, PrecedingVisitPass visits, SemaphoreSlim adding,
+        CancellationToken cancellationToken)
+    {
+        var tally = new JudgedFile(file.Index);
+        if (file.StagedPath is null) return tally;
+        await using var reader = await RowKeyStaging.OpenAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false);
+        if (reader is null) return tally;
+        var rows = new StagedRowKey[BatchRows];
+        var ordinals = new long[CdmTables.All.Count];
+        var surviving = new List<(long Visit, long Person, long Start, long Row, int Part)>();
+        int count;
+        while ((count = await reader.ReadAsync(rows, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            for (var r = 0; r < count; r++)
+            {
+                ref readonly var row = ref rows[r];
+                var ordinal = ordinals[row.TableIndex]++;
+                var verdict = Judge(row.TableIndex, row.Key, file.Index, ordinal, row.Present, row.References);
+                var part = new PartKey(file.Index, row.TableIndex, file.PartOf(row.TableIndex, ordinal));
+                // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
+                if (verdict.Changes || file.Index == PendingFile) tally.Dirty.Add(part);
+                if (verdict.Reason == IntegrityCorrection.Deferred)
+                {
+                    tally.Deferred.Add((row.TableIndex, ordinal, row));
+                    tally.Deferring.Add(part);
+                }
+                if (!verdict.Drop && row.TableIndex == VisitTable)
+                    surviving.Add((row.Key, row.Reference(VisitPersonReference)!.Value, row.StartTicks, visitRowsBefore + ordinal, visitPartsBefore + part.Part));
+                var targets = _targets[row.TableIndex];
+                if (targets.Length == 0) continue;
+                if (!tally.Checks.TryGetValue(part, out var slots)) tally.Checks[part] = slots = new (long, long)[targets.Length];
+                for (var i = 0; i < targets.Length; i++)
+                {
+                    if (row.Reference(i) is not long key) continue;
+                    slots[i].Checked++;
+                    if (!targets[i].Contains(key)) slots[i].Dangling++;
+                }
+            }
+            if (surviving.Count == 0) continue;
+            // A block's visits at a time (a block's worth held, not the file's).
+            await adding.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                foreach (var (visit, person, start, row, part) in surviving)
+                    await visits.AddRunAsync(visit, person, start, row, part, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                adding.Release();
+            }
+            surviving.Clear();
+        }
+        return tally;
     }
 
     private async Task FindDuplicatesAsync(SpilledSort<TableKey, TableKeyOrder> keys, CancellationToken cancellationToken)
@@ -464,11 +505,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     private delegate void StagedRowVisitor(FileParts file, in StagedRowKey row, long ordinal);
 
     /// <summary>Visits every staged row of the files in file and write order, with its ordinal in its file's table.</summary>
-    private Task ForEachStagedAsync(List<FileParts> files, StagedRowVisitor visit, CancellationToken cancellationToken) =>
-        ForEachStagedAsync(files, visit, null, cancellationToken);
-
-    /// <summary>As above, awaiting <paramref name="afterBlock"/> after each block's rows.</summary>
-    private Task ForEachStagedAsync(List<FileParts> files, StagedRowVisitor visit, Func<ValueTask>? afterBlock, CancellationToken cancellationToken)
+    private Task ForEachStagedAsync(List<FileParts> files, StagedRowVisitor visit, CancellationToken cancellationToken)
     {
         FileParts? current = null;
         var ordinals = new long[CdmTables.All.Count];
@@ -480,7 +517,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                 Array.Clear(ordinals);
             }
             for (var i = 0; i < count; i++) visit(file, rows[i], ordinals[rows[i].TableIndex]++);
-            return afterBlock?.Invoke() ?? ValueTask.CompletedTask;
+            return ValueTask.CompletedTask;
         }, cancellationToken);
     }
 
@@ -597,6 +634,16 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             : File != other.File ? File > other.File
             : Line != other.Line ? Line > other.Line
             : Ordinal > other.Ordinal;
+    }
+
+    /// <summary>What pass 3 found in one file (<see cref="JudgeFileAsync"/>).</summary>
+    private sealed class JudgedFile(int file)
+    {
+        public int File { get; } = file;
+        public HashSet<PartKey> Dirty { get; } = [];
+        public HashSet<PartKey> Deferring { get; } = [];
+        public List<(int Table, long Ordinal, StagedRowKey Row)> Deferred { get; } = [];
+        public Dictionary<PartKey, (long Checked, long Dangling)[]> Checks { get; } = [];
     }
 
     /// <summary>One part of one file's table (table index in <see cref="CdmTables.All"/>, part in write order).</summary>
