@@ -27,9 +27,9 @@ namespace Ingestion.Pipeline.Publishing;
 /// </list>
 /// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
 /// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
-/// Memory grows with the referenced tables' keys, not with event rows or visits: the run's row keys, referenced rows
-/// and visits pass through spilled sorts (<see cref="SpilledSort{T, TComparer}"/>), sorted runs on disk merged.
-/// The staged row keys are binary records read in blocks (<see cref="RowKeyStaging"/>); the rewrite is column-wise (a
+/// Memory grows with the referenced tables' key sets, not with event rows: the run's row keys, referenced rows and
+/// visits (with their persons, starts and predecessors) pass through spilled sorts
+/// (<see cref="SpilledSort{T, TComparer}"/>), sorted runs on disk merged. The staged row keys are binary records read in blocks (<see cref="RowKeyStaging"/>); the rewrite is column-wise (a
 /// row group's columns read once, the surviving rows' indexes kept, their values copied to our writer) and runs
 /// several parts at once (<see cref="PipelineOptions.MaxParallelFiles"/>); the parts holding deferred rows go one after
 /// the other, so the pending rows keep their order.
