@@ -91,6 +91,7 @@ internal sealed class PrecedingVisitPass : IAsyncDisposable
                     await byPerson.AddAsync(entry, cancellationToken).ConfigureAwait(false);
                 }
             }
+            // Early: its buffer and runs go before the chains fill the next sort.
             await byVisit.DisposeAsync().ConfigureAwait(false);
             await using var preceded = new SpilledSort<RowPreceding, RowOrder>(_options.FanInSortRunLength, _options.FanInSortDirectory);
             var earlierChain = new PrecedingVisitChain();
@@ -112,7 +113,7 @@ internal sealed class PrecedingVisitPass : IAsyncDisposable
                     else (_stale.TryGetValue(_earlierParts[entry.Part], out var visits) ? visits : _stale[_earlierParts[entry.Part]] = [])[entry.Visit] = now;
                 }
             }
-            await byPerson.DisposeAsync().ConfigureAwait(false);
+            await byPerson.DisposeAsync().ConfigureAwait(false); // early too, before the slots are written
             await WriteSlotsAsync(preceded, rows, cancellationToken).ConfigureAwait(false);
         }
         _computed = true;

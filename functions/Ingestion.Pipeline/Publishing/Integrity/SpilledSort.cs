@@ -193,8 +193,12 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
         }
     }
 
+    /// <summary>Deletes the runs and lets the buffer go (a caller may dispose early, before the next sort fills).</summary>
     public ValueTask DisposeAsync()
     {
+        _read = true;
+        _buffer = [];
+        _count = 0;
         if (_directory is not null && Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         _directory = null;
         return ValueTask.CompletedTask;
