@@ -68,7 +68,7 @@ public static class RowKeyStaging
         var table = rows.Table;
         var index = IndexOf(table);
         var columns = References[index];
-        var start = ReferenceEquals(table, CdmTables.VisitOccurrence) ? PrecedingVisitBuilder.StartTicksOf(rows, row) : 0;
+        var start = ReferenceEquals(table, CdmTables.VisitOccurrence) ? PrecedingVisitChain.StartTicksOf(rows, row) : 0;
         var present = 0;
         var references = default(StagedReferences);
         for (var i = 0; i < columns.Length; i++)

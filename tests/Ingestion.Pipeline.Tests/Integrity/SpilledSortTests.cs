@@ -35,6 +35,35 @@ public sealed class SpilledSortTests : IDisposable
         Assert.Equal(records > runLength ? (records - 1) / runLength : 0, sort.SpilledRuns);
     }
 
+    [Theory]
+    [InlineData("random", 1_000)]
+    [InlineData("random", 17)]
+    [InlineData("random", 2)]
+    [InlineData("sorted", 5_000)]
+    [InlineData("reversed", 5_000)]
+    [InlineData("equal", 3_000)]
+    [InlineData("sawtooth", 10_000)]
+    [InlineData("organ-pipe", 10_000)]
+    public void The_struct_comparer_sort_orders_as_the_runtime_sort_does(string shape, int length)
+    {
+        var random = new Random(length);
+        var input = Enumerable.Range(0, length).Select(i => shape switch
+        {
+            "sorted" => new TableKey(i, i % 2),
+            "reversed" => new TableKey(-i, 0),
+            "equal" => new TableKey(7, 1),
+            "sawtooth" => new TableKey(i % 37, i % 3),
+            "organ-pipe" => new TableKey(Math.Min(i, length - i), 0),
+            _ => new TableKey(random.Next(-20, 20), random.Next(2)),
+        }).ToArray();
+        var expected = input.ToArray();
+        Array.Sort(expected, (a, b) => default(TableKeyOrder).Compare(a, b));
+
+        IntroSort.Sort(input.AsSpan(), default(TableKeyOrder));
+
+        Assert.Equal(expected, input);
+    }
+
     [Fact]
     public async Task A_sort_of_more_runs_than_the_merge_width_reads_them_a_bounded_number_at_a_time()
     {

@@ -21,14 +21,15 @@ namespace Ingestion.Pipeline.Publishing;
 /// visit_detail.visit_occurrence_id), the row is deferred (<see cref="PendingRows"/>: an event that arrived before its
 /// Patient), counted per table, column and reason; an incremental run judges the previous run's pending rows like its
 /// own and emits those whose reference now exists;</item>
-/// <item>preceding_visit_occurrence_id from every visit of the committed view (<see cref="PrecedingVisitBuilder"/>);
-/// an earlier run's visit whose predecessor this run changed is written again (<see cref="ReemitStaleVisitsAsync"/>).</item>
+/// <item>preceding_visit_occurrence_id from every visit of the committed view (<see cref="PrecedingVisitPass"/>: the
+/// visits sorted on disk, not held); an earlier run's visit whose predecessor this run changed is written again
+/// (<see cref="ReemitStaleVisitsAsync"/>).</item>
 /// </list>
 /// Only the parts holding such a row are rewritten, each to <see cref="LakePaths.RewrittenPart"/> (deterministic, so a
 /// re-delivered reduce rewrites the same objects from the untouched originals; the publisher drops the originals).
-/// Memory grows with the referenced tables' keys (and the visits' starts), not with event rows: the run's row keys and
-/// referenced rows pass through spilled sorts (<see cref="SpilledSort{T, TComparer}"/>), sorted runs on disk merged.
-/// The staged row keys are binary records read in blocks (<see cref="RowKeyStaging"/>); the rewrite is column-wise (a
+/// Memory grows with the referenced tables' key sets, not with event rows: the run's row keys, referenced rows and
+/// visits (with their persons, starts and predecessors) pass through spilled sorts
+/// (<see cref="SpilledSort{T, TComparer}"/>), sorted runs on disk merged. The staged row keys are binary records read in blocks (<see cref="RowKeyStaging"/>); the rewrite is column-wise (a
 /// row group's columns read once, the surviving rows' indexes kept, their values copied to our writer) and runs
 /// several parts at once (<see cref="PipelineOptions.MaxParallelFiles"/>); the parts holding deferred rows go one after
 /// the other, so the pending rows keep their order.
@@ -48,7 +49,6 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     private readonly Dictionary<long, Winner>?[] _winners = new Dictionary<long, Winner>?[CdmTables.All.Count];
     private readonly Dictionary<(string Table, string Column, string Reason), long> _corrections = [];
     private readonly Dictionary<string, long> _duplicates = new(StringComparer.Ordinal);
-    private VisitPredecessors _preceding = VisitPredecessors.Empty;
     // Per table index, per reference (CdmForeignKeys.Of order): the key set the reference must name a key of.
     private HashSet<long>[][] _targets = [];
 
@@ -69,7 +69,8 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         Checks = new ForeignKeyChecks(_keys.Contains);
         _targets = RowKeyStaging.References.Select(fks => fks.Select(fk => _keys.SetOf(fk.Target)).ToArray()).ToArray();
         var files = activities.Where(a => a.Result is not null).OrderBy(a => a.Index).Select(a => new FileParts(a.Index, a.Result!.RowKeysPath, a.Result.Parts)).ToList();
-        if (previousRunId is not null) await _keys.AddMergedAsync(lake, previousRunId, cancellationToken).ConfigureAwait(false);
+        await using var visits = new PrecedingVisitPass(options);
+        if (previousRunId is not null) await _keys.AddMergedAsync(lake, previousRunId, visits, cancellationToken).ConfigureAwait(false);
         // The previous run's pending rows are judged like a file of this run that comes before every other (so a
         // row of this run wins a tie); a full run is a complete snapshot and counts them as dropped instead.
         if (previousRunId is not null && await PendingRows.ReadAsync(lake, previousRunId, cancellationToken).ConfigureAwait(false) is { } pending)
@@ -114,46 +115,44 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        // The predecessors the earlier runs' visits have in the committed view, before this run's visits join.
-        var earlierPreceding = previousRunId is null ? null : _keys.Visits.Preceding();
-
         // Pass 3: the parts holding a row to drop or change; the run's surviving visits and their parts; and the
         // foreign-key check of every row, counted per part and reference (not per row through the checks' named
-        // slots), so the parts left as they are add theirs below without another pass over the staged rows.
+        // slots), so the parts left as they are add theirs below without another pass over the staged rows. Files are
+        // judged in parallel (the state they read is complete), each on its own tally, merged in file order.
         var dirty = new HashSet<PartKey>();
         // Parts holding a deferred row: rewritten one after the other (their rows go to the pending parts in order).
         var deferring = new HashSet<PartKey>();
-        // The run's surviving visits (one row per key by now): a list, not a dictionary of the run's visits.
-        var runVisits = new List<(long Visit, int File, int Part)>();
-        var partChecks = new Dictionary<PartKey, (long Checked, long Dangling)[]>();
-        await ForEachStagedAsync(files, (FileParts file, in StagedRowKey row, long ordinal) =>
+        // The run's surviving visits (one row per key by now) go to the preceding-visit sorts, each with its staged
+        // visit row: the files' visit rows numbered in file order (the slot its predecessor comes back in), and its
+        // part (an id per part in file order, not a string per visit).
+        var visitRowsBefore = new Dictionary<int, long>();
+        var visitPartsBefore = new Dictionary<int, int>();
+        var runVisitParts = new List<PartKey>();
+        long visitRows = 0;
+        foreach (var file in files)
         {
-            var verdict = Judge(row.TableIndex, row.Key, file.Index, ordinal, row.Present, row.References);
-            var part = new PartKey(file.Index, row.TableIndex, file.PartOf(row.TableIndex, ordinal));
-            // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
-            if (verdict.Changes || file.Index == PendingFile) dirty.Add(part);
-            if (verdict.Reason == IntegrityCorrection.Deferred)
-            {
-                _deferred[(file.Index, row.TableIndex, ordinal)] = row;
-                deferring.Add(part);
-            }
-            if (!verdict.Drop && row.TableIndex == VisitTable)
-            {
-                _keys.Visits.Add(row.Key, row.Reference(VisitPersonReference)!.Value, row.StartTicks);
-                runVisits.Add((row.Key, file.Index, part.Part));
-            }
-            var targets = _targets[row.TableIndex];
-            if (targets.Length == 0) return;
-            if (!partChecks.TryGetValue(part, out var slots)) partChecks[part] = slots = new (long, long)[targets.Length];
-            for (var i = 0; i < targets.Length; i++)
-            {
-                if (row.Reference(i) is not long key) continue;
-                slots[i].Checked++;
-                if (!targets[i].Contains(key)) slots[i].Dangling++;
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        _preceding = _keys.Visits.Preceding();
-        if (runVisits.Exists(v => _preceding.ContainsKey(v.Visit)))
+            visitRowsBefore[file.Index] = visitRows;
+            visitRows += file.Parts(VisitTable).Sum(p => p.Part.Rows);
+            visitPartsBefore[file.Index] = runVisitParts.Count;
+            for (var p = 0; p < file.Parts(VisitTable).Count; p++) runVisitParts.Add(new PartKey(file.Index, VisitTable, p));
+        }
+        var partChecks = new Dictionary<PartKey, (long Checked, long Dangling)[]>();
+        var tallies = new JudgedFile[files.Count];
+        using (var adding = new SemaphoreSlim(1, 1))
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelFiles), CancellationToken = cancellationToken },
+                async (i, token) => tallies[i] = await JudgeFileAsync(files[i], visitRowsBefore[files[i].Index], visitPartsBefore[files[i].Index], visits, adding, token).ConfigureAwait(false))
+                .ConfigureAwait(false);
+        }
+        foreach (var tally in tallies)
+        {
+            dirty.UnionWith(tally.Dirty);
+            deferring.UnionWith(tally.Deferring);
+            foreach (var (table, ordinal, row) in tally.Deferred) _deferred[(tally.File, table, ordinal)] = row;
+            foreach (var (part, slots) in tally.Checks) partChecks[part] = slots;
+        }
+        await visits.ComputeAsync(visitRows, cancellationToken).ConfigureAwait(false);
+        if (visits.AnyRunVisitPreceded)
         {
             foreach (var file in files)
             {
@@ -168,20 +167,8 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             return file.Index == PendingFile ? LakePaths.ReleasedPart(table, runId, part.Part)
                 : LakePaths.RewrittenPart(table, runId, file.Index, LakePaths.PartNumber(file.Parts(part.Table)[part.Part].Part.Path));
         }
-        var paths = new Dictionary<(int File, int Part), string>();
-        var located = new (long Visit, string Path)[runVisits.Count];
-        for (var i = 0; i < located.Length; i++)
-        {
-            var (visit, fileIndex, part) = runVisits[i];
-            if (!paths.TryGetValue((fileIndex, part), out var path))
-            {
-                var key = new PartKey(fileIndex, VisitTable, part);
-                // One string per part, however many visits it holds.
-                paths[(fileIndex, part)] = path = dirty.Contains(key) ? TargetOf(key) : byIndex[fileIndex].Parts(VisitTable)[part].Part.Path;
-            }
-            located[i] = (visit, path);
-        }
-        _keys.SetRunVisitParts(located);
+        // Where this run's visits are committed (for the next run's merged keys): one string per part.
+        var runVisitPaths = runVisitParts.Select(p => dirty.Contains(p) ? TargetOf(p) : byIndex[p.File].Parts(VisitTable)[p.Part].Part.Path).ToArray();
 
         // The foreign-key check over the rows of the parts left as they are (the rewritten rows are checked as written).
         Checks.Add(partChecks.Where(kv => !dirty.Contains(kv.Key))
@@ -198,7 +185,12 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             {
                 var job = jobs[i];
                 var (original, start) = byIndex[job.File].Parts(job.Table)[job.Part];
-                outputs[i] = await RewriteAsync(CdmTables.All[job.Table], job.File, original, start, TargetOf(job), deferring.Contains(job) ? pendingWriter : null, token).ConfigureAwait(false);
+                var preceding = job.Table == VisitTable ? visits.OpenRows(visitRowsBefore[job.File] + start) : null;
+                await using (preceding)
+                {
+                    outputs[i] = await RewriteAsync(CdmTables.All[job.Table], job.File, original, start, TargetOf(job), deferring.Contains(job) ? pendingWriter : null,
+                        preceding, token).ConfigureAwait(false);
+                }
             }
             var ordered = Enumerable.Range(0, jobs.Count).Where(i => deferring.Contains(jobs[i])).ToList();
             var parallel = Enumerable.Range(0, jobs.Count).Where(i => !deferring.Contains(jobs[i])).ToList();
@@ -228,18 +220,77 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             if (jobs[i].File != PendingFile) replaced.Add(byIndex[jobs[i].File].Parts(jobs[i].Table)[jobs[i].Part].Part.Path);
             AddTally(CdmTables.All[jobs[i].Table], tally);
         }
-        if (earlierPreceding is not null)
-            rewritten.AddRange(await ReemitStaleVisitsAsync(runId, earlierPreceding, runVisits.Select(v => v.Visit).ToHashSet(), cancellationToken).ConfigureAwait(false));
-        await _keys.WriteMergedAsync(lake, runId, cancellationToken).ConfigureAwait(false);
-        // The reduce after this pass needs only the keys and the checks: the visits' and the duplicates' state goes
-        // now, before the eras and observation periods build theirs.
-        _keys.ReleaseVisits();
-        _preceding = VisitPredecessors.Empty;
+        var reemitted = new Dictionary<long, string>();
+        rewritten.AddRange(await ReemitStaleVisitsAsync(runId, visits, reemitted, cancellationToken).ConfigureAwait(false));
+        await _keys.WriteMergedAsync(lake, runId, visits.CommittedAsync(part => runVisitPaths[part], reemitted, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // The reduce after this pass needs only the keys and the checks: the duplicates' state goes now, before the
+        // eras and observation periods build theirs (the visits' goes with their temporary files).
         _deferred.Clear();
         _deferred.TrimExcess();
         Array.Clear(_winners);
         Array.Clear(_duplicateKeys);
         return rewritten;
+    }
+
+    /// <summary>
+    /// Pass 3 over one file's staged rows, read and decoded a block at a time: each row judged as the rewrite will; the
+    /// file's dirty and deferring parts, deferred rows and per-part foreign-key checks on its own tally; its surviving
+    /// visits added to <paramref name="visits"/> a block at a time (under <paramref name="adding"/>: files run at once).
+    /// Reads the pass's state only (complete after passes 1 and 2).
+    /// </summary>
+    private async Task<JudgedFile> JudgeFileAsync(FileParts file, long visitRowsBefore, int visitPartsBefore, PrecedingVisitPass visits, SemaphoreSlim adding,
+        CancellationToken cancellationToken)
+    {
+        var tally = new JudgedFile(file.Index);
+        if (file.StagedPath is null) return tally;
+        await using var reader = await RowKeyStaging.OpenAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false);
+        if (reader is null) return tally;
+        var rows = new StagedRowKey[BatchRows];
+        var ordinals = new long[CdmTables.All.Count];
+        var surviving = new List<(long Visit, long Person, long Start, long Row, int Part)>();
+        int count;
+        while ((count = await reader.ReadAsync(rows, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            for (var r = 0; r < count; r++)
+            {
+                ref readonly var row = ref rows[r];
+                var ordinal = ordinals[row.TableIndex]++;
+                var verdict = Judge(row.TableIndex, row.Key, file.Index, ordinal, row.Present, row.References);
+                var part = new PartKey(file.Index, row.TableIndex, file.PartOf(row.TableIndex, ordinal));
+                // Pending parts live in staging: every one is rewritten into the run's folder (or pending again).
+                if (verdict.Changes || file.Index == PendingFile) tally.Dirty.Add(part);
+                if (verdict.Reason == IntegrityCorrection.Deferred)
+                {
+                    tally.Deferred.Add((row.TableIndex, ordinal, row));
+                    tally.Deferring.Add(part);
+                }
+                if (!verdict.Drop && row.TableIndex == VisitTable)
+                    surviving.Add((row.Key, row.Reference(VisitPersonReference)!.Value, row.StartTicks, visitRowsBefore + ordinal, visitPartsBefore + part.Part));
+                var targets = _targets[row.TableIndex];
+                if (targets.Length == 0) continue;
+                if (!tally.Checks.TryGetValue(part, out var slots)) tally.Checks[part] = slots = new (long, long)[targets.Length];
+                for (var i = 0; i < targets.Length; i++)
+                {
+                    if (row.Reference(i) is not long key) continue;
+                    slots[i].Checked++;
+                    if (!targets[i].Contains(key)) slots[i].Dangling++;
+                }
+            }
+            if (surviving.Count == 0) continue;
+            // A block's visits at a time (a block's worth held, not the file's).
+            await adding.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                foreach (var (visit, person, start, row, part) in surviving)
+                    await visits.AddRunAsync(visit, person, start, row, part, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                adding.Release();
+            }
+            surviving.Clear();
+        }
+        return tally;
     }
 
     private async Task FindDuplicatesAsync(SpilledSort<TableKey, TableKeyOrder> keys, CancellationToken cancellationToken)
@@ -268,36 +319,29 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     /// <summary>
     /// An earlier run's visit whose predecessor changed because this run brought a visit of the same person that
     /// starts before it (or moved or removed one): its committed row, read back from the part the merged keys name, is
-    /// written again by this run with the new preceding_visit_occurrence_id (newest run wins in the committed view).
-    /// A visit staged before part locations were (no part known) keeps its stale value and is counted as such.
+    /// written again by this run with the new preceding_visit_occurrence_id (newest run wins in the committed view);
+    /// <paramref name="reemitted"/> gets where. A visit staged before part locations were (no part known) keeps its
+    /// stale value and is counted as such.
     /// </summary>
-    private async Task<IReadOnlyList<PartOutput>> ReemitStaleVisitsAsync(string runId, VisitPredecessors earlierPreceding,
-        HashSet<long> runVisits, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PartOutput>> ReemitStaleVisitsAsync(string runId, PrecedingVisitPass visits, Dictionary<long, string> reemitted,
+        CancellationToken cancellationToken)
     {
         var table = CdmTables.VisitOccurrence;
         const string column = "preceding_visit_occurrence_id";
-        var stale = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
-        foreach (var (visit, _, _) in _keys.Visits.Visits())
-        {
-            if (runVisits.Contains(visit)) continue;
-            long? before = earlierPreceding.TryGetValue(visit, out var b) ? b : null;
-            long? now = _preceding.TryGetValue(visit, out var n) ? n : null;
-            if (before == now) continue;
-            if (_keys.VisitPartOf(visit) is { } path) (stale.TryGetValue(path, out var set) ? set : stale[path] = []).Add(visit);
-            else Count(_corrections, table.Name, column, IntegrityCorrection.PrecedingStale);
-        }
-        if (stale.Count == 0) return [];
+        if (visits.StaleWithoutPart > 0)
+            _corrections[(table.Name, column, IntegrityCorrection.PrecedingStale)] = _corrections.GetValueOrDefault((table.Name, column, IntegrityCorrection.PrecedingStale)) + visits.StaleWithoutPart;
+        if (visits.Stale.Count == 0) return [];
         var tally = new RewriteTally(RowKeyStaging.References[VisitTable].Length);
         var one = new int[1];
         await using var writer = new TablePartWriter(lake, table, part => LakePaths.ReducedPart(table.Name, runId, part), options);
-        foreach (var (path, visits) in stale.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (path, stale) in visits.Stale.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             await foreach (var rows in TablePartReader.ReadRowGroupsAsync(lake, table, path, cancellationToken).ConfigureAwait(false))
             {
-                var selected = SetPreceding(rows, visits);
+                var selected = SetPreceding(rows, stale);
                 foreach (var row in selected)
                 {
-                    _keys.SetVisitPart(rows.Int64s(0)[row], writer.NextRowPath);
+                    reemitted[rows.Int64s(0)[row]] = writer.NextRowPath;
                     one[0] = row;
                     await writer.WriteAsync(rows, one, cancellationToken).ConfigureAwait(false);
                     Count(_corrections, table.Name, column, IntegrityCorrection.Reemitted);
@@ -311,23 +355,25 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     }
 
     /// <summary>The rows of <paramref name="rows"/> whose visit is in <paramref name="visits"/>, their preceding visit set.</summary>
-    private List<int> SetPreceding(ParquetColumnBatch rows, HashSet<long> visits)
+    private static List<int> SetPreceding(ParquetColumnBatch rows, Dictionary<long, long?> visits)
     {
         var selected = new List<int>();
         for (var row = 0; row < rows.RowCount; row++)
         {
-            if (visits.Contains(rows.Int64s(0)[row])) selected.Add(row);
+            if (visits.TryGetValue(rows.Int64s(0)[row], out var preceding))
+            {
+                SetPrecedingOf(rows, row, preceding);
+                selected.Add(row);
+            }
         }
-        foreach (var row in selected) SetPrecedingOf(rows, row);
         return selected;
     }
 
-    private void SetPrecedingOf(ParquetColumnBatch rows, int row)
+    private static void SetPrecedingOf(ParquetColumnBatch rows, int row, long? preceding)
     {
-        var index = PrecedingVisitBuilder.PrecedingIndex;
-        var has = _preceding.TryGetValue(rows.Int64s(0)[row], out var preceding);
-        rows.Nulls(index)[row] = !has;
-        rows.Int64s(index)[row] = has ? preceding : 0;
+        var index = PrecedingVisitChain.PrecedingIndex;
+        rows.Nulls(index)[row] = preceding is null;
+        rows.Int64s(index)[row] = preceding ?? 0;
     }
 
     public IntegrityResult Result(IReadOnlyList<string> replaced) => new()
@@ -347,15 +393,21 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     /// <paramref name="pending"/> (given only for the parts that hold some, which run one at a time).
     /// </summary>
     private async Task<(PartOutput, RewriteTally)> RewriteAsync(OmopTable table, int fileIndex, PartOutput original, long start, string target,
-        PendingRowsWriter? pending, CancellationToken cancellationToken)
+        PendingRowsWriter? pending, PrecedingRows? preceding, CancellationToken cancellationToken)
     {
+        var slots = Array.Empty<PrecedingSlot>();
         var tableIndex = RowKeyStaging.IndexOf(table);
         var tally = new RewriteTally(RowKeyStaging.References[tableIndex].Length);
         await using var writer = new TablePartWriter(lake, table, _ => target, options);
         var ordinal = start;
         await foreach (var rows in TablePartReader.ReadRowGroupsAsync(lake, table, original.Path, cancellationToken).ConfigureAwait(false))
         {
-            var (kept, deferred) = Filter(tableIndex, fileIndex, ordinal, rows, tally);
+            if (preceding is not null)
+            {
+                if (slots.Length < rows.RowCount) slots = new PrecedingSlot[rows.RowCount];
+                await preceding.ReadAsync(slots, rows.RowCount, cancellationToken).ConfigureAwait(false);
+            }
+            var (kept, deferred) = Filter(tableIndex, fileIndex, ordinal, rows, preceding is null ? null : slots, tally);
             foreach (var (row, column) in deferred)
             {
                 var key = _deferred[(fileIndex, tableIndex, ordinal + row)];
@@ -373,8 +425,9 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
 
     /// <summary>Judges each row of one row group (rows <paramref name="ordinal"/>.. of its file's table): returns the
     /// rows kept and the rows deferred (with the reference that decided), counting drops and nulls on the tally and
-    /// changing the kept rows' columns in place.</summary>
-    private (List<int> Kept, List<(int Row, string Column)> Deferred) Filter(int tableIndex, int fileIndex, long ordinal, ParquetColumnBatch rows, RewriteTally tally)
+    /// changing the kept rows' columns in place (a visit's preceding visit from <paramref name="preceding"/>, per row).</summary>
+    private (List<int> Kept, List<(int Row, string Column)> Deferred) Filter(int tableIndex, int fileIndex, long ordinal, ParquetColumnBatch rows,
+        PrecedingSlot[]? preceding, RewriteTally tally)
     {
         var table = CdmTables.All[tableIndex];
         var fks = RowKeyStaging.References[tableIndex];
@@ -390,7 +443,6 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         }
         var kept = new List<int>(count);
         var deferred = new List<(int, string)>();
-        var visits = tableIndex == VisitTable;
         for (var row = 0; row < count; row++)
         {
             var present = 0;
@@ -415,7 +467,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                 rows.Nulls(fks[i].Index)[row] = true;
                 tally.Count(table.Name, fks[i].Column, IntegrityCorrection.Nulled);
             }
-            if (visits) SetPrecedingOf(rows, row);
+            if (preceding is not null) SetPrecedingOf(rows, row, preceding[row].Present != 0 ? preceding[row].Preceding : null);
             if (fileIndex == PendingFile) tally.Count(table.Name, "person_id", IntegrityCorrection.Released);
             kept.Add(row);
         }
@@ -582,6 +634,16 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             : File != other.File ? File > other.File
             : Line != other.Line ? Line > other.Line
             : Ordinal > other.Ordinal;
+    }
+
+    /// <summary>What pass 3 found in one file (<see cref="JudgeFileAsync"/>).</summary>
+    private sealed class JudgedFile(int file)
+    {
+        public int File { get; } = file;
+        public HashSet<PartKey> Dirty { get; } = [];
+        public HashSet<PartKey> Deferring { get; } = [];
+        public List<(int Table, long Ordinal, StagedRowKey Row)> Deferred { get; } = [];
+        public Dictionary<PartKey, (long Checked, long Dangling)[]> Checks { get; } = [];
     }
 
     /// <summary>One part of one file's table (table index in <see cref="CdmTables.All"/>, part in write order).</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Ingestion.Pipeline.Publishing;
 
@@ -8,20 +7,24 @@ namespace Ingestion.Pipeline.Publishing;
 /// in one buffer of <c>runLength</c>; a full buffer is sorted and written to a temporary file (a sorted run); reading
 /// merges the runs and the last buffer in order (at most <see cref="MaxMergeWidth"/> runs at once: more are first merged
 /// into longer runs). Memory is the buffer plus one read block per merged run, whatever the number of records; a sort
-/// that never fills its buffer never touches the disk. Records that compare equal come out in no particular order:
+/// that never fills its buffer never touches the disk, and the buffer grows by doubling up to <c>runLength</c>, so a
+/// small sort holds a small one. Comparisons go straight to the struct comparer (<see cref="IntroSort"/>, and a heap of
+/// the runs' heads for the merge), never through the <see cref="IComparer{T}"/> interface. Records that compare equal come out in no particular order:
 /// give them a sequence field when ties matter. The temporary files are deleted on dispose.
 /// </summary>
 internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     where T : unmanaged
     where TComparer : struct, IComparer<T>
 {
-    private const int BlockBytes = 1 << 16;
+    /// <summary>The buffer's first length (it doubles up to the run length).</summary>
+    private const int InitialBuffer = 1024;
 
     /// <summary>Most runs read at once (files open, one read block each).</summary>
     internal const int MaxMergeWidth = 64;
 
     private readonly string _root;
-    private readonly T[] _buffer;
+    private readonly int _runLength;
+    private T[] _buffer;
     private readonly List<string> _runs = [];
     private string? _directory;
     private int _count;
@@ -33,7 +36,8 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     public SpilledSort(int runLength, string? directory)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(runLength, 1);
-        _buffer = new T[runLength];
+        _runLength = runLength;
+        _buffer = new T[Math.Min(runLength, InitialBuffer)];
         _root = directory ?? Path.GetTempPath();
     }
 
@@ -46,7 +50,11 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     public ValueTask AddAsync(T record, CancellationToken cancellationToken)
     {
         if (_read) throw new InvalidOperationException("Records cannot be added once the sort is read.");
-        if (_count == _buffer.Length) return SpillThenAddAsync(record, cancellationToken);
+        if (_count == _buffer.Length)
+        {
+            if (_count == _runLength) return SpillThenAddAsync(record, cancellationToken);
+            Array.Resize(ref _buffer, (int)Math.Min(_runLength, 2L * _buffer.Length));
+        }
         _buffer[_count++] = record;
         Count++;
         return ValueTask.CompletedTask;
@@ -61,9 +69,9 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
 
     private async Task SpillAsync(CancellationToken cancellationToken)
     {
-        _buffer.AsSpan(0, _count).Sort(default(TComparer));
+        IntroSort.Sort(_buffer.AsSpan(0, _count), default(TComparer));
         var path = NextRunPath();
-        await using (var run = new RunWriter(path))
+        await using (var run = new SpilledRecordWriter<T>(path))
         {
             for (var i = 0; i < _count; i++) await run.WriteAsync(_buffer[i], cancellationToken).ConfigureAwait(false);
         }
@@ -83,7 +91,7 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     {
         if (_read) throw new InvalidOperationException("A sort is read once.");
         _read = true;
-        _buffer.AsSpan(0, _count).Sort(default(TComparer));
+        IntroSort.Sort(_buffer.AsSpan(0, _count), default(TComparer));
         // Open files and read blocks stay bounded whatever the run length: runs beyond the merge width are first merged
         // into longer runs (one more pass over those records on disk).
         while (_runs.Count >= MaxMergeWidth) await MergeRunsAsync(cancellationToken).ConfigureAwait(false);
@@ -95,7 +103,7 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
         var group = _runs.GetRange(0, MaxMergeWidth);
         _runs.RemoveRange(0, MaxMergeWidth);
         var path = NextRunPath();
-        await using (var run = new RunWriter(path))
+        await using (var run = new SpilledRecordWriter<T>(path))
         {
             await foreach (var record in MergeAsync(group, 0, cancellationToken).ConfigureAwait(false))
                 await run.WriteAsync(record, cancellationToken).ConfigureAwait(false);
@@ -107,26 +115,29 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     /// <summary>Merges sorted runs and the first <paramref name="buffered"/> records of the (sorted) buffer.</summary>
     private async IAsyncEnumerable<T> MergeAsync(List<string> runs, int buffered, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var readers = new List<RunReader>(runs.Count);
+        var readers = new List<SpilledRecordReader<T>>(runs.Count);
         try
         {
-            foreach (var path in runs) readers.Add(new RunReader(path));
+            foreach (var path in runs) readers.Add(new SpilledRecordReader<T>(path));
             // Source i < readers.Count is a spilled run, source readers.Count the buffer.
-            var queue = new PriorityQueue<int, T>(readers.Count + 1, default(TComparer));
+            var heads = new MergeHeads(readers.Count + 1);
             for (var i = 0; i < readers.Count; i++)
             {
-                if (await readers[i].MoveNextAsync(cancellationToken).ConfigureAwait(false)) queue.Enqueue(i, readers[i].Current);
+                if (await readers[i].MoveNextAsync(cancellationToken).ConfigureAwait(false)) heads.Add(readers[i].Current, i);
             }
             var next = 0;
-            if (next < buffered) queue.Enqueue(readers.Count, _buffer[next++]);
-            while (queue.TryDequeue(out var source, out var record))
+            if (next < buffered) heads.Add(_buffer[next++], readers.Count);
+            while (heads.Count > 0)
             {
+                var (record, source) = heads.Min;
                 yield return record;
                 if (source == readers.Count)
                 {
-                    if (next < buffered) queue.Enqueue(source, _buffer[next++]);
+                    if (next < buffered) heads.ReplaceMin(_buffer[next++]);
+                    else heads.RemoveMin();
                 }
-                else if (await readers[source].MoveNextAsync(cancellationToken).ConfigureAwait(false)) queue.Enqueue(source, readers[source].Current);
+                else if (await readers[source].MoveNextAsync(cancellationToken).ConfigureAwait(false)) heads.ReplaceMin(readers[source].Current);
+                else heads.RemoveMin();
             }
         }
         finally
@@ -135,76 +146,61 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
         }
     }
 
+    /// <summary>The merge's binary min-heap of each source's next record (at most one per source).</summary>
+    private sealed class MergeHeads(int capacity)
+    {
+        private readonly (T Record, int Source)[] _heap = new (T, int)[capacity];
+
+        public int Count { get; private set; }
+
+        public (T Record, int Source) Min => _heap[0];
+
+        public void Add(T record, int source)
+        {
+            var i = Count++;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (default(TComparer).Compare(_heap[parent].Record, record) <= 0) break;
+                _heap[i] = _heap[parent];
+                i = parent;
+            }
+            _heap[i] = (record, source);
+        }
+
+        /// <summary>The smallest record's source moves on to <paramref name="record"/>.</summary>
+        public void ReplaceMin(T record) => SiftDown((record, _heap[0].Source));
+
+        public void RemoveMin()
+        {
+            var last = _heap[--Count];
+            if (Count > 0) SiftDown(last);
+        }
+
+        private void SiftDown((T Record, int Source) entry)
+        {
+            var i = 0;
+            while (true)
+            {
+                var child = 2 * i + 1;
+                if (child >= Count) break;
+                if (child + 1 < Count && default(TComparer).Compare(_heap[child + 1].Record, _heap[child].Record) < 0) child++;
+                if (default(TComparer).Compare(entry.Record, _heap[child].Record) <= 0) break;
+                _heap[i] = _heap[child];
+                i = child;
+            }
+            _heap[i] = entry;
+        }
+    }
+
+    /// <summary>Deletes the runs and lets the buffer go (a caller may dispose early, before the next sort fills).</summary>
     public ValueTask DisposeAsync()
     {
+        _read = true;
+        _buffer = [];
+        _count = 0;
         if (_directory is not null && Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         _directory = null;
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>One sorted run written a block at a time.</summary>
-    private sealed class RunWriter(string path) : IAsyncDisposable
-    {
-        private readonly FileStream _file = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        private readonly byte[] _block = new byte[BlockBytes / Unsafe.SizeOf<T>() * Unsafe.SizeOf<T>()];
-        private int _length;
-
-        public ValueTask WriteAsync(T record, CancellationToken cancellationToken)
-        {
-            MemoryMarshal.Write(_block.AsSpan(_length), in record);
-            _length += Unsafe.SizeOf<T>();
-            return _length == _block.Length ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
-        }
-
-        private async ValueTask FlushAsync(CancellationToken cancellationToken)
-        {
-            await _file.WriteAsync(_block.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
-            _length = 0;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_length > 0) await FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            await _file.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>One spilled run read back a block at a time.</summary>
-    private sealed class RunReader(string path) : IAsyncDisposable
-    {
-        private readonly FileStream _file = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        private readonly byte[] _block = new byte[BlockBytes / Unsafe.SizeOf<T>() * Unsafe.SizeOf<T>()];
-        private int _offset;
-        private int _length;
-
-        public T Current { get; private set; }
-
-        public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
-        {
-            var size = Unsafe.SizeOf<T>();
-            if (_offset + size > _length)
-            {
-                // Keep a record cut by the last read, then fill the rest of the block.
-                var kept = _length - _offset;
-                _block.AsSpan(_offset, kept).CopyTo(_block);
-                _length = kept;
-                _offset = 0;
-                while (_length < size)
-                {
-                    var read = await _file.ReadAsync(_block.AsMemory(_length), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        if (_length != 0) throw new InvalidDataException("A spilled sort run ends inside a record.");
-                        return false;
-                    }
-                    _length += read;
-                }
-            }
-            Current = MemoryMarshal.Read<T>(_block.AsSpan(_offset, size));
-            _offset += size;
-            return true;
-        }
-
-        public ValueTask DisposeAsync() => _file.DisposeAsync();
     }
 }
