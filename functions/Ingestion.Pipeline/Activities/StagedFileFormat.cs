@@ -61,7 +61,8 @@ internal sealed class StagedFileFormat
         new(path, StagingFormatException.Corrupt, $"{Capitalized} '{path}' {problem}.");
 
     /// <summary>The text-format file of builds before this format (same name, <c>.csv</c>), which a fan-in of this
-    /// build must refuse rather than take for "nothing staged".</summary>
+    /// build must refuse rather than take for "nothing staged" (a previous run's merged era events and person dates
+    /// aside: <see cref="LegacyMergedStaging"/> reads those).</summary>
     public static string LegacyTextPathOf(string path) => Path.ChangeExtension(path, ".csv");
 
     /// <summary>What the user does: a new run; a full one when the file is a previous run's merged staging, which an

@@ -41,7 +41,11 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
             if (previousRunId is not null)
             {
                 _previousByPerson = new SpilledSort<SortedEraEvent, MajorThenMinor>(_runLength, options.FanInSortDirectory);
-                await foreach (var e in ReadAsync(EraEventStaging.MergedPathOf(previousRunId), batch, cancellationToken).ConfigureAwait(false))
+                // After an upgrade the predecessor's merged events may be an older build's text file (read once: this run writes binary).
+                var previous = EraEventStaging.MergedPathOf(previousRunId);
+                var events = await LegacyMergedStaging.FindAsync(lake, previous, cancellationToken).ConfigureAwait(false) is { } text
+                    ? LegacyMergedStaging.ReadEraEventsAsync(lake, text, cancellationToken) : ReadAsync(previous, batch, cancellationToken);
+                await foreach (var e in events.ConfigureAwait(false))
                 {
                     await byEvent.AddAsync(SortedEraEvent.ByEvent(e, sequence++), cancellationToken).ConfigureAwait(false);
                     await _previousByPerson.AddAsync(SortedEraEvent.ByPerson(e), cancellationToken).ConfigureAwait(false);

@@ -87,7 +87,20 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
     {
         var merged = new PersonDateRange();
         var paths = activities.Select(a => a.Result?.PersonDatesPath).OfType<string>().Select(p => (Path: p, Required: true)).ToList();
-        if (previousRunId is not null) paths.Add((PersonDatesStaging.MergedPathOf(previousRunId), false));
+        if (previousRunId is not null)
+        {
+            // After an upgrade the predecessor's merged bounds may be an older build's text file (read once: this run writes binary).
+            var previous = PersonDatesStaging.MergedPathOf(previousRunId);
+            if (await LegacyMergedStaging.FindAsync(lake, previous, cancellationToken).ConfigureAwait(false) is { } text)
+            {
+                await foreach (var (person, min, max) in LegacyMergedStaging.ReadPersonDatesAsync(lake, text, cancellationToken).ConfigureAwait(false))
+                {
+                    merged.Observe(person, min);
+                    merged.Observe(person, max);
+                }
+            }
+            else paths.Add((previous, false));
+        }
         var bounds = new StagedPersonDates[1024];
         foreach (var (path, required) in paths)
         {

@@ -8,7 +8,8 @@ namespace Ingestion.Pipeline.Tests.Engine;
 
 /// <summary>The era events, death rows and person date bounds a file stages for the fan-in come back exactly as
 /// written (types, nulls, text of any length), in order, across read blocks; a file of another format (a run resumed
-/// on another build, the text files of older builds) or a cut one fails clearly, never misreads.</summary>
+/// on another build, the text files of older builds) or a cut one fails clearly, never misreads; a previous run's merged
+/// text of an older build decodes, and a damaged line of it fails naming the line only.</summary>
 public sealed class FanInStagingTests : IDisposable
 {
     private static readonly DateOnly D0 = new(2021, 1, 1);
@@ -158,6 +159,56 @@ public sealed class FanInStagingTests : IDisposable
         var e = await Assert.ThrowsAsync<StagingFormatException>(() => ReadAllAsync<StagedEraEvent>(path, batch: 10));
 
         Assert.Equal(StagingFormatException.Corrupt, e.ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_previous_runs_merged_person_dates_in_an_older_builds_text_decode_to_the_binary_records()
+    {
+        var bounds = new[] { new StagedPersonDates(-9_223_372_036_854_775_807L, D0, D0.AddDays(3)), new StagedPersonDates(42, new DateOnly(1900, 2, 28), new DateOnly(2099, 12, 31)) };
+        var text = StagedFileFormat.LegacyTextPathOf(PersonDatesStaging.MergedPathOf("prev"));
+        await OldBuildStaging.WriteAsync(_lake, text, bounds.Select(OldBuildStaging.Line));
+
+        Assert.Equal(text, await LegacyMergedStaging.FindAsync(_lake, PersonDatesStaging.MergedPathOf("prev"), CancellationToken.None));
+        Assert.Equal(bounds, await AllAsync(LegacyMergedStaging.ReadPersonDatesAsync(_lake, text, CancellationToken.None)));
+        // Without a text file (or with the binary one), nothing is read as text.
+        Assert.Null(await LegacyMergedStaging.FindAsync(_lake, PersonDatesStaging.MergedPathOf("other"), CancellationToken.None));
+    }
+
+    public static TheoryData<string, string> MalformedOldLines => new()
+    {
+        { "era events", "scondition,1234567,7654321,201826,2020-01-01" },
+        { "era events", "sprocedure,1234567,7654321,201826,2020-01-01,2020-01-09" },
+        { "era events", "scondition,1234567,7654321,201826,2020-13-01,2020-01-09" },
+        { "person dates", "7654321,2020-01-01,20200109" },
+        { "person dates", "7654321x,2020-01-01,2020-01-09" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedOldLines))]
+    public async Task A_malformed_line_of_an_older_builds_merged_text_fails_as_corrupt_naming_the_file_and_line_but_no_value(string kind, string malformed)
+    {
+        var path = StagedFileFormat.LegacyTextPathOf(kind == "era events" ? EraEventStaging.MergedPathOf("prev") : PersonDatesStaging.MergedPathOf("prev"));
+        var good = kind == "era events" ? "sdrug,1,2,1836430,2020-01-01,2020-01-05" : "2,2020-01-01,2020-01-05";
+        await OldBuildStaging.WriteAsync(_lake, path, [good, good, malformed, good]);
+
+        var e = await Assert.ThrowsAsync<StagingFormatException>(async () =>
+        {
+            if (kind == "era events") await AllAsync(LegacyMergedStaging.ReadEraEventsAsync(_lake, path, CancellationToken.None));
+            else await AllAsync(LegacyMergedStaging.ReadPersonDatesAsync(_lake, path, CancellationToken.None));
+        });
+
+        Assert.Equal(StagingFormatException.Corrupt, e.ErrorCode);
+        Assert.Equal(path, e.Path);
+        Assert.Contains($"'{path}' line 3 ", e.Message, StringComparison.Ordinal);
+        foreach (var value in malformed.Split(','))
+            Assert.DoesNotContain(value, e.Message.Replace(path, "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    private static async Task<List<T>> AllAsync<T>(IAsyncEnumerable<T> records)
+    {
+        var all = new List<T>();
+        await foreach (var record in records) all.Add(record);
+        return all;
     }
 
     private async Task<string> StageOneAsync(string kind)

@@ -1,6 +1,7 @@
 using Ingestion.Omop;
 using Ingestion.Pipeline.Activities;
 using Ingestion.Pipeline.Publishing;
+using Ingestion.Pipeline.Tests.Engine;
 using Ingestion.Privacy;
 using Ingestion.Storage.Embedded;
 
@@ -88,6 +89,51 @@ public sealed class EraEventsReduceTests : IDisposable
         foreach (var e in new[] { Condition(2, person: 5, 70, 80) }) before.Add(e.KindName, e.EventId, e.Person, e.Concept, e.Start, e.End);
         Assert.Equal([CdmTables.ConditionEra.Name, CdmTables.ConditionEra.Name, before.ConditionEras().Single()[0], null], deleted);
         Assert.Equal(5, (await ReadAsync(EraEventStaging.MergedPathOf("run2"))).Count);
+    }
+
+    [Fact]
+    public async Task An_incremental_reduce_from_an_older_builds_text_merged_events_writes_the_eras_deletions_and_merged_events_of_the_binary_ones()
+    {
+        // The predecessor's merged events (by event id), once binary ("prev-binary") and once as an older build's text
+        // ("prev-text": the first incremental run after an upgrade).
+        var random = new Random(23);
+        var previous = Enumerable.Range(0, 3_000).Select(i => RandomEvent(random, eventId: i * 7L - 5_000)).ToList();
+        await StageAsync(EraEventStaging.MergedPathOf("prev-binary"), previous);
+        await OldBuildStaging.WriteAsync(_lake, StagedFileFormat.LegacyTextPathOf(EraEventStaging.MergedPathOf("prev-text")), previous.Select(OldBuildStaging.Line));
+        // This run's events: new ones and updated copies of the predecessor's.
+        var current = Enumerable.Range(0, 800).Select(i => RandomEvent(random, eventId: i % 2 == 0 ? previous[random.Next(previous.Count)].EventId : 100_000 + i)).ToList();
+        await StageAsync(EraEventStaging.PathOf("after-binary", 0), current);
+        await StageAsync(EraEventStaging.PathOf("after-text", 0), current);
+
+        var fromBinary = await ReduceAsync("after-binary", "prev-binary");
+        var fromText = await ReduceAsync("after-text", "prev-text");
+
+        Assert.True(fromBinary[CdmTables.Deletions.Name].Count > 0, "the fixture must merge eras of the predecessor away");
+        Assert.Equal(fromBinary.Keys.Order(), fromText.Keys.Order());
+        foreach (var table in fromBinary.Keys) Assert.Equal(Lines(fromBinary[table]), Lines(fromText[table]));
+        // This run's merged events are binary (the next run reads no text) and the same.
+        Assert.Equal(await ReadAsync(EraEventStaging.MergedPathOf("after-binary")), await ReadAsync(EraEventStaging.MergedPathOf("after-text")));
+        Assert.Null(await _lake.GetAsync(StagedFileFormat.LegacyTextPathOf(EraEventStaging.MergedPathOf("after-text"))));
+    }
+
+    [Fact]
+    public async Task Per_file_text_staging_of_an_older_build_still_fails_the_reduce_with_a_version_mismatch()
+    {
+        var perFile = StagedFileFormat.LegacyTextPathOf(EraEventStaging.PathOf("run1", 0));
+        await OldBuildStaging.WriteAsync(_lake, perFile, ["sdrug,1,2,1836430,2020-01-01,2020-01-05"]);
+
+        await using var reduce = new EraEventsReduce(_lake, _deid, null, new PipelineOptions());
+        var e = await Assert.ThrowsAsync<StagingFormatException>(() => reduce.SortAsync("run1", [EraEventStaging.PathOf("run1", 0)], null, CancellationToken.None));
+
+        Assert.Equal(StagingFormatException.VersionMismatch, e.ErrorCode);
+        Assert.Equal(perFile, e.Path);
+    }
+
+    private async Task<Dictionary<string, List<object?[]>>> ReduceAsync(string runId, string previousRunId)
+    {
+        await using var reduce = new EraEventsReduce(_lake, _deid, null, new PipelineOptions { FanInSortRunLength = 500 });
+        await reduce.SortAsync(runId, [EraEventStaging.PathOf(runId, 0)], previousRunId, CancellationToken.None);
+        return await WriteAsync(reduce);
     }
 
     private static StagedEraEvent Condition(long id, long person, int start, int end) =>
