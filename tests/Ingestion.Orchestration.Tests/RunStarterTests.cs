@@ -10,7 +10,8 @@ public sealed class RunStarterTests
     {
         await using var h = await new OrchestrationHarness().StartAsync();
         h.Sources.Sources["ehr"] = new SourceDefinition { Id = "ehr", FhirBaseUrl = new Uri("https://ehr.test/fhir/") };
-        h.Server.ThenAlways = job => Fakes.FakeExportSource.Pending(job, TimeSpan.FromSeconds(1));
+        // Long enough that the run is still busy at the next tick on a loaded machine (1 s was not: the run had ended).
+        h.Server.ThenAlways = job => Fakes.FakeExportSource.Pending(job, TimeSpan.FromSeconds(60));
         var slot = new DateTimeOffset(2026, 12, 6, 2, 0, 0, TimeSpan.Zero);
         var starter = h.Starter(new Pipeline.PipelineOptions { MinPollDelay = TimeSpan.FromMilliseconds(200), MaxPollDelay = TimeSpan.FromSeconds(1) });
 
