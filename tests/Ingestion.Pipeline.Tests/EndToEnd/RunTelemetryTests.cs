@@ -33,6 +33,8 @@ public sealed class RunTelemetryTests
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
         Assert.Equal(RunOutcome.Completed, status.Outcome);
         tracing.ForceFlush();
+        // Spans still ending in the background (Durable worker, catalog) must not be added while the list is read.
+        tracing.Dispose();
         metering.ForceFlush();
 
         var run = spans.Where(s => (string?)s.GetTagItem("ingestion.run.id") == id).ToList();
@@ -74,6 +76,8 @@ public sealed class RunTelemetryTests
         var id = await pipeline.StartNewAsync(DemoPipelineHarness.FolderInput("canary", folder));
         await DemoPipelineHarness.RunAsync(pipeline, id);
         tracing.ForceFlush();
+        // Spans still ending in the background (Durable worker, catalog) must not be added while the list is read.
+        tracing.Dispose();
         metering.ForceFlush();
 
         Assert.Contains(spans, s => s.OperationName == "file");
@@ -117,6 +121,8 @@ public sealed class RunTelemetryTests
         var status = await DemoPipelineHarness.RunAsync(pipeline, id);
         Assert.Equal(RunOutcome.Completed, status.Outcome);
         tracing.ForceFlush();
+        // Spans still ending in the background (Durable worker, catalog) must not be added while the list is read.
+        tracing.Dispose();
 
         var run = spans.Where(s => s.TraceId == PipelineTelemetry.RunContext(id).TraceId).ToList();
         var steps = run.Where(s => s.Source.Name == PipelineTelemetry.Name).ToDictionary(s => s.SpanId);
