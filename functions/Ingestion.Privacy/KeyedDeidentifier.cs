@@ -24,6 +24,10 @@ public sealed class KeyedDeidentifier : IDeidentifier
     private readonly bool _strictSafeHarbor;
     private readonly bool _aggregateAgesOver89;
     private readonly DerivationCache? _cache;
+    // Each derivation message's fixed start, label ‖ qualifier ‖ NUL, in UTF-8 once: per id domain (by enum value)
+    // and for patient dates. Read-only after construction.
+    private readonly byte[][] _idPrefixes;
+    private readonly byte[] _patientDatesPrefix;
 
     /// <exception cref="MissingDeidentificationKeyException">no key and no ephemeral key allowed.</exception>
     /// <exception cref="InvalidDeidentificationKeyException">the key is not base64 or shorter than 32 bytes.</exception>
@@ -56,6 +60,10 @@ public sealed class KeyedDeidentifier : IDeidentifier
         _aggregateAgesOver89 = options.AggregateAgesOver89;
         ReferenceDate = options.ReferenceDate ?? DateOnly.FromDateTime(DateTime.UtcNow);
         _cache = options.CacheSize > 0 ? new DerivationCache(options.CacheSize) : null;
+        var domains = Enum.GetValues<OmopKeyDomain>();
+        _idPrefixes = new byte[domains.Max(d => (int)d) + 1][];
+        foreach (var domain in domains) _idPrefixes[(int)domain] = MessagePrefix(DerivationLabels.Id, OmopKeyDomainNames.TableName(domain));
+        _patientDatesPrefix = MessagePrefix(DerivationLabels.PatientDates, "");
     }
 
     /// <inheritdoc />
@@ -75,7 +83,7 @@ public sealed class KeyedDeidentifier : IDeidentifier
         if (cacheable && _cache!.TryGet((int)domain, logicalId, out var cached, out _)) return (long)cached;
 
         Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-        Derive(DerivationLabels.Id, OmopKeyDomainNames.TableName(domain), logicalId, mac);
+        Derive(IdPrefix(domain), logicalId, mac);
         var id = IdOf(mac);
 
         if (cacheable) _cache!.Set((int)domain, logicalId, (ulong)id, 0);
@@ -89,7 +97,7 @@ public sealed class KeyedDeidentifier : IDeidentifier
         if (_cache is not null && OmopKeyDomainNames.IsShared(domain)) return PseudonymousId(domain, logicalId.ToString());
         if (logicalId.IsEmpty) throw new ArgumentException("A logical id is required (it is null or empty).", nameof(logicalId));
         Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-        Derive(DerivationLabels.Id, OmopKeyDomainNames.TableName(domain), logicalId, mac);
+        Derive(IdPrefix(domain), logicalId, mac);
         return IdOf(mac);
     }
 
@@ -194,7 +202,7 @@ public sealed class KeyedDeidentifier : IDeidentifier
         if (_cache is null || !_cache.TryGet(PatientDatesPurpose, patientLogicalId, out offsetWord, out anchorSeed))
         {
             Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-            Derive(DerivationLabels.PatientDates, [], patientLogicalId, mac);
+            Derive(_patientDatesPrefix, patientLogicalId, mac);
             offsetWord = BinaryPrimitives.ReadUInt64BigEndian(mac);
             anchorSeed = BinaryPrimitives.ReadUInt64BigEndian(mac[8..]);
             _cache?.Set(PatientDatesPurpose, patientLogicalId, offsetWord, anchorSeed);
@@ -206,20 +214,32 @@ public sealed class KeyedDeidentifier : IDeidentifier
         return (offset, anchorSeed);
     }
 
-    /// <summary>HMAC(key, label ‖ ASCII qualifier ‖ NUL ‖ UTF-8 input), with the message on the stack when it fits.</summary>
-    private void Derive(ReadOnlySpan<byte> label, ReadOnlySpan<char> qualifier, ReadOnlySpan<char> input, Span<byte> mac)
+    /// <summary>label ‖ ASCII qualifier ‖ NUL: the start of every message of one purpose (and key domain).</summary>
+    private static byte[] MessagePrefix(ReadOnlySpan<byte> label, string qualifier)
     {
-        var maxBytes = label.Length + qualifier.Length + 1 + Encoding.UTF8.GetMaxByteCount(input.Length);
+        var prefix = new byte[label.Length + qualifier.Length + 1];
+        label.CopyTo(prefix);
+        Encoding.ASCII.GetBytes(qualifier, prefix.AsSpan(label.Length));
+        return prefix;
+    }
+
+    private ReadOnlySpan<byte> IdPrefix(OmopKeyDomain domain) =>
+        (uint)domain < (uint)_idPrefixes.Length && _idPrefixes[(int)domain] is { } prefix
+            ? prefix
+            : throw new ArgumentOutOfRangeException(nameof(domain), (int)domain, "Unknown OMOP key domain.");
+
+    /// <summary>HMAC(key, prefix ‖ UTF-8 input), with the message on the stack when it fits.</summary>
+    private void Derive(ReadOnlySpan<byte> prefix, ReadOnlySpan<char> input, Span<byte> mac)
+    {
+        var maxBytes = prefix.Length + Encoding.UTF8.GetMaxByteCount(input.Length);
         byte[]? rented = null;
         var message = maxBytes <= StackMessageBytes
             ? stackalloc byte[StackMessageBytes]
             : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
         try
         {
-            label.CopyTo(message);
-            var length = label.Length + Encoding.ASCII.GetBytes(qualifier, message[label.Length..]);
-            message[length++] = 0;
-            length += Encoding.UTF8.GetBytes(input, message[length..]);
+            prefix.CopyTo(message);
+            var length = prefix.Length + Encoding.UTF8.GetBytes(input, message[prefix.Length..]);
             _hmac.Compute(message[..length], mac);
         }
         finally

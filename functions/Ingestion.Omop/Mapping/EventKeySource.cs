@@ -27,20 +27,24 @@ internal readonly record struct EventKeySource(string Type, string Id, int Compo
 
     private bool TryFormat(Span<char> destination, int map, out int length)
     {
-        var invariant = CultureInfo.InvariantCulture;
+        // Piece by piece (no interpolation handler): this runs once per clinical row.
         length = 0;
-        if (!destination.TryWrite(invariant, $"{Type}/{Id}", out var written)) return false;
+        return Append(destination, Type, ref length) && Append(destination, "/", ref length) && Append(destination, Id, ref length)
+            && (Component < 0 || (Append(destination, "#component/", ref length) && Append(destination, Component, ref length)))
+            && (map <= 0 || (Append(destination, "#map/", ref length) && Append(destination, map, ref length)));
+    }
+
+    private static bool Append(Span<char> destination, ReadOnlySpan<char> text, ref int length)
+    {
+        if (!text.TryCopyTo(destination[length..])) return false;
+        length += text.Length;
+        return true;
+    }
+
+    private static bool Append(Span<char> destination, int value, ref int length)
+    {
+        if (!value.TryFormat(destination[length..], out var written, default, CultureInfo.InvariantCulture)) return false;
         length += written;
-        if (Component >= 0)
-        {
-            if (!destination[length..].TryWrite(invariant, $"#component/{Component}", out written)) return false;
-            length += written;
-        }
-        if (map > 0)
-        {
-            if (!destination[length..].TryWrite(invariant, $"#map/{map}", out written)) return false;
-            length += written;
-        }
         return true;
     }
 }
