@@ -17,8 +17,7 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
 {
     private static readonly int ValueSize = Unsafe.SizeOf<T>();
 
-    private readonly Dictionary<TBits, int> _dictionary = new();
-    private T[] _dictionaryValues = new T[256];
+    private readonly FixedWidthDictionary<T, TBits> _dictionary = new();
     private T[] _values = new T[1024];
     private int[] _indices = new int[1024];
     private int _valueCount;
@@ -63,16 +62,8 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
         if (_valueCount == _values.Length || _valueCount == _indices.Length) EnsureValues(1);
         if (_dictionaryActive)
         {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_dictionary, Unsafe.BitCast<T, TBits>(value), out var exists);
-            if (!exists)
-            {
-                var index = _dictionary.Count - 1;
-                slot = index;
-                if (index == _dictionaryValues.Length) Array.Resize(ref _dictionaryValues, index * 2);
-                _dictionaryValues[index] = value;
-            }
-            _indices[_valueCount++] = slot;
-            if (!exists && (long)_dictionary.Count * ValueSize > Settings.DictionaryPageSizeLimit) FallBackToPlain();
+            _indices[_valueCount++] = _dictionary.IndexOf(value, out var added);
+            if (added && (long)_dictionary.Count * ValueSize > Settings.DictionaryPageSizeLimit) FallBackToPlain();
         }
         else
         {
@@ -110,8 +101,9 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     private void FallBackToPlain()
     {
         if (_values.Length < _indices.Length) _values = new T[_indices.Length];
-        for (var i = 0; i < _valueCount; i++) _values[i] = _dictionaryValues[_indices[i]];
-        foreach (var value in _dictionaryValues.AsSpan(0, _dictionary.Count)) Observe(value);
+        var distinct = _dictionary.Values;
+        for (var i = 0; i < _valueCount; i++) _values[i] = distinct[_indices[i]];
+        foreach (var value in distinct) Observe(value);
         _dictionary.Clear();
         _dictionaryActive = false;
     }
@@ -127,13 +119,13 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
             FallBackToPlain();
             return false;
         }
-        foreach (var value in _dictionaryValues.AsSpan(0, _dictionary.Count)) Observe(value);
+        foreach (var value in _dictionary.Values) Observe(value);
         return true;
     }
 
     protected override int WriteDictionaryEntries(ByteBuffer page)
     {
-        PlainEncoder.WriteFixedWidth<T>(_dictionaryValues.AsSpan(0, _dictionary.Count), page);
+        PlainEncoder.WriteFixedWidth<T>(_dictionary.Values, page);
         return _dictionary.Count;
     }
 
