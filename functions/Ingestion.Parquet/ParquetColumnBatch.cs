@@ -62,40 +62,18 @@ public sealed class ParquetColumnBatch
         }
     }
 
-    // The typed accessors run per value on the row path: the type is checked against the column's, then the array
-    // (made for that type in the constructor) is taken as it is, with no cast check and no shared generic code.
-    public Span<bool> Booleans(int column)
-    {
-        RequireType(column, ParquetType.Boolean, ParquetType.Boolean);
-        return Unsafe.As<bool[]>(_values[column]);
-    }
+    public Span<bool> Booleans(int column) => Values<bool>(column, ParquetType.Boolean, ParquetType.Boolean);
 
     /// <summary>Int32 columns, and Date columns as days since 1970-01-01.</summary>
-    public Span<int> Int32s(int column)
-    {
-        RequireType(column, ParquetType.Int32, ParquetType.Date);
-        return Unsafe.As<int[]>(_values[column]);
-    }
+    public Span<int> Int32s(int column) => Values<int>(column, ParquetType.Int32, ParquetType.Date);
 
     /// <summary>Int64 columns, and Timestamp columns as microseconds since 1970-01-01T00:00:00Z.</summary>
-    public Span<long> Int64s(int column)
-    {
-        RequireType(column, ParquetType.Int64, ParquetType.Timestamp);
-        return Unsafe.As<long[]>(_values[column]);
-    }
+    public Span<long> Int64s(int column) => Values<long>(column, ParquetType.Int64, ParquetType.Timestamp);
 
-    public Span<double> Doubles(int column)
-    {
-        RequireType(column, ParquetType.Double, ParquetType.Double);
-        return Unsafe.As<double[]>(_values[column]);
-    }
+    public Span<double> Doubles(int column) => Values<double>(column, ParquetType.Double, ParquetType.Double);
 
     /// <summary>String columns; null marks a null (allowed in OPTIONAL columns only).</summary>
-    public Span<string?> Strings(int column)
-    {
-        RequireType(column, ParquetType.String, ParquetType.String);
-        return Unsafe.As<string?[]>(_values[column]);
-    }
+    public Span<string?> Strings(int column) => Values<string?>(column, ParquetType.String, ParquetType.String);
 
     /// <summary>Null marks of an OPTIONAL non-string column: true = null (the value slot is ignored).
     /// A REQUIRED column has none, so a null cannot even be set there; String columns mark nulls with null strings.</summary>
@@ -158,11 +136,14 @@ public sealed class ParquetColumnBatch
 
     internal bool[]? RawNulls(int column) => _nulls[column];
 
+    // Runs per value on the row path: the type is checked against the column's, then the array (made for that type in
+    // the constructor) is taken as it is. A cast here would be a runtime lookup per call in the shared code for strings.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RequireType(int column, ParquetType type, ParquetType alternative)
+    private Span<T> Values<T>(int column, ParquetType type, ParquetType alternative)
     {
         var actual = _types[column];
         if (actual != type && actual != alternative) throw WrongType(column, type, alternative);
+        return Unsafe.As<T[]>(_values[column]);
     }
 
     private ParquetSchemaViolationException WrongType(int column, ParquetType type, ParquetType alternative) =>
