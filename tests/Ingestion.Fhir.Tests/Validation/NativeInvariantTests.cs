@@ -162,6 +162,29 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         }
     }
 
+    public static TheoryData<string, bool?> CraftedObservationValues => new()
+    {
+        // Observation.value[x], the native answer of us-core-3 on it (null: left to the expression)
+        { "\"valueQuantity\":{\"value\":1.5,\"unit\":\"kg\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}", true },
+        { "\"valueQuantity\":{\"value\":1.5,\"system\":\"http://example.org/units\",\"code\":\"x\"}", true },
+        { "\"valueQuantity\":{\"unit\":\"kg\"}", true },
+        { "\"valueCodeableConcept\":{\"text\":\"x\"}", true },
+        { "\"valueString\":\"x\"", true },
+        { "\"valueQuantity\":{\"value\":{\"resourceType\":\"Quantity\",\"system\":\"http://example.org/units\"}}", null },
+        { "\"valueQuantity\":{\"value\":[1,2]}", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedObservationValues))]
+    public async Task Native_us_core_3_gives_the_FHIRPath_verdict_on_crafted_observation_values(string value, bool? native)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Observation","status":"final","code":{"text":"c"},{{value}}}""");
+        var element = Assert.Single(FhirPathExpression.Compile("Observation.value").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        Assert.Equal(native, QuantityUnitSystemCheck.For(model)(Cursor(element)));
+        if (native is { } verdict) Assert.Equal(verdict, FhirPathExpression.Compile(QuantityUnitSystemCheck.Expression).EvaluateBoolean(model, element) != false);
+    }
+
     [Theory]
     [MemberData(nameof(CraftedPeriods))]
     public async Task Native_per1_answers_as_the_FHIRPath_form_on_crafted_periods(string period, bool? native, bool? fhirPath)
