@@ -128,6 +128,63 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         if (native is { } verdict) Assert.Equal(verdict, Ref1.EvaluateBoolean(model, element) != false);
     }
 
+    public static TheoryData<string, bool?, bool?> CraftedContained => new()
+    {
+        // the Claim's contained, the native answer of dom-2 and of dom-4/dom-5 (null: left to the expressions)
+        { """[{"resourceType":"Coverage","id":"c","status":"active"}]""", true, true },
+        { """[null,{"resourceType":"Coverage","id":"c"}]""", true, true },
+        { """[]""", true, true },
+        { """[{"resourceType":"Coverage","id":"c","meta":{"versionId":"1"}}]""", true, null },
+        { """[{"resourceType":"Coverage","id":"c","meta":{"source":"x"}}]""", true, null },
+        { """[{"resourceType":"Coverage","id":"c","_meta":{"extension":[{"url":"http://example.org/x","valueString":"y"}]}}]""", true, null },
+        { """[{"resourceType":"Coverage","id":"c","contained":[{"resourceType":"Patient","id":"p"}]}]""", null, true },
+        { """[{"resourceType":"Coverage","id":"c","_contained":[{"id":"x"}]}]""", null, true },
+        { """[{"resourceType":"Unknown","id":"c","metaVersion":"1","containedX":{"resourceType":"Patient"}}]""", null, null },
+        { """[{"id":"c","metaData":1}]""", true, null },
+        { """[{"resourceType":"Coverage","id":"c","m\u0065ta":{"versionId":"1"}}]""", null, null },
+        { """[{"resourceType":"Coverage","id":"c"},"text"]""", null, null },
+        { """{"resourceType":"Coverage","id":"c","meta":{"versionId":"1"}}""", null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedContained))]
+    public async Task Native_dom_2_4_5_give_the_FHIRPath_verdict_on_crafted_contained_resources(string contained, bool? withoutNested, bool? withoutMeta)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Claim","contained":{{contained}},"status":"active"}""");
+        var root = model.Resource(document.RootElement, null, "");
+        var cursor = Cursor(root);
+        Assert.Equal(withoutNested, ContainedMemberCheck.WithoutNested(cursor));
+        Assert.Equal(withoutMeta, ContainedMemberCheck.WithoutMeta(cursor));
+        foreach (var (text, answer) in new[] { (ContainedMemberCheck.NestedExpression, withoutNested), (ContainedMemberCheck.VersionExpression, withoutMeta), (ContainedMemberCheck.SecurityExpression, withoutMeta) })
+        {
+            if (answer is { } verdict) Assert.Equal(verdict, FhirPathExpression.Compile(text).EvaluateBoolean(model, root) != false);
+        }
+    }
+
+    public static TheoryData<string, bool?> CraftedObservationValues => new()
+    {
+        // Observation.value[x], the native answer of us-core-3 on it (null: left to the expression)
+        { "\"valueQuantity\":{\"value\":1.5,\"unit\":\"kg\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}", true },
+        { "\"valueQuantity\":{\"value\":1.5,\"system\":\"http://example.org/units\",\"code\":\"x\"}", true },
+        { "\"valueQuantity\":{\"unit\":\"kg\"}", true },
+        { "\"valueCodeableConcept\":{\"text\":\"x\"}", true },
+        { "\"valueString\":\"x\"", true },
+        { "\"valueQuantity\":{\"value\":{\"resourceType\":\"Quantity\",\"system\":\"http://example.org/units\"}}", null },
+        { "\"valueQuantity\":{\"value\":[1,2]}", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedObservationValues))]
+    public async Task Native_us_core_3_gives_the_FHIRPath_verdict_on_crafted_observation_values(string value, bool? native)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Observation","status":"final","code":{"text":"c"},{{value}}}""");
+        var element = Assert.Single(FhirPathExpression.Compile("Observation.value").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        Assert.Equal(native, QuantityUnitSystemCheck.For(model)(Cursor(element)));
+        if (native is { } verdict) Assert.Equal(verdict, FhirPathExpression.Compile(QuantityUnitSystemCheck.Expression).EvaluateBoolean(model, element) != false);
+    }
+
     [Theory]
     [MemberData(nameof(CraftedPeriods))]
     public async Task Native_per1_answers_as_the_FHIRPath_form_on_crafted_periods(string period, bool? native, bool? fhirPath)

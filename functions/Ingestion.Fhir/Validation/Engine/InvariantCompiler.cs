@@ -41,7 +41,7 @@ internal sealed partial class InvariantCompiler
                 try
                 {
                     var expression = FhirPathExpression.Compile(c.Expression);
-                    var native = HandWritten(c.Expression);
+                    var native = HandWritten(c.Expression) ?? (c.Expression == QuantityUnitSystemCheck.Expression ? QuantityUnitSystemCheck.For(_model) : null);
                     var cursorForm = native is null ? CursorNative(FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(c.Expression), _model)) : null;
                     entry = (expression, native ?? cursorForm, cursorForm is not null, null);
                     foreach (Match m in MemberOf().Matches(c.Expression)) MemberOfValueSets.Add(m.Groups[1].Value);
@@ -68,8 +68,8 @@ internal sealed partial class InvariantCompiler
 
     /// <summary>
     /// ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively; dom-3 would
-    /// walk the whole resource as FHIRPath elements; ref-1 and per-1 (on every Reference, Period), us-core-1 and vs-1 (on
-    /// every Observation's effective[x]) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
+    /// walk the whole resource as FHIRPath elements; dom-2/4/5 would type and navigate each contained resource per path; ref-1 and per-1 (on every Reference, Period), us-core-1 and vs-1 (on
+    /// every Observation's effective[x]) and us-core-3 (on its value[x], built with the model) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
     /// </summary>
     private static Func<FhirPathCursor, bool?>? HandWritten(string expression) => expression switch
     {
@@ -77,6 +77,8 @@ internal sealed partial class InvariantCompiler
         ContainedReferenceCheck.Expression => ContainedReferenceCheck.Holds,
         ReferenceFormCheck.Expression => ReferenceFormCheck.Holds,
         PeriodOrderCheck.Expression => PeriodOrderCheck.Holds,
+        ContainedMemberCheck.NestedExpression => ContainedMemberCheck.WithoutNested,
+        ContainedMemberCheck.VersionExpression or ContainedMemberCheck.SecurityExpression => ContainedMemberCheck.WithoutMeta,
         DateTimePrecisionCheck.DayExpression or DateTimePrecisionCheck.MonthExpression => DateTimePrecisionCheck.Holds,
         _ => null,
     };

@@ -9,10 +9,11 @@ namespace Ingestion.Fhir.Validation;
 /// bytes met again in the same context are not walked again: Synthea repeats most of itself (codings, references to
 /// the same practitioner, adjudications...). Only clean verdicts are kept — a subtree that raised any issue is always
 /// walked — so an issue's location and message never come from here. Keyed by the context id the compiler gave the
-/// element (<see cref="SubtreeContexts"/>), the walk, the length and a 128-bit hash of the raw UTF-8 bytes: a false
-/// hit needs an XxHash128 collision between two objects of the same length in the same context. Fixed size (a
-/// direct-mapped table, a newer entry overwrites an older one), one per pooled <see cref="ValidationContext"/>: one
-/// thread at a time, no locks.
+/// element (<see cref="SubtreeContexts"/>), the walk, the length and a 128-bit hash of the raw UTF-8 bytes seeded
+/// with the context: the hash's low bits pick the slot, its upper half (with the length mixed in) is the 63-bit tag stored
+/// there, so a false hit needs two objects whose hashes agree in 15 + 63 bits. Eight bytes an entry (256 KB): the
+/// lookups are random, and a smaller table stays in the core's cache. Fixed size (a direct-mapped table, a newer
+/// entry overwrites an older one), one per pooled <see cref="ValidationContext"/>: one thread at a time, no locks.
 /// </summary>
 internal sealed class SubtreeMemo
 {
@@ -23,7 +24,7 @@ internal sealed class SubtreeMemo
     public const int MinimumBytes = 48;
 
     private const int Capacity = 1 << 15;
-    private readonly SubtreeKey[] _entries = new SubtreeKey[Capacity];
+    private readonly ulong[] _tags = new ulong[Capacity]; // 0: empty
 
     // Hashing costs as much as the bytes are long, at every level that misses: contexts whose objects rarely repeat
     // (an EOB item, with its own sequence numbers) are not hashed once their score — +4 a hit, −1 a miss, per bucket
@@ -63,10 +64,10 @@ internal sealed class SubtreeMemo
             key = default;
             return false;
         }
-        key = new SubtreeKey(XxHash128.HashToUInt128(bytes, context) ^ environment, bytes.Length, context);
+        var hash = XxHash128.HashToUInt128(bytes, context) ^ environment;
+        key = new SubtreeKey((int)((ulong)hash & (Capacity - 1)), Tag(hash, bytes.Length));
         Lookups++;
-        ref readonly var entry = ref _entries[Slot(key)];
-        if (entry.Context == context && entry.Length == key.Length && entry.Hash == key.Hash)
+        if (_tags[key.Slot] == key.Tag)
         {
             Hits++;
             score = (sbyte)Math.Min(score + 4, ScoreMax);
@@ -79,11 +80,12 @@ internal sealed class SubtreeMemo
     /// <summary>Stores a key <see cref="Seen"/> gave, after its subtree was walked without any issue.</summary>
     public void Remember(in SubtreeKey key)
     {
-        if (key.Context != 0) _entries[Slot(key)] = key;
+        if (key.Tag != 0) _tags[key.Slot] = key.Tag;
     }
 
-    private static int Slot(in SubtreeKey key) => (int)((ulong)key.Hash & (Capacity - 1));
+    /// <summary>The hash's upper 64 bits (the slot comes from the lower), the length mixed in; never 0 (an empty slot).</summary>
+    private static ulong Tag(UInt128 hash, int length) => ((ulong)(hash >> 64) ^ (ulong)length * 0x9E3779B97F4A7C15UL) | 1;
 }
 
-/// <summary>A subtree's memo key: 128-bit hash of its bytes (seeded with the context), their length, the context.</summary>
-internal readonly record struct SubtreeKey(UInt128 Hash, int Length, int Context);
+/// <summary>A subtree's memo key: its slot and tag (from the hash of its bytes seeded with the context, and their length); tag 0: not remembered.</summary>
+internal readonly record struct SubtreeKey(int Slot, ulong Tag);

@@ -35,6 +35,8 @@ internal static partial class FhirPathCompiler
     {
         switch (syntax)
         {
+            case BinarySyntax { Operator: "or" } choice when StringChoices(choice) is { } choices:
+                return CursorStringIn(model, choices.Names, choices.Literals);
             case BinarySyntax { Operator: "and" or "or" or "xor" or "implies" } logic:
             {
                 if (CompileCursorCondition(logic.Left, model) is not { } left || CompileCursorCondition(logic.Right, model) is not { } right) return null;
@@ -169,21 +171,77 @@ internal static partial class FhirPathCompiler
         TryMemberPath(syntax, out var root, out names) && root is PathRoot.Focus or PathRoot.This;
 
     /// <summary>
+    /// <c>path = 'a' or path = 'b' or …</c> (us-core-8/9: six statuses; us-core-21: five intents) with one member path:
+    /// every operand counts the same items, so they all answer empty, all undecided, or true/false by comparing the one
+    /// string — the chain's answer (true when one is true, false when all are) from one navigation instead of one per literal.
+    /// </summary>
+    private static (string[] Names, byte[][] Literals)? StringChoices(BinarySyntax choice)
+    {
+        var literals = new List<byte[]>();
+        string[]? names = null;
+        return Collect(choice) && literals.Count >= 2 ? (names!, literals.ToArray()) : null;
+
+        bool Collect(FhirPathSyntax syntax)
+        {
+            switch (syntax)
+            {
+                case BinarySyntax { Operator: "or" } or:
+                    return Collect(or.Left) && Collect(or.Right);
+                case BinarySyntax { Operator: "=", Right: LiteralSyntax { Value: string literal } } equality when TryFocusPath(equality.Left, out var path):
+                    if (names is not null && !names.AsSpan().SequenceEqual(path)) return false;
+                    names = path;
+                    literals.Add(Encoding.UTF8.GetBytes(literal));
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private static FhirPathCursorCondition CursorStringIn(FhirPathModel model, string[] names, byte[][] literals)
+    {
+        var value = CursorStringValue(model, names);
+        return (in FhirPathCursor c) =>
+        {
+            var truth = value(c, out var raw);
+            if (truth != FhirPathTruth.True) return truth;
+            foreach (var literal in literals)
+            {
+                if (raw.SequenceEqual(literal)) return FhirPathTruth.True;
+            }
+            return FhirPathTruth.False;
+        };
+    }
+
+    /// <summary>
     /// <c>path = 'literal'</c> (and <c>!=</c>) on one plain JSON string that is not a date or time: its UTF-8 bytes
     /// against the literal's (FHIRPath string equality is ordinal). Empty when the path yields nothing; several items,
     /// other JSON types, escapes or temporal types are left to the full form.
     /// </summary>
     private static FhirPathCursorCondition CursorStringEquals(FhirPathModel model, string[] names, byte[] literal, bool negate)
     {
-        var count = PathCounter(model, names);
+        var value = CursorStringValue(model, names);
         return (in FhirPathCursor c) =>
         {
+            var truth = value(c, out var raw);
+            return truth == FhirPathTruth.True ? Truth(raw.SequenceEqual(literal) != negate) : truth;
+        };
+    }
+
+    /// <summary>The one plain string a member path yields, as UTF-8 (<see cref="FhirPathTruth.True"/>); empty; or undecided (see <see cref="CursorStringEquals"/>).</summary>
+    private delegate FhirPathTruth FhirPathCursorString(in FhirPathCursor focus, out ReadOnlySpan<byte> raw);
+
+    private static FhirPathCursorString CursorStringValue(FhirPathModel model, string[] names)
+    {
+        var count = PathCounter(model, names);
+        return (in FhirPathCursor c, out ReadOnlySpan<byte> raw) =>
+        {
+            raw = default;
             var n = count(c, 2, out var last);
             if (n == 0) return FhirPathTruth.Empty;
             if (n > 1 || last.Value.ValueKind != JsonValueKind.String || last.Type is "date" or "dateTime" or "instant" or "time") return FhirPathTruth.Undecided;
-            var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(last.Value));
-            if (raw.IndexOf((byte)'\\') >= 0) return FhirPathTruth.Undecided;
-            return Truth(raw.SequenceEqual(literal) != negate);
+            raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(last.Value));
+            return raw.IndexOf((byte)'\\') >= 0 ? FhirPathTruth.Undecided : FhirPathTruth.True;
         };
     }
 }
