@@ -76,24 +76,4 @@ public sealed class OrchestrationJsonTests
         json.Should().Be(JsonSerializer.Serialize(Input, reflection));
         JsonSerializer.Serialize(JsonSerializer.Deserialize<ExportRunInput>(json, OrchestrationJson.State), reflection).Should().Be(json);
     }
-
-    [Fact]
-    public void A_file_result_in_the_catalog_has_the_same_json_as_with_reflection()
-    {
-        var reflection = new JsonSerializerOptions(StateJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
-        var result = new FileResult
-        {
-            LinesRead = 10, Bytes = 2048, ResourcesValid = 9, Quarantined = 1,
-            Parts = [new PartOutput("measurement", "omop/measurement/part-1.parquet", 40, 4096)],
-            RowsByTable = new Dictionary<string, long> { ["measurement"] = 40 },
-            QuarantinedByReason = new Dictionary<string, long> { ["us-core:status"] = 1 },
-            UnmappedCodes = [new UnmappedCode("measurement", "LOINC", "1234-5", 2)],
-            RowKeysPath = "staging/file-3.keys",
-        };
-
-        var json = JsonSerializer.Serialize(result, StateJson.Options);
-
-        json.Should().Be(JsonSerializer.Serialize(result, reflection));
-        JsonSerializer.Serialize(JsonSerializer.Deserialize<FileResult>(json, StateJson.Options), reflection).Should().Be(json);
-    }
 }

@@ -16,7 +16,7 @@ public static class StateJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = false,
-            // Build-time metadata for what a run writes per file; any other type through reflection, as before.
+            // Build-time metadata for what a run writes; any other type through reflection, as before.
             TypeInfoResolver = JsonTypeInfoResolver.Combine(StateJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter());
@@ -30,7 +30,13 @@ public static class StateJson
         body.Deserialize<T>(Options) ?? throw new InvalidDataException($"State document is not a {typeof(T).Name}.");
 }
 
-/// <summary>Build-time JSON metadata of <see cref="StateJson"/>'s per-file documents (metadata only: the options apply).</summary>
+/// <summary>Build-time JSON metadata of what a run writes with <see cref="StateJson"/> (metadata only: the options apply):
+/// each file's result, and the fan-in's integrity result, pending rows, report and manifest.</summary>
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(FileResult))]
+[JsonSerializable(typeof(Publishing.IntegrityResult))]
+[JsonSerializable(typeof(Publishing.PendingRows))]
+[JsonSerializable(typeof(Publishing.RunReport))]
+[JsonSerializable(typeof(Publishing.RunManifest))]
+[JsonSerializable(typeof(List<UnmappedCode>))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
