@@ -60,6 +60,9 @@ public static class DurableHostServiceCollectionExtensions
             builder.AddTasks(register);
             builder.UseBuildTarget<TaskHubWorkerService>();
         });
+        // A DataConverter the app registers (the CLI's has build-time JSON metadata) serializes the worker's payloads
+        // too, as it does the client's: both sides of a payload use the same converter.
+        services.AddSingleton<IPostConfigureOptions<DurableTaskWorkerOptions>, RegisteredDataConverter>();
         return services;
     }
 

@@ -84,6 +84,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         AddServices(builder.Services);
+        builder.Services.AddSingleton(OrchestrationJson.Converter); // as the CLI's runtime registers it
         builder.Services.AddDurableTaskFrameworkHost(backend, registry => registry.AddExportOrchestration());
         _frameworkHost = builder.Build();
         await _frameworkHost.StartAsync();

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Ingestion.Storage.Catalog;
 using Ingestion.Storage.Embedded;
 
@@ -86,6 +89,35 @@ public sealed class RunCatalogTests : IDisposable
         Assert.Empty((await _catalog.ListRunsAsync(new RunQuery { SourceId = "ehr" }, None)).Runs);
         Assert.Empty((await _catalog.ListRunsAsync(new RunQuery(), None)).Runs);
         Assert.NotNull(await _catalog.GetWatermarkAsync("ehr", None));
+    }
+
+    [Fact]
+    public async Task Run_and_file_documents_keep_the_json_of_the_reflection_path()
+    {
+        // The catalog's contracts are generated at build time; documents written by an older build must read the same.
+        var reflection = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+        reflection.Converters.Add(new JsonStringEnumConverter());
+        var t = new DateTimeOffset(2026, 12, 6, 21, 0, 0, TimeSpan.FromHours(1));
+        var run = Run("r1", "ehr", t) with
+        {
+            Phase = "Processing", CompletedAt = t.AddMinutes(3), TriggeredBy = "op", ExportStatusUrl = "https://ehr.test/s/1", FilesTotal = 2,
+            Counters = new RunCounters { FilesDone = 1, ResourcesRead = 7 }, InputJson = "{}",
+        };
+        var file = new RunFileRecord { RunId = "r1", Index = 1, Kind = "output", ResourceType = "Observation", Url = "file:///x.ndjson", ExpectedCount = 7, Status = RunFileStatus.Completed, StartedAt = t, ResourcesRead = 7, ResultJson = "{\"linesRead\":7}" };
+
+        await _catalog.CreateRunAsync(run, None);
+        await _catalog.PutFilesAsync("r1", [file], None);
+        await _catalog.AppendAuditAsync(new AuditEntry("run:r1", "e1", "Canceled", t) { Actor = "op", Detail = "by hand" }, None);
+        await _catalog.AdvanceWatermarkAsync(new SourceWatermarkRecord("ehr", t, "r1"), None);
+
+        Assert.Equal(JsonNode.Parse(JsonSerializer.Serialize(run, reflection))!.ToJsonString(), (await _store.GetAsync("r1", "run", None))!.Body.ToJsonString());
+        Assert.Equal(JsonNode.Parse(JsonSerializer.Serialize(file, reflection))!.ToJsonString(), (await _store.GetAsync("r1", "file:000001", None))!.Body.ToJsonString());
+        Assert.Equal(JsonSerializer.Serialize(run, reflection), JsonSerializer.Serialize(await _catalog.GetRunAsync("r1", None), reflection));
+        Assert.Equal(JsonSerializer.Serialize(file, reflection), JsonSerializer.Serialize(await _catalog.GetFileAsync("r1", 1, None), reflection));
+        var audit = new List<AuditEntry>();
+        await foreach (var entry in _catalog.ListAuditAsync("run:r1", None)) audit.Add(entry);
+        Assert.Equal("by hand", Assert.Single(audit).Detail);
+        Assert.Equal("r1", (await _catalog.GetWatermarkAsync("ehr", None))!.RunId);
     }
 
     public void Dispose() => _store.Dispose();

@@ -6,6 +6,7 @@ using Ingestion.Storage.Catalog;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,8 @@ public sealed class PipelineRuntime : IAsyncDisposable
             if (azure is not null) AddAzureAdapters(builder.Services, azure);
             configureServices?.Invoke(builder.Services);
             builder.Services.AddExportPipeline(configuration);
+            // Durable payloads with build-time JSON metadata (same JSON as the SDK's default converter).
+            builder.Services.TryAddSingleton(OrchestrationJson.Converter);
             var durable = configuration.GetSection(DurableHostOptions.SectionName);
             builder.Services.AddDurableTaskFrameworkHost(durable, registry => registry.AddExportOrchestration());
             var host = builder.Build();

@@ -25,7 +25,7 @@ public sealed class RecordRunActivity(IRunCatalog catalog, PipelineTelemetry tel
                 Trigger = input.Trigger.Kind.ToString().ToLowerInvariant(),
                 TriggeredBy = input.Trigger.By,
                 RetryOf = input.RetryOf,
-                InputJson = JsonSerializer.Serialize(input, StateJson.Options),
+                InputJson = JsonSerializer.Serialize(input, OrchestrationJson.State),
             }, ct).ConfigureAwait(false);
             if (created)
             {

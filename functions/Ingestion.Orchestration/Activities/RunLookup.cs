@@ -11,7 +11,7 @@ public sealed class RunLookup(IRunCatalog catalog)
     {
         var run = await catalog.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run '{runId}' is not in the run catalog.");
-        var input = JsonSerializer.Deserialize<ExportRunInput>(run.InputJson ?? "null", StateJson.Options)
+        var input = JsonSerializer.Deserialize<ExportRunInput>(run.InputJson ?? "null", OrchestrationJson.State)
             ?? throw new InvalidDataException($"Run '{runId}' has no input in the run catalog.");
         return (run, input);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Ingestion.Pipeline.State;
 
@@ -15,9 +16,11 @@ public static class StateJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = false,
+            // Build-time metadata for what a run writes; any other type through reflection, as before.
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(StateJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter());
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 
@@ -26,3 +29,14 @@ public static class StateJson
     public static T FromBody<T>(JsonObject body) =>
         body.Deserialize<T>(Options) ?? throw new InvalidDataException($"State document is not a {typeof(T).Name}.");
 }
+
+/// <summary>Build-time JSON metadata of what a run writes with <see cref="StateJson"/> (metadata only: the options apply):
+/// each file's result, and the fan-in's integrity result, pending rows, report and manifest.</summary>
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(FileResult))]
+[JsonSerializable(typeof(Publishing.IntegrityResult))]
+[JsonSerializable(typeof(Publishing.PendingRows))]
+[JsonSerializable(typeof(Publishing.RunReport))]
+[JsonSerializable(typeof(Publishing.RunManifest))]
+[JsonSerializable(typeof(List<UnmappedCode>))]
+internal sealed partial class StateJsonContext : JsonSerializerContext;
