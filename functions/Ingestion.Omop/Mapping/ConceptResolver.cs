@@ -12,16 +12,17 @@ internal sealed class ConceptResolver(IVocabulary vocabulary)
 
     public IVocabulary Vocabulary => vocabulary;
 
-    public SourceCode Resolve(JsonElement codeableConcept)
+    /// <summary>The coding chosen from a CodeableConcept; each coding through the file's memo of repeated codings.</summary>
+    public SourceCode Resolve(JsonElement codeableConcept, SourceCodeMemo codings)
     {
-        if (codeableConcept.ValueKind != JsonValueKind.Object || !codeableConcept.TryGetProperty("coding"u8, out var codings)
-            || codings.ValueKind != JsonValueKind.Array)
+        if (codeableConcept.ValueKind != JsonValueKind.Object || !codeableConcept.TryGetProperty("coding"u8, out var codingArray)
+            || codingArray.ValueKind != JsonValueKind.Array)
             return SourceCode.None;
         SourceCode fallback = SourceCode.None;
         var haveFallback = false;
-        foreach (var coding in codings.EnumerateArray())
+        foreach (var coding in codingArray.EnumerateArray())
         {
-            var candidate = Resolve(FhirJson.SystemUri(FhirJson.Member(coding, "system"u8)), FhirJson.String(coding, "code"u8));
+            var candidate = codings.Resolve(FhirJson.Member(coding, "system"u8), FhirJson.Member(coding, "code"u8), this);
             if (candidate.Code is null) continue;
             if (candidate.Known) return candidate;
             if (!haveFallback || (fallback.ReportVocabulary.Contains(':') && !candidate.ReportVocabulary.Contains(':')))
