@@ -72,7 +72,7 @@ public sealed partial class OmopMapper
             Quantity = quantity,
             DaysSupply = daysSupply,
             Refills = refills,
-            RouteConceptId = route.Code is null ? null : _concepts.FirstStandardId(route),
+            RouteConceptId = route.Code is null ? null : ConceptResolver.FirstStandardId(route),
             RouteSourceValue = route.SourceValue,
         };
         // medicationReference points at a Medication in another file: the drug stays concept 0 and is counted unmapped.
@@ -91,7 +91,7 @@ public sealed partial class OmopMapper
         {
             ProviderId = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8)),
             Quantity = FhirJson.Number(FhirJson.Object(resource, "doseQuantity"u8), "value"u8),
-            RouteConceptId = route.Code is null ? null : _concepts.FirstStandardId(route),
+            RouteConceptId = route.Code is null ? null : ConceptResolver.FirstStandardId(route),
             RouteSourceValue = route.SourceValue,
         };
         return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "vaccineCode"u8), rows.Codings), facts, CdmTables.DrugExposure, rows, report));

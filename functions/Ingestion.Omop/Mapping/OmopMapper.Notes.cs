@@ -14,7 +14,7 @@ public sealed partial class OmopMapper
         if (!TryDatedFact(rows, FhirJson.Object(resource, "subject"u8), date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8), rows.Codings);
-        var noteClass = _concepts.FirstStandardId(type);
+        var noteClass = ConceptResolver.FirstStandardId(type);
         rows.Add(CdmTables.Note, conceptMapped: noteClass != 0)
             .Put(_deidentifier.PseudonymousId(OmopKeyDomain.Note, "DocumentReference/" + FhirJson.String(resource, "id"u8))).Put(personId).Put(day).Put(dateTime)
             .Put(_options.EhrTypeConceptId).Put(noteClass)

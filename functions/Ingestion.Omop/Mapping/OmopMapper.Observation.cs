@@ -78,8 +78,8 @@ public sealed partial class OmopMapper
             {
                 ValueAsNumber = value,
                 OperatorConceptId = MeasValueOperator.ConceptOf(FhirJson.String(quantity.Comparator)),
-                ValueSourceValue = value?.ToString("R", CultureInfo.InvariantCulture),
-                UnitConceptId = unit.Code is null ? null : _concepts.FirstStandardId(unit),
+                ValueSourceValue = value is { } number ? RoundTripNumber.Text(quantity.Value, number) : null,
+                UnitConceptId = unit.Code is null ? null : ConceptResolver.FirstStandardId(unit),
                 UnitSourceValue = unit.Code is null ? null : unit.SourceValue,
                 UnitSourceConceptId = unit.Code is null ? null : unit.SourceConceptId,
                 RangeLow = FhirJson.Number(FhirJson.Object(range, "low"u8), "value"u8),
@@ -92,7 +92,7 @@ public sealed partial class OmopMapper
         {
             var value = _concepts.Resolve(coded, rows.Codings);
             if (value.Code is not null) report.RecordSourceVocabulary(value.ReportVocabulary);
-            return facts with { ValueAsConceptId = _concepts.FirstStandardId(value), ValueSourceValue = value.SourceValue };
+            return facts with { ValueAsConceptId = ConceptResolver.FirstStandardId(value), ValueSourceValue = value.SourceValue };
         }
         if (FhirJson.Number(observed.ValueInteger) is { } integer)
             return facts with { ValueAsNumber = integer, ValueSourceValue = integer.ToString("R", CultureInfo.InvariantCulture) };
@@ -109,7 +109,7 @@ public sealed partial class OmopMapper
     private int EmitDeathCause(in ObservedValue observation, in ClinicalEvent facts, MappedRows rows)
     {
         var cause = _concepts.Resolve(FhirJson.Object(observation.ValueCodeableConcept), rows.Codings);
-        var causeConcept = cause.Code is null ? (int?)null : _concepts.FirstStandardId(cause);
+        var causeConcept = cause.Code is null ? (int?)null : ConceptResolver.FirstStandardId(cause);
         rows.Add(CdmTables.Death, conceptMapped: causeConcept is not null and not 0)
             .Put(facts.PersonId).Put(facts.StartDate).Put(facts.StartDateTime).Put(_options.EhrTypeConceptId).Put(causeConcept).Put(cause.SourceValue)
             .Put(cause.Code is null ? null : cause.SourceConceptId);

@@ -64,8 +64,8 @@ public sealed partial class OmopMapper
         var careSiteId = Key(OmopKeyDomain.CareSite, FhirJson.LogicalId(FhirJson.Object(encounter.ServiceProvider), "Organization"));
         var sourceValue = visitType.Code is not null ? visitType.SourceValue : classCode;
         int? sourceConceptId = visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0;
-        int? admittedFrom = admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource);
-        int? dischargedTo = discharge.Code is null ? null : _concepts.FirstStandardId(discharge);
+        int? admittedFrom = admitSource.Code is null ? null : ConceptResolver.FirstStandardId(admitSource);
+        int? dischargedTo = discharge.Code is null ? null : ConceptResolver.FirstStandardId(discharge);
         rows.Add(CdmTables.VisitOccurrence, conceptMapped: visitConcept != 0)
             .Put(_deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, id)).Put(facts.PersonId).Put(visitConcept)
             .Put(facts.StartDate).Put(facts.StartDateTime).Put(facts.EndDate ?? facts.StartDate).Put(facts.EndDateTime ?? facts.StartDateTime)

@@ -19,12 +19,12 @@ public sealed partial class OmopMapper
         var unit = FhirJson.IsDefined(quantity)
             ? _concepts.Resolve(FhirJson.String(quantity, "system"u8) ?? FhirCodeSystems.Ucum, FhirJson.String(quantity, "code"u8) ?? FhirJson.String(quantity, "unit"u8))
             : SourceCode.None;
-        var concept = _concepts.FirstStandardId(type);
+        var concept = ConceptResolver.FirstStandardId(type);
         rows.Add(CdmTables.Specimen, conceptMapped: concept != 0)
             .Put(_deidentifier.PseudonymousId(OmopKeyDomain.Specimen, "Specimen/" + FhirJson.String(resource, "id"u8))).Put(personId).Put(concept)
             .Put(_options.EhrTypeConceptId).Put(day).Put(dateTime).Put(FhirJson.Number(quantity, "value"u8))
-            .Put(unit.Code is null ? null : _concepts.FirstStandardId(unit))
-            .Put(site.Code is null ? null : _concepts.FirstStandardId(site))
+            .Put(unit.Code is null ? null : ConceptResolver.FirstStandardId(unit))
+            .Put(site.Code is null ? null : ConceptResolver.FirstStandardId(site))
             .Null()
             .Null() // specimen_source_id: the accession number is an identifier; the pseudonymous specimen_id links rows
             .Put(type.SourceValue).Put(unit.SourceValue).Put(site.SourceValue);

@@ -158,8 +158,8 @@ public sealed partial class OmopMapper : IOmopMapper
     private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, MappedRows rows, MappingReport report)
     {
         if (code.Code is not null) report.RecordSourceVocabulary(code.ReportVocabulary);
-        var standard = _concepts.StandardCount(code);
-        var mapsToValue = _concepts.MapsToValue(code);
+        var standard = ConceptResolver.StandardCount(code);
+        var mapsToValue = ConceptResolver.MapsToValue(code);
         if (standard == 0)
         {
             var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(defaultTable), map: 0);
