@@ -12,17 +12,20 @@ internal sealed class ConceptResolver(IVocabulary vocabulary)
 
     public IVocabulary Vocabulary => vocabulary;
 
-    /// <summary>The coding chosen from a CodeableConcept; each coding through the file's memo of repeated codings.</summary>
-    public SourceCode Resolve(JsonElement codeableConcept, SourceCodeMemo codings)
+    /// <summary>The coding chosen from a CodeableConcept, through the file's memo of repeated concepts.</summary>
+    public SourceCode Resolve(JsonElement codeableConcept, SourceCodeMemo memo) => memo.Resolve(codeableConcept, this);
+
+    /// <summary>The coding chosen from a CodeableConcept (any kind: none unless an object with codings).</summary>
+    public SourceCode ResolveCodings(JsonElement codeableConcept)
     {
-        if (codeableConcept.ValueKind != JsonValueKind.Object || !codeableConcept.TryGetProperty("coding"u8, out var codingArray)
-            || codingArray.ValueKind != JsonValueKind.Array)
+        if (codeableConcept.ValueKind != JsonValueKind.Object || !codeableConcept.TryGetProperty("coding"u8, out var codings)
+            || codings.ValueKind != JsonValueKind.Array)
             return SourceCode.None;
         SourceCode fallback = SourceCode.None;
         var haveFallback = false;
-        foreach (var coding in codingArray.EnumerateArray())
+        foreach (var coding in codings.EnumerateArray())
         {
-            var candidate = codings.Resolve(FhirJson.Member(coding, "system"u8), FhirJson.Member(coding, "code"u8), this);
+            var candidate = Resolve(FhirJson.SystemUri(FhirJson.Member(coding, "system"u8)), FhirJson.String(coding, "code"u8));
             if (candidate.Code is null) continue;
             if (candidate.Known) return candidate;
             if (!haveFallback || (fallback.ReportVocabulary.Contains(':') && !candidate.ReportVocabulary.Contains(':')))
