@@ -102,7 +102,8 @@ public sealed partial class OmopMapper
         if (contained.ValueKind != JsonValueKind.Array) return default;
         foreach (var inner in contained.EnumerateArray())
         {
-            if (FhirJson.StringEquals(inner, "resourceType"u8, "Coverage"u8)) return inner;
+            // One forward pass over the members (resourceType comes first; a lookup by name scans from the last).
+            if (FhirJson.StringEquals(JsonMembers.Read<ResourceHeader>(inner).ResourceType, "Coverage"u8)) return inner;
         }
         return default;
     }
