@@ -18,7 +18,7 @@ public sealed class MappingReport
     private readonly Dictionary<string, long> _quarantined = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _notCovered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _excluded = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string ResourceType, MappingStatus Status), long> _resources = new();
+    private readonly Dictionary<(string ResourceType, MappingStatus Status), long> _resources = new(OutcomeKeys.Instance);
 
     public IReadOnlyDictionary<string, long> RowsByTable => _rows;
     public IReadOnlyDictionary<string, long> UnmappedRowsByTable => _unmappedRows;
@@ -139,5 +139,22 @@ public sealed class MappingReport
         writer.WriteStartObject(name);
         foreach (var (key, count) in counts.OrderBy(kv => kv.Key, StringComparer.Ordinal)) writer.WriteNumber(key, count);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Equality of (resource type, status) keys as the default, hashed without the randomized string hash
+    /// (one per resource; a few dozen keys, so a simple hash spreads them well enough).</summary>
+    private sealed class OutcomeKeys : IEqualityComparer<(string ResourceType, MappingStatus Status)>
+    {
+        public static readonly OutcomeKeys Instance = new();
+
+        public bool Equals((string ResourceType, MappingStatus Status) x, (string ResourceType, MappingStatus Status) y) =>
+            x.Status == y.Status && string.Equals(x.ResourceType, y.ResourceType, StringComparison.Ordinal);
+
+        public int GetHashCode((string ResourceType, MappingStatus Status) key)
+        {
+            var hash = (int)key.Status;
+            foreach (var c in key.ResourceType) hash = hash * 31 + c;
+            return hash;
+        }
     }
 }

@@ -4,8 +4,9 @@ namespace Ingestion.Omop;
 
 /// <summary>The elements of a Claim or an ExplanationOfBenefit the mapping reads, in one pass over its members.
 /// Values are as found (any kind): <c>total</c> is Money on a Claim and an array on an ExplanationOfBenefit.</summary>
-internal struct ClaimMembers : IMemberReader
+internal struct ClaimMembers : IResourceMembers
 {
+    public ResourceHeader Header;
     public JsonElement Id;
     public JsonElement Patient;
     public JsonElement BillablePeriod;
@@ -17,20 +18,25 @@ internal struct ClaimMembers : IMemberReader
     public JsonElement Insurer;
     public JsonElement Payment;
 
-    public void Read(ReadOnlySpan<byte> name, JsonElement value)
+    readonly ResourceHeader IResourceMembers.Header => Header;
+
+    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
     {
+        // The header's elements too (id is both): the resource is read once.
+        var kept = Header.Read(name, value);
         switch (name.Length)
         {
-            case 2 when name.SequenceEqual("id"u8): Id = value; break;
-            case 4 when name.SequenceEqual("item"u8): Item = value; break;
-            case 5 when name.SequenceEqual("total"u8): Total = value; break;
-            case 7 when name.SequenceEqual("patient"u8): Patient = value; break;
-            case 7 when name.SequenceEqual("created"u8): Created = value; break;
-            case 7 when name.SequenceEqual("insurer"u8): Insurer = value; break;
-            case 7 when name.SequenceEqual("payment"u8): Payment = value; break;
-            case 9 when name.SequenceEqual("contained"u8): Contained = value; break;
-            case 12 when name.SequenceEqual("prescription"u8): Prescription = value; break;
-            case 14 when name.SequenceEqual("billablePeriod"u8): BillablePeriod = value; break;
+            case 2 when name.SequenceEqual("id"u8): Id = value; return true;
+            case 4 when name.SequenceEqual("item"u8): Item = value; return true;
+            case 5 when name.SequenceEqual("total"u8): Total = value; return true;
+            case 7 when name.SequenceEqual("patient"u8): Patient = value; return true;
+            case 7 when name.SequenceEqual("created"u8): Created = value; return true;
+            case 7 when name.SequenceEqual("insurer"u8): Insurer = value; return true;
+            case 7 when name.SequenceEqual("payment"u8): Payment = value; return true;
+            case 9 when name.SequenceEqual("contained"u8): Contained = value; return true;
+            case 12 when name.SequenceEqual("prescription"u8): Prescription = value; return true;
+            case 14 when name.SequenceEqual("billablePeriod"u8): BillablePeriod = value; return true;
+            default: return kept;
         }
     }
 }

@@ -19,7 +19,7 @@ internal struct EventMembers : IMemberReader
     public readonly JsonElement SubjectNamed(ReadOnlySpan<byte> subjectProperty) =>
         subjectProperty.SequenceEqual("patient"u8) ? Patient : Subject;
 
-    public void Read(ReadOnlySpan<byte> name, JsonElement value) => TryRead(name, value);
+    public bool Read(ReadOnlySpan<byte> name, JsonElement value) => TryRead(name, value);
 
     /// <summary>Keeps the member when it is one of these; false otherwise (for readers that embed this one).</summary>
     public bool TryRead(ReadOnlySpan<byte> name, JsonElement value)

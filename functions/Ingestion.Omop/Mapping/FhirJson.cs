@@ -41,6 +41,13 @@ internal static class FhirJson
     public static bool HasNonEmptyString(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && !value.ValueEquals(ReadOnlySpan<byte>.Empty);
 
+    /// <summary>The value if it is a string, else null: the element itself, for <c>??</c> chains that read as
+    /// <c>String(a) ?? String(b)</c> but make no string (a date is made one only when not remembered,
+    /// <see cref="ShiftedDates"/>).</summary>
+    public static JsonElement? StringElement(JsonElement value) => value.ValueKind == JsonValueKind.String ? value : null;
+
+    public static JsonElement? StringElement(JsonElement element, ReadOnlySpan<byte> name) => StringElement(Member(element, name));
+
     /// <summary>The value if it is an object, else undefined.</summary>
     public static JsonElement Object(JsonElement value) => value.ValueKind == JsonValueKind.Object ? value : default;
 

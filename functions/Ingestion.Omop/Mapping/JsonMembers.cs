@@ -7,8 +7,8 @@ namespace Ingestion.Omop;
 /// <summary>Keeps the members of a JSON object it is interested in, told one member at a time.</summary>
 internal interface IMemberReader
 {
-    /// <summary>One member: its unescaped UTF-8 name and its value.</summary>
-    void Read(ReadOnlySpan<byte> name, JsonElement value);
+    /// <summary>One member: its unescaped UTF-8 name and its value. True when the reader keeps it (a name it knows).</summary>
+    bool Read(ReadOnlySpan<byte> name, JsonElement value);
 }
 
 /// <summary>
@@ -35,9 +35,9 @@ internal static class JsonMembers
         foreach (var member in element.EnumerateObject())
         {
             var name = JsonMarshal.GetRawUtf8PropertyName(member);
-            // FHIR names have no escapes; one written with them still matches by its unescaped text.
-            if (name.Contains((byte)'\\')) reader.Read(Encoding.UTF8.GetBytes(member.Name), member.Value);
-            else reader.Read(name, member.Value);
+            // FHIR names have no escapes; one written with them still matches by its unescaped text. An escaped name
+            // never equals a known one as it stands, so only names the reader does not know are looked at for escapes.
+            if (!reader.Read(name, member.Value) && name.Contains((byte)'\\')) reader.Read(Encoding.UTF8.GetBytes(member.Name), member.Value);
         }
     }
 }

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Ingestion.Omop;
 
 /// <summary>The elements of an Observation the mapping reads, in one pass over its members. Values are as found (any kind).</summary>
-internal struct ObservationMembers : IMemberReader
+internal struct ObservationMembers : IResourceMembers
 {
+    public ResourceHeader Header;
     public EventMembers Event;
     public ObservedValue Value;
     public JsonElement EffectiveDateTime;
@@ -15,18 +16,23 @@ internal struct ObservationMembers : IMemberReader
     public JsonElement Category;
     public JsonElement Component;
 
-    public void Read(ReadOnlySpan<byte> name, JsonElement value)
+    readonly ResourceHeader IResourceMembers.Header => Header;
+
+    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
     {
-        if (Event.TryRead(name, value) || Value.TryRead(name, value)) return;
+        // The header's elements too (id is both): the resource is read once.
+        var kept = Header.Read(name, value);
+        if (Event.TryRead(name, value) || Value.TryRead(name, value)) return true;
         switch (name.Length)
         {
-            case 6 when name.SequenceEqual("issued"u8): Issued = value; break;
-            case 8 when name.SequenceEqual("category"u8): Category = value; break;
-            case 9 when name.SequenceEqual("performer"u8): Performer = value; break;
-            case 9 when name.SequenceEqual("component"u8): Component = value; break;
-            case 15 when name.SequenceEqual("effectivePeriod"u8): EffectivePeriod = value; break;
-            case 16 when name.SequenceEqual("effectiveInstant"u8): EffectiveInstant = value; break;
-            case 17 when name.SequenceEqual("effectiveDateTime"u8): EffectiveDateTime = value; break;
+            case 6 when name.SequenceEqual("issued"u8): Issued = value; return true;
+            case 8 when name.SequenceEqual("category"u8): Category = value; return true;
+            case 9 when name.SequenceEqual("performer"u8): Performer = value; return true;
+            case 9 when name.SequenceEqual("component"u8): Component = value; return true;
+            case 15 when name.SequenceEqual("effectivePeriod"u8): EffectivePeriod = value; return true;
+            case 16 when name.SequenceEqual("effectiveInstant"u8): EffectiveInstant = value; return true;
+            case 17 when name.SequenceEqual("effectiveDateTime"u8): EffectiveDateTime = value; return true;
+            default: return kept;
         }
     }
 }

@@ -14,7 +14,7 @@ internal struct ObservedValue : IMemberReader
     public JsonElement ValueInteger;
     public JsonElement ReferenceRange;
 
-    public void Read(ReadOnlySpan<byte> name, JsonElement value) => TryRead(name, value);
+    public bool Read(ReadOnlySpan<byte> name, JsonElement value) => TryRead(name, value);
 
     /// <summary>Keeps the member when it is one of these; false otherwise (for readers that embed this one).</summary>
     public bool TryRead(ReadOnlySpan<byte> name, JsonElement value)

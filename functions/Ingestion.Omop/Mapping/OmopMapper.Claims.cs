@@ -12,11 +12,11 @@ public sealed partial class OmopMapper
     /// <summary>Concept 44818668 "United States dollar".</summary>
     private const int UsDollarConceptId = FixedConcepts.UsDollar;
 
-    private MappingOutcome MapClaim(JsonElement resource, MappedRows rows)
+    private MappingOutcome MapClaim(in ClaimMembers claim, MappedRows rows)
     {
-        var claim = JsonMembers.Read<ClaimMembers>(resource);
         var billable = FhirJson.Object(claim.BillablePeriod);
-        if (!TryDatedFact(rows, FhirJson.Object(claim.Patient), FhirJson.String(billable, "start"u8) ?? FhirJson.String(claim.Created),
+        if (!TryDatedFact(rows, FhirJson.Object(claim.Patient), FhirJson.StringElement(billable, "start"u8)
+            ?? FhirJson.StringElement(claim.Created) ?? default(JsonElement),
                 out _, out _, out _, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         if (CostEvent(claim) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
@@ -26,17 +26,16 @@ public sealed partial class OmopMapper
         return MappingOutcome.Mapped(1);
     }
 
-    private MappingOutcome MapExplanationOfBenefit(JsonElement resource, MappedRows rows)
+    private MappingOutcome MapExplanationOfBenefit(in ClaimMembers eob, MappedRows rows)
     {
-        var eob = JsonMembers.Read<ClaimMembers>(resource);
         var billable = FhirJson.Object(eob.BillablePeriod);
-        var start = FhirJson.String(billable, "start"u8) ?? FhirJson.String(eob.Created);
+        var start = FhirJson.StringElement(billable, "start"u8) ?? FhirJson.StringElement(eob.Created) ?? default(JsonElement);
         if (!TryDatedFact(rows, FhirJson.Object(eob.Patient), start, out var patient, out var personId, out var startDate, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var endDate = startDate;
-        if (FhirJson.String(billable, "end"u8) is { } end)
+        if (FhirJson.StringElement(billable, "end"u8) is { } end)
         {
-            if (!TryShift(patient!, end, out endDate, out _)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
+            if (!TryShift(rows, patient!, end, out endDate, out _)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
             if (endDate < startDate) endDate = startDate;
         }
         if (CostEvent(eob) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
@@ -103,7 +102,8 @@ public sealed partial class OmopMapper
         if (contained.ValueKind != JsonValueKind.Array) return default;
         foreach (var inner in contained.EnumerateArray())
         {
-            if (FhirJson.StringEquals(inner, "resourceType"u8, "Coverage"u8)) return inner;
+            // One forward pass over the members (resourceType comes first; a lookup by name scans from the last).
+            if (FhirJson.StringEquals(JsonMembers.Read<ResourceHeader>(inner).ResourceType, "Coverage"u8)) return inner;
         }
         return default;
     }

@@ -7,7 +7,7 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapMedication(string type, JsonElement resource, MappedRows rows, MappingReport report)
     {
-        string? start, end;
+        JsonElement start, end;
         int typeConcept;
         long? provider;
         JsonElement dosage;
@@ -17,10 +17,11 @@ public sealed partial class OmopMapper
         {
             case "MedicationRequest":
                 var dispense = FhirJson.Object(resource, "dispenseRequest"u8);
-                start = FhirJson.String(resource, "authoredOn"u8) ?? FhirJson.String(FhirJson.Object(dispense, "validityPeriod"u8), "start"u8);
+                start = FhirJson.StringElement(resource, "authoredOn"u8)
+                    ?? FhirJson.StringElement(FhirJson.Object(dispense, "validityPeriod"u8), "start"u8) ?? default(JsonElement);
                 // validityPeriod is how long the prescription may be filled, not how long the drug is taken: the
                 // end comes from the supply below.
-                end = null;
+                end = default;
                 typeConcept = _options.PrescriptionTypeConceptId;
                 provider = Provider(rows, FhirJson.Object(resource, "requester"u8));
                 dosage = FhirJson.First(resource, "dosageInstruction"u8);
@@ -31,16 +32,18 @@ public sealed partial class OmopMapper
                 break;
             case "MedicationStatement":
                 var statementPeriod = FhirJson.Object(resource, "effectivePeriod"u8);
-                start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(statementPeriod, "start"u8) ?? FhirJson.String(resource, "dateAsserted"u8);
-                end = FhirJson.String(statementPeriod, "end"u8);
+                start = FhirJson.StringElement(resource, "effectiveDateTime"u8)
+                    ?? FhirJson.StringElement(statementPeriod, "start"u8) ?? FhirJson.StringElement(resource, "dateAsserted"u8) ?? default(JsonElement);
+                end = FhirJson.Member(statementPeriod, "end"u8);
                 typeConcept = _options.SelfReportTypeConceptId;
                 provider = null;
                 dosage = FhirJson.First(resource, "dosage"u8);
                 break;
             default: // MedicationAdministration
                 var administrationPeriod = FhirJson.Object(resource, "effectivePeriod"u8);
-                start = FhirJson.String(resource, "effectiveDateTime"u8) ?? FhirJson.String(administrationPeriod, "start"u8);
-                end = FhirJson.String(administrationPeriod, "end"u8);
+                start = FhirJson.StringElement(resource, "effectiveDateTime"u8)
+                    ?? FhirJson.StringElement(administrationPeriod, "start"u8) ?? default(JsonElement);
+                end = FhirJson.Member(administrationPeriod, "end"u8);
                 typeConcept = _options.AdministrationTypeConceptId;
                 provider = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
                 dosage = FhirJson.Object(resource, "dosage"u8);
@@ -48,7 +51,7 @@ public sealed partial class OmopMapper
         }
         if (!TryEventBase(rows, type, resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        var route = _concepts.Resolve(FhirJson.Object(dosage, "route"u8));
+        var route = _concepts.Resolve(FhirJson.Object(dosage, "route"u8), rows.Codings);
         if (type == "MedicationRequest")
         {
             // OHDSI convention: end = start + days supply - 1 day; without a supply, the start date (a one-day exposure).
@@ -69,27 +72,28 @@ public sealed partial class OmopMapper
             Quantity = quantity,
             DaysSupply = daysSupply,
             Refills = refills,
-            RouteConceptId = route.Code is null ? null : _concepts.FirstStandardId(route),
+            RouteConceptId = route.Code is null ? null : ConceptResolver.FirstStandardId(route),
             RouteSourceValue = route.SourceValue,
         };
         // medicationReference points at a Medication in another file: the drug stays concept 0 and is counted unmapped.
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "medicationCodeableConcept"u8)), facts,
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "medicationCodeableConcept"u8), rows.Codings), facts,
             CdmTables.DrugExposure, rows, report));
     }
 
     private MappingOutcome MapImmunization(JsonElement resource, MappedRows rows, MappingReport report)
     {
-        var start = FhirJson.String(resource, "occurrenceDateTime"u8) ?? FhirJson.String(resource, "recorded"u8);
-        if (!TryEventBase(rows, "Immunization", resource, "patient"u8, start, null, _options.AdministrationTypeConceptId, out var facts, out var reason))
+        var start = FhirJson.StringElement(resource, "occurrenceDateTime"u8)
+            ?? FhirJson.StringElement(resource, "recorded"u8) ?? default(JsonElement);
+        if (!TryEventBase(rows, "Immunization", resource, "patient"u8, start, default, _options.AdministrationTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        var route = _concepts.Resolve(FhirJson.Object(resource, "route"u8));
+        var route = _concepts.Resolve(FhirJson.Object(resource, "route"u8), rows.Codings);
         facts = facts with
         {
             ProviderId = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8)),
             Quantity = FhirJson.Number(FhirJson.Object(resource, "doseQuantity"u8), "value"u8),
-            RouteConceptId = route.Code is null ? null : _concepts.FirstStandardId(route),
+            RouteConceptId = route.Code is null ? null : ConceptResolver.FirstStandardId(route),
             RouteSourceValue = route.SourceValue,
         };
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "vaccineCode"u8)), facts, CdmTables.DrugExposure, rows, report));
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "vaccineCode"u8), rows.Codings), facts, CdmTables.DrugExposure, rows, report));
     }
 }

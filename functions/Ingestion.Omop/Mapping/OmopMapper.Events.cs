@@ -7,15 +7,16 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapCondition(JsonElement resource, MappedRows rows, MappingReport report)
     {
-        var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "onsetPeriod"u8), "start"u8)
-            ?? FhirJson.String(resource, "recordedDate"u8);
-        var end = FhirJson.String(resource, "abatementDateTime"u8) ?? FhirJson.String(FhirJson.Object(resource, "abatementPeriod"u8), "end"u8);
+        var start = FhirJson.StringElement(resource, "onsetDateTime"u8)
+            ?? FhirJson.StringElement(FhirJson.Object(resource, "onsetPeriod"u8), "start"u8) ?? FhirJson.StringElement(resource, "recordedDate"u8) ?? default(JsonElement);
+        var end = FhirJson.StringElement(resource, "abatementDateTime"u8)
+            ?? FhirJson.StringElement(FhirJson.Object(resource, "abatementPeriod"u8), "end"u8) ?? default(JsonElement);
         var provider = Provider(rows, FhirJson.Object(resource, "asserter"u8)) ?? Provider(rows, FhirJson.Object(resource, "recorder"u8));
         var (typeConcept, category) = ConditionCategory(resource);
         if (!TryEventBase(rows, "Condition", resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         facts = facts with { ProviderId = provider, StatusConceptId = ConditionStatus(resource), StatusSourceValue = category };
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code"u8)), facts, CdmTables.ConditionOccurrence, rows, report));
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code"u8), rows.Codings), facts, CdmTables.ConditionOccurrence, rows, report));
     }
 
     /// <summary>Condition.category → condition_type_concept_id (problem list 32840, encounter diagnosis 32827, else
@@ -48,8 +49,8 @@ public sealed partial class OmopMapper
     private MappingOutcome MapProcedure(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "performedPeriod"u8);
-        var start = FhirJson.String(resource, "performedDateTime"u8) ?? FhirJson.String(period, "start"u8);
-        var end = FhirJson.String(period, "end"u8);
+        var start = FhirJson.StringElement(resource, "performedDateTime"u8) ?? FhirJson.StringElement(period, "start"u8) ?? default(JsonElement);
+        var end = FhirJson.Member(period, "end"u8);
         var provider = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
         return MapEvent("Procedure", resource, "subject"u8, start, end, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.ProcedureOccurrence, _options.EhrTypeConceptId, rows, report);
@@ -57,37 +58,38 @@ public sealed partial class OmopMapper
 
     private MappingOutcome MapAllergy(JsonElement resource, MappedRows rows, MappingReport report)
     {
-        var start = FhirJson.String(resource, "onsetDateTime"u8) ?? FhirJson.String(resource, "recordedDate"u8);
+        var start = FhirJson.StringElement(resource, "onsetDateTime"u8) ?? FhirJson.StringElement(resource, "recordedDate"u8) ?? default(JsonElement);
         var provider = Provider(rows, FhirJson.Object(resource, "asserter"u8)) ?? Provider(rows, FhirJson.Object(resource, "recorder"u8));
-        return MapEvent("AllergyIntolerance", resource, "patient"u8, start, null, provider, FhirJson.Object(resource, "code"u8),
+        return MapEvent("AllergyIntolerance", resource, "patient"u8, start, default, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.Observation, _options.EhrTypeConceptId, rows, report);
     }
 
     private MappingOutcome MapDevice(JsonElement resource, MappedRows rows, MappingReport report) =>
         // A FHIR Device has no use period; Synthea (and most EHR exports of implants) set manufactureDate to the implant date.
-        MapEvent("Device", resource, "patient"u8, FhirJson.String(resource, "manufactureDate"u8), null, null, FhirJson.Object(resource, "type"u8),
+        MapEvent("Device", resource, "patient"u8, FhirJson.Member(resource, "manufactureDate"u8), default, null, FhirJson.Object(resource, "type"u8),
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
 
     private MappingOutcome MapDeviceUse(JsonElement resource, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "timingPeriod"u8);
-        var start = FhirJson.String(resource, "timingDateTime"u8) ?? FhirJson.String(period, "start"u8) ?? FhirJson.String(resource, "recordedOn"u8);
+        var start = FhirJson.StringElement(resource, "timingDateTime"u8) ?? FhirJson.StringElement(period, "start"u8)
+            ?? FhirJson.StringElement(resource, "recordedOn"u8) ?? default(JsonElement);
         // The device's code lives on the referenced Device (another file): concept 0 here, counted as unmapped.
-        return MapEvent("DeviceUseStatement", resource, "subject"u8, start, FhirJson.String(period, "end"u8), null, default,
+        return MapEvent("DeviceUseStatement", resource, "subject"u8, start, FhirJson.Member(period, "end"u8), null, default,
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
     }
 
     /// <summary>The common path: patient, dates, visit, then <see cref="EmitCoded"/>.</summary>
-    private MappingOutcome MapEvent(string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, long? provider,
+    private MappingOutcome MapEvent(string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, JsonElement start, JsonElement end, long? provider,
         JsonElement code, OmopTable defaultTable, int typeConceptId, MappedRows rows, MappingReport report)
     {
         if (!TryEventBase(rows, type, resource, subjectProperty, start, end, typeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         facts = facts with { ProviderId = provider };
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(code), facts, defaultTable, rows, report));
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(code, rows.Codings), facts, defaultTable, rows, report));
     }
 
-    private bool TryEventBase(MappedRows rows, string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, string? start, string? end, int typeConceptId,
+    private bool TryEventBase(MappedRows rows, string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, JsonElement start, JsonElement end, int typeConceptId,
         out ClinicalEvent facts, out string? reason)
     {
         var members = JsonMembers.Read<EventMembers>(resource);
@@ -95,27 +97,27 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>The patient, dates, key and visit of an event whose members are already read.</summary>
-    private bool TryEventBase(MappedRows rows, string type, in EventMembers members, JsonElement subject, string? start, string? end, int typeConceptId,
+    private bool TryEventBase(MappedRows rows, string type, in EventMembers members, JsonElement subject, JsonElement start, JsonElement end, int typeConceptId,
         out ClinicalEvent facts, out string? reason)
     {
         facts = default;
         var patient = PatientOf(rows, FhirJson.Object(subject), out reason);
         if (patient is null) return false;
-        if (start is null)
+        if (start.ValueKind != JsonValueKind.String)
         {
             reason = QuarantineReasons.MissingDate;
             return false;
         }
-        if (!TryShift(patient, start, out var startDate, out var startDateTime))
+        if (!TryShift(rows, patient, start, out var startDate, out var startDateTime))
         {
             reason = QuarantineReasons.InvalidDate;
             return false;
         }
         DateOnly? endDate = null;
         DateTime? endDateTime = null;
-        if (end is not null)
+        if (end.ValueKind == JsonValueKind.String)
         {
-            if (!TryShift(patient, end, out var e, out endDateTime))
+            if (!TryShift(rows, patient, end, out var e, out endDateTime))
             {
                 reason = QuarantineReasons.InvalidDate;
                 return false;

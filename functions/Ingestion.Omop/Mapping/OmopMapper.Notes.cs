@@ -9,11 +9,12 @@ public sealed partial class OmopMapper
     private MappingOutcome MapDocumentReference(JsonElement resource, MappedRows rows)
     {
         var context = FhirJson.Object(resource, "context"u8);
-        var date = FhirJson.String(resource, "date"u8) ?? FhirJson.String(FhirJson.Object(context, "period"u8), "start"u8);
+        var date = FhirJson.StringElement(resource, "date"u8)
+            ?? FhirJson.StringElement(FhirJson.Object(context, "period"u8), "start"u8) ?? default(JsonElement);
         if (!TryDatedFact(rows, FhirJson.Object(resource, "subject"u8), date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8));
-        var noteClass = _concepts.FirstStandardId(type);
+        var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8), rows.Codings);
+        var noteClass = ConceptResolver.FirstStandardId(type);
         rows.Add(CdmTables.Note, conceptMapped: noteClass != 0)
             .Put(_deidentifier.PseudonymousId(OmopKeyDomain.Note, "DocumentReference/" + FhirJson.String(resource, "id"u8))).Put(personId).Put(day).Put(dateTime)
             .Put(_options.EhrTypeConceptId).Put(noteClass)

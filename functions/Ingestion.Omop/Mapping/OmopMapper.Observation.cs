@@ -6,12 +6,11 @@ namespace Ingestion.Omop;
 // Observation → measurement or observation, by domain; components (blood pressure) become one row each.
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapObservation(JsonElement resource, MappedRows rows, MappingReport report)
+    private MappingOutcome MapObservation(in ObservationMembers observation, MappedRows rows, MappingReport report)
     {
-        var observation = JsonMembers.Read<ObservationMembers>(resource);
-        var start = FhirJson.String(observation.EffectiveDateTime) ?? FhirJson.String(observation.EffectiveInstant)
-            ?? FhirJson.String(FhirJson.Object(observation.EffectivePeriod), "start"u8) ?? FhirJson.String(observation.Issued);
-        if (!TryEventBase(rows, "Observation", observation.Event, observation.Event.Subject, start, null, _options.EhrTypeConceptId, out var facts, out var reason))
+        var start = FhirJson.StringElement(observation.EffectiveDateTime)
+            ?? FhirJson.StringElement(observation.EffectiveInstant) ?? FhirJson.StringElement(FhirJson.Object(observation.EffectivePeriod), "start"u8) ?? FhirJson.StringElement(observation.Issued) ?? default(JsonElement);
+        if (!TryEventBase(rows, "Observation", observation.Event, observation.Event.Subject, start, default, _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         facts = facts with { ProviderId = Provider(rows, FhirJson.First(observation.Performer)) };
         var defaultTable = DefaultObservationTable(FhirJson.Array(observation.Category));
@@ -21,15 +20,15 @@ public sealed partial class OmopMapper
         var componentCount = components.ValueKind == JsonValueKind.Array ? components.GetArrayLength() : 0;
         // The panel row itself only when it carries a value of its own (a BP panel does not; its components do).
         if (componentCount == 0 || HasValue(observation.Value))
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(observation.Value.Code)), WithValue(facts, observation.Value, report), defaultTable, rows, report);
+            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(observation.Value.Code), rows.Codings), WithValue(facts, observation.Value, rows, report), defaultTable, rows, report);
         for (var i = 0; i < componentCount; i++)
         {
             var component = JsonMembers.Read<ObservedValue>(components[i]);
-            var componentFacts = WithValue(facts, component, report) with
+            var componentFacts = WithValue(facts, component, rows, report) with
             {
                 Key = facts.Key with { Component = i },
             };
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component.Code)), componentFacts, defaultTable, rows, report);
+            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component.Code), rows.Codings), componentFacts, defaultTable, rows, report);
         }
         if (IsCauseOfDeath(observation.Value)) emitted += EmitDeathCause(observation.Value, facts, rows);
         return MappingOutcome.Mapped(emitted);
@@ -65,21 +64,22 @@ public sealed partial class OmopMapper
 
     /// <summary>value[x], unit and reference range of an Observation or one of its components. Free-text values
     /// (valueString) are not carried: output never holds free text.</summary>
-    private ClinicalEvent WithValue(ClinicalEvent facts, in ObservedValue observed, MappingReport report)
+    private ClinicalEvent WithValue(ClinicalEvent facts, in ObservedValue observed, MappedRows rows, MappingReport report)
     {
         if (FhirJson.IsDefined(FhirJson.Object(observed.ValueQuantity)))
         {
             var quantity = JsonMembers.Read<QuantityMembers>(observed.ValueQuantity);
             var value = FhirJson.Number(quantity.Value);
-            var unit = _concepts.Resolve(FhirJson.SystemUri(quantity.System) ?? FhirCodeSystems.Ucum,
-                FhirJson.String(quantity.Code) ?? FhirJson.String(quantity.Unit));
+            // The unit: the quantity's code, else its unit text, in its system (UCUM when none).
+            var unit = rows.Codings.Resolve(quantity.System, quantity.Code.ValueKind == JsonValueKind.String ? quantity.Code : quantity.Unit,
+                _concepts, FhirCodeSystems.Ucum);
             var range = FhirJson.First(observed.ReferenceRange);
             facts = facts with
             {
                 ValueAsNumber = value,
                 OperatorConceptId = MeasValueOperator.ConceptOf(FhirJson.String(quantity.Comparator)),
-                ValueSourceValue = value?.ToString("R", CultureInfo.InvariantCulture),
-                UnitConceptId = unit.Code is null ? null : _concepts.FirstStandardId(unit),
+                ValueSourceValue = value is { } number ? RoundTripNumber.Text(quantity.Value, number) : null,
+                UnitConceptId = unit.Code is null ? null : ConceptResolver.FirstStandardId(unit),
                 UnitSourceValue = unit.Code is null ? null : unit.SourceValue,
                 UnitSourceConceptId = unit.Code is null ? null : unit.SourceConceptId,
                 RangeLow = FhirJson.Number(FhirJson.Object(range, "low"u8), "value"u8),
@@ -90,9 +90,9 @@ public sealed partial class OmopMapper
         var coded = FhirJson.Object(observed.ValueCodeableConcept);
         if (FhirJson.IsDefined(coded))
         {
-            var value = _concepts.Resolve(coded);
+            var value = _concepts.Resolve(coded, rows.Codings);
             if (value.Code is not null) report.RecordSourceVocabulary(value.ReportVocabulary);
-            return facts with { ValueAsConceptId = _concepts.FirstStandardId(value), ValueSourceValue = value.SourceValue };
+            return facts with { ValueAsConceptId = ConceptResolver.FirstStandardId(value), ValueSourceValue = value.SourceValue };
         }
         if (FhirJson.Number(observed.ValueInteger) is { } integer)
             return facts with { ValueAsNumber = integer, ValueSourceValue = integer.ToString("R", CultureInfo.InvariantCulture) };
@@ -108,8 +108,8 @@ public sealed partial class OmopMapper
     /// person_id key and are merged into one at fan-in (<see cref="DeathRecordMerger"/>).</summary>
     private int EmitDeathCause(in ObservedValue observation, in ClinicalEvent facts, MappedRows rows)
     {
-        var cause = _concepts.Resolve(FhirJson.Object(observation.ValueCodeableConcept));
-        var causeConcept = cause.Code is null ? (int?)null : _concepts.FirstStandardId(cause);
+        var cause = _concepts.Resolve(FhirJson.Object(observation.ValueCodeableConcept), rows.Codings);
+        var causeConcept = cause.Code is null ? (int?)null : ConceptResolver.FirstStandardId(cause);
         rows.Add(CdmTables.Death, conceptMapped: causeConcept is not null and not 0)
             .Put(facts.PersonId).Put(facts.StartDate).Put(facts.StartDateTime).Put(_options.EhrTypeConceptId).Put(causeConcept).Put(cause.SourceValue)
             .Put(cause.Code is null ? null : cause.SourceConceptId);

@@ -32,10 +32,10 @@ public sealed partial class OmopMapper
             .Null() // person_source_value: the source id is an identifier; the pseudonymous person_id already links rows
             .Put(gender).Put(gender is null ? null : 0).Put(race).Put(race is null ? null : 0).Put(ethnicity).Put(ethnicity is null ? null : 0);
 
-        var deceased = FhirJson.String(resource, "deceasedDateTime"u8);
-        if (deceased is not null)
+        var deceased = FhirJson.Member(resource, "deceasedDateTime"u8);
+        if (deceased.ValueKind == JsonValueKind.String)
         {
-            if (!TryShift(id, deceased, out var deathDate, out var deathDateTime)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
+            if (!TryShift(rows, id, deceased, out var deathDate, out var deathDateTime)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
             rows.Add(CdmTables.Death, conceptMapped: true).Put(personId).Put(deathDate).Put(deathDateTime).Put(_options.EhrTypeConceptId);
             rows.ObservePersonDate(personId, deathDate);
         }
@@ -43,11 +43,10 @@ public sealed partial class OmopMapper
         return MappingOutcome.Mapped(rows.OpenCount);
     }
 
-    private MappingOutcome MapEncounter(JsonElement resource, MappedRows rows, MappingReport report)
+    private MappingOutcome MapEncounter(in EncounterMembers encounter, MappedRows rows, MappingReport report)
     {
-        var encounter = JsonMembers.Read<EncounterMembers>(resource);
         var period = FhirJson.Object(encounter.Period);
-        if (!TryEventBase(rows, "Encounter", encounter.Event, encounter.Event.Subject, FhirJson.String(period, "start"u8), FhirJson.String(period, "end"u8),
+        if (!TryEventBase(rows, "Encounter", encounter.Event, encounter.Event.Subject, FhirJson.Member(period, "start"u8), FhirJson.Member(period, "end"u8),
                 _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var id = FhirJson.String(encounter.Event.Id)!;
@@ -57,16 +56,16 @@ public sealed partial class OmopMapper
         report.RecordSourceVocabulary("Visit");
         if (visitConcept == 0) report.RecordUnmappedCode(CdmTables.VisitOccurrence.Name, FhirJson.String(@class, "system"u8) ?? "(none)", classCode ?? "(no code)");
         // visit_source_value: Encounter.type (the site's visit type, e.g. SNOMED 185349003), else the class code.
-        var visitType = _concepts.Resolve(FhirJson.First(encounter.Type));
+        var visitType = _concepts.Resolve(FhirJson.First(encounter.Type), rows.Codings);
         var hospitalization = FhirJson.Object(encounter.Hospitalization);
-        var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"u8));
-        var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"u8));
+        var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"u8), rows.Codings);
+        var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"u8), rows.Codings);
         var providerId = Provider(rows, FhirJson.Object(FhirJson.First(encounter.Participant), "individual"u8));
         var careSiteId = Key(OmopKeyDomain.CareSite, FhirJson.LogicalId(FhirJson.Object(encounter.ServiceProvider), "Organization"));
         var sourceValue = visitType.Code is not null ? visitType.SourceValue : classCode;
         int? sourceConceptId = visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0;
-        int? admittedFrom = admitSource.Code is null ? null : _concepts.FirstStandardId(admitSource);
-        int? dischargedTo = discharge.Code is null ? null : _concepts.FirstStandardId(discharge);
+        int? admittedFrom = admitSource.Code is null ? null : ConceptResolver.FirstStandardId(admitSource);
+        int? dischargedTo = discharge.Code is null ? null : ConceptResolver.FirstStandardId(discharge);
         rows.Add(CdmTables.VisitOccurrence, conceptMapped: visitConcept != 0)
             .Put(_deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, id)).Put(facts.PersonId).Put(visitConcept)
             .Put(facts.StartDate).Put(facts.StartDateTime).Put(facts.EndDate ?? facts.StartDate).Put(facts.EndDateTime ?? facts.StartDateTime)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -30,31 +31,40 @@ public sealed partial class OmopMapper : IOmopMapper
     public IVocabulary Vocabulary => _concepts.Vocabulary;
 
     /// <summary>The FHIR resource types this mapping turns into rows; any other type is counted as not covered.</summary>
-    public static IReadOnlySet<string> CoveredResourceTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "Patient", "Encounter", "Condition", "Observation", "MedicationRequest", "MedicationStatement", "MedicationAdministration",
-        "Immunization", "Procedure", "AllergyIntolerance", "Device", "DeviceUseStatement", "Practitioner", "Organization", "Location",
-        "Specimen", "DocumentReference", "Claim", "ExplanationOfBenefit",
-    };
+    public static IReadOnlySet<string> CoveredResourceTypes { get; } = new HashSet<string>(Enum.GetNames<CoveredType>(), StringComparer.Ordinal);
 
     public MappingOutcome Map(JsonElement resource, MappedRows rows, MappingReport report)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
-        // resourceType, id and the status elements in one pass over the resource's members.
-        var header = JsonMembers.Read<ResourceHeader>(resource);
-        var type = ResourceTypeOf(header.ResourceType);
+        // resourceType comes first in practice: then the resource is read once, with the members its mapping reads.
+        return LeadingType(resource) switch
+        {
+            CoveredType.Observation => Map<ObservationMembers>(resource, rows, report),
+            CoveredType.Claim or CoveredType.ExplanationOfBenefit => Map<ClaimMembers>(resource, rows, report),
+            CoveredType.Encounter => Map<EncounterMembers>(resource, rows, report),
+            _ => Map<ResourceHeader>(resource, rows, report),
+        };
+    }
+
+    private MappingOutcome Map<TMembers>(JsonElement resource, MappedRows rows, MappingReport report) where TMembers : struct, IResourceMembers
+    {
+        // resourceType, id and the status elements (and the members TMembers reads) in one pass over the resource's members.
+        var members = default(TMembers);
+        JsonMembers.Read(resource, ref members);
+        var header = members.Header;
+        var type = ResourceTypeOf(header.ResourceType, out var covered);
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
-        else if (!CoveredResourceTypes.Contains(type)) outcome = MappingOutcome.NotCovered;
+        else if (covered is not { } coveredType) outcome = MappingOutcome.NotCovered;
         else if (!FhirJson.HasNonEmptyString(header.Id)) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingId);
-        else if (_statusRules.ExclusionReason(type, header) is { } excluded) outcome = MappingOutcome.Exclude(excluded);
+        else if (_statusRules.ExclusionReason(coveredType, header) is { } excluded) outcome = MappingOutcome.Exclude(excluded);
         else
         {
             // A resource's rows stay open until it is known to map, so one quarantined half-way leaves no rows behind.
             try
             {
-                outcome = MapCovered(type, resource, rows, report);
+                outcome = MapCovered(coveredType, type, resource, in members, rows, report);
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException)
             {
@@ -71,44 +81,73 @@ public sealed partial class OmopMapper : IOmopMapper
         return outcome;
     }
 
-    private static readonly (byte[] Utf8, string Name)[] CoveredTypeNames =
-        CoveredResourceTypes.Select(t => (System.Text.Encoding.UTF8.GetBytes(t), t)).ToArray();
-
-    /// <summary>resourceType, as the shared string of a covered type (compared as UTF-8: none made per resource).</summary>
-    private static string? ResourceTypeOf(JsonElement value)
+    /// <summary>The covered type named by the resource's first member when that is resourceType, else null (the
+    /// full read decides).</summary>
+    private static CoveredType? LeadingType(JsonElement resource)
     {
+        if (resource.ValueKind != JsonValueKind.Object) return null;
+        var members = resource.EnumerateObject();
+        if (!members.MoveNext() || !System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(members.Current).SequenceEqual("resourceType"u8))
+            return null;
+        ResourceTypeOf(members.Current.Value, out var covered);
+        return covered;
+    }
+
+    /// <summary>The members <typeparamref name="TWanted"/> reads: those already read when the resource was read with
+    /// that reader, else a pass of its own (the first member was not resourceType, or named another type).</summary>
+    private static TWanted MembersOf<THave, TWanted>(JsonElement resource, in THave have)
+        where THave : struct, IResourceMembers where TWanted : struct, IMemberReader =>
+        typeof(THave) == typeof(TWanted) ? Unsafe.As<THave, TWanted>(ref Unsafe.AsRef(in have)) : JsonMembers.Read<TWanted>(resource);
+
+    private static readonly (byte[] Utf8, string Name, CoveredType Type)[] CoveredTypeNames =
+        Enum.GetValues<CoveredType>().Select(t => (System.Text.Encoding.UTF8.GetBytes(t.ToString()), t.ToString(), t)).ToArray();
+
+    /// <summary>resourceType, as the shared string of a covered type (compared as UTF-8: none made per resource) with
+    /// <paramref name="covered"/> set, else as found (null when not a string).</summary>
+    private static string? ResourceTypeOf(JsonElement value, out CoveredType? covered)
+    {
+        covered = null;
         if (value.ValueKind != JsonValueKind.String) return null;
         // The raw token (no escapes in practice) compared byte for byte: most lengths differ at once.
         var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value)[1..^1];
-        if (!raw.Contains((byte)'\\'))
+        foreach (var (utf8, name, type) in CoveredTypeNames)
         {
-            foreach (var (utf8, name) in CoveredTypeNames)
+            if (raw.SequenceEqual(utf8))
             {
-                if (raw.SequenceEqual(utf8)) return name;
+                covered = type;
+                return name;
             }
         }
-        return value.GetString();
+        var text = value.GetString()!;
+        // Escaped, yet a covered type once decoded.
+        if (raw.Contains((byte)'\\') && Enum.TryParse<CoveredType>(text, ignoreCase: false, out var decoded) && CoveredResourceTypes.Contains(text))
+        {
+            covered = decoded;
+            return CoveredTypeNames[(int)decoded].Name;
+        }
+        return text;
     }
 
-    private MappingOutcome MapCovered(string type, JsonElement resource, MappedRows rows, MappingReport report) => type switch
+    private MappingOutcome MapCovered<TMembers>(CoveredType type, string typeName, JsonElement resource, in TMembers members, MappedRows rows,
+        MappingReport report) where TMembers : struct, IResourceMembers => type switch
     {
-        "Patient" => MapPatient(resource, rows),
-        "Encounter" => MapEncounter(resource, rows, report),
-        "Condition" => MapCondition(resource, rows, report),
-        "Observation" => MapObservation(resource, rows, report),
-        "MedicationRequest" or "MedicationStatement" or "MedicationAdministration" => MapMedication(type, resource, rows, report),
-        "Immunization" => MapImmunization(resource, rows, report),
-        "Procedure" => MapProcedure(resource, rows, report),
-        "AllergyIntolerance" => MapAllergy(resource, rows, report),
-        "Device" => MapDevice(resource, rows, report),
-        "DeviceUseStatement" => MapDeviceUse(resource, rows, report),
-        "Practitioner" => MapPractitioner(resource, rows),
-        "Organization" => MapOrganization(resource, rows),
-        "Location" => MapLocation(resource, rows),
-        "Specimen" => MapSpecimen(resource, rows),
-        "DocumentReference" => MapDocumentReference(resource, rows),
-        "Claim" => MapClaim(resource, rows),
-        "ExplanationOfBenefit" => MapExplanationOfBenefit(resource, rows),
+        CoveredType.Patient => MapPatient(resource, rows),
+        CoveredType.Encounter => MapEncounter(MembersOf<TMembers, EncounterMembers>(resource, members), rows, report),
+        CoveredType.Condition => MapCondition(resource, rows, report),
+        CoveredType.Observation => MapObservation(MembersOf<TMembers, ObservationMembers>(resource, members), rows, report),
+        CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration => MapMedication(typeName, resource, rows, report),
+        CoveredType.Immunization => MapImmunization(resource, rows, report),
+        CoveredType.Procedure => MapProcedure(resource, rows, report),
+        CoveredType.AllergyIntolerance => MapAllergy(resource, rows, report),
+        CoveredType.Device => MapDevice(resource, rows, report),
+        CoveredType.DeviceUseStatement => MapDeviceUse(resource, rows, report),
+        CoveredType.Practitioner => MapPractitioner(resource, rows),
+        CoveredType.Organization => MapOrganization(resource, rows),
+        CoveredType.Location => MapLocation(resource, rows),
+        CoveredType.Specimen => MapSpecimen(resource, rows),
+        CoveredType.DocumentReference => MapDocumentReference(resource, rows),
+        CoveredType.Claim => MapClaim(MembersOf<TMembers, ClaimMembers>(resource, members), rows),
+        CoveredType.ExplanationOfBenefit => MapExplanationOfBenefit(MembersOf<TMembers, ClaimMembers>(resource, members), rows),
         _ => MappingOutcome.NotCovered,
     };
 
@@ -119,8 +158,8 @@ public sealed partial class OmopMapper : IOmopMapper
     private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, MappedRows rows, MappingReport report)
     {
         if (code.Code is not null) report.RecordSourceVocabulary(code.ReportVocabulary);
-        var standard = _concepts.StandardCount(code);
-        var mapsToValue = _concepts.MapsToValue(code);
+        var standard = ConceptResolver.StandardCount(code);
+        var mapsToValue = ConceptResolver.MapsToValue(code);
         if (standard == 0)
         {
             var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(defaultTable), map: 0);
@@ -156,24 +195,13 @@ public sealed partial class OmopMapper : IOmopMapper
         return id;
     }
 
-    /// <summary>Shifts a FHIR date/dateTime. With a time of day the datetime is UTC and the date is its UTC calendar
-    /// day (so *_date always equals the date of *_datetime); a date-only value gives the date and no datetime.</summary>
-    private bool TryShift(string patientId, string? value, out DateOnly date, out DateTime? dateTime)
+    /// <summary>Shifts a FHIR date/dateTime value (<see cref="ShiftedDates.Shift"/>; not a string: invalid) through
+    /// the file's memo of repeated dates.</summary>
+    private bool TryShift(MappedRows rows, string patientId, JsonElement value, out DateOnly date, out DateTime? dateTime)
     {
-        dateTime = null;
-        date = default;
-        if (string.IsNullOrEmpty(value)) return false;
-        if (value.Length > 10)
-        {
-            dateTime = _deidentifier.ShiftDateTime(patientId, value);
-            if (dateTime is not { } utc) return false;
-            date = DateOnly.FromDateTime(utc);
-            return true;
-        }
-        var shifted = _deidentifier.ShiftDate(patientId, value);
-        if (shifted is null) return false;
-        date = shifted.Value;
-        return true;
+        if (value.ValueKind == JsonValueKind.String) return rows.Dates.TryShift(_deidentifier, patientId, value, out date, out dateTime);
+        (date, dateTime) = (default, null);
+        return false;
     }
 
     private long? Key(OmopKeyDomain domain, string? logicalId) =>

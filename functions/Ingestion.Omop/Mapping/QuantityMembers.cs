@@ -11,15 +11,16 @@ internal struct QuantityMembers : IMemberReader
     public JsonElement System;
     public JsonElement Code;
 
-    public void Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
     {
         switch (name.Length)
         {
-            case 4 when name.SequenceEqual("code"u8): Code = value; break;
-            case 4 when name.SequenceEqual("unit"u8): Unit = value; break;
-            case 5 when name.SequenceEqual("value"u8): Value = value; break;
-            case 6 when name.SequenceEqual("system"u8): System = value; break;
-            case 10 when name.SequenceEqual("comparator"u8): Comparator = value; break;
+            case 4 when name.SequenceEqual("code"u8): Code = value; return true;
+            case 4 when name.SequenceEqual("unit"u8): Unit = value; return true;
+            case 5 when name.SequenceEqual("value"u8): Value = value; return true;
+            case 6 when name.SequenceEqual("system"u8): System = value; return true;
+            case 10 when name.SequenceEqual("comparator"u8): Comparator = value; return true;
+            default: return false;
         }
     }
 }

@@ -12,6 +12,8 @@ namespace Ingestion.Omop;
 internal sealed class ResourceStatusRules
 {
     private readonly Dictionary<string, Rule[]> _rulesByType;
+    // The same rules by covered type: an array index per resource instead of a string lookup.
+    private readonly Rule[][] _rulesByCoveredType;
 
     public ResourceStatusRules(OmopMapperOptions options)
     {
@@ -62,16 +64,16 @@ internal sealed class ResourceStatusRules
         }
         if (options.ExcludePreliminaryResults) rules.Add(new("Observation", Element.Status, "preliminary"));
         _rulesByType = rules.GroupBy(r => r.Type, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _rulesByCoveredType = Enum.GetValues<CoveredType>().Select(t => _rulesByType.GetValueOrDefault(t.ToString()) ?? []).ToArray();
     }
 
     /// <summary>Every reason this rule set can give, for documentation and tests.</summary>
     public IEnumerable<string> Reasons => _rulesByType.Values.SelectMany(r => r).Select(r => r.Reason);
 
     /// <summary>The exclusion reason of a resource of <paramref name="type"/>, or null when it is to be mapped.</summary>
-    public string? ExclusionReason(string type, in ResourceHeader resource)
+    public string? ExclusionReason(CoveredType type, in ResourceHeader resource)
     {
-        if (!_rulesByType.TryGetValue(type, out var rules)) return null;
-        foreach (var rule in rules)
+        foreach (var rule in _rulesByCoveredType[(int)type])
         {
             if (rule.Matches(resource)) return rule.Reason;
         }

@@ -13,16 +13,11 @@ public sealed class PersonDateRange
 
     public void Observe(long personId, DateOnly date)
     {
-        if (_bounds.TryGetValue(personId, out var b))
-        {
-            if (date < b.Min) b.Min = date;
-            if (date > b.Max) b.Max = date;
-            _bounds[personId] = b;
-        }
-        else
-        {
-            _bounds[personId] = (date, date);
-        }
+        // One lookup per date (every event's start and end come here).
+        ref var bounds = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_bounds, personId, out var seen);
+        if (!seen) bounds = (date, date);
+        else if (date < bounds.Min) bounds.Min = date;
+        else if (date > bounds.Max) bounds.Max = date;
     }
 
     /// <summary>Each person's bounds, ordered by person_id so the output is identical on every run.</summary>

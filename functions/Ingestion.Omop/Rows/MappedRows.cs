@@ -23,6 +23,12 @@ public sealed class MappedRows(DateOnly? latestDate = null)
     /// <summary>The file's recently seen references, with their ids and keys (the mapper's per-file memo).</summary>
     internal ReferenceIds References { get; } = new();
 
+    /// <summary>The file's repeated codings, with the source codes they resolve to (the mapper's per-file memo).</summary>
+    internal SourceCodeMemo Codings { get; } = new();
+
+    /// <summary>The file's repeated dates per patient, with their shifted values (the mapper's per-file memo).</summary>
+    internal ShiftedDates Dates { get; } = new();
+
     /// <summary>Per person, the earliest and latest date of the committed rows' events.</summary>
     public PersonDateRange PersonDates { get; } = new();
 

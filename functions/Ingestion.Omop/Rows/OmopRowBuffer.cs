@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Ingestion.Omop;
 
 /// <summary>
@@ -173,18 +175,25 @@ public sealed class OmopRowBuffer
 
     internal void CheckColumn(int column)
     {
-        if ((uint)column >= (uint)_types.Length)
-            throw new ArgumentOutOfRangeException(nameof(column), $"Table '{Table.Name}' has {_types.Length} columns.");
+        if ((uint)column >= (uint)_types.Length) ThrowNoSuchColumn(column);
     }
 
     private T[] Column<T>(T[]?[] columns, int row, int column, OmopColumnType type)
     {
         CheckColumn(column);
         // A value of the wrong type is a mapper bug: never caught as bad input.
-        if (_types[column] != type)
-            throw new ArgumentException($"{Table.Name}.{Table.Columns[column].Name} is {_types[column]}, not {type}.", nameof(column));
+        if (_types[column] != type) ThrowWrongType(column, type);
         return columns[column]!;
     }
+
+    // Throws kept out of the checks above, so that they inline into every Put (several per row).
+    [DoesNotReturn]
+    private void ThrowNoSuchColumn(int column) =>
+        throw new ArgumentOutOfRangeException(nameof(column), $"Table '{Table.Name}' has {_types.Length} columns.");
+
+    [DoesNotReturn]
+    private void ThrowWrongType(int column, OmopColumnType type) =>
+        throw new ArgumentException($"{Table.Name}.{Table.Columns[column].Name} is {_types[column]}, not {type}.", nameof(column));
 
     private void Grow()
     {

@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Ingestion.Privacy;
+
+namespace Ingestion.Omop;
+
+/// <summary>
+/// The dates a file repeats per patient (an encounter's observations share its time), remembered by the patient and
+/// the value's raw UTF-8 text with their shifted result. A repeat then costs a comparison of those bytes instead of a
+/// date string, its parse and the patient's offset lookup. The result is the same as <see cref="Shift"/>: a pure
+/// function of the de-identifier, the patient and the text. A few slots, reused in turn: memory is fixed. One per file
+/// (<see cref="MappedRows"/>); not thread-safe.
+/// </summary>
+internal sealed class ShiftedDates
+{
+    private const int SlotCount = 8;
+    // Longer values (never valid dates) are shifted every time rather than held.
+    private const int MaxRawBytes = 64;
+
+    private readonly Slot[] _slots = new Slot[SlotCount];
+    private IDeidentifier? _deidentifier;
+    private int _next;
+
+    public ShiftedDates()
+    {
+        for (var i = 0; i < SlotCount; i++) _slots[i] = new Slot();
+    }
+
+    /// <summary><see cref="Shift"/> of a string value, remembered by its raw text.</summary>
+    public bool TryShift(IDeidentifier deidentifier, string patientId, JsonElement value, out DateOnly date, out DateTime? dateTime)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value)[1..^1];
+        // Escaped or non-ASCII text is decoded as it is and never a valid date: shifted as it is.
+        if (raw.Length > MaxRawBytes || !Ascii.IsValid(raw) || raw.Contains((byte)'\\'))
+            return Shift(deidentifier, patientId, value.GetString(), out date, out dateTime);
+        if (!ReferenceEquals(deidentifier, _deidentifier))
+        {
+            // Results are the de-identifier's: another one starts afresh.
+            foreach (var slot in _slots) slot.Patient = null;
+            _deidentifier = deidentifier;
+        }
+        foreach (var slot in _slots)
+        {
+            if (slot.Length == raw.Length && slot.Patient is not null && (ReferenceEquals(slot.Patient, patientId) || slot.Patient == patientId)
+                && raw.SequenceEqual(slot.Raw.AsSpan(0, slot.Length)))
+            {
+                (date, dateTime) = (slot.Date, slot.DateTime);
+                return slot.Valid;
+            }
+        }
+        var valid = Shift(deidentifier, patientId, value.GetString(), out date, out dateTime);
+        var fill = _slots[_next++ % SlotCount];
+        raw.CopyTo(fill.Raw);
+        (fill.Length, fill.Patient, fill.Valid, fill.Date, fill.DateTime) = (raw.Length, patientId, valid, date, dateTime);
+        return valid;
+    }
+
+    /// <summary>Shifts a FHIR date/dateTime. With a time of day the datetime is UTC and the date is its UTC calendar
+    /// day (so *_date always equals the date of *_datetime); a date-only value gives the date and no datetime.</summary>
+    public static bool Shift(IDeidentifier deidentifier, string patientId, string? value, out DateOnly date, out DateTime? dateTime)
+    {
+        dateTime = null;
+        date = default;
+        if (string.IsNullOrEmpty(value)) return false;
+        if (value.Length > 10)
+        {
+            dateTime = deidentifier.ShiftDateTime(patientId, value);
+            if (dateTime is not { } utc) return false;
+            date = DateOnly.FromDateTime(utc);
+            return true;
+        }
+        var shifted = deidentifier.ShiftDate(patientId, value);
+        if (shifted is null) return false;
+        date = shifted.Value;
+        return true;
+    }
+
+    private sealed class Slot
+    {
+        public readonly byte[] Raw = new byte[MaxRawBytes];
+        public int Length;
+        public string? Patient;
+        public bool Valid;
+        public DateOnly Date;
+        public DateTime? DateTime;
+    }
+}
