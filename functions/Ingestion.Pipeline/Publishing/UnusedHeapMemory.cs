@@ -11,7 +11,7 @@ namespace Ingestion.Pipeline.Publishing;
 internal static class UnusedHeapMemory
 {
     /// <summary>Unused committed space (committed minus the live heap after the last collection) worth a collection.</summary>
-    internal const long ReturnAboveBytes = 64L << 20;
+    internal const long ReturnAboveBytes = 32L << 20;
 
     /// <summary>Collects and decommits now.</summary>
     public static void Return() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
