@@ -23,7 +23,9 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
 {
     public async Task<IReadOnlyList<PartOutput>> ReduceAsync(RunState run, IReadOnlyList<ActivityState> activities, CancellationToken cancellationToken)
     {
-        ReturnFreeMemory();
+        // The file activities' garbage (parse buffers, documents, row batches) is dead: the fan-in starts from the live
+        // heap, not on top of the files' committed space (docs/benchmarks.md, "After mem").
+        UnusedHeapMemory.Return();
         var runId = run.InstanceId;
         var latestRunId = (await PublishedRuns.LatestAsync(lake, run.Input.SourceId, runId, cancellationToken).ConfigureAwait(false))?.RunId;
         var previousRunId = run.EffectiveSince is null ? null : latestRunId;
@@ -47,6 +49,8 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
             throw;
         }
         var (personDates, deaths) = await staged.ConfigureAwait(false);
+        // The pass's sorts, key blocks and rewrites are garbage now; the writes below build their own state.
+        UnusedHeapMemory.ReturnIfLarge();
 
         // observation_period, the eras and death write separate tables: one task each, on both cores. The checks of
         // the integrity pass they report to are shared, so those calls take its lock.
@@ -64,16 +68,10 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         parts.AddRange(await WriteAsync(CdmTables.CdmSource, runId, [CdmSourceBuilder.Build(cdmSource(run))], cancellationToken).ConfigureAwait(false));
         await lake.WriteAsync(RowKeyStaging.ResultPathOf(runId), JsonSerializer.SerializeToUtf8Bytes(integrity.Result(replaced), StateJson.Options),
             LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
+        // The publish that follows reads every file's result again: not on top of the writes' garbage.
+        UnusedHeapMemory.ReturnIfLarge();
         return parts;
     }
-
-    /// <summary>
-    /// The fan-in starts when the file activities' garbage (parse buffers, documents, row batches) is dead: Server GC
-    /// keeps the space it committed for them and would grow the fan-in's state on top of it, so the peak RSS of a run
-    /// was the files' committed heap plus the fan-in's (docs/benchmarks.md, "After mem"). One blocking compacting
-    /// collection that decommits the free space (tens of milliseconds) lets the fan-in start from the live heap.
-    /// </summary>
-    private static void ReturnFreeMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>
     /// Every file's staged person date bounds merged per person (an incremental run starts from the previous run's

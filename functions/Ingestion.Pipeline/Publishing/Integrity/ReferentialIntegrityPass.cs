@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Ingestion.Omop;
 using Ingestion.Parquet;
@@ -140,9 +141,16 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         var tallies = new JudgedFile[files.Count];
         using (var adding = new SemaphoreSlim(1, 1))
         {
+            // One block buffer per file at once, reused from file to file: a block (4,096 rows of ~100 bytes) is a large
+            // object, and a new one per file was most of the fan-in's large-object garbage and committed memory.
+            var scratch = new ConcurrentBag<JudgeScratch>();
             await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelFiles), CancellationToken = cancellationToken },
-                async (i, token) => tallies[i] = await JudgeFileAsync(files[i], visitRowsBefore[files[i].Index], visitPartsBefore[files[i].Index], visits, adding, token).ConfigureAwait(false))
-                .ConfigureAwait(false);
+                async (i, token) =>
+                {
+                    var buffers = scratch.TryTake(out var reused) ? reused : new JudgeScratch();
+                    tallies[i] = await JudgeFileAsync(files[i], visitRowsBefore[files[i].Index], visitPartsBefore[files[i].Index], visits, adding, buffers, token).ConfigureAwait(false);
+                    scratch.Add(buffers);
+                }).ConfigureAwait(false);
         }
         foreach (var tally in tallies)
         {
@@ -152,6 +160,8 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             foreach (var (part, slots) in tally.Checks) partChecks[part] = slots;
         }
         await visits.ComputeAsync(visitRows, cancellationToken).ConfigureAwait(false);
+        // The key and visit sorts and pass 3's blocks are garbage now: the rewrites do not grow on top of their space.
+        UnusedHeapMemory.ReturnIfLarge();
         if (visits.AnyRunVisitPreceded)
         {
             foreach (var file in files)
@@ -239,15 +249,16 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     /// Reads the pass's state only (complete after passes 1 and 2).
     /// </summary>
     private async Task<JudgedFile> JudgeFileAsync(FileParts file, long visitRowsBefore, int visitPartsBefore, PrecedingVisitPass visits, SemaphoreSlim adding,
-        CancellationToken cancellationToken)
+        JudgeScratch scratch, CancellationToken cancellationToken)
     {
         var tally = new JudgedFile(file.Index);
         if (file.StagedPath is null) return tally;
         await using var reader = await RowKeyStaging.OpenAsync(lake, file.StagedPath, cancellationToken).ConfigureAwait(false);
         if (reader is null) return tally;
-        var rows = new StagedRowKey[BatchRows];
+        var rows = scratch.Rows;
         var ordinals = new long[CdmTables.All.Count];
-        var surviving = new List<(long Visit, long Person, long Start, long Row, int Part)>();
+        var surviving = scratch.Surviving;
+        surviving.Clear();
         int count;
         while ((count = await reader.ReadAsync(rows, cancellationToken).ConfigureAwait(false)) > 0)
         {
@@ -634,6 +645,13 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             : File != other.File ? File > other.File
             : Line != other.Line ? Line > other.Line
             : Ordinal > other.Ordinal;
+    }
+
+    /// <summary>The buffers one <see cref="JudgeFileAsync"/> reads into, handed from file to file.</summary>
+    private sealed class JudgeScratch
+    {
+        public StagedRowKey[] Rows { get; } = new StagedRowKey[BatchRows];
+        public List<(long Visit, long Person, long Start, long Row, int Part)> Surviving { get; } = new(BatchRows);
     }
 
     /// <summary>What pass 3 found in one file (<see cref="JudgeFileAsync"/>).</summary>
