@@ -60,7 +60,7 @@ public sealed class PipelineRuntime : IAsyncDisposable
             builder.Services.AddDurableTaskFrameworkHost(durable, registry => registry.AddExportOrchestration());
             var host = builder.Build();
             if (prepareFileActivity) PrepareFileActivity(host.Services);
-            // Resolve the catalog and the key first: a bad Deid:Key or an unusable catalog fails here, before any run.
+            // Resolve the key first: a bad Deid:Key fails here, before any run (the catalog is opened on first use).
             _ = host.Services.GetRequiredService<RunKeyPin>().Fingerprint;
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             // The options the worker was built with (bound once, by the options system), not a second reflection bind.
