@@ -276,6 +276,26 @@ public class OmopMapperTests
     }
 
     [Fact]
+    public void Escaped_resource_type_maps_as_the_type_it_decodes_to()
+    {
+        var escaped = Condition("http://snomed.info/sct", "44054006").Replace("\"Condition\"", "\"Conditi\\u006fn\"", StringComparison.Ordinal);
+
+        var outcome = Map(escaped);
+
+        Assert.Equal(MappingOutcome.Mapped(1), outcome);
+        Assert.Single(_sink.Of(CdmTables.ConditionOccurrence));
+    }
+
+    [Fact]
+    public void Escaped_name_outside_the_mapping_is_counted_as_not_covered()
+    {
+        var outcome = Map("""{"resourceType":"CareP\u006can","id":"cp1"}""");
+
+        Assert.Equal(MappingStatus.NotCovered, outcome.Status);
+        Assert.Equal(1, _report.NotCoveredByResourceType["CarePlan"]);
+    }
+
+    [Fact]
     public void Patient_becomes_person_location_and_death_without_names_or_identifiers()
     {
         var outcome = Map("""

@@ -119,11 +119,15 @@ public sealed partial class OmopMapper : IOmopMapper
             }
         }
         var text = value.GetString()!;
+        if (!raw.Contains((byte)'\\')) return text;
         // Escaped, yet a covered type once decoded.
-        if (raw.Contains((byte)'\\') && Enum.TryParse<CoveredType>(text, ignoreCase: false, out var decoded) && CoveredResourceTypes.Contains(text))
+        foreach (var (_, name, type) in CoveredTypeNames)
         {
-            covered = decoded;
-            return CoveredTypeNames[(int)decoded].Name;
+            if (string.Equals(name, text, StringComparison.Ordinal))
+            {
+                covered = type;
+                return name;
+            }
         }
         return text;
     }
