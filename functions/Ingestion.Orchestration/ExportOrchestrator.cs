@@ -24,7 +24,7 @@ public sealed class ExportOrchestrator : TaskOrchestrator<ExportRunInput, Export
 
         string? statusUrl = null;
         int fileCount;
-        IReadOnlyList<int>? order = null;
+        IReadOnlyList<int>? order = null, units = null;
         try
         {
             if (input.RetryOf is { } retryOf)
@@ -49,6 +49,7 @@ public sealed class ExportOrchestrator : TaskOrchestrator<ExportRunInput, Export
                     {
                         fileCount = poll.FileCount;
                         order = poll.Order;
+                        units = poll.Units;
                         break;
                     }
                     job = poll.Job;
@@ -87,7 +88,10 @@ public sealed class ExportOrchestrator : TaskOrchestrator<ExportRunInput, Export
             var batchId = RunIds.ForBatch(runId, batchIndex++);
             var count = Math.Min(settings.FilesPerBatch, fileCount - first);
             var batch = context.CallSubOrchestratorAsync<FileBatchOutput>(nameof(FileBatchOrchestrator),
-                new FileBatchInput(runId, input.KeyFingerprint, first, count, settings) { Indexes = order?.Skip(first).Take(count).ToList() },
+                new FileBatchInput(runId, input.KeyFingerprint, first, count, settings)
+                {
+                    Indexes = order?.Skip(first).Take(count).ToList(), Units = FileBatchInput.SliceUnits(units, first, count),
+                },
                 new SubOrchestrationOptions { InstanceId = batchId });
             if (!canceled && await Task.WhenAny(batch, cancel) == cancel)
             {

@@ -105,6 +105,7 @@ public sealed class ExportRunStarter(DurableTaskClient client, IRunCatalog catal
     {
         MaxParallelFiles = Math.Max(1, options.MaxParallelFiles),
         FilesPerBatch = Math.Max(1, options.FilesPerBatch),
+        FileGroupBytes = Math.Max(0, options.FileGroupBytes),
         MaxFileAttempts = Math.Max(1, options.MaxActivityAttempts),
         MaxStepAttempts = Math.Max(1, options.MaxStepAttempts),
         FirstRetryDelay = options.RetryBaseDelay,

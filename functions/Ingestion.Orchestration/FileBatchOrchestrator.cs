@@ -3,9 +3,12 @@ using Microsoft.DurableTask;
 namespace Ingestion.Orchestration;
 
 /// <summary>
-/// Processes a slice of a run's files (in the order given: largest first) with at most <see cref="RunSettings.MaxParallelFiles"/> in flight, each with
-/// the file retry policy; a file that still fails is recorded as failed (with its reason) and the batch goes on.
-/// A <see cref="OrchestrationEvents.Cancel"/> event stops scheduling; files in flight finish.
+/// Processes a slice of a run's files (in the order given: largest first) as work units — one file, or a group of
+/// small files one activity processes in turn — with at most <see cref="RunSettings.MaxParallelFiles"/> units in
+/// flight. A single file runs with the file retry policy; a group runs once, and when it fails its files go back one
+/// by one with that policy (its completed files return at once), so each file keeps its own retries and failure.
+/// A file that still fails is recorded as failed (with its reason) and the batch goes on.
+/// A <see cref="OrchestrationEvents.Cancel"/> event stops scheduling; units in flight finish.
 /// </summary>
 public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, FileBatchOutput>
 {
@@ -15,21 +18,24 @@ public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, Fil
         var stepRetry = RunRetryPolicies.ForSteps(input.Settings);
         using var cancelWait = new CancellationTokenSource();
         var cancel = context.WaitForExternalEvent<string?>(OrchestrationEvents.Cancel, cancelWait.Token);
-        var inFlight = new Dictionary<Task<FileResultSummary>, int>();
+        var inFlight = new Dictionary<Task<FileResultSummary>, IReadOnlyList<int>>();
         var failed = new List<int>();
         var done = 0;
-        var files = input.Files();
+        var units = input.WorkUnits();
         var next = 0;
-        var end = files.Count;
+        var singles = new Queue<int>(); // the files of failed groups, before the next unit
         var canceled = false;
         try
         {
-            while (next < end || inFlight.Count > 0)
+            while (next < units.Count || singles.Count > 0 || inFlight.Count > 0)
             {
-                while (!canceled && next < end && inFlight.Count < Math.Max(1, input.Settings.MaxParallelFiles))
+                while (!canceled && (singles.Count > 0 || next < units.Count) && inFlight.Count < Math.Max(1, input.Settings.MaxParallelFiles))
                 {
-                    var index = files[next++];
-                    inFlight.Add(context.CallActivityAsync<FileResultSummary>(nameof(ProcessFileActivity), new FileRequest(input.RunId, input.KeyFingerprint, index), fileRetry), index);
+                    IReadOnlyList<int> unit = singles.Count > 0 ? [singles.Dequeue()] : units[next++];
+                    var request = FileRequest.For(input.RunId, input.KeyFingerprint, unit);
+                    inFlight.Add(unit.Count == 1
+                        ? context.CallActivityAsync<FileResultSummary>(nameof(ProcessFileActivity), request, fileRetry)
+                        : context.CallActivityAsync<FileResultSummary>(nameof(ProcessFileActivity), request), unit);
                 }
                 if (inFlight.Count == 0) break;
                 var waitFor = new List<Task>(inFlight.Keys);
@@ -41,17 +47,21 @@ public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, Fil
                     continue;
                 }
                 var file = (Task<FileResultSummary>)finished;
-                var fileIndex = inFlight[file];
+                var files = inFlight[file];
                 inFlight.Remove(file);
                 try
                 {
                     await file;
-                    done++;
+                    done += files.Count;
+                }
+                catch (TaskFailedException) when (files.Count > 1)
+                {
+                    foreach (var index in files) singles.Enqueue(index);
                 }
                 catch (TaskFailedException ex)
                 {
-                    failed.Add(fileIndex);
-                    await context.CallActivityAsync(nameof(RecordFileFailedActivity), new FileFailure(input.RunId, fileIndex, FailureText.Of(ex)), stepRetry);
+                    failed.Add(files[0]);
+                    await context.CallActivityAsync(nameof(RecordFileFailedActivity), new FileFailure(input.RunId, files[0], FailureText.Of(ex)), stepRetry);
                 }
             }
         }

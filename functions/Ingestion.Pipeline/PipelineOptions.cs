@@ -14,6 +14,11 @@ public sealed class PipelineOptions
     /// <summary>Files per sub-orchestration (keeps history small for exports of 20,000+ files).</summary>
     public int FilesPerBatch { get; set; } = 500;
 
+    /// <summary>Files smaller than this (sizes known: landed folders and containers) are grouped, in processing order, up
+    /// to this many bytes per file activity, so the many small files of an export do not each cost an orchestrator
+    /// round trip; 0 = one file per activity.</summary>
+    public long FileGroupBytes { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>Attempts per file activity (transient failures) before the file is marked Failed.</summary>
     public int MaxActivityAttempts { get; set; } = 4;
 

@@ -59,6 +59,81 @@ public sealed class FileFanOutTests
     }
 
     [Fact]
+    public async Task Small_files_of_known_size_are_grouped_in_processing_order_and_big_files_stay_alone()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 8, FileGroupBytes = 900 };
+        h.Files.Delay = TimeSpan.FromMilliseconds(100);
+        h.Server.ThenManifestOfSizes(100, 5_000, 200, 300, 400, 100);
+
+        var (_, output) = await h.RunAsync(h.Input(), "groups-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        output.FilesDone.Should().Be(6);
+        h.Files.MaxInFlight.Should().BeInRange(1, 3, "three work units ({1}, {4, 3, 2}, {0, 5}), not six files, with eight allowed in flight");
+        h.Files.Attempts.Values.Should().OnlyContain(a => a == 1);
+        (await h.FilesOfAsync("groups-1")).Should().OnlyContain(f => f.Status == RunFileStatus.Completed);
+        var run = await h.Catalog.GetRunAsync("groups-1", CancellationToken.None);
+        run!.Counters.FilesDone.Should().Be(6);
+        run.Counters.ResourcesRead.Should().Be(60);
+    }
+
+    [Fact]
+    public async Task A_group_runs_its_files_one_after_another_in_processing_order()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 8, FileGroupBytes = 10_000 };
+        h.Files.Delay = TimeSpan.FromMilliseconds(20);
+        h.Server.ThenManifestOfSizes(100, 500, 200, 300, 400, 100);
+
+        var (_, output) = await h.RunAsync(h.Input(), "groups-2");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        h.Files.MaxInFlight.Should().Be(1, "one group holds all six files");
+        h.Files.Started.Should().Equal([1, 4, 3, 2, 0, 5], "largest first, equal sizes in manifest order");
+    }
+
+    [Fact]
+    public async Task A_failing_file_of_a_group_gets_its_own_retries_and_failure_while_the_others_complete_once()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 1, FileGroupBytes = 10_000 };
+        h.Files.Failure = (index, _) => index == 1 ? new IOException("connection reset while reading file 1") : null;
+        h.Server.ThenManifestOfSizes(400, 300, 200, 100);
+
+        var (_, output) = await h.RunAsync(h.Input(), "group-failing-1");
+
+        output.Outcome.Should().Be(RunOutcome.Failed);
+        output.FilesDone.Should().Be(3);
+        output.FilesFailed.Should().Be(1);
+        h.Files.Attempts[0].Should().Be(1, "completed in the group, so its single run returns the recorded result");
+        h.Files.Attempts[1].Should().Be(1 + h.Settings.MaxFileAttempts, "once in the group, then alone with the file retry policy");
+        h.Files.Attempts[2].Should().Be(1, "the group stopped at file 1; file 2 runs alone");
+        h.Files.Attempts[3].Should().Be(1);
+        var files = await h.FilesOfAsync("group-failing-1");
+        files.Single(f => f.Index == 1).Status.Should().Be(RunFileStatus.Failed);
+        files.Single(f => f.Index == 1).FailureReason.Should().Contain("connection reset");
+        files.Where(f => f.Index != 1).Should().OnlyContain(f => f.Status == RunFileStatus.Completed);
+        (await h.Catalog.GetRunAsync("group-failing-1", CancellationToken.None))!.Counters.FilesDone.Should().Be(3, "no file counted twice");
+    }
+
+    [Fact]
+    public async Task A_transient_failure_in_a_group_completes_the_run()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 2, FileGroupBytes = 10_000 };
+        h.Files.Failure = (index, attempt) => index == 2 && attempt == 1 ? new IOException("flaky") : null;
+        h.Server.ThenManifestOfSizes(400, 300, 200, 100);
+
+        var (_, output) = await h.RunAsync(h.Input(), "group-flaky-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        output.FilesDone.Should().Be(4);
+        h.Files.Attempts[2].Should().Be(2);
+        (await h.Catalog.GetRunAsync("group-flaky-1", CancellationToken.None))!.Counters.FilesDone.Should().Be(4);
+    }
+
+    [Fact]
     public async Task A_failing_file_is_retried_then_failed_with_its_reason_and_the_run_is_not_published()
     {
         await using var h = await new OrchestrationHarness().StartAsync();

@@ -27,7 +27,7 @@ public sealed class OrchestrationJsonTests
         Trigger = new RunTrigger(RunTriggerKind.Retry, "operator"),
         RetryOf = "run-0",
         RetryFiles = [3, 1, 2],
-        Settings = new RunSettings { MaxParallelFiles = 2, FilesPerBatch = 7, FirstRetryDelay = TimeSpan.FromMilliseconds(1500) },
+        Settings = new RunSettings { MaxParallelFiles = 2, FilesPerBatch = 7, FileGroupBytes = 4_194_304, FirstRetryDelay = TimeSpan.FromMilliseconds(1500) },
     };
 
     public static TheoryData<object> Payloads() => new()
@@ -38,15 +38,18 @@ public sealed class OrchestrationJsonTests
         new ExportRunStatus("Processing") { Progress = "x", FilesTotal = 190, FilesDone = 12 },
         new FileBatchInput("run-1", "k", 0, 3, new RunSettings()) { Indexes = [2, 0, 1] },
         new FileBatchInput("run-1", "k", 10, 5, new RunSettings()),
+        new FileBatchInput("run-1", "k", 0, 3, new RunSettings()) { Indexes = [2, 0, 1], Units = [1, 2] },
         new FileBatchOutput(4, [5, 9], true),
         new RunStep("run-1", "k"),
         new RunRecordChange("run-1", "Started") { Start = Input, At = At, Outcome = RunOutcome.Completed, Progress = "p", ManifestPath = "m", ReportPath = "r" },
         new KickOffResult(Job, At),
         new PollRequest("run-1", "k", Job),
         new PollResult(true, Job, TimeSpan.FromSeconds(2)) { Progress = "done", FileCount = 190, TransactionTime = At, Order = [4, 2, 0] },
+        new PollResult(true, Job, TimeSpan.Zero) { FileCount = 3, Order = [4, 2, 0], Units = [1, 2] },
         new RetryFilesRequest("run-2", "k", "run-1", [1, 4]),
         new RetryFilesResult(2, At, "https://ehr.test/status/7"),
         new FileRequest("run-1", "k", 17),
+        new FileRequest("run-1", "k", 17) { Group = [17, 3, 5] },
         new FileResultSummary(17, 1000, 990, 10),
         new FileFailure("run-1", 17, "File 17 failed"),
         new PublishResult("manifest.json", "report.json"),

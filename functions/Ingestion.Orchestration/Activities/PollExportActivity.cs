@@ -58,6 +58,11 @@ public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunK
         {
             Detail = $"output={manifest.Output.Count} error={manifest.Error.Count} deleted={manifest.Deleted.Count} skipped={poll.Skipped.Count}",
         }, ct).ConfigureAwait(false);
-        return new PollResult(true, poll.Job with { ManifestPages = [] }, TimeSpan.Zero) { Progress = poll.Progress, FileCount = files.Count, TransactionTime = manifest.TransactionTime, Order = ManifestFiles.LargestFirst(manifest) };
+        var order = ManifestFiles.LargestFirst(manifest);
+        return new PollResult(true, poll.Job with { ManifestPages = [] }, TimeSpan.Zero)
+        {
+            Progress = poll.Progress, FileCount = files.Count, TransactionTime = manifest.TransactionTime, Order = order,
+            Units = ManifestFiles.SmallFileGroups(manifest, order, input.Settings.FileGroupBytes),
+        };
     }
 }

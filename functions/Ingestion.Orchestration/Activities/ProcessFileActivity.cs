@@ -10,9 +10,11 @@ using Microsoft.DurableTask;
 namespace Ingestion.Orchestration;
 
 /// <summary>
-/// One manifest file: stream → validate → map → de-identify → Parquet parts in the lake (deterministic names, so a
-/// re-run replaces its own parts), then its catalog row and the run's counters. A file already completed (the
-/// activity re-delivered after a crash) returns its recorded result without running again.
+/// One work unit of manifest files (one file, or a group of small files in turn): each file is streamed → validated →
+/// mapped → de-identified → Parquet parts in the lake (deterministic names, so a re-run replaces its own parts), then
+/// its catalog row and the run's counters are updated before the next file starts. A file already completed (the
+/// activity re-delivered after a crash, or a failed group's files run again one by one) returns its recorded result
+/// without running again.
 /// </summary>
 public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, ExportManifestCache manifests, IFileActivity fileActivity, TimeProvider time, PipelineTelemetry telemetry)
     : TaskActivity<FileRequest, FileResultSummary>
@@ -21,17 +23,32 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
     {
         var ct = CancellationToken.None;
         key.Check(request.RunId, request.KeyFingerprint);
-        var file = await catalog.GetFileAsync(request.RunId, request.Index, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Run '{request.RunId}' has no file {request.Index} in the catalog.");
-        if (file.Status == RunFileStatus.Completed) return Summary(file);
+        (RunRecord Run, ExportRunInput Input)? loaded = null;
+        long read = 0, mapped = 0, quarantined = 0;
+        foreach (var index in request.Files())
+        {
+            var file = await catalog.GetFileAsync(request.RunId, index, ct).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Run '{request.RunId}' has no file {index} in the catalog.");
+            if (file.Status != RunFileStatus.Completed)
+            {
+                loaded ??= await runs.LoadAsync(request.RunId, ct).ConfigureAwait(false); // once per unit
+                file = await ProcessAsync(request.RunId, file, loaded.Value.Run, loaded.Value.Input, ct).ConfigureAwait(false);
+            }
+            read += file.ResourcesRead;
+            mapped += file.ResourcesMapped;
+            quarantined += file.ResourcesQuarantined;
+        }
+        return new FileResultSummary(request.Index, read, mapped, quarantined);
+    }
 
-        var (run, input) = await runs.LoadAsync(request.RunId, ct).ConfigureAwait(false);
-        using var span = telemetry.StartSpan("file", request.RunId, input.SourceId, request.Index);
+    private async Task<RunFileRecord> ProcessAsync(string runId, RunFileRecord file, RunRecord run, ExportRunInput input, CancellationToken ct)
+    {
+        using var span = telemetry.StartSpan("file", runId, input.SourceId, file.Index);
         span.SetTag("ingestion.file.resource_type", file.ResourceType);
         span.SetTag("ingestion.file.attempt", file.Attempts + 1);
         var source = new KeyValuePair<string, object?>("ingestion.source.id", input.SourceId);
         var started = time.GetUtcNow();
-        file = await catalog.UpdateFileAsync(request.RunId, request.Index, f => f with { Status = RunFileStatus.Running, Attempts = f.Attempts + 1, StartedAt = started, FailureReason = null }, ct).ConfigureAwait(false);
+        file = await catalog.UpdateFileAsync(runId, file.Index, f => f with { Status = RunFileStatus.Running, Attempts = f.Attempts + 1, StartedAt = started, FailureReason = null }, ct).ConfigureAwait(false);
         FileResult result;
         var exportSource = sources.Create(input);
         telemetry.FilesInFlight.Add(1, source);
@@ -49,11 +66,11 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         }
         catch (BulkExportFileException ex) when (Forget(run) && ex.StatusCode is HttpStatusCode.Gone or HttpStatusCode.NotFound)
         {
-            throw new NonRetryableActivityException($"File {request.Index} ({ex.ResourceType}): the file URL has expired (HTTP {(int)ex.StatusCode!}); run a new export.", ex);
+            throw new NonRetryableActivityException($"File {file.Index} ({ex.ResourceType}): the file URL has expired (HTTP {(int)ex.StatusCode!}); run a new export.", ex);
         }
         catch (InvalidDataException ex)
         {
-            throw new NonRetryableActivityException($"File {request.Index}: {ex.Message}", ex);
+            throw new NonRetryableActivityException($"File {file.Index}: {ex.Message}", ex);
         }
         finally
         {
@@ -62,7 +79,7 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
 
         var mapped = result.ResourcesValid;
         var unmapped = result.UnmappedRowsByTable.Values.Sum();
-        var completed = await catalog.UpdateFileAsync(request.RunId, request.Index, f => f with
+        var completed = await catalog.UpdateFileAsync(runId, file.Index, f => f with
         {
             Status = RunFileStatus.Completed,
             CompletedAt = time.GetUtcNow(),
@@ -72,7 +89,7 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
             ResourcesUnmapped = unmapped,
             ResultJson = JsonSerializer.Serialize(result, StateJson.Options),
         }, ct).ConfigureAwait(false);
-        await catalog.AddToCountersAsync(request.RunId, new RunCounters
+        await catalog.AddToCountersAsync(runId, new RunCounters
         {
             FilesDone = 1,
             ResourcesRead = result.LinesRead,
@@ -88,7 +105,7 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         telemetry.DownloadBytes.Add(result.Bytes, source);
         span.SetTag("ingestion.file.resources_read", result.LinesRead);
         span.SetTag("ingestion.file.resources_quarantined", result.Quarantined + result.ServerErrors);
-        return Summary(completed);
+        return completed;
     }
 
     private static string StatusUrlOf(RunRecord run) =>
@@ -106,6 +123,4 @@ public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, Run
         span.Fail(exception);
         return false;
     }
-
-    private static FileResultSummary Summary(RunFileRecord file) => new(file.Index, file.ResourcesRead, file.ResourcesMapped, file.ResourcesQuarantined);
 }

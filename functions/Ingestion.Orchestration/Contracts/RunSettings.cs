@@ -10,6 +10,9 @@ public sealed record RunSettings
     public int MaxParallelFiles { get; init; } = 8;
     /// <summary>Files per sub-orchestration, so history stays small for exports of 20,000+ files.</summary>
     public int FilesPerBatch { get; init; } = 500;
+    /// <summary>Files smaller than this (when the source knows their size) are grouped up to this many bytes per file
+    /// activity; 0: one file per activity.</summary>
+    public long FileGroupBytes { get; init; }
     /// <summary>Attempts per file (first + retries) for transient failures.</summary>
     public int MaxFileAttempts { get; init; } = 4;
     /// <summary>Attempts of kick-off, poll and the run-level steps for transient failures.</summary>
