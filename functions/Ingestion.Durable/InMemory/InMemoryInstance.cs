@@ -11,8 +11,9 @@ internal sealed class InMemoryInstance(OrchestrationState state)
 {
     public OrchestrationState State { get; set; } = state;
 
-    /// <summary>The current execution's history; replaced (never mutated in place) when an episode completes.</summary>
-    public IReadOnlyList<HistoryEvent> History { get; set; } = [];
+    /// <summary>The current execution's history: appended to when an episode completes, replaced by a new execution;
+    /// read and written under the service's lock only (a work item gets a copy).</summary>
+    public List<HistoryEvent> History { get; set; } = [];
 
     public List<TaskMessage> Pending { get; set; } = [];
 

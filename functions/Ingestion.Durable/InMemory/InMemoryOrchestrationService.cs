@@ -155,7 +155,7 @@ public sealed class InMemoryOrchestrationService :
         {
             if (_instances.TryGetValue(workItem.InstanceId, out var instance))
             {
-                instance.History = newOrchestrationRuntimeState.Events.ToList();
+                KeepHistory(instance, newOrchestrationRuntimeState.Events);
                 var state = orchestrationState ?? Utils.BuildOrchestrationState(newOrchestrationRuntimeState);
                 state.CreatedTime = instance.State.CreatedTime; // DTFx takes it from the start event; keep the creation time
                 instance.State = state;
@@ -465,6 +465,23 @@ public sealed class InMemoryOrchestrationService :
             instance.Pending.Add(message);
             MarkReady(message.OrchestrationInstance.InstanceId, instance);
         }
+    }
+
+    /// <summary>
+    /// Stores an episode's history. Within one execution it only grows, and the episode's state starts with the stored
+    /// events (the same objects): only the new ones are appended, so an episode costs its own events, not the whole
+    /// history (a file batch has one episode per work unit). A new execution (continue-as-new) replaces it.
+    /// </summary>
+    private static void KeepHistory(InMemoryInstance instance, IList<HistoryEvent> events)
+    {
+        var history = instance.History;
+        if (history.Count > 0 && events.Count >= history.Count
+            && ReferenceEquals(events[0], history[0]) && ReferenceEquals(events[history.Count - 1], history[^1]))
+        {
+            for (var i = history.Count; i < events.Count; i++) history.Add(events[i]);
+            return;
+        }
+        instance.History = [.. events];
     }
 
     private void MarkReady(string instanceId, InMemoryInstance instance)
