@@ -45,24 +45,16 @@ internal sealed class FakeExportSource : IExportSource, IExportSourceFactory
     }
 
     /// <summary>A complete manifest of Patient files whose sizes the source knows, as a landed folder does (index i has bytes[i]).</summary>
-    public FakeExportSource ThenManifestOfSizes(params long[] bytes)
-    {
-        _polls.Enqueue(job => new BulkExportPollResult
-        {
-            Job = job,
-            Manifest = new BulkExportManifest
-            {
-                TransactionTime = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero),
-                Request = "https://ehr.test/$export",
-                Output = bytes.Select((n, i) => new BulkExportFile("Patient", $"https://ehr.test/files/{i}.ndjson", 10) { Bytes = n }).ToList(),
-            },
-        });
-        return this;
-    }
+    public FakeExportSource ThenManifestOfSizes(params long[] bytes) =>
+        ThenManifestOf(bytes.Select((n, i) => new BulkExportFile("Patient", $"https://ehr.test/files/{i}.ndjson", 10) { Bytes = n }));
 
     /// <summary>A complete manifest of Patient files with these resource counts (index i has counts[i]).</summary>
-    public FakeExportSource ThenManifestOfCounts(params long[] counts)
+    public FakeExportSource ThenManifestOfCounts(params long[] counts) =>
+        ThenManifestOf(counts.Select((n, i) => new BulkExportFile("Patient", $"https://ehr.test/files/{i}.ndjson", n)));
+
+    private FakeExportSource ThenManifestOf(IEnumerable<BulkExportFile> output)
     {
+        var files = output.ToList();
         _polls.Enqueue(job => new BulkExportPollResult
         {
             Job = job,
@@ -70,7 +62,7 @@ internal sealed class FakeExportSource : IExportSource, IExportSourceFactory
             {
                 TransactionTime = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero),
                 Request = "https://ehr.test/$export",
-                Output = counts.Select((n, i) => new BulkExportFile("Patient", $"https://ehr.test/files/{i}.ndjson", n)).ToList(),
+                Output = files,
             },
         });
         return this;
