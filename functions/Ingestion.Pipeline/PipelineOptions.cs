@@ -8,7 +8,7 @@ public sealed class PipelineOptions
 {
     public const string SectionName = "Pipeline";
 
-    /// <summary>Files in flight at once per run (so the EHR is not flooded).</summary>
+    /// <summary>File activities (a file, or a group of small files) in flight at once per run (so the EHR is not flooded).</summary>
     public int MaxParallelFiles { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>Files per sub-orchestration (keeps history small for exports of 20,000+ files).</summary>

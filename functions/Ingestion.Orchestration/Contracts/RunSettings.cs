@@ -6,7 +6,7 @@ namespace Ingestion.Orchestration;
 /// </summary>
 public sealed record RunSettings
 {
-    /// <summary>Files in flight at once (so the EHR is not flooded).</summary>
+    /// <summary>File activities (a file, or a group of small files) in flight at once (so the EHR is not flooded).</summary>
     public int MaxParallelFiles { get; init; } = 8;
     /// <summary>Files per sub-orchestration, so history stays small for exports of 20,000+ files.</summary>
     public int FilesPerBatch { get; init; } = 500;
