@@ -102,8 +102,7 @@ public sealed partial class OmopMapper
         if (contained.ValueKind != JsonValueKind.Array) return default;
         foreach (var inner in contained.EnumerateArray())
         {
-            // One forward pass over the members (resourceType comes first; a lookup by name scans from the last).
-            if (FhirJson.StringEquals(JsonMembers.Read<ResourceHeader>(inner).ResourceType, "Coverage"u8)) return inner;
+            if (FhirJson.StringEquals(ResourceHeader.ResourceTypeOf(inner), "Coverage"u8)) return inner;
         }
         return default;
     }

@@ -37,12 +37,17 @@ public sealed partial class OmopMapper : IOmopMapper
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
-        // resourceType comes first in practice: then the resource is read once, with the members its mapping reads.
+        // resourceType comes first in practice: then the resource is read once, with the members its mapping reads (the
+        // frequent types; the others are read for the header, then by name).
         return LeadingType(resource) switch
         {
             CoveredType.Observation => Map<ObservationMembers>(resource, rows, report),
             CoveredType.Claim or CoveredType.ExplanationOfBenefit => Map<ClaimMembers>(resource, rows, report),
             CoveredType.Encounter => Map<EncounterMembers>(resource, rows, report),
+            CoveredType.Condition => Map<ConditionMembers>(resource, rows, report),
+            CoveredType.Procedure => Map<ProcedureMembers>(resource, rows, report),
+            CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration => Map<MedicationMembers>(resource, rows, report),
+            CoveredType.Immunization => Map<ImmunizationMembers>(resource, rows, report),
             _ => Map<ResourceHeader>(resource, rows, report),
         };
     }
@@ -143,12 +148,17 @@ public sealed partial class OmopMapper : IOmopMapper
         CoveredType.Patient => MapPatient(resource, rows),
         CoveredType.Encounter => Holds<TMembers, EncounterMembers>() ? MapEncounter(in As<TMembers, EncounterMembers>(members), rows, report)
             : MapEncounter(JsonMembers.Read<EncounterMembers>(resource), rows, report),
-        CoveredType.Condition => MapCondition(resource, rows, report),
+        CoveredType.Condition => Holds<TMembers, ConditionMembers>() ? MapCondition(in As<TMembers, ConditionMembers>(members), rows, report)
+            : MapCondition(JsonMembers.Read<ConditionMembers>(resource), rows, report),
         CoveredType.Observation => Holds<TMembers, ObservationMembers>() ? MapObservation(in As<TMembers, ObservationMembers>(members), rows, report)
             : MapObservation(JsonMembers.Read<ObservationMembers>(resource), rows, report),
-        CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration => MapMedication(typeName, resource, rows, report),
-        CoveredType.Immunization => MapImmunization(resource, rows, report),
-        CoveredType.Procedure => MapProcedure(resource, rows, report),
+        CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration =>
+            Holds<TMembers, MedicationMembers>() ? MapMedication(typeName, in As<TMembers, MedicationMembers>(members), rows, report)
+            : MapMedication(typeName, JsonMembers.Read<MedicationMembers>(resource), rows, report),
+        CoveredType.Immunization => Holds<TMembers, ImmunizationMembers>() ? MapImmunization(in As<TMembers, ImmunizationMembers>(members), rows, report)
+            : MapImmunization(JsonMembers.Read<ImmunizationMembers>(resource), rows, report),
+        CoveredType.Procedure => Holds<TMembers, ProcedureMembers>() ? MapProcedure(in As<TMembers, ProcedureMembers>(members), rows, report)
+            : MapProcedure(JsonMembers.Read<ProcedureMembers>(resource), rows, report),
         CoveredType.AllergyIntolerance => MapAllergy(resource, rows, report),
         CoveredType.Device => MapDevice(resource, rows, report),
         CoveredType.DeviceUseStatement => MapDeviceUse(resource, rows, report),
