@@ -121,6 +121,25 @@ public class RepeatedResourcesMappingTests
     }
 
     [Theory]
+    [InlineData("o\\u0031", "o1")] // escaped: keyed by the id it stands for
+    [InlineData("\\u00e9v\\u00e9nement", "\u00e9v\u00e9nement")] // non-ASCII, escaped
+    [InlineData("\u00e9v\u00e9nement", "\u00e9v\u00e9nement")] // non-ASCII as UTF-8
+    [InlineData("id-of-300-characters", "id-of-300-characters")] // longer than the key's stack buffer
+    public void A_resources_row_key_derives_from_the_id_it_stands_for(string written, string id)
+    {
+        if (id == "id-of-300-characters") written = id = new string('a', 300);
+        var deidentifier = new FakeDeidentifier();
+        var mapper = new OmopMapper(Vocabulary, deidentifier);
+        var sink = new RecordingSink();
+
+        var outcome = mapper.Map(Fhir.Parse(Observation(written, "8480-6", "2020-03-04T10:00:00-05:00").Replace("Patient/p", "Patient/q")), sink, new MappingReport());
+
+        Assert.Equal(MappingStatus.Mapped, outcome.Status);
+        var rows = sink.Rows.Values.SelectMany(r => r).ToList();
+        Assert.Contains(rows, r => r[0] is long key && key == deidentifier.PseudonymousId(Ingestion.Privacy.OmopKeyDomain.Measurement, "Observation/" + id));
+    }
+
+    [Theory]
     [MemberData(nameof(Resources))]
     public void A_resource_maps_the_same_with_resourceType_last_as_first(string json)
     {

@@ -126,7 +126,7 @@ public sealed partial class OmopMapper
         }
         facts = new ClinicalEvent
         {
-            Key = new EventKeySource(type, FhirJson.String(members.Id)!),
+            Key = new EventKeySource(type, members.Id),
             PersonId = rows.References.Key(Ingestion.Privacy.OmopKeyDomain.Person, patient, _deidentifier),
             StartDate = startDate,
             StartDateTime = startDateTime,
