@@ -29,6 +29,13 @@ public interface IDeidentifier
     /// Null when the value is not a valid FHIR dateTime.</summary>
     DateTime? ShiftDateTime(string patientLogicalId, string fhirDateTime);
 
+    /// <summary><see cref="ShiftDate(string, string)"/> of text that is not a string (the mapper's, read from the
+    /// JSON's bytes): the same result.</summary>
+    DateOnly? ShiftDate(string patientLogicalId, ReadOnlySpan<char> fhirDate) => ShiftDate(patientLogicalId, fhirDate.ToString());
+
+    /// <summary><see cref="ShiftDateTime(string, string)"/> of text that is not a string: the same result.</summary>
+    DateTime? ShiftDateTime(string patientLogicalId, ReadOnlySpan<char> fhirDateTime) => ShiftDateTime(patientLogicalId, fhirDateTime.ToString());
+
     /// <summary>Birth fields for OMOP person after shifting and the over-89 rule.</summary>
     ShiftedBirth ShiftBirth(string patientLogicalId, string fhirBirthDate);
 

@@ -119,12 +119,25 @@ public sealed class KeyedDeidentifier : IDeidentifier
     /// <inheritdoc />
     public DateOnly? ShiftDate(string patientLogicalId, string fhirDate)
     {
+        // Null reads as empty text: not a date.
+        return ShiftDate(patientLogicalId, fhirDate.AsSpan());
+    }
+
+    /// <inheritdoc />
+    public DateOnly? ShiftDate(string patientLogicalId, ReadOnlySpan<char> fhirDate)
+    {
         var shifted = Shift(patientLogicalId, fhirDate, out _);
         return shifted is { } value ? DateOnly.FromDateTime(value) : null;
     }
 
     /// <inheritdoc />
     public DateTime? ShiftDateTime(string patientLogicalId, string fhirDateTime)
+    {
+        return ShiftDateTime(patientLogicalId, fhirDateTime.AsSpan());
+    }
+
+    /// <inheritdoc />
+    public DateTime? ShiftDateTime(string patientLogicalId, ReadOnlySpan<char> fhirDateTime)
     {
         var shifted = Shift(patientLogicalId, fhirDateTime, out _);
         return shifted is { } value && _dropTimeOfDay ? value.Date : shifted;
@@ -179,7 +192,7 @@ public sealed class KeyedDeidentifier : IDeidentifier
     /// Parses and shifts one value. Strict Safe Harbor: 1 January of the true (UTC) year. Otherwise the value, or
     /// for a partial date its period's anchor day, moves by the patient's offset. Null when invalid or out of range.
     /// </summary>
-    private DateTime? Shift(string patientLogicalId, string text, out FhirTemporal parsed)
+    private DateTime? Shift(string patientLogicalId, ReadOnlySpan<char> text, out FhirTemporal parsed)
     {
         RequireId(patientLogicalId, nameof(patientLogicalId));
         if (!FhirTemporal.TryParse(text, out parsed)) return null;

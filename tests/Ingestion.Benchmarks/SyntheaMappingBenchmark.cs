@@ -106,6 +106,10 @@ public sealed class SyntheaMappingBenchmark : IBenchmark
 
         public DateTime? ShiftDateTime(string patientLogicalId, string fhirDateTime) => dates.ShiftDateTime(patientLogicalId, fhirDateTime);
 
+        public DateOnly? ShiftDate(string patientLogicalId, ReadOnlySpan<char> fhirDate) => dates.ShiftDate(patientLogicalId, fhirDate);
+
+        public DateTime? ShiftDateTime(string patientLogicalId, ReadOnlySpan<char> fhirDateTime) => dates.ShiftDateTime(patientLogicalId, fhirDateTime);
+
         public ShiftedBirth ShiftBirth(string patientLogicalId, string fhirBirthDate) => dates.ShiftBirth(patientLogicalId, fhirBirthDate);
 
         public string? GeneralizeZip(string? postalCode) => dates.GeneralizeZip(postalCode);

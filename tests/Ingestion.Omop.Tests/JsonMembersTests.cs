@@ -23,6 +23,26 @@ public class JsonMembersTests
         AssertSame(resource, "verificationStatus", header.VerificationStatus);
     }
 
+    [Theory]
+    [InlineData("""{"resourceType":"Coverage","id":"a"}""")]
+    [InlineData("""{"resourceType":"ServiceRequest","id":"a","resourceType":"Coverage"}""")] // repeated: the last
+    [InlineData("""{"resourceType":"Coverage","id":"a","r\u0065sourceType":"Other"}""")] // repeated, escaped
+    [InlineData("""{"resourceType":"Coverage","note":{"resourceType":"Other"},"text":"resourceType"}""")] // nested, and as a value
+    [InlineData("""{"id":"a","resourceType":"Coverage"}""")] // not first
+    [InlineData("""{"resourceType":1}""")]
+    [InlineData("""{"id":"a"}""")]
+    [InlineData("""[]""")]
+    public void A_resources_type_read_from_its_first_member_is_the_one_a_full_read_finds(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var resource = document.RootElement;
+        var expected = JsonMembers.Read<ResourceHeader>(resource).ResourceType;
+        var actual = ResourceHeader.ResourceTypeOf(resource);
+
+        Assert.Equal(expected.ValueKind, actual.ValueKind);
+        if (expected.ValueKind != JsonValueKind.Undefined) Assert.Equal(expected.GetRawText(), actual.GetRawText());
+    }
+
     [Fact]
     public void A_value_that_is_not_an_object_reads_as_no_members()
     {

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
 using Ingestion.Privacy;
 
 namespace Ingestion.Omop;
@@ -7,21 +10,47 @@ namespace Ingestion.Omop;
 /// <summary>
 /// What a clinical event's row key derives from: <c>Type/id</c>, plus <c>#component/i</c> for the i-th component of
 /// an Observation, plus <c>#map/k</c> for the k-th standard concept of a code that maps to several (k ≥ 1). The text
-/// is composed on the stack when the key is derived, so no string is built per row.
+/// is composed on the stack when the key is derived, so no string is built per row; a resource's own id is taken as
+/// its JSON value and decoded there too (no id string per resource).
 /// </summary>
 // The key text on the stack is written before it is read: not zeroed per row.
 [SkipLocalsInit]
-internal readonly record struct EventKeySource(string Type, string Id, int Component = -1)
+internal readonly record struct EventKeySource
 {
     private const int StackChars = 256;
+
+    private readonly string? _id;
+    private readonly JsonElement _idValue;
+
+    /// <param name="type">The resource type.</param>
+    /// <param name="id">The logical id.</param>
+    public EventKeySource(string type, string id)
+    {
+        Type = type;
+        _id = id;
+    }
+
+    /// <param name="type">The resource type.</param>
+    /// <param name="id">The resource's <c>id</c> as found: a string value (the mapper checked it).</param>
+    public EventKeySource(string type, JsonElement id)
+    {
+        Type = type;
+        _idValue = id;
+    }
+
+    public string Type { get; }
+
+    /// <summary>The component's index, or -1 for the resource itself.</summary>
+    public int Component { get; init; } = -1;
 
     public long Derive(IDeidentifier deidentifier, OmopKeyDomain domain, int map)
     {
         Span<char> text = stackalloc char[StackChars];
         if (TryFormat(text, map, out var length)) return deidentifier.PseudonymousId(domain, text[..length]);
         // An id too long for the stack buffer (bad data): the same text on the heap.
-        var chars = new char[Type.Length + Id.Length + 64];
-        TryFormat(chars, map, out length);
+        var id = _id ?? _idValue.GetString()!;
+        var chars = new char[Type.Length + id.Length + 64];
+        new EventKeySource(Type, id) { Component = Component }.TryFormat(chars, map, out length);
         return deidentifier.PseudonymousId(domain, chars.AsSpan(0, length));
     }
 
@@ -29,9 +58,21 @@ internal readonly record struct EventKeySource(string Type, string Id, int Compo
     {
         // Piece by piece (no interpolation handler): this runs once per clinical row.
         length = 0;
-        return Append(destination, Type, ref length) && Append(destination, "/", ref length) && Append(destination, Id, ref length)
+        return Append(destination, Type, ref length) && Append(destination, "/", ref length) && AppendId(destination, ref length)
             && (Component < 0 || (Append(destination, "#component/", ref length) && Append(destination, Component, ref length)))
             && (map <= 0 || (Append(destination, "#map/", ref length) && Append(destination, map, ref length)));
+    }
+
+    private bool AppendId(Span<char> destination, ref int length)
+    {
+        if (_id is not null) return Append(destination, _id, ref length);
+        var raw = JsonMarshal.GetRawUtf8Value(_idValue)[1..^1];
+        // Escaped text (never seen in ids) is decoded as the string it stands for.
+        if (raw.Contains((byte)'\\')) return Append(destination, _idValue.GetString(), ref length);
+        // The document's text is valid UTF-8 (the parser checked it): decoded as GetString decodes it.
+        if (!Encoding.UTF8.TryGetChars(raw, destination[length..], out var written)) return false;
+        length += written;
+        return true;
     }
 
     private static bool Append(Span<char> destination, ReadOnlySpan<char> text, ref int length)

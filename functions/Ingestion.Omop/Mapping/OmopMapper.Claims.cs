@@ -61,7 +61,7 @@ public sealed partial class OmopMapper
 
     /// <summary>The key of <c>Type/id</c> (an id the resource has: <see cref="Map"/> checked it), its text composed on the stack.</summary>
     private long KeyOf(OmopKeyDomain domain, string type, JsonElement id) =>
-        new EventKeySource(type, FhirJson.String(id)!).Derive(_deidentifier, domain, map: 0);
+        new EventKeySource(type, id).Derive(_deidentifier, domain, map: 0);
 
     private static void WriteCost(OmopRowWriter row, long costId, (long EventId, string Domain) costEvent, int? currency, double? totalCharge,
         double? totalPaid, long? payerPlanPeriod) =>
@@ -102,8 +102,7 @@ public sealed partial class OmopMapper
         if (contained.ValueKind != JsonValueKind.Array) return default;
         foreach (var inner in contained.EnumerateArray())
         {
-            // One forward pass over the members (resourceType comes first; a lookup by name scans from the last).
-            if (FhirJson.StringEquals(JsonMembers.Read<ResourceHeader>(inner).ResourceType, "Coverage"u8)) return inner;
+            if (FhirJson.StringEquals(ResourceHeader.ResourceTypeOf(inner), "Coverage"u8)) return inner;
         }
         return default;
     }

@@ -5,7 +5,7 @@ namespace Ingestion.Omop;
 // MedicationRequest / MedicationStatement / MedicationAdministration / Immunization → drug_exposure (by domain).
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapMedication(string type, JsonElement resource, MappedRows rows, MappingReport report)
+    private MappingOutcome MapMedication(string type, in MedicationMembers medication, MappedRows rows, MappingReport report)
     {
         JsonElement start, end;
         int typeConcept;
@@ -16,40 +16,40 @@ public sealed partial class OmopMapper
         switch (type)
         {
             case "MedicationRequest":
-                var dispense = FhirJson.Object(resource, "dispenseRequest"u8);
-                start = FhirJson.StringElement(resource, "authoredOn"u8)
+                var dispense = FhirJson.Object(medication.DispenseRequest);
+                start = FhirJson.StringElement(medication.AuthoredOn)
                     ?? FhirJson.StringElement(FhirJson.Object(dispense, "validityPeriod"u8), "start"u8) ?? default(JsonElement);
                 // validityPeriod is how long the prescription may be filled, not how long the drug is taken: the
                 // end comes from the supply below.
                 end = default;
                 typeConcept = _options.PrescriptionTypeConceptId;
-                provider = Provider(rows, FhirJson.Object(resource, "requester"u8));
-                dosage = FhirJson.First(resource, "dosageInstruction"u8);
+                provider = Provider(rows, FhirJson.Object(medication.Requester));
+                dosage = FhirJson.First(medication.DosageInstruction);
                 quantity = FhirJson.Number(FhirJson.Object(dispense, "quantity"u8), "value"u8);
                 var supply = FhirJson.Object(dispense, "expectedSupplyDuration"u8);
                 if (FhirJson.StringEquals(supply, "code"u8, "d"u8) && FhirJson.Number(supply, "value"u8) is { } days) daysSupply = (int)Math.Round(days);
                 if (FhirJson.Number(dispense, "numberOfRepeatsAllowed"u8) is { } repeats) refills = (int)repeats;
                 break;
             case "MedicationStatement":
-                var statementPeriod = FhirJson.Object(resource, "effectivePeriod"u8);
-                start = FhirJson.StringElement(resource, "effectiveDateTime"u8)
-                    ?? FhirJson.StringElement(statementPeriod, "start"u8) ?? FhirJson.StringElement(resource, "dateAsserted"u8) ?? default(JsonElement);
+                var statementPeriod = FhirJson.Object(medication.EffectivePeriod);
+                start = FhirJson.StringElement(medication.EffectiveDateTime)
+                    ?? FhirJson.StringElement(statementPeriod, "start"u8) ?? FhirJson.StringElement(medication.DateAsserted) ?? default(JsonElement);
                 end = FhirJson.Member(statementPeriod, "end"u8);
                 typeConcept = _options.SelfReportTypeConceptId;
                 provider = null;
-                dosage = FhirJson.First(resource, "dosage"u8);
+                dosage = FhirJson.First(medication.Dosage);
                 break;
             default: // MedicationAdministration
-                var administrationPeriod = FhirJson.Object(resource, "effectivePeriod"u8);
-                start = FhirJson.StringElement(resource, "effectiveDateTime"u8)
+                var administrationPeriod = FhirJson.Object(medication.EffectivePeriod);
+                start = FhirJson.StringElement(medication.EffectiveDateTime)
                     ?? FhirJson.StringElement(administrationPeriod, "start"u8) ?? default(JsonElement);
                 end = FhirJson.Member(administrationPeriod, "end"u8);
                 typeConcept = _options.AdministrationTypeConceptId;
-                provider = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
-                dosage = FhirJson.Object(resource, "dosage"u8);
+                provider = Provider(rows, FhirJson.Object(FhirJson.First(medication.Performer), "actor"u8));
+                dosage = FhirJson.Object(medication.Dosage);
                 break;
         }
-        if (!TryEventBase(rows, type, resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
+        if (!TryEventBase(rows, type, medication.Event, medication.Event.Subject, start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var route = _concepts.Resolve(FhirJson.Object(dosage, "route"u8), rows.Codings);
         if (type == "MedicationRequest")
@@ -76,24 +76,24 @@ public sealed partial class OmopMapper
             RouteSourceValue = route.SourceValue,
         };
         // medicationReference points at a Medication in another file: the drug stays concept 0 and is counted unmapped.
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "medicationCodeableConcept"u8), rows.Codings), facts,
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(medication.MedicationCodeableConcept), rows.Codings), facts,
             CdmTables.DrugExposure, rows, report));
     }
 
-    private MappingOutcome MapImmunization(JsonElement resource, MappedRows rows, MappingReport report)
+    private MappingOutcome MapImmunization(in ImmunizationMembers immunization, MappedRows rows, MappingReport report)
     {
-        var start = FhirJson.StringElement(resource, "occurrenceDateTime"u8)
-            ?? FhirJson.StringElement(resource, "recorded"u8) ?? default(JsonElement);
-        if (!TryEventBase(rows, "Immunization", resource, "patient"u8, start, default, _options.AdministrationTypeConceptId, out var facts, out var reason))
+        var start = FhirJson.StringElement(immunization.OccurrenceDateTime)
+            ?? FhirJson.StringElement(immunization.Recorded) ?? default(JsonElement);
+        if (!TryEventBase(rows, "Immunization", immunization.Event, immunization.Event.Patient, start, default, _options.AdministrationTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        var route = _concepts.Resolve(FhirJson.Object(resource, "route"u8), rows.Codings);
+        var route = _concepts.Resolve(FhirJson.Object(immunization.Route), rows.Codings);
         facts = facts with
         {
-            ProviderId = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8)),
-            Quantity = FhirJson.Number(FhirJson.Object(resource, "doseQuantity"u8), "value"u8),
+            ProviderId = Provider(rows, FhirJson.Object(FhirJson.First(immunization.Performer), "actor"u8)),
+            Quantity = FhirJson.Number(FhirJson.Object(immunization.DoseQuantity), "value"u8),
             RouteConceptId = route.Code is null ? null : ConceptResolver.FirstStandardId(route),
             RouteSourceValue = route.SourceValue,
         };
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "vaccineCode"u8), rows.Codings), facts, CdmTables.DrugExposure, rows, report));
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(immunization.VaccineCode), rows.Codings), facts, CdmTables.DrugExposure, rows, report));
     }
 }

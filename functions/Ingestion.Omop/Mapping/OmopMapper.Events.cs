@@ -5,25 +5,24 @@ namespace Ingestion.Omop;
 // Condition, Procedure, AllergyIntolerance, Device and DeviceUseStatement: one coded event each.
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapCondition(JsonElement resource, MappedRows rows, MappingReport report)
+    private MappingOutcome MapCondition(in ConditionMembers condition, MappedRows rows, MappingReport report)
     {
-        var start = FhirJson.StringElement(resource, "onsetDateTime"u8)
-            ?? FhirJson.StringElement(FhirJson.Object(resource, "onsetPeriod"u8), "start"u8) ?? FhirJson.StringElement(resource, "recordedDate"u8) ?? default(JsonElement);
-        var end = FhirJson.StringElement(resource, "abatementDateTime"u8)
-            ?? FhirJson.StringElement(FhirJson.Object(resource, "abatementPeriod"u8), "end"u8) ?? default(JsonElement);
-        var provider = Provider(rows, FhirJson.Object(resource, "asserter"u8)) ?? Provider(rows, FhirJson.Object(resource, "recorder"u8));
-        var (typeConcept, category) = ConditionCategory(resource);
-        if (!TryEventBase(rows, "Condition", resource, "subject"u8, start, end, typeConcept, out var facts, out var reason))
+        var start = FhirJson.StringElement(condition.OnsetDateTime)
+            ?? FhirJson.StringElement(FhirJson.Object(condition.OnsetPeriod), "start"u8) ?? FhirJson.StringElement(condition.RecordedDate) ?? default(JsonElement);
+        var end = FhirJson.StringElement(condition.AbatementDateTime)
+            ?? FhirJson.StringElement(FhirJson.Object(condition.AbatementPeriod), "end"u8) ?? default(JsonElement);
+        var provider = Provider(rows, FhirJson.Object(condition.Asserter)) ?? Provider(rows, FhirJson.Object(condition.Recorder));
+        var (typeConcept, category) = ConditionCategory(FhirJson.Array(condition.Category));
+        if (!TryEventBase(rows, "Condition", condition.Event, condition.Event.Subject, start, end, typeConcept, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        facts = facts with { ProviderId = provider, StatusConceptId = ConditionStatus(resource), StatusSourceValue = category };
-        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(resource, "code"u8), rows.Codings), facts, CdmTables.ConditionOccurrence, rows, report));
+        facts = facts with { ProviderId = provider, StatusConceptId = ConditionStatus(FhirJson.Object(condition.Header.VerificationStatus)), StatusSourceValue = category };
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(condition.Code), rows.Codings), facts, CdmTables.ConditionOccurrence, rows, report));
     }
 
     /// <summary>Condition.category → condition_type_concept_id (problem list 32840, encounter diagnosis 32827, else
     /// EHR 32817) and the category code kept as condition_status_source_value.</summary>
-    private (int TypeConceptId, string? Category) ConditionCategory(JsonElement resource)
+    private (int TypeConceptId, string? Category) ConditionCategory(JsonElement categories)
     {
-        var categories = FhirJson.Array(resource, "category"u8);
         if (categories.ValueKind == JsonValueKind.Array)
         {
             foreach (var category in categories.EnumerateArray())
@@ -38,22 +37,23 @@ public sealed partial class OmopMapper
     /// <summary>Condition.verificationStatus → condition_status_concept_id: provisional/differential 32899
     /// "Preliminary diagnosis", confirmed 32893 "Confirmed diagnosis", else none (refuted and entered-in-error never
     /// get here: <see cref="ResourceStatusRules"/>).</summary>
-    private static int? ConditionStatus(JsonElement resource)
+    private static int? ConditionStatus(JsonElement verification)
     {
-        var verification = FhirJson.Object(resource, "verificationStatus"u8);
         if (ResourceStatusRules.HasCoding(verification, "provisional"u8) || ResourceStatusRules.HasCoding(verification, "differential"u8)) return FixedConcepts.PreliminaryDiagnosis;
         if (ResourceStatusRules.HasCoding(verification, "confirmed"u8)) return FixedConcepts.ConfirmedDiagnosis;
         return null;
     }
 
-    private MappingOutcome MapProcedure(JsonElement resource, MappedRows rows, MappingReport report)
+    private MappingOutcome MapProcedure(in ProcedureMembers procedure, MappedRows rows, MappingReport report)
     {
-        var period = FhirJson.Object(resource, "performedPeriod"u8);
-        var start = FhirJson.StringElement(resource, "performedDateTime"u8) ?? FhirJson.StringElement(period, "start"u8) ?? default(JsonElement);
+        var period = FhirJson.Object(procedure.PerformedPeriod);
+        var start = FhirJson.StringElement(procedure.PerformedDateTime) ?? FhirJson.StringElement(period, "start"u8) ?? default(JsonElement);
         var end = FhirJson.Member(period, "end"u8);
-        var provider = Provider(rows, FhirJson.Object(FhirJson.First(resource, "performer"u8), "actor"u8));
-        return MapEvent("Procedure", resource, "subject"u8, start, end, provider, FhirJson.Object(resource, "code"u8),
-            CdmTables.ProcedureOccurrence, _options.EhrTypeConceptId, rows, report);
+        var provider = Provider(rows, FhirJson.Object(FhirJson.First(procedure.Performer), "actor"u8));
+        if (!TryEventBase(rows, "Procedure", procedure.Event, procedure.Event.Subject, start, end, _options.EhrTypeConceptId, out var facts, out var reason))
+            return MappingOutcome.Quarantine(reason!);
+        facts = facts with { ProviderId = provider };
+        return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(procedure.Code), rows.Codings), facts, CdmTables.ProcedureOccurrence, rows, report));
     }
 
     private MappingOutcome MapAllergy(JsonElement resource, MappedRows rows, MappingReport report)
@@ -126,7 +126,7 @@ public sealed partial class OmopMapper
         }
         facts = new ClinicalEvent
         {
-            Key = new EventKeySource(type, FhirJson.String(members.Id)!),
+            Key = new EventKeySource(type, members.Id),
             PersonId = rows.References.Key(Ingestion.Privacy.OmopKeyDomain.Person, patient, _deidentifier),
             StartDate = startDate,
             StartDateTime = startDateTime,

@@ -13,7 +13,7 @@ public sealed partial class OmopMapper
         if (!TryEventBase(rows, "Observation", observation.Event, observation.Event.Subject, start, default, _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         facts = facts with { ProviderId = Provider(rows, FhirJson.First(observation.Performer)) };
-        var defaultTable = DefaultObservationTable(FhirJson.Array(observation.Category));
+        var defaultTable = rows.Categories.TableOf(FhirJson.Array(observation.Category), DefaultTableOfCategories);
 
         var emitted = 0;
         var components = FhirJson.Array(observation.Component);
@@ -52,6 +52,9 @@ public sealed partial class OmopMapper
         }
         return CdmTables.Observation;
     }
+
+    // Cached once: a method group converted per resource would allocate a delegate each time.
+    private static readonly Func<JsonElement, OmopTable> DefaultTableOfCategories = DefaultObservationTable;
 
     /// <summary>Observation categories whose unmapped codes go to measurement (compared as UTF-8, no string made).</summary>
     private static bool IsMeasurementCategory(JsonElement code) =>

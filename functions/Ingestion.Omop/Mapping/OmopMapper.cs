@@ -37,12 +37,17 @@ public sealed partial class OmopMapper : IOmopMapper
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
-        // resourceType comes first in practice: then the resource is read once, with the members its mapping reads.
+        // resourceType comes first in practice: then the resource is read once, with the members its mapping reads (the
+        // frequent types; the others are read for the header, then by name).
         return LeadingType(resource) switch
         {
             CoveredType.Observation => Map<ObservationMembers>(resource, rows, report),
             CoveredType.Claim or CoveredType.ExplanationOfBenefit => Map<ClaimMembers>(resource, rows, report),
             CoveredType.Encounter => Map<EncounterMembers>(resource, rows, report),
+            CoveredType.Condition => Map<ConditionMembers>(resource, rows, report),
+            CoveredType.Procedure => Map<ProcedureMembers>(resource, rows, report),
+            CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration => Map<MedicationMembers>(resource, rows, report),
+            CoveredType.Immunization => Map<ImmunizationMembers>(resource, rows, report),
             _ => Map<ResourceHeader>(resource, rows, report),
         };
     }
@@ -93,11 +98,16 @@ public sealed partial class OmopMapper : IOmopMapper
         return covered;
     }
 
-    /// <summary>The members <typeparamref name="TWanted"/> reads: those already read when the resource was read with
-    /// that reader, else a pass of its own (the first member was not resourceType, or named another type).</summary>
-    private static TWanted MembersOf<THave, TWanted>(JsonElement resource, in THave have)
-        where THave : struct, IResourceMembers where TWanted : struct, IMemberReader =>
-        typeof(THave) == typeof(TWanted) ? Unsafe.As<THave, TWanted>(ref Unsafe.AsRef(in have)) : JsonMembers.Read<TWanted>(resource);
+    /// <summary>Whether the resource was read with <typeparamref name="TWanted"/>'s reader (a constant for the JIT):
+    /// then its members are used in place (<see cref="As"/>), else read by a pass of their own (the first member was not
+    /// resourceType, or named another type).</summary>
+    private static bool Holds<THave, TWanted>() where THave : struct, IResourceMembers where TWanted : struct, IMemberReader =>
+        typeof(THave) == typeof(TWanted);
+
+    /// <summary>The members already read, by reference: a copy of a reader this size (GC references in every element)
+    /// went through the runtime's write-barrier copy on every resource.</summary>
+    private static ref readonly TWanted As<THave, TWanted>(in THave have) where THave : struct, IResourceMembers where TWanted : struct, IMemberReader =>
+        ref Unsafe.As<THave, TWanted>(ref Unsafe.AsRef(in have));
 
     private static readonly (byte[] Utf8, string Name, CoveredType Type)[] CoveredTypeNames =
         Enum.GetValues<CoveredType>().Select(t => (System.Text.Encoding.UTF8.GetBytes(t.ToString()), t.ToString(), t)).ToArray();
@@ -136,12 +146,19 @@ public sealed partial class OmopMapper : IOmopMapper
         MappingReport report) where TMembers : struct, IResourceMembers => type switch
     {
         CoveredType.Patient => MapPatient(resource, rows),
-        CoveredType.Encounter => MapEncounter(MembersOf<TMembers, EncounterMembers>(resource, members), rows, report),
-        CoveredType.Condition => MapCondition(resource, rows, report),
-        CoveredType.Observation => MapObservation(MembersOf<TMembers, ObservationMembers>(resource, members), rows, report),
-        CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration => MapMedication(typeName, resource, rows, report),
-        CoveredType.Immunization => MapImmunization(resource, rows, report),
-        CoveredType.Procedure => MapProcedure(resource, rows, report),
+        CoveredType.Encounter => Holds<TMembers, EncounterMembers>() ? MapEncounter(in As<TMembers, EncounterMembers>(members), rows, report)
+            : MapEncounter(JsonMembers.Read<EncounterMembers>(resource), rows, report),
+        CoveredType.Condition => Holds<TMembers, ConditionMembers>() ? MapCondition(in As<TMembers, ConditionMembers>(members), rows, report)
+            : MapCondition(JsonMembers.Read<ConditionMembers>(resource), rows, report),
+        CoveredType.Observation => Holds<TMembers, ObservationMembers>() ? MapObservation(in As<TMembers, ObservationMembers>(members), rows, report)
+            : MapObservation(JsonMembers.Read<ObservationMembers>(resource), rows, report),
+        CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration =>
+            Holds<TMembers, MedicationMembers>() ? MapMedication(typeName, in As<TMembers, MedicationMembers>(members), rows, report)
+            : MapMedication(typeName, JsonMembers.Read<MedicationMembers>(resource), rows, report),
+        CoveredType.Immunization => Holds<TMembers, ImmunizationMembers>() ? MapImmunization(in As<TMembers, ImmunizationMembers>(members), rows, report)
+            : MapImmunization(JsonMembers.Read<ImmunizationMembers>(resource), rows, report),
+        CoveredType.Procedure => Holds<TMembers, ProcedureMembers>() ? MapProcedure(in As<TMembers, ProcedureMembers>(members), rows, report)
+            : MapProcedure(JsonMembers.Read<ProcedureMembers>(resource), rows, report),
         CoveredType.AllergyIntolerance => MapAllergy(resource, rows, report),
         CoveredType.Device => MapDevice(resource, rows, report),
         CoveredType.DeviceUseStatement => MapDeviceUse(resource, rows, report),
@@ -150,8 +167,10 @@ public sealed partial class OmopMapper : IOmopMapper
         CoveredType.Location => MapLocation(resource, rows),
         CoveredType.Specimen => MapSpecimen(resource, rows),
         CoveredType.DocumentReference => MapDocumentReference(resource, rows),
-        CoveredType.Claim => MapClaim(MembersOf<TMembers, ClaimMembers>(resource, members), rows),
-        CoveredType.ExplanationOfBenefit => MapExplanationOfBenefit(MembersOf<TMembers, ClaimMembers>(resource, members), rows),
+        CoveredType.Claim => Holds<TMembers, ClaimMembers>() ? MapClaim(in As<TMembers, ClaimMembers>(members), rows)
+            : MapClaim(JsonMembers.Read<ClaimMembers>(resource), rows),
+        CoveredType.ExplanationOfBenefit => Holds<TMembers, ClaimMembers>() ? MapExplanationOfBenefit(in As<TMembers, ClaimMembers>(members), rows)
+            : MapExplanationOfBenefit(JsonMembers.Read<ClaimMembers>(resource), rows),
         _ => MappingOutcome.NotCovered,
     };
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -15,6 +16,24 @@ internal struct ResourceHeader : IResourceMembers
     public JsonElement VerificationStatus;
 
     readonly ResourceHeader IResourceMembers.Header => this;
+
+    /// <summary>A resource's <c>resourceType</c> as found (any kind; undefined when absent), as a full read gives it.
+    /// Usually only the first member is read: when it is resourceType and the resource's text names resourceType
+    /// nowhere else (no other member or nested one could hold it, escaped or not), it is the only one.</summary>
+    public static JsonElement ResourceTypeOf(JsonElement resource)
+    {
+        if (resource.ValueKind != JsonValueKind.Object) return default;
+        var members = resource.EnumerateObject();
+        if (members.MoveNext() && JsonMarshal.GetRawUtf8PropertyName(members.Current).SequenceEqual("resourceType"u8))
+        {
+            // Without the leading quote the search anchors on 'r' (a quote is everywhere in JSON); any other text
+            // ending so only sends the resource to the full read.
+            var raw = JsonMarshal.GetRawUtf8Value(resource);
+            var first = raw.IndexOf("resourceType\""u8);
+            if (first >= 0 && raw.LastIndexOf("resourceType\""u8) == first && !raw.Contains((byte)'\\')) return members.Current.Value;
+        }
+        return JsonMembers.Read<ResourceHeader>(resource).ResourceType;
+    }
 
     public bool Read(ReadOnlySpan<byte> name, JsonElement value)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -12,6 +13,8 @@ namespace Ingestion.Omop;
 /// function of the de-identifier, the patient and the text. A few slots, reused in turn: memory is fixed. One per file
 /// (<see cref="MappedRows"/>); not thread-safe.
 /// </summary>
+// The text widened on the stack is written before it is read: not zeroed per date.
+[SkipLocalsInit]
 internal sealed class ShiftedDates
 {
     private const int SlotCount = 8;
@@ -49,7 +52,9 @@ internal sealed class ShiftedDates
                 return slot.Valid;
             }
         }
-        var valid = Shift(deidentifier, patientId, value.GetString(), out date, out dateTime);
+        // The text is ASCII: widened on the stack, no string made for it.
+        Span<char> text = stackalloc char[MaxRawBytes];
+        var valid = Shift(deidentifier, patientId, text[..Encoding.ASCII.GetChars(raw, text)], out date, out dateTime);
         var fill = _slots[_next++ % SlotCount];
         raw.CopyTo(fill.Raw);
         (fill.Length, fill.Patient, fill.Valid, fill.Date, fill.DateTime) = (raw.Length, patientId, valid, date, dateTime);
@@ -58,11 +63,14 @@ internal sealed class ShiftedDates
 
     /// <summary>Shifts a FHIR date/dateTime. With a time of day the datetime is UTC and the date is its UTC calendar
     /// day (so *_date always equals the date of *_datetime); a date-only value gives the date and no datetime.</summary>
-    public static bool Shift(IDeidentifier deidentifier, string patientId, string? value, out DateOnly date, out DateTime? dateTime)
+    public static bool Shift(IDeidentifier deidentifier, string patientId, string? value, out DateOnly date, out DateTime? dateTime) =>
+        Shift(deidentifier, patientId, value.AsSpan(), out date, out dateTime);
+
+    private static bool Shift(IDeidentifier deidentifier, string patientId, ReadOnlySpan<char> value, out DateOnly date, out DateTime? dateTime)
     {
         dateTime = null;
         date = default;
-        if (string.IsNullOrEmpty(value)) return false;
+        if (value.IsEmpty) return false;
         if (value.Length > 10)
         {
             dateTime = deidentifier.ShiftDateTime(patientId, value);

@@ -26,6 +26,9 @@ public sealed class MappedRows(DateOnly? latestDate = null)
     /// <summary>The file's repeated codings, with the source codes they resolve to (the mapper's per-file memo).</summary>
     internal SourceCodeMemo Codings { get; } = new();
 
+    /// <summary>The file's repeated Observation categories, with the table they send unmapped codes to (the mapper's per-file memo).</summary>
+    internal ObservationCategories Categories { get; } = new();
+
     /// <summary>The file's repeated dates per patient, with their shifted values (the mapper's per-file memo).</summary>
     internal ShiftedDates Dates { get; } = new();
 

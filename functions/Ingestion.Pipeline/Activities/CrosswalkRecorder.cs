@@ -33,6 +33,8 @@ internal sealed class CrosswalkRecorder(IDeidentifier inner) : IDeidentifier
     public int DateOffsetDays(string patientLogicalId) => inner.DateOffsetDays(patientLogicalId);
     public DateOnly? ShiftDate(string patientLogicalId, string fhirDate) => inner.ShiftDate(patientLogicalId, fhirDate);
     public DateTime? ShiftDateTime(string patientLogicalId, string fhirDateTime) => inner.ShiftDateTime(patientLogicalId, fhirDateTime);
+    public DateOnly? ShiftDate(string patientLogicalId, ReadOnlySpan<char> fhirDate) => inner.ShiftDate(patientLogicalId, fhirDate);
+    public DateTime? ShiftDateTime(string patientLogicalId, ReadOnlySpan<char> fhirDateTime) => inner.ShiftDateTime(patientLogicalId, fhirDateTime);
     public ShiftedBirth ShiftBirth(string patientLogicalId, string fhirBirthDate) => inner.ShiftBirth(patientLogicalId, fhirBirthDate);
     public string? GeneralizeZip(string? postalCode) => inner.GeneralizeZip(postalCode);
 
