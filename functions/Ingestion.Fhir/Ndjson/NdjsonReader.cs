@@ -50,11 +50,31 @@ public static class NdjsonReader
                 }
                 while (true)
                 {
+                    // Lines that end in the buffer's first segment (nearly all) are cut by offsets into it, and the
+                    // buffer is sliced once after them: no sequence positions per line, no copy.
+                    var first = buffer.First;
+                    var cut = 0;
+                    while (!skipping && cut + scanned < first.Length)
+                    {
+                        var end = first.Span[(cut + (int)scanned)..].IndexOf(NewLine);
+                        if (end < 0) break;
+                        // A buffer can hold thousands of lines: honour cancellation between them, not only between reads.
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var raw = first.Slice(cut, (int)scanned + end);
+                        cut += (int)scanned + end + 1;
+                        scanned = 0;
+                        lineNumber++;
+                        var line = Materialize(raw, options, out var error);
+                        if (line.IsEmpty && error is null) continue;
+                        yield return new NdjsonLine(lineNumber, line, error);
+                    }
+                    if (cut > 0) buffer = buffer.Slice(cut);
+
+                    // A line across segments (or the end of an over-long one): found in the sequence, joined in a copy.
                     var newline = buffer.Slice(scanned).PositionOf(NewLine);
                     if (newline is null) break;
-                    // A buffer can hold thousands of lines: honour cancellation between them, not only between reads.
                     cancellationToken.ThrowIfCancellationRequested();
-                    var raw = buffer.Slice(0, newline.Value);
+                    var spanning = buffer.Slice(0, newline.Value);
                     buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
                     scanned = 0;
                     lineNumber++;
@@ -64,9 +84,9 @@ public static class NdjsonReader
                         yield return new NdjsonLine(lineNumber, ReadOnlyMemory<byte>.Empty, NdjsonLineError.TooLong(options.MaxLineBytes));
                         continue;
                     }
-                    var line = Materialize(raw, options, ref joined, out var error);
-                    if (line.IsEmpty && error is null) continue;
-                    yield return new NdjsonLine(lineNumber, line, error);
+                    var joinedLine = Materialize(spanning, options, ref joined, out var joinedError);
+                    if (joinedLine.IsEmpty && joinedError is null) continue;
+                    yield return new NdjsonLine(lineNumber, joinedLine, joinedError);
                 }
 
                 if (result.IsCompleted)
@@ -108,27 +128,28 @@ public static class NdjsonReader
     /// <summary>Returns the line's bytes (without <c>\r</c>), empty for a blank line, and the reason it is rejected, if it is.</summary>
     private static ReadOnlyMemory<byte> Materialize(ReadOnlySequence<byte> raw, NdjsonReaderOptions options, ref byte[]? joined, out string? error)
     {
+        if (raw.IsSingleSegment || raw.Length > options.MaxLineBytes) return Materialize(raw.First, raw.Length, options, out error);
+        var length = (int)raw.Length;
+        if (joined is null || joined.Length < length)
+        {
+            if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+            joined = ArrayPool<byte>.Shared.Rent(Math.Max(length, 4096));
+        }
+        raw.CopyTo(joined);
+        return Materialize(joined.AsMemory(0, length), options, out error);
+    }
+
+    private static ReadOnlyMemory<byte> Materialize(ReadOnlyMemory<byte> raw, NdjsonReaderOptions options, out string? error) =>
+        Materialize(raw, raw.Length, options, out error);
+
+    /// <summary>The line's bytes when they are in one piece (<paramref name="length"/> is the whole line's, to refuse an over-long one).</summary>
+    private static ReadOnlyMemory<byte> Materialize(ReadOnlyMemory<byte> line, long length, NdjsonReaderOptions options, out string? error)
+    {
         error = null;
-        if (raw.Length > options.MaxLineBytes)
+        if (length > options.MaxLineBytes)
         {
             error = NdjsonLineError.TooLong(options.MaxLineBytes);
             return ReadOnlyMemory<byte>.Empty;
-        }
-        ReadOnlyMemory<byte> line;
-        if (raw.IsSingleSegment)
-        {
-            line = raw.First;
-        }
-        else
-        {
-            var length = (int)raw.Length;
-            if (joined is null || joined.Length < length)
-            {
-                if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
-                joined = ArrayPool<byte>.Shared.Rent(Math.Max(length, 4096));
-            }
-            raw.CopyTo(joined);
-            line = joined.AsMemory(0, length);
         }
         if (!line.IsEmpty && line.Span[^1] == (byte)'\r') line = line[..^1];
         if (IsBlank(line.Span)) return ReadOnlyMemory<byte>.Empty;

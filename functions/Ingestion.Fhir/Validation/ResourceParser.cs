@@ -74,14 +74,43 @@ public static class ResourceParser
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             return Failure(document, RuleNotAnObject, "structure", $"A resource must be a JSON object, found {root.ValueKind}.");
-        if (!root.TryGetProperty("resourceType"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        FindTypeAndId(root, out var typeElement, out var idElement);
+        if (typeElement.ValueKind != JsonValueKind.String)
             return Failure(document, RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
 
         if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
             return Failure(document, RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
 
-        string? id = root.TryGetProperty("id"u8, out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+        string? id = idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
         return new ResourceParseResult(document, resourceType, id, null, jsonIssues);
+    }
+
+    /// <summary>
+    /// The root's resourceType and id members (default when absent), in one forward pass that stops once both are
+    /// found: they are usually the first two, while <c>TryGetProperty</c> searches from the last member back, once per
+    /// name. A document that gets here has no repeated name (a repeat is fatal before), so the first match is the only
+    /// one; names are compared as they decode, as <c>TryGetProperty</c> does.
+    /// </summary>
+    private static void FindTypeAndId(JsonElement root, out JsonElement type, out JsonElement id)
+    {
+        type = default;
+        id = default;
+        bool hasType = false, hasId = false;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!hasType && property.NameEquals("resourceType"u8))
+            {
+                type = property.Value;
+                hasType = true;
+                if (hasId) return;
+            }
+            else if (!hasId && property.NameEquals("id"u8))
+            {
+                id = property.Value;
+                hasId = true;
+                if (hasType) return;
+            }
+        }
     }
 
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
