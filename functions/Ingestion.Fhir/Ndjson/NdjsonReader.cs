@@ -66,7 +66,7 @@ public static class NdjsonReader
                         lineNumber++;
                         var line = Materialize(raw, options, out var error);
                         if (line.IsEmpty && error is null) continue;
-                        yield return new NdjsonLine(lineNumber, line, error);
+                        yield return new NdjsonLine(lineNumber, line, error) { IsValidUtf8 = error is null };
                     }
                     if (cut > 0) buffer = buffer.Slice(cut);
 
@@ -86,7 +86,7 @@ public static class NdjsonReader
                     }
                     var joinedLine = Materialize(spanning, options, ref joined, out var joinedError);
                     if (joinedLine.IsEmpty && joinedError is null) continue;
-                    yield return new NdjsonLine(lineNumber, joinedLine, joinedError);
+                    yield return new NdjsonLine(lineNumber, joinedLine, joinedError) { IsValidUtf8 = joinedError is null };
                 }
 
                 if (result.IsCompleted)
@@ -98,7 +98,7 @@ public static class NdjsonReader
                     else if (!buffer.IsEmpty)
                     {
                         var line = Materialize(buffer, options, ref joined, out var error);
-                        if (!line.IsEmpty || error is not null) yield return new NdjsonLine(lineNumber + 1, line, error);
+                        if (!line.IsEmpty || error is not null) yield return new NdjsonLine(lineNumber + 1, line, error) { IsValidUtf8 = error is null };
                     }
                     pipe.AdvanceTo(buffer.End);
                     yield break;
@@ -174,7 +174,8 @@ public static class NdjsonReader
         return true;
     }
 
-    /// <summary>One Utf8JsonReader pass: the line must be a single JSON object; its top-level resourceType is checked.</summary>
+    /// <summary>One Utf8JsonReader pass: the line must be a single JSON object; its top-level resourceType is checked.
+    /// UTF-8 is checked first, always: a line without an error is valid UTF-8 (<see cref="NdjsonLine.IsValidUtf8"/>).</summary>
     internal static string? Inspect(ReadOnlySpan<byte> line, NdjsonReaderOptions options)
     {
         // Checked first and always: every later stage (JSON strings, Parquet, the quarantine file) needs valid UTF-8.

@@ -26,13 +26,18 @@ public static class ResourceParser
 
     public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line) => Parse(utf8Line, ResourceParserOptions.Default);
 
-    public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options)
+    public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options) => Parse(utf8Line, options, knownValidUtf8: false);
+
+    /// <summary>A line from <see cref="Ndjson.NdjsonReader"/>: the UTF-8 check the reader made is not made again.</summary>
+    public static ResourceParseResult Parse(in Ndjson.NdjsonLine line, ResourceParserOptions options) => Parse(line.Utf8, options, line.IsValidUtf8);
+
+    private static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
     {
         ArgumentNullException.ThrowIfNull(options);
         // A .json file saved with a UTF-8 byte order mark is still one resource.
         if (utf8Line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Line = utf8Line[3..];
         List<ValidationIssue>? jsonIssues = null;
-        var document = TryParseClean(utf8Line, options);
+        var document = TryParseClean(utf8Line, options, knownValidUtf8);
         if (document is null)
         {
             var scanner = new StrictJsonScanner(utf8Line.Span, options);
@@ -122,10 +127,10 @@ public static class ResourceParser
     /// the limit, no <c>\uD800</c>-range escape). Null when the line needs the scanner (or may: the duplicate check
     /// errs only that way): it then finds the problem and says where, exactly as it always did.
     /// </summary>
-    private static JsonDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options)
+    private static JsonDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
     {
         var span = utf8Line.Span;
-        if (span.Length > options.MaxStringBytes || !Utf8.IsValid(span)) return null;
+        if (span.Length > options.MaxStringBytes || (!knownValidUtf8 && !Utf8.IsValid(span))) return null;
         // Most lines have no escape at all: then there is no surrogate escape and every name is written as it reads.
         var firstEscape = span.IndexOf((byte)'\\');
         if (firstEscape >= 0 && MayHaveSurrogateEscape(span[firstEscape..])) return null;

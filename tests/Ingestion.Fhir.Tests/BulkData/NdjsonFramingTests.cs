@@ -30,7 +30,10 @@ public sealed class NdjsonFramingTests
             var actual = new List<(long, string, string?)>();
             await using var stream = new DroppingStream(bytes, long.MaxValue, maxChunk);
             await foreach (var line in NdjsonReader.ReadAsync(stream, options, CancellationToken.None))
+            {
                 actual.Add((line.LineNumber, Convert.ToHexString(line.Utf8.Span), line.Error));
+                Assert.Equal(line.Error is null, line.IsValidUtf8);
+            }
             Assert.Equal(expected, actual);
         }
     }
