@@ -56,7 +56,7 @@ public static class ResourceParser
                     for (var i = 0; i < jsonIssues.Count; i++) jsonIssues[i] = jsonIssues[i] with { Location = rootName + jsonIssues[i].Location };
                     foreach (var issue in jsonIssues)
                     {
-                        if (issue.Severity == IssueSeverity.Fatal) return new ResourceParseResult(null, null, null, issue, jsonIssues);
+                        if (issue.Severity == IssueSeverity.Fatal) return new ResourceParseResult(null, null, issue, jsonIssues);
                     }
                 }
             }
@@ -79,43 +79,29 @@ public static class ResourceParser
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             return Failure(document, RuleNotAnObject, "structure", $"A resource must be a JSON object, found {root.ValueKind}.");
-        FindTypeAndId(root, out var typeElement, out var idElement);
+        var typeElement = FindResourceType(root);
         if (typeElement.ValueKind != JsonValueKind.String)
             return Failure(document, RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
 
         if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
             return Failure(document, RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
 
-        string? id = idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-        return new ResourceParseResult(document, resourceType, id, null, jsonIssues);
+        return new ResourceParseResult(document, resourceType, null, jsonIssues);
     }
 
     /// <summary>
-    /// The root's resourceType and id members (default when absent), in one forward pass that stops once both are
-    /// found: they are usually the first two, while <c>TryGetProperty</c> searches from the last member back, once per
-    /// name. A document that gets here has no repeated name (a repeat is fatal before), so the first match is the only
-    /// one; names are compared as they decode, as <c>TryGetProperty</c> does.
+    /// The root's resourceType member (default when absent), found from the front: it is usually the first, while
+    /// <c>TryGetProperty</c> searches from the last member back. A document that gets here has no repeated name (a
+    /// repeat is fatal before), so the first match is the only one; names are compared as they decode, as
+    /// <c>TryGetProperty</c> does.
     /// </summary>
-    private static void FindTypeAndId(JsonElement root, out JsonElement type, out JsonElement id)
+    private static JsonElement FindResourceType(JsonElement root)
     {
-        type = default;
-        id = default;
-        bool hasType = false, hasId = false;
         foreach (var property in root.EnumerateObject())
         {
-            if (!hasType && property.NameEquals("resourceType"u8))
-            {
-                type = property.Value;
-                hasType = true;
-                if (hasId) return;
-            }
-            else if (!hasId && property.NameEquals("id"u8))
-            {
-                id = property.Value;
-                hasId = true;
-                if (hasType) return;
-            }
+            if (property.NameEquals("resourceType"u8)) return property.Value;
         }
+        return default;
     }
 
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
@@ -164,6 +150,6 @@ public static class ResourceParser
     private static ResourceParseResult Failure(JsonDocument? document, string ruleId, string code, string message)
     {
         document?.Dispose();
-        return new ResourceParseResult(null, null, null, new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId), null);
+        return new ResourceParseResult(null, null, new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId), null);
     }
 }
