@@ -8,4 +8,8 @@ namespace Ingestion.Fhir.Ndjson;
 public readonly record struct NdjsonLine(long LineNumber, ReadOnlyMemory<byte> Utf8, string? Error)
 {
     public bool IsValid => Error is null;
+
+    /// <summary>Set by <see cref="NdjsonReader"/> on a line whose bytes it found to be valid UTF-8, so the parser
+    /// does not check them again (a line made elsewhere is checked).</summary>
+    internal bool IsValidUtf8 { get; init; }
 }

@@ -50,11 +50,31 @@ public static class NdjsonReader
                 }
                 while (true)
                 {
+                    // Lines that end in the buffer's first segment (nearly all) are cut by offsets into it, and the
+                    // buffer is sliced once after them: no sequence positions per line, no copy.
+                    var first = buffer.First;
+                    var cut = 0;
+                    while (!skipping && cut + scanned < first.Length)
+                    {
+                        var end = first.Span[(cut + (int)scanned)..].IndexOf(NewLine);
+                        if (end < 0) break;
+                        // A buffer can hold thousands of lines: honour cancellation between them, not only between reads.
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var raw = first.Slice(cut, (int)scanned + end);
+                        cut += (int)scanned + end + 1;
+                        scanned = 0;
+                        lineNumber++;
+                        var line = Materialize(raw, options, out var error);
+                        if (line.IsEmpty && error is null) continue;
+                        yield return new NdjsonLine(lineNumber, line, error) { IsValidUtf8 = error is null };
+                    }
+                    if (cut > 0) buffer = buffer.Slice(cut);
+
+                    // A line across segments (or the end of an over-long one): found in the sequence, joined in a copy.
                     var newline = buffer.Slice(scanned).PositionOf(NewLine);
                     if (newline is null) break;
-                    // A buffer can hold thousands of lines: honour cancellation between them, not only between reads.
                     cancellationToken.ThrowIfCancellationRequested();
-                    var raw = buffer.Slice(0, newline.Value);
+                    var spanning = buffer.Slice(0, newline.Value);
                     buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
                     scanned = 0;
                     lineNumber++;
@@ -64,9 +84,9 @@ public static class NdjsonReader
                         yield return new NdjsonLine(lineNumber, ReadOnlyMemory<byte>.Empty, NdjsonLineError.TooLong(options.MaxLineBytes));
                         continue;
                     }
-                    var line = Materialize(raw, options, ref joined, out var error);
-                    if (line.IsEmpty && error is null) continue;
-                    yield return new NdjsonLine(lineNumber, line, error);
+                    var joinedLine = Materialize(spanning, options, ref joined, out var joinedError);
+                    if (joinedLine.IsEmpty && joinedError is null) continue;
+                    yield return new NdjsonLine(lineNumber, joinedLine, joinedError) { IsValidUtf8 = joinedError is null };
                 }
 
                 if (result.IsCompleted)
@@ -78,7 +98,7 @@ public static class NdjsonReader
                     else if (!buffer.IsEmpty)
                     {
                         var line = Materialize(buffer, options, ref joined, out var error);
-                        if (!line.IsEmpty || error is not null) yield return new NdjsonLine(lineNumber + 1, line, error);
+                        if (!line.IsEmpty || error is not null) yield return new NdjsonLine(lineNumber + 1, line, error) { IsValidUtf8 = error is null };
                     }
                     pipe.AdvanceTo(buffer.End);
                     yield break;
@@ -108,27 +128,28 @@ public static class NdjsonReader
     /// <summary>Returns the line's bytes (without <c>\r</c>), empty for a blank line, and the reason it is rejected, if it is.</summary>
     private static ReadOnlyMemory<byte> Materialize(ReadOnlySequence<byte> raw, NdjsonReaderOptions options, ref byte[]? joined, out string? error)
     {
+        if (raw.IsSingleSegment || raw.Length > options.MaxLineBytes) return Materialize(raw.First, raw.Length, options, out error);
+        var length = (int)raw.Length;
+        if (joined is null || joined.Length < length)
+        {
+            if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+            joined = ArrayPool<byte>.Shared.Rent(Math.Max(length, 4096));
+        }
+        raw.CopyTo(joined);
+        return Materialize(joined.AsMemory(0, length), options, out error);
+    }
+
+    private static ReadOnlyMemory<byte> Materialize(ReadOnlyMemory<byte> raw, NdjsonReaderOptions options, out string? error) =>
+        Materialize(raw, raw.Length, options, out error);
+
+    /// <summary>The line's bytes when they are in one piece (<paramref name="length"/> is the whole line's, to refuse an over-long one).</summary>
+    private static ReadOnlyMemory<byte> Materialize(ReadOnlyMemory<byte> line, long length, NdjsonReaderOptions options, out string? error)
+    {
         error = null;
-        if (raw.Length > options.MaxLineBytes)
+        if (length > options.MaxLineBytes)
         {
             error = NdjsonLineError.TooLong(options.MaxLineBytes);
             return ReadOnlyMemory<byte>.Empty;
-        }
-        ReadOnlyMemory<byte> line;
-        if (raw.IsSingleSegment)
-        {
-            line = raw.First;
-        }
-        else
-        {
-            var length = (int)raw.Length;
-            if (joined is null || joined.Length < length)
-            {
-                if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
-                joined = ArrayPool<byte>.Shared.Rent(Math.Max(length, 4096));
-            }
-            raw.CopyTo(joined);
-            line = joined.AsMemory(0, length);
         }
         if (!line.IsEmpty && line.Span[^1] == (byte)'\r') line = line[..^1];
         if (IsBlank(line.Span)) return ReadOnlyMemory<byte>.Empty;
@@ -153,7 +174,8 @@ public static class NdjsonReader
         return true;
     }
 
-    /// <summary>One Utf8JsonReader pass: the line must be a single JSON object; its top-level resourceType is checked.</summary>
+    /// <summary>One Utf8JsonReader pass: the line must be a single JSON object; its top-level resourceType is checked.
+    /// UTF-8 is checked first, always: a line without an error is valid UTF-8 (<see cref="NdjsonLine.IsValidUtf8"/>).</summary>
     internal static string? Inspect(ReadOnlySpan<byte> line, NdjsonReaderOptions options)
     {
         // Checked first and always: every later stage (JSON strings, Parquet, the quarantine file) needs valid UTF-8.

@@ -26,13 +26,18 @@ public static class ResourceParser
 
     public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line) => Parse(utf8Line, ResourceParserOptions.Default);
 
-    public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options)
+    public static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options) => Parse(utf8Line, options, knownValidUtf8: false);
+
+    /// <summary>A line from <see cref="Ndjson.NdjsonReader"/>: the UTF-8 check the reader made is not made again.</summary>
+    public static ResourceParseResult Parse(in Ndjson.NdjsonLine line, ResourceParserOptions options) => Parse(line.Utf8, options, line.IsValidUtf8);
+
+    private static ResourceParseResult Parse(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
     {
         ArgumentNullException.ThrowIfNull(options);
         // A .json file saved with a UTF-8 byte order mark is still one resource.
         if (utf8Line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Line = utf8Line[3..];
         List<ValidationIssue>? jsonIssues = null;
-        var document = TryParseClean(utf8Line, options);
+        var document = TryParseClean(utf8Line, options, knownValidUtf8);
         if (document is null)
         {
             var scanner = new StrictJsonScanner(utf8Line.Span, options);
@@ -51,7 +56,7 @@ public static class ResourceParser
                     for (var i = 0; i < jsonIssues.Count; i++) jsonIssues[i] = jsonIssues[i] with { Location = rootName + jsonIssues[i].Location };
                     foreach (var issue in jsonIssues)
                     {
-                        if (issue.Severity == IssueSeverity.Fatal) return new ResourceParseResult(null, null, null, issue, jsonIssues);
+                        if (issue.Severity == IssueSeverity.Fatal) return new ResourceParseResult(null, null, issue, jsonIssues);
                     }
                 }
             }
@@ -74,14 +79,29 @@ public static class ResourceParser
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             return Failure(document, RuleNotAnObject, "structure", $"A resource must be a JSON object, found {root.ValueKind}.");
-        if (!root.TryGetProperty("resourceType"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        var typeElement = FindResourceType(root);
+        if (typeElement.ValueKind != JsonValueKind.String)
             return Failure(document, RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
 
         if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
             return Failure(document, RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
 
-        string? id = root.TryGetProperty("id"u8, out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-        return new ResourceParseResult(document, resourceType, id, null, jsonIssues);
+        return new ResourceParseResult(document, resourceType, null, jsonIssues);
+    }
+
+    /// <summary>
+    /// The root's resourceType member (default when absent), found from the front: it is usually the first, while
+    /// <c>TryGetProperty</c> searches from the last member back. A document that gets here has no repeated name (a
+    /// repeat is fatal before), so the first match is the only one; names are compared as they decode, as
+    /// <c>TryGetProperty</c> does.
+    /// </summary>
+    private static JsonElement FindResourceType(JsonElement root)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.NameEquals("resourceType"u8)) return property.Value;
+        }
+        return default;
     }
 
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
@@ -93,10 +113,10 @@ public static class ResourceParser
     /// the limit, no <c>\uD800</c>-range escape). Null when the line needs the scanner (or may: the duplicate check
     /// errs only that way): it then finds the problem and says where, exactly as it always did.
     /// </summary>
-    private static JsonDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options)
+    private static JsonDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
     {
         var span = utf8Line.Span;
-        if (span.Length > options.MaxStringBytes || !Utf8.IsValid(span)) return null;
+        if (span.Length > options.MaxStringBytes || (!knownValidUtf8 && !Utf8.IsValid(span))) return null;
         // Most lines have no escape at all: then there is no surrogate escape and every name is written as it reads.
         var firstEscape = span.IndexOf((byte)'\\');
         if (firstEscape >= 0 && MayHaveSurrogateEscape(span[firstEscape..])) return null;
@@ -130,6 +150,6 @@ public static class ResourceParser
     private static ResourceParseResult Failure(JsonDocument? document, string ruleId, string code, string message)
     {
         document?.Dispose();
-        return new ResourceParseResult(null, null, null, new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId), null);
+        return new ResourceParseResult(null, null, new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId), null);
     }
 }

@@ -62,7 +62,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 }
                 // One strict FHIR JSON pass (duplicate keys, string limits, well-formedness), then the one tree that
                 // validation and mapping both read.
-                var parsed = ResourceParser.Parse(line.Utf8, ParserOptions);
+                var parsed = ResourceParser.Parse(line, ParserOptions);
                 if (parsed.Error is { } parseError)
                 {
                     var reason = ParseRejection(parseError, parsed.JsonIssues, issues);

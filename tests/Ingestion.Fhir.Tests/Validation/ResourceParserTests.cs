@@ -19,6 +19,28 @@ public sealed class ResourceParserTests
     }
 
     [Fact]
+    public async Task A_line_from_the_reader_parses_as_its_bytes_do_and_a_line_made_elsewhere_is_still_checked_for_utf8()
+    {
+        var good = Encoding.UTF8.GetBytes("""{"resourceType":"Patient","id":"p1","name":[{"family":"Zoë"}]}""");
+        await using var stream = new MemoryStream(good.Concat("\n"u8.ToArray()).ToArray());
+        var read = new List<Ingestion.Fhir.Ndjson.NdjsonLine>();
+        await foreach (var line in Ingestion.Fhir.Ndjson.NdjsonReader.ReadAsync(stream, Ingestion.Fhir.Ndjson.NdjsonReaderOptions.Default, CancellationToken.None)) read.Add(line);
+        var fromReader = ResourceParser.Parse(Assert.Single(read), ResourceParserOptions.Default);
+        var fromBytes = ResourceParser.Parse(good);
+        Assert.True(fromReader.Succeeded);
+        Assert.Equal((fromBytes.ResourceType, fromBytes.Id), (fromReader.ResourceType, fromReader.Id));
+        fromReader.Document!.Dispose();
+        fromBytes.Document!.Dispose();
+
+        // Not from the reader: nothing vouches for its bytes, so the parser checks them (a fake source, a test).
+        var bad = (byte[])good.Clone();
+        bad[Array.IndexOf(bad, (byte)'Z')] = 0xFF;
+        var made = ResourceParser.Parse(new Ingestion.Fhir.Ndjson.NdjsonLine(1, bad, null), ResourceParserOptions.Default);
+        Assert.Equal(ResourceParser.RuleInvalidUtf8, made.Error?.RuleId);
+        Assert.Equal(ResourceParser.Parse(bad).Error, made.Error);
+    }
+
+    [Fact]
     public void A_byte_order_mark_before_the_resource_is_accepted()
     {
         var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("{\"resourceType\":\"Patient\"}")).ToArray();
