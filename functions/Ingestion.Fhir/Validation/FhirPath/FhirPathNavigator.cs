@@ -48,13 +48,31 @@ internal static class FhirPathNavigator
         }
         if (parent.Table is { } table)
         {
-            var resolved = step is not null ? step.For(table) : FhirPathStep.Resolve(table, name);
-            if (resolved.IsProperty)
+            if (step is not null)
             {
-                var entry = resolved.Entry;
-                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
+                // A compiled step: resolved once for this table.
+                var resolved = step.For(table);
+                if (resolved.IsProperty)
+                {
+                    var slot = resolved.Entry.Slot;
+                    AddProperty(parent.Value, parent.Members, name, slot.ShadowName, slot.FhirPathType, resolved.Entry.Node.Children ?? slot.Resolved, ref sink);
+                }
+                else if (resolved.Choice is { } resolvedChoice) AddChoice(parent.Value, parent.Members, name, resolvedChoice, ref sink);
+                return;
             }
-            else if (resolved.Choice is { } choice) AddChoice(parent.Value, parent.Members, name, choice, ref sink);
+            // The same lookups FhirPathStep.Resolve makes, without an object per step.
+            if (table.ByJsonName.TryGetValue(name, out var entry) && !entry.Node.IsChoice)
+            {
+                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
+                return;
+            }
+            if (table.ChoiceByName.TryGetValue(name, out var choice))
+            {
+                AddChoice(parent.Value, parent.Members, name, choice, ref sink);
+                return;
+            }
+            if (table.ByJsonName.TryGetValue(name, out entry))
+                AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
             return;
         }
 

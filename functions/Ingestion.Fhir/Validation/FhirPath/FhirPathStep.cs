@@ -3,9 +3,9 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// <summary>
 /// A member step (<c>name</c>) resolved against an element table: the element it names, or the choice element
 /// <c>name[x]</c>, or nothing. Navigation resolved it with up to three dictionary lookups (string hashing) per step and
-/// per item; a compiled path resolves it once per table it meets (<see cref="FhirPathStepCache"/>). A value: resolving without a cache allocates nothing.
+/// per item; a compiled path resolves it once per table it meets (<see cref="FhirPathStepCache"/>), which hands out this object (no struct copies in unoptimised code).
 /// </summary>
-internal readonly struct FhirPathStep
+internal sealed class FhirPathStep
 {
     private FhirPathStep(ChildTable table, ChildEntry entry, ElementNode? choice, bool isProperty)
     {

@@ -16,9 +16,9 @@ internal sealed class FhirPathStepCache(string name)
     public FhirPathStep For(ChildTable table)
     {
         var steps = _steps;
-        for (var i = 0; i < steps.Length; i++)
+        foreach (var step in steps)
         {
-            if (ReferenceEquals(steps[i].Table, table)) return steps[i];
+            if (ReferenceEquals(step.Table, table)) return step;
         }
         var resolved = FhirPathStep.Resolve(table, Name);
         if (steps.Length < Capacity) Volatile.Write(ref _steps, [.. steps, resolved]);
