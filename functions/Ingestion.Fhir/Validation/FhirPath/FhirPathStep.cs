@@ -5,25 +5,17 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// <c>name[x]</c>, or nothing. Navigation resolved it with up to three dictionary lookups (string hashing) per step and
 /// per item; a compiled path resolves it once per table it meets (<see cref="FhirPathStepCache"/>), which hands out this object (no struct copies in unoptimised code).
 /// </summary>
-internal sealed class FhirPathStep
+internal sealed class FhirPathStep(ChildTable table, ChildEntry entry, ElementNode? choice, bool isProperty)
 {
-    private FhirPathStep(ChildTable table, ChildEntry entry, ElementNode? choice, bool isProperty)
-    {
-        Table = table;
-        Entry = entry;
-        Choice = choice;
-        IsProperty = isProperty;
-    }
-
-    public ChildTable Table { get; }
+    public ChildTable Table => table;
 
     /// <summary>The element named (when <see cref="IsProperty"/>).</summary>
-    public ChildEntry Entry { get; }
+    public ChildEntry Entry => entry;
 
     /// <summary>The choice element <c>name[x]</c> (when not <see cref="IsProperty"/>); both unset: the table has no such element.</summary>
-    public ElementNode? Choice { get; }
+    public ElementNode? Choice => choice;
 
-    public bool IsProperty { get; }
+    public bool IsProperty => isProperty;
 
     /// <summary>The same lookups, in the same order, <see cref="FhirPathNavigator"/> made per step.</summary>
     public static FhirPathStep Resolve(ChildTable table, string name)
