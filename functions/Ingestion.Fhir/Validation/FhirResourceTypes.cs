@@ -35,6 +35,7 @@ public static class FhirResourceTypes
     ];
 
     private static readonly HashSet<string> Set = new(Names, StringComparer.Ordinal);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Spans = Set.GetAlternateLookup<ReadOnlySpan<char>>(); // taken once, not per resource
 
     public static IReadOnlyCollection<string> All => Names;
 
@@ -43,7 +44,7 @@ public static class FhirResourceTypes
     /// <summary>Returns the interned type name, so callers keep no per-resource string.</summary>
     public static bool TryGet(ReadOnlySpan<char> name, out string resourceType)
     {
-        if (Set.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var found))
+        if (Spans.TryGetValue(name, out var found))
         {
             resourceType = found;
             return true;

@@ -16,7 +16,7 @@ internal sealed class ProfileSelector
 
     private readonly Dictionary<string, Rule[]> _rules = new(StringComparer.Ordinal);
     // Code-only rules (vital signs by LOINC code) by type, looked up once per resource rather than rule by rule.
-    private readonly Dictionary<string, Dictionary<string, CompiledProfile>> _byCode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, CompiledProfile>.AlternateLookup<ReadOnlySpan<char>>> _byCode = new(StringComparer.Ordinal);
 
     /// <summary>(resource type, category code, code, US Core profile id), first match wins.</summary>
     private static readonly (string Type, string? Category, string? Code, string ProfileId)[] DefaultRules =
@@ -90,7 +90,7 @@ internal sealed class ProfileSelector
         {
             // Code-only rules come first in DefaultRules, so checking them before the rest keeps first-match order.
             var byCode = list.Where(r => r.Code is not null && r.Category is null).GroupBy(r => r.Code!).ToDictionary(g => g.Key, g => g.First().Profile, StringComparer.Ordinal);
-            if (byCode.Count > 0) _byCode[type] = byCode;
+            if (byCode.Count > 0) _byCode[type] = byCode.GetAlternateLookup<ReadOnlySpan<char>>(); // taken once, not per resource
             _rules[type] = list.Where(r => !(r.Code is not null && r.Category is null)).ToArray();
         }
     }
@@ -113,11 +113,10 @@ internal sealed class ProfileSelector
     private static bool RootProperty(JsonElement resource, FhirPathObjectIndex? root, string name, out JsonElement value) =>
         root is not null ? root.TryGet(name, out value) : resource.TryGetProperty(name, out value);
 
-    private static CompiledProfile? ByCode(JsonElement resource, FhirPathObjectIndex? root, Dictionary<string, CompiledProfile> byCode)
+    private static CompiledProfile? ByCode(JsonElement resource, FhirPathObjectIndex? root, Dictionary<string, CompiledProfile>.AlternateLookup<ReadOnlySpan<char>> lookup)
     {
         if (!RootProperty(resource, root, "code", out var concept) || concept.ValueKind != JsonValueKind.Object
             || !concept.TryGetProperty("coding"u8, out var codings) || codings.ValueKind != JsonValueKind.Array) return null;
-        var lookup = byCode.GetAlternateLookup<ReadOnlySpan<char>>();
         Span<char> buffer = stackalloc char[32];
         foreach (var coding in codings.EnumerateArray())
         {

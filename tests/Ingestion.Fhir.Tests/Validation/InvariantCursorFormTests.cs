@@ -101,6 +101,31 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         Assert.Equal(0, index.Count);
     }
 
+    [Fact]
+    public void Path_counts_read_once_answer_only_the_same_path_table_and_limit()
+    {
+        var model = BuiltIn.Value.FhirPathModel;
+        using var document = JsonDocument.Parse("""{"resourceType":"Patient","name":[{"given":["a","b"]}]}""");
+        var name = Assert.Single(FhirPathExpression.Compile("Patient.name").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        var exists = FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse("given.exists()"), model)!;
+        var hasValue = FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse("given.hasValue()"), model)!;
+        var indexed = IndexedCursor(name);
+        Assert.Equal(FhirPathTruth.True, exists(indexed)); // counts given up to one
+        Assert.Equal(FhirPathTruth.False, hasValue(indexed)); // up to two: two items, not the one counted before
+        Assert.Equal(hasValue(Cursor(name)), hasValue(indexed));
+
+        var index = new FhirPathObjectIndex();
+        index.Build(document.RootElement);
+        ChildTable a = new() { Path = "A" }, b = new() { Path = "B" };
+        index.AddCount("name", a, 1, 1, default);
+        Assert.True(index.TryGetCount("name", a, 1, out var count, out _) && count == 1);
+        Assert.False(index.TryGetCount("name", b, 1, out _, out _)); // read with another profile's table
+        Assert.False(index.TryGetCount("name", a, 2, out _, out _));
+        Assert.False(index.TryGetCount("name.given", a, 1, out _, out _));
+        index.Build(document.RootElement);
+        Assert.False(index.TryGetCount("name", a, 1, out _, out _)); // another object (or the same read again)
+    }
+
     private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? null : value.GetRawText();
 
     [Fact]
@@ -117,7 +142,11 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         void Check(JsonElement resource, string where)
         {
             if (!resource.TryGetProperty("resourceType"u8, out var type) || !profilesByType.TryGetValue(type.GetString()!, out var profiles)) return;
-            foreach (var profile in profiles) Visit(model, model.Resource(resource, null, "", profile.Root), profile.Root.Invariants, $"{where} {profile.Id}", tally);
+            // The root's names are read once for all the profiles a resource is walked against (as the validator's are):
+            // path counts taken there under one profile's table must not answer for another's.
+            var root = new FhirPathObjectIndex();
+            root.Build(resource);
+            foreach (var profile in profiles) Visit(model, model.Resource(resource, null, "", profile.Root), profile.Root.Invariants, $"{where} {profile.Id}", tally, root);
         }
         foreach (var file in ExampleCorpus.ExampleFiles())
         {
@@ -139,9 +168,9 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
     }
 
     /// <summary>The element's constraints, then its children's with their element's and type's constraints, as the invariant walk applies them.</summary>
-    private static void Visit(FhirPathModel model, FhirPathElement element, CompiledInvariant[]? invariants, string where, Tally tally)
+    private static void Visit(FhirPathModel model, FhirPathElement element, CompiledInvariant[]? invariants, string where, Tally tally, FhirPathObjectIndex? names = null)
     {
-        Compare(model, element, invariants, where, tally);
+        Compare(model, element, invariants, where, tally, names);
         if (element.Table is not { } table) return;
         var children = new List<object>();
         FhirPathNavigator.AllChildren(model, element, children);
@@ -158,16 +187,19 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         }
     }
 
-    private static void Compare(FhirPathModel model, FhirPathElement element, CompiledInvariant[]? invariants, string where, Tally tally)
+    private static void Compare(FhirPathModel model, FhirPathElement element, CompiledInvariant[]? invariants, string where, Tally tally, FhirPathObjectIndex? names = null)
     {
         if (invariants is null) return;
+        // One reading of the focus's names for all its constraints, as the walk keeps it: the path counts the first
+        // constraints took there answer the later ones (and a constraint asked twice answers from them).
+        var indexedCursor = names is not null ? Cursor(element) with { Members = names } : IndexedCursor(element);
         foreach (var invariant in invariants)
         {
             if (invariant.Native is null) continue;
             var native = invariant.Native(Cursor(element));
             // The walk reads the focus's names once where several constraints navigate from it: the same answer.
-            if (invariant.NavigatesFocus && invariant.Native(IndexedCursor(element)) is var indexed && indexed != native)
-                tally.Mismatches.Add($"{where} {element.Name}: {invariant.Key} on the names read once {indexed}, on the JSON {native}");
+            if (invariant.NavigatesFocus && (invariant.Native(indexedCursor), invariant.Native(indexedCursor)) is var (indexed, again) && (indexed != native || again != native))
+                tally.Mismatches.Add($"{where} {element.Name}: {invariant.Key} on the names read once {indexed} then {again}, on the JSON {native}");
             tally.ByKey.TryGetValue(invariant.Key, out var counts);
             if (native is not { } verdict)
             {
@@ -188,6 +220,50 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
             }
             if (expression != (verdict ? "passes" : "fails")) tally.Mismatches.Add($"{where} {element.Name}: {invariant.Key} native {verdict}, expression {expression}");
         }
+    }
+
+    [Fact]
+    public void Compiled_member_steps_navigate_as_steps_resolved_each_time()
+    {
+        // One step cache per name shared by every table the corpus meets: more tables than a cache keeps, so both its
+        // answers and its overflow are compared with navigation resolving the step at each use.
+        var model = BuiltIn.Value.FhirPathModel;
+        var caches = new Dictionary<string, FhirPathStepCache[]>(StringComparer.Ordinal);
+        var compared = 0;
+        var mismatches = new List<string>();
+        void Walk(FhirPathElement element, string where)
+        {
+            if (element.Table is { } table && element.Value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var name in table.ByJsonName.Keys.Concat(table.ChoiceByName.Keys).Append("notAnElement"))
+                {
+                    if (!caches.TryGetValue(name, out var steps)) caches[name] = steps = FhirPathStepCache.ForPath([name]);
+                    var cursor = Cursor(element);
+                    FhirPathCursor cachedLast = default, resolvedLast = default;
+                    var cached = FhirPathNavigator.CountPath(model, cursor, [name], ["_" + name], 0, 3, ref cachedLast, steps);
+                    var resolved = FhirPathNavigator.CountPath(model, cursor, [name], ["_" + name], 0, 3, ref resolvedLast);
+                    compared++;
+                    if (cached != resolved || cachedLast.Type != resolvedLast.Type || !ReferenceEquals(cachedLast.Table, resolvedLast.Table) || Text(cachedLast.Value) != Text(resolvedLast.Value))
+                        mismatches.Add($"{where} {element.Name}.{name}: {cached} {cachedLast.Type} with the compiled step, {resolved} {resolvedLast.Type} resolved");
+                }
+            }
+            var children = new List<object>();
+            FhirPathNavigator.AllChildren(model, element, children);
+            foreach (var child in children.OfType<FhirPathElement>()) Walk(child, where);
+        }
+        foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 20))
+        {
+            using var document = JsonDocument.Parse(text);
+            Walk(model.Resource(document.RootElement, null, ""), where);
+        }
+        foreach (var file in ExampleCorpus.ExampleFiles().Take(300))
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+            Walk(model.Resource(document.RootElement, null, ""), Path.GetFileName(file));
+        }
+        output.WriteLine($"{compared} member steps compared over {caches.Count} names");
+        Assert.True(mismatches.Count == 0, string.Join('\n', mismatches.Take(20)));
+        Assert.True(compared > 10_000, $"only {compared} steps compared");
     }
 
     private static FhirPathCursor Cursor(FhirPathElement element) => new(element.Value, element.Shadow, element.Type, element.Table);

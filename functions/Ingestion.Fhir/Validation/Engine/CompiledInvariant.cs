@@ -14,6 +14,7 @@ namespace Ingestion.Fhir.Validation;
 /// several are evaluated on one element, the walk reads the element's names once for them).
 /// <see cref="NativeInRootResource"/>: where <see cref="Native"/> cannot decide, a check that also reads
 /// <c>%rootResource</c> (ref-1's <c>#id</c> against the contained ids), called where the walk knows it. The suite and
-/// the equivalence tests cover the expressions.
+/// the equivalence tests cover the expressions. <see cref="CursorForm"/>: the cursor form <see cref="Native"/> wraps, which
+/// the walk calls directly (the cursor by reference, one delegate call instead of two).
 /// </summary>
-internal sealed record CompiledInvariant(string Key, IssueSeverity Severity, FhirPathExpression Expression, string Message, Func<FhirPathCursor, bool?>? Native = null, bool HoldsWithoutContained = false, bool NavigatesFocus = false, Func<FhirPathCursor, JsonElement, bool?>? NativeInRootResource = null);
+internal sealed record CompiledInvariant(string Key, IssueSeverity Severity, FhirPathExpression Expression, string Message, Func<FhirPathCursor, bool?>? Native = null, bool HoldsWithoutContained = false, bool NavigatesFocus = false, Func<FhirPathCursor, JsonElement, bool?>? NativeInRootResource = null, FhirPathCursorCondition? CursorForm = null);

@@ -123,4 +123,8 @@ internal sealed class SliceRule
 }
 
 /// <summary>Expected value at a path in the item (segments; empty = the item itself).</summary>
-internal sealed record SliceDiscriminator(string[] Path, JsonElement Expected, bool IsPattern, CompiledCodeSet? ValueSet);
+internal sealed record SliceDiscriminator(string[] Path, JsonElement Expected, bool IsPattern, CompiledCodeSet? ValueSet)
+{
+    /// <summary><see cref="Path"/> as UTF-8, as the document compares names (a string name is transcoded per lookup).</summary>
+    public byte[][] Utf8Path { get; } = Path.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+}

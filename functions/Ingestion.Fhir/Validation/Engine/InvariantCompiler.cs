@@ -11,7 +11,7 @@ namespace Ingestion.Fhir.Validation;
 internal sealed partial class InvariantCompiler
 {
     private const string Ele1 = "hasValue() or (children().count() > id.count())";
-    private readonly Dictionary<string, (FhirPathExpression? Expression, Func<FhirPathCursor, bool?>? Native, bool CursorForm, string? Error)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (FhirPathExpression? Expression, Func<FhirPathCursor, bool?>? Native, FhirPathCursorCondition? CursorForm, string? Error)> _cache = new(StringComparer.Ordinal);
     private readonly bool _bestPractice;
     private readonly FhirPathModel _model;
 
@@ -42,13 +42,13 @@ internal sealed partial class InvariantCompiler
                 {
                     var expression = FhirPathExpression.Compile(c.Expression);
                     var native = HandWritten(c.Expression) ?? (c.Expression == QuantityUnitSystemCheck.Expression ? QuantityUnitSystemCheck.For(_model) : null);
-                    var cursorForm = native is null ? CursorNative(FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(c.Expression), _model)) : null;
-                    entry = (expression, native ?? cursorForm, cursorForm is not null, null);
+                    var cursorForm = native is null ? FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(c.Expression), _model) : null;
+                    entry = (expression, native ?? CursorNative(cursorForm), cursorForm, null);
                     foreach (Match m in MemberOf().Matches(c.Expression)) MemberOfValueSets.Add(m.Groups[1].Value);
                 }
                 catch (FhirPathException e)
                 {
-                    entry = (null, null, false, e.Message);
+                    entry = (null, null, null, e.Message);
                 }
                 _cache[c.Expression] = entry;
             }
@@ -60,8 +60,8 @@ internal sealed partial class InvariantCompiler
             var severity = c.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
             var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
             // dom-2 to dom-5 are skipped on resources without contained resources.
-            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, entry.Native, ContainedAbsenceCheck.Expressions.Contains(c.Expression), entry.CursorForm,
-                c.Expression == ReferenceFormCheck.Expression ? ReferenceFormCheck.Holds : null));
+            compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, entry.Native, ContainedAbsenceCheck.Expressions.Contains(c.Expression), entry.CursorForm is not null,
+                c.Expression == ReferenceFormCheck.Expression ? ReferenceFormCheck.Holds : null, entry.CursorForm));
         }
         return compiled.Count > 0 ? compiled.ToArray() : null;
     }
@@ -84,7 +84,10 @@ internal sealed partial class InvariantCompiler
     };
 
     /// <summary>A cursor form as a native check: empty passes as true does (the walk reports only false), undecided is null.</summary>
-    internal static Func<FhirPathCursor, bool?>? CursorNative(FhirPathCursorCondition? condition) => condition is null ? null : cursor => condition(cursor) switch
+    internal static Func<FhirPathCursor, bool?>? CursorNative(FhirPathCursorCondition? condition) => condition is null ? null : cursor => Verdict(condition(cursor));
+
+    /// <summary>A cursor form's answer as a constraint's verdict: empty passes as true does, undecided (null) is left to the expression.</summary>
+    internal static bool? Verdict(FhirPathTruth truth) => truth switch
     {
         FhirPathTruth.True or FhirPathTruth.Empty => true,
         FhirPathTruth.False => false,

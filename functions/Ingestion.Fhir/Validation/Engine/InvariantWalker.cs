@@ -267,7 +267,7 @@ internal sealed class InvariantWalker
             bool? holds;
             try
             {
-                holds = invariant.Native?.Invoke(state.Cursor(frame));
+                holds = invariant.CursorForm is { } cursorForm ? InvariantCompiler.Verdict(cursorForm(in state.Cursor(frame))) : invariant.Native?.Invoke(state.Cursor(frame));
                 // Outside nested resources %rootResource is the walked resource, frame 0's.
                 if (holds is null && invariant.NativeInRootResource is { } inRoot && state.NestedResources == 0) holds = inRoot(state.Cursor(frame), state.Cursor(0).Value);
                 holds ??= invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));

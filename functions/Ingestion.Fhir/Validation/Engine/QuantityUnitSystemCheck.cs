@@ -18,15 +18,19 @@ internal static class QuantityUnitSystemCheck
     private static readonly string[] ShadowPath = ["_value"];
 
     /// <summary>The check navigating with <paramref name="model"/> (the types of contained resources' elements).</summary>
-    public static Func<FhirPathCursor, bool?> For(FhirPathModel model) => cursor =>
+    public static Func<FhirPathCursor, bool?> For(FhirPathModel model)
     {
-        var last = default(FhirPathCursor);
-        return FhirPathNavigator.CountPath(model, cursor, Path, ShadowPath, 0, 2, ref last) switch
+        var steps = FhirPathStepCache.ForPath(Path);
+        return cursor =>
         {
-            0 => true,
-            // An object could be typed by a resourceType of its own, as the expression's navigation types it.
-            1 when last.Type is { } type && type != "Quantity" && last.Value.ValueKind != System.Text.Json.JsonValueKind.Object => true,
-            _ => null,
+            var last = default(FhirPathCursor);
+            return FhirPathNavigator.CountPath(model, cursor, Path, ShadowPath, 0, 2, ref last, steps) switch
+            {
+                0 => true,
+                // An object could be typed by a resourceType of its own, as the expression's navigation types it.
+                1 when last.Type is { } type && type != "Quantity" && last.Value.ValueKind != System.Text.Json.JsonValueKind.Object => true,
+                _ => null,
+            };
         };
-    };
+    }
 }

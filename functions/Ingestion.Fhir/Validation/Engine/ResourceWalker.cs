@@ -31,7 +31,8 @@ internal sealed class ResourceWalker
     public void Validate(JsonElement resource, string resourceType, ChildTable root, ValidationContext context)
     {
         var frame = _invariants.Begin(resource, resourceType, root, context);
-        ValidateObject(resource, root, context, isResource: true, frame);
+        // The root's names were read once for the validator: the walk takes them from there.
+        ValidateObject(resource, root, context, isResource: true, frame, context.RootMembers.Usable ? context.RootMembers : null);
         InvariantWalker.End(context);
         context.Members.Clear();
         context.AppendInvariantIssues();
@@ -40,13 +41,15 @@ internal sealed class ResourceWalker
     /// <summary>
     /// One object against its table; <paramref name="frame"/> is its element's constraint frame when its children's
     /// constraints are walked here too (the constraint walk's table for it is <paramref name="table"/>), else -1.
+    /// <paramref name="read"/>: the object's properties already read (usable), else they are read from the JSON.
     /// </summary>
-    private void ValidateObject(JsonElement obj, ChildTable table, ValidationContext context, bool isResource, int frame)
+    private void ValidateObject(JsonElement obj, ChildTable table, ValidationContext context, bool isResource, int frame, FhirPathObjectIndex? read = null)
     {
         var state = context.InvariantState!;
         var list = context.Members;
         var start = list.Count;
-        var shape = ReadMembers(obj, table, list, isResource, frame >= 0 && !state.HasShape(frame));
+        var findShape = frame >= 0 && !state.HasShape(frame);
+        var shape = read is null ? ReadMembers(obj, table, list, isResource, findShape) : ReadMembers(read, table, list, isResource, findShape);
         if (frame >= 0)
         {
             if (shape != ObjectShape.Unknown) state.SetShape(frame, shape);
@@ -145,35 +148,45 @@ internal sealed class ResourceWalker
     private static ObjectShape ReadMembers(JsonElement obj, ChildTable table, ObjectMembers list, bool isResource, bool findShape)
     {
         var shape = findShape ? ObjectShape.Scanned : ObjectShape.Unknown;
-        foreach (var property in obj.EnumerateObject())
-        {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
-            var name = isPrimitiveExtension ? raw[1..] : raw;
-            ref var member = ref list.Add();
-            member.Property = property;
-            member.Flags = isPrimitiveExtension ? MemberFlags.PrimitiveExtension : MemberFlags.None;
-            var known = false;
-            if (raw.Length == 12 && raw.SequenceEqual("resourceType"u8))
-            {
-                member.Flags |= MemberFlags.ResourceType;
-                if (isResource) continue; // skipped by both walks: no lookup, no kind; plain, not "contained"
-            }
-            if (table.Names.TryGetValue(name, out member.Entry))
-            {
-                member.Flags |= MemberFlags.Known;
-                known = true;
-            }
-            member.Kind = property.Value.ValueKind;
-            if (findShape)
-            {
-                if (isPrimitiveExtension) shape |= ObjectShape.HasShadows;
-                // A name found in the table is one of its plain names: only unknown names need the byte check.
-                var plain = known && table.Names.AllPlain || JsonProperties.IsPlain(raw);
-                if (!plain || name.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
-            }
-        }
+        foreach (var property in obj.EnumerateObject()) ReadMember(JsonMarshal.GetRawUtf8PropertyName(property), property, table, list, isResource, findShape, ref shape);
         return shape;
+    }
+
+    /// <summary>As above, from an object's properties read once already (the resource's root, whose names are all plain).</summary>
+    private static ObjectShape ReadMembers(FhirPathObjectIndex read, ChildTable table, ObjectMembers list, bool isResource, bool findShape)
+    {
+        var shape = findShape ? ObjectShape.Scanned : ObjectShape.Unknown;
+        for (var i = 0; i < read.Count; i++) ReadMember(read.Name(i), read.Property(i), table, list, isResource, findShape, ref shape);
+        return shape;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void ReadMember(ReadOnlySpan<byte> raw, JsonProperty property, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref ObjectShape shape)
+    {
+        var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
+        var name = isPrimitiveExtension ? raw[1..] : raw;
+        ref var member = ref list.Add();
+        member.Property = property;
+        member.Flags = isPrimitiveExtension ? MemberFlags.PrimitiveExtension : MemberFlags.None;
+        var known = false;
+        if (raw.Length == 12 && raw.SequenceEqual("resourceType"u8))
+        {
+            member.Flags |= MemberFlags.ResourceType;
+            if (isResource) return; // skipped by both walks: no lookup, no kind; plain, not "contained"
+        }
+        if (table.Names.TryGetValue(name, out member.Entry))
+        {
+            member.Flags |= MemberFlags.Known;
+            known = true;
+        }
+        member.Kind = property.Value.ValueKind;
+        if (findShape)
+        {
+            if (isPrimitiveExtension) shape |= ObjectShape.HasShadows;
+            // A name found in the table is one of its plain names: only unknown names need the byte check.
+            var plain = known && table.Names.AllPlain || JsonProperties.IsPlain(raw);
+            if (!plain || name.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
+        }
     }
 
     /// <summary>
@@ -417,7 +430,7 @@ internal sealed class ResourceWalker
         if (index == path.Length && discriminator.ValueSet is { } valueSet) return InValueSet(valueSet, current);
         if (index == path.Length)
             return discriminator.IsPattern ? JsonValues.MatchesPattern(discriminator.Expected, current) : JsonValues.EqualsExactly(discriminator.Expected, current);
-        return current.ValueKind == JsonValueKind.Object && current.TryGetProperty(path[index], out var next) && AnyValueMatches(next, path, index + 1, discriminator);
+        return current.ValueKind == JsonValueKind.Object && current.TryGetProperty(discriminator.Utf8Path[index], out var next) && AnyValueMatches(next, path, index + 1, discriminator);
     }
 
     /// <summary>A code, Coding or CodeableConcept (any coding) in the code set.</summary>

@@ -38,6 +38,7 @@ internal static partial class FhirPathCompiler
         var maybeType = char.IsAsciiLetterUpper(name[0]);
         var typeName = new FhirPathTypeName(null, name);
         var shadowName = "_" + name;
+        var step = new FhirPathStepCache(name);
         return (scope, focus) =>
         {
             if (maybeType && focus.Count == 1 && focus[0] is FhirPathElement { IsResource: true } resource)
@@ -45,17 +46,18 @@ internal static partial class FhirPathCompiler
                 if (FhirPathValues.IsOfType(resource, typeName)) return focus;
                 if (FhirResourceTypes.IsKnown(name)) return Empty; // another resource type: nothing (strict mode would reject it)
             }
-            return Navigate(scope, focus, name, shadowName);
+            return Navigate(scope, focus, name, shadowName, step);
         };
     }
 
     private static FhirPathEvaluator CompileMember(FhirPathEvaluator target, string name)
     {
         var shadowName = "_" + name;
-        return (scope, focus) => Navigate(scope, target(scope, focus), name, shadowName);
+        var step = new FhirPathStepCache(name);
+        return (scope, focus) => Navigate(scope, target(scope, focus), name, shadowName, step);
     }
 
-    internal static IReadOnlyList<object> Navigate(FhirPathScope scope, IReadOnlyList<object> input, string name, string shadowName)
+    internal static IReadOnlyList<object> Navigate(FhirPathScope scope, IReadOnlyList<object> input, string name, string shadowName, FhirPathStepCache? step = null)
     {
         if (input.Count == 0) return Empty;
         List<object>? output = null;
@@ -64,7 +66,7 @@ internal static partial class FhirPathCompiler
             switch (item)
             {
                 case FhirPathElement element:
-                    FhirPathNavigator.Children(scope.Model, element, name, shadowName, ref output);
+                    FhirPathNavigator.Children(scope.Model, element, name, shadowName, ref output, step);
                     break;
                 case FhirPathTypeInfo info when name is "namespace" or "name":
                     output ??= [];

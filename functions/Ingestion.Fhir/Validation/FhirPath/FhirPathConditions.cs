@@ -111,6 +111,7 @@ internal static partial class FhirPathCompiler
             };
         }
         var shadowNames = names.Select(n => "_" + n).ToArray();
+        var steps = FhirPathStepCache.ForPath(names);
         return (s, c, limit, out last) =>
         {
             last = default;
@@ -129,12 +130,12 @@ internal static partial class FhirPathCompiler
                 case FhirPathTypeInfo:
                     return evaluator(s, c).Count; // type().name: not a JSON path
                 case FhirPathElement element:
-                    return FhirPathNavigator.CountPath(s.Model, new FhirPathCursor(element.Value, element.Shadow, element.Type, element.Table), names, shadowNames, 0, limit, ref last);
+                    return FhirPathNavigator.CountPath(s.Model, new FhirPathCursor(element.Value, element.Shadow, element.Type, element.Table), names, shadowNames, 0, limit, ref last, steps);
                 case IReadOnlyList<object> items:
                     foreach (var item in items)
                     {
                         if (item is FhirPathElement e)
-                            count += FhirPathNavigator.CountPath(s.Model, new FhirPathCursor(e.Value, e.Shadow, e.Type, e.Table), names, shadowNames, 0, limit - count, ref last);
+                            count += FhirPathNavigator.CountPath(s.Model, new FhirPathCursor(e.Value, e.Shadow, e.Type, e.Table), names, shadowNames, 0, limit - count, ref last, steps);
                         else if (item is FhirPathTypeInfo) return evaluator(s, c).Count; // type().name: not a JSON path
                         if (count >= limit) break;
                     }

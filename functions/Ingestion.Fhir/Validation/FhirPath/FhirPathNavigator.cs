@@ -16,10 +16,11 @@ internal static class FhirPathNavigator
     private const string SystemTypePrefix = "http://hl7.org/fhirpath/System.";
 
     /// <summary>Adds the children named <paramref name="name"/> (none when the parent's type has no such element).</summary>
-    public static void Children(FhirPathModel model, FhirPathElement parent, string name, string shadowName, ref List<object>? output)
+    /// <param name="step">The compiled step's resolutions by table (null: resolved here).</param>
+    public static void Children(FhirPathModel model, FhirPathElement parent, string name, string shadowName, ref List<object>? output, FhirPathStepCache? step = null)
     {
         var sink = new ListSink(model, parent, output);
-        Walk(model, new FhirPathCursor(parent.Value, parent.Shadow, parent.Type, parent.Table), name, shadowName, ref sink);
+        Walk(model, new FhirPathCursor(parent.Value, parent.Shadow, parent.Type, parent.Table), name, shadowName, step, ref sink);
         output = sink.Output;
     }
 
@@ -28,15 +29,16 @@ internal static class FhirPathNavigator
     /// <paramref name="from"/>, counting up to <paramref name="limit"/>; <paramref name="last"/> is the last item found.
     /// The same items <see cref="Children"/> step by step would give, without allocating.
     /// </summary>
-    public static int CountPath(FhirPathModel model, in FhirPathCursor from, string[] names, string[] shadowNames, int depth, int limit, ref FhirPathCursor last)
+    /// <param name="steps">The path's compiled steps (<see cref="FhirPathStepCache.ForPath"/>), or null: resolved per step here.</param>
+    public static int CountPath(FhirPathModel model, in FhirPathCursor from, string[] names, string[] shadowNames, int depth, int limit, ref FhirPathCursor last, FhirPathStepCache[]? steps = null)
     {
-        var sink = new CountSink(model, names, shadowNames, depth + 1, limit);
-        Walk(model, from, names[depth], shadowNames[depth], ref sink);
+        var sink = new CountSink(model, names, shadowNames, depth + 1, limit, steps);
+        Walk(model, from, names[depth], shadowNames[depth], steps?[depth], ref sink);
         if (sink.Count > 0) last = sink.Last;
         return sink.Count;
     }
 
-    private static void Walk<TSink>(FhirPathModel model, in FhirPathCursor parent, string name, string shadowName, ref TSink sink) where TSink : struct, IChildSink
+    private static void Walk<TSink>(FhirPathModel model, in FhirPathCursor parent, string name, string shadowName, FhirPathStepCache? step, ref TSink sink) where TSink : struct, IChildSink
     {
         if (parent.Value.ValueKind != JsonValueKind.Object)
         {
@@ -46,6 +48,19 @@ internal static class FhirPathNavigator
         }
         if (parent.Table is { } table)
         {
+            if (step is not null)
+            {
+                // A compiled step: resolved once for this table.
+                var resolved = step.For(table);
+                if (resolved.IsProperty)
+                {
+                    var slot = resolved.Entry.Slot;
+                    AddProperty(parent.Value, parent.Members, name, slot.ShadowName, slot.FhirPathType, resolved.Entry.Node.Children ?? slot.Resolved, ref sink);
+                }
+                else if (resolved.Choice is { } resolvedChoice) AddChoice(parent.Value, parent.Members, name, resolvedChoice, ref sink);
+                return;
+            }
+            // The same lookups FhirPathStep.Resolve makes, without an object per step.
             if (table.ByJsonName.TryGetValue(name, out var entry) && !entry.Node.IsChoice)
             {
                 AddProperty(parent.Value, parent.Members, name, entry.Slot.ShadowName, entry.Slot.FhirPathType, entry.Node.Children ?? entry.Slot.Resolved, ref sink);
@@ -268,7 +283,7 @@ internal static class FhirPathNavigator
     }
 
     /// <summary>Follows the rest of a member path from each item and counts the leaves, stopping at the limit.</summary>
-    private struct CountSink(FhirPathModel model, string[] names, string[] shadowNames, int depth, int limit) : IChildSink
+    private struct CountSink(FhirPathModel model, string[] names, string[] shadowNames, int depth, int limit, FhirPathStepCache[]? steps) : IChildSink
     {
         public int Count;
         public FhirPathCursor Last;
@@ -282,7 +297,7 @@ internal static class FhirPathNavigator
                 Count++;
                 Last = item;
             }
-            else Count += CountPath(model, item, names, shadowNames, depth, limit - Count, ref Last);
+            else Count += CountPath(model, item, names, shadowNames, depth, limit - Count, ref Last, steps);
             return Count < limit;
         }
 

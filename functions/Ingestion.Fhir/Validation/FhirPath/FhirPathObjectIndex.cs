@@ -18,7 +18,9 @@ internal sealed class FhirPathObjectIndex
 {
     private byte[] _names = new byte[256];
     private int[] _ends = new int[16];
-    private JsonElement[] _values = new JsonElement[16];
+    private JsonProperty[] _properties = new JsonProperty[16];
+    private readonly PathCount[] _counts = new PathCount[12];
+    private int _countCount;
 
     public int Count { get; private set; }
 
@@ -43,18 +45,21 @@ internal sealed class FhirPathObjectIndex
             if (Count == _ends.Length)
             {
                 Array.Resize(ref _ends, Count * 2);
-                Array.Resize(ref _values, Count * 2);
+                Array.Resize(ref _properties, Count * 2);
             }
             raw.CopyTo(_names.AsSpan(used));
             used += raw.Length;
             _ends[Count] = used;
-            _values[Count++] = property.Value;
+            _properties[Count++] = property;
         }
     }
 
     public ReadOnlySpan<byte> Name(int index) => _names.AsSpan(index == 0 ? 0 : _ends[index - 1], _ends[index] - (index == 0 ? 0 : _ends[index - 1]));
 
-    public JsonElement Value(int index) => _values[index];
+    public JsonElement Value(int index) => _properties[index].Value;
+
+    /// <summary>The property as enumerated (the walk of the resource's root reads its members from here rather than from the JSON again).</summary>
+    public JsonProperty Property(int index) => _properties[index];
 
     /// <summary>As <see cref="JsonProperties.Find"/> over the indexed object (only when <see cref="Usable"/>).</summary>
     public void Find(string name, string shadowName, out JsonElement value, out JsonElement shadow)
@@ -66,8 +71,8 @@ internal sealed class FhirPathObjectIndex
         {
             var end = _ends[i];
             var length = end - start;
-            if (length == name.Length && Ascii.Equals(_names.AsSpan(start, length), name)) value = _values[i];
-            else if (length == shadowName.Length && Ascii.Equals(_names.AsSpan(start, length), shadowName)) shadow = _values[i];
+            if (length == name.Length && Ascii.Equals(_names.AsSpan(start, length), name)) value = _properties[i].Value;
+            else if (length == shadowName.Length && Ascii.Equals(_names.AsSpan(start, length), shadowName)) shadow = _properties[i].Value;
             start = end;
         }
     }
@@ -83,7 +88,7 @@ internal sealed class FhirPathObjectIndex
             var end = _ends[i];
             if (end - start == name.Length && Ascii.Equals(_names.AsSpan(start, end - start), name))
             {
-                value = _values[i];
+                value = _properties[i].Value;
                 found = true;
             }
             start = end;
@@ -91,11 +96,44 @@ internal sealed class FhirPathObjectIndex
         return found;
     }
 
+    /// <summary>
+    /// A member path's count already taken from this object (<see cref="FhirPathNavigator.CountPath"/>: a pure function
+    /// of the object, the table it is read with, the path and the limit). An Observation's root constraints count
+    /// <c>value</c>, <c>component</c>, <c>dataAbsentReason</c>, <c>hasMember</c> about eleven times, five of them distinct.
+    /// </summary>
+    public bool TryGetCount(string path, ChildTable? table, int limit, out int count, out FhirPathCursor last)
+    {
+        for (var i = 0; i < _countCount; i++)
+        {
+            ref readonly var c = ref _counts[i];
+            if (c.Limit == limit && ReferenceEquals(c.Table, table) && string.Equals(c.Path, path, StringComparison.Ordinal))
+            {
+                count = c.Count;
+                last = c.Last;
+                return true;
+            }
+        }
+        count = 0;
+        last = default;
+        return false;
+    }
+
+    /// <summary>Remembers a count for <see cref="TryGetCount"/> until the object is rebuilt or cleared (the first few paths only).</summary>
+    public void AddCount(string path, ChildTable? table, int limit, int count, in FhirPathCursor last)
+    {
+        if (_countCount == _counts.Length) return;
+        _counts[_countCount++] = new PathCount(path, table, limit, count, last);
+    }
+
     /// <summary>Drops the object (no document stays reachable through a pooled index).</summary>
     public void Clear()
     {
-        Array.Clear(_values, 0, Count);
+        Array.Clear(_properties, 0, Count);
         Count = 0;
         Usable = false;
+        Array.Clear(_counts, 0, _countCount);
+        _countCount = 0;
     }
+
+    private readonly record struct PathCount(string Path, ChildTable? Table, int Limit, int Count, FhirPathCursor Last);
 }
