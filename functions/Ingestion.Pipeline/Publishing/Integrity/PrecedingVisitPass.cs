@@ -263,8 +263,12 @@ internal sealed class PrecedingRows(SpilledRecordReader<PrecedingSlot> reader) :
     public async ValueTask ReadAsync(PrecedingSlot[] slots, int count, CancellationToken cancellationToken)
     {
         for (var i = 0; i < count; i++)
-            slots[i] = await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false) ? reader.Current
-                : throw new InvalidOperationException("A visit part has more rows than were staged.");
+        {
+            // Straight from the read block; an await only where a block ends.
+            if (reader.TryRead(out slots[i])) continue;
+            if (!await reader.FillAsync(cancellationToken).ConfigureAwait(false) || !reader.TryRead(out slots[i]))
+                throw new InvalidOperationException("A visit part has more rows than were staged.");
+        }
     }
 
     public ValueTask DisposeAsync() => reader.DisposeAsync();

@@ -1,57 +1,87 @@
 namespace Ingestion.Pipeline.Publishing;
 
 /// <summary>
-/// A least-significant-digit radix sort of fixed-size records by their key words (<see cref="IRadixOrder{T}"/>), a byte
-/// at a time: per byte one counting pass and one scatter into the other buffer, and a byte that no two records differ in
-/// is skipped (a table index, the high bytes of small numbers). The fan-in's keys are mostly 64-bit hashes, where this
-/// is a fixed handful of linear passes instead of a comparison sort's ~log2(n) passes of compares and swaps (IntroSort
-/// was ~11 % of the N = 100 fan-in's samples: docs/benchmarks.md, "After fanin4"). Stable; needs a scratch span as long
-/// as the records. Below <see cref="SmallSort"/> records, an insertion sort by the order's comparer.
+/// An in-place most-significant-digit radix sort (American flag sort) of fixed-size records by their key words
+/// (<see cref="IRadixOrder{T}"/>), a byte at a time: per byte one counting pass and one in-place permutation into the
+/// byte's buckets, then each bucket by the next byte; a byte that all records of a bucket share is skipped, and a bucket
+/// below <see cref="SmallSort"/> records is finished by an insertion sort through the order's comparer. The fan-in's keys
+/// are mostly 64-bit hashes, where two or three bytes leave buckets of a few records: a few linear passes instead of a
+/// comparison sort's ~log2(n) passes of compares and swaps (IntroSort was ~11 % of the N = 100 fan-in's samples:
+/// docs/benchmarks.md, "After fanin4"). Not stable (records that compare equal come out in no particular order); no
+/// memory beyond the records.
 /// </summary>
 internal static class RadixSort
 {
-    internal const int SmallSort = 64;
+    internal const int SmallSort = 48;
 
-    public static void Sort<T, TOrder>(Span<T> records, Span<T> scratch, TOrder order)
+    private const int Buckets = 256;
+
+    public static void Sort<T, TOrder>(Span<T> records, TOrder order)
+        where TOrder : struct, IRadixOrder<T> =>
+        Sort(records, 0, 56, order);
+
+    /// <summary>Sorts records that share every key byte before byte <paramref name="shift"/>/8 of word <paramref name="word"/>.</summary>
+    private static void Sort<T, TOrder>(Span<T> records, int word, int shift, TOrder order)
         where TOrder : struct, IRadixOrder<T>
     {
-        if (records.Length < SmallSort)
+        Span<int> counts = stackalloc int[Buckets];
+        Span<int> next = stackalloc int[Buckets];
+        Span<int> ends = stackalloc int[Buckets];
+        var words = order.Words;
+        while (true)
         {
-            InsertionSort(records, order);
+            if (records.Length < SmallSort)
+            {
+                InsertionSort(records, order);
+                return;
+            }
+            if (word == words) return; // every key byte equal: nothing left to order by
+            counts.Clear();
+            foreach (ref readonly var record in records) counts[Digit(record, word, shift, order)]++;
+            var (nextWord, nextShift) = shift == 0 ? (word + 1, 56) : (word, shift - 8);
+            if (counts[Digit(records[0], word, shift, order)] == records.Length)
+            {
+                // One bucket holds them all: the same sort by the next byte, no permutation.
+                (word, shift) = (nextWord, nextShift);
+                continue;
+            }
+            var sum = 0;
+            for (var b = 0; b < Buckets; b++)
+            {
+                next[b] = sum;
+                sum += counts[b];
+                ends[b] = sum;
+            }
+            for (var b = 0; b < Buckets; b++)
+            {
+                while (next[b] < ends[b])
+                {
+                    // Carry the record at the bucket's next free place to its own bucket, and the one found there on, until
+                    // a record of this bucket comes back.
+                    var carried = records[next[b]];
+                    var digit = Digit(carried, word, shift, order);
+                    while (digit != b)
+                    {
+                        (carried, records[next[digit]]) = (records[next[digit]], carried);
+                        next[digit]++;
+                        digit = Digit(carried, word, shift, order);
+                    }
+                    records[next[b]++] = carried;
+                }
+            }
+            var start = 0;
+            for (var b = 0; b < Buckets; b++)
+            {
+                if (counts[b] > 1) Sort(records.Slice(start, counts[b]), nextWord, nextShift, order);
+                start += counts[b];
+            }
             return;
         }
-        if (scratch.Length < records.Length) throw new ArgumentException("The scratch span is shorter than the records.", nameof(scratch));
-        var words = order.Words;
-        Span<ulong> varying = stackalloc ulong[words];
-        for (var w = 0; w < words; w++)
-        {
-            var first = order.Word(records[0], w);
-            var bits = 0UL;
-            foreach (ref readonly var record in records) bits |= order.Word(record, w) ^ first;
-            varying[w] = bits;
-        }
-        Span<int> offsets = stackalloc int[256];
-        var from = records;
-        var to = scratch[..records.Length];
-        var inScratch = false;
-        for (var w = words - 1; w >= 0; w--)
-        {
-            for (var shift = 0; shift < 64; shift += 8)
-            {
-                if (((varying[w] >> shift) & 0xFF) == 0) continue;
-                offsets.Clear();
-                foreach (ref readonly var record in from) offsets[(int)(order.Word(record, w) >> shift) & 0xFF]++;
-                var sum = 0;
-                for (var d = 0; d < offsets.Length; d++) (offsets[d], sum) = (sum, sum + offsets[d]);
-                foreach (ref readonly var record in from) to[offsets[(int)(order.Word(record, w) >> shift) & 0xFF]++] = record;
-                var swap = from;
-                from = to;
-                to = swap;
-                inScratch = !inScratch;
-            }
-        }
-        if (inScratch) from.CopyTo(records);
     }
+
+    private static int Digit<T, TOrder>(in T record, int word, int shift, TOrder order)
+        where TOrder : struct, IRadixOrder<T> =>
+        (int)(order.Word(record, word) >> shift) & (Buckets - 1);
 
     private static void InsertionSort<T, TOrder>(Span<T> records, TOrder order)
         where TOrder : struct, IRadixOrder<T>

@@ -6,8 +6,7 @@ namespace Ingestion.Pipeline.Publishing;
 /// merges the runs and the last buffer in order (at most <see cref="MaxMergeWidth"/> runs at once: more are first merged
 /// into longer runs). Memory is the buffer plus one read block per merged run, whatever the number of records; a sort
 /// that never fills its buffer never touches the disk, and the buffer grows by doubling up to <c>runLength</c>, so a
-/// small sort holds a small one. A buffer is sorted by its key bytes (<see cref="RadixSort"/>, with a scratch buffer as
-/// long, held while records are added); the merge compares through the struct order (a heap of the runs' heads), never
+/// small sort holds a small one. A buffer is sorted in place by its key bytes (<see cref="RadixSort"/>); the merge compares through the struct order (a heap of the runs' heads), never
 /// through the <see cref="IComparer{T}"/> interface. Records that compare equal come out in no particular order:
 /// give them a sequence field when ties matter. The temporary files are deleted on dispose.
 /// </summary>
@@ -24,7 +23,6 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     private readonly string _root;
     private readonly int _runLength;
     private T[] _buffer;
-    private T[] _scratch = [];
     private readonly List<string> _runs = [];
     private string? _directory;
     private int _count;
@@ -80,11 +78,7 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
         _count = 0;
     }
 
-    private void SortBuffer()
-    {
-        if (_count >= RadixSort.SmallSort && _scratch.Length < _count) _scratch = new T[_buffer.Length];
-        RadixSort.Sort(_buffer.AsSpan(0, _count), _scratch, default(TComparer));
-    }
+    private void SortBuffer() => RadixSort.Sort(_buffer.AsSpan(0, _count), default(TComparer));
 
     private string NextRunPath()
     {
@@ -106,8 +100,6 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     private async Task<RunMerge> StartMergeAsync(CancellationToken cancellationToken)
     {
         SortBuffer();
-        // The merge reads the sorted buffer in place: the scratch is not needed any more.
-        _scratch = [];
         while (_runs.Count >= MaxMergeWidth) await MergeRunsAsync(cancellationToken).ConfigureAwait(false);
         return await RunMerge.OpenAsync(_runs, _buffer, _count, cancellationToken).ConfigureAwait(false);
     }
@@ -296,7 +288,6 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     {
         _read = true;
         _buffer = [];
-        _scratch = [];
         _count = 0;
         if (_directory is not null && Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         _directory = null;
