@@ -6,9 +6,10 @@ namespace Ingestion.Pipeline.Publishing;
 /// merges the runs and the last buffer in order (at most <see cref="MaxMergeWidth"/> runs at once: more are first merged
 /// into longer runs). Memory is the buffer plus one read block per merged run, whatever the number of records; a sort
 /// that never fills its buffer never touches the disk, and the buffer grows by doubling up to <c>runLength</c>, so a
-/// small sort holds a small one. A buffer is sorted in place by its key bytes (<see cref="RadixSort"/>); the merge compares through the struct order (a heap of the runs' heads), never
-/// through the <see cref="IComparer{T}"/> interface. Records that compare equal come out in no particular order:
-/// give them a sequence field when ties matter. The temporary files are deleted on dispose.
+/// small sort holds a small one. A buffer is sorted in place by its key bytes (<see cref="RadixSort"/>); the merge
+/// compares through the struct order (a heap of the runs' heads), never through the <see cref="IComparer{T}"/>
+/// interface. Records that compare equal come out in no particular order: give them a sequence field when ties matter.
+/// The temporary files are deleted on dispose.
 /// </summary>
 internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     where T : unmanaged
