@@ -48,6 +48,10 @@ public static class RowKeyStaging
     internal static readonly CdmForeignKey[][] References = CdmTables.All.Select(t =>
         CdmForeignKeys.Of(t).Count <= MaxReferences ? CdmForeignKeys.Of(t).ToArray() : throw new InvalidOperationException($"{t.Name} has more references than a staged row key holds.")).ToArray();
 
+    /// <summary>Per table index, whether the table has a row key (<see cref="CdmForeignKeys.HasRowKey"/>, which compares
+    /// names): checked per staged record read.</summary>
+    private static readonly bool[] Keyed = CdmTables.All.Select(CdmForeignKeys.HasRowKey).ToArray();
+
     /// <summary>The header; its fingerprint identifies the table list and reference counts the records' table indexes
     /// and widths depend on: a build that adds, moves or changes a table writes another.</summary>
     internal static StagedFileFormat Format { get; } = new("staged row keys", Magic, Version, string.Concat(CdmTables.All.Select(table =>
@@ -116,7 +120,7 @@ public static class RowKeyStaging
     internal static int TableIndexAt(ReadOnlySpan<byte> bytes, string path)
     {
         var index = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-        return (uint)index < (uint)CdmTables.All.Count && CdmForeignKeys.HasRowKey(CdmTables.All[index]) ? index
+        return (uint)index < (uint)Keyed.Length && Keyed[index] ? index
             : throw Format.Corrupt(path, $"name no keyed table (index {index})");
     }
 }

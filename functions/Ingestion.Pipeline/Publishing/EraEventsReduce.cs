@@ -151,12 +151,16 @@ internal sealed class EraEventsReduce(ILake lake, IDeidentifier deidentifier, Dr
         public static SortedEraEvent ByPerson(in StagedEraEvent e) => new(e.Person, e.EventId, e);
     }
 
-    private readonly struct MajorThenMinor : IComparer<SortedEraEvent>
+    private readonly struct MajorThenMinor : IRadixOrder<SortedEraEvent>
     {
         public int Compare(SortedEraEvent x, SortedEraEvent y)
         {
             var c = x.Major.CompareTo(y.Major);
             return c != 0 ? c : x.Minor.CompareTo(y.Minor);
         }
+
+        public int Words => 2;
+
+        public ulong Word(in SortedEraEvent record, int word) => RadixWord.Of(word == 0 ? record.Major : record.Minor);
     }
 }

@@ -16,7 +16,8 @@ namespace Ingestion.Pipeline.Publishing;
 /// (<see cref="DeathStaging"/>). Memory grows with the number of persons (their date bounds), not with the events.
 /// First the referential-integrity pass (<see cref="ReferentialIntegrityPass"/>): one row per key, no dangling
 /// reference, preceding visits; it rewrites the file parts concerned and its rewritten parts are returned with the
-/// reduce outputs. The staging reads run beside it, and the three reduces' writes beside each other.
+/// reduce outputs. The staging reads run beside it, and the three reduces' writes beside each other and beside the pass
+/// once it has the committed view's keys (<see cref="ReferentialIntegrityPass.KeysComplete"/>).
 /// </summary>
 public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<RunState, CdmSourceFacts> cdmSource, PipelineOptions options,
     IVocabulary? vocabulary = null) : IRunReducer
@@ -36,6 +37,15 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         var staged = Task.Run(() => ReadStagedAsync(runId, activities, previousRunId, eras, cancellationToken), cancellationToken);
         // First, so every reduce output below references only persons the committed view holds.
         var integrity = new ReferentialIntegrityPass(lake, options);
+        // observation_period, the eras and death need only the staged reads and the persons the committed view holds,
+        // which the pass completes early (its first pass): they are written beside the rest of the pass (its judging,
+        // preceding visits and rewrites), not after it on one core.
+        var perPerson = Task.Run(async () =>
+        {
+            var (personDates, deaths) = await staged.ConfigureAwait(false);
+            await integrity.KeysComplete.ConfigureAwait(false);
+            return await WritePerPersonAsync(runId, integrity, personDates, deaths, eras, previousRunId is not null, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         var replaced = new List<string>();
         IReadOnlyList<PartOutput> integrityParts;
         try
@@ -44,27 +54,12 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         }
         catch
         {
-            // The sorts must end before they are disposed; the pass's failure is the one reported.
-            try { await staged.ConfigureAwait(false); } catch (Exception) when (!cancellationToken.IsCancellationRequested) { }
+            // The sorts and writes must end before they are disposed; the pass's failure is the one reported.
+            try { await perPerson.ConfigureAwait(false); } catch (Exception) when (!cancellationToken.IsCancellationRequested) { }
             throw;
         }
-        var (personDates, deaths) = await staged.ConfigureAwait(false);
-        // The pass's sorts, key blocks and rewrites are garbage now; the writes below build their own state.
-        UnusedHeapMemory.ReturnIfLarge();
-
-        // observation_period, the eras and death write separate tables: one task each, on both cores. The checks of
-        // the integrity pass they report to are shared, so those calls take its lock.
-        bool Keep(OmopTable table, object?[] row) => KeepKnownPerson(integrity, table, row);
-        var periods = Task.Run(() => WriteAsync(CdmTables.ObservationPeriod, runId,
-            ObservationPeriodBuilder.Build(personDates.Rows(), deidentifier).Where(r => Keep(CdmTables.ObservationPeriod, r)), cancellationToken), cancellationToken);
-        var eraParts = Task.Run(() => WriteErasAsync(runId, eras, previousRunId is not null, Keep, cancellationToken), cancellationToken);
-        var death = Task.Run(() => WriteAsync(CdmTables.Death, runId, deaths.Rows().Where(r => Keep(CdmTables.Death, r)), cancellationToken), cancellationToken);
-        await Task.WhenAll(periods, eraParts, death).ConfigureAwait(false);
-
         var parts = new List<PartOutput>(integrityParts);
-        parts.AddRange(await periods.ConfigureAwait(false));
-        parts.AddRange(await eraParts.ConfigureAwait(false));
-        parts.AddRange(await death.ConfigureAwait(false));
+        parts.AddRange(await perPerson.ConfigureAwait(false));
         parts.AddRange(await WriteAsync(CdmTables.CdmSource, runId, [CdmSourceBuilder.Build(cdmSource(run))], cancellationToken).ConfigureAwait(false));
         await lake.WriteAsync(RowKeyStaging.ResultPathOf(runId), JsonSerializer.SerializeToUtf8Bytes(integrity.Result(replaced), StateJson.Options),
             LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
@@ -135,6 +130,23 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
 
         await eras.SortAsync(runId, activities.Select(a => EraEventStaging.PathOf(runId, a.Index)), previousRunId, cancellationToken).ConfigureAwait(false);
         return (merged, deaths);
+    }
+
+    /// <summary>observation_period, the eras and death: separate tables, one task each (on both cores); their parts in
+    /// that order. The checks of the integrity pass they report to are shared, so those calls take its lock.</summary>
+    private async Task<IReadOnlyList<PartOutput>> WritePerPersonAsync(string runId, ReferentialIntegrityPass integrity, PersonDateRange personDates,
+        DeathRecordMerger deaths, EraEventsReduce eras, bool incremental, CancellationToken cancellationToken)
+    {
+        bool Keep(OmopTable table, object?[] row) => KeepKnownPerson(integrity, table, row);
+        var periods = Task.Run(() => WriteAsync(CdmTables.ObservationPeriod, runId,
+            ObservationPeriodBuilder.Build(personDates.Rows(), deidentifier).Where(r => Keep(CdmTables.ObservationPeriod, r)), cancellationToken), cancellationToken);
+        var eraParts = Task.Run(() => WriteErasAsync(runId, eras, incremental, Keep, cancellationToken), cancellationToken);
+        var death = Task.Run(() => WriteAsync(CdmTables.Death, runId, deaths.Rows().Where(r => Keep(CdmTables.Death, r)), cancellationToken), cancellationToken);
+        await Task.WhenAll(periods, eraParts, death).ConfigureAwait(false);
+        var parts = new List<PartOutput>(await periods.ConfigureAwait(false));
+        parts.AddRange(await eraParts.ConfigureAwait(false));
+        parts.AddRange(await death.ConfigureAwait(false));
+        return parts;
     }
 
     /// <summary>True for a row of a person the committed view holds; the others are dropped and counted (a period or

@@ -39,12 +39,17 @@ public sealed class SpilledSortTests : IDisposable
     [InlineData("random", 1_000)]
     [InlineData("random", 17)]
     [InlineData("random", 2)]
+    [InlineData("random", 47)]
+    [InlineData("random", 48)]
+    [InlineData("random", 300)]
+    [InlineData("hashes", 5_000)]
     [InlineData("sorted", 5_000)]
     [InlineData("reversed", 5_000)]
     [InlineData("equal", 3_000)]
     [InlineData("sawtooth", 10_000)]
     [InlineData("organ-pipe", 10_000)]
-    public void The_struct_comparer_sort_orders_as_the_runtime_sort_does(string shape, int length)
+    [InlineData("extremes", 1_000)]
+    public void The_radix_sort_orders_as_the_runtime_sort_by_the_comparer_does(string shape, int length)
     {
         var random = new Random(length);
         var input = Enumerable.Range(0, length).Select(i => shape switch
@@ -54,14 +59,30 @@ public sealed class SpilledSortTests : IDisposable
             "equal" => new TableKey(7, 1),
             "sawtooth" => new TableKey(i % 37, i % 3),
             "organ-pipe" => new TableKey(Math.Min(i, length - i), 0),
+            // Pseudonymous keys: every byte of the 64 bits varies, the sign too.
+            "hashes" => new TableKey(random.NextInt64(long.MinValue, long.MaxValue), random.Next(20)),
+            "extremes" => new TableKey((i % 4) switch { 0 => long.MinValue, 1 => long.MaxValue, 2 => -1, _ => 0 }, (i % 3) - 1),
             _ => new TableKey(random.Next(-20, 20), random.Next(2)),
         }).ToArray();
         var expected = input.ToArray();
         Array.Sort(expected, (a, b) => default(TableKeyOrder).Compare(a, b));
 
-        IntroSort.Sort(input.AsSpan(), default(TableKeyOrder));
+        RadixSort.Sort(input.AsSpan(), default(TableKeyOrder));
 
         Assert.Equal(expected, input);
+    }
+
+    [Fact]
+    public void The_radix_sort_orders_a_key_of_several_words_word_by_word()
+    {
+        var random = new Random(7);
+        var input = Enumerable.Range(0, 4_000).Select(i => new ReferencedRow(random.Next(-3, 3) * (1L << 40), random.NextInt64(-5, 5), 0, 0, random.Next(-1, 3), 0)).ToArray();
+        var expected = input.ToArray();
+        Array.Sort(expected, (a, b) => default(ReferencedRowOrder).Compare(a, b));
+
+        RadixSort.Sort(input.AsSpan(), default(ReferencedRowOrder));
+
+        Assert.Equal(expected.Select(r => (r.Table, r.Key, r.Sequence)), input.Select(r => (r.Table, r.Key, r.Sequence)));
     }
 
     [Fact]

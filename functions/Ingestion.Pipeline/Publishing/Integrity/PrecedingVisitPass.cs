@@ -211,26 +211,45 @@ internal sealed class PrecedingVisitPass : IAsyncDisposable
         public const int Committed = 2;
     }
 
-    private readonly struct VisitOrder : IComparer<VisitEntry>
+    private readonly struct VisitOrder : IRadixOrder<VisitEntry>
     {
         public int Compare(VisitEntry x, VisitEntry y) => x.Visit != y.Visit ? x.Visit.CompareTo(y.Visit) : x.Sequence.CompareTo(y.Sequence);
+
+        public int Words => 2;
+
+        public ulong Word(in VisitEntry record, int word) => word == 0 ? RadixWord.Of(record.Visit) : RadixWord.Of(record.Sequence);
     }
 
     /// <summary>The chains' order; an entry of both views and a replaced one cannot tie (one visit, one entry per view).</summary>
-    private readonly struct ChainOrder : IComparer<VisitEntry>
+    private readonly struct ChainOrder : IRadixOrder<VisitEntry>
     {
         public int Compare(VisitEntry x, VisitEntry y)
         {
             var order = PrecedingVisitChain.Compare(x.Person, x.Start, x.Visit, y.Person, y.Start, y.Visit);
             return order != 0 ? order : x.Sequence.CompareTo(y.Sequence);
         }
+
+        /// <summary>Person, start, visit (<see cref="PrecedingVisitChain.Compare"/>'s order), sequence.</summary>
+        public int Words => 4;
+
+        public ulong Word(in VisitEntry record, int word) => RadixWord.Of(word switch
+        {
+            0 => record.Person,
+            1 => record.Start,
+            2 => record.Visit,
+            _ => record.Sequence,
+        });
     }
 
     private readonly record struct RowPreceding(long Row, long Preceding);
 
-    private readonly struct RowOrder : IComparer<RowPreceding>
+    private readonly struct RowOrder : IRadixOrder<RowPreceding>
     {
         public int Compare(RowPreceding x, RowPreceding y) => x.Row.CompareTo(y.Row);
+
+        public int Words => 1;
+
+        public ulong Word(in RowPreceding record, int word) => RadixWord.Of(record.Row);
     }
 }
 
@@ -244,8 +263,12 @@ internal sealed class PrecedingRows(SpilledRecordReader<PrecedingSlot> reader) :
     public async ValueTask ReadAsync(PrecedingSlot[] slots, int count, CancellationToken cancellationToken)
     {
         for (var i = 0; i < count; i++)
-            slots[i] = await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false) ? reader.Current
-                : throw new InvalidOperationException("A visit part has more rows than were staged.");
+        {
+            // Straight from the read block; an await only where a block ends.
+            if (reader.TryRead(out slots[i])) continue;
+            if (!await reader.FillAsync(cancellationToken).ConfigureAwait(false) || !reader.TryRead(out slots[i]))
+                throw new InvalidOperationException("A visit part has more rows than were staged.");
+        }
     }
 
     public ValueTask DisposeAsync() => reader.DisposeAsync();

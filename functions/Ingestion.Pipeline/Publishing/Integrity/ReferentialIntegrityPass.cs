@@ -53,8 +53,17 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     // Per table index, per reference (CdmForeignKeys.Of order): the key set the reference must name a key of.
     private HashSet<long>[][] _targets = [];
 
-    /// <summary>Keys that exist in the committed view after the pass: what the reduce outputs may reference.</summary>
+    /// <summary>Keys that exist in the committed view after the pass: what the reduce outputs may reference. Complete
+    /// once <see cref="KeysComplete"/> is (only read after that).</summary>
     public RunKeySets Keys => _keys;
+
+    /// <summary>Completes when <see cref="Keys"/> holds every key of the committed view (after pass 1; the rest of the
+    /// pass only reads them), so the reduce's per-person writes run beside the pass's later passes; fails if the pass
+    /// fails first. Calls that count on the pass from other threads (<see cref="CountExcluded"/>, <see cref="Checks"/>)
+    /// then take its lock, as the pass does.</summary>
+    public Task KeysComplete => _keysComplete.Task;
+
+    private readonly TaskCompletionSource _keysComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ForeignKeyChecks Checks { get; private set; } = null!;
 
@@ -65,6 +74,21 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     /// pending rows join this run's); null for a full run.</param>
     /// <param name="latestRunId">The source's latest published run: a full run counts its pending rows as dropped.</param>
     public async Task<IReadOnlyList<PartOutput>> RunAsync(string runId, IReadOnlyList<ActivityState> activities, string? previousRunId, string? latestRunId,
+        List<string> replaced, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunPassesAsync(runId, activities, previousRunId, latestRunId, replaced, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A caller waiting for the keys is not left waiting.
+            _keysComplete.TrySetException(e);
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<PartOutput>> RunPassesAsync(string runId, IReadOnlyList<ActivityState> activities, string? previousRunId, string? latestRunId,
         List<string> replaced, CancellationToken cancellationToken)
     {
         Checks = new ForeignKeyChecks(_keys.Contains);
@@ -103,6 +127,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             await Task.WhenAll(Task.Run(() => FindDuplicatesAsync(keys, cancellationToken), CancellationToken.None),
                 Task.Run(() => AddReferencedKeysAsync(referenced, cancellationToken), CancellationToken.None)).ConfigureAwait(false);
         }
+        _keysComplete.TrySetResult();
 
         // Pass 2: the winner of each duplicated key.
         if (Array.Exists(_duplicateKeys, d => d is not null))
@@ -181,9 +206,10 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         var runVisitPaths = runVisitParts.Select(p => dirty.Contains(p) ? TargetOf(p) : byIndex[p.File].Parts(VisitTable)[p.Part].Part.Path).ToArray();
 
         // The foreign-key check over the rows of the parts left as they are (the rewritten rows are checked as written).
-        Checks.Add(partChecks.Where(kv => !dirty.Contains(kv.Key))
+        var untouched = partChecks.Where(kv => !dirty.Contains(kv.Key))
             .SelectMany(kv => RowKeyStaging.References[kv.Key.Table].Select((fk, i) => new ForeignKeyCheck(CdmTables.All[kv.Key.Table].Name, fk.Column, fk.Target.Name, kv.Value[i].Checked, kv.Value[i].Dangling)))
-            .Where(c => c.RowsChecked > 0));
+            .Where(c => c.RowsChecked > 0).ToList();
+        lock (this) Checks.Add(untouched);
 
         // Rewrite: the dirty parts, column-wise, several at once; the rewritten rows are checked as written, the
         // deferred ones staged. Each part counts on its own tally, added in part order once all are written.
@@ -340,7 +366,9 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         var table = CdmTables.VisitOccurrence;
         const string column = "preceding_visit_occurrence_id";
         if (visits.StaleWithoutPart > 0)
-            _corrections[(table.Name, column, IntegrityCorrection.PrecedingStale)] = _corrections.GetValueOrDefault((table.Name, column, IntegrityCorrection.PrecedingStale)) + visits.StaleWithoutPart;
+        {
+            lock (this) _corrections[(table.Name, column, IntegrityCorrection.PrecedingStale)] = _corrections.GetValueOrDefault((table.Name, column, IntegrityCorrection.PrecedingStale)) + visits.StaleWithoutPart;
+        }
         if (visits.Stale.Count == 0) return [];
         var tally = new RewriteTally(RowKeyStaging.References[VisitTable].Length);
         var one = new int[1];
@@ -355,7 +383,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                     reemitted[rows.Int64s(0)[row]] = writer.NextRowPath;
                     one[0] = row;
                     await writer.WriteAsync(rows, one, cancellationToken).ConfigureAwait(false);
-                    Count(_corrections, table.Name, column, IntegrityCorrection.Reemitted);
+                    lock (this) Count(_corrections, table.Name, column, IntegrityCorrection.Reemitted);
                 }
                 tally.Observe(rows, selected, RowKeyStaging.References[VisitTable], _targets[VisitTable]);
             }
@@ -506,6 +534,11 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
 
     /// <summary>Adds one rewrite's counts to the pass's (after the parallel rewrites, in part order).</summary>
     private void AddTally(OmopTable table, RewriteTally tally)
+    {
+        lock (this) AddTallyLocked(table, tally);
+    }
+
+    private void AddTallyLocked(OmopTable table, RewriteTally tally)
     {
         foreach (var ((t, column, reason), rows) in tally.Corrections) _corrections[(t, column, reason)] = _corrections.GetValueOrDefault((t, column, reason)) + rows;
         if (tally.Duplicates > 0) _duplicates[table.Name] = _duplicates.GetValueOrDefault(table.Name) + tally.Duplicates;

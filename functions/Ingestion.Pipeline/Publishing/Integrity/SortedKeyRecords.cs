@@ -4,9 +4,13 @@ namespace Ingestion.Pipeline.Publishing;
 /// the rows sharing a key come out next to each other (the integrity pass's duplicates).</summary>
 internal readonly record struct TableKey(long Key, int Table);
 
-internal readonly struct TableKeyOrder : IComparer<TableKey>
+internal readonly struct TableKeyOrder : IRadixOrder<TableKey>
 {
     public int Compare(TableKey x, TableKey y) => x.Table != y.Table ? x.Table.CompareTo(y.Table) : x.Key.CompareTo(y.Key);
+
+    public int Words => 2;
+
+    public ulong Word(in TableKey record, int word) => word == 0 ? RadixWord.Of(record.Table) : RadixWord.Of(record.Key);
 }
 
 /// <summary>A row of a referenced table (index in <see cref="Omop.CdmForeignKeys.ReferencedTables"/>) with its required
@@ -15,8 +19,13 @@ internal readonly struct TableKeyOrder : IComparer<TableKey>
 /// last.</summary>
 internal readonly record struct ReferencedRow(long Key, long Sequence, long First, long Second, int Table, int Present);
 
-internal readonly struct ReferencedRowOrder : IComparer<ReferencedRow>
+internal readonly struct ReferencedRowOrder : IRadixOrder<ReferencedRow>
 {
     public int Compare(ReferencedRow x, ReferencedRow y) =>
         x.Table != y.Table ? x.Table.CompareTo(y.Table) : x.Key != y.Key ? x.Key.CompareTo(y.Key) : x.Sequence.CompareTo(y.Sequence);
+
+    public int Words => 3;
+
+    public ulong Word(in ReferencedRow record, int word) =>
+        word == 0 ? RadixWord.Of(record.Table) : word == 1 ? RadixWord.Of(record.Key) : RadixWord.Of(record.Sequence);
 }

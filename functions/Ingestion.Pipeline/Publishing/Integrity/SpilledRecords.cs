@@ -62,29 +62,56 @@ internal sealed class SpilledRecordReader<T> : IAsyncDisposable
 
     public T Current { get; private set; }
 
-    public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+    /// <summary>The next record when the block holds it (no await, no state machine: the merges' common case); false
+    /// when the block is used up and <see cref="FillAsync"/> must read more.</summary>
+    public bool TryRead(out T record)
     {
         var size = Unsafe.SizeOf<T>();
         if (_offset + size > _length)
         {
-            // Keep a record cut by the last read, then fill the rest of the block.
-            var kept = _length - _offset;
-            _block.AsSpan(_offset, kept).CopyTo(_block);
-            _length = kept;
-            _offset = 0;
-            while (_length < size)
-            {
-                var read = await _file.ReadAsync(_block.AsMemory(_length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    if (_length != 0) throw new InvalidDataException("A spilled record file ends inside a record.");
-                    return false;
-                }
-                _length += read;
-            }
+            record = default;
+            return false;
         }
-        Current = MemoryMarshal.Read<T>(_block.AsSpan(_offset, size));
+        record = MemoryMarshal.Read<T>(_block.AsSpan(_offset, size));
         _offset += size;
+        return true;
+    }
+
+    public ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+    {
+        if (TryRead(out var record))
+        {
+            Current = record;
+            return new ValueTask<bool>(true);
+        }
+        return MoveNextSlowAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> MoveNextSlowAsync(CancellationToken cancellationToken)
+    {
+        if (!await FillAsync(cancellationToken).ConfigureAwait(false) || !TryRead(out var record)) return false;
+        Current = record;
+        return true;
+    }
+
+    /// <summary>Reads the next block (keeping a record cut by the last read); false at the end of the file.</summary>
+    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        var size = Unsafe.SizeOf<T>();
+        var kept = _length - _offset;
+        _block.AsSpan(_offset, kept).CopyTo(_block);
+        _length = kept;
+        _offset = 0;
+        while (_length < size)
+        {
+            var read = await _file.ReadAsync(_block.AsMemory(_length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                if (_length != 0) throw new InvalidDataException("A spilled record file ends inside a record.");
+                return false;
+            }
+            _length += read;
+        }
         return true;
     }
 

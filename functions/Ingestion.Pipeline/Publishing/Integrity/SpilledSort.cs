@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Ingestion.Pipeline.Publishing;
 
 /// <summary>
@@ -8,13 +6,14 @@ namespace Ingestion.Pipeline.Publishing;
 /// merges the runs and the last buffer in order (at most <see cref="MaxMergeWidth"/> runs at once: more are first merged
 /// into longer runs). Memory is the buffer plus one read block per merged run, whatever the number of records; a sort
 /// that never fills its buffer never touches the disk, and the buffer grows by doubling up to <c>runLength</c>, so a
-/// small sort holds a small one. Comparisons go straight to the struct comparer (<see cref="IntroSort"/>, and a heap of
-/// the runs' heads for the merge), never through the <see cref="IComparer{T}"/> interface. Records that compare equal come out in no particular order:
-/// give them a sequence field when ties matter. The temporary files are deleted on dispose.
+/// small sort holds a small one. A buffer is sorted in place by its key bytes (<see cref="RadixSort"/>); the merge
+/// compares through the struct order (a heap of the runs' heads), never through the <see cref="IComparer{T}"/>
+/// interface. Records that compare equal come out in no particular order: give them a sequence field when ties matter.
+/// The temporary files are deleted on dispose.
 /// </summary>
 internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
     where T : unmanaged
-    where TComparer : struct, IComparer<T>
+    where TComparer : struct, IRadixOrder<T>
 {
     /// <summary>The buffer's first length (it doubles up to the run length).</summary>
     private const int InitialBuffer = 1024;
@@ -69,7 +68,7 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
 
     private async Task SpillAsync(CancellationToken cancellationToken)
     {
-        IntroSort.Sort(_buffer.AsSpan(0, _count), default(TComparer));
+        SortBuffer();
         var path = NextRunPath();
         await using (var run = new SpilledRecordWriter<T>(path))
         {
@@ -80,22 +79,30 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
         _count = 0;
     }
 
+    private void SortBuffer() => RadixSort.Sort(_buffer.AsSpan(0, _count), default(TComparer));
+
     private string NextRunPath()
     {
         _directory ??= Directory.CreateDirectory(Path.Combine(_root, "ingestion-fan-in-" + Guid.NewGuid().ToString("N"))).FullName;
         return Path.Combine(_directory, $"run-{_nextRun++:D6}.bin");
     }
 
-    /// <summary>Every record added, in order; once.</summary>
-    public async IAsyncEnumerable<T> SortedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Every record added, in order; once. A record whose source's read block holds the next one comes out
+    /// without an await or a state machine (<see cref="RunMerge"/>): only a block's end reads the disk.</summary>
+    public IAsyncEnumerable<T> SortedAsync(CancellationToken cancellationToken)
     {
         if (_read) throw new InvalidOperationException("A sort is read once.");
         _read = true;
-        IntroSort.Sort(_buffer.AsSpan(0, _count), default(TComparer));
-        // Open files and read blocks stay bounded whatever the run length: runs beyond the merge width are first merged
-        // into longer runs (one more pass over those records on disk).
+        return new SortedRecords(this, cancellationToken);
+    }
+
+    /// <summary>Sorts the buffer and first merges runs beyond the merge width into longer runs, so open files and read
+    /// blocks stay bounded whatever the run length (one more pass over those records on disk).</summary>
+    private async Task<RunMerge> StartMergeAsync(CancellationToken cancellationToken)
+    {
+        SortBuffer();
         while (_runs.Count >= MaxMergeWidth) await MergeRunsAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var record in MergeAsync(_runs, _count, cancellationToken).ConfigureAwait(false)) yield return record;
+        return await RunMerge.OpenAsync(_runs, _buffer, _count, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task MergeRunsAsync(CancellationToken cancellationToken)
@@ -104,45 +111,129 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
         _runs.RemoveRange(0, MaxMergeWidth);
         var path = NextRunPath();
         await using (var run = new SpilledRecordWriter<T>(path))
+        await using (var merge = await RunMerge.OpenAsync(group, _buffer, 0, cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var record in MergeAsync(group, 0, cancellationToken).ConfigureAwait(false))
-                await run.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+            while (await merge.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                await run.WriteAsync(merge.Current, cancellationToken).ConfigureAwait(false);
         }
         foreach (var merged in group) File.Delete(merged);
         _runs.Add(path);
     }
 
-    /// <summary>Merges sorted runs and the first <paramref name="buffered"/> records of the (sorted) buffer.</summary>
-    private async IAsyncEnumerable<T> MergeAsync(List<string> runs, int buffered, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The sort's one enumeration: opens the merge on the first move.</summary>
+    private sealed class SortedRecords(SpilledSort<T, TComparer> sort, CancellationToken cancellationToken) : IAsyncEnumerable<T>, IAsyncEnumerator<T>
     {
-        var readers = new List<SpilledRecordReader<T>>(runs.Count);
-        try
+        private RunMerge? _merge;
+        private bool _enumerated;
+
+        public T Current => _merge!.Current;
+
+        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken token = default)
         {
-            foreach (var path in runs) readers.Add(new SpilledRecordReader<T>(path));
-            // Source i < readers.Count is a spilled run, source readers.Count the buffer.
-            var heads = new MergeHeads(readers.Count + 1);
-            for (var i = 0; i < readers.Count; i++)
+            if (_enumerated) throw new InvalidOperationException("A sort is read once.");
+            _enumerated = true;
+            return this;
+        }
+
+        public ValueTask<bool> MoveNextAsync() => _merge is { } merge ? merge.MoveNextAsync(cancellationToken) : StartAsync();
+
+        private async ValueTask<bool> StartAsync()
+        {
+            _merge = await sort.StartMergeAsync(cancellationToken).ConfigureAwait(false);
+            return await _merge.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask DisposeAsync() => _merge?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Merges sorted runs and the first records of the (sorted) buffer. <see cref="MoveNextAsync"/> completes
+    /// synchronously unless the source of the record it replaces at the heap's top needs its next block read: per
+    /// record a heap step and a copy out of a read block, not an async iterator and a read per record.
+    /// </summary>
+    private sealed class RunMerge : IAsyncDisposable
+    {
+        private readonly List<SpilledRecordReader<T>> _readers;
+        private readonly T[] _buffer;
+        private readonly int _buffered;
+        private readonly MergeHeads _heads;
+        private int _next;
+        // The source whose record is Current: it moves on at the next MoveNextAsync (-1: none yet).
+        private int _advance = -1;
+
+        private RunMerge(int runs, T[] buffer, int buffered)
+        {
+            _readers = new List<SpilledRecordReader<T>>(runs);
+            _buffer = buffer;
+            _buffered = buffered;
+            _heads = new MergeHeads(runs + 1);
+        }
+
+        public T Current { get; private set; }
+
+        /// <summary>Source i &lt; readers is a spilled run, source readers.Count the buffer.</summary>
+        public static async Task<RunMerge> OpenAsync(List<string> runs, T[] buffer, int buffered, CancellationToken cancellationToken)
+        {
+            var merge = new RunMerge(runs.Count, buffer, buffered);
+            var readers = merge._readers;
+            try
             {
-                if (await readers[i].MoveNextAsync(cancellationToken).ConfigureAwait(false)) heads.Add(readers[i].Current, i);
-            }
-            var next = 0;
-            if (next < buffered) heads.Add(_buffer[next++], readers.Count);
-            while (heads.Count > 0)
-            {
-                var (record, source) = heads.Min;
-                yield return record;
-                if (source == readers.Count)
+                foreach (var path in runs) readers.Add(new SpilledRecordReader<T>(path));
+                for (var i = 0; i < readers.Count; i++)
                 {
-                    if (next < buffered) heads.ReplaceMin(_buffer[next++]);
-                    else heads.RemoveMin();
+                    if (await readers[i].MoveNextAsync(cancellationToken).ConfigureAwait(false)) merge._heads.Add(readers[i].Current, i);
                 }
-                else if (await readers[source].MoveNextAsync(cancellationToken).ConfigureAwait(false)) heads.ReplaceMin(readers[source].Current);
-                else heads.RemoveMin();
+                if (merge._next < buffered) merge._heads.Add(buffer[merge._next++], readers.Count);
+                return merge;
+            }
+            catch
+            {
+                await merge.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
         }
-        finally
+
+        public ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
         {
-            foreach (var reader in readers) await reader.DisposeAsync().ConfigureAwait(false);
+            var source = _advance;
+            if (source >= 0)
+            {
+                if (source == _readers.Count)
+                {
+                    if (_next < _buffered) _heads.ReplaceMin(_buffer[_next++]);
+                    else _heads.RemoveMin();
+                }
+                else if (_readers[source].TryRead(out var record)) _heads.ReplaceMin(record);
+                else return AdvanceAsync(source, cancellationToken);
+            }
+            return new ValueTask<bool>(TakeMin());
+        }
+
+        private async ValueTask<bool> AdvanceAsync(int source, CancellationToken cancellationToken)
+        {
+            var reader = _readers[source];
+            if (await reader.FillAsync(cancellationToken).ConfigureAwait(false) && reader.TryRead(out var record)) _heads.ReplaceMin(record);
+            else _heads.RemoveMin();
+            return TakeMin();
+        }
+
+        private bool TakeMin()
+        {
+            if (_heads.Count == 0)
+            {
+                _advance = -1;
+                return false;
+            }
+            var (record, source) = _heads.Min;
+            Current = record;
+            _advance = source;
+            return true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var reader in _readers) await reader.DisposeAsync().ConfigureAwait(false);
+            _readers.Clear();
         }
     }
 
