@@ -39,6 +39,19 @@ internal sealed class HostileFhirServer : IAsyncDisposable
     public ConcurrentQueue<HostileRequest> Requests { get; } = new();
     public int RequestCount(string pathSuffix) => Requests.Count(r => r.Path.EndsWith(pathSuffix, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The requests recorded once at least <paramref name="expected"/> have arrived (or 10 s have passed), then a short
+    /// settle so a surplus request shows too. A client that gave up on a silent server has sent its request, but on a
+    /// loaded machine the server may read it only after the client's exception reached the test.
+    /// </summary>
+    public async Task<int> SettledRequestCountAsync(int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Requests.Count < expected && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Task.Delay(200);
+        return Requests.Count;
+    }
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)

@@ -170,7 +170,7 @@ public class HostileServerTests
         var error = await Assert.ThrowsAsync<BulkExportKickOffException>(() => client.KickOffAsync(new BulkExportRequest(), Deadline()));
 
         Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
-        Assert.Single(server.Requests);
+        Assert.Equal(1, await server.SettledRequestCountAsync(1));
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public class HostileServerTests
         Assert.Contains("without progress", error.Message, StringComparison.Ordinal);
         // The first request delivered a line (progress); then three attempts in a row without progress: the read
         // on the stalled response and two new requests.
-        Assert.Equal(3, server.Requests.Count);
+        Assert.Equal(3, await server.SettledRequestCountAsync(3));
     }
 
     [Fact]
