@@ -137,7 +137,7 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
     private async Task<IReadOnlyList<PartOutput>> WritePerPersonAsync(string runId, ReferentialIntegrityPass integrity, PersonDateRange personDates,
         DeathRecordMerger deaths, EraEventsReduce eras, bool incremental, CancellationToken cancellationToken)
     {
-        bool Keep(OmopTable table, object?[] row) => KeepKnownPerson(integrity, table, row);
+        bool Keep(OmopTable table, object?[] row) => integrity.KeepKnownPerson(table, PersonColumns[table], row);
         var periods = Task.Run(() => WriteAsync(CdmTables.ObservationPeriod, runId,
             ObservationPeriodBuilder.Build(personDates.Rows(), deidentifier).Where(r => Keep(CdmTables.ObservationPeriod, r)), cancellationToken), cancellationToken);
         var eraParts = Task.Run(() => WriteErasAsync(runId, eras, incremental, Keep, cancellationToken), cancellationToken);
@@ -147,23 +147,6 @@ public sealed class OmopRunReducer(ILake lake, IDeidentifier deidentifier, Func<
         parts.AddRange(await eraParts.ConfigureAwait(false));
         parts.AddRange(await death.ConfigureAwait(false));
         return parts;
-    }
-
-    /// <summary>True for a row of a person the committed view holds; the others are dropped and counted (a period or
-    /// era of a person whose Patient was quarantined), the kept ones foreign-key checked. Thread-safe.</summary>
-    private static bool KeepKnownPerson(ReferentialIntegrityPass integrity, OmopTable table, object?[] row)
-    {
-        var person = PersonColumns[table];
-        lock (integrity)
-        {
-            if (!integrity.Keys.Contains(CdmTables.Person, (long)row[person.Index]!))
-            {
-                integrity.CountExcluded(table, person.Column);
-                return false;
-            }
-            integrity.Checks.Observe(table, row);
-            return true;
-        }
     }
 
     /// <summary>The person_id reference of each table the reduce writes per person.</summary>

@@ -59,16 +59,35 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
 
     /// <summary>Completes when <see cref="Keys"/> holds every key of the committed view (after pass 1; the rest of the
     /// pass only reads them), so the reduce's per-person writes run beside the pass's later passes; fails if the pass
-    /// fails first. Calls that count on the pass from other threads (<see cref="CountExcluded"/>, <see cref="Checks"/>)
-    /// then take its lock, as the pass does.</summary>
+    /// fails first. From then on the pass's counts are shared with <see cref="KeepKnownPerson"/> (other threads), so
+    /// both take <c>_gate</c>.</summary>
     public Task KeysComplete => _keysComplete.Task;
 
     private readonly TaskCompletionSource _keysComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Guards the counts and checks once the reduce's per-person writes run beside the pass (KeysComplete).
+    private readonly object _gate = new();
+
     public ForeignKeyChecks Checks { get; private set; } = null!;
 
-    /// <summary>Counts a row the reduce itself dropped (its person is not in <see cref="Keys"/>).</summary>
-    public void CountExcluded(OmopTable table, string column) => Count(_corrections, table.Name, column, IntegrityCorrection.RowExcluded);
+    /// <summary>
+    /// True for a reduce row (observation_period, an era, death) of a person the committed view holds; the others are
+    /// dropped and counted (a period or era of a person whose Patient was quarantined), the kept ones foreign-key
+    /// checked. Thread-safe; call once <see cref="KeysComplete"/> has completed.
+    /// </summary>
+    public bool KeepKnownPerson(OmopTable table, CdmForeignKey person, object?[] row)
+    {
+        lock (_gate)
+        {
+            if (!_keys.Contains(CdmTables.Person, (long)row[person.Index]!))
+            {
+                Count(_corrections, table.Name, person.Column, IntegrityCorrection.RowExcluded);
+                return false;
+            }
+            Checks.Observe(table, row);
+            return true;
+        }
+    }
 
     /// <param name="previousRunId">The source's previous published run, for an incremental run (its merged keys and
     /// pending rows join this run's); null for a full run.</param>
@@ -209,7 +228,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         var untouched = partChecks.Where(kv => !dirty.Contains(kv.Key))
             .SelectMany(kv => RowKeyStaging.References[kv.Key.Table].Select((fk, i) => new ForeignKeyCheck(CdmTables.All[kv.Key.Table].Name, fk.Column, fk.Target.Name, kv.Value[i].Checked, kv.Value[i].Dangling)))
             .Where(c => c.RowsChecked > 0).ToList();
-        lock (this) Checks.Add(untouched);
+        lock (_gate) Checks.Add(untouched);
 
         // Rewrite: the dirty parts, column-wise, several at once; the rewritten rows are checked as written, the
         // deferred ones staged. Each part counts on its own tally, added in part order once all are written.
@@ -367,7 +386,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         const string column = "preceding_visit_occurrence_id";
         if (visits.StaleWithoutPart > 0)
         {
-            lock (this) _corrections[(table.Name, column, IntegrityCorrection.PrecedingStale)] = _corrections.GetValueOrDefault((table.Name, column, IntegrityCorrection.PrecedingStale)) + visits.StaleWithoutPart;
+            lock (_gate) _corrections[(table.Name, column, IntegrityCorrection.PrecedingStale)] = _corrections.GetValueOrDefault((table.Name, column, IntegrityCorrection.PrecedingStale)) + visits.StaleWithoutPart;
         }
         if (visits.Stale.Count == 0) return [];
         var tally = new RewriteTally(RowKeyStaging.References[VisitTable].Length);
@@ -383,7 +402,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                     reemitted[rows.Int64s(0)[row]] = writer.NextRowPath;
                     one[0] = row;
                     await writer.WriteAsync(rows, one, cancellationToken).ConfigureAwait(false);
-                    lock (this) Count(_corrections, table.Name, column, IntegrityCorrection.Reemitted);
+                    lock (_gate) Count(_corrections, table.Name, column, IntegrityCorrection.Reemitted);
                 }
                 tally.Observe(rows, selected, RowKeyStaging.References[VisitTable], _targets[VisitTable]);
             }
@@ -535,7 +554,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     /// <summary>Adds one rewrite's counts to the pass's (after the parallel rewrites, in part order).</summary>
     private void AddTally(OmopTable table, RewriteTally tally)
     {
-        lock (this) AddTallyLocked(table, tally);
+        lock (_gate) AddTallyLocked(table, tally);
     }
 
     private void AddTallyLocked(OmopTable table, RewriteTally tally)
