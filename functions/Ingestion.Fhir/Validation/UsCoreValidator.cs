@@ -20,7 +20,9 @@ public sealed class UsCoreValidator : IResourceValidator
     private readonly IReadOnlyDictionary<string, CompiledProfile> _baseResources;
     private readonly ProfileSelector _selector;
     private readonly ResourceWalker _walker;
-    private readonly ValidationContext?[] _contexts = new ValidationContext?[Math.Max(4, Environment.ProcessorCount * 2)];
+    // Pooled contexts, one used slot per cache line (PoolStride references apart): cores renting at once touch different lines.
+    private const int PoolStride = 8;
+    private readonly ValidationContext?[] _contexts = new ValidationContext?[Math.Max(4, Environment.ProcessorCount * 2) * PoolStride];
 
     /// <summary>Subject elements without which a clinical resource cannot be attributed to a patient.</summary>
     private static readonly Dictionary<string, string> SubjectElements = new(StringComparer.Ordinal)
@@ -248,10 +250,15 @@ public sealed class UsCoreValidator : IResourceValidator
     private static bool RootProperty(JsonElement resource, string name, ValidationContext context, out JsonElement value) =>
         context.RootMembers.Usable ? context.RootMembers.TryGet(name, out value) : resource.TryGetProperty(name, out value);
 
+    // Each processor starts its search at its own slot: a core gets back the context it returned (its frames and its
+    // clean-subtree memo still in that core's cache) and two cores do not exchange the same slot's cache line per
+    // resource. Searching from slot 0 handed the contexts back and forth between the cores.
     private ValidationContext RentContext()
     {
-        for (var i = 0; i < _contexts.Length; i++)
+        var start = PoolSlot();
+        for (var n = 0; n < _contexts.Length; n += PoolStride)
         {
+            var i = start + n < _contexts.Length ? start + n : start + n - _contexts.Length;
             if (Interlocked.Exchange(ref _contexts[i], null) is { } context)
             {
                 context.Reset();
@@ -263,11 +270,16 @@ public sealed class UsCoreValidator : IResourceValidator
 
     private void ReturnContext(ValidationContext context)
     {
-        for (var i = 0; i < _contexts.Length; i++)
+        var start = PoolSlot();
+        for (var n = 0; n < _contexts.Length; n += PoolStride)
         {
+            var i = start + n < _contexts.Length ? start + n : start + n - _contexts.Length;
             if (Interlocked.CompareExchange(ref _contexts[i], context, null) is null) return;
         }
     }
+
+    /// <summary>The pool slot the current processor looks at first.</summary>
+    private int PoolSlot() => (int)((uint)Thread.GetCurrentProcessorId() % (uint)(_contexts.Length / PoolStride)) * PoolStride;
 
     private static void RemoveRepeats(List<ValidationIssue> issues, int from)
     {

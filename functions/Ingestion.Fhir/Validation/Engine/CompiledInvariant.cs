@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
 namespace Ingestion.Fhir.Validation;
@@ -13,8 +12,9 @@ namespace Ingestion.Fhir.Validation;
 /// <see cref="NavigatesFocus"/>: <see cref="Native"/> is a cursor form, whose member paths start at the focus (where
 /// several are evaluated on one element, the walk reads the element's names once for them).
 /// <see cref="NativeInRootResource"/>: where <see cref="Native"/> cannot decide, a check that also reads
-/// <c>%rootResource</c> (ref-1's <c>#id</c> against the contained ids), called where the walk knows it. The suite and
+/// <c>%rootResource</c> (ref-1's <c>#id</c> against the contained ids), called where the walk knows it, with the walk's
+/// cursor on the root (its names read once). The suite and
 /// the equivalence tests cover the expressions. <see cref="CursorForm"/>: the cursor form <see cref="Native"/> wraps, which
 /// the walk calls directly (the cursor by reference, one delegate call instead of two).
 /// </summary>
-internal sealed record CompiledInvariant(string Key, IssueSeverity Severity, FhirPathExpression Expression, string Message, Func<FhirPathCursor, bool?>? Native = null, bool HoldsWithoutContained = false, bool NavigatesFocus = false, Func<FhirPathCursor, JsonElement, bool?>? NativeInRootResource = null, FhirPathCursorCondition? CursorForm = null);
+internal sealed record CompiledInvariant(string Key, IssueSeverity Severity, FhirPathExpression Expression, string Message, Func<FhirPathCursor, bool?>? Native = null, bool HoldsWithoutContained = false, bool NavigatesFocus = false, Func<FhirPathCursor, FhirPathCursor, bool?>? NativeInRootResource = null, FhirPathCursorCondition? CursorForm = null);

@@ -61,7 +61,7 @@ internal sealed partial class InvariantCompiler
             var message = c.Human is { Length: > 0 } human ? $"Constraint {c.Key} failed: {human}" : $"Constraint {c.Key} failed.";
             // dom-2 to dom-5 are skipped on resources without contained resources.
             compiled.Add(new CompiledInvariant(c.Key, severity, entry.Expression, message, entry.Native, ContainedAbsenceCheck.Expressions.Contains(c.Expression), entry.CursorForm is not null,
-                c.Expression == ReferenceFormCheck.Expression ? ReferenceFormCheck.Holds : null, entry.CursorForm));
+                c.Expression == ReferenceFormCheck.Expression ? ReferenceFormCheck.HoldsInRoot : null, entry.CursorForm));
         }
         return compiled.Count > 0 ? compiled.ToArray() : null;
     }
@@ -95,10 +95,10 @@ internal sealed partial class InvariantCompiler
     };
 
     /// <summary>The native ele-1: the walk recognises it by this instance (it holds on any primitive value).</summary>
-    public static Func<FhirPathCursor, bool?> Ele1Check { get; } = static element => HasValueOrChildren(element);
+    public static Func<FhirPathCursor, bool?> Ele1Check { get; } = static element => HasValueOrChildren(in element);
 
     /// <summary>ele-1 without evaluating children(): a primitive value, or any property other than id (in the object or the _name object).</summary>
-    private static bool HasValueOrChildren(FhirPathCursor element)
+    internal static bool HasValueOrChildren(in FhirPathCursor element)
     {
         if (element.HasPrimitiveValue) return true;
         return HasNonIdProperty(element.Value) || HasNonIdProperty(element.Shadow);

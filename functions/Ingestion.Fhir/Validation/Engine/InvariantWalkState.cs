@@ -96,22 +96,10 @@ internal sealed class InvariantWalkState
         return frame.Shape = shape;
     }
 
-    /// <summary>What <see cref="Shape"/> finds, from an object's names read once (all plain: only the name <c>contained</c> matters).</summary>
-    public static ObjectShape ShapeOf(FhirPathObjectIndex members)
-    {
-        var shape = ObjectShape.Scanned;
-        for (var i = 0; i < members.Count; i++)
-        {
-            var raw = members.Name(i);
-            if (raw.Length > 1 && raw[0] == (byte)'_')
-            {
-                shape |= ObjectShape.HasShadows;
-                raw = raw[1..];
-            }
-            if (raw.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
-        }
-        return shape;
-    }
+    /// <summary>What <see cref="Shape"/> finds, from an object's names read once (all plain: only the name <c>contained</c> matters), noted while they were read.</summary>
+    public static ObjectShape ShapeOf(FhirPathObjectIndex members) => ObjectShape.Scanned
+        | (members.HasShadowNames ? ObjectShape.HasShadows : ObjectShape.Unknown)
+        | (members.HasContainedName ? ObjectShape.MayHaveContained : ObjectShape.Unknown);
 
     /// <summary>An object's shape found by the walk that read its names (the same rules as <see cref="Shape"/>).</summary>
     public void SetShape(int index, ObjectShape shape) => _frames[index].Shape = shape;

@@ -251,25 +251,36 @@ internal sealed class InvariantWalker
     private static void Evaluate(CompiledInvariant[] invariants, InvariantWalkState state, int frame, ValidationContext context)
     {
         // Several constraints navigating from the focus (an Observation's root: about fifteen lookups) read its names
-        // once; one or two read the JSON (indexing costs about one pass over the object).
-        var navigating = 0;
-        foreach (var invariant in invariants)
+        // once; one or two read the JSON (indexing costs about one pass over the object). A single constraint (most
+        // elements: ele-1 alone) or a focus read already needs no count.
+        if (invariants.Length >= 2 && state.Cursor(frame).Members is null)
         {
-            if (invariant.NavigatesFocus && !(invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) && ++navigating == 2)
+            var navigating = 0;
+            foreach (var invariant in invariants)
             {
-                state.IndexedCursor(frame);
-                break;
+                if (invariant.NavigatesFocus && !(invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) && ++navigating == 2)
+                {
+                    state.IndexedCursor(frame);
+                    break;
+                }
             }
         }
+        var ele1 = InvariantCompiler.Ele1Check;
         foreach (var invariant in invariants)
         {
+            if (ReferenceEquals(invariant.Native, ele1))
+            {
+                // ele-1, on every element: decided on the cursor in place (it never throws nor needs the expression).
+                if (!InvariantCompiler.HasValueOrChildren(in state.Cursor(frame))) context.AddInvariant(invariant.Severity, invariant.Key, invariant.Message);
+                continue;
+            }
             if (invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) continue;
             bool? holds;
             try
             {
                 holds = invariant.CursorForm is { } cursorForm ? InvariantCompiler.Verdict(cursorForm(in state.Cursor(frame))) : invariant.Native?.Invoke(state.Cursor(frame));
                 // Outside nested resources %rootResource is the walked resource, frame 0's.
-                if (holds is null && invariant.NativeInRootResource is { } inRoot && state.NestedResources == 0) holds = inRoot(state.Cursor(frame), state.Cursor(0).Value);
+                if (holds is null && invariant.NativeInRootResource is { } inRoot && state.NestedResources == 0) holds = inRoot(state.Cursor(frame), state.Cursor(0));
                 holds ??= invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
             }
             catch (FhirPathException e)

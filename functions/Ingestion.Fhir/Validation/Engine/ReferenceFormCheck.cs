@@ -22,7 +22,12 @@ internal static class ReferenceFormCheck
 
     /// <param name="reference">The Reference element.</param>
     /// <param name="rootResource">Its <c>%rootResource</c>, or default when not known (then <c>#id</c> answers null).</param>
-    public static bool? Holds(FhirPathCursor reference, JsonElement rootResource)
+    public static bool? Holds(FhirPathCursor reference, JsonElement rootResource) => Holds(reference, rootResource, null);
+
+    /// <summary>As <see cref="Holds(FhirPathCursor, JsonElement)"/>, the root given as the walk's cursor on it: its names read once answer its <c>contained</c> lookup.</summary>
+    public static bool? HoldsInRoot(FhirPathCursor reference, FhirPathCursor root) => Holds(reference, root.Value, root.Members);
+
+    private static bool? Holds(FhirPathCursor reference, JsonElement rootResource, FhirPathObjectIndex? rootMembers)
     {
         if (reference.Value.ValueKind != JsonValueKind.Object) return null;
         JsonProperties.Find(reference.Value, "reference", "_reference", out var value, out var shadow);
@@ -33,7 +38,7 @@ internal static class ReferenceFormCheck
         if (raw.Length == 0 || raw[0] != (byte)'#') return true;
         // The left operand is false: the whole is whether reference.substring(1) is among the contained ids ('#' alone
         // has no substring(1): left to the expression).
-        return raw.Length > 1 && rootResource.ValueKind == JsonValueKind.Object ? NamesContained(raw[1..], rootResource) : null;
+        return raw.Length > 1 && rootResource.ValueKind == JsonValueKind.Object ? NamesContained(raw[1..], rootResource, rootMembers) : null;
     }
 
     /// <summary>
@@ -42,10 +47,10 @@ internal static class ReferenceFormCheck
     /// differently (<c>contained</c> not an array, <c>_contained</c>, an item that is not an object, an id that is not
     /// a plain string or has a <c>_id</c>).
     /// </summary>
-    private static bool? NamesContained(ReadOnlySpan<byte> id, JsonElement root)
+    private static bool? NamesContained(ReadOnlySpan<byte> id, JsonElement root, FhirPathObjectIndex? rootMembers)
     {
         // The same lookups navigation makes (an escaped name is found too).
-        JsonProperties.Find(root, "contained", "_contained", out var contained, out var containedShadow);
+        JsonProperties.Find(root, rootMembers, "contained", "_contained", out var contained, out var containedShadow);
         if (containedShadow.ValueKind != JsonValueKind.Undefined) return null;
         if (contained.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return false;
         if (contained.ValueKind != JsonValueKind.Array) return null;

@@ -153,15 +153,8 @@ internal static partial class FhirPathCompiler
         return null;
     }
 
-    private static FhirPathCursorCounter PathCounter(FhirPathModel model, string[] names)
-    {
-        var shadowNames = names.Select(n => "_" + n).ToArray();
-        return (in FhirPathCursor c, int limit, out FhirPathCursor last) =>
-        {
-            last = default;
-            return FhirPathNavigator.CountPath(model, c, names, shadowNames, 0, limit, ref last);
-        };
-    }
+    /// <summary>The count of a member path: the path's own method, no closure around it.</summary>
+    private static FhirPathCursorCounter PathCounter(FhirPathModel model, string[] names) => new FhirPathCursorPath(model, names).Count;
 
     /// <summary>
     /// A member path from the focus: lower-case names (an upper-case first one may be the resource type) from the

@@ -166,10 +166,20 @@ internal static class FhirPathNavigator
             return;
         }
         var present = 0UL;
+        // The common case, one type present, spelled once or more but without its _name: the scan keeps the (last)
+        // value it meets, and that is what looking the type's name up again would give.
+        var simple = true;
+        var value = default(JsonElement);
         if (members is { Usable: true })
         {
             // Every name is plain here.
-            for (var m = 0; m < members.Count; m++) present |= ChoiceTypesNamed(members.Name(m), name, types);
+            for (var m = 0; m < members.Count; m++)
+            {
+                var raw = members.Name(m);
+                var bits = ChoiceTypesNamed(raw, name, types);
+                if (bits == 0) continue;
+                Note(bits, raw[0] == (byte)'_', members.Value(m), ref present, ref simple, ref value);
+            }
         }
         else
         {
@@ -181,12 +191,25 @@ internal static class FhirPathNavigator
                     // An escaped or non-ASCII name: compared as text.
                     for (var i = 0; i < types.Length; i++)
                     {
-                        if (property.NameEquals(types[i].JsonName) || property.NameEquals(types[i].ShadowName)) present |= 1UL << i;
+                        if (property.NameEquals(types[i].JsonName) || property.NameEquals(types[i].ShadowName))
+                        {
+                            present |= 1UL << i;
+                            simple = false;
+                        }
                     }
                     continue;
                 }
-                present |= ChoiceTypesNamed(raw, name, types);
+                var bits = ChoiceTypesNamed(raw, name, types);
+                if (bits == 0) continue;
+                Note(bits, raw[0] == (byte)'_', property.Value, ref present, ref simple, ref value);
             }
+        }
+        if (present == 0) return;
+        if (simple)
+        {
+            var slot = types[System.Numerics.BitOperations.TrailingZeroCount(present)];
+            AddItems(slot.JsonName, slot.FhirPathType, slot.Resolved, value, default, ref sink);
+            return;
         }
         for (var i = 0; present != 0 && i < types.Length; i++)
         {
@@ -195,6 +218,14 @@ internal static class FhirPathNavigator
             var slot = types[i];
             if (!AddProperty(obj, members, slot.JsonName, slot.ShadowName, slot.FhirPathType, slot.Resolved, ref sink)) return;
         }
+    }
+
+    /// <summary>A property naming a type of the choice: still the simple case while it is one type's value (repeated: the last wins).</summary>
+    private static void Note(ulong bits, bool isShadow, JsonElement propertyValue, ref ulong present, ref bool simple, ref JsonElement value)
+    {
+        if (isShadow || (present != 0 && present != bits)) simple = false;
+        present |= bits;
+        if (!isShadow) value = propertyValue;
     }
 
     /// <summary>The bits of the choice's types a plain property name (or its <c>_name</c>) spells.</summary>

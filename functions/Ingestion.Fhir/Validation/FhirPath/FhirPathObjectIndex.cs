@@ -27,6 +27,12 @@ internal sealed class FhirPathObjectIndex
     /// <summary>False when a name needs decoding (escapes, non-ASCII): then nothing is looked up here.</summary>
     public bool Usable { get; private set; }
 
+    /// <summary>A name is a <c>_name</c> primitive extension (found by <see cref="Build"/>).</summary>
+    public bool HasShadowNames { get; private set; }
+
+    /// <summary>A name is <c>contained</c> or <c>_contained</c> (found by <see cref="Build"/>).</summary>
+    public bool HasContainedName { get; private set; }
+
     public void Build(JsonElement obj)
     {
         Clear();
@@ -41,6 +47,14 @@ internal sealed class FhirPathObjectIndex
                 Usable = false;
                 return;
             }
+            // The walk's shape of the object, from the same pass (InvariantWalkState.ShapeOf).
+            var name = raw;
+            if (raw.Length > 1 && raw[0] == (byte)'_')
+            {
+                HasShadowNames = true;
+                name = raw[1..];
+            }
+            if (name.Length == 9 && name.SequenceEqual("contained"u8)) HasContainedName = true;
             if (used + raw.Length > _names.Length) Array.Resize(ref _names, Math.Max(_names.Length * 2, used + raw.Length));
             if (Count == _ends.Length)
             {
@@ -106,7 +120,9 @@ internal sealed class FhirPathObjectIndex
         for (var i = 0; i < _countCount; i++)
         {
             ref readonly var c = ref _counts[i];
-            if (c.Limit == limit && ReferenceEquals(c.Table, table) && string.Equals(c.Path, path, StringComparison.Ordinal))
+            // The same limit; or a count that stopped below its limit (every item counted) and is within this one:
+            // then counting up to this limit finds the same items, the same last one.
+            if ((c.Limit == limit || c.Count < c.Limit && c.Count <= limit) && ReferenceEquals(c.Table, table) && string.Equals(c.Path, path, StringComparison.Ordinal))
             {
                 count = c.Count;
                 last = c.Last;
@@ -131,6 +147,8 @@ internal sealed class FhirPathObjectIndex
         Array.Clear(_properties, 0, Count);
         Count = 0;
         Usable = false;
+        HasShadowNames = false;
+        HasContainedName = false;
         Array.Clear(_counts, 0, _countCount);
         _countCount = 0;
     }
