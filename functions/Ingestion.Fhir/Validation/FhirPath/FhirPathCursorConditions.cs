@@ -70,7 +70,7 @@ internal static partial class FhirPathCompiler
             }
             case FunctionSyntax { Name: "exists" or "empty", Arguments.Length: 0, Target: { } target } f:
             {
-                if (CompileCursorCounter(target, model) is not { } count) return null;
+                if (CompileCursorCounter(target, model, keepLast: false) is not { } count) return null;
                 var exists = f.Name == "exists";
                 return (in FhirPathCursor c) =>
                 {
@@ -80,7 +80,7 @@ internal static partial class FhirPathCompiler
             }
             case FunctionSyntax { Name: "hasValue", Arguments.Length: 0, Target: { } target }:
             {
-                if (CompileCursorCounter(target, model) is not { } count) return null;
+                if (CompileCursorCounter(target, model, keepLast: true) is not { } count) return null;
                 return (in FhirPathCursor c) =>
                 {
                     var n = count(c, 2, out var last);
@@ -135,14 +135,15 @@ internal static partial class FhirPathCompiler
     /// <summary>Counts up to a limit what a collection yields from the cursor; -1 when only the full form can tell.</summary>
     private delegate int FhirPathCursorCounter(in FhirPathCursor focus, int limit, out FhirPathCursor last);
 
-    private static FhirPathCursorCounter? CompileCursorCounter(FhirPathSyntax target, FhirPathModel model)
+    /// <param name="keepLast">Whether the caller reads the last item counted (<c>hasValue()</c>); else it is left default.</param>
+    private static FhirPathCursorCounter? CompileCursorCounter(FhirPathSyntax target, FhirPathModel model, bool keepLast)
     {
-        if (TryFocusPath(target, out var names)) return PathCounter(model, names);
+        if (TryFocusPath(target, out var names)) return PathCounter(model, names, keepLast);
         // where/select/ofType/... over a member path: nothing in, nothing out (the argument is never evaluated).
         if (target is FunctionSyntax { Name: "where" or "select" or "ofType" or "first" or "last", Target: { } inner }
             && TryFocusPath(inner, out var innerNames))
         {
-            var count = PathCounter(model, innerNames);
+            var count = PathCounter(model, innerNames, keepLast: false);
             return (in FhirPathCursor c, int _, out FhirPathCursor last) =>
             {
                 var n = count(c, 1, out last);
@@ -154,7 +155,7 @@ internal static partial class FhirPathCompiler
     }
 
     /// <summary>The count of a member path: the path's own method, no closure around it.</summary>
-    private static FhirPathCursorCounter PathCounter(FhirPathModel model, string[] names) => new FhirPathCursorPath(model, names).Count;
+    private static FhirPathCursorCounter PathCounter(FhirPathModel model, string[] names, bool keepLast) => new FhirPathCursorPath(model, names, keepLast).Count;
 
     /// <summary>
     /// A member path from the focus: lower-case names (an upper-case first one may be the resource type) from the
@@ -226,7 +227,7 @@ internal static partial class FhirPathCompiler
 
     private static FhirPathCursorString CursorStringValue(FhirPathModel model, string[] names)
     {
-        var count = PathCounter(model, names);
+        var count = PathCounter(model, names, keepLast: true);
         return (in FhirPathCursor c, out ReadOnlySpan<byte> raw) =>
         {
             raw = default;

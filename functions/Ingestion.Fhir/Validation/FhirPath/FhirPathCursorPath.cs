@@ -15,22 +15,31 @@ internal sealed class FhirPathCursorPath
     private readonly string[] _shadowNames;
     private readonly FhirPathStepCache[] _steps;
     private readonly string _key;
+    private readonly bool _keepLast;
 
-    public FhirPathCursorPath(FhirPathModel model, string[] names)
+    /// <param name="keepLast">Whether callers read the last item counted (<c>hasValue()</c>, a string comparison); <c>exists()</c> and <c>empty()</c> do not.</param>
+    public FhirPathCursorPath(FhirPathModel model, string[] names, bool keepLast)
     {
         _model = model;
         _names = names;
         _shadowNames = names.Select(n => "_" + n).ToArray();
         _steps = FhirPathStepCache.ForPath(names);
         _key = string.Intern(string.Join('.', names)); // one instance per path: the index compares it by reference first
+        _keepLast = keepLast;
     }
 
-    /// <summary>How many items the path yields from <paramref name="focus"/>, up to <paramref name="limit"/>; <paramref name="last"/>: the last one counted.</summary>
+    /// <summary>How many items the path yields from <paramref name="focus"/>, up to <paramref name="limit"/>; <paramref name="last"/>: the last one counted (default unless kept).</summary>
     public int Count(in FhirPathCursor focus, int limit, out FhirPathCursor last)
     {
         var members = focus.Members;
-        if (members is not null && members.TryGetCount(_key, focus.Table, limit, out var count, out last)) return count;
+        if (members is not null && members.TryGetCount(_key, focus.Table, limit, out var count, out last, _keepLast)) return count;
         last = default;
+        if (!_keepLast)
+        {
+            count = FhirPathNavigator.CountPath(_model, focus, _names, _shadowNames, 0, limit, _steps);
+            members?.AddCount(_key, focus.Table, limit, count, default, withLast: false);
+            return count;
+        }
         count = FhirPathNavigator.CountPath(_model, focus, _names, _shadowNames, 0, limit, ref last, _steps);
         members?.AddCount(_key, focus.Table, limit, count, last);
         return count;

@@ -32,9 +32,20 @@ internal static class FhirPathNavigator
     /// <param name="steps">The path's compiled steps (<see cref="FhirPathStepCache.ForPath"/>), or null: resolved per step here.</param>
     public static int CountPath(FhirPathModel model, in FhirPathCursor from, string[] names, string[] shadowNames, int depth, int limit, ref FhirPathCursor last, FhirPathStepCache[]? steps = null)
     {
-        var sink = new CountSink(model, names, shadowNames, depth + 1, limit, steps);
+        var sink = new CountSink(model, names, shadowNames, depth + 1, limit, steps, keepLast: true);
         Walk(model, from, names[depth], shadowNames[depth], steps?[depth], ref sink);
         if (sink.Count > 0) last = sink.Last;
+        return sink.Count;
+    }
+
+    /// <summary>
+    /// As above, for a caller that needs the count only (<c>exists()</c>, <c>empty()</c>): no item is copied as the
+    /// last one (a cursor holds five references: each copy through a reference pays their write barriers).
+    /// </summary>
+    public static int CountPath(FhirPathModel model, in FhirPathCursor from, string[] names, string[] shadowNames, int depth, int limit, FhirPathStepCache[]? steps)
+    {
+        var sink = new CountSink(model, names, shadowNames, depth + 1, limit, steps, keepLast: false);
+        Walk(model, from, names[depth], shadowNames[depth], steps?[depth], ref sink);
         return sink.Count;
     }
 
@@ -314,7 +325,7 @@ internal static class FhirPathNavigator
     }
 
     /// <summary>Follows the rest of a member path from each item and counts the leaves, stopping at the limit.</summary>
-    private struct CountSink(FhirPathModel model, string[] names, string[] shadowNames, int depth, int limit, FhirPathStepCache[]? steps) : IChildSink
+    private struct CountSink(FhirPathModel model, string[] names, string[] shadowNames, int depth, int limit, FhirPathStepCache[]? steps, bool keepLast) : IChildSink
     {
         public int Count;
         public FhirPathCursor Last;
@@ -326,9 +337,11 @@ internal static class FhirPathNavigator
             if (depth == names.Length)
             {
                 Count++;
-                Last = item;
+                if (keepLast) Last = item;
             }
-            else Count += CountPath(model, item, names, shadowNames, depth, limit - Count, ref Last, steps);
+            else Count += keepLast
+                ? CountPath(model, item, names, shadowNames, depth, limit - Count, ref Last, steps)
+                : CountPath(model, item, names, shadowNames, depth, limit - Count, steps);
             return Count < limit;
         }
 

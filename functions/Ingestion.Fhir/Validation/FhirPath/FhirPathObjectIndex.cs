@@ -115,14 +115,15 @@ internal sealed class FhirPathObjectIndex
     /// of the object, the table it is read with, the path and the limit). An Observation's root constraints count
     /// <c>value</c>, <c>component</c>, <c>dataAbsentReason</c>, <c>hasMember</c> about eleven times, five of them distinct.
     /// </summary>
-    public bool TryGetCount(string path, ChildTable? table, int limit, out int count, out FhirPathCursor last)
+    /// <param name="withLast">Whether <paramref name="last"/> is wanted: only a count taken with its last item answers then.</param>
+    public bool TryGetCount(string path, ChildTable? table, int limit, out int count, out FhirPathCursor last, bool withLast = true)
     {
         for (var i = 0; i < _countCount; i++)
         {
             ref readonly var c = ref _counts[i];
             // The same limit; or a count that stopped below its limit (every item counted) and is within this one:
             // then counting up to this limit finds the same items, the same last one.
-            if ((c.Limit == limit || c.Count < c.Limit && c.Count <= limit) && ReferenceEquals(c.Table, table) && string.Equals(c.Path, path, StringComparison.Ordinal))
+            if ((c.Limit == limit || c.Count < c.Limit && c.Count <= limit) && (c.WithLast || !withLast) && ReferenceEquals(c.Table, table) && string.Equals(c.Path, path, StringComparison.Ordinal))
             {
                 count = c.Count;
                 last = c.Last;
@@ -135,10 +136,11 @@ internal sealed class FhirPathObjectIndex
     }
 
     /// <summary>Remembers a count for <see cref="TryGetCount"/> until the object is rebuilt or cleared (the first few paths only).</summary>
-    public void AddCount(string path, ChildTable? table, int limit, int count, in FhirPathCursor last)
+    /// <param name="withLast">Whether <paramref name="last"/> is the last item counted (false: not kept, default).</param>
+    public void AddCount(string path, ChildTable? table, int limit, int count, in FhirPathCursor last, bool withLast = true)
     {
         if (_countCount == _counts.Length) return;
-        _counts[_countCount++] = new PathCount(path, table, limit, count, last);
+        _counts[_countCount++] = new PathCount(path, table, limit, count, last, withLast);
     }
 
     /// <summary>Drops the object (no document stays reachable through a pooled index).</summary>
@@ -153,5 +155,5 @@ internal sealed class FhirPathObjectIndex
         _countCount = 0;
     }
 
-    private readonly record struct PathCount(string Path, ChildTable? Table, int Limit, int Count, FhirPathCursor Last);
+    private readonly record struct PathCount(string Path, ChildTable? Table, int Limit, int Count, FhirPathCursor Last, bool WithLast);
 }
