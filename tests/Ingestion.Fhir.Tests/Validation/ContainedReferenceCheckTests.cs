@@ -48,10 +48,18 @@ public sealed class ContainedReferenceCheckTests(PackageValidatorFixture fixture
         // the expression) holds nothing '#'+id could equal, so the answer is decided
         { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":[{"sequence":1,"reference":["Coverage/c"]}]}""", true, true },
         { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"},{"resourceType":"Coverage","id":"d"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":{"reference":["d"]}}""", false, false },
-        // the same array with a '#' in it is still left to the expression
-        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":[{"reference":["#c"]}]}""", null, true },
-        // an escape anywhere in a subtree (here one that is no '#') means it is read
-        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":[{"reference":["\u0041"]}]}""", null, true },
+        // the same array with a '#' in it: "reference":"#c" written as a property decides before any walk
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":[{"reference":["#c"]}]}""", true, true },
+        // an escape anywhere in a subtree (here one that is no '#'): the same
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference":"#c"}}],"item":[{"reference":["\u0041"]}]}""", true, true },
+        // ... which the walk leaves to the expression where the reference is not written that way
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference": "#c"}}],"item":[{"reference":["#c"]}]}""", null, true },
+        // "reference":"#c" on a contained resource's own level is no descendant reference of it (no bytes search there)
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c","reference":"#c"}]}""", null, false },
+        // a name ending in an escaped quote and "reference" is not the property reference
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"a\"reference":"#c"}}]}""", null, false },
+        // written with a space: not found in the bytes, found by the walk
+        { """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"coverage":{"reference": "#c"}}]}""", true, true },
     };
 
     [Theory]

@@ -32,6 +32,7 @@ internal static class ContainedReferenceCheck
         if (contained.ValueKind != JsonValueKind.Array) return null;
         var count = contained.GetArrayLength();
         if (count == 0) return true;
+        if (EveryIdReferenced(root, contained)) return true;
 
         var references = new List<HashReference>();
         if (!Collect(root, level: 0, containedIndex: -1, references)) return null;
@@ -44,6 +45,48 @@ internal static class ContainedReferenceCheck
             index++;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The common case found without a walk: each contained resource's plain id written in the resource's bytes as a
+    /// property <c>"reference":"#id"</c> (the property starting right after <c>{</c> or <c>,</c>, so it is a name token,
+    /// not text inside a string). The walk below would collect that value too: it is not on the root's own level nor on
+    /// a contained resource's own level, since neither has a <c>reference</c> property (checked). Anything else (an
+    /// id with an escape, a reference written with spaces or escapes, one to be told apart by the walk) falls back to it.
+    /// </summary>
+    private static bool EveryIdReferenced(JsonElement root, JsonElement contained)
+    {
+        if (root.TryGetProperty("reference"u8, out _)) return false;
+        var bytes = JsonMarshal.GetRawUtf8Value(root);
+        Span<byte> value = stackalloc byte[64];
+        value[0] = (byte)'#';
+        foreach (var item in contained.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || item.TryGetProperty("reference"u8, out _)
+                || !item.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String) return false;
+            var quoted = JsonMarshal.GetRawUtf8Value(id); // "id", quotes included: the closing one ends the value
+            if (quoted.Length > value.Length || quoted.IndexOf((byte)'\\') >= 0) return false;
+            quoted[1..].CopyTo(value[1..]);
+            if (!ContainsReference(bytes, value[..quoted.Length])) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Whether <c>{"reference":"</c> or <c>,"reference":"</c> precedes an occurrence of <paramref name="value"/>
+    /// (<c>#id"</c>): searched from its <c>#</c>, rare in JSON, then the name before it compared.
+    /// </summary>
+    private static bool ContainsReference(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> value)
+    {
+        var name = "\"reference\":\""u8;
+        var offset = 0;
+        while (bytes[offset..].IndexOf(value) is var at and >= 0)
+        {
+            var start = offset + at;
+            if (start > name.Length && bytes[(start - name.Length)..start].SequenceEqual(name) && bytes[start - name.Length - 1] is (byte)'{' or (byte)',') return true;
+            offset = start + 1;
+        }
+        return false;
     }
 
     private static bool IsReferenced(List<HashReference> references, string target, int containedIndex)

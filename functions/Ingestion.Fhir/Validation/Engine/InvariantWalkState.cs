@@ -15,6 +15,7 @@ internal sealed class InvariantWalkState
     private Frame[] _frames = new Frame[32];
     private FhirPathObjectIndex?[] _indexes = new FhirPathObjectIndex?[32];
     private int _count;
+    private int _highWater;
     private int _indexedHighWater;
 
     public InvariantWalkState(FhirPathModel model) => Scope = new FhirPathScope(model);
@@ -32,12 +33,20 @@ internal sealed class InvariantWalkState
     public int Push(in FhirPathCursor cursor, int parent, string name, FhirPathElement? element = null)
     {
         if (_count == _frames.Length) Array.Resize(ref _frames, _count * 2);
-        _frames[_count] = new Frame(cursor, parent, name, element);
+        // Field by field: every field is written (a frame left by Pop holds the last element's), and the cursor's
+        // members index is set only where an element has one (a null store needs no write barrier).
+        ref var frame = ref _frames[_count];
+        frame.Cursor = cursor;
+        frame.Parent = parent;
+        frame.Name = name;
+        frame.Element = element;
+        frame.Shape = ObjectShape.Unknown;
+        if (_count >= _highWater) _highWater = _count + 1;
         return _count++;
     }
 
-    /// <summary>Leaves the innermost element (its references are dropped so nothing outlives the resource).</summary>
-    public void Pop() => _frames[--_count] = default;
+    /// <summary>Leaves the innermost element; its frame's references are dropped when the resource ends (<see cref="Clear"/>), not per element.</summary>
+    public void Pop() => _count--;
 
     public ref readonly FhirPathCursor Cursor(int index) => ref _frames[index].Cursor;
 
@@ -108,19 +117,20 @@ internal sealed class InvariantWalkState
 
     public void Clear()
     {
-        Array.Clear(_frames, 0, _count);
+        Array.Clear(_frames, 0, _highWater);
+        _highWater = 0;
         _count = 0;
         NestedResources = 0;
         for (var i = 0; i < _indexedHighWater; i++) _indexes[i]?.Clear();
         _indexedHighWater = 0;
     }
 
-    private struct Frame(FhirPathCursor cursor, int parent, string name, FhirPathElement? element)
+    private struct Frame
     {
-        public FhirPathCursor Cursor = cursor;
-        public int Parent = parent;
-        public string Name = name;
-        public FhirPathElement? Element = element;
+        public FhirPathCursor Cursor;
+        public int Parent;
+        public string Name;
+        public FhirPathElement? Element;
         public ObjectShape Shape;
     }
 }
