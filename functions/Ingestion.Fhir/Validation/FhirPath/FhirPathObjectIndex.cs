@@ -27,6 +27,9 @@ internal sealed class FhirPathObjectIndex
     /// <summary>False when a name needs decoding (escapes, non-ASCII): then nothing is looked up here.</summary>
     public bool Usable { get; private set; }
 
+    /// <summary>The contained resources' names as dom-2/4/5 ask them (<see cref="ContainedMemberCheck"/>), kept until the object is rebuilt or cleared.</summary>
+    public ContainedMemberNames ContainedMemberNames { get; set; }
+
     /// <summary>A name is a <c>_name</c> primitive extension (found by <see cref="Build"/>).</summary>
     public bool HasShadowNames { get; private set; }
 
@@ -151,6 +154,7 @@ internal sealed class FhirPathObjectIndex
         Usable = false;
         HasShadowNames = false;
         HasContainedName = false;
+        ContainedMemberNames = ContainedMemberNames.Unknown;
         Array.Clear(_counts, 0, _countCount);
         _countCount = 0;
     }
