@@ -42,19 +42,24 @@ internal sealed class ChildNameTable
 
     public bool TryGetValue(ReadOnlySpan<byte> name, out ChildEntry entry)
     {
+        var index = IndexOf(name);
+        entry = index >= 0 ? _entries[index] : default;
+        return index >= 0;
+    }
+
+    /// <summary>The entry's index for <see cref="EntryAt"/>, or -1: the walk keeps the index, not a copy of the entry.</summary>
+    public int IndexOf(ReadOnlySpan<byte> name)
+    {
         var slot = Hash(name) & _mask;
         while (_slots[slot] is var index and not 0)
         {
-            if (name.SequenceEqual(_names[index - 1]))
-            {
-                entry = _entries[index - 1];
-                return true;
-            }
+            if (name.SequenceEqual(_names[index - 1])) return index - 1;
             slot = (slot + 1) & _mask;
         }
-        entry = default;
-        return false;
+        return -1;
     }
+
+    public ref readonly ChildEntry EntryAt(int index) => ref _entries[index];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> name)

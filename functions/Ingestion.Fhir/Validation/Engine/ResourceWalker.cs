@@ -62,7 +62,7 @@ internal sealed class ResourceWalker
         }
         // Presence per element, counted during the pass over the properties: values, and primitive extensions.
         var slots = table.SlotCount;
-        Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2]; // zeroed (locals init)
+        var counts = list.RentCounts(slots * 2);
         var end = list.Count;
         var members = end - start;
         for (var m = start; m < end; m++)
@@ -75,7 +75,7 @@ internal sealed class ResourceWalker
                 context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;
             }
-            var entry = member.Entry;
+            ref readonly var entry = ref table.Names.EntryAt(member.Entry);
             if ((member.Flags & MemberFlags.PrimitiveExtension) != 0)
             {
                 // _name carries id/extension for a primitive: an object, or an array aligned with the values.
@@ -138,6 +138,7 @@ internal sealed class ResourceWalker
                     context.Add(IssueSeverity.Information, "informational", node.MustSupportRule, "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
+        list.ReleaseCounts(slots * 2);
     }
 
     /// <summary>
@@ -174,7 +175,8 @@ internal sealed class ResourceWalker
             member.Flags |= MemberFlags.ResourceType;
             if (isResource) return; // skipped by both walks: no lookup, no kind; plain, not "contained"
         }
-        if (table.Names.TryGetValue(name, out member.Entry))
+        member.Entry = table.Names.IndexOf(name);
+        if (member.Entry >= 0)
         {
             member.Flags |= MemberFlags.Known;
             known = true;
@@ -353,7 +355,7 @@ internal sealed class ResourceWalker
 
     private void ValidateSlicedArray(ElementNode node, TypeSlot slot, JsonElement array, SliceRule[] slices, ValidationContext context, int parentFrame)
     {
-        Span<int> counts = slices.Length <= 32 ? stackalloc int[slices.Length] : new int[slices.Length];
+        var counts = MemoryMarshal.Cast<byte, int>(context.Members.RentCounts(slices.Length * sizeof(int)));
         var state = context.InvariantState!;
         var leafTrivial = InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false); // false: sliced
         context.Push(slot.JsonName, 0);
@@ -406,6 +408,7 @@ internal sealed class ResourceWalker
             else if (counts[s] > slice.Node.Max)
                 context.Add(IssueSeverity.Error, "structure", slice.Name + ":max", $"Too many items in slice (max {MaxText(slice.Node.Max)}).", slot.JsonName);
         }
+        context.Members.ReleaseCounts(slices.Length * sizeof(int));
     }
 
     internal static bool Matches(SliceRule slice, JsonElement item)
