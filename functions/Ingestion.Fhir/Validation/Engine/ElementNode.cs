@@ -25,6 +25,9 @@ internal sealed class ElementNode
     public bool IsChoice { get; private init; }         // set with the name: navigation asks it per element
     public JsonElement? Fixed { get; set; }
     public JsonElement? Pattern { get; set; }
+    /// <summary><see cref="Fixed"/> and <see cref="Pattern"/> taken apart on first use after compilation (the walk checks every instance against them).</summary>
+    public CompiledJsonValue? CompiledFixed => Fixed is { } value ? field ??= new CompiledJsonValue(value) : null;
+    public CompiledJsonValue? CompiledPattern => Pattern is { } value ? field ??= new CompiledJsonValue(value) : null;
     public CompiledBinding? Binding { get; set; }
     public bool MustSupport { get; set; }
     public ChildTable? Children { get; set; }
@@ -127,4 +130,7 @@ internal sealed record SliceDiscriminator(string[] Path, JsonElement Expected, b
 {
     /// <summary><see cref="Path"/> as UTF-8, as the document compares names (a string name is transcoded per lookup).</summary>
     public byte[][] Utf8Path { get; } = Path.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+
+    /// <summary><see cref="Expected"/> taken apart once: matching an item reads only the item.</summary>
+    public CompiledJsonValue CompiledExpected { get; } = new(Expected);
 }

@@ -99,8 +99,10 @@ internal sealed class ResourceWalker
             var walkConstraints = frame >= 0 && (member.Flags & MemberFlags.ResourceType) == 0 && InvariantWalker.NeedsVisit(entry.Node, entry.Slot);
             if (walkConstraints && entry.Slot.Primitive != PrimitiveKind.None)
             {
-                // A primitive has no children the structure walk enters: its constraints are evaluated on their own.
-                _invariants.VisitProperty(state, frame, obj, property, entry.Node, entry.Slot, hasShadows: false, context);
+                // A primitive has no children the structure walk enters: its constraints are evaluated on their own,
+                // unless it is a single value the constraint walk would not visit (a trivial leaf, most primitives).
+                if (member.Kind == JsonValueKind.Array || InvariantWalker.VisitsItem(member.Kind, InvariantWalker.IsLeafTrivial(entry.Node, entry.Slot, hasShadows: false)))
+                    _invariants.VisitProperty(state, frame, obj, property, entry.Node, entry.Slot, hasShadows: false, context);
                 walkConstraints = false;
             }
             ValidateProperty(entry.Node, entry.Slot, property, member.Kind, context, walkConstraints ? frame : -1);
@@ -319,6 +321,12 @@ internal sealed class ResourceWalker
     private void ValidateItemWithConstraints(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool leafTrivial)
     {
         var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(itemKind, leafTrivial);
+        if (!withConstraints && itemKind != JsonValueKind.Object)
+        {
+            // Not an object: nothing the memo would look up, nothing to remember.
+            ValidateItem(node, slot, item, itemKind, context);
+            return;
+        }
         if (Remembered(item, itemKind, slot.SubtreeId, slot, withConstraints, context, out var key)) return;
         var before = context.IssueCount;
         if (!withConstraints) ValidateItem(node, slot, item, itemKind, context);
@@ -432,7 +440,7 @@ internal sealed class ResourceWalker
         }
         if (index == path.Length && discriminator.ValueSet is { } valueSet) return InValueSet(valueSet, current);
         if (index == path.Length)
-            return discriminator.IsPattern ? JsonValues.MatchesPattern(discriminator.Expected, current) : JsonValues.EqualsExactly(discriminator.Expected, current);
+            return discriminator.IsPattern ? discriminator.CompiledExpected.MatchedBy(current) : discriminator.CompiledExpected.EqualTo(current);
         return current.ValueKind == JsonValueKind.Object && current.TryGetProperty(discriminator.Utf8Path[index], out var next) && AnyValueMatches(next, path, index + 1, discriminator);
     }
 
@@ -521,9 +529,9 @@ internal sealed class ResourceWalker
 
     private static void CheckFixedAndPattern(ElementNode node, JsonElement item, ValidationContext context)
     {
-        if (node.Fixed is { } fixedValue && !JsonValues.EqualsExactly(fixedValue, item))
+        if (node.CompiledFixed is { } fixedValue && !fixedValue.EqualTo(item))
             context.Add(IssueSeverity.Error, "value", node.ElementId + ":fixed", "Value differs from the fixed value the profile requires.");
-        if (node.Pattern is { } pattern && !JsonValues.MatchesPattern(pattern, item))
+        if (node.CompiledPattern is { } pattern && !pattern.MatchedBy(item))
             context.Add(IssueSeverity.Error, "value", node.ElementId + ":pattern", "Value does not match the pattern the profile requires.");
     }
 
