@@ -61,6 +61,31 @@ internal sealed class ChildNameTable
 
     public ref readonly ChildEntry EntryAt(int index) => ref _entries[index];
 
+    private ChildFacts[]? _facts;
+
+    /// <summary>
+    /// The walk's facts about an entry, found on first use: the tables are complete and immutable once compiled (a
+    /// racing first use builds the same facts).
+    /// </summary>
+    public ref readonly ChildFacts FactsAt(int index) => ref (_facts ?? BuildFacts())[index];
+
+    private ChildFacts[] BuildFacts()
+    {
+        var facts = new ChildFacts[_entries.Length];
+        for (var i = 0; i < facts.Length; i++)
+        {
+            var (node, slot, index, baseIndex) = _entries[i];
+            var flags = ChildFlags.None;
+            if (InvariantWalker.NeedsVisit(node, slot)) flags |= ChildFlags.NeedsVisit;
+            if (InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false)) flags |= ChildFlags.LeafTrivial;
+            if (!node.IsArray && node.Max != 0 && node.Fixed is null && node.Pattern is null) flags |= ChildFlags.SinglePlain;
+            if (node.Binding is not null && slot.Primitive is PrimitiveKind.Code or PrimitiveKind.String or PrimitiveKind.Uri) flags |= ChildFlags.PrimitiveBinding;
+            facts[i] = new ChildFacts(index, baseIndex, slot.Primitive, flags);
+        }
+        Volatile.Write(ref _facts, facts);
+        return facts;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> name)
     {

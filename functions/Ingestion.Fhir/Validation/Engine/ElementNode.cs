@@ -114,6 +114,23 @@ internal readonly record struct ChildEntry(ElementNode Node, TypeSlot Slot, int 
 
 internal readonly record struct TableMember(ElementNode Node, int Index);
 
+/// <summary>
+/// What the walk asks of a property's element in every object, packed beside the name table
+/// (<see cref="ChildNameTable.FactsAt"/>): a clean primitive is judged without reading its element and type objects,
+/// which lie scattered in memory (each one read is a likely cache miss, and most properties are primitives).
+/// </summary>
+internal readonly record struct ChildFacts(int Index, int BaseIndex, PrimitiveKind Primitive, ChildFlags Flags);
+
+[Flags]
+internal enum ChildFlags : byte
+{
+    None = 0,
+    NeedsVisit = 1,         // InvariantWalker.NeedsVisit
+    LeafTrivial = 2,        // InvariantWalker.IsLeafTrivial without _name properties
+    SinglePlain = 4,        // one value (not an array, max ≠ 0), no fixed or pattern value
+    PrimitiveBinding = 8,   // a binding checked on the primitive itself (code, string, uri)
+}
+
 /// <summary>A slice: the discriminator values an item must carry, and the element rules for items that do.</summary>
 internal sealed class SliceRule
 {

@@ -75,36 +75,42 @@ internal sealed class ResourceWalker
                 context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;
             }
-            ref readonly var entry = ref table.Names.EntryAt(member.Entry);
+            // The element's facts first: a clean primitive needs nothing else (see ChildFacts).
+            ref readonly var facts = ref table.Names.FactsAt(member.Entry);
             if ((member.Flags & MemberFlags.PrimitiveExtension) != 0)
             {
                 // _name carries id/extension for a primitive: an object, or an array aligned with the values.
-                if (entry.Slot.Primitive == PrimitiveKind.None || member.Kind is not (JsonValueKind.Object or JsonValueKind.Array))
+                if (facts.Primitive == PrimitiveKind.None || member.Kind is not (JsonValueKind.Object or JsonValueKind.Array))
                     context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
                 else
                 {
                     CheckPrimitiveExtension(property, context);
                     if (HasExtension(property.Value))
                     {
-                        counts[slots + entry.Index] = 1;
-                        counts[slots + entry.BaseIndex] = 1;
+                        counts[slots + facts.Index] = 1;
+                        counts[slots + facts.BaseIndex] = 1;
                     }
                 }
                 continue;
             }
-            if (counts[entry.BaseIndex] < byte.MaxValue) counts[entry.BaseIndex]++;
-            if (entry.Index != entry.BaseIndex) counts[entry.Index] = 1;
+            if (counts[facts.BaseIndex] < byte.MaxValue) counts[facts.BaseIndex]++;
+            if (facts.Index != facts.BaseIndex) counts[facts.Index] = 1;
             // Without _name properties here (checked above) the property is its element whole. The constraint walk
             // skips resourceType wherever it is, and subtrees without constraints.
-            var walkConstraints = frame >= 0 && (member.Flags & MemberFlags.ResourceType) == 0 && InvariantWalker.NeedsVisit(entry.Node, entry.Slot);
-            if (walkConstraints && entry.Slot.Primitive != PrimitiveKind.None)
+            var walkConstraints = frame >= 0 && (member.Flags & MemberFlags.ResourceType) == 0 && (facts.Flags & ChildFlags.NeedsVisit) != 0;
+            if (walkConstraints && facts.Primitive != PrimitiveKind.None)
             {
                 // A primitive has no children the structure walk enters: its constraints are evaluated on their own,
                 // unless it is a single value the constraint walk would not visit (a trivial leaf, most primitives).
-                if (member.Kind == JsonValueKind.Array || InvariantWalker.VisitsItem(member.Kind, InvariantWalker.IsLeafTrivial(entry.Node, entry.Slot, hasShadows: false)))
-                    _invariants.VisitProperty(state, frame, obj, property, entry.Node, entry.Slot, hasShadows: false, context);
+                if (member.Kind == JsonValueKind.Array || InvariantWalker.VisitsItem(member.Kind, (facts.Flags & ChildFlags.LeafTrivial) != 0))
+                {
+                    ref readonly var visited = ref table.Names.EntryAt(member.Entry);
+                    _invariants.VisitProperty(state, frame, obj, property, visited.Node, visited.Slot, hasShadows: false, context);
+                }
                 walkConstraints = false;
             }
+            if (!walkConstraints && facts.Primitive != PrimitiveKind.None && IsCleanSinglePrimitive(in facts, table.Names, member.Entry, property.Value, member.Kind)) continue;
+            ref readonly var entry = ref table.Names.EntryAt(member.Entry);
             ValidateProperty(entry.Node, entry.Slot, property, member.Kind, context, walkConstraints ? frame : -1);
         }
         list.PopTo(start);
@@ -141,6 +147,18 @@ internal sealed class ResourceWalker
             }
         }
         list.ReleaseCounts(slots * 2);
+    }
+
+    /// <summary>
+    /// A single primitive value (most properties) that <see cref="ValidateProperty"/> would find clean: valid for its
+    /// type, in its binding, with no fixed or pattern value to meet. Anything else (or false) goes the general way,
+    /// which checks again and reports.
+    /// </summary>
+    private static bool IsCleanSinglePrimitive(in ChildFacts facts, ChildNameTable names, int entry, JsonElement value, JsonValueKind kind)
+    {
+        if (kind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False) || (facts.Flags & ChildFlags.SinglePlain) == 0) return false;
+        if (PrimitiveFormats.Check(facts.Primitive, value, kind) != PrimitiveCheck.Valid) return false;
+        return (facts.Flags & ChildFlags.PrimitiveBinding) == 0 || names.EntryAt(entry).Node.Binding!.Codes.ContainsCode(value);
     }
 
     /// <summary>
@@ -346,6 +364,8 @@ internal sealed class ResourceWalker
     /// structure and constraints (whose key then carries what they depend on outside the object, see
     /// <see cref="InvariantWalker.Environment"/>). Otherwise <paramref name="key"/> is what a clean walk remembers.
     /// </summary>
+    // Not inlined: the hash's state would make every caller's frame large, zeroed on each call (most calls are not objects).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static bool Remembered(JsonElement item, JsonValueKind itemKind, int subtree, TypeSlot slot, bool withConstraints, ValidationContext context, out SubtreeKey key)
     {
         key = default;
