@@ -7,7 +7,7 @@ namespace Ingestion.Fhir.Validation;
 /// <summary>
 /// A table's JSON property names → elements, looked up by the raw UTF-8 name the walks read from the document: no
 /// transcoding to chars and no string hash per property (both walks look up every property of every object). Open
-/// addressing over a power-of-two slot array, hashed from the name's length and its first and last eight bytes;
+/// addressing over a power-of-two slot array, hashed from the name's length and its first and last eight (or four) bytes;
 /// built once per compiled table, immutable afterwards.
 /// </summary>
 internal sealed class ChildNameTable
@@ -48,6 +48,7 @@ internal sealed class ChildNameTable
     }
 
     /// <summary>The entry's index for <see cref="EntryAt"/>, or -1: the walk keeps the index, not a copy of the entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int IndexOf(ReadOnlySpan<byte> name)
     {
         var slot = Hash(name) & _mask;
@@ -95,10 +96,15 @@ internal sealed class ChildNameTable
             head = BinaryPrimitives.ReadUInt64LittleEndian(name);
             tail = BinaryPrimitives.ReadUInt64LittleEndian(name[^8..]);
         }
+        else if (name.Length >= 4)
+        {
+            // Two overlapping four-byte reads cover the name (most element names are this short): no loop per byte.
+            head = BinaryPrimitives.ReadUInt32LittleEndian(name);
+            tail = BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]);
+        }
         else
         {
-            head = 0;
-            foreach (var b in name) head = (head << 8) | b;
+            head = name.Length == 0 ? 0 : name[0] | (ulong)name[name.Length >> 1] << 8 | (ulong)name[^1] << 16;
             tail = 0;
         }
         var h = (head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)name.Length;
