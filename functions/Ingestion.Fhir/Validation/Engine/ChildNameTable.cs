@@ -79,9 +79,10 @@ internal sealed class ChildNameTable
             var flags = ChildFlags.None;
             if (InvariantWalker.NeedsVisit(node, slot)) flags |= ChildFlags.NeedsVisit;
             if (InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false)) flags |= ChildFlags.LeafTrivial;
+            if (!node.IsArray && node.Max != 0) flags |= ChildFlags.SingleValue;
             if (!node.IsArray && node.Max != 0 && node.Fixed is null && node.Pattern is null) flags |= ChildFlags.SinglePlain;
             if (node.Binding is not null && slot.Primitive is PrimitiveKind.Code or PrimitiveKind.String or PrimitiveKind.Uri) flags |= ChildFlags.PrimitiveBinding;
-            facts[i] = new ChildFacts(index, baseIndex, slot.Primitive, flags);
+            facts[i] = new ChildFacts(index, baseIndex, slot.Primitive, flags, slot.JsonName, slot.SubtreeId, slot.InvariantDependency);
         }
         Volatile.Write(ref _facts, facts);
         return facts;

@@ -119,7 +119,7 @@ internal readonly record struct TableMember(ElementNode Node, int Index);
 /// (<see cref="ChildNameTable.FactsAt"/>): a clean primitive is judged without reading its element and type objects,
 /// which lie scattered in memory (each one read is a likely cache miss, and most properties are primitives).
 /// </summary>
-internal readonly record struct ChildFacts(int Index, int BaseIndex, PrimitiveKind Primitive, ChildFlags Flags);
+internal readonly record struct ChildFacts(int Index, int BaseIndex, PrimitiveKind Primitive, ChildFlags Flags, string JsonName, int SubtreeId, SubtreeDependency Dependency);
 
 [Flags]
 internal enum ChildFlags : byte
@@ -129,6 +129,7 @@ internal enum ChildFlags : byte
     LeafTrivial = 2,        // InvariantWalker.IsLeafTrivial without _name properties
     SinglePlain = 4,        // one value (not an array, max ≠ 0), no fixed or pattern value
     PrimitiveBinding = 8,   // a binding checked on the primitive itself (code, string, uri)
+    SingleValue = 16,       // not an array, max ≠ 0
 }
 
 /// <summary>A slice: the discriminator values an item must carry, and the element rules for items that do.</summary>

@@ -111,6 +111,16 @@ internal sealed class ResourceWalker
             }
             if (!walkConstraints && facts.Primitive != PrimitiveKind.None && IsCleanSinglePrimitive(in facts, table.Names, member.Entry, property.Value, member.Kind)) continue;
             ref readonly var entry = ref table.Names.EntryAt(member.Entry);
+            if (member.Kind == JsonValueKind.Object && (facts.Flags & ChildFlags.SingleValue) != 0)
+            {
+                // A single object, as ValidateProperty would walk it (an object is visited with its constraints
+                // wherever they are walked), with the memo's probe from the facts: a hit needs nothing else.
+                if (RememberedSingle(property.Value, in facts, table.Names, member.Entry, walkConstraints, context, out var key)) continue;
+                context.Push(facts.JsonName);
+                WalkItem(entry.Node, entry.Slot, property.Value, JsonValueKind.Object, context, walkConstraints ? frame : -1, walkConstraints, in key);
+                context.Pop();
+                continue;
+            }
             ValidateProperty(entry.Node, entry.Slot, property, member.Kind, context, walkConstraints ? frame : -1);
         }
         list.PopTo(start);
@@ -346,6 +356,12 @@ internal sealed class ResourceWalker
             return;
         }
         if (Remembered(item, itemKind, slot.SubtreeId, slot, withConstraints, context, out var key)) return;
+        WalkItem(node, slot, item, itemKind, context, parentFrame, withConstraints, in key);
+    }
+
+    /// <summary>An item the memo did not answer: walked, and remembered under <paramref name="key"/> when clean.</summary>
+    private void WalkItem(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool withConstraints, in SubtreeKey key)
+    {
         var before = context.IssueCount;
         if (!withConstraints) ValidateItem(node, slot, item, itemKind, context);
         else
@@ -356,6 +372,21 @@ internal sealed class ResourceWalker
             _invariants.Leave(state, slot, context);
         }
         if (context.IssueCount == before) context.Memo?.Remember(key);
+    }
+
+    /// <summary>
+    /// <see cref="Remembered"/> for a single object property, with its slot's memo id and dependency from the facts: the
+    /// slot itself is read only when the constraints' key needs what lies outside the object.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool RememberedSingle(JsonElement item, in ChildFacts facts, ChildNameTable names, int entry, bool withConstraints, ValidationContext context, out SubtreeKey key)
+    {
+        if (withConstraints && facts.Dependency != SubtreeDependency.None)
+            return Remembered(item, JsonValueKind.Object, facts.SubtreeId, names.EntryAt(entry).Slot, withConstraints, context, out key);
+        // Without a dependency the environment is zero (InvariantWalker.Environment), as without constraints.
+        key = default;
+        return facts.SubtreeId != 0 && context.Memo is { } memo
+            && memo.Seen(facts.SubtreeId * 4 + (withConstraints ? SubtreeMemo.StructureAndConstraints : SubtreeMemo.StructureOnly), item, out key);
     }
 
     /// <summary>
