@@ -7,7 +7,7 @@ namespace Ingestion.Fhir.Validation;
 /// A profile's fixed or pattern value (or a slice discriminator's), taken apart once into property names, items and
 /// raw primitive bytes, so checking an instance reads only the instance: <see cref="JsonValues"/> enumerates the
 /// expected value's document again for every instance (a vital sign's category pattern, every extension's url).
-/// Answers exactly as <see cref="JsonValues.MatchesPattern"/> and <see cref="JsonValues.EqualsExactly"/> do. Immutable.
+/// Answers exactly as the comparison over both documents did (<see cref="JsonValues.EqualsExactly"/> for fixed values). Immutable.
 /// </summary>
 internal sealed class CompiledJsonValue
 {
