@@ -7,7 +7,7 @@ namespace Ingestion.Fhir.Validation;
 /// <summary>
 /// A table's JSON property names → elements, looked up by the raw UTF-8 name the walks read from the document: no
 /// transcoding to chars and no string hash per property (both walks look up every property of every object). Open
-/// addressing over a power-of-two slot array, hashed from the name's length and its first and last eight bytes;
+/// addressing over a power-of-two slot array, hashed from the name's length and its first and last eight (or four) bytes;
 /// built once per compiled table, immutable afterwards.
 /// </summary>
 internal sealed class ChildNameTable
@@ -42,18 +42,50 @@ internal sealed class ChildNameTable
 
     public bool TryGetValue(ReadOnlySpan<byte> name, out ChildEntry entry)
     {
+        var index = IndexOf(name);
+        entry = index >= 0 ? _entries[index] : default;
+        return index >= 0;
+    }
+
+    /// <summary>The entry's index for <see cref="EntryAt"/>, or -1: the walk keeps the index, not a copy of the entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int IndexOf(ReadOnlySpan<byte> name)
+    {
         var slot = Hash(name) & _mask;
         while (_slots[slot] is var index and not 0)
         {
-            if (name.SequenceEqual(_names[index - 1]))
-            {
-                entry = _entries[index - 1];
-                return true;
-            }
+            if (name.SequenceEqual(_names[index - 1])) return index - 1;
             slot = (slot + 1) & _mask;
         }
-        entry = default;
-        return false;
+        return -1;
+    }
+
+    public ref readonly ChildEntry EntryAt(int index) => ref _entries[index];
+
+    private ChildFacts[]? _facts;
+
+    /// <summary>
+    /// The walk's facts about an entry, found on first use: the tables are complete and immutable once compiled (a
+    /// racing first use builds the same facts).
+    /// </summary>
+    public ref readonly ChildFacts FactsAt(int index) => ref (_facts ?? BuildFacts())[index];
+
+    private ChildFacts[] BuildFacts()
+    {
+        var facts = new ChildFacts[_entries.Length];
+        for (var i = 0; i < facts.Length; i++)
+        {
+            var (node, slot, index, baseIndex) = _entries[i];
+            var flags = ChildFlags.None;
+            if (InvariantWalker.NeedsVisit(node, slot)) flags |= ChildFlags.NeedsVisit;
+            if (InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false)) flags |= ChildFlags.LeafTrivial;
+            if (!node.IsArray && node.Max != 0) flags |= ChildFlags.SingleValue;
+            if (!node.IsArray && node.Max != 0 && node.Fixed is null && node.Pattern is null) flags |= ChildFlags.SinglePlain;
+            if (node.Binding is not null && slot.Primitive is PrimitiveKind.Code or PrimitiveKind.String or PrimitiveKind.Uri) flags |= ChildFlags.PrimitiveBinding;
+            facts[i] = new ChildFacts(index, baseIndex, slot.Primitive, flags, slot.JsonName, slot.SubtreeId, slot.InvariantDependency);
+        }
+        Volatile.Write(ref _facts, facts);
+        return facts;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -65,10 +97,15 @@ internal sealed class ChildNameTable
             head = BinaryPrimitives.ReadUInt64LittleEndian(name);
             tail = BinaryPrimitives.ReadUInt64LittleEndian(name[^8..]);
         }
+        else if (name.Length >= 4)
+        {
+            // Two overlapping four-byte reads cover the name (most element names are this short): no loop per byte.
+            head = BinaryPrimitives.ReadUInt32LittleEndian(name);
+            tail = BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]);
+        }
         else
         {
-            head = 0;
-            foreach (var b in name) head = (head << 8) | b;
+            head = name.Length == 0 ? 0 : name[0] | (ulong)name[name.Length >> 1] << 8 | (ulong)name[^1] << 16;
             tail = 0;
         }
         var h = (head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)name.Length;

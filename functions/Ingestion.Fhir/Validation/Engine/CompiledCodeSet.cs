@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -6,56 +7,46 @@ namespace Ingestion.Fhir.Validation;
 /// <summary>A value set's codes, looked up from raw JSON bytes without allocating.</summary>
 internal sealed class CompiledCodeSet
 {
-    private readonly HashSet<string> _systemCodes = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _codes = new(StringComparer.Ordinal);
-    // Taken once: getting a set's span lookup checks its comparer each time (~1 % of validation when done per code).
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _systemCodeSpans;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _codeSpans;
+    // Both by UTF-8 bytes, as the document holds them (every binding checks a code per Coding: no chars, no string).
+    // "system|code" is matched as that text was: a pair is stored under each '|' of it (one, unless a system holds one).
+    private readonly Utf8PairSet _codes;
+    private readonly Utf8PairSet _systemCodes;
 
     public CompiledCodeSet(string valueSetUrl, IEnumerable<CodeEntry> entries)
     {
         ValueSetUrl = valueSetUrl;
+        var codes = new List<(byte[], byte[])>();
+        var systemCodes = new List<(byte[], byte[])>();
         foreach (var entry in entries)
         {
-            _codes.Add(entry.Code);
-            if (entry.System is not null) _systemCodes.Add(entry.System + "|" + entry.Code);
+            codes.Add(([], Encoding.UTF8.GetBytes(entry.Code)));
+            if (entry.System is null) continue;
+            var text = Encoding.UTF8.GetBytes(entry.System + "|" + entry.Code);
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (text[i] == (byte)'|') systemCodes.Add((text[..i], text[(i + 1)..]));
+            }
         }
-        _systemCodeSpans = _systemCodes.GetAlternateLookup<ReadOnlySpan<char>>();
-        _codeSpans = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+        _codes = new Utf8PairSet(codes);
+        _systemCodes = new Utf8PairSet(systemCodes);
     }
 
     public string ValueSetUrl { get; }
 
-    public bool ContainsCode(JsonElement code) => Lookup(_codes, _codeSpans, default, code);
+    public bool ContainsCode(JsonElement code) =>
+        code.ValueKind == JsonValueKind.String && _codes.Contains(default, Text(code));
 
-    public bool Contains(JsonElement system, JsonElement code) =>
-        system.ValueKind == JsonValueKind.String ? Lookup(_systemCodes, _systemCodeSpans, system, code) : ContainsCode(code);
-
-    private static bool Lookup(HashSet<string> set, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> spans, JsonElement system, JsonElement code)
+    public bool Contains(JsonElement system, JsonElement code)
     {
+        if (system.ValueKind != JsonValueKind.String) return ContainsCode(code);
         if (code.ValueKind != JsonValueKind.String) return false;
-        var codeRaw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(code));
-        var systemRaw = system.ValueKind == JsonValueKind.String ? PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(system)) : default;
-        var length = codeRaw.Length + (system.ValueKind == JsonValueKind.String ? systemRaw.Length + 1 : 0);
-        if (length > 512 || codeRaw.IndexOf((byte)'\\') >= 0 || systemRaw.IndexOf((byte)'\\') >= 0 || ContainsNonAscii(codeRaw) || ContainsNonAscii(systemRaw))
-        {
-            var text = system.ValueKind == JsonValueKind.String ? system.GetString() + "|" + code.GetString() : code.GetString()!;
-            return set.Contains(text);
-        }
-        Span<char> buffer = stackalloc char[length];
-        var i = 0;
-        if (system.ValueKind == JsonValueKind.String)
-        {
-            foreach (var b in systemRaw) buffer[i++] = (char)b;
-            buffer[i++] = '|';
-        }
-        foreach (var b in codeRaw) buffer[i++] = (char)b;
-        return spans.Contains(buffer);
+        return _systemCodes.Contains(Text(system), Text(code));
     }
 
-    private static bool ContainsNonAscii(ReadOnlySpan<byte> s)
+    /// <summary>A string value's text as UTF-8: its raw bytes, or (with escapes, rare) the unescaped text, allocated.</summary>
+    private static ReadOnlySpan<byte> Text(JsonElement value)
     {
-        foreach (var b in s) if (b >= 0x80) return true;
-        return false;
+        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(value));
+        return raw.IndexOf((byte)'\\') < 0 ? raw : Encoding.UTF8.GetBytes(value.GetString()!);
     }
 }

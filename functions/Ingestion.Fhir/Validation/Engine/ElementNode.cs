@@ -25,6 +25,9 @@ internal sealed class ElementNode
     public bool IsChoice { get; private init; }         // set with the name: navigation asks it per element
     public JsonElement? Fixed { get; set; }
     public JsonElement? Pattern { get; set; }
+    /// <summary><see cref="Fixed"/> and <see cref="Pattern"/> taken apart on first use after compilation (the walk checks every instance against them).</summary>
+    public CompiledJsonValue? CompiledFixed => Fixed is { } value ? field ??= new CompiledJsonValue(value) : null;
+    public CompiledJsonValue? CompiledPattern => Pattern is { } value ? field ??= new CompiledJsonValue(value) : null;
     public CompiledBinding? Binding { get; set; }
     public bool MustSupport { get; set; }
     public ChildTable? Children { get; set; }
@@ -111,6 +114,24 @@ internal readonly record struct ChildEntry(ElementNode Node, TypeSlot Slot, int 
 
 internal readonly record struct TableMember(ElementNode Node, int Index);
 
+/// <summary>
+/// What the walk asks of a property's element in every object, packed beside the name table
+/// (<see cref="ChildNameTable.FactsAt"/>): a clean primitive is judged without reading its element and type objects,
+/// which lie scattered in memory (each one read is a likely cache miss, and most properties are primitives).
+/// </summary>
+internal readonly record struct ChildFacts(int Index, int BaseIndex, PrimitiveKind Primitive, ChildFlags Flags, string JsonName, int SubtreeId, SubtreeDependency Dependency);
+
+[Flags]
+internal enum ChildFlags : byte
+{
+    None = 0,
+    NeedsVisit = 1,         // InvariantWalker.NeedsVisit
+    LeafTrivial = 2,        // InvariantWalker.IsLeafTrivial without _name properties
+    SinglePlain = 4,        // one value (not an array, max ≠ 0), no fixed or pattern value
+    PrimitiveBinding = 8,   // a binding checked on the primitive itself (code, string, uri)
+    SingleValue = 16,       // not an array, max ≠ 0
+}
+
 /// <summary>A slice: the discriminator values an item must carry, and the element rules for items that do.</summary>
 internal sealed class SliceRule
 {
@@ -127,4 +148,7 @@ internal sealed record SliceDiscriminator(string[] Path, JsonElement Expected, b
 {
     /// <summary><see cref="Path"/> as UTF-8, as the document compares names (a string name is transcoded per lookup).</summary>
     public byte[][] Utf8Path { get; } = Path.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+
+    /// <summary><see cref="Expected"/> taken apart once: matching an item reads only the item.</summary>
+    public CompiledJsonValue CompiledExpected { get; } = new(Expected);
 }

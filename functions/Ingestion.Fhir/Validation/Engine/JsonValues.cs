@@ -3,46 +3,13 @@ using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
 
-/// <summary>Fixed (exact) and pattern (subset) comparison of JSON values, on raw bytes, without allocating.</summary>
+/// <summary>Exact comparison of JSON values (FHIRPath equality of two elements), on raw bytes, without allocating; a profile's fixed and pattern values are compared by <see cref="CompiledJsonValue"/>.</summary>
 internal static class JsonValues
 {
     public static JsonElement String(string value)
     {
         using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(value));
         return document.RootElement.Clone();
-    }
-
-    /// <summary>Every property/array item of the pattern is present in the instance (FHIR pattern[x] semantics).</summary>
-    public static bool MatchesPattern(JsonElement pattern, JsonElement instance)
-    {
-        switch (pattern.ValueKind)
-        {
-            case JsonValueKind.Object:
-                if (instance.ValueKind != JsonValueKind.Object) return false;
-                foreach (var property in pattern.EnumerateObject())
-                {
-                    if (!instance.TryGetProperty(JsonMarshal.GetRawUtf8PropertyName(property), out var value) || !MatchesPattern(property.Value, value)) return false;
-                }
-                return true;
-            case JsonValueKind.Array:
-                if (instance.ValueKind != JsonValueKind.Array) return false;
-                foreach (var wanted in pattern.EnumerateArray())
-                {
-                    var found = false;
-                    foreach (var item in instance.EnumerateArray())
-                    {
-                        if (MatchesPattern(wanted, item))
-                        {
-                            found = true;
-                            break;
-                        }
-                    }
-                    if (!found) return false;
-                }
-                return true;
-            default:
-                return PrimitiveEquals(pattern, instance);
-        }
     }
 
     /// <summary>Exact equality (FHIR fixed[x] semantics): same properties, same array items in order.</summary>

@@ -11,6 +11,8 @@ internal sealed class ObjectMembers
 {
     private ObjectMember[] _items = new ObjectMember[64];
     private int _highWater;
+    private byte[] _counts = new byte[512];
+    private int _countsTop;
 
     public int Count { get; private set; }
 
@@ -33,14 +35,35 @@ internal sealed class ObjectMembers
         Array.Clear(_items, 0, _highWater);
         _highWater = 0;
         Count = 0;
+        _countsTop = 0;
     }
+
+    /// <summary>
+    /// Zeroed presence counters for one object, on a stack beside the records (released with
+    /// <see cref="ReleaseCounts"/> in reverse order). Not <c>stackalloc</c>: a method with a stack allocation and a
+    /// loop is compiled once, fully optimized without profile data, instead of tiering up with it.
+    /// </summary>
+    public Span<byte> RentCounts(int length)
+    {
+        if (_countsTop + length > _counts.Length)
+        {
+            // The objects above keep their spans of the old array; this one and the next start in the new one.
+            _counts = new byte[Math.Max(_counts.Length * 2, _countsTop + length)];
+        }
+        var counts = _counts.AsSpan(_countsTop, length);
+        counts.Clear();
+        _countsTop += length;
+        return counts;
+    }
+
+    public void ReleaseCounts(int length) => _countsTop -= length;
 }
 
-/// <summary>One property of an object as the walk read it: its element when known, its value's JSON kind.</summary>
+/// <summary>One property of an object as the walk read it: its element when known (by index, <see cref="ChildNameTable.EntryAt"/>: no references to copy), its value's JSON kind.</summary>
 internal struct ObjectMember
 {
     public JsonProperty Property;
-    public ChildEntry Entry;
+    public int Entry;
     public JsonValueKind Kind;
     public MemberFlags Flags;
 }

@@ -62,7 +62,7 @@ internal sealed class ResourceWalker
         }
         // Presence per element, counted during the pass over the properties: values, and primitive extensions.
         var slots = table.SlotCount;
-        Span<byte> counts = slots <= 128 ? stackalloc byte[slots * 2] : new byte[slots * 2]; // zeroed (locals init)
+        var counts = list.RentCounts(slots * 2);
         var end = list.Count;
         var members = end - start;
         for (var m = start; m < end; m++)
@@ -75,33 +75,51 @@ internal sealed class ResourceWalker
                 context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
                 continue;
             }
-            var entry = member.Entry;
+            // The element's facts first: a clean primitive needs nothing else (see ChildFacts).
+            ref readonly var facts = ref table.Names.FactsAt(member.Entry);
             if ((member.Flags & MemberFlags.PrimitiveExtension) != 0)
             {
                 // _name carries id/extension for a primitive: an object, or an array aligned with the values.
-                if (entry.Slot.Primitive == PrimitiveKind.None || member.Kind is not (JsonValueKind.Object or JsonValueKind.Array))
+                if (facts.Primitive == PrimitiveKind.None || member.Kind is not (JsonValueKind.Object or JsonValueKind.Array))
                     context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
                 else
                 {
                     CheckPrimitiveExtension(property, context);
                     if (HasExtension(property.Value))
                     {
-                        counts[slots + entry.Index] = 1;
-                        counts[slots + entry.BaseIndex] = 1;
+                        counts[slots + facts.Index] = 1;
+                        counts[slots + facts.BaseIndex] = 1;
                     }
                 }
                 continue;
             }
-            if (counts[entry.BaseIndex] < byte.MaxValue) counts[entry.BaseIndex]++;
-            if (entry.Index != entry.BaseIndex) counts[entry.Index] = 1;
+            if (counts[facts.BaseIndex] < byte.MaxValue) counts[facts.BaseIndex]++;
+            if (facts.Index != facts.BaseIndex) counts[facts.Index] = 1;
             // Without _name properties here (checked above) the property is its element whole. The constraint walk
             // skips resourceType wherever it is, and subtrees without constraints.
-            var walkConstraints = frame >= 0 && (member.Flags & MemberFlags.ResourceType) == 0 && InvariantWalker.NeedsVisit(entry.Node, entry.Slot);
-            if (walkConstraints && entry.Slot.Primitive != PrimitiveKind.None)
+            var walkConstraints = frame >= 0 && (member.Flags & MemberFlags.ResourceType) == 0 && (facts.Flags & ChildFlags.NeedsVisit) != 0;
+            if (walkConstraints && facts.Primitive != PrimitiveKind.None)
             {
-                // A primitive has no children the structure walk enters: its constraints are evaluated on their own.
-                _invariants.VisitProperty(state, frame, obj, property, entry.Node, entry.Slot, hasShadows: false, context);
+                // A primitive has no children the structure walk enters: its constraints are evaluated on their own,
+                // unless it is a single value the constraint walk would not visit (a trivial leaf, most primitives).
+                if (member.Kind == JsonValueKind.Array || InvariantWalker.VisitsItem(member.Kind, (facts.Flags & ChildFlags.LeafTrivial) != 0))
+                {
+                    ref readonly var visited = ref table.Names.EntryAt(member.Entry);
+                    _invariants.VisitProperty(state, frame, obj, property, visited.Node, visited.Slot, hasShadows: false, context);
+                }
                 walkConstraints = false;
+            }
+            if (!walkConstraints && facts.Primitive != PrimitiveKind.None && IsCleanSinglePrimitive(in facts, table.Names, member.Entry, property.Value, member.Kind)) continue;
+            ref readonly var entry = ref table.Names.EntryAt(member.Entry);
+            if (member.Kind == JsonValueKind.Object && (facts.Flags & ChildFlags.SingleValue) != 0)
+            {
+                // A single object, as ValidateProperty would walk it (an object is visited with its constraints
+                // wherever they are walked), with the memo's probe from the facts: a hit needs nothing else.
+                if (RememberedSingle(property.Value, in facts, table.Names, member.Entry, walkConstraints, context, out var key)) continue;
+                context.Push(facts.JsonName);
+                WalkItem(entry.Node, entry.Slot, property.Value, JsonValueKind.Object, context, walkConstraints ? frame : -1, walkConstraints, in key);
+                context.Pop();
+                continue;
             }
             ValidateProperty(entry.Node, entry.Slot, property, member.Kind, context, walkConstraints ? frame : -1);
         }
@@ -138,6 +156,19 @@ internal sealed class ResourceWalker
                     context.Add(IssueSeverity.Information, "informational", node.MustSupportRule, "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
+        list.ReleaseCounts(slots * 2);
+    }
+
+    /// <summary>
+    /// A single primitive value (most properties) that <see cref="ValidateProperty"/> would find clean: valid for its
+    /// type, in its binding, with no fixed or pattern value to meet. Anything else (or false) goes the general way,
+    /// which checks again and reports.
+    /// </summary>
+    private static bool IsCleanSinglePrimitive(in ChildFacts facts, ChildNameTable names, int entry, JsonElement value, JsonValueKind kind)
+    {
+        if (kind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False) || (facts.Flags & ChildFlags.SinglePlain) == 0) return false;
+        if (PrimitiveFormats.Check(facts.Primitive, value, kind) != PrimitiveCheck.Valid) return false;
+        return (facts.Flags & ChildFlags.PrimitiveBinding) == 0 || names.EntryAt(entry).Node.Binding!.Codes.ContainsCode(value);
     }
 
     /// <summary>
@@ -174,7 +205,8 @@ internal sealed class ResourceWalker
             member.Flags |= MemberFlags.ResourceType;
             if (isResource) return; // skipped by both walks: no lookup, no kind; plain, not "contained"
         }
-        if (table.Names.TryGetValue(name, out member.Entry))
+        member.Entry = table.Names.IndexOf(name);
+        if (member.Entry >= 0)
         {
             member.Flags |= MemberFlags.Known;
             known = true;
@@ -317,7 +349,19 @@ internal sealed class ResourceWalker
     private void ValidateItemWithConstraints(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool leafTrivial)
     {
         var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(itemKind, leafTrivial);
+        if (!withConstraints && itemKind != JsonValueKind.Object)
+        {
+            // Not an object: nothing the memo would look up, nothing to remember.
+            ValidateItem(node, slot, item, itemKind, context);
+            return;
+        }
         if (Remembered(item, itemKind, slot.SubtreeId, slot, withConstraints, context, out var key)) return;
+        WalkItem(node, slot, item, itemKind, context, parentFrame, withConstraints, in key);
+    }
+
+    /// <summary>An item the memo did not answer: walked, and remembered under <paramref name="key"/> when clean.</summary>
+    private void WalkItem(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool withConstraints, in SubtreeKey key)
+    {
         var before = context.IssueCount;
         if (!withConstraints) ValidateItem(node, slot, item, itemKind, context);
         else
@@ -331,11 +375,28 @@ internal sealed class ResourceWalker
     }
 
     /// <summary>
+    /// <see cref="Remembered"/> for a single object property, with its slot's memo id and dependency from the facts: the
+    /// slot itself is read only when the constraints' key needs what lies outside the object.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool RememberedSingle(JsonElement item, in ChildFacts facts, ChildNameTable names, int entry, bool withConstraints, ValidationContext context, out SubtreeKey key)
+    {
+        if (withConstraints && facts.Dependency != SubtreeDependency.None)
+            return Remembered(item, JsonValueKind.Object, facts.SubtreeId, names.EntryAt(entry).Slot, withConstraints, context, out key);
+        // Without a dependency the environment is zero (InvariantWalker.Environment), as without constraints.
+        key = default;
+        return facts.SubtreeId != 0 && context.Memo is { } memo
+            && memo.Seen(facts.SubtreeId * 4 + (withConstraints ? SubtreeMemo.StructureAndConstraints : SubtreeMemo.StructureOnly), item, out key);
+    }
+
+    /// <summary>
     /// The memo's one check at an item's entry: true when the object was walked clean before in the same context
     /// (<paramref name="subtree"/>: the slot's or the matched slice's id) and the same way — structure only, or
     /// structure and constraints (whose key then carries what they depend on outside the object, see
     /// <see cref="InvariantWalker.Environment"/>). Otherwise <paramref name="key"/> is what a clean walk remembers.
     /// </summary>
+    // Not inlined: the hash's state would make every caller's frame large, zeroed on each call (most calls are not objects).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static bool Remembered(JsonElement item, JsonValueKind itemKind, int subtree, TypeSlot slot, bool withConstraints, ValidationContext context, out SubtreeKey key)
     {
         key = default;
@@ -353,7 +414,7 @@ internal sealed class ResourceWalker
 
     private void ValidateSlicedArray(ElementNode node, TypeSlot slot, JsonElement array, SliceRule[] slices, ValidationContext context, int parentFrame)
     {
-        Span<int> counts = slices.Length <= 32 ? stackalloc int[slices.Length] : new int[slices.Length];
+        var counts = MemoryMarshal.Cast<byte, int>(context.Members.RentCounts(slices.Length * sizeof(int)));
         var state = context.InvariantState!;
         var leafTrivial = InvariantWalker.IsLeafTrivial(node, slot, hasShadows: false); // false: sliced
         context.Push(slot.JsonName, 0);
@@ -406,6 +467,7 @@ internal sealed class ResourceWalker
             else if (counts[s] > slice.Node.Max)
                 context.Add(IssueSeverity.Error, "structure", slice.Name + ":max", $"Too many items in slice (max {MaxText(slice.Node.Max)}).", slot.JsonName);
         }
+        context.Members.ReleaseCounts(slices.Length * sizeof(int));
     }
 
     internal static bool Matches(SliceRule slice, JsonElement item)
@@ -429,7 +491,7 @@ internal sealed class ResourceWalker
         }
         if (index == path.Length && discriminator.ValueSet is { } valueSet) return InValueSet(valueSet, current);
         if (index == path.Length)
-            return discriminator.IsPattern ? JsonValues.MatchesPattern(discriminator.Expected, current) : JsonValues.EqualsExactly(discriminator.Expected, current);
+            return discriminator.IsPattern ? discriminator.CompiledExpected.MatchedBy(current) : discriminator.CompiledExpected.EqualTo(current);
         return current.ValueKind == JsonValueKind.Object && current.TryGetProperty(discriminator.Utf8Path[index], out var next) && AnyValueMatches(next, path, index + 1, discriminator);
     }
 
@@ -518,9 +580,9 @@ internal sealed class ResourceWalker
 
     private static void CheckFixedAndPattern(ElementNode node, JsonElement item, ValidationContext context)
     {
-        if (node.Fixed is { } fixedValue && !JsonValues.EqualsExactly(fixedValue, item))
+        if (node.CompiledFixed is { } fixedValue && !fixedValue.EqualTo(item))
             context.Add(IssueSeverity.Error, "value", node.ElementId + ":fixed", "Value differs from the fixed value the profile requires.");
-        if (node.Pattern is { } pattern && !JsonValues.MatchesPattern(pattern, item))
+        if (node.CompiledPattern is { } pattern && !pattern.MatchedBy(item))
             context.Add(IssueSeverity.Error, "value", node.ElementId + ":pattern", "Value does not match the pattern the profile requires.");
     }
 
