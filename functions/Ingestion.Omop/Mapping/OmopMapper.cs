@@ -195,7 +195,11 @@ public sealed partial class OmopMapper : IOmopMapper
     /// Emits the rows of one coded event: one per standard concept the code maps to, each in the table of that
     /// concept's domain (the one-to-many rule), or a single concept_id 0 row in <paramref name="defaultTable"/>.
     /// </summary>
-    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, MappedRows rows, MappingReport report)
+    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, MappedRows rows, MappingReport report) =>
+        EmitCoded(code, facts, EventValue.None, defaultTable, rows, report);
+
+    /// <inheritdoc cref="EmitCoded(in SourceCode, in ClinicalEvent, OmopTable, MappedRows, MappingReport)"/>
+    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, in EventValue value, OmopTable defaultTable, MappedRows rows, MappingReport report)
     {
         if (code.Code is not null) report.RecordSourceVocabulary(code.ReportVocabulary);
         var standard = ConceptResolver.StandardCount(code);
@@ -203,7 +207,7 @@ public sealed partial class OmopMapper : IOmopMapper
         if (standard == 0)
         {
             var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(defaultTable), map: 0);
-            ClinicalEventRows.Write(rows.Add(defaultTable, conceptMapped: false), defaultTable, key, facts, 0, code, 0);
+            ClinicalEventRows.Write(rows.Add(defaultTable, conceptMapped: false), defaultTable, key, facts, value, 0, code, 0);
             report.RecordUnmappedCode(defaultTable.Name, code.ReportVocabulary, code.Code ?? "(no code)");
             ObserveDates(rows, facts);
             return 1;
@@ -213,7 +217,7 @@ public sealed partial class OmopMapper : IOmopMapper
             var concept = _concepts.Standard(code, k);
             var table = ClinicalEventRows.TableOfDomain(concept.DomainId) ?? defaultTable;
             var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(table), map: k);
-            ClinicalEventRows.Write(rows.Add(table, conceptMapped: true), table, key, facts, concept.ConceptId, code, mapsToValue);
+            ClinicalEventRows.Write(rows.Add(table, conceptMapped: true), table, key, facts, value, concept.ConceptId, code, mapsToValue);
         }
         ObserveDates(rows, facts);
         return standard;
