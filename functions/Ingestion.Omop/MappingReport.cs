@@ -19,36 +19,53 @@ public sealed class MappingReport
     private readonly Dictionary<string, long> _notCovered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _excluded = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ResourceType, MappingStatus Status), long> _resources = new(OutcomeKeys.Instance);
+    // The per-resource and per-row counts, by reference, until a reader asks (Flush): one lookup per key and flush
+    // instead of one per row.
+    private readonly RecentCounts _recentResources = new();
+    private readonly RecentCounts _recentRows = new();
+    private readonly RecentCounts _recentVocabularies = new();
 
-    public IReadOnlyDictionary<string, long> RowsByTable => _rows;
-    public IReadOnlyDictionary<string, long> UnmappedRowsByTable => _unmappedRows;
+    public IReadOnlyDictionary<string, long> RowsByTable => Flushed(_rows);
+    public IReadOnlyDictionary<string, long> UnmappedRowsByTable => Flushed(_unmappedRows);
     public IReadOnlyDictionary<(string Table, string Vocabulary, string Code), long> UnmappedCodes => _unmappedCodes;
-    public IReadOnlyDictionary<string, long> SourceVocabularies => _sourceVocabularies;
+    public IReadOnlyDictionary<string, long> SourceVocabularies => Flushed(_sourceVocabularies);
     public IReadOnlyDictionary<string, long> QuarantinedByReason => _quarantined;
     public IReadOnlyDictionary<string, long> NotCoveredByResourceType => _notCovered;
     /// <summary>Resources excluded by their FHIR status, by reason (<c>Type.element=code</c>).</summary>
     public IReadOnlyDictionary<string, long> ExcludedByReason => _excluded;
     /// <summary>Every input resource, by type and outcome: the accounting that proves nothing was lost.</summary>
-    public IReadOnlyDictionary<(string ResourceType, MappingStatus Status), long> ResourcesByOutcome => _resources;
+    public IReadOnlyDictionary<(string ResourceType, MappingStatus Status), long> ResourcesByOutcome => Flushed(_resources);
 
-    public void RecordResource(string resourceType, MappingStatus status) =>
-        Add(_resources, (resourceType, status), 1);
+    public void RecordResource(string resourceType, MappingStatus status)
+    {
+        if (_recentResources.TryAdd(resourceType, (int)status)) return;
+        FlushResources();
+        _recentResources.TryAdd(resourceType, (int)status);
+    }
 
     /// <summary>Share of a table's rows whose concept_id is 0 (0 when the table has no rows).</summary>
-    public double UnmappedRate(string table) =>
-        _rows.TryGetValue(table, out var rows) && rows > 0 ? (double)_unmappedRows.GetValueOrDefault(table) / rows : 0;
+    public double UnmappedRate(string table)
+    {
+        Flush();
+        return _rows.TryGetValue(table, out var rows) && rows > 0 ? (double)_unmappedRows.GetValueOrDefault(table) / rows : 0;
+    }
 
     public void RecordRow(string table, bool conceptMapped)
     {
-        Add(_rows, table, 1);
-        if (!conceptMapped) Add(_unmappedRows, table, 1);
+        if (_recentRows.TryAdd(table, conceptMapped ? 1 : 0)) return;
+        FlushRows();
+        _recentRows.TryAdd(table, conceptMapped ? 1 : 0);
     }
 
     public void RecordUnmappedCode(string table, string vocabulary, string code) =>
         Add(_unmappedCodes, (table, vocabulary, code), 1);
 
-    public void RecordSourceVocabulary(string vocabulary) =>
-        Add(_sourceVocabularies, vocabulary, 1);
+    public void RecordSourceVocabulary(string vocabulary)
+    {
+        if (_recentVocabularies.TryAdd(vocabulary, 0)) return;
+        FlushVocabularies();
+        _recentVocabularies.TryAdd(vocabulary, 0);
+    }
 
     public void RecordQuarantined(string reason) =>
         Add(_quarantined, reason, 1);
@@ -62,6 +79,9 @@ public sealed class MappingReport
     /// <summary>Adds another report's counts into this one (fan-in).</summary>
     public void Merge(MappingReport other)
     {
+        ArgumentNullException.ThrowIfNull(other);
+        Flush();
+        other.Flush();
         foreach (var (k, v) in other._rows) Add(_rows, k, v);
         foreach (var (k, v) in other._unmappedRows) Add(_unmappedRows, k, v);
         foreach (var (k, v) in other._unmappedCodes) Add(_unmappedCodes, k, v);
@@ -87,6 +107,7 @@ public sealed class MappingReport
     public void WriteTo(Utf8JsonWriter writer, int topUnmapped = 50)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        Flush();
         writer.WriteStartObject();
         writer.WriteStartObject("tables");
         foreach (var (table, rows) in _rows.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -129,6 +150,51 @@ public sealed class MappingReport
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true })) WriteTo(writer, topUnmapped);
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The held counts into the dictionaries, before anything reads them.</summary>
+    private void Flush()
+    {
+        FlushResources();
+        FlushRows();
+        FlushVocabularies();
+    }
+
+    private TDictionary Flushed<TDictionary>(TDictionary counts)
+    {
+        Flush();
+        return counts;
+    }
+
+    private void FlushResources()
+    {
+        for (var i = 0; i < _recentResources.Count; i++)
+        {
+            var (type, status, n) = _recentResources[i];
+            Add(_resources, (type, (MappingStatus)status), n);
+        }
+        _recentResources.Clear();
+    }
+
+    private void FlushRows()
+    {
+        for (var i = 0; i < _recentRows.Count; i++)
+        {
+            var (table, conceptMapped, n) = _recentRows[i];
+            Add(_rows, table, n);
+            if (conceptMapped == 0) Add(_unmappedRows, table, n);
+        }
+        _recentRows.Clear();
+    }
+
+    private void FlushVocabularies()
+    {
+        for (var i = 0; i < _recentVocabularies.Count; i++)
+        {
+            var (vocabulary, _, n) = _recentVocabularies[i];
+            Add(_sourceVocabularies, vocabulary, n);
+        }
+        _recentVocabularies.Clear();
     }
 
     private static void Add<TKey>(Dictionary<TKey, long> counts, TKey key, long n) where TKey : notnull =>

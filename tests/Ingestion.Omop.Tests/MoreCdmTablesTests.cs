@@ -67,7 +67,25 @@ public class MoreCdmTablesTests
         Assert.Equal(_deid.PseudonymousId(OmopKeyDomain.Provider, "pr1"), Cell(row, t, "provider_id"));
         Assert.Equal(_deid.ShiftDate("p1", "2021-05-06"), Cell(row, t, "note_date"));
         Assert.Equal("34117-2", Cell(row, t, "note_source_value"));
+        Assert.Equal(_deid.PseudonymousId(OmopKeyDomain.Note, "DocumentReference/d1"), Cell(row, t, "note_id"));
         Assert.DoesNotContain(row, v => v is string s && (s.Contains("Jane", StringComparison.Ordinal) || s.Contains("UGF0", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("d\\u0031", "d1")] // escaped: keyed by the id it stands for
+    [InlineData("\\u00e9crit", "\u00e9crit")]
+    [InlineData("note-of-300-characters", "note-of-300-characters")] // longer than the key's stack buffer
+    public void A_note_is_keyed_by_the_id_it_stands_for(string written, string id)
+    {
+        if (id == "note-of-300-characters") written = id = new string('n', 300);
+        var outcome = Map($$$"""
+            {"resourceType":"DocumentReference","id":"{{{written}}}","status":"current","subject":{"reference":"Patient/p1"},
+             "date":"2021-05-06T08:00:00Z","context":{"encounter":[{"reference":"Encounter/e1"}]}}
+            """);
+
+        Assert.Equal(MappingOutcome.Mapped(1), outcome);
+        var row = Assert.Single(_sink.Of(CdmTables.Note));
+        Assert.Equal(_deid.PseudonymousId(OmopKeyDomain.Note, "DocumentReference/" + id), Cell(row, CdmTables.Note, "note_id"));
     }
 
     private const string ClaimJson = """

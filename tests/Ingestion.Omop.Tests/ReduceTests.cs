@@ -22,6 +22,28 @@ public class ReduceTests
     }
 
     [Fact]
+    public void Person_date_range_of_persons_that_come_back_and_dates_in_any_order_equals_a_min_and_max_per_person()
+    {
+        var range = new PersonDateRange();
+        var expected = new Dictionary<long, (DateOnly Min, DateOnly Max)>();
+        var random = new Random(7);
+        for (var i = 0; i < 2_000; i++)
+        {
+            // Runs of one person (as files come), persons coming back, and counts read half-way.
+            var person = (long)(i / 5 % 13);
+            var date = Jan1.AddDays(random.Next(-400, 400));
+            range.Observe(person, date);
+            expected[person] = expected.TryGetValue(person, out var b) ? (date < b.Min ? date : b.Min, date > b.Max ? date : b.Max) : (date, date);
+            if (i == 1_000) Assert.Equal(expected.Count, range.PersonCount);
+        }
+
+        Assert.Equal(expected.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value.Min, kv.Value.Max)), range.Bounds());
+        var bounds = range.Bounds();
+        range.Observe(0, Jan1.AddYears(-5));
+        Assert.Equal(Jan1.AddYears(-5), bounds.First().Min);
+    }
+
+    [Fact]
     public void Observation_periods_merge_bounds_from_every_file()
     {
         var deid = new FakeDeidentifier();

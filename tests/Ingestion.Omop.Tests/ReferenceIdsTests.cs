@@ -78,6 +78,25 @@ public class ReferenceIdsTests
     }
 
     [Fact]
+    public void A_patient_referenced_by_every_resource_keeps_its_slot_while_many_encounters_pass()
+    {
+        var deid = new CountingDeidentifier();
+        var memo = new ReferenceIds();
+        var patient = Fhir.Parse("""{"reference":"Patient/p1"}""");
+        for (var i = 0; i < 40; i++)
+        {
+            var id = memo.LogicalId(patient, "Patient")!;
+            Assert.Equal(deid.Inner.PseudonymousId(OmopKeyDomain.Person, "p1"), memo.Key(OmopKeyDomain.Person, id, deid));
+            var encounter = memo.LogicalId(Fhir.Parse($$"""{"reference":"Encounter/e{{i}}"}"""), "Encounter")!;
+            Assert.Equal($"e{i}", encounter);
+            Assert.Equal(deid.Inner.PseudonymousId(OmopKeyDomain.VisitOccurrence, $"e{i}"), memo.Key(OmopKeyDomain.VisitOccurrence, encounter, deid));
+        }
+
+        // One derivation for the patient, one per encounter.
+        Assert.Equal(41, deid.Calls);
+    }
+
+    [Fact]
     public void A_file_of_interleaved_patients_and_encounters_maps_to_the_same_rows_as_one_mapping_per_resource()
     {
         // More distinct references than the memo has slots, in an order that evicts and brings them back.

@@ -68,6 +68,25 @@ public class RepeatedResourcesMappingTests
          "payment":{"amount":{"value":100.25,"currency":"USD"}}}
         """;
 
+    // The claim, encounter and note reach their visit and care site keys through the file's reference memo.
+    private const string Claim = """
+        {"resourceType":"Claim","id":"cl1","status":"active","patient":{"reference":"Patient/p1"},
+         "billablePeriod":{"start":"2020-03-04T10:00:00-05:00"},"total":{"value":10.5,"currency":"USD"},
+         "item":[{"sequence":1,"encounter":[{"reference":"Encounter/e2"}]}]}
+        """;
+
+    private const string Encounter = """
+        {"resourceType":"Encounter","id":"e2","status":"finished","subject":{"reference":"Patient/p1"},
+         "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
+         "period":{"start":"2020-03-04T10:00:00-05:00","end":"2020-03-04T11:00:00-05:00"},
+         "participant":[{"individual":{"reference":"Practitioner/dr1"}}],"serviceProvider":{"reference":"Organization/org1"}}
+        """;
+
+    private const string Note = """
+        {"resourceType":"DocumentReference","id":"d1","status":"current","subject":{"reference":"Patient/p2"},
+         "date":"2020-03-04T10:00:00Z","author":[{"reference":"Practitioner/dr1"}],"context":{"encounter":[{"reference":"Encounter/e2"}]}}
+        """;
+
     private static readonly string[] All =
     [
         Observation("o1", "8480-6", "2020-03-04T10:00:00-05:00"),
@@ -91,6 +110,9 @@ public class RepeatedResourcesMappingTests
         Immunization,
         ProblemListCondition,
         ExplanationOfBenefit,
+        Claim,
+        Encounter,
+        Note,
     ];
 
     public static TheoryData<string> Resources

@@ -3,7 +3,8 @@ namespace Ingestion.Omop;
 /// <summary>
 /// The facts of one clinical event, independent of the table its concept's domain sends it to. Dates are already
 /// shifted; keys already pseudonymous. <see cref="Key"/> is what the row key derives from ("Type/id", plus
-/// "#component/i" or "#map/k" where one resource yields several rows).
+/// "#component/i" or "#map/k" where one resource yields several rows). An Observation's value is an
+/// <see cref="EventValue"/> beside it.
 /// </summary>
 internal readonly record struct ClinicalEvent
 {
@@ -16,17 +17,6 @@ internal readonly record struct ClinicalEvent
     public required int TypeConceptId { get; init; }
     public long? ProviderId { get; init; }
     public long? VisitId { get; init; }
-
-    public double? ValueAsNumber { get; init; }
-    public int? ValueAsConceptId { get; init; }
-    public string? ValueSourceValue { get; init; }
-    public int? UnitConceptId { get; init; }
-    public string? UnitSourceValue { get; init; }
-    public int? UnitSourceConceptId { get; init; }
-    public double? RangeLow { get; init; }
-    public double? RangeHigh { get; init; }
-
-    public int? OperatorConceptId { get; init; }
 
     public int? StatusConceptId { get; init; }
     public string? StatusSourceValue { get; init; }

@@ -31,8 +31,9 @@ internal static class ClinicalEventRows
         _ => throw new ArgumentException("not a clinical event table", nameof(table)),
     };
 
-    /// <summary>Puts the event's row, in <paramref name="table"/>'s column order, into <paramref name="row"/>.</summary>
-    public static void Write(OmopRowWriter row, OmopTable table, long key, in ClinicalEvent e, int conceptId, in SourceCode code, int mapsToValue)
+    /// <summary>Puts the event's row (with its value <paramref name="v"/> where the table has value columns), in
+    /// <paramref name="table"/>'s column order, into <paramref name="row"/>.</summary>
+    public static void Write(OmopRowWriter row, OmopTable table, long key, in ClinicalEvent e, in EventValue v, int conceptId, in SourceCode code, int mapsToValue)
     {
         switch (table.Name)
         {
@@ -54,15 +55,15 @@ internal static class ClinicalEventRows
                     .Null().Null().Null().Put(e.ProviderId).Put(e.VisitId).Null().Put(code.SourceValue).Put(code.SourceConceptId).Null().Null().Null();
                 break;
             case "measurement":
-                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Null().Put(e.TypeConceptId).Put(e.OperatorConceptId)
-                    .Put(e.ValueAsNumber).Put(mapsToValue != 0 ? mapsToValue : e.ValueAsConceptId).Put(e.UnitConceptId).Put(e.RangeLow).Put(e.RangeHigh)
-                    .Put(e.ProviderId).Put(e.VisitId).Null().Put(code.SourceValue).Put(code.SourceConceptId).Put(e.UnitSourceValue).Put(e.UnitSourceConceptId)
-                    .Put(e.ValueSourceValue).Null().Null();
+                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Null().Put(e.TypeConceptId).Put(v.OperatorConceptId)
+                    .Put(v.ValueAsNumber).Put(mapsToValue != 0 ? mapsToValue : v.ValueAsConceptId).Put(v.UnitConceptId).Put(v.RangeLow).Put(v.RangeHigh)
+                    .Put(e.ProviderId).Put(e.VisitId).Null().Put(code.SourceValue).Put(code.SourceConceptId).Put(v.UnitSourceValue).Put(v.UnitSourceConceptId)
+                    .Put(v.ValueSourceValue).Null().Null();
                 break;
             case "observation":
-                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Put(e.TypeConceptId).Put(e.ValueAsNumber).Null()
-                    .Put(mapsToValue != 0 ? mapsToValue : e.ValueAsConceptId).Null().Put(e.UnitConceptId).Put(e.ProviderId).Put(e.VisitId).Null()
-                    .Put(code.SourceValue).Put(code.SourceConceptId).Put(e.UnitSourceValue).Null().Put(e.ValueSourceValue).Null().Null();
+                row.Put(key).Put(e.PersonId).Put(conceptId).Put(e.StartDate).Put(e.StartDateTime).Put(e.TypeConceptId).Put(v.ValueAsNumber).Null()
+                    .Put(mapsToValue != 0 ? mapsToValue : v.ValueAsConceptId).Null().Put(v.UnitConceptId).Put(e.ProviderId).Put(e.VisitId).Null()
+                    .Put(code.SourceValue).Put(code.SourceConceptId).Put(v.UnitSourceValue).Null().Put(v.ValueSourceValue).Null().Null();
                 break;
             default:
                 throw new ArgumentException("not a clinical event table", nameof(table));

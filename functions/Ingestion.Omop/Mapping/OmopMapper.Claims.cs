@@ -19,7 +19,7 @@ public sealed partial class OmopMapper
             ?? FhirJson.StringElement(claim.Created) ?? default(JsonElement),
                 out _, out _, out _, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
-        if (CostEvent(claim) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
+        if (CostEvent(claim, rows) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
         var total = FhirJson.Object(claim.Total);
         WriteCost(rows.Add(CdmTables.Cost, conceptMapped: true), KeyOf(OmopKeyDomain.Cost, "Claim", claim.Id), costEvent,
             Currency(total), FhirJson.Number(total, "value"u8), totalPaid: null, payerPlanPeriod: null);
@@ -38,7 +38,7 @@ public sealed partial class OmopMapper
             if (!TryShift(rows, patient!, end, out endDate, out _)) return MappingOutcome.Quarantine(QuarantineReasons.InvalidDate);
             if (endDate < startDate) endDate = startDate;
         }
-        if (CostEvent(eob) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
+        if (CostEvent(eob, rows) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
 
         // The payer is an organisation (e.g. "Medicaid", "UnitedHealthcare"), never the patient: its name may be kept.
         var coverage = ContainedCoverage(FhirJson.Array(eob.Contained));
@@ -71,7 +71,7 @@ public sealed partial class OmopMapper
 
     /// <summary>What the claim paid for: the prescription's drug_exposure when it names one (pharmacy claims), else
     /// the visit of the first item's encounter (the key the Encounter's visit_occurrence row carries).</summary>
-    private (long EventId, string Domain)? CostEvent(in ClaimMembers claim)
+    private (long EventId, string Domain)? CostEvent(in ClaimMembers claim, MappedRows rows)
     {
         var prescription = FhirJson.LogicalId(FhirJson.Object(claim.Prescription), "MedicationRequest");
         if (prescription is not null) return (new EventKeySource("MedicationRequest", prescription).Derive(_deidentifier, OmopKeyDomain.DrugExposure, map: 0), "Drug");
@@ -79,8 +79,8 @@ public sealed partial class OmopMapper
         if (items.ValueKind != JsonValueKind.Array) return null;
         foreach (var item in items.EnumerateArray())
         {
-            var encounter = FhirJson.LogicalId(FhirJson.First(item, "encounter"u8), "Encounter");
-            if (encounter is not null) return (_deidentifier.PseudonymousId(OmopKeyDomain.VisitOccurrence, encounter), "Visit");
+            // Through the file's memo: a claim's encounter is its EOB's and its neighbours' (one key derivation each).
+            if (ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.First(item, "encounter"u8), "Encounter") is { } visit) return (visit, "Visit");
         }
         return null;
     }

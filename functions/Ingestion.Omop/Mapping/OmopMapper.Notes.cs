@@ -16,13 +16,13 @@ public sealed partial class OmopMapper
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8), rows.Codings);
         var noteClass = ConceptResolver.FirstStandardId(type);
         rows.Add(CdmTables.Note, conceptMapped: noteClass != 0)
-            .Put(_deidentifier.PseudonymousId(OmopKeyDomain.Note, "DocumentReference/" + FhirJson.String(resource, "id"u8))).Put(personId).Put(day).Put(dateTime)
+            .Put(KeyOf(OmopKeyDomain.Note, "DocumentReference", FhirJson.Member(resource, "id"u8))).Put(personId).Put(day).Put(dateTime)
             .Put(_options.EhrTypeConceptId).Put(noteClass)
             .Null() // note_title: free text (a description may name the patient)
             .Put(string.Empty) // note_text: required by the CDM, never filled: the content is free text and does not leave
             .Put(0).Put(0) // encoding and language describe the text, which is absent
             .Put(Provider(rows, FhirJson.First(resource, "author"u8)))
-            .Put(Key(OmopKeyDomain.VisitOccurrence, FhirJson.LogicalId(FhirJson.First(context, "encounter"u8), "Encounter")))
+            .Put(ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.First(context, "encounter"u8), "Encounter"))
             .Null().Put(type.SourceValue);
         rows.ObservePersonDate(personId, day);
         return MappingOutcome.Mapped(1);

@@ -20,15 +20,17 @@ public sealed partial class OmopMapper
         var componentCount = components.ValueKind == JsonValueKind.Array ? components.GetArrayLength() : 0;
         // The panel row itself only when it carries a value of its own (a BP panel does not; its components do).
         if (componentCount == 0 || HasValue(observation.Value))
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(observation.Value.Code), rows.Codings), WithValue(facts, observation.Value, rows, report), defaultTable, rows, report);
+        {
+            var code = _concepts.Resolve(FhirJson.Object(observation.Value.Code), rows.Codings);
+            emitted += EmitCoded(code, facts, ValueOf(observation.Value, rows, report), defaultTable, rows, report);
+        }
         for (var i = 0; i < componentCount; i++)
         {
             var component = JsonMembers.Read<ObservedValue>(components[i]);
-            var componentFacts = WithValue(facts, component, rows, report) with
-            {
-                Key = facts.Key with { Component = i },
-            };
-            emitted += EmitCoded(_concepts.Resolve(FhirJson.Object(component.Code), rows.Codings), componentFacts, defaultTable, rows, report);
+            var value = ValueOf(component, rows, report);
+            var code = _concepts.Resolve(FhirJson.Object(component.Code), rows.Codings);
+            var componentFacts = facts with { Key = facts.Key with { Component = i } };
+            emitted += EmitCoded(code, componentFacts, value, defaultTable, rows, report);
         }
         if (IsCauseOfDeath(observation.Value)) emitted += EmitDeathCause(observation.Value, facts, rows);
         return MappingOutcome.Mapped(emitted);
@@ -67,7 +69,7 @@ public sealed partial class OmopMapper
 
     /// <summary>value[x], unit and reference range of an Observation or one of its components. Free-text values
     /// (valueString) are not carried: output never holds free text.</summary>
-    private ClinicalEvent WithValue(ClinicalEvent facts, in ObservedValue observed, MappedRows rows, MappingReport report)
+    private EventValue ValueOf(in ObservedValue observed, MappedRows rows, MappingReport report)
     {
         if (FhirJson.IsDefined(FhirJson.Object(observed.ValueQuantity)))
         {
@@ -77,7 +79,7 @@ public sealed partial class OmopMapper
             var unit = rows.Codings.Resolve(quantity.System, quantity.Code.ValueKind == JsonValueKind.String ? quantity.Code : quantity.Unit,
                 _concepts, FhirCodeSystems.Ucum);
             var range = FhirJson.First(observed.ReferenceRange);
-            facts = facts with
+            return new EventValue
             {
                 ValueAsNumber = value,
                 OperatorConceptId = MeasValueOperator.ConceptOf(FhirJson.String(quantity.Comparator)),
@@ -88,18 +90,17 @@ public sealed partial class OmopMapper
                 RangeLow = FhirJson.Number(FhirJson.Object(range, "low"u8), "value"u8),
                 RangeHigh = FhirJson.Number(FhirJson.Object(range, "high"u8), "value"u8),
             };
-            return facts;
         }
         var coded = FhirJson.Object(observed.ValueCodeableConcept);
         if (FhirJson.IsDefined(coded))
         {
             var value = _concepts.Resolve(coded, rows.Codings);
             if (value.Code is not null) report.RecordSourceVocabulary(value.ReportVocabulary);
-            return facts with { ValueAsConceptId = ConceptResolver.FirstStandardId(value), ValueSourceValue = value.SourceValue };
+            return new EventValue { ValueAsConceptId = ConceptResolver.FirstStandardId(value), ValueSourceValue = value.SourceValue };
         }
         if (FhirJson.Number(observed.ValueInteger) is { } integer)
-            return facts with { ValueAsNumber = integer, ValueSourceValue = integer.ToString("R", CultureInfo.InvariantCulture) };
-        return facts;
+            return new EventValue { ValueAsNumber = integer, ValueSourceValue = integer.ToString("R", CultureInfo.InvariantCulture) };
+        return EventValue.None;
     }
 
     /// <summary>LOINC 69453-9 "Cause of death [US Standard Certificate of Death]" (Synthea's death certificate, the

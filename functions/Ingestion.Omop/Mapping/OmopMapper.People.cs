@@ -61,7 +61,8 @@ public sealed partial class OmopMapper
         var admitSource = _concepts.Resolve(FhirJson.Object(hospitalization, "admitSource"u8), rows.Codings);
         var discharge = _concepts.Resolve(FhirJson.Object(hospitalization, "dischargeDisposition"u8), rows.Codings);
         var providerId = Provider(rows, FhirJson.Object(FhirJson.First(encounter.Participant), "individual"u8));
-        var careSiteId = Key(OmopKeyDomain.CareSite, FhirJson.LogicalId(FhirJson.Object(encounter.ServiceProvider), "Organization"));
+        // Through the file's memo: a patient's encounters mostly share the service provider.
+        var careSiteId = ReferenceKey(rows, OmopKeyDomain.CareSite, FhirJson.Object(encounter.ServiceProvider), "Organization");
         var sourceValue = visitType.Code is not null ? visitType.SourceValue : classCode;
         int? sourceConceptId = visitType.Code is not null ? visitType.SourceConceptId : classCode is null ? null : 0;
         int? admittedFrom = admitSource.Code is null ? null : ConceptResolver.FirstStandardId(admitSource);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -39,26 +40,34 @@ public sealed partial class OmopMapper : IOmopMapper
         ArgumentNullException.ThrowIfNull(report);
         // resourceType comes first in practice: then the resource is read once, with the members its mapping reads (the
         // frequent types; the others are read for the header, then by name).
-        return LeadingType(resource) switch
+        var leading = LeadingType(resource, out var leadingValue);
+        return leading switch
         {
-            CoveredType.Observation => Map<ObservationMembers>(resource, rows, report),
-            CoveredType.Claim or CoveredType.ExplanationOfBenefit => Map<ClaimMembers>(resource, rows, report),
-            CoveredType.Encounter => Map<EncounterMembers>(resource, rows, report),
-            CoveredType.Condition => Map<ConditionMembers>(resource, rows, report),
-            CoveredType.Procedure => Map<ProcedureMembers>(resource, rows, report),
-            CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration => Map<MedicationMembers>(resource, rows, report),
-            CoveredType.Immunization => Map<ImmunizationMembers>(resource, rows, report),
-            _ => Map<ResourceHeader>(resource, rows, report),
+            CoveredType.Observation => Map<ObservationMembers>(resource, rows, report, leading, leadingValue),
+            CoveredType.Claim or CoveredType.ExplanationOfBenefit => Map<ClaimMembers>(resource, rows, report, leading, leadingValue),
+            CoveredType.Encounter => Map<EncounterMembers>(resource, rows, report, leading, leadingValue),
+            CoveredType.Condition => Map<ConditionMembers>(resource, rows, report, leading, leadingValue),
+            CoveredType.Procedure => Map<ProcedureMembers>(resource, rows, report, leading, leadingValue),
+            CoveredType.MedicationRequest or CoveredType.MedicationStatement or CoveredType.MedicationAdministration =>
+                Map<MedicationMembers>(resource, rows, report, leading, leadingValue),
+            CoveredType.Immunization => Map<ImmunizationMembers>(resource, rows, report, leading, leadingValue),
+            _ => Map<ResourceHeader>(resource, rows, report, leading, leadingValue),
         };
     }
 
-    private MappingOutcome Map<TMembers>(JsonElement resource, MappedRows rows, MappingReport report) where TMembers : struct, IResourceMembers
+    private MappingOutcome Map<TMembers>(JsonElement resource, MappedRows rows, MappingReport report, CoveredType? leading,
+        JsonElement leadingValue) where TMembers : struct, IResourceMembers
     {
         // resourceType, id and the status elements (and the members TMembers reads) in one pass over the resource's members.
         var members = default(TMembers);
         JsonMembers.Read(resource, ref members);
         var header = members.Header;
-        var type = ResourceTypeOf(header.ResourceType, out var covered);
+        // The type the first member named, when the full read kept that same value (a repeated resourceType, which the
+        // parser rejects anyway, wins last): not compared against every covered name again.
+        CoveredType? covered;
+        string? type;
+        if (leading is { } first && SameValue(header.ResourceType, leadingValue)) (type, covered) = (CoveredTypeNames[(int)first].Name, first);
+        else type = ResourceTypeOf(header.ResourceType, out covered);
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
         else if (covered is not { } coveredType) outcome = MappingOutcome.NotCovered;
@@ -88,15 +97,23 @@ public sealed partial class OmopMapper : IOmopMapper
 
     /// <summary>The covered type named by the resource's first member when that is resourceType, else null (the
     /// full read decides).</summary>
-    private static CoveredType? LeadingType(JsonElement resource)
+    private static CoveredType? LeadingType(JsonElement resource, out JsonElement value)
     {
+        value = default;
         if (resource.ValueKind != JsonValueKind.Object) return null;
         var members = resource.EnumerateObject();
         if (!members.MoveNext() || !System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(members.Current).SequenceEqual("resourceType"u8))
             return null;
-        ResourceTypeOf(members.Current.Value, out var covered);
+        value = members.Current.Value;
+        ResourceTypeOf(value, out var covered);
         return covered;
     }
+
+    /// <summary>Whether two string values are the same token of the document (not merely equal text).</summary>
+    private static bool SameValue(JsonElement a, JsonElement b) =>
+        a.ValueKind == JsonValueKind.String && b.ValueKind == JsonValueKind.String
+        && Unsafe.AreSame(ref MemoryMarshal.GetReference(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(a)),
+            ref MemoryMarshal.GetReference(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(b)));
 
     /// <summary>Whether the resource was read with <typeparamref name="TWanted"/>'s reader (a constant for the JIT):
     /// then its members are used in place (<see cref="As"/>), else read by a pass of their own (the first member was not
@@ -178,7 +195,11 @@ public sealed partial class OmopMapper : IOmopMapper
     /// Emits the rows of one coded event: one per standard concept the code maps to, each in the table of that
     /// concept's domain (the one-to-many rule), or a single concept_id 0 row in <paramref name="defaultTable"/>.
     /// </summary>
-    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, MappedRows rows, MappingReport report)
+    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, OmopTable defaultTable, MappedRows rows, MappingReport report) =>
+        EmitCoded(code, facts, EventValue.None, defaultTable, rows, report);
+
+    /// <inheritdoc cref="EmitCoded(in SourceCode, in ClinicalEvent, OmopTable, MappedRows, MappingReport)"/>
+    private int EmitCoded(in SourceCode code, in ClinicalEvent facts, in EventValue value, OmopTable defaultTable, MappedRows rows, MappingReport report)
     {
         if (code.Code is not null) report.RecordSourceVocabulary(code.ReportVocabulary);
         var standard = ConceptResolver.StandardCount(code);
@@ -186,7 +207,7 @@ public sealed partial class OmopMapper : IOmopMapper
         if (standard == 0)
         {
             var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(defaultTable), map: 0);
-            ClinicalEventRows.Write(rows.Add(defaultTable, conceptMapped: false), defaultTable, key, facts, 0, code, 0);
+            ClinicalEventRows.Write(rows.Add(defaultTable, conceptMapped: false), defaultTable, key, facts, value, 0, code, 0);
             report.RecordUnmappedCode(defaultTable.Name, code.ReportVocabulary, code.Code ?? "(no code)");
             ObserveDates(rows, facts);
             return 1;
@@ -196,7 +217,7 @@ public sealed partial class OmopMapper : IOmopMapper
             var concept = _concepts.Standard(code, k);
             var table = ClinicalEventRows.TableOfDomain(concept.DomainId) ?? defaultTable;
             var key = facts.Key.Derive(_deidentifier, ClinicalEventRows.KeyDomainOf(table), map: k);
-            ClinicalEventRows.Write(rows.Add(table, conceptMapped: true), table, key, facts, concept.ConceptId, code, mapsToValue);
+            ClinicalEventRows.Write(rows.Add(table, conceptMapped: true), table, key, facts, value, concept.ConceptId, code, mapsToValue);
         }
         ObserveDates(rows, facts);
         return standard;

@@ -10,7 +10,7 @@ namespace Ingestion.Omop;
 /// raw UTF-8 reference instead of transcoding, parsing and a new id string, and its key an identity check instead of
 /// a hash lookup in the de-identifier's cache. The result is the same as <see cref="FhirJson.LogicalId"/> and
 /// <see cref="IDeidentifier.PseudonymousId(OmopKeyDomain, string)"/> (a pure function of the raw text and the type).
-/// A few slots, reused in turn: memory is fixed. One per file (<see cref="MappedRows"/>); not thread-safe.
+/// A few slots, the least recently used reused: memory is fixed. One per file (<see cref="MappedRows"/>); not thread-safe.
 /// </summary>
 internal sealed class ReferenceIds
 {
@@ -19,7 +19,7 @@ internal sealed class ReferenceIds
     private const int MaxRawBytes = 512;
 
     private readonly Slot[] _slots = new Slot[SlotCount];
-    private int _next;
+    private long _uses;
 
     public ReferenceIds()
     {
@@ -33,13 +33,20 @@ internal sealed class ReferenceIds
             || value.ValueKind != JsonValueKind.String)
             return null;
         var raw = JsonMarshal.GetRawUtf8Value(value);
+        var use = ++_uses;
+        var oldest = _slots[0];
         foreach (var slot in _slots)
         {
             if (slot.Id is not null && ReferenceEquals(slot.Type, expectedType) && raw.SequenceEqual(slot.Raw.AsSpan(0, slot.Length)))
+            {
+                slot.LastUse = use;
                 return slot.Id;
+            }
+            if (slot.LastUse < oldest.LastUse) oldest = slot;
         }
         var id = FhirJson.LogicalId(reference, expectedType);
-        if (id is not null && raw.Length <= MaxRawBytes) _slots[_next++ % SlotCount].Fill(raw, expectedType, id);
+        // The least recently used slot makes room: the file's patient stays while its encounters come and go.
+        if (id is not null && raw.Length <= MaxRawBytes) oldest.Fill(raw, expectedType, id, use);
         return id;
     }
 
@@ -69,12 +76,13 @@ internal sealed class ReferenceIds
         public OmopKeyDomain Domain;
         public long Key;
         public bool HasKey;
+        public long LastUse;
 
-        public void Fill(ReadOnlySpan<byte> raw, string type, string id)
+        public void Fill(ReadOnlySpan<byte> raw, string type, string id, long use)
         {
             if (raw.Length > Raw.Length) Raw = new byte[raw.Length];
             raw.CopyTo(Raw);
-            (Length, Type, Id, HasKey) = (raw.Length, type, id, false);
+            (Length, Type, Id, HasKey, LastUse) = (raw.Length, type, id, false, use);
         }
     }
 }

@@ -8,22 +8,47 @@ namespace Ingestion.Omop;
 public sealed class PersonDateRange
 {
     private readonly Dictionary<long, (DateOnly Min, DateOnly Max)> _bounds = new();
+    // The last person's bounds, outside the dictionary until another person comes or a reader asks: a file's
+    // resources come person by person, so most dates (every event's start and end) are two comparisons, not a lookup.
+    private long _current;
+    private (DateOnly Min, DateOnly Max) _currentBounds;
+    private bool _hasCurrent;
 
-    public int PersonCount => _bounds.Count;
+    public int PersonCount
+    {
+        get
+        {
+            Flush();
+            return _bounds.Count;
+        }
+    }
 
     public void Observe(long personId, DateOnly date)
     {
-        // One lookup per date (every event's start and end come here).
-        ref var bounds = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_bounds, personId, out var seen);
-        if (!seen) bounds = (date, date);
-        else if (date < bounds.Min) bounds.Min = date;
-        else if (date > bounds.Max) bounds.Max = date;
+        if (!_hasCurrent || personId != _current)
+        {
+            Flush();
+            _current = personId;
+            _currentBounds = _bounds.TryGetValue(personId, out var seen) ? seen : (date, date);
+            _hasCurrent = true;
+        }
+        if (date < _currentBounds.Min) _currentBounds.Min = date;
+        else if (date > _currentBounds.Max) _currentBounds.Max = date;
     }
 
     /// <summary>Each person's bounds, ordered by person_id so the output is identical on every run.</summary>
-    public IEnumerable<(long Person, DateOnly Min, DateOnly Max)> Bounds() =>
-        _bounds.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value.Min, kv.Value.Max));
+    public IEnumerable<(long Person, DateOnly Min, DateOnly Max)> Bounds()
+    {
+        // Flushed when enumerated, as the dictionary's live view was read then.
+        Flush();
+        foreach (var (person, (min, max)) in _bounds.OrderBy(kv => kv.Key)) yield return (person, min, max);
+    }
 
     /// <summary>person_date_bounds rows, ordered by person_id.</summary>
     public IEnumerable<object?[]> Rows() => Bounds().Select(b => new object?[] { b.Person, b.Min, b.Max });
+
+    private void Flush()
+    {
+        if (_hasCurrent) _bounds[_current] = _currentBounds;
+    }
 }
