@@ -104,6 +104,7 @@ public sealed class ExportRunStarter(DurableTaskClient client, IRunCatalog catal
     public static RunSettings SettingsFrom(PipelineOptions options) => new()
     {
         MaxParallelFiles = Math.Max(1, options.MaxParallelFiles),
+        QueuedFiles = Math.Max(0, options.QueuedFiles),
         FilesPerBatch = Math.Max(1, options.FilesPerBatch),
         FileGroupBytes = Math.Max(0, options.FileGroupBytes),
         MaxFileAttempts = Math.Max(1, options.MaxActivityAttempts),

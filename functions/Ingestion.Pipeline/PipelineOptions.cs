@@ -11,6 +11,10 @@ public sealed class PipelineOptions
     /// <summary>File activities (a file, or a group of small files) in flight at once per run (so the EHR is not flooded).</summary>
     public int MaxParallelFiles { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>File activities scheduled beyond <see cref="MaxParallelFiles"/> that wait in the worker for a slot, so a
+    /// slot that frees starts the next one without an orchestrator round trip; 0 = none.</summary>
+    public int QueuedFiles { get; set; } = 1;
+
     /// <summary>Files per sub-orchestration (keeps history small for exports of 20,000+ files).</summary>
     public int FilesPerBatch { get; set; } = 500;
 

@@ -8,6 +8,10 @@ public sealed record RunSettings
 {
     /// <summary>File activities (a file, or a group of small files) in flight at once (so the EHR is not flooded).</summary>
     public int MaxParallelFiles { get; init; } = 8;
+    /// <summary>Work units scheduled beyond <see cref="MaxParallelFiles"/>: they wait in the worker for a slot of the run
+    /// (<see cref="FileActivitySlots"/>), so a unit that ends is followed at once, not after an orchestrator round trip.
+    /// 0 (runs started by older builds): none.</summary>
+    public int QueuedFiles { get; init; }
     /// <summary>Files per sub-orchestration, so history stays small for exports of 20,000+ files.</summary>
     public int FilesPerBatch { get; init; } = 500;
     /// <summary>Files smaller than this (when the source knows their size) are grouped up to this many bytes per file
