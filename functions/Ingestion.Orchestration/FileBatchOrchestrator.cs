@@ -25,6 +25,7 @@ public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, Fil
         var next = 0;
         var singles = new Queue<int>(); // the files of failed groups, before the next unit
         var canceled = false;
+        var announced = false;
         // Units queued beyond MaxParallelFiles wait in the worker for a slot of the run (FileActivitySlots), so a slot
         // that frees starts the next unit without waiting for this orchestrator's round trip.
         var window = Math.Max(1, input.Settings.MaxParallelFiles) + Math.Max(0, input.Settings.QueuedFiles);
@@ -39,6 +40,12 @@ public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, Fil
                     inFlight.Add(unit.Count == 1
                         ? context.CallActivityAsync<FileResultSummary>(nameof(ProcessFileActivity), request, fileRetry)
                         : context.CallActivityAsync<FileResultSummary>(nameof(ProcessFileActivity), request), unit);
+                }
+                if (input.AnnounceScheduled && !announced && next >= units.Count)
+                {
+                    // The run may start the next batch now: its units queue behind this batch's in the worker's slots.
+                    announced = true;
+                    context.SendEvent(input.RunId, OrchestrationEvents.BatchScheduled(context.InstanceId), "");
                 }
                 if (inFlight.Count == 0) break;
                 var waitFor = new List<Task>(inFlight.Keys);

@@ -36,7 +36,7 @@ public sealed class FileFanOutTests
 
         // While the first file is held, the second unit has been scheduled and waits for the run's one slot.
         using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-            while (h.Slots.Waiting("queued-1") < 1) await Task.Delay(20, wait.Token);
+            while (h.Slots.Waiting("queued-1") < 1 || h.Files.Calls < 1) await Task.Delay(20, wait.Token);
         h.Files.Calls.Should().Be(1);
         hold.SetResult();
         var (_, output) = await h.WaitAsync("queued-1");
@@ -46,6 +46,32 @@ public sealed class FileFanOutTests
         h.Files.MaxInFlight.Should().Be(1);
         h.Files.Started.Should().BeEquivalentTo([0, 1, 2]);
         h.Slots.Waiting("queued-1").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task The_next_batch_starts_once_the_running_batch_has_scheduled_its_last_unit()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 1, QueuedFiles = 1, FilesPerBatch = 2 };
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Files.Hold = hold.Task;
+        h.Server.ThenManifest(5);
+        await h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ExportOrchestrator), h.Input(), new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = "overlap-1" });
+
+        // Batch 0 (files 0, 1) has scheduled both while file 0 is held; batch 1 (files 2, 3) starts and queues its
+        // two as well: three units wait for the run's one slot. Batch 2 waits until batch 1 has scheduled its last.
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            while (h.Slots.Waiting("overlap-1") < 3 || h.Files.Calls < 1) await Task.Delay(20, wait.Token);
+        h.Files.Calls.Should().Be(1);
+        hold.SetResult();
+        var (_, output) = await h.WaitAsync("overlap-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        output.FilesDone.Should().Be(5);
+        h.Files.Calls.Should().Be(5);
+        h.Files.MaxInFlight.Should().Be(1);
+        (await h.FilesOfAsync("overlap-1")).Should().OnlyContain(f => f.Status == RunFileStatus.Completed);
+        h.Publishing.Publishes.Should().Be(1);
     }
 
     [Fact]
