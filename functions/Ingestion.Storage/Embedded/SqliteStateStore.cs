@@ -79,10 +79,8 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         lock (_writes)
         {
             using var connection = Open();
-            PurgeExpired(connection, document.Partition, document.Id);
-            using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO state_documents (partition, id, kind, body, etag, updated_at, expires_at) VALUES ($p, $i, $k, $b, $e, $u, $x)";
-            Bind(command, stored, body);
+            using var command = ReplacingExpired(connection, stored, body,
+                "INSERT INTO state_documents (partition, id, kind, body, etag, updated_at, expires_at) VALUES ($p, $i, $k, $b, $e, $u, $x)");
             try
             {
                 command.ExecuteNonQuery();
@@ -104,10 +102,8 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         lock (_writes)
         {
             using var connection = Open();
-            PurgeExpired(connection, document.Partition, document.Id);
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE state_documents SET kind = $k, body = $b, etag = $e, updated_at = $u, expires_at = $x WHERE partition = $p AND id = $i AND etag = $old";
-            Bind(command, stored, body);
+            using var command = ReplacingExpired(connection, stored, body,
+                "UPDATE state_documents SET kind = $k, body = $b, etag = $e, updated_at = $u, expires_at = $x WHERE partition = $p AND id = $i AND etag = $old");
             command.Parameters.AddWithValue("$old", ifMatchETag);
             if (command.ExecuteNonQuery() == 1) return Task.FromResult(stored);
             throw Exists(connection, document.Partition, document.Id)
@@ -242,6 +238,16 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private string Now() => _time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>An expired row is gone for every reader; drop it before a write reuses its id.</summary>
+    /// <summary>A write of <paramref name="stored"/> (bound) after removing its expired predecessor, whose row it may reuse.</summary>
+    private SqliteCommand ReplacingExpired(SqliteConnection connection, StateDocument stored, string body, string sql)
+    {
+        PurgeExpired(connection, stored.Partition, stored.Id);
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Bind(command, stored, body);
+        return command;
+    }
+
     private void PurgeExpired(SqliteConnection connection, string partition, string id)
     {
         using var command = connection.CreateCommand();
