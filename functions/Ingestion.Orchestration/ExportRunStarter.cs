@@ -107,6 +107,7 @@ public sealed class ExportRunStarter(DurableTaskClient client, IRunCatalog catal
         QueuedFiles = Math.Max(0, options.QueuedFiles),
         FilesPerBatch = Math.Max(1, options.FilesPerBatch),
         FileGroupBytes = Math.Max(0, options.FileGroupBytes),
+        FileGroupFiles = Math.Max(0, options.FileGroupFiles),
         MaxFileAttempts = Math.Max(1, options.MaxActivityAttempts),
         MaxStepAttempts = Math.Max(1, options.MaxStepAttempts),
         FirstRetryDelay = options.RetryBaseDelay,

@@ -23,6 +23,10 @@ public sealed class PipelineOptions
     /// round trip; 0 = one file per activity.</summary>
     public long FileGroupBytes { get; set; } = 4L * 1024 * 1024;
 
+    /// <summary>At most this many files per group, so the run's last groups (its tiniest files, each with its fixed
+    /// per-file work) stay short and end together; 0 = no limit.</summary>
+    public int FileGroupFiles { get; set; } = 32;
+
     /// <summary>Attempts per file activity (transient failures) before the file is marked Failed.</summary>
     public int MaxActivityAttempts { get; set; } = 4;
 

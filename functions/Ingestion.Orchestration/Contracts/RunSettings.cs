@@ -17,6 +17,8 @@ public sealed record RunSettings
     /// <summary>Files smaller than this (when the source knows their size) are grouped up to this many bytes per file
     /// activity; 0: one file per activity.</summary>
     public long FileGroupBytes { get; init; }
+    /// <summary>At most this many files per group; 0 (runs started by older builds): no limit.</summary>
+    public int FileGroupFiles { get; init; }
     /// <summary>Attempts per file (first + retries) for transient failures.</summary>
     public int MaxFileAttempts { get; init; } = 4;
     /// <summary>Attempts of kick-off, poll and the run-level steps for transient failures.</summary>
