@@ -79,34 +79,77 @@ public sealed class ExportOrchestrator : TaskOrchestrator<ExportRunInput, Export
         status = status with { Phase = "Processing", FilesTotal = fileCount };
         context.SetCustomStatus(status);
         await context.CallActivityAsync(nameof(RecordRunActivity), new RunRecordChange(runId, "Processing") { Progress = status.Progress }, retry);
-        int done = 0, batchIndex = 0;
+        int done = 0, batchIndex = 0, first = 0;
         var failed = new List<int>();
         var canceled = false;
         string? canceledBy = null;
-        for (var first = 0; first < fileCount; first += settings.FilesPerBatch)
+        // Batches run one after another; with queued units (runs of this build) the next one starts as soon as the
+        // running one has scheduled its last unit, so the slots do not drain at each batch's end. Runs started by an
+        // older build (QueuedFiles 0) wait for each batch to end, as they did.
+        var overlap = settings.QueuedFiles > 0;
+        var running = new List<(Task<FileBatchOutput> Batch, string Id)>(); // in start order
+        Task<string?>? scheduled = null;
+        CancellationTokenSource? scheduledWait = null;
+        void StartNextBatch()
         {
             var batchId = RunIds.ForBatch(runId, batchIndex++);
             var count = Math.Min(settings.FilesPerBatch, fileCount - first);
-            var batch = context.CallSubOrchestratorAsync<FileBatchOutput>(nameof(FileBatchOrchestrator),
+            running.Add((context.CallSubOrchestratorAsync<FileBatchOutput>(nameof(FileBatchOrchestrator),
                 new FileBatchInput(runId, input.KeyFingerprint, first, count, settings)
                 {
-                    Indexes = order?.Skip(first).Take(count).ToList(), Units = FileBatchInput.SliceUnits(units, first, count),
+                    Indexes = order?.Skip(first).Take(count).ToList(), Units = FileBatchInput.SliceUnits(units, first, count), AnnounceScheduled = overlap,
                 },
-                new SubOrchestrationOptions { InstanceId = batchId });
-            if (!canceled && await Task.WhenAny(batch, cancel) == cancel)
+                new SubOrchestrationOptions { InstanceId = batchId }), batchId));
+            first += count;
+            scheduledWait?.Cancel();
+            scheduledWait?.Dispose();
+            scheduledWait = null;
+            scheduled = null;
+            if (overlap && first < fileCount)
             {
-                // Tell the running batch to stop scheduling; it returns when its files in flight are done.
-                canceled = true;
-                canceledBy = cancel.Result;
-                context.SendEvent(batchId, OrchestrationEvents.Cancel, canceledBy ?? "");
+                scheduledWait = new CancellationTokenSource();
+                scheduled = context.WaitForExternalEvent<string?>(OrchestrationEvents.BatchScheduled(batchId), scheduledWait.Token);
             }
-            var result = await batch;
-            done += result.Done;
-            failed.AddRange(result.Failed);
-            status = status with { FilesDone = done, FilesFailed = failed.Count };
-            context.SetCustomStatus(status);
-            if (canceled || result.Canceled) break;
         }
+        if (fileCount > 0) StartNextBatch();
+        try
+        {
+            while (running.Count > 0)
+            {
+                var waitFor = running.Select(r => (Task)r.Batch).ToList();
+                if (scheduled is not null && !canceled) waitFor.Add(scheduled);
+                if (!canceled) waitFor.Add(cancel);
+                var finished = await Task.WhenAny(waitFor);
+                if (finished == cancel)
+                {
+                    // Tell the running batches to stop scheduling; each returns when its files in flight are done.
+                    canceled = true;
+                    canceledBy = cancel.Result;
+                    foreach (var (_, batchId) in running) context.SendEvent(batchId, OrchestrationEvents.Cancel, canceledBy ?? "");
+                    continue;
+                }
+                if (finished == scheduled)
+                {
+                    StartNextBatch();
+                    continue;
+                }
+                var batch = (Task<FileBatchOutput>)finished;
+                running.RemoveAll(r => r.Batch == batch);
+                var result = await batch;
+                done += result.Done;
+                failed.AddRange(result.Failed);
+                status = status with { FilesDone = done, FilesFailed = failed.Count };
+                context.SetCustomStatus(status);
+                if (result.Canceled) canceled = true;
+                if (!canceled && running.Count == 0 && first < fileCount) StartNextBatch();
+            }
+        }
+        finally
+        {
+            scheduledWait?.Cancel();
+            scheduledWait?.Dispose();
+        }
+        failed.Sort();
         if (canceled) return await CanceledAsync(context, input, statusUrl, canceledBy, fileCount, done, failed.Count);
         if (failed.Count > 0)
         {

@@ -95,6 +95,7 @@ public static class ExportPipelineRegistration
         services.TryAddSingleton<IExportSourceFactory>(sp => new ExportSources(bulk, smart?.ClientId is null ? null : smart, pipeline, landed));
         services.TryAddSingleton<RunKeyPin>();
         services.TryAddSingleton<RunLookup>();
+        services.TryAddSingleton<FileActivitySlots>();
         services.TryAddSingleton<ExportManifestCache>();
         services.TryAddSingleton<ExportRunStarter>();
         return services;

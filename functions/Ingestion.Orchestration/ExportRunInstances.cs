@@ -5,7 +5,7 @@ namespace Ingestion.Orchestration;
 /// <summary>
 /// Terminate and purge of a run as one unit: the run's instance and its <see cref="FileBatchOrchestrator"/>
 /// sub-orchestrations (<see cref="RunIds.ForBatch"/>, numbered from 0 without gaps because batches start one after
-/// another). The Durable operations act on one instance only (DTFx has no recursive form): a terminated run would
+/// another; two may run at once, the next starting when the running one has scheduled its last unit). The Durable operations act on one instance only (DTFx has no recursive form): a terminated run would
 /// otherwise leave its running batch scheduling files, and a purged run would leave its batches' history behind.
 /// </summary>
 public static class ExportRunInstances

@@ -104,8 +104,10 @@ public sealed class ExportRunStarter(DurableTaskClient client, IRunCatalog catal
     public static RunSettings SettingsFrom(PipelineOptions options) => new()
     {
         MaxParallelFiles = Math.Max(1, options.MaxParallelFiles),
+        QueuedFiles = Math.Max(0, options.QueuedFiles),
         FilesPerBatch = Math.Max(1, options.FilesPerBatch),
         FileGroupBytes = Math.Max(0, options.FileGroupBytes),
+        FileGroupFiles = Math.Max(0, options.FileGroupFiles),
         MaxFileAttempts = Math.Max(1, options.MaxActivityAttempts),
         MaxStepAttempts = Math.Max(1, options.MaxStepAttempts),
         FirstRetryDelay = options.RetryBaseDelay,

@@ -4,11 +4,11 @@ namespace Ingestion.Orchestration;
 
 /// <summary>
 /// Processes a slice of a run's files (in the order given: largest first) as work units — one file, or a group of
-/// small files one activity processes in turn — with at most <see cref="RunSettings.MaxParallelFiles"/> units in
-/// flight. A single file runs with the file retry policy; a group runs once, and when it fails its files go back one
+/// small files one activity processes in turn — with at most <see cref="RunSettings.MaxParallelFiles"/> units
+/// processing files and <see cref="RunSettings.QueuedFiles"/> more scheduled, waiting for a slot in the worker. A single file runs with the file retry policy; a group runs once, and when it fails its files go back one
 /// by one with that policy (its completed files return at once), so each file keeps its own retries and failure.
 /// A file that still fails is recorded as failed (with its reason) and the batch goes on.
-/// A <see cref="OrchestrationEvents.Cancel"/> event stops scheduling; units in flight finish.
+/// A <see cref="OrchestrationEvents.Cancel"/> event stops scheduling; units in flight (queued ones too) finish.
 /// </summary>
 public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, FileBatchOutput>
 {
@@ -25,17 +25,27 @@ public sealed class FileBatchOrchestrator : TaskOrchestrator<FileBatchInput, Fil
         var next = 0;
         var singles = new Queue<int>(); // the files of failed groups, before the next unit
         var canceled = false;
+        var announced = false;
+        // Units queued beyond MaxParallelFiles wait in the worker for a slot of the run (FileActivitySlots), so a slot
+        // that frees starts the next unit without waiting for this orchestrator's round trip.
+        var window = Math.Max(1, input.Settings.MaxParallelFiles) + Math.Max(0, input.Settings.QueuedFiles);
         try
         {
             while (next < units.Count || singles.Count > 0 || inFlight.Count > 0)
             {
-                while (!canceled && (singles.Count > 0 || next < units.Count) && inFlight.Count < Math.Max(1, input.Settings.MaxParallelFiles))
+                while (!canceled && (singles.Count > 0 || next < units.Count) && inFlight.Count < window)
                 {
                     IReadOnlyList<int> unit = singles.Count > 0 ? [singles.Dequeue()] : units[next++];
                     var request = FileRequest.For(input.RunId, input.KeyFingerprint, unit);
                     inFlight.Add(unit.Count == 1
                         ? context.CallActivityAsync<FileResultSummary>(nameof(ProcessFileActivity), request, fileRetry)
                         : context.CallActivityAsync<FileResultSummary>(nameof(ProcessFileActivity), request), unit);
+                }
+                if (input.AnnounceScheduled && !announced && next >= units.Count)
+                {
+                    // The run may start the next batch now: its units queue behind this batch's in the worker's slots.
+                    announced = true;
+                    context.SendEvent(input.RunId, OrchestrationEvents.BatchScheduled(context.InstanceId), "");
                 }
                 if (inFlight.Count == 0) break;
                 var waitFor = new List<Task>(inFlight.Keys);

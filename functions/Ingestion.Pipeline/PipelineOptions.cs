@@ -11,6 +11,10 @@ public sealed class PipelineOptions
     /// <summary>File activities (a file, or a group of small files) in flight at once per run (so the EHR is not flooded).</summary>
     public int MaxParallelFiles { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>File activities scheduled beyond <see cref="MaxParallelFiles"/> that wait in the worker for a slot, so a
+    /// slot that frees starts the next one without an orchestrator round trip; 0 = none.</summary>
+    public int QueuedFiles { get; set; } = 1;
+
     /// <summary>Files per sub-orchestration (keeps history small for exports of 20,000+ files).</summary>
     public int FilesPerBatch { get; set; } = 500;
 
@@ -18,6 +22,10 @@ public sealed class PipelineOptions
     /// to this many bytes per file activity, so the many small files of an export do not each cost an orchestrator
     /// round trip; 0 = one file per activity.</summary>
     public long FileGroupBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>At most this many files per group, so the run's last groups (its tiniest files, each with its fixed
+    /// per-file work) stay short and end together; 0 = no limit.</summary>
+    public int FileGroupFiles { get; set; } = 32;
 
     /// <summary>Attempts per file activity (transient failures) before the file is marked Failed.</summary>
     public int MaxActivityAttempts { get; set; } = 4;

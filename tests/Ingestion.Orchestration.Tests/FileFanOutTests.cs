@@ -13,7 +13,7 @@ public sealed class FileFanOutTests
     public async Task No_more_files_than_MaxParallelFiles_are_in_flight()
     {
         await using var h = await new OrchestrationHarness().StartAsync();
-        h.Settings = h.Settings with { MaxParallelFiles = 3 };
+        h.Settings = h.Settings with { MaxParallelFiles = 3, QueuedFiles = 2 };
         h.Files.Delay = TimeSpan.FromMilliseconds(100);
         h.Server.ThenManifest(24);
 
@@ -21,7 +21,57 @@ public sealed class FileFanOutTests
 
         output.Outcome.Should().Be(RunOutcome.Completed);
         h.Files.Calls.Should().Be(24);
-        h.Files.MaxInFlight.Should().Be(3);
+        h.Files.MaxInFlight.Should().Be(3, "the two queued units wait in the worker for a slot");
+    }
+
+    [Fact]
+    public async Task The_next_unit_is_already_in_the_worker_while_MaxParallelFiles_units_process_files()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 1, QueuedFiles = 1 };
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Files.Hold = hold.Task;
+        h.Server.ThenManifest(3);
+        await h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ExportOrchestrator), h.Input(), new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = "queued-1" });
+
+        // While the first file is held, the second unit has been scheduled and waits for the run's one slot.
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            while (h.Slots.Waiting("queued-1") < 1 || h.Files.Calls < 1) await Task.Delay(20, wait.Token);
+        h.Files.Calls.Should().Be(1);
+        hold.SetResult();
+        var (_, output) = await h.WaitAsync("queued-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        h.Files.Calls.Should().Be(3);
+        h.Files.MaxInFlight.Should().Be(1);
+        h.Files.Started.Should().BeEquivalentTo([0, 1, 2]);
+        h.Slots.Waiting("queued-1").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task The_next_batch_starts_once_the_running_batch_has_scheduled_its_last_unit()
+    {
+        await using var h = await new OrchestrationHarness().StartAsync();
+        h.Settings = h.Settings with { MaxParallelFiles = 1, QueuedFiles = 1, FilesPerBatch = 2 };
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Files.Hold = hold.Task;
+        h.Server.ThenManifest(5);
+        await h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ExportOrchestrator), h.Input(), new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = "overlap-1" });
+
+        // Batch 0 (files 0, 1) has scheduled both while file 0 is held; batch 1 (files 2, 3) starts and queues its
+        // two as well: three units wait for the run's one slot. Batch 2 waits until batch 1 has scheduled its last.
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            while (h.Slots.Waiting("overlap-1") < 3 || h.Files.Calls < 1) await Task.Delay(20, wait.Token);
+        h.Files.Calls.Should().Be(1);
+        hold.SetResult();
+        var (_, output) = await h.WaitAsync("overlap-1");
+
+        output.Outcome.Should().Be(RunOutcome.Completed);
+        output.FilesDone.Should().Be(5);
+        h.Files.Calls.Should().Be(5);
+        h.Files.MaxInFlight.Should().Be(1);
+        (await h.FilesOfAsync("overlap-1")).Should().OnlyContain(f => f.Status == RunFileStatus.Completed);
+        h.Publishing.Publishes.Should().Be(1);
     }
 
     [Fact]
@@ -48,7 +98,8 @@ public sealed class FileFanOutTests
     public async Task Files_start_largest_first_across_the_whole_run_not_per_batch_in_manifest_order()
     {
         await using var h = await new OrchestrationHarness().StartAsync();
-        h.Settings = h.Settings with { MaxParallelFiles = 1, FilesPerBatch = 2 };
+        // No queued unit: units scheduled together enter the worker's slots in the order they arrive there.
+        h.Settings = h.Settings with { MaxParallelFiles = 1, QueuedFiles = 0, FilesPerBatch = 2 };
         h.Server.ThenManifestOfCounts(10, 500, 30, 30, 7_000, 1);
 
         var (_, output) = await h.RunAsync(h.Input(), "largest-first-1");

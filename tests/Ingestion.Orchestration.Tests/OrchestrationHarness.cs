@@ -35,6 +35,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
 
     public FakeExportSource Server { get; } = new();
     public FakeFileActivity Files { get; } = new();
+    public FileActivitySlots Slots { get; } = new();
     public RecordingPublishing Publishing { get; } = new();
     public IRunCatalog Catalog { get; }
     public RunKeyPin Key { get; }
@@ -44,6 +45,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
     public RunSettings Settings { get; set; } = new()
     {
         MaxParallelFiles = 4,
+        QueuedFiles = 1, // as PipelineOptions' default
         FilesPerBatch = 100,
         MaxFileAttempts = 3,
         MaxStepAttempts = 3,
@@ -98,6 +100,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
         services.AddSingleton(Catalog);
         services.AddSingleton(Key);
         services.AddSingleton<RunLookup>();
+        services.AddSingleton(Slots);
         services.AddSingleton<ExportManifestCache>();
         services.AddSingleton<PipelineTelemetry>();
         services.AddSingleton<IExportSourceFactory>(Server);

@@ -22,6 +22,15 @@ public sealed class SmallFileGroupTests
     }
 
     [Fact]
+    public void A_unit_of_tiny_files_holds_at_most_FileGroupFiles_files_so_the_last_units_stay_short()
+    {
+        var manifest = Sized(10, 10, 10, 10, 10, 10, 10);
+
+        ManifestFiles.SmallFileGroups(manifest, order: null, groupBytes: 1_000, groupFiles: 3).Should().Equal([3, 3, 1]);
+        ManifestFiles.SmallFileGroups(manifest, order: null, groupBytes: 1_000).Should().Equal([7], "no file limit");
+    }
+
+    [Fact]
     public void Units_follow_the_processing_order()
     {
         var manifest = Sized(100, 5_000, 100, 900);
@@ -34,6 +43,7 @@ public sealed class SmallFileGroupTests
     public void No_units_when_grouping_is_off_or_nothing_groups()
     {
         ManifestFiles.SmallFileGroups(Sized(100, 100), null, groupBytes: 0).Should().BeNull();
+        ManifestFiles.SmallFileGroups(Sized(100, 100), null, groupBytes: 1_000, groupFiles: 1).Should().BeNull("one file per group");
         ManifestFiles.SmallFileGroups(Sized(5_000, 6_000), null, groupBytes: 1_000).Should().BeNull();
         ManifestFiles.SmallFileGroups(Sized(null, null), null, groupBytes: 1_000).Should().BeNull("a server's manifest has no sizes");
     }

@@ -46,10 +46,12 @@ public static class ManifestFiles
     /// <summary>
     /// Work units over <paramref name="order"/> (null: index order): how many consecutive files each file activity
     /// takes. A file whose size is known and below <paramref name="groupBytes"/> joins the unit before it while the
-    /// unit stays within that many bytes; any other file is a unit alone. Null when no unit holds more than one file.
-    /// Largest first, the groups come last, where one small file per orchestrator round trip left the cores idle.
+    /// unit stays within that many bytes and, when <paramref name="groupFiles"/> is above 0, that many files; any other
+    /// file is a unit alone. Null when no unit holds more than one file. Largest first, the groups come last, where one
+    /// small file per orchestrator round trip left the cores idle; the file cap keeps the last units short (a tiny file
+    /// costs its fixed per-file work whatever its size: 348 files of 3 KB made one unit that ran alone at the end).
     /// </summary>
-    public static IReadOnlyList<int>? SmallFileGroups(BulkExportManifest manifest, IReadOnlyList<int>? order, long groupBytes)
+    public static IReadOnlyList<int>? SmallFileGroups(BulkExportManifest manifest, IReadOnlyList<int>? order, long groupBytes, int groupFiles = 0)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var count = manifest.Output.Count + manifest.Error.Count + manifest.Deleted.Count;
@@ -65,7 +67,7 @@ public static class ManifestFiles
                 units.Add(1);
                 open = false;
             }
-            else if (open && unitBytes + size <= groupBytes)
+            else if (open && unitBytes + size <= groupBytes && (groupFiles <= 0 || units[^1] < groupFiles))
             {
                 units[^1]++;
                 unitBytes += size;

@@ -62,7 +62,7 @@ public sealed class PollExportActivity(IRunCatalog catalog, RunLookup runs, RunK
         return new PollResult(true, poll.Job with { ManifestPages = [] }, TimeSpan.Zero)
         {
             Progress = poll.Progress, FileCount = files.Count, TransactionTime = manifest.TransactionTime, Order = order,
-            Units = ManifestFiles.SmallFileGroups(manifest, order, input.Settings.FileGroupBytes),
+            Units = ManifestFiles.SmallFileGroups(manifest, order, input.Settings.FileGroupBytes, input.Settings.FileGroupFiles),
         };
     }
 }

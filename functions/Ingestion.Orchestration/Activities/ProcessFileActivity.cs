@@ -14,26 +14,26 @@ namespace Ingestion.Orchestration;
 /// mapped → de-identified → Parquet parts in the lake (deterministic names, so a re-run replaces its own parts), then
 /// its catalog row and the run's counters are updated before the next file starts. A file already completed (the
 /// activity re-delivered after a crash, or a failed group's files run again one by one) returns its recorded result
-/// without running again.
+/// without running again. At most <see cref="RunSettings.MaxParallelFiles"/> units of a run process files in one
+/// process at once (<see cref="FileActivitySlots"/>): the units the orchestrator queues beyond that wait for a slot.
 /// </summary>
-public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, RunKeyPin key, IExportSourceFactory sources, ExportManifestCache manifests, IFileActivity fileActivity, TimeProvider time, PipelineTelemetry telemetry)
+public sealed class ProcessFileActivity(IRunCatalog catalog, RunLookup runs, FileActivitySlots slots, RunKeyPin key, IExportSourceFactory sources, ExportManifestCache manifests, IFileActivity fileActivity, TimeProvider time, PipelineTelemetry telemetry)
     : TaskActivity<FileRequest, FileResultSummary>
 {
     public override async Task<FileResultSummary> RunAsync(TaskActivityContext context, FileRequest request)
     {
         var ct = CancellationToken.None;
         key.Check(request.RunId, request.KeyFingerprint);
-        (RunRecord Run, ExportRunInput Input)? loaded = null;
+        var (run, input) = await runs.LoadAsync(request.RunId, ct).ConfigureAwait(false); // once per unit
+        // A queued unit (RunSettings.QueuedFiles) waits here until one of the run's units in this process ends.
+        using var slot = await slots.EnterAsync(request.RunId, input.Settings.MaxParallelFiles, ct).ConfigureAwait(false);
         long read = 0, mapped = 0, quarantined = 0;
         foreach (var index in request.Files())
         {
             var file = await catalog.GetFileAsync(request.RunId, index, ct).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Run '{request.RunId}' has no file {index} in the catalog.");
             if (file.Status != RunFileStatus.Completed)
-            {
-                loaded ??= await runs.LoadAsync(request.RunId, ct).ConfigureAwait(false); // once per unit
-                file = await ProcessAsync(request.RunId, file, loaded.Value.Run, loaded.Value.Input, ct).ConfigureAwait(false);
-            }
+                file = await ProcessAsync(request.RunId, file, run, input, ct).ConfigureAwait(false);
             read += file.ResourcesRead;
             mapped += file.ResourcesMapped;
             quarantined += file.ResourcesQuarantined;

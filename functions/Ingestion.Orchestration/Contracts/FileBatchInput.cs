@@ -10,6 +10,10 @@ public sealed record FileBatchInput(string RunId, string KeyFingerprint, int Fir
     /// <summary>How many consecutive files of <see cref="Files"/> each work unit (one file activity) takes; null: one each.</summary>
     public IReadOnlyList<int>? Units { get; init; }
 
+    /// <summary>Send <see cref="OrchestrationEvents.BatchScheduled"/> to the run once every unit is scheduled, so the next
+    /// batch starts while this one's last units run (false in batches of runs started by older builds).</summary>
+    public bool AnnounceScheduled { get; init; }
+
     /// <summary>The file indexes to process, in order.</summary>
     public IReadOnlyList<int> Files() => Indexes ?? Enumerable.Range(First, Count).ToList();
 

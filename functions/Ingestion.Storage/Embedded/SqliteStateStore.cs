@@ -36,6 +36,11 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private readonly IReadOnlyDictionary<string, TimeSpan> _timeToLive;
     // Keeps a shared in-memory database alive for the store's lifetime (":memory:" mode).
     private readonly SqliteConnection? _keepAlive;
+    // Writers of this process take turns here instead of in SQLite: a write that finds another connection holding the
+    // database's write lock gets SQLITE_BUSY, and Microsoft.Data.Sqlite retries that after a fixed Thread.Sleep(150) —
+    // a file activity's catalog update stalled 150 ms whenever two ended at once (docs/benchmarks.md "After tail2").
+    // Writes are short and never await inside, so a lock is enough; other processes still meet SQLite's locking.
+    private readonly Lock _writes = new();
 
     public SqliteStateStore(SqliteStateStoreOptions options, TimeProvider? timeProvider = null)
     {
@@ -70,20 +75,22 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var stored = Stamp(document);
-        using var connection = Open();
-        PurgeExpired(connection, document.Partition, document.Id);
-        using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO state_documents (partition, id, kind, body, etag, updated_at, expires_at) VALUES ($p, $i, $k, $b, $e, $u, $x)";
-        Bind(command, stored);
-        try
+        var body = stored.Body.ToJsonString();
+        lock (_writes)
         {
-            command.ExecuteNonQuery();
+            using var connection = Open();
+            using var command = ReplacingExpired(connection, stored, body,
+                "INSERT INTO state_documents (partition, id, kind, body, etag, updated_at, expires_at) VALUES ($p, $i, $k, $b, $e, $u, $x)");
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+            {
+                throw new StateConflictException(document.Partition, document.Id, e);
+            }
+            return Task.FromResult(stored);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
-        {
-            throw new StateConflictException(document.Partition, document.Id, e);
-        }
-        return Task.FromResult(stored);
     }
 
     public Task<StateDocument> ReplaceAsync(StateDocument document, string ifMatchETag, CancellationToken cancellationToken = default)
@@ -91,70 +98,82 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentException.ThrowIfNullOrEmpty(ifMatchETag);
         var stored = Stamp(document);
-        using var connection = Open();
-        PurgeExpired(connection, document.Partition, document.Id);
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE state_documents SET kind = $k, body = $b, etag = $e, updated_at = $u, expires_at = $x WHERE partition = $p AND id = $i AND etag = $old";
-        Bind(command, stored);
-        command.Parameters.AddWithValue("$old", ifMatchETag);
-        if (command.ExecuteNonQuery() == 1) return Task.FromResult(stored);
-        throw Exists(connection, document.Partition, document.Id)
-            ? new StateConflictException(document.Partition, document.Id)
-            : new StateNotFoundException(document.Partition, document.Id);
+        var body = stored.Body.ToJsonString();
+        lock (_writes)
+        {
+            using var connection = Open();
+            using var command = ReplacingExpired(connection, stored, body,
+                "UPDATE state_documents SET kind = $k, body = $b, etag = $e, updated_at = $u, expires_at = $x WHERE partition = $p AND id = $i AND etag = $old");
+            command.Parameters.AddWithValue("$old", ifMatchETag);
+            if (command.ExecuteNonQuery() == 1) return Task.FromResult(stored);
+            throw Exists(connection, document.Partition, document.Id)
+                ? new StateConflictException(document.Partition, document.Id)
+                : new StateNotFoundException(document.Partition, document.Id);
+        }
     }
 
     public Task<StateDocument> UpsertAsync(StateDocument document, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var stored = Stamp(document);
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO state_documents (partition, id, kind, body, etag, updated_at, expires_at) VALUES ($p, $i, $k, $b, $e, $u, $x)
-            ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at, expires_at = excluded.expires_at
-            """;
-        Bind(command, stored);
-        command.ExecuteNonQuery();
-        return Task.FromResult(stored);
+        var body = stored.Body.ToJsonString();
+        lock (_writes)
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO state_documents (partition, id, kind, body, etag, updated_at, expires_at) VALUES ($p, $i, $k, $b, $e, $u, $x)
+                ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at, expires_at = excluded.expires_at
+                """;
+            Bind(command, stored, body);
+            command.ExecuteNonQuery();
+            return Task.FromResult(stored);
+        }
     }
 
     public Task<StateDocument> IncrementAsync(string partition, string id, IReadOnlyList<KeyValuePair<string, long>> deltas, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open();
-        // BEGIN IMMEDIATE takes the write lock before reading, so concurrent increments serialize instead of losing updates.
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var current = Read(connection, partition, id, Now()) ?? throw new StateNotFoundException(partition, id);
-        var body = current.Body.DeepClone().AsObject();
-        foreach (var (path, delta) in deltas) JsonPointerIncrement.Apply(body, path, delta);
-        var stored = Stamp(current with { Body = body });
-        using (var command = connection.CreateCommand())
+        lock (_writes)
         {
-            command.CommandText = "UPDATE state_documents SET body = $b, etag = $e, updated_at = $u, expires_at = $x WHERE partition = $p AND id = $i";
-            Bind(command, stored);
-            command.ExecuteNonQuery();
+            using var connection = Open();
+            // BEGIN IMMEDIATE takes the write lock before reading, so concurrent increments serialize instead of losing updates.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var current = Read(connection, partition, id, Now()) ?? throw new StateNotFoundException(partition, id);
+            var body = current.Body.DeepClone().AsObject();
+            foreach (var (path, delta) in deltas) JsonPointerIncrement.Apply(body, path, delta);
+            var stored = Stamp(current with { Body = body });
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "UPDATE state_documents SET body = $b, etag = $e, updated_at = $u, expires_at = $x WHERE partition = $p AND id = $i";
+                Bind(command, stored, stored.Body.ToJsonString());
+                command.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return Task.FromResult(stored);
         }
-        transaction.Commit();
-        return Task.FromResult(stored);
     }
 
     public Task DeleteAsync(string partition, string id, string? ifMatchETag = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open();
-        PurgeExpired(connection, partition, id);
-        using var command = connection.CreateCommand();
-        command.CommandText = ifMatchETag is null
-            ? "DELETE FROM state_documents WHERE partition = $p AND id = $i"
-            : "DELETE FROM state_documents WHERE partition = $p AND id = $i AND etag = $e";
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$i", id);
-        if (ifMatchETag is not null) command.Parameters.AddWithValue("$e", ifMatchETag);
-        if (command.ExecuteNonQuery() == 0 && ifMatchETag is not null && Exists(connection, partition, id))
+        lock (_writes)
         {
-            throw new StateConflictException(partition, id);
+            using var connection = Open();
+            PurgeExpired(connection, partition, id);
+            using var command = connection.CreateCommand();
+            command.CommandText = ifMatchETag is null
+                ? "DELETE FROM state_documents WHERE partition = $p AND id = $i"
+                : "DELETE FROM state_documents WHERE partition = $p AND id = $i AND etag = $e";
+            command.Parameters.AddWithValue("$p", partition);
+            command.Parameters.AddWithValue("$i", id);
+            if (ifMatchETag is not null) command.Parameters.AddWithValue("$e", ifMatchETag);
+            if (command.ExecuteNonQuery() == 0 && ifMatchETag is not null && Exists(connection, partition, id))
+            {
+                throw new StateConflictException(partition, id);
+            }
+            return Task.CompletedTask;
         }
-        return Task.CompletedTask;
     }
 
     public IAsyncEnumerable<StateDocument> QueryPartitionAsync(string partition, string? kind = null, CancellationToken cancellationToken = default) =>
@@ -219,6 +238,16 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private string Now() => _time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>An expired row is gone for every reader; drop it before a write reuses its id.</summary>
+    /// <summary>A write of <paramref name="stored"/> (bound) after removing its expired predecessor, whose row it may reuse.</summary>
+    private SqliteCommand ReplacingExpired(SqliteConnection connection, StateDocument stored, string body, string sql)
+    {
+        PurgeExpired(connection, stored.Partition, stored.Id);
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Bind(command, stored, body);
+        return command;
+    }
+
     private void PurgeExpired(SqliteConnection connection, string partition, string id)
     {
         using var command = connection.CreateCommand();
@@ -229,7 +258,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         command.ExecuteNonQuery();
     }
 
-    private void Bind(SqliteCommand command, StateDocument document)
+    private void Bind(SqliteCommand command, StateDocument document, string body)
     {
         command.Parameters.AddWithValue("$x", _timeToLive.TryGetValue(document.Kind, out var ttl)
             ? document.UpdatedAt!.Value.UtcDateTime.Add(ttl).ToString("O", System.Globalization.CultureInfo.InvariantCulture)
@@ -237,7 +266,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         command.Parameters.AddWithValue("$p", document.Partition);
         command.Parameters.AddWithValue("$i", document.Id);
         command.Parameters.AddWithValue("$k", document.Kind); // unused parameters are ignored by SQLite
-        command.Parameters.AddWithValue("$b", document.Body.ToJsonString());
+        command.Parameters.AddWithValue("$b", body);
         command.Parameters.AddWithValue("$e", document.ETag);
         command.Parameters.AddWithValue("$u", document.UpdatedAt!.Value.ToString("O"));
     }

@@ -14,6 +14,9 @@ internal sealed class FakeFileActivity : IFileActivity
 
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Awaited by every file before it ends (after <see cref="Delay"/>); null: none.</summary>
+    public Task? Hold { get; set; }
+
     /// <summary>(file index, attempt 1-based) → exception to throw, or null to succeed.</summary>
     public Func<int, int, Exception?> Failure { get; set; } = (_, _) => null;
 
@@ -34,6 +37,7 @@ internal sealed class FakeFileActivity : IFileActivity
         try
         {
             if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
+            if (Hold is { } hold) await hold.WaitAsync(cancellationToken);
             if (Failure(index, attempt) is { } ex) throw ex;
             return new FileResult { LinesRead = 10, ResourcesValid = 8, Quarantined = 2 };
         }
