@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -111,15 +112,27 @@ internal static class DuplicateKeyCheck
         public ulong[] Items = items;
         public int Count;
 
+        // Inlined into the walk (it ran as a call per name); growing, which nearly never happens, stays out of line.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(ulong key)
         {
-            if (Count == Items.Length)
+            var items = Items;
+            var count = Count;
+            if ((uint)count < (uint)items.Length)
             {
-                var grown = ArrayPool<ulong>.Shared.Rent(Items.Length * 2);
-                Items.AsSpan().CopyTo(grown);
-                ArrayPool<ulong>.Shared.Return(Items);
-                Items = grown;
+                items[count] = key;
+                Count = count + 1;
+                return;
             }
+            Grow(key);
+        }
+
+        private void Grow(ulong key)
+        {
+            var grown = ArrayPool<ulong>.Shared.Rent(Items.Length * 2);
+            Items.AsSpan().CopyTo(grown);
+            ArrayPool<ulong>.Shared.Return(Items);
+            Items = grown;
             Items[Count++] = key;
         }
     }

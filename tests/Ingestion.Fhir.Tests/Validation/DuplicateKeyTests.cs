@@ -60,6 +60,7 @@ public sealed class DuplicateKeyTests(ITestOutputHelper output)
     [InlineData(40, 39)]    // the second past that limit, the first before it
     [InlineData(40, 0)]     // the first and the last of a large object
     [InlineData(70, 50)]    // both past it
+    [InlineData(300, 10)]   // more names than the key stack starts with: it grows and keeps them all
     public void Duplicates_in_large_objects_are_found(int properties, int duplicateOf)
     {
         var names = Enumerable.Range(0, properties).Select(i => $"p{i}").ToList();
