@@ -123,9 +123,16 @@ public sealed class LandedFolderSource(string folderPath, long chunkBytes = 0) :
         var chunk = LandedFileChunk.Parse(file.Url);
         var path = ResolvePath(chunk?.File ?? file.Url);
         if (!File.Exists(path)) throw new NonRetryableActivityException($"Manifest file '{file.Url}' is not in the landed folder.");
-        Stream stream = LandedFileStream.Open(path, chunk?.Offset ?? 0, chunk?.Length);
-        // The decompressor reads in small pieces: one read of the file per 64 KiB, as the pipe reads plain files.
-        if (chunk is null && IsGzip(path)) stream = new GZipStream(new BufferedStream(stream, 1 << 16), CompressionMode.Decompress);
+        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (chunk is not null)
+        {
+            stream.Seek(chunk.Offset, SeekOrigin.Begin);
+            stream = new FileSegmentStream(stream, chunk.Length);
+        }
+        else if (IsGzip(path))
+        {
+            stream = new GZipStream(stream, CompressionMode.Decompress);
+        }
         await using (stream)
         {
             var options = ReaderOptions(file.Type);
