@@ -108,7 +108,7 @@ public static class ResourceParser
 
     /// <summary>
     /// The one pass for a line the strict rules cannot fault: the parser refuses malformed and too deep JSON,
-    /// <see cref="DuplicateKeyCheck"/> walks the document for duplicate keys (cheaper than the parser's own check);
+    /// <see cref="DuplicateKeyCheck"/> reads the accepted bytes for duplicate keys (cheaper than the parser's own check);
     /// what neither checks is ruled out first by vectorized looks at the whole line (valid UTF-8, no string can be over
     /// the limit, no <c>\uD800</c>-range escape). Null when the line needs the scanner (or may: the duplicate check
     /// errs only that way): it then finds the problem and says where, exactly as it always did.
@@ -129,7 +129,8 @@ public static class ResourceParser
         {
             return null;
         }
-        if (!DuplicateKeyCheck.MayHaveDuplicate(document.RootElement, mayHaveEscapes: firstEscape >= 0)) return document;
+        // Only now: the check reads the bytes and relies on the parser having accepted them.
+        if (!DuplicateKeyCheck.MayHaveDuplicate(span, mayHaveEscapes: firstEscape >= 0)) return document;
         document.Dispose();
         return null;
     }

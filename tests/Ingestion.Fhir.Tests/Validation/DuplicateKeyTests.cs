@@ -7,9 +7,10 @@ using Xunit.Abstractions;
 namespace Ingestion.Fhir.Tests.Validation;
 
 /// <summary>
-/// Duplicate keys are found by the parser's own walk of the parsed document (not the runtime's check), so it must miss
-/// none, wherever it sits and whatever else is wrong with the resource; a rejected line reads exactly as before
-/// (rule, location, other findings), because any line the walk doubts is read by the strict scanner.
+/// Duplicate keys are found by the parser's own scan of the accepted bytes (not the runtime's check), so it must miss
+/// none, wherever it sits (also across the scan's 64-byte blocks) and whatever else is wrong with the resource; a
+/// rejected line reads exactly as before (rule, location, other findings), because any line the scan doubts is read
+/// by the strict scanner.
 /// </summary>
 public sealed class DuplicateKeyTests(ITestOutputHelper output)
 {
@@ -60,6 +61,7 @@ public sealed class DuplicateKeyTests(ITestOutputHelper output)
     [InlineData(40, 39)]    // the second past that limit, the first before it
     [InlineData(40, 0)]     // the first and the last of a large object
     [InlineData(70, 50)]    // both past it
+    [InlineData(300, 10)]   // more names than the key stack starts with: it grows and keeps them all
     public void Duplicates_in_large_objects_are_found(int properties, int duplicateOf)
     {
         var names = Enumerable.Range(0, properties).Select(i => $"p{i}").ToList();
@@ -68,6 +70,35 @@ public sealed class DuplicateKeyTests(ITestOutputHelper output)
 
         Assert.Equal(ResourceParser.RuleDuplicateKey, result.Error!.RuleId);
         Assert.Equal($"Basic.x.p{duplicateOf}", result.Error.Location);
+    }
+
+    /// <summary>
+    /// The scan reads 64 bytes at a time: every name, brace, colon, quote and escape lands on every offset of a block
+    /// (a string of growing length in front), and strings holding braces, colons, escaped quotes and backslashes are
+    /// never read as structure.
+    /// </summary>
+    [Fact]
+    public void Names_braces_and_escapes_at_every_offset_of_the_scans_blocks_are_read_exactly()
+    {
+        const string tricky = "\"s\":\"{\\\"q\\\":}\\\\\",\"t\":\"a:{[\"";
+        for (var pad = 0; pad < 140; pad++)
+        {
+            var prefix = "{\"resourceType\":\"Basic\",\"p\":\"" + new string('z', pad) + "\",";
+            var clean = ResourceParser.Parse(prefix + tricky + ",\"x\":{\"aa\":1,\"bb\":{\"aa\":2,\"cc\" : [ {\"aa\":3} ]},\"cc\":4}}");
+            Assert.True(clean.Succeeded, $"pad {pad}: {clean.Error?.RuleId}");
+            clean.Document!.Dispose();
+
+            var repeated = ResourceParser.Parse(prefix + tricky + ",\"x\":{\"aa\":1,\"bb\":{\"aa\":2},\"aa\" :3}}");
+            Assert.Equal(ResourceParser.RuleDuplicateKey, repeated.Error?.RuleId);
+            Assert.Equal("Basic.x.aa", repeated.Error!.Location);
+
+            var escaped = ResourceParser.Parse(prefix + tricky + ",\"x\":{\"s\\\"q\":1,\"s\\u0022q\":2}}");
+            Assert.Equal(ResourceParser.RuleDuplicateKey, escaped.Error?.RuleId);
+
+            var differentEscapes = ResourceParser.Parse(prefix + tricky + ",\"x\":{\"s\\\"q\":1,\"q\":2}}");
+            Assert.True(differentEscapes.Succeeded, $"pad {pad}: {differentEscapes.Error?.RuleId}");
+            differentEscapes.Document!.Dispose();
+        }
     }
 
     [Fact]
