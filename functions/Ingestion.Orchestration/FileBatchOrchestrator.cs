@@ -5,7 +5,8 @@ namespace Ingestion.Orchestration;
 /// <summary>
 /// Processes a slice of a run's files (in the order given: largest first) as work units — one file, or a group of
 /// small files one activity processes in turn — with at most <see cref="RunSettings.MaxParallelFiles"/> units
-/// processing files and <see cref="RunSettings.QueuedFiles"/> more scheduled, waiting for a slot in the worker. A single file runs with the file retry policy; a group runs once, and when it fails its files go back one
+/// processing files and <see cref="RunSettings.QueuedFiles"/> more scheduled, waiting for a slot in the worker.
+/// A single file runs with the file retry policy; a group runs once, and when it fails its files go back one
 /// by one with that policy (its completed files return at once), so each file keeps its own retries and failure.
 /// A file that still fails is recorded as failed (with its reason) and the batch goes on.
 /// A <see cref="OrchestrationEvents.Cancel"/> event stops scheduling; units in flight (queued ones too) finish.
