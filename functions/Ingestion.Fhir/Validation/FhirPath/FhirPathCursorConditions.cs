@@ -23,7 +23,8 @@ internal delegate FhirPathTruth FhirPathCursorCondition(in FhirPathCursor focus)
 /// member paths from the focus, and a member path compared with a string literal. It runs the same counting
 /// (<see cref="FhirPathNavigator.CountPath"/>) in the same order, so it gives the same answers; where the Boolean form
 /// would build a collection, the cursor form answers <see cref="FhirPathTruth.Undecided"/> (evaluated in full then),
-/// except that a function over a member path that yields nothing (<c>component.code.where(…)</c>) yields nothing.
+/// except that a function over a member path that yields nothing (<c>component.code.where(…)</c>) yields nothing, and
+/// <c>where(criterion)</c> over a member path counts the items a criterion of the cursor form holds on.
 /// Most constraints of Synthea's resources and data types (<c>qty-3</c>, <c>obs-6</c>, <c>us-core-2</c>, <c>vs-2</c>,
 /// <c>us-core-8/9</c>, <c>dom-2/4/5</c>) are of this shape; evaluated this way they skip materialising the element
 /// with its parents, resetting the scope and building collections.
@@ -139,6 +140,19 @@ internal static partial class FhirPathCompiler
     private static FhirPathCursorCounter? CompileCursorCounter(FhirPathSyntax target, FhirPathModel model, bool keepLast)
     {
         if (TryFocusPath(target, out var names)) return PathCounter(model, names, keepLast);
+        // where(criterion) over a member path with a criterion of the cursor form (con-4/5, ait-1/2: a coding with a
+        // given system and code): the criterion judged on each item as its focus ($this).
+        if (!keepLast && target is FunctionSyntax { Name: "where", Arguments.Length: 1, Target: { } whereTarget } where
+            && TryFocusPath(whereTarget, out var whereNames) && CompileCursorCondition(where.Arguments[0], model) is { } criterion)
+        {
+            var shadowNames = whereNames.Select(n => "_" + n).ToArray();
+            var steps = FhirPathStepCache.ForPath(whereNames);
+            return (in FhirPathCursor c, int _, out FhirPathCursor last) =>
+            {
+                last = default;
+                return FhirPathNavigator.CountWhere(model, c, whereNames, shadowNames, 0, steps, criterion);
+            };
+        }
         // where/select/ofType/... over a member path: nothing in, nothing out (the argument is never evaluated).
         if (target is FunctionSyntax { Name: "where" or "select" or "ofType" or "first" or "last", Target: { } inner }
             && TryFocusPath(inner, out var innerNames))
