@@ -53,8 +53,17 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         { """{"start":"2015-06-17"}""", true, true },
         { """{"end":"2015-06-17"}""", true, true },
         { """{"_start":{"extension":[{"url":"http://example.org/x","valueString":"y"}]},"end":"2015-06-17"}""", true, true },
-        // different zones, precisions or fractions: the expression decides
-        { """{"start":"2015-06-17T05:11:45+00:00","end":"2015-06-17T02:11:45-04:00"}""", null, true },
+        // different zones: compared as instants at UTC
+        { """{"start":"2015-06-17T05:11:45+00:00","end":"2015-06-17T02:11:45-04:00"}""", true, true },
+        { """{"start":"2015-06-17T06:11:45Z","end":"2015-06-17T02:11:45-04:00"}""", true, true },
+        { """{"start":"2015-06-17T06:11:46Z","end":"2015-06-17T02:11:45-04:00"}""", false, false },
+        { """{"start":"2018-10-28T04:41:16-04:00","end":"2019-02-12T03:41:16-05:00"}""", true, true },
+        { """{"start":"2014-03-09T01:30:00-05:00","end":"2014-03-09T01:45:00-04:00"}""", false, false },
+        { """{"start":"2015-01-01T00:30:00+14:00","end":"2014-12-31T10:29:59Z"}""", false, false },
+        { """{"start":"2015-01-01T00:30:00+14:00","end":"2014-12-31T10:30:00Z"}""", true, true },
+        // precisions, fractions or a zone on one only: the expression decides
+        { """{"start":"2015-06-17T05:11:45","end":"2015-06-17T02:11:45-04:00"}""", null, null },
+        { """{"start":"2015-06-17T05:11:45.5Z","end":"2015-06-17T02:11:45-04:00"}""", null, true },
         { """{"start":"2015-06-17T01:11:45.5-04:00","end":"2015-06-17T01:11:45-04:00"}""", null, false },
         { """{"start":"2015-06-17","end":"2015-06-17T01:11:45-04:00"}""", null, null },
         { """{"start":"2015-06","end":"2015-05"}""", null, false },
