@@ -60,6 +60,34 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         { "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()", """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"},{"resourceType":"Patient","id":"p","meta":{"lastUpdated":"2020-01-01T00:00:00Z"}}]}""", "Claim", true },
         { "contained.contained.empty()", """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c","contained":[{"resourceType":"Patient","id":"p"}]}]}""", "Claim", true },
         { "%resource.id.exists()", """{"resourceType":"Patient","id":"p"}""", "Patient", false },
+        { "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"abatementDateTime":"2020-01-01","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"resolved"}]}}""", "Condition", true },
+        { "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"abatementDateTime":"2020-01-01","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]}}""", "Condition", true },
+        { "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"abatementDateTime":"2020-01-01","clinicalStatus":{"coding":[{"system":"http://example.org/other","code":"resolved"},{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"inactive"}]}}""", "Condition", true },
+        { "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"abatementDateTime":"2020-01-01"}""", "Condition", true },
+        { "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"abatementDateTime":"2020-01-01","clinicalStatus":{"coding":[{"_system":{"id":"s"},"code":"resolved"}]}}""", "Condition", false },
+        { "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"abatementDateTime":"2020-01-01","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"res\u006flved"}]}}""", "Condition", false },
+        { "verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code='entered-in-error').empty() or clinicalStatus.empty()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"entered-in-error"}]},"clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]}}""", "Condition", true },
+        { "verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code='entered-in-error').empty() or clinicalStatus.empty()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"confirmed"}]},"clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]}}""", "Condition", true },
+        { "verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code='entered-in-error').empty() or clinicalStatus.empty()", """{"resourceType":"Condition","subject":{"reference":"Patient/p"},"verificationStatus":{"coding":[null,{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"entered-in-error"}]}}""", "Condition", true },
+        { "contained.where(id = 'c').exists()", """{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}]}""", "Claim", false },
+        { "contained.where(id = 'c').exists()", """{"resourceType":"Claim"}""", "Claim", true },
+        { "name.where(given = 'a').empty()", """{"resourceType":"Patient","name":[{"given":["b"]},{"given":["a"]}]}""", "Patient", true },
+        { "name.where(given = 'a').empty()", """{"resourceType":"Patient","name":[{"given":["a"]},{"given":["a","b"]}]}""", "Patient", false },
+        { "name.where(given = 'a').count() = 1", """{"resourceType":"Patient","name":[{"given":["a"]}]}""", "Patient", true },
+        { "name.where(given = 'a').count() = 1", """{"resourceType":"Patient","name":[{"given":["a","b"]}]}""", "Patient", false },
+        { "(identifier.count() + name.count()) > 0", """{"resourceType":"Organization","identifier":[{"value":"1"},{"value":"2"}]}""", "Organization", true },
+        { "(identifier.count() + name.count()) > 0", """{"resourceType":"Organization","active":true}""", "Organization", true },
+        { "(identifier.count() + name.count()) > 0", """{"resourceType":"Organization","_name":{"id":"n"}}""", "Organization", true },
+        { "identifier.count() + name.count() >= 3", """{"resourceType":"Organization","identifier":[{"value":"1"},{"value":"2"}],"name":"x"}""", "Organization", true },
+        { "identifier.count() < 2 and identifier.count() != 0", """{"resourceType":"Organization","identifier":[{"value":"1"}]}""", "Organization", true },
+        { "where(use = 'home').empty()", """{"resourceType":"Organization","address":[{"use":"home","city":"x"}]}""", "Organization.address", true },
+        { "where(use = 'home').empty()", """{"resourceType":"Organization","address":[{"use":"work","city":"x"}]}""", "Organization.address", true },
+        { "where(use = 'home').empty()", """{"resourceType":"Organization","address":[{"city":"x"}]}""", "Organization.address", true },
+        { "where(use = 'home').empty()", """{"resourceType":"Organization","address":[{"use":"h\u006fme","city":"x"}]}""", "Organization.address", false },
+        { "onBehalfOf.exists() implies (member.resolve().iif(empty(), true, ofType(Practitioner).exists()))", """{"resourceType":"CareTeam","participant":[{"member":{"reference":"Practitioner/p"}}]}""", "CareTeam.participant", true },
+        { "onBehalfOf.exists() implies (member.resolve().iif(empty(), true, ofType(Practitioner).exists()))", """{"resourceType":"CareTeam","participant":[{"member":{"reference":"Practitioner/p"},"onBehalfOf":{"reference":"Organization/o"}}]}""", "CareTeam.participant", false },
+        { "name.exists() and %resource.id.exists()", """{"resourceType":"Patient","id":"p"}""", "Patient", true },
+        { "name.exists() and %resource.id.exists()", """{"resourceType":"Patient","id":"p","name":[{"family":"f"}]}""", "Patient", false },
         { "name.exists() or telecom", """{"resourceType":"Patient","id":"p"}""", "Patient", false },
     };
 
@@ -163,7 +191,7 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         output.WriteLine($"{tally.Decided} native decisions compared, {tally.Undecided} left to the expression");
         Assert.True(tally.Mismatches.Count == 0, string.Join('\n', tally.Mismatches.Take(20)));
         Assert.True(tally.Decided > 100_000, $"only {tally.Decided} native decisions");
-        foreach (var key in new[] { "qty-3", "obs-6", "us-core-2", "dom-4", "us-core-8", "ext-1" })
+        foreach (var key in new[] { "qty-3", "obs-6", "us-core-2", "dom-4", "us-core-8", "ext-1", "con-4", "con-5" })
             Assert.True(tally.ByKey.TryGetValue(key, out var counts) && counts.Decided > 100, $"{key} is decided natively");
     }
 

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Ingestion.Fhir.Tests.Validation;
 
 /// <summary>
-/// The native ref-1 and per-1 checks give the FHIRPath form's verdict (true: it passes, as true or empty; false: it
+/// The native ref-1, per-1 and NPI (us-core-16/17) checks give the FHIRPath form's verdict (true: it passes, as true or empty; false: it
 /// fails; null: left to the expression), and
 /// dom-2 to dom-5, which the walk skips on a resource without contained resources, hold there: on crafted cases and
 /// on every Reference, Period and resource of the US Core and R4 spec examples and of Synthea lines.
@@ -21,6 +21,9 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     private static readonly FhirPathExpression[] ContainedRules = ContainedAbsenceCheck.Expressions.Select(FhirPathExpression.Compile).ToArray();
     private static readonly FhirPathExpression References = FhirPathExpression.Compile("descendants().ofType(Reference)");
     private static readonly FhirPathExpression Periods = FhirPathExpression.Compile("descendants().ofType(Period)");
+    private static readonly FhirPathExpression Identifiers = FhirPathExpression.Compile("descendants().ofType(Identifier)");
+    private static readonly FhirPathExpression NpiDigits = FhirPathExpression.Compile(NpiCheck.DigitsExpression);
+    private static readonly FhirPathExpression NpiCheckDigit = FhirPathExpression.Compile(NpiCheck.CheckDigitExpression);
 
     public static TheoryData<string, bool?, bool?> CraftedReferences => new()
     {
@@ -50,8 +53,17 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         { """{"start":"2015-06-17"}""", true, true },
         { """{"end":"2015-06-17"}""", true, true },
         { """{"_start":{"extension":[{"url":"http://example.org/x","valueString":"y"}]},"end":"2015-06-17"}""", true, true },
-        // different zones, precisions or fractions: the expression decides
-        { """{"start":"2015-06-17T05:11:45+00:00","end":"2015-06-17T02:11:45-04:00"}""", null, true },
+        // different zones: compared as instants at UTC
+        { """{"start":"2015-06-17T05:11:45+00:00","end":"2015-06-17T02:11:45-04:00"}""", true, true },
+        { """{"start":"2015-06-17T06:11:45Z","end":"2015-06-17T02:11:45-04:00"}""", true, true },
+        { """{"start":"2015-06-17T06:11:46Z","end":"2015-06-17T02:11:45-04:00"}""", false, false },
+        { """{"start":"2018-10-28T04:41:16-04:00","end":"2019-02-12T03:41:16-05:00"}""", true, true },
+        { """{"start":"2014-03-09T01:30:00-05:00","end":"2014-03-09T01:45:00-04:00"}""", false, false },
+        { """{"start":"2015-01-01T00:30:00+14:00","end":"2014-12-31T10:29:59Z"}""", false, false },
+        { """{"start":"2015-01-01T00:30:00+14:00","end":"2014-12-31T10:30:00Z"}""", true, true },
+        // precisions, fractions or a zone on one only: the expression decides
+        { """{"start":"2015-06-17T05:11:45","end":"2015-06-17T02:11:45-04:00"}""", null, null },
+        { """{"start":"2015-06-17T05:11:45.5Z","end":"2015-06-17T02:11:45-04:00"}""", null, true },
         { """{"start":"2015-06-17T01:11:45.5-04:00","end":"2015-06-17T01:11:45-04:00"}""", null, false },
         { """{"start":"2015-06-17","end":"2015-06-17T01:11:45-04:00"}""", null, null },
         { """{"start":"2015-06","end":"2015-05"}""", null, false },
@@ -183,6 +195,83 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         var element = Assert.Single(FhirPathExpression.Compile("Observation.value").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         Assert.Equal(native, QuantityUnitSystemCheck.For(model)(Cursor(element)));
         if (native is { } verdict) Assert.Equal(verdict, FhirPathExpression.Compile(QuantityUnitSystemCheck.Expression).EvaluateBoolean(model, element) != false);
+    }
+
+    public static TheoryData<string, bool?, bool?> CraftedNpis => new()
+    {
+        // the identifier's value member (JSON), the native answer of us-core-16 and of us-core-17 (null: left to the expression)
+        { "\"value\":\"1234567893\"", true, true },
+        { "\"value\":\"1234567890\"", true, false },
+        { "\"value\":\"9999999679\"", true, false }, // a Synthea NPI that fails the check digit
+        { "\"value\":\"0000000000\"", true, false },
+        { "\"value\":\"123456789\"", false, null },
+        { "\"value\":\"12345678930\"", false, null },
+        { "\"value\":\"12345a7893\"", false, null },
+        { "\"value\":\"１２３４５６７８９３\"", false, null },
+        { "\"value\":\"123456789\\u0033\"", null, null },
+        { "\"value\":1234567893", null, null },
+        { "\"value\":\"\"", null, null },
+        { "\"value\":\"1234567893\",\"_value\":{\"id\":\"v\"}", null, null },
+        { "\"_value\":{\"id\":\"v\"}", null, null },
+        { "\"use\":\"official\"", null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedNpis))]
+    public async Task Native_us_core_16_and_17_give_the_FHIRPath_verdict_on_crafted_NPIs(string value, bool? digits, bool? checkDigit)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Practitioner","identifier":[{"system":"http://hl7.org/fhir/sid/us-npi",{{value}}}]}""");
+        var element = Assert.Single(FhirPathExpression.Compile("Practitioner.identifier").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        Assert.Equal(digits, NpiCheck.HasTenDigits(Cursor(element)));
+        Assert.Equal(checkDigit, NpiCheck.HasValidCheckDigit(Cursor(element)));
+        if (digits is { } verdict) Assert.Equal(verdict, NpiDigits.EvaluateBoolean(model, element) != false);
+        if (checkDigit is { } checkVerdict) Assert.Equal(checkVerdict, NpiCheckDigit.EvaluateBoolean(model, element) != false);
+    }
+
+    [Fact]
+    public async Task Native_us_core_16_and_17_answer_as_the_FHIRPath_forms_on_every_example_and_Synthea_identifier()
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        var identifiers = 0;
+        var decided = 0;
+        var mismatches = new List<string>();
+        void Check(JsonElement resource, string where)
+        {
+            foreach (var identifier in Identifiers.Evaluate(model, model.Resource(resource, null, "")).OfType<FhirPathElement>())
+            {
+                identifiers++;
+                foreach (var (key, native, expression) in new[] { ("us-core-16", NpiCheck.HasTenDigits(Cursor(identifier)), NpiDigits), ("us-core-17", NpiCheck.HasValidCheckDigit(Cursor(identifier)), NpiCheckDigit) })
+                {
+                    if (native is not { } verdict) continue;
+                    decided++;
+                    string answer;
+                    try
+                    {
+                        answer = expression.EvaluateBoolean(model, identifier) == false ? "fails" : "passes";
+                    }
+                    catch (FhirPathException e)
+                    {
+                        answer = "error " + e.Message;
+                    }
+                    if (answer != (verdict ? "passes" : "fails")) mismatches.Add($"{where}: {key} native {verdict}, expression {answer}");
+                }
+            }
+        }
+        foreach (var file in ExampleCorpus.ExampleFiles())
+        {
+            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+            Check(document.RootElement, Path.GetFileName(file));
+        }
+        // Every Synthea line with identifiers: each Practitioner's is an NPI.
+        foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 300))
+        {
+            using var document = JsonDocument.Parse(text);
+            Check(document.RootElement, where);
+        }
+        output.WriteLine($"us-core-16/17: {identifiers} identifiers, {decided} native decisions compared");
+        Assert.True(mismatches.Count == 0, string.Join('\n', mismatches.Take(20)));
+        Assert.True(decided > 400, $"only {decided} native decisions");
     }
 
     [Theory]

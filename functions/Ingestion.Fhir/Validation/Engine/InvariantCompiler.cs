@@ -69,7 +69,7 @@ internal sealed partial class InvariantCompiler
     /// <summary>
     /// ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively; dom-3 would
     /// walk the whole resource as FHIRPath elements; dom-2/4/5 would type and navigate each contained resource per path; ref-1 and per-1 (on every Reference, Period), us-core-1 and vs-1 (on
-    /// every Observation's effective[x]) and us-core-3 (on its value[x], built with the model) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
+    /// every Observation's effective[x]), us-core-3 (on its value[x], built with the model) and us-core-16/17 (every NPI) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
     /// </summary>
     private static Func<FhirPathCursor, bool?>? HandWritten(string expression) => expression switch
     {
@@ -80,6 +80,8 @@ internal sealed partial class InvariantCompiler
         ContainedMemberCheck.NestedExpression => ContainedMemberCheck.WithoutNested,
         ContainedMemberCheck.VersionExpression or ContainedMemberCheck.SecurityExpression => ContainedMemberCheck.WithoutMeta,
         DateTimePrecisionCheck.DayExpression or DateTimePrecisionCheck.MonthExpression => DateTimePrecisionCheck.Holds,
+        NpiCheck.DigitsExpression => NpiCheck.HasTenDigits,
+        NpiCheck.CheckDigitExpression => NpiCheck.HasValidCheckDigit,
         _ => null,
     };
 

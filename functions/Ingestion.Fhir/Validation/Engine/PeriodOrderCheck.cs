@@ -9,9 +9,9 @@ namespace Ingestion.Fhir.Validation;
 /// true when <c>start</c> or <c>end</c> has no primitive value (absent, null, only a <c>_start</c> object, or not a
 /// JSON primitive: <c>hasValue()</c> is false), and the comparison itself when both are dates (<c>YYYY-MM-DD</c>) or
 /// both are date-times to the second with the same zone (<c>YYYY-MM-DDThh:mm:ss</c> + the same <c>Z</c>/<c>±hh:mm</c>),
-/// valid in the calendar: same precision and offset, so FHIRPath's <c>start &lt;= end</c> is the order of the text.
-/// Anything else (fractions of seconds, different zones or precisions, arrays, escapes, numbers) answers null: the
-/// expression decides.
+/// valid in the calendar: same precision and offset, so FHIRPath's <c>start &lt;= end</c> is the order of the text;
+/// with different zones, the order of the two instants at UTC (as FHIRPath normalizes them). Anything else (fractions
+/// of seconds, precisions that differ, a zone on one only, arrays, escapes, numbers) answers null: the expression decides.
 /// </summary>
 internal static class PeriodOrderCheck
 {
@@ -34,9 +34,37 @@ internal static class PeriodOrderCheck
         if (start.ValueKind != JsonValueKind.String || end.ValueKind != JsonValueKind.String) return null;
         var a = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(start));
         var b = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(end));
-        if (a.Length != b.Length || !SameShape(a, b)) return null;
-        var order = a.Length == 10 ? a.SequenceCompareTo(b) : a[..19].SequenceCompareTo(b[..19]);
-        return order <= 0;
+        if (a.Length == b.Length && SameShape(a, b)) return (a.Length == 10 ? a.SequenceCompareTo(b) : a[..19].SequenceCompareTo(b[..19])) <= 0;
+        // Zoned date-times to the second in different zones (Synthea's periods across a daylight-saving change): FHIRPath
+        // compares them at UTC, as instants.
+        return UtcTicks(a) is { } x && UtcTicks(b) is { } y ? x <= y : null;
+    }
+
+    /// <summary>
+    /// A valid date-time to the second with a zone (<c>Z</c>, or <c>±hh:mm</c> clear of the calendar's ends), as UTC
+    /// ticks: what FHIRPath's comparison normalizes it to; null for any other text.
+    /// </summary>
+    private static long? UtcTicks(ReadOnlySpan<byte> s)
+    {
+        if (s.Length == 20) return s[19] == (byte)'Z' && IsDateTime(s) ? LocalTicks(s) : null;
+        if (s.Length != 25 || s[19] is not ((byte)'+' or (byte)'-') || !IsOffset(s[19..]) || !IsDateTime(s)
+            || s[..4].SequenceCompareTo("0002"u8) < 0 || s[..4].SequenceCompareTo("9998"u8) > 0) return null;
+        Digits(s.Slice(20, 2), out var hours);
+        Digits(s.Slice(23, 2), out var minutes);
+        var offset = (hours * 60 + minutes) * TimeSpan.TicksPerMinute;
+        return LocalTicks(s) - (s[19] == (byte)'+' ? offset : -offset);
+    }
+
+    /// <summary>The date-time's fields (validated by <see cref="IsDateTime"/>) as ticks, its zone not applied.</summary>
+    private static long LocalTicks(ReadOnlySpan<byte> s)
+    {
+        Digits(s[..4], out var year);
+        Digits(s.Slice(5, 2), out var month);
+        Digits(s.Slice(8, 2), out var day);
+        Digits(s.Slice(11, 2), out var hour);
+        Digits(s.Slice(14, 2), out var minute);
+        Digits(s.Slice(17, 2), out var second);
+        return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks;
     }
 
     private static bool IsPrimitive(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;

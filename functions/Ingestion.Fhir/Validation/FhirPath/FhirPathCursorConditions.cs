@@ -23,7 +23,10 @@ internal delegate FhirPathTruth FhirPathCursorCondition(in FhirPathCursor focus)
 /// member paths from the focus, and a member path compared with a string literal. It runs the same counting
 /// (<see cref="FhirPathNavigator.CountPath"/>) in the same order, so it gives the same answers; where the Boolean form
 /// would build a collection, the cursor form answers <see cref="FhirPathTruth.Undecided"/> (evaluated in full then),
-/// except that a function over a member path that yields nothing (<c>component.code.where(…)</c>) yields nothing.
+/// except that a function over a member path that yields nothing (<c>component.code.where(…)</c>) yields nothing;
+/// <c>where(criterion)</c> over a member path or on the focus counts the items a criterion of the cursor form holds
+/// on; <c>count()</c> of those, sums and integer literals compare; and an operand of <c>and</c>, <c>or</c>,
+/// <c>implies</c> of another shape is undecided where it is reached.
 /// Most constraints of Synthea's resources and data types (<c>qty-3</c>, <c>obs-6</c>, <c>us-core-2</c>, <c>vs-2</c>,
 /// <c>us-core-8/9</c>, <c>dom-2/4/5</c>) are of this shape; evaluated this way they skip materialising the element
 /// with its parents, resetting the scope and building collections.
@@ -37,11 +40,24 @@ internal static partial class FhirPathCompiler
         {
             case BinarySyntax { Operator: "or" } choice when StringChoices(choice) is { } choices:
                 return CursorStringIn(model, choices.Names, choices.Literals);
-            case BinarySyntax { Operator: "and" or "or" or "xor" or "implies" } logic:
+            case BinarySyntax { Operator: "and" or "or" or "implies" } logic:
+            {
+                // An operand of another shape is undecided where it is reached (ctm-1's member.resolve() behind a
+                // rarely present onBehalfOf): logic met in the Boolean form's order reaches it exactly where that
+                // form would evaluate it, and the whole is then left to the expression.
+                var left = CompileCursorCondition(logic.Left, model);
+                var right = CompileCursorCondition(logic.Right, model);
+                if (left is null && right is null) return null;
+                return CursorLogic(logic.Operator, left ?? CursorUndecided, right ?? CursorUndecided);
+            }
+            case BinarySyntax { Operator: "xor" } logic:
             {
                 if (CompileCursorCondition(logic.Left, model) is not { } left || CompileCursorCondition(logic.Right, model) is not { } right) return null;
                 return CursorLogic(logic.Operator, left, right);
             }
+            case BinarySyntax { Operator: "=" or "!=" or "<" or "<=" or ">" or ">=" } comparison
+                when CompileCursorInteger(comparison.Left, model) is { } left && CompileCursorInteger(comparison.Right, model) is { } right:
+                return CursorCompare(comparison.Operator, left, right);
             case BinarySyntax { Operator: "=" or "!=" } equality when IsBooleanValued(equality.Left) && IsBooleanValued(equality.Right):
             {
                 if (CompileCursorCondition(equality.Left, model) is not { } left || CompileCursorCondition(equality.Right, model) is not { } right) return null;
@@ -94,6 +110,65 @@ internal static partial class FhirPathCompiler
 
     private static FhirPathTruth Truth(bool value) => value ? FhirPathTruth.True : FhirPathTruth.False;
 
+    /// <summary>An operand the cursor form cannot evaluate: left to the expression wherever it is reached.</summary>
+    private static readonly FhirPathCursorCondition CursorUndecided = (in FhirPathCursor _) => FhirPathTruth.Undecided;
+
+    /// <summary>An integer the cursor form computes from the focus (never empty); -1 when only the full form can tell.</summary>
+    private delegate int FhirPathCursorInteger(in FhirPathCursor focus);
+
+    /// <summary>
+    /// A non-negative integer literal, <c>count()</c> of what the cursor form counts (a member path, a <c>where()</c>
+    /// over one), or a sum of those (org-1: <c>(identifier.count() + name.count()) > 0</c>); null for anything else.
+    /// </summary>
+    private static FhirPathCursorInteger? CompileCursorInteger(FhirPathSyntax syntax, FhirPathModel model)
+    {
+        switch (syntax)
+        {
+            case LiteralSyntax { Value: long value } when value is >= 0 and <= int.MaxValue:
+            {
+                var constant = (int)value;
+                return (in FhirPathCursor _) => constant;
+            }
+            case FunctionSyntax { Name: "count", Arguments.Length: 0, Target: { } target }:
+            {
+                if (CompileCursorCounter(target, model, keepLast: false) is not { } count) return null;
+                return (in FhirPathCursor c) => count(c, int.MaxValue, out _);
+            }
+            case BinarySyntax { Operator: "+" } sum:
+            {
+                if (CompileCursorInteger(sum.Left, model) is not { } left || CompileCursorInteger(sum.Right, model) is not { } right) return null;
+                return (in FhirPathCursor c) =>
+                {
+                    var a = left(c);
+                    if (a < 0) return -1;
+                    var b = right(c);
+                    // Counts of one resource's items: far from overflow, but an overflow is left to the expression.
+                    return b < 0 || a > int.MaxValue - b ? -1 : a + b;
+                };
+            }
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Two integers compared (both operands evaluated, left first, as the collection form does): never empty.</summary>
+    private static FhirPathCursorCondition CursorCompare(string op, FhirPathCursorInteger left, FhirPathCursorInteger right) => (in FhirPathCursor c) =>
+    {
+        var a = left(c);
+        if (a < 0) return FhirPathTruth.Undecided;
+        var b = right(c);
+        if (b < 0) return FhirPathTruth.Undecided;
+        return Truth(op switch
+        {
+            "=" => a == b,
+            "!=" => a != b,
+            "<" => a < b,
+            "<=" => a <= b,
+            ">" => a > b,
+            _ => a >= b,
+        });
+    };
+
     /// <summary>As <see cref="CompileLogic"/>: the same operands evaluated in the same order, so an undecided one is met exactly where the Boolean form would evaluate it.</summary>
     private static FhirPathCursorCondition CursorLogic(string op, FhirPathCursorCondition left, FhirPathCursorCondition right) => op switch
     {
@@ -139,6 +214,33 @@ internal static partial class FhirPathCompiler
     private static FhirPathCursorCounter? CompileCursorCounter(FhirPathSyntax target, FhirPathModel model, bool keepLast)
     {
         if (TryFocusPath(target, out var names)) return PathCounter(model, names, keepLast);
+        // where(criterion) over a member path with a criterion of the cursor form (con-4/5, ait-1/2: a coding with a
+        // given system and code): the criterion judged on each item as its focus ($this).
+        if (!keepLast && target is FunctionSyntax { Name: "where", Arguments.Length: 1, Target: { } whereTarget } where
+            && TryFocusPath(whereTarget, out var whereNames) && CompileCursorCondition(where.Arguments[0], model) is { } criterion)
+        {
+            var shadowNames = whereNames.Select(n => "_" + n).ToArray();
+            var steps = FhirPathStepCache.ForPath(whereNames);
+            return (in FhirPathCursor c, int _, out FhirPathCursor last) =>
+            {
+                last = default;
+                return FhirPathNavigator.CountWhere(model, c, whereNames, shadowNames, 0, steps, criterion);
+            };
+        }
+        // where(criterion) on the focus itself (org-2/3: where(use = 'home').empty() on an Address or ContactPoint).
+        if (!keepLast && target is FunctionSyntax { Name: "where", Arguments.Length: 1, Target: null } onFocus && CompileCursorCondition(onFocus.Arguments[0], model) is { } focusCriterion)
+        {
+            return (in FhirPathCursor c, int _, out FhirPathCursor last) =>
+            {
+                last = default;
+                return focusCriterion(c) switch
+                {
+                    FhirPathTruth.True => 1,
+                    FhirPathTruth.Undecided => -1,
+                    _ => 0,
+                };
+            };
+        }
         // where/select/ofType/... over a member path: nothing in, nothing out (the argument is never evaluated).
         if (target is FunctionSyntax { Name: "where" or "select" or "ofType" or "first" or "last", Target: { } inner }
             && TryFocusPath(inner, out var innerNames))

@@ -49,6 +49,19 @@ internal static class FhirPathNavigator
         return sink.Count;
     }
 
+    /// <summary>
+    /// How many items of the member path <paramref name="names"/> (from <paramref name="depth"/> on) from
+    /// <paramref name="from"/> <paramref name="criterion"/> holds on (<c>where(criterion)</c>, each item its focus);
+    /// -1 when it is undecided on one, or an item is a resource (typed by its own <c>resourceType</c>): the full form
+    /// decides. Every item is judged (no stop at a limit): an item the full form could not evaluate is never skipped.
+    /// </summary>
+    public static int CountWhere(FhirPathModel model, in FhirPathCursor from, string[] names, string[] shadowNames, int depth, FhirPathStepCache[]? steps, FhirPathCursorCondition criterion)
+    {
+        var sink = new WhereSink(model, names, shadowNames, depth + 1, steps, criterion);
+        Walk(model, from, names[depth], shadowNames[depth], steps?[depth], ref sink);
+        return sink.Undecided ? -1 : sink.Count;
+    }
+
     private static void Walk<TSink>(FhirPathModel model, in FhirPathCursor parent, string name, string shadowName, FhirPathStepCache? step, ref TSink sink) where TSink : struct, IChildSink
     {
         if (parent.Value.ValueKind != JsonValueKind.Object)
@@ -346,6 +359,47 @@ internal static class FhirPathNavigator
         }
 
         public bool AddResource(string name, JsonElement resource) => Add(name, model.ResourceCursor(resource));
+    }
+
+    /// <summary>Follows the rest of a member path from each item and counts the leaves the criterion holds on (<see cref="CountWhere"/>).</summary>
+    private struct WhereSink(FhirPathModel model, string[] names, string[] shadowNames, int depth, FhirPathStepCache[]? steps, FhirPathCursorCondition criterion) : IChildSink
+    {
+        public int Count;
+        public bool Undecided;
+
+        public readonly bool TypesResources => true;
+
+        public bool Add(string name, in FhirPathCursor item)
+        {
+            if (depth == names.Length)
+            {
+                switch (criterion(item))
+                {
+                    case FhirPathTruth.True:
+                        Count++;
+                        break;
+                    case FhirPathTruth.Undecided:
+                        Undecided = true;
+                        return false;
+                }
+                return true;
+            }
+            var n = CountWhere(model, item, names, shadowNames, depth, steps, criterion);
+            if (n < 0)
+            {
+                Undecided = true;
+                return false;
+            }
+            Count += n;
+            return true;
+        }
+
+        public bool AddResource(string name, JsonElement resource)
+        {
+            if (depth < names.Length) return Add(name, model.ResourceCursor(resource));
+            Undecided = true;
+            return false;
+        }
     }
 }
 
