@@ -43,33 +43,42 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     /// <summary>Appends a batch slice: <paramref name="values"/> holds one slot per row, read only where not null.</summary>
     public void AppendRange(ReadOnlySpan<T> values, ReadOnlySpan<bool> nulls)
     {
+        EnsureValues(values.Length);
         if (nulls.IsEmpty)
         {
-            EnsureValues(values.Length);
-            foreach (var value in values) Append(value);
+            AppendDefined(values);
             MarkDefined(values.Length);
             return;
         }
-        EnsureValues(values.Length);
-        for (var i = 0; i < values.Length; i++)
-            if (!nulls[i]) Append(values[i]);
+        // Run by run of defined values (a null appends no value).
+        for (var at = 0; at < values.Length;)
+        {
+            var defined = nulls[at..].IndexOf(true);
+            if (defined < 0) defined = values.Length - at;
+            AppendDefined(values.Slice(at, defined));
+            at += defined;
+            var skipped = nulls[at..].IndexOf(false);
+            at = skipped < 0 ? values.Length : at + skipped;
+        }
         MarkRows(nulls);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Append(T value)
+    /// <summary>Appends values (room reserved by <see cref="EnsureValues"/>): as indices while the dictionary stays
+    /// under its page limit, then plain. The limit is crossed at the same value as when values came one at a time.</summary>
+    private void AppendDefined(ReadOnlySpan<T> values)
     {
-        if (_valueCount == _values.Length || _valueCount == _indices.Length) EnsureValues(1);
         if (_dictionaryActive)
         {
-            _indices[_valueCount++] = _dictionary.IndexOf(value, out var added);
-            if (added && (long)_dictionary.Count * ValueSize > Settings.DictionaryPageSizeLimit) FallBackToPlain();
+            var maxCount = Settings.DictionaryPageSizeLimit / ValueSize;
+            var taken = _dictionary.IndexRange(values, _indices.AsSpan(_valueCount, values.Length), maxCount);
+            _valueCount += taken;
+            if (_dictionary.Count <= maxCount) return;
+            FallBackToPlain();
+            values = values[taken..];
         }
-        else
-        {
-            _values[_valueCount++] = value;
-            Observe(value);
-        }
+        values.CopyTo(_values.AsSpan(_valueCount));
+        _valueCount += values.Length;
+        foreach (var value in values) Observe(value);
     }
 
     private void EnsureValues(int more)
