@@ -36,6 +36,11 @@ public static class ResourceParser
         ArgumentNullException.ThrowIfNull(options);
         // A .json file saved with a UTF-8 byte order mark is still one resource.
         if (utf8Line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Line = utf8Line[3..];
+        return ParseWithoutMark(utf8Line, options, knownValidUtf8);
+    }
+
+    private static ResourceParseResult ParseWithoutMark(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
+    {
         List<ValidationIssue>? jsonIssues = null;
         var document = TryParseClean(utf8Line, options, knownValidUtf8);
         var duplicatesChecked = document is null || !options.DeferDuplicateKeys;
@@ -86,7 +91,7 @@ public static class ResourceParser
             if (!duplicatesChecked)
             {
                 document.Dispose();
-                return Parse(utf8Line, options with { DeferDuplicateKeys = false }, knownValidUtf8);
+                return ParseWithoutMark(utf8Line, options with { DeferDuplicateKeys = false }, knownValidUtf8);
             }
             if (root.ValueKind != JsonValueKind.Object)
                 return Failure(document, RuleNotAnObject, "structure", $"A resource must be a JSON object, found {root.ValueKind}.");
