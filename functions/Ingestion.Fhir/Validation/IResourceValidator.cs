@@ -9,6 +9,16 @@ namespace Ingestion.Fhir.Validation;
 public interface IResourceValidator
 {
     ValidationResult Validate(JsonElement resource);
+
+    /// <summary>
+    /// As <see cref="Validate(JsonElement)"/>, and whether the validation ruled out duplicate keys anywhere in the
+    /// resource (<see cref="ResourceParserOptions.DeferDuplicateKeys"/>); a validator that does not look says false.
+    /// </summary>
+    ValidationResult Validate(JsonElement resource, out bool noDuplicateKeys)
+    {
+        noDuplicateKeys = false;
+        return Validate(resource);
+    }
 }
 
 /// <summary>OperationOutcome.issue.severity.</summary>

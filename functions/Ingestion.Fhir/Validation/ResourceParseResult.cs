@@ -11,6 +11,9 @@ public sealed record ResourceParseResult(JsonDocument? Document, string? Resourc
 {
     public bool Succeeded => Error is null;
 
+    /// <summary>False when <see cref="ResourceParserOptions.DeferDuplicateKeys"/> left duplicate keys unchecked: the caller must rule them out.</summary>
+    public bool DuplicateKeysChecked { get; init; } = true;
+
     /// <summary>
     /// The root's <c>id</c> string (null when absent or not a string), read from <see cref="Document"/> when asked
     /// (so before it is disposed): the pipeline never asks, and a string per resource is not made for nothing.

@@ -36,8 +36,14 @@ public static class ResourceParser
         ArgumentNullException.ThrowIfNull(options);
         // A .json file saved with a UTF-8 byte order mark is still one resource.
         if (utf8Line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Line = utf8Line[3..];
+        return ParseWithoutMark(utf8Line, options, knownValidUtf8);
+    }
+
+    private static ResourceParseResult ParseWithoutMark(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
+    {
         List<ValidationIssue>? jsonIssues = null;
         var document = TryParseClean(utf8Line, options, knownValidUtf8);
+        var duplicatesChecked = document is null || !options.DeferDuplicateKeys;
         if (document is null)
         {
             var scanner = new StrictJsonScanner(utf8Line.Span, options);
@@ -77,16 +83,24 @@ public static class ResourceParser
         }
 
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-            return Failure(document, RuleNotAnObject, "structure", $"A resource must be a JSON object, found {root.ValueKind}.");
-        var typeElement = FindResourceType(root);
-        if (typeElement.ValueKind != JsonValueKind.String)
-            return Failure(document, RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
-
-        if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
+        var typeElement = root.ValueKind == JsonValueKind.Object ? FindResourceType(root) : default;
+        if (typeElement.ValueKind != JsonValueKind.String || !FhirResourceTypes.TryGet(typeElement, out var resourceType))
+        {
+            // A duplicate key comes before these findings (a second resourceType among them): with the check left
+            // out, the line is read again with it.
+            if (!duplicatesChecked)
+            {
+                document.Dispose();
+                return ParseWithoutMark(utf8Line, options with { DeferDuplicateKeys = false }, knownValidUtf8);
+            }
+            if (root.ValueKind != JsonValueKind.Object)
+                return Failure(document, RuleNotAnObject, "structure", $"A resource must be a JSON object, found {root.ValueKind}.");
+            if (typeElement.ValueKind != JsonValueKind.String)
+                return Failure(document, RuleResourceTypeMissing, "required", "The resource has no resourceType string.");
             return Failure(document, RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.");
+        }
 
-        return new ResourceParseResult(document, resourceType, null, jsonIssues);
+        return new ResourceParseResult(document, resourceType, null, jsonIssues) { DuplicateKeysChecked = duplicatesChecked };
     }
 
     /// <summary>
@@ -129,6 +143,7 @@ public static class ResourceParser
         {
             return null;
         }
+        if (options.DeferDuplicateKeys) return document;
         // Only now: the check reads the bytes and relies on the parser having accepted them.
         if (!DuplicateKeyCheck.MayHaveDuplicate(span, mayHaveEscapes: firstEscape >= 0)) return document;
         document.Dispose();

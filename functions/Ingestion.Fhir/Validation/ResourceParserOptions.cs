@@ -18,5 +18,13 @@ public sealed record ResourceParserOptions
     /// <summary>Longer strings are errors (<see cref="ResourceParser.RuleStringTooLong"/>); the resource stays usable.</summary>
     public int MaxStringBytes { get; init; } = DefaultMaxStringBytes;
 
+    /// <summary>
+    /// Leaves the duplicate-key check of a line the strict rules cannot otherwise fault to the caller
+    /// (<see cref="ResourceParseResult.DuplicateKeysChecked"/> false), who validates the resource anyway:
+    /// <see cref="UsCoreValidator.Validate(System.Text.Json.JsonElement, out bool)"/> says when its walk ruled them out,
+    /// and otherwise the caller parses the line again without this option, which finds the same as it always did.
+    /// </summary>
+    public bool DeferDuplicateKeys { get; init; }
+
     public static ResourceParserOptions Default { get; } = new();
 }

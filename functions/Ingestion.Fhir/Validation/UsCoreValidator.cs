@@ -118,8 +118,16 @@ public sealed class UsCoreValidator : IResourceValidator
     public static Task<UsCoreValidator> CreateAsync(UsCoreValidatorOptions options, CancellationToken ct = default) =>
         options.Packages.Count > 0 ? FromPackagesAsync(options.Packages, options, ct) : Task.FromResult(CreateBuiltIn(options));
 
-    public ValidationResult Validate(JsonElement resource)
+    public ValidationResult Validate(JsonElement resource) => Validate(resource, out _);
+
+    /// <summary>
+    /// As <see cref="Validate(JsonElement)"/>, and whether the walk ruled out duplicate keys anywhere in the resource
+    /// (it compares the names of every object it reads; see <see cref="ResourceParserOptions.DeferDuplicateKeys"/>).
+    /// False says only that it could not: the caller then checks the bytes itself.
+    /// </summary>
+    public ValidationResult Validate(JsonElement resource, out bool noDuplicateKeys)
     {
+        noDuplicateKeys = false;
         if (resource.ValueKind != JsonValueKind.Object)
             return Fatal(ResourceParser.RuleNotAnObject, "structure", "A resource must be a JSON object.");
         var context = RentContext();
@@ -133,7 +141,9 @@ public sealed class UsCoreValidator : IResourceValidator
 
         try
         {
-            return Validate(resource, resourceType, context);
+            var result = Validate(resource, resourceType, context);
+            noDuplicateKeys = context.RootWalks > 0 && context.DuplicateKeyDoubts == 0;
+            return result;
         }
         catch (InvalidOperationException) when (StrictJsonFindings(resource) is { } strict)
         {

@@ -39,6 +39,9 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         // closed upload stream. An abandoned upload discards whatever it holds.
         var crosswalkWriter = crosswalkUpload is null ? null : new ReidentificationCrosswalk(crosswalkUpload.Content, leaveOpen: true);
         long lines = 0, bytes = 0, valid = 0, notCovered = 0, excluded = 0, serverErrors = 0, deletions = 0;
+        // A resource that is validated has its duplicate keys ruled out by the validator's walk, which reads every
+        // object's names anyway; a deleted resource is not validated, so its line is checked as it is parsed.
+        var parserOptions = validator is not null && activity.FileKind != ManifestFileKind.Deleted ? DeferringParserOptions : ParserOptions;
         try
         {
             var file = new BulkExportFile(activity.ResourceType, activity.Url, activity.ExpectedCount);
@@ -62,7 +65,24 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 }
                 // One strict FHIR JSON pass (duplicate keys, string limits, well-formedness), then the one tree that
                 // validation and mapping both read.
-                var parsed = ResourceParser.Parse(line, ParserOptions);
+                var parsed = ResourceParser.Parse(line, parserOptions);
+                ValidationResult? validated = null;
+                if (parsed.Succeeded && !parsed.DuplicateKeysChecked)
+                {
+                    validated = validator!.Validate(parsed.Document!.RootElement, out var noDuplicateKeys);
+                    if (!noDuplicateKeys)
+                    {
+                        // The walk could not rule them out: the line is read again with the check, and a duplicate
+                        // rejects it exactly as the one strict pass always has.
+                        var strict = ResourceParser.Parse(line, ParserOptions);
+                        if (strict.Succeeded) strict.Document!.Dispose();
+                        else
+                        {
+                            parsed.Document!.Dispose();
+                            (parsed, validated) = (strict, null);
+                        }
+                    }
+                }
                 if (parsed.Error is { } parseError)
                 {
                     var reason = ParseRejection(parseError, parsed.JsonIssues, issues);
@@ -81,7 +101,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 }
                 else
                 {
-                    var rejection = Validate(resource, parsed.JsonIssues, issues);
+                    var rejection = Validate(resource, validated, parsed.JsonIssues, issues);
                     if (rejection is not null)
                     {
                         report.RecordQuarantined(rejection);
@@ -180,16 +200,18 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
     }
 
     private static readonly ResourceParserOptions ParserOptions = ResourceParserOptions.Default;
+    private static readonly ResourceParserOptions DeferringParserOptions = ParserOptions with { DeferDuplicateKeys = true };
 
     /// <summary>Null when the resource may be mapped; otherwise the quarantine reason (an issue code, never a value).
     /// The strict JSON findings (<paramref name="jsonIssues"/>, errors such as an over-long string) count like
     /// validation issues.</summary>
-    private string? Validate(JsonElement resource, IReadOnlyList<ValidationIssue>? jsonIssues, Dictionary<string, long> issues)
+    /// <paramref name="validated"/>: the resource's result when it was validated already (with its parse).
+    private string? Validate(JsonElement resource, ValidationResult? validated, IReadOnlyList<ValidationIssue>? jsonIssues, Dictionary<string, long> issues)
     {
         string? firstError = null;
         if (jsonIssues is not null) Count(jsonIssues, issues, ref firstError);
         if (validator is null) return options.StrictValidation && firstError is not null ? "validation:" + firstError : null;
-        var result = validator.Validate(resource);
+        var result = validated ?? validator.Validate(resource);
         Count(result.Issues, issues, ref firstError);
         if (!result.Usable) return "validation:" + (firstError ?? "unusable");
         if (options.StrictValidation && firstError is not null) return "validation:" + firstError;

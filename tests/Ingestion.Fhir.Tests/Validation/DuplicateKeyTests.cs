@@ -178,7 +178,7 @@ public sealed class DuplicateKeyTests(ITestOutputHelper output)
     }
 
     /// <summary>Writes a resource again with the last property of its <c>target</c>-th object (pre-order) repeated.</summary>
-    private sealed class PropertyRepeater
+    internal sealed class PropertyRepeater
     {
         private readonly int _target;
         private int _seen;

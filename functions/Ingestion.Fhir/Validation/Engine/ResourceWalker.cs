@@ -30,6 +30,7 @@ internal sealed class ResourceWalker
     /// <summary>Checks a resource against a profile's root table: structure issues, then constraint issues.</summary>
     public void Validate(JsonElement resource, string resourceType, ChildTable root, ValidationContext context)
     {
+        context.RootWalks++;
         var frame = _invariants.Begin(resource, resourceType, root, context);
         // The root's names were read once for the validator: the walk takes them from there.
         ValidateObject(resource, root, context, isResource: true, frame, context.RootMembers.Usable ? context.RootMembers : null);
@@ -50,6 +51,7 @@ internal sealed class ResourceWalker
         var start = list.Count;
         var findShape = frame >= 0 && !state.HasShape(frame);
         var shape = read is null ? ReadMembers(obj, table, list, isResource, findShape) : ReadMembers(read, table, list, isResource, findShape);
+        if (!NamesDiffer(list, start, table)) context.DuplicateKeyDoubts++;
         if (frame >= 0)
         {
             if (shape != ObjectShape.Unknown) state.SetShape(frame, shape);
@@ -69,17 +71,24 @@ internal sealed class ResourceWalker
         {
             var member = list[m]; // a copy: the walk below may grow the list
             var property = member.Property;
-            if (isResource && (member.Flags & MemberFlags.ResourceType) != 0) continue;
+            if (isResource && (member.Flags & MemberFlags.ResourceType) != 0)
+            {
+                NotEntered(member.Kind, context); // a string, unless the resource is unusable anyway
+                continue;
+            }
             if ((member.Flags & MemberFlags.Known) == 0)
             {
                 context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Unknown element here, or a type the profile does not allow for this choice element.", SafeName(property));
+                NotEntered(member.Kind, context);
                 continue;
             }
             // The element's facts first: a clean primitive needs nothing else (see ChildFacts).
             ref readonly var facts = ref table.Names.FactsAt(member.Entry);
             if ((member.Flags & MemberFlags.PrimitiveExtension) != 0)
             {
-                // _name carries id/extension for a primitive: an object, or an array aligned with the values.
+                // _name carries id/extension for a primitive: an object, or an array aligned with the values. Their
+                // names are not compared here (nor their extensions entered).
+                NotEntered(member.Kind, context);
                 if (facts.Primitive == PrimitiveKind.None || member.Kind is not (JsonValueKind.Object or JsonValueKind.Array))
                     context.Add(IssueSeverity.Error, "structure", table.UnknownElementRule, "Primitive extension on a non-primitive element, or not an object.", SafeName(property));
                 else
@@ -157,6 +166,39 @@ internal sealed class ResourceWalker
             }
         }
         list.ReleaseCounts(slots * 2);
+    }
+
+    /// <summary>
+    /// Whether the object's names just read (from <paramref name="start"/>) are all different, judged by the walk's own
+    /// lookups: equal raw names find the same entry, and a name found in a table of plain names is written without
+    /// escapes, so different entries are different names. A name not found (unknown, or escaped: <c>"\u0061"</c>) or too
+    /// many names to compare pairwise: not judged (false), like two equal names.
+    /// </summary>
+    private static bool NamesDiffer(ObjectMembers list, int start, ChildTable table)
+    {
+        var end = list.Count;
+        if (end - start > 32 || !table.Names.AllPlain) return false;
+        for (var m = start; m < end; m++)
+        {
+            ref readonly var member = ref list[m];
+            int key;
+            if ((member.Flags & MemberFlags.Known) != 0) key = member.Entry * 2 + ((member.Flags & MemberFlags.PrimitiveExtension) != 0 ? 1 : 0);
+            else if ((member.Flags & (MemberFlags.ResourceType | MemberFlags.PrimitiveExtension)) == MemberFlags.ResourceType) key = -1; // a resource's own, not looked up
+            else return false;
+            for (var n = start; n < m; n++)
+            {
+                ref readonly var other = ref list[n];
+                var otherKey = (other.Flags & MemberFlags.Known) != 0 ? other.Entry * 2 + ((other.Flags & MemberFlags.PrimitiveExtension) != 0 ? 1 : 0) : -1;
+                if (otherKey == key) return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A value the walk does not enter: an object or array in it may hold names nobody compared.</summary>
+    private static void NotEntered(JsonValueKind kind, ValidationContext context)
+    {
+        if (kind is JsonValueKind.Object or JsonValueKind.Array) context.DuplicateKeyDoubts++;
     }
 
     /// <summary>
@@ -288,6 +330,7 @@ internal sealed class ResourceWalker
             if (valueKind != JsonValueKind.Array)
             {
                 context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", "Expected a JSON array for this repeating element.", name);
+                NotEntered(valueKind, context);
                 VisitConstraintsAlone(node, slot, property, context, parentFrame);
                 return;
             }
@@ -321,12 +364,14 @@ internal sealed class ResourceWalker
         if (valueKind == JsonValueKind.Array)
         {
             context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", "Expected a single value, found a JSON array.", name);
+            NotEntered(valueKind, context);
             VisitConstraintsAlone(node, slot, property, context, parentFrame);
             return;
         }
         if (node.Max == 0)
         {
             context.Add(IssueSeverity.Error, "structure", node.ElementId + ":max", "Element not allowed by the profile (max 0).", name);
+            NotEntered(valueKind, context);
             VisitConstraintsAlone(node, slot, property, context, parentFrame);
             return;
         }
@@ -363,6 +408,7 @@ internal sealed class ResourceWalker
     private void WalkItem(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool withConstraints, in SubtreeKey key)
     {
         var before = context.IssueCount;
+        var doubtsBefore = context.DuplicateKeyDoubts;
         if (!withConstraints) ValidateItem(node, slot, item, itemKind, context);
         else
         {
@@ -371,7 +417,8 @@ internal sealed class ResourceWalker
             ValidateItem(node, slot, item, itemKind, context, null, frame, table);
             _invariants.Leave(state, slot, context);
         }
-        if (context.IssueCount == before) context.Memo?.Remember(key);
+        // Clean, and every name in it compared: a hit stands for both.
+        if (context.IssueCount == before && context.DuplicateKeyDoubts == doubtsBefore) context.Memo?.Remember(key);
     }
 
     /// <summary>
@@ -438,6 +485,7 @@ internal sealed class ResourceWalker
             var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(itemKind, leafTrivial);
             if (Remembered(item, itemKind, matched >= 0 ? slices[matched].SubtreeId : slot.SubtreeId, slot, withConstraints, context, out var key)) continue;
             var before = context.IssueCount;
+            var doubtsBefore = context.DuplicateKeyDoubts;
             // The constraints are the sliced element's (and its type's) and the matched slice's, on the sliced
             // element's children; the structure checks below may use the slice's.
             var frame = -1;
@@ -455,7 +503,7 @@ internal sealed class ResourceWalker
             }
             else ValidateItem(node, slot, item, itemKind, context, null, frame, constraintTable);
             if (frame >= 0) _invariants.Leave(state, slot, context);
-            if (context.IssueCount == before) context.Memo?.Remember(key);
+            if (context.IssueCount == before && context.DuplicateKeyDoubts == doubtsBefore) context.Memo?.Remember(key);
         }
         context.Pop();
         for (var s = 0; s < slices.Length; s++)
@@ -525,6 +573,7 @@ internal sealed class ResourceWalker
             var check = PrimitiveFormats.Check(slot.Primitive, item, itemKind);
             if (check == PrimitiveCheck.WrongJsonType)
             {
+                NotEntered(itemKind, context);
                 context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", $"Wrong JSON type for a FHIR {slot.Code}.");
                 return;
             }
@@ -541,6 +590,7 @@ internal sealed class ResourceWalker
 
         if (itemKind != JsonValueKind.Object)
         {
+            NotEntered(itemKind, context);
             context.Add(IssueSeverity.Fatal, "structure", node.ElementId + ":json-type", $"Expected a JSON object for a FHIR {slot.Code}.");
             return; // the constraint walk has no children to visit in a value that is not an object
         }
@@ -559,6 +609,7 @@ internal sealed class ResourceWalker
             _invariants.VisitChildren(context.InvariantState!, frame, constraintTable, context);
         }
         if (table is not null) ValidateObject(item, table, context, slot.IsResource, -1);
+        else context.DuplicateKeyDoubts++;
     }
 
     /// <summary>A contained or Bundle-entry resource's base table; null (with an issue) when its type is missing or unknown.</summary>

@@ -35,6 +35,16 @@ internal sealed class ValidationContext
     /// <summary>Issues raised so far in this walk, structure and constraint ones (the memo remembers an object only when its walk added none).</summary>
     public int IssueCount => (Issues?.Count ?? 0) + _invariantIssues.Count;
 
+    /// <summary>
+    /// Objects of this resource whose names the walks did not compare (not enumerated, or a name they cannot compare
+    /// exactly), plus any two equal names met: while 0 after a walk, the resource has no duplicate key (the memo's clean
+    /// subtrees were compared when first met, see <see cref="ResourceWalker"/>).
+    /// </summary>
+    public int DuplicateKeyDoubts { get; set; }
+
+    /// <summary>Walks of this resource's root (one per profile checked): no walk, nothing was compared.</summary>
+    public int RootWalks { get; set; }
+
     /// <summary>The properties of the objects on the walk's path, read once per object.</summary>
     public ObjectMembers Members { get; } = new();
 
@@ -55,6 +65,8 @@ internal sealed class ValidationContext
         Members.Clear();
         RootMembers.Clear();
         HasFatal = false;
+        DuplicateKeyDoubts = 0;
+        RootWalks = 0;
         Profile = null;
         _depth = 0;
     }
