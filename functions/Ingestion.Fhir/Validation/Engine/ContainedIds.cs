@@ -17,7 +17,8 @@ namespace Ingestion.Fhir.Validation;
 internal static class ContainedIds
 {
     /// <param name="root">The resource's root names when read already (all plain): the same scan without the JSON's enumeration.</param>
-    public static bool TryHash(JsonElement resource, FhirPathObjectIndex? root, out UInt128 hash)
+    /// <param name="hasher">The caller's hasher, reset here: one per validation context rather than one per resource.</param>
+    public static bool TryHash(JsonElement resource, FhirPathObjectIndex? root, XxHash128 hasher, out UInt128 hash)
     {
         hash = default;
         var contained = default(JsonElement);
@@ -45,7 +46,7 @@ internal static class ContainedIds
         }
         if (contained.ValueKind == JsonValueKind.Undefined) return true;
         if (contained.ValueKind != JsonValueKind.Array) return false;
-        var hasher = new XxHash128();
+        hasher.Reset();
         foreach (var item in contained.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object) return false;

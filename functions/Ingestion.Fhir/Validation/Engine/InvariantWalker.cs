@@ -37,7 +37,7 @@ internal sealed class InvariantWalker
         if (members is not null) state.SetShape(index, InvariantWalkState.ShapeOf(members));
         if (context.Memo is { } memo)
         {
-            memo.ContainedIdsHash = (state.Shape(index) & ObjectShape.MayHaveContained) == 0 ? UInt128.Zero : ContainedIds.TryHash(resource, members, out var ids) ? ids : null;
+            memo.ContainedIdsHash = (state.Shape(index) & ObjectShape.MayHaveContained) == 0 ? UInt128.Zero : ContainedIds.TryHash(resource, members, memo.ContainedIdsHasher, out var ids) ? ids : null;
         }
         Evaluate(root.Invariants, null, state, index, context);
         return index;

@@ -39,6 +39,9 @@ internal sealed class SubtreeMemo
     /// </summary>
     public UInt128? ContainedIdsHash { get; set; }
 
+    /// <summary>Reused for <see cref="ContainedIdsHash"/>: a hasher per resource with contained resources was ~2.5 % of a run's allocations.</summary>
+    public XxHash128 ContainedIdsHasher { get; } = new();
+
     /// <summary>Lookups and hits since the memo was created (the benchmark's hit rate).</summary>
     public long Lookups { get; private set; }
 
