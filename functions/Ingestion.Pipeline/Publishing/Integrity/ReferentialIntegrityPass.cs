@@ -147,7 +147,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                 Task.Run(() => AddReferencedKeysAsync(referenced, cancellationToken), CancellationToken.None)).ConfigureAwait(false);
         }
         _keysComplete.TrySetResult();
-        // The merged keys but the visits' are final now: staged beside the rest of the pass, not after it on one core.
+        // Every merged key but the visits' is final now: staged beside the rest of the pass, not after it on one core.
         var mergedKeys = Task.Run(() => _keys.WriteMergedKeysAsync(lake, runId, cancellationToken), CancellationToken.None);
         IReadOnlyList<PartOutput> rewritten;
         try
@@ -168,7 +168,6 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     private async Task<IReadOnlyList<PartOutput>> JudgeAndRewriteAsync(string runId, List<FileParts> files, PrecedingVisitPass visits, List<string> replaced,
         CancellationToken cancellationToken)
     {
-
         // Pass 2: the winner of each duplicated key.
         if (Array.Exists(_duplicateKeys, d => d is not null))
         {
