@@ -97,6 +97,7 @@ public static class ExportPipelineRegistration
         services.TryAddSingleton<RunLookup>();
         services.TryAddSingleton<FileActivitySlots>();
         services.TryAddSingleton<ExportManifestCache>();
+        services.TryAddSingleton<CompletedFilesHandOff>();
         services.TryAddSingleton<ExportRunStarter>();
         return services;
     }

@@ -102,6 +102,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
         services.AddSingleton<RunLookup>();
         services.AddSingleton(Slots);
         services.AddSingleton<ExportManifestCache>();
+        services.AddSingleton<CompletedFilesHandOff>();
         services.AddSingleton<PipelineTelemetry>();
         services.AddSingleton<IExportSourceFactory>(Server);
         services.AddSingleton<IFileActivity>(Files);

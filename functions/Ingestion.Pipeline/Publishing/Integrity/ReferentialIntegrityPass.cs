@@ -147,7 +147,27 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                 Task.Run(() => AddReferencedKeysAsync(referenced, cancellationToken), CancellationToken.None)).ConfigureAwait(false);
         }
         _keysComplete.TrySetResult();
+        // Every merged key but the visits' is final now: staged beside the rest of the pass, not after it on one core.
+        var mergedKeys = Task.Run(() => _keys.WriteMergedKeysAsync(lake, runId, cancellationToken), CancellationToken.None);
+        IReadOnlyList<PartOutput> rewritten;
+        try
+        {
+            rewritten = await JudgeAndRewriteAsync(runId, files, visits, replaced, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not left running past the pass; the pass's failure is the one reported.
+            await mergedKeys.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        await mergedKeys.ConfigureAwait(false);
+        return rewritten;
+    }
 
+    /// <summary>Passes 2 and 3, the preceding visits and the rewrites (after pass 1: the keys are complete).</summary>
+    private async Task<IReadOnlyList<PartOutput>> JudgeAndRewriteAsync(string runId, List<FileParts> files, PrecedingVisitPass visits, List<string> replaced,
+        CancellationToken cancellationToken)
+    {
         // Pass 2: the winner of each duplicated key.
         if (Array.Exists(_duplicateKeys, d => d is not null))
         {
@@ -230,54 +250,72 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
             .Where(c => c.RowsChecked > 0).ToList();
         lock (_gate) Checks.Add(untouched);
 
-        // Rewrite: the dirty parts, column-wise, several at once; the rewritten rows are checked as written, the
-        // deferred ones staged. Each part counts on its own tally, added in part order once all are written.
-        var jobs = dirty.OrderBy(d => d.File).ThenBy(d => CdmTables.All[d.Table].Name, StringComparer.Ordinal).ThenBy(d => d.Part).ToList();
-        var outputs = new (PartOutput Part, RewriteTally Tally)[jobs.Count];
-        await using (var pendingWriter = new PendingRowsWriter(lake, runId, options))
-        {
-            async Task RewriteAtAsync(int i, CancellationToken token)
-            {
-                var job = jobs[i];
-                var (original, start) = byIndex[job.File].Parts(job.Table)[job.Part];
-                var preceding = job.Table == VisitTable ? visits.OpenRows(visitRowsBefore[job.File] + start) : null;
-                await using (preceding)
-                {
-                    outputs[i] = await RewriteAsync(CdmTables.All[job.Table], job.File, original, start, TargetOf(job), deferring.Contains(job) ? pendingWriter : null,
-                        preceding, token).ConfigureAwait(false);
-                }
-            }
-            var ordered = Enumerable.Range(0, jobs.Count).Where(i => deferring.Contains(jobs[i])).ToList();
-            var parallel = Enumerable.Range(0, jobs.Count).Where(i => !deferring.Contains(jobs[i])).ToList();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var inOrder = Task.Run(async () =>
-            {
-                foreach (var i in ordered) await RewriteAtAsync(i, stop.Token).ConfigureAwait(false);
-            }, CancellationToken.None);
-            var width = Math.Max(1, options.MaxParallelFiles - (ordered.Count > 0 ? 1 : 0));
-            var others = Parallel.ForEachAsync(parallel, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = stop.Token }, (i, token) => new ValueTask(RewriteAtAsync(i, token)));
-            try
-            {
-                await Task.WhenAll(inOrder, others).ConfigureAwait(false);
-            }
-            catch
-            {
-                await stop.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-            await pendingWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-        var rewritten = new List<PartOutput>(jobs.Count);
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            var (part, tally) = outputs[i];
-            rewritten.Add(part);
-            if (jobs[i].File != PendingFile) replaced.Add(byIndex[jobs[i].File].Parts(jobs[i].Table)[jobs[i].Part].Part.Path);
-            AddTally(CdmTables.All[jobs[i].Table], tally);
-        }
+        // The earlier runs' visits written again and the committed view's visits staged for the next run need only the
+        // predecessors: they run beside the rewrites (which leave a core idle at times), not after them on one core.
+        using var stopVisits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reemitted = new Dictionary<long, string>();
-        rewritten.AddRange(await ReemitStaleVisitsAsync(runId, visits, reemitted, cancellationToken).ConfigureAwait(false));
-        await _keys.WriteMergedAsync(lake, runId, visits.CommittedAsync(part => runVisitPaths[part], reemitted, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var committedVisits = Task.Run(async () =>
+        {
+            var parts = await ReemitStaleVisitsAsync(runId, visits, reemitted, stopVisits.Token).ConfigureAwait(false);
+            await RunKeySets.WriteMergedVisitsAsync(lake, runId, visits.CommittedAsync(part => runVisitPaths[part], reemitted, stopVisits.Token), stopVisits.Token).ConfigureAwait(false);
+            return parts;
+        }, CancellationToken.None);
+        List<PartOutput> rewritten;
+        try
+        {
+            // Rewrite: the dirty parts, column-wise, several at once; the rewritten rows are checked as written, the
+            // deferred ones staged. Each part counts on its own tally, added in part order once all are written.
+            var jobs = dirty.OrderBy(d => d.File).ThenBy(d => CdmTables.All[d.Table].Name, StringComparer.Ordinal).ThenBy(d => d.Part).ToList();
+            var outputs = new (PartOutput Part, RewriteTally Tally)[jobs.Count];
+            await using (var pendingWriter = new PendingRowsWriter(lake, runId, options))
+            {
+                async Task RewriteAtAsync(int i, CancellationToken token)
+                {
+                    var job = jobs[i];
+                    var (original, start) = byIndex[job.File].Parts(job.Table)[job.Part];
+                    var preceding = job.Table == VisitTable ? visits.OpenRows(visitRowsBefore[job.File] + start) : null;
+                    await using (preceding)
+                    {
+                        outputs[i] = await RewriteAsync(CdmTables.All[job.Table], job.File, original, start, TargetOf(job), deferring.Contains(job) ? pendingWriter : null,
+                            preceding, token).ConfigureAwait(false);
+                    }
+                }
+                var ordered = Enumerable.Range(0, jobs.Count).Where(i => deferring.Contains(jobs[i])).ToList();
+                var parallel = Enumerable.Range(0, jobs.Count).Where(i => !deferring.Contains(jobs[i])).ToList();
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var inOrder = Task.Run(async () =>
+                {
+                    foreach (var i in ordered) await RewriteAtAsync(i, stop.Token).ConfigureAwait(false);
+                }, CancellationToken.None);
+                var width = Math.Max(1, options.MaxParallelFiles - (ordered.Count > 0 ? 1 : 0));
+                var others = Parallel.ForEachAsync(parallel, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = stop.Token }, (i, token) => new ValueTask(RewriteAtAsync(i, token)));
+                try
+                {
+                    await Task.WhenAll(inOrder, others).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+                await pendingWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            rewritten = new List<PartOutput>(jobs.Count);
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                var (part, tally) = outputs[i];
+                rewritten.Add(part);
+                if (jobs[i].File != PendingFile) replaced.Add(byIndex[jobs[i].File].Parts(jobs[i].Table)[jobs[i].Part].Part.Path);
+                AddTally(CdmTables.All[jobs[i].Table], tally);
+            }
+        }
+        catch
+        {
+            await stopVisits.CancelAsync().ConfigureAwait(false);
+            await ((Task)committedVisits).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        rewritten.AddRange(await committedVisits.ConfigureAwait(false));
         // The reduce after this pass needs only the keys and the checks: the duplicates' state goes now, before the
         // eras and observation periods build theirs (the visits' goes with their temporary files).
         _deferred.Clear();

@@ -52,28 +52,94 @@ internal sealed class RunKeySets
         }
     }
 
-    /// <summary>Stages these keys for the next incremental run; the visits from <paramref name="visits"/> (the committed
-    /// view's, in visit order) as key,person,startTicks,partPath.</summary>
-    public async Task WriteMergedAsync(ILake lake, string runId, IAsyncEnumerable<(long Visit, long Person, long StartTicks, string? Part)> visits,
-        CancellationToken cancellationToken)
+    /// <summary>Stages the keys of the referenced tables other than visit_occurrence for the next incremental run, one
+    /// per line in key order. Complete once the keys are (the integrity pass's first pass), so it runs beside the rest of
+    /// the pass.</summary>
+    public async Task WriteMergedKeysAsync(ILake lake, string runId, CancellationToken cancellationToken)
     {
         foreach (var table in CdmForeignKeys.ReferencedTables)
         {
-            await using var upload = await lake.StartUploadAsync(RowKeyStaging.MergedPathOf(runId, table), LakeWriteCondition.None, cancellationToken).ConfigureAwait(false);
-            await using (var writer = new StreamWriter(upload.Content, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+            if (ReferenceEquals(table, CdmTables.VisitOccurrence)) continue;
+            await using var merged = await MergedLines.StartAsync(lake, RowKeyStaging.MergedPathOf(runId, table), cancellationToken).ConfigureAwait(false);
+            foreach (var key in _keys[table.Name].Order())
             {
-                if (ReferenceEquals(table, CdmTables.VisitOccurrence))
-                {
-                    await foreach (var (visit, person, start, part) in visits.WithCancellation(cancellationToken).ConfigureAwait(false))
-                        await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{visit},{person},{start},{part}")).ConfigureAwait(false);
-                }
-                else
-                {
-                    foreach (var key in _keys[table.Name].Order())
-                        await writer.WriteLineAsync(key.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
-                }
+                merged.Line.Append(CultureInfo.InvariantCulture, $"{key}");
+                await merged.EndLineAsync(cancellationToken).ConfigureAwait(false);
             }
-            await upload.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await merged.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stages the committed view's visits (from <see cref="PrecedingVisitPass.CommittedAsync"/>, in visit
+    /// order) for the next incremental run as key,person,startTicks,partPath.</summary>
+    public static async Task WriteMergedVisitsAsync(ILake lake, string runId, IAsyncEnumerable<(long Visit, long Person, long StartTicks, string? Part)> visits,
+        CancellationToken cancellationToken)
+    {
+        await using var merged = await MergedLines.StartAsync(lake, RowKeyStaging.MergedPathOf(runId, CdmTables.VisitOccurrence), cancellationToken).ConfigureAwait(false);
+        await foreach (var (visit, person, start, part) in visits.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            merged.Line.Append(CultureInfo.InvariantCulture, $"{visit},{person},{start},{part}");
+            await merged.EndLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await merged.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One merged-keys file: lines gathered in a character buffer and written a buffer at a time (a visit file has a line
+    /// per visit of the committed view: not a string and an await per line), UTF-8 without a byte order mark, a line end
+    /// after each line (what <see cref="AddMergedAsync"/> reads). Committed only by <see cref="CommitAsync"/>.
+    /// </summary>
+    private sealed class MergedLines : IAsyncDisposable
+    {
+        private const int FlushAt = 1 << 15;
+        private readonly ILakeUpload _upload;
+        private readonly StreamWriter _writer;
+        private bool _writerEnded;
+
+        private MergedLines(ILakeUpload upload)
+        {
+            _upload = upload;
+            _writer = new StreamWriter(upload.Content, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        }
+
+        /// <summary>The lines not written yet; append one line's text (invariant culture), then <see cref="EndLineAsync"/>.</summary>
+        public StringBuilder Line { get; } = new(FlushAt + 256);
+
+        public static async Task<MergedLines> StartAsync(ILake lake, string path, CancellationToken cancellationToken) =>
+            new(await lake.StartUploadAsync(path, LakeWriteCondition.None, cancellationToken).ConfigureAwait(false));
+
+        public ValueTask EndLineAsync(CancellationToken cancellationToken)
+        {
+            Line.Append(Environment.NewLine);
+            return Line.Length < FlushAt ? ValueTask.CompletedTask : new ValueTask(FlushLinesAsync(cancellationToken));
+        }
+
+        private async Task FlushLinesAsync(CancellationToken cancellationToken)
+        {
+            foreach (var chunk in Line.GetChunks()) await _writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            Line.Clear();
+        }
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            await FlushLinesAsync(cancellationToken).ConfigureAwait(false);
+            // The writer ends (its last bytes reach the upload) before the commit closes the upload's stream.
+            await EndWriterAsync().ConfigureAwait(false);
+            await _upload.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await EndWriterAsync().ConfigureAwait(false);
+            await _upload.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // Once: a writer disposed again flushes the upload's stream, which the commit closed.
+        private async ValueTask EndWriterAsync()
+        {
+            if (_writerEnded) return;
+            _writerEnded = true;
+            await _writer.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
