@@ -15,16 +15,12 @@ internal static class SpilledRecords
     internal static int BlockLength<T>() where T : unmanaged => BlockBytes / Unsafe.SizeOf<T>() * Unsafe.SizeOf<T>();
 }
 
-/// <summary>Writes records to a new file, a block at a time; the last block is written on dispose. A full block is
-/// written while the next one fills (two blocks, one write in flight): the fan-in's one-core stretches (the preceding
-/// visits' sorts and files) do not wait for each write (docs/benchmarks.md, "After tail3").</summary>
+/// <summary>Writes records to a new file, a block at a time; the last block is written on dispose.</summary>
 internal sealed class SpilledRecordWriter<T>(string path) : IAsyncDisposable
     where T : unmanaged
 {
     private readonly FileStream _file = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-    private byte[] _block = new byte[SpilledRecords.BlockLength<T>()];
-    private byte[] _writingBlock = new byte[SpilledRecords.BlockLength<T>()];
-    private Task _writing = Task.CompletedTask;
+    private readonly byte[] _block = new byte[SpilledRecords.BlockLength<T>()];
     private int _length;
 
     public ValueTask WriteAsync(T record, CancellationToken cancellationToken)
@@ -36,24 +32,14 @@ internal sealed class SpilledRecordWriter<T>(string path) : IAsyncDisposable
 
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        // The previous block's write ends first: the file is written in order, and its block is free again.
-        await _writing.ConfigureAwait(false);
-        (_block, _writingBlock) = (_writingBlock, _block);
-        _writing = _file.WriteAsync(_writingBlock.AsMemory(0, _length), cancellationToken).AsTask();
+        await _file.WriteAsync(_block.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
         _length = 0;
     }
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (_length > 0) await FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            await _writing.ConfigureAwait(false);
-        }
-        finally
-        {
-            await _file.DisposeAsync().ConfigureAwait(false);
-        }
+        if (_length > 0) await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        await _file.DisposeAsync().ConfigureAwait(false);
     }
 }
 
