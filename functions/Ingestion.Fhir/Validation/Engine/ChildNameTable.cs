@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -8,14 +7,18 @@ namespace Ingestion.Fhir.Validation;
 /// A table's JSON property names → elements, looked up by the raw UTF-8 name the walks read from the document: no
 /// transcoding to chars and no string hash per property (both walks look up every property of every object). Open
 /// addressing over a power-of-two slot array, hashed from the name's length and its first and last eight (or four) bytes;
-/// built once per compiled table, immutable afterwards.
+/// built once per compiled table, immutable afterwards. Each slot holds those bytes and the length beside the entry's
+/// index: they are the whole name up to 16 bytes (most element names), so a probe reads one slot and no name array.
 /// </summary>
 internal sealed class ChildNameTable
 {
     private readonly byte[][] _names;
     private readonly ChildEntry[] _entries;
-    private readonly int[] _slots; // index into _names/_entries + 1; 0 = empty
+    private readonly NameSlot[] _slots; // Index: into _names/_entries + 1; 0 = empty
     private readonly int _mask;
+
+    /// <summary>Names this long or shorter are compared by their <see cref="NameKey"/> alone (it holds every byte).</summary>
+    private const int KeyedLength = 16;
 
     public ChildNameTable(IReadOnlyDictionary<string, ChildEntry> byName)
     {
@@ -23,19 +26,23 @@ internal sealed class ChildNameTable
         _entries = new ChildEntry[byName.Count];
         var size = 4;
         while (size < byName.Count * 2) size *= 2;
-        _slots = new int[size];
+        _slots = new NameSlot[size];
         _mask = size - 1;
         var i = 0;
         foreach (var (name, entry) in byName)
         {
             _names[i] = Encoding.UTF8.GetBytes(name);
             _entries[i] = entry;
-            var slot = Hash(_names[i]) & _mask;
-            while (_slots[slot] != 0) slot = (slot + 1) & _mask;
-            _slots[slot] = ++i;
+            var key = NameKey.Of(_names[i]);
+            var slot = key.Hash() & _mask;
+            while (_slots[slot].Index != 0) slot = (slot + 1) & _mask;
+            _slots[slot] = new NameSlot(key, ++i);
         }
         AllPlain = _names.All(n => n.All(b => b < 0x80 && b != (byte)'\\'));
     }
+
+    /// <summary>The number of names (entries: <see cref="EntryAt"/> takes 0 to <c>Count - 1</c>).</summary>
+    public int Count => _entries.Length;
 
     /// <summary>Every name is ASCII without escapes (element names are): a raw name found here is plain.</summary>
     public bool AllPlain { get; }
@@ -51,13 +58,16 @@ internal sealed class ChildNameTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int IndexOf(ReadOnlySpan<byte> name)
     {
-        var slot = Hash(name) & _mask;
-        while (_slots[slot] is var index and not 0)
+        var key = NameKey.Of(name);
+        var slots = _slots;
+        var slot = key.Hash() & _mask;
+        while (true)
         {
-            if (name.SequenceEqual(_names[index - 1])) return index - 1;
+            ref readonly var candidate = ref slots[slot];
+            if (candidate.Index == 0) return -1;
+            if (candidate.Holds(in key) && (name.Length <= KeyedLength || name.SequenceEqual(_names[candidate.Index - 1]))) return candidate.Index - 1;
             slot = (slot + 1) & _mask;
         }
-        return -1;
     }
 
     public ref readonly ChildEntry EntryAt(int index) => ref _entries[index];
@@ -88,27 +98,15 @@ internal sealed class ChildNameTable
         return facts;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Hash(ReadOnlySpan<byte> name)
+    /// <summary>A slot: the name's key, flat (24 bytes), and its entry's index + 1 (0: empty).</summary>
+    private readonly struct NameSlot(NameKey key, int index)
     {
-        ulong head, tail;
-        if (name.Length >= 8)
-        {
-            head = BinaryPrimitives.ReadUInt64LittleEndian(name);
-            tail = BinaryPrimitives.ReadUInt64LittleEndian(name[^8..]);
-        }
-        else if (name.Length >= 4)
-        {
-            // Two overlapping four-byte reads cover the name (most element names are this short): no loop per byte.
-            head = BinaryPrimitives.ReadUInt32LittleEndian(name);
-            tail = BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]);
-        }
-        else
-        {
-            head = name.Length == 0 ? 0 : name[0] | (ulong)name[name.Length >> 1] << 8 | (ulong)name[^1] << 16;
-            tail = 0;
-        }
-        var h = (head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)name.Length;
-        return (int)(h ^ (h >> 29) ^ (h >> 47)) & int.MaxValue;
+        public readonly ulong Head = key.Head;
+        public readonly ulong Tail = key.Tail;
+        public readonly int Length = key.Length;
+        public readonly int Index = index;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Holds(in NameKey key) => Head == key.Head && Tail == key.Tail && Length == key.Length;
     }
 }
