@@ -50,8 +50,14 @@ internal sealed class ResourceWalker
         var list = context.Members;
         var start = list.Count;
         var findShape = frame >= 0 && !state.HasShape(frame);
-        var shape = read is null ? ReadMembers(obj, table, list, isResource, findShape) : ReadMembers(read, table, list, isResource, findShape);
-        if (!NamesDiffer(list, start, table)) context.DuplicateKeyDoubts++;
+        // Presence per element, counted during the pass over the properties: values, and primitive extensions. Behind
+        // them, a mark per name read (NameMarks), for the duplicate check while reading.
+        var slots = table.SlotCount;
+        var rented = slots * 2 + NameMarks.Length(table);
+        var counts = list.RentCounts(rented);
+        var marks = new NameMarks(counts[(slots * 2)..], table);
+        var shape = read is null ? ReadMembers(obj, table, list, isResource, findShape, ref marks) : ReadMembers(read, table, list, isResource, findShape, ref marks);
+        if (!marks.AllDifferent) context.DuplicateKeyDoubts++;
         if (frame >= 0)
         {
             if (shape != ObjectShape.Unknown) state.SetShape(frame, shape);
@@ -62,9 +68,6 @@ internal sealed class ResourceWalker
                 frame = -1;
             }
         }
-        // Presence per element, counted during the pass over the properties: values, and primitive extensions.
-        var slots = table.SlotCount;
-        var counts = list.RentCounts(slots * 2);
         var end = list.Count;
         var members = end - start;
         for (var m = start; m < end; m++)
@@ -165,34 +168,7 @@ internal sealed class ResourceWalker
                     context.Add(IssueSeverity.Information, "informational", node.MustSupportRule, "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
-        list.ReleaseCounts(slots * 2);
-    }
-
-    /// <summary>
-    /// Whether the object's names just read (from <paramref name="start"/>) are all different, judged by the walk's own
-    /// lookups: equal raw names find the same entry, and a name found in a table of plain names is written without
-    /// escapes, so different entries are different names. A name not found (unknown, or escaped: <c>"\u0061"</c>) or too
-    /// many names to compare pairwise: not judged (false), like two equal names.
-    /// </summary>
-    private static bool NamesDiffer(ObjectMembers list, int start, ChildTable table)
-    {
-        var end = list.Count;
-        if (end - start > 32 || !table.Names.AllPlain) return false;
-        for (var m = start; m < end; m++)
-        {
-            ref readonly var member = ref list[m];
-            int key;
-            if ((member.Flags & MemberFlags.Known) != 0) key = member.Entry * 2 + ((member.Flags & MemberFlags.PrimitiveExtension) != 0 ? 1 : 0);
-            else if ((member.Flags & (MemberFlags.ResourceType | MemberFlags.PrimitiveExtension)) == MemberFlags.ResourceType) key = -1; // a resource's own, not looked up
-            else return false;
-            for (var n = start; n < m; n++)
-            {
-                ref readonly var other = ref list[n];
-                var otherKey = (other.Flags & MemberFlags.Known) != 0 ? other.Entry * 2 + ((other.Flags & MemberFlags.PrimitiveExtension) != 0 ? 1 : 0) : -1;
-                if (otherKey == key) return false;
-            }
-        }
-        return true;
+        list.ReleaseCounts(rented);
     }
 
     /// <summary>A value the walk does not enter: an object or array in it may hold names nobody compared.</summary>
@@ -218,23 +194,23 @@ internal sealed class ResourceWalker
     /// element's name), each value's JSON kind taken once. With <paramref name="findShape"/> it also returns what
     /// <see cref="InvariantWalkState.Shape"/> would find in the same names, else <see cref="ObjectShape.Unknown"/>.
     /// </summary>
-    private static ObjectShape ReadMembers(JsonElement obj, ChildTable table, ObjectMembers list, bool isResource, bool findShape)
+    private static ObjectShape ReadMembers(JsonElement obj, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref NameMarks marks)
     {
         var shape = findShape ? ObjectShape.Scanned : ObjectShape.Unknown;
-        foreach (var property in obj.EnumerateObject()) ReadMember(JsonMarshal.GetRawUtf8PropertyName(property), property, table, list, isResource, findShape, ref shape);
+        foreach (var property in obj.EnumerateObject()) ReadMember(JsonMarshal.GetRawUtf8PropertyName(property), property, table, list, isResource, findShape, ref shape, ref marks);
         return shape;
     }
 
     /// <summary>As above, from an object's properties read once already (the resource's root, whose names are all plain).</summary>
-    private static ObjectShape ReadMembers(FhirPathObjectIndex read, ChildTable table, ObjectMembers list, bool isResource, bool findShape)
+    private static ObjectShape ReadMembers(FhirPathObjectIndex read, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref NameMarks marks)
     {
         var shape = findShape ? ObjectShape.Scanned : ObjectShape.Unknown;
-        for (var i = 0; i < read.Count; i++) ReadMember(read.Name(i), read.Property(i), table, list, isResource, findShape, ref shape);
+        for (var i = 0; i < read.Count; i++) ReadMember(read.Name(i), read.Property(i), table, list, isResource, findShape, ref shape, ref marks);
         return shape;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void ReadMember(ReadOnlySpan<byte> raw, JsonProperty property, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref ObjectShape shape)
+    private static void ReadMember(ReadOnlySpan<byte> raw, JsonProperty property, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref ObjectShape shape, ref NameMarks marks)
     {
         var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
         var name = isPrimitiveExtension ? raw[1..] : raw;
@@ -242,17 +218,25 @@ internal sealed class ResourceWalker
         member.Property = property;
         member.Flags = isPrimitiveExtension ? MemberFlags.PrimitiveExtension : MemberFlags.None;
         var known = false;
-        if (raw.Length == 12 && raw.SequenceEqual("resourceType"u8))
+        var resourceType = raw.Length == 12 && raw.SequenceEqual("resourceType"u8);
+        if (resourceType)
         {
             member.Flags |= MemberFlags.ResourceType;
-            if (isResource) return; // skipped by both walks: no lookup, no kind; plain, not "contained"
+            if (isResource)
+            {
+                marks.MarkResourceType();
+                return; // skipped by both walks: no lookup, no kind; plain, not "contained"
+            }
         }
         member.Entry = table.Names.IndexOf(name);
         if (member.Entry >= 0)
         {
             member.Flags |= MemberFlags.Known;
             known = true;
+            marks.Mark(member.Entry, isPrimitiveExtension);
         }
+        else if (resourceType) marks.MarkResourceType(); // a nested object's own resourceType, not an element here
+        else marks.Unjudged();
         member.Kind = property.Value.ValueKind;
         if (findShape)
         {
