@@ -32,6 +32,13 @@ internal sealed class FhirPathCursorPath
     public int Count(in FhirPathCursor focus, int limit, out FhirPathCursor last)
     {
         var members = focus.Members;
+        if (members is { Usable: true } && focus.Table is { } table && !members.MayHaveAny(_steps[0].For(table).NameBits))
+        {
+            // The focus's names were read once and none is one this first step reads (an Observation's root lacks
+            // dataAbsentReason, component and hasMember, which obs-6, obs-7 and vs-2 count): nothing, as navigation finds.
+            last = default;
+            return 0;
+        }
         if (members is not null && members.TryGetCount(_key, focus.Table, limit, out var count, out last, _keepLast)) return count;
         last = default;
         if (!_keepLast)
