@@ -154,6 +154,51 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         Assert.False(index.TryGetCount("name", a, 1, out _, out _)); // another object (or the same read again)
     }
 
+    [Fact]
+    public void Name_signature_never_rules_out_a_name_the_object_has()
+    {
+        // A member step is answered "nothing" without a lookup when the object's name signature lacks its names: every
+        // name of every object in the corpus must be in its object's signature, and a name's bit must be the same from
+        // its UTF-8 bytes (the object) and its string (the compiled step).
+        var checkedNames = 0;
+        var ruledOut = 0;
+        void Walk(JsonElement value)
+        {
+            if (value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in value.EnumerateArray()) Walk(item);
+                return;
+            }
+            if (value.ValueKind != JsonValueKind.Object) return;
+            var index = new FhirPathObjectIndex();
+            index.Build(value);
+            foreach (var property in value.EnumerateObject())
+            {
+                if (index.Usable)
+                {
+                    checkedNames++;
+                    Assert.Equal(FhirPathObjectIndex.NameBit(System.Text.Encoding.UTF8.GetBytes(property.Name)), FhirPathObjectIndex.NameBit(property.Name));
+                    Assert.True(index.MayHaveAny(FhirPathObjectIndex.NameBit(property.Name)), "a present name is ruled out");
+                    // Names it lacks are mostly ruled out: the signature is worth asking.
+                    if (!index.MayHaveAny(FhirPathObjectIndex.NameBit(property.Name + "Absent"))) ruledOut++;
+                }
+                Walk(property.Value);
+            }
+        }
+        foreach (var (text, _) in ExampleCorpus.SyntheaLines(perFile: 20))
+        {
+            using var document = JsonDocument.Parse(text);
+            Walk(document.RootElement);
+        }
+        using var emptyDocument = JsonDocument.Parse("{}");
+        var empty = new FhirPathObjectIndex();
+        empty.Build(emptyDocument.RootElement);
+        Assert.False(empty.MayHaveAny(FhirPathObjectIndex.NameBit("value")));
+        output.WriteLine($"{checkedNames} names checked, {ruledOut} absent names ruled out");
+        Assert.True(checkedNames > 10_000, $"only {checkedNames} names checked");
+        Assert.True(ruledOut > checkedNames / 2, $"only {ruledOut} of {checkedNames} absent names ruled out");
+    }
+
     private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? null : value.GetRawText();
 
     [Fact]

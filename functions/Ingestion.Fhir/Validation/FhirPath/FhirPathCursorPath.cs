@@ -32,6 +32,24 @@ internal sealed class FhirPathCursorPath
     public int Count(in FhirPathCursor focus, int limit, out FhirPathCursor last)
     {
         var members = focus.Members;
+        if (members is { Usable: true } && focus.Table is { } table)
+        {
+            // The focus's names were read once (it is an object): its first step resolved here serves both the check of
+            // its names and the navigation.
+            var first = _steps[0].For(table);
+            if (!members.MayHaveAny(first.NameBits))
+            {
+                // None of the names the first step reads is the focus's (an Observation's root lacks dataAbsentReason,
+                // component and hasMember, which obs-6, obs-7 and vs-2 count): nothing, as navigation finds.
+                last = default;
+                return 0;
+            }
+            if (members.TryGetCount(_key, table, limit, out var cached, out last, _keepLast)) return cached;
+            last = default;
+            var counted = FhirPathNavigator.CountPath(_model, focus, _names, _shadowNames, limit, first, _steps, _keepLast, ref last);
+            members.AddCount(_key, table, limit, counted, last, withLast: _keepLast);
+            return counted;
+        }
         if (members is not null && members.TryGetCount(_key, focus.Table, limit, out var count, out last, _keepLast)) return count;
         last = default;
         if (!_keepLast)

@@ -50,6 +50,19 @@ internal static class FhirPathNavigator
     }
 
     /// <summary>
+    /// <see cref="CountPath(FhirPathModel, in FhirPathCursor, string[], string[], int, int, ref FhirPathCursor, FhirPathStepCache[])"/>
+    /// from the path's start, its first step already resolved for <paramref name="from"/>'s table (an object with one:
+    /// the caller needed the resolution before navigating); <paramref name="keepLast"/> false: <paramref name="last"/> is left as it is.
+    /// </summary>
+    public static int CountPath(FhirPathModel model, in FhirPathCursor from, string[] names, string[] shadowNames, int limit, FhirPathStep first, FhirPathStepCache[] steps, bool keepLast, ref FhirPathCursor last)
+    {
+        var sink = new CountSink(model, names, shadowNames, 1, limit, steps, keepLast);
+        WalkResolved(from, names[0], first, ref sink);
+        if (keepLast && sink.Count > 0) last = sink.Last;
+        return sink.Count;
+    }
+
+    /// <summary>
     /// How many items of the member path <paramref name="names"/> (from <paramref name="depth"/> on) from
     /// <paramref name="from"/> <paramref name="criterion"/> holds on (<c>where(criterion)</c>, each item its focus);
     /// -1 when it is undecided on one, or an item is a resource (typed by its own <c>resourceType</c>): the full form
@@ -75,13 +88,7 @@ internal static class FhirPathNavigator
             if (step is not null)
             {
                 // A compiled step: resolved once for this table.
-                var resolved = step.For(table);
-                if (resolved.IsProperty)
-                {
-                    var slot = resolved.Entry.Slot;
-                    AddProperty(parent.Value, parent.Members, name, slot.ShadowName, slot.FhirPathType, resolved.Entry.Node.Children ?? slot.Resolved, ref sink);
-                }
-                else if (resolved.Choice is { } resolvedChoice) AddChoice(parent.Value, parent.Members, name, resolvedChoice, ref sink);
+                WalkResolved(parent, name, step.For(table), ref sink);
                 return;
             }
             // The same lookups FhirPathStep.Resolve makes, without an object per step.
@@ -118,6 +125,17 @@ internal static class FhirPathNavigator
                 return;
             }
         }
+    }
+
+    /// <summary>A member step from an object, resolved for its table (<see cref="FhirPathStepCache"/>).</summary>
+    private static void WalkResolved<TSink>(in FhirPathCursor parent, string name, FhirPathStep resolved, ref TSink sink) where TSink : struct, IChildSink
+    {
+        if (resolved.IsProperty)
+        {
+            var slot = resolved.Entry.Slot;
+            AddProperty(parent.Value, parent.Members, name, slot.ShadowName, slot.FhirPathType, resolved.Entry.Node.Children ?? slot.Resolved, ref sink);
+        }
+        else if (resolved.Choice is { } resolvedChoice) AddChoice(parent.Value, parent.Members, name, resolvedChoice, ref sink);
     }
 
     /// <summary>All child elements (for <c>children()</c>/<c>descendants()</c>).</summary>

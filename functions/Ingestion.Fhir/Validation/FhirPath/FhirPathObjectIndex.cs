@@ -21,6 +21,7 @@ internal sealed class FhirPathObjectIndex
     private JsonProperty[] _properties = new JsonProperty[16];
     private readonly PathCount[] _counts = new PathCount[12];
     private int _countCount;
+    private ulong _nameBits;
 
     public int Count { get; private set; }
 
@@ -64,6 +65,7 @@ internal sealed class FhirPathObjectIndex
                 Array.Resize(ref _ends, Count * 2);
                 Array.Resize(ref _properties, Count * 2);
             }
+            _nameBits |= NameBit(raw);
             raw.CopyTo(_names.AsSpan(used));
             used += raw.Length;
             _ends[Count] = used;
@@ -114,6 +116,21 @@ internal sealed class FhirPathObjectIndex
     }
 
     /// <summary>
+    /// False when none of the names whose <see cref="NameBit(string)"/>s make up <paramref name="nameBits"/> is a name
+    /// of the object (only when <see cref="Usable"/>): a member step the object lacks is answered without looking it up.
+    /// True may be a false positive (a 64-bit signature of the names): the caller looks the name up then.
+    /// </summary>
+    public bool MayHaveAny(ulong nameBits) => (_nameBits & nameBits) != 0;
+
+    /// <summary>A name's bit in the signature <see cref="MayHaveAny"/> tests: the same for a plain UTF-8 name and its string.</summary>
+    public static ulong NameBit(ReadOnlySpan<byte> raw) => raw.Length == 0 ? 1UL : 1UL << Mix(raw.Length, raw[0], raw[raw.Length / 2], raw[^1]);
+
+    /// <inheritdoc cref="NameBit(ReadOnlySpan{byte})"/>
+    public static ulong NameBit(string name) => name.Length == 0 ? 1UL : 1UL << Mix(name.Length, name[0], name[name.Length / 2], name[^1]);
+
+    private static int Mix(int length, int first, int middle, int last) => (int)(((uint)length * 0x9E3779B1u ^ (uint)first * 0x85EBCA77u ^ (uint)middle * 0xC2B2AE3Du ^ (uint)last * 0x27D4EB2Fu) * 0x9E3779B1u >> 26);
+
+    /// <summary>
     /// A member path's count already taken from this object (<see cref="FhirPathNavigator.CountPath"/>: a pure function
     /// of the object, the table it is read with, the path and the limit). An Observation's root constraints count
     /// <c>value</c>, <c>component</c>, <c>dataAbsentReason</c>, <c>hasMember</c> about eleven times, five of them distinct.
@@ -151,6 +168,7 @@ internal sealed class FhirPathObjectIndex
     {
         Array.Clear(_properties, 0, Count);
         Count = 0;
+        _nameBits = 0;
         Usable = false;
         HasShadowNames = false;
         HasContainedName = false;
