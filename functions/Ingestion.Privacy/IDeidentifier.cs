@@ -36,6 +36,16 @@ public interface IDeidentifier
     /// <summary><see cref="ShiftDateTime(string, string)"/> of text that is not a string: the same result.</summary>
     DateTime? ShiftDateTime(string patientLogicalId, ReadOnlySpan<char> fhirDateTime) => ShiftDateTime(patientLogicalId, fhirDateTime.ToString());
 
+    /// <summary>The patient's date shift, for shifting many of that patient's dates (<see cref="ShiftDate(in PatientDateShift, ReadOnlySpan{char})"/>)
+    /// with one lookup of the patient's offset.</summary>
+    PatientDateShift DateShiftOf(string patientLogicalId) => new(patientLogicalId);
+
+    /// <summary><see cref="ShiftDate(string, ReadOnlySpan{char})"/> for the patient of <paramref name="patient"/>: the same result.</summary>
+    DateOnly? ShiftDate(in PatientDateShift patient, ReadOnlySpan<char> fhirDate) => ShiftDate(patient.PatientLogicalId, fhirDate);
+
+    /// <summary><see cref="ShiftDateTime(string, ReadOnlySpan{char})"/> for the patient of <paramref name="patient"/>: the same result.</summary>
+    DateTime? ShiftDateTime(in PatientDateShift patient, ReadOnlySpan<char> fhirDateTime) => ShiftDateTime(patient.PatientLogicalId, fhirDateTime);
+
     /// <summary>Birth fields for OMOP person after shifting and the over-89 rule.</summary>
     ShiftedBirth ShiftBirth(string patientLogicalId, string fhirBirthDate);
 

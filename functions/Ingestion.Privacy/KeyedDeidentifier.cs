@@ -188,6 +188,30 @@ public sealed class KeyedDeidentifier : IDeidentifier
     /// <summary>Safe Harbor's single "90 or older" category: one birth year for all, nothing finer.</summary>
     private ShiftedBirth Aggregated => new(ReferenceDate.Year - 90, null, null, null);
 
+    /// <inheritdoc />
+    public PatientDateShift DateShiftOf(string patientLogicalId)
+    {
+        RequireId(patientLogicalId, nameof(patientLogicalId));
+        // Strict Safe Harbor keeps only the true year: no offset to derive.
+        if (_strictSafeHarbor) return new PatientDateShift(patientLogicalId, this, 0, 0);
+        var (offsetDays, anchorSeed) = PatientDates(patientLogicalId);
+        return new PatientDateShift(patientLogicalId, this, offsetDays, anchorSeed);
+    }
+
+    /// <inheritdoc />
+    public DateOnly? ShiftDate(in PatientDateShift patient, ReadOnlySpan<char> fhirDate)
+    {
+        var shifted = Shift(patient, fhirDate);
+        return shifted is { } value ? DateOnly.FromDateTime(value) : null;
+    }
+
+    /// <inheritdoc />
+    public DateTime? ShiftDateTime(in PatientDateShift patient, ReadOnlySpan<char> fhirDateTime)
+    {
+        var shifted = Shift(patient, fhirDateTime);
+        return shifted is { } value && _dropTimeOfDay ? value.Date : shifted;
+    }
+
     /// <summary>
     /// Parses and shifts one value. Strict Safe Harbor: 1 January of the true (UTC) year. Otherwise the value, or
     /// for a partial date its period's anchor day, moves by the patient's offset. Null when invalid or out of range.
@@ -197,8 +221,22 @@ public sealed class KeyedDeidentifier : IDeidentifier
         RequireId(patientLogicalId, nameof(patientLogicalId));
         if (!FhirTemporal.TryParse(text, out parsed)) return null;
         if (_strictSafeHarbor) return new DateTime(parsed.Utc.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
         var (offsetDays, anchorSeed) = PatientDates(patientLogicalId);
+        return Shift(parsed, offsetDays, anchorSeed);
+    }
+
+    /// <summary><see cref="Shift(string, ReadOnlySpan{char}, out FhirTemporal)"/> with the patient's values derived
+    /// beforehand (by this instance; any other shift goes by its patient's id).</summary>
+    private DateTime? Shift(in PatientDateShift patient, ReadOnlySpan<char> text)
+    {
+        if (!ReferenceEquals(patient.Owner, this)) return Shift(patient.PatientLogicalId, text, out _);
+        if (!FhirTemporal.TryParse(text, out var parsed)) return null;
+        if (_strictSafeHarbor) return new DateTime(parsed.Utc.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        return Shift(parsed, patient.OffsetDays, patient.AnchorSeed);
+    }
+
+    private static DateTime? Shift(in FhirTemporal parsed, int offsetDays, ulong anchorSeed)
+    {
         var ticks = parsed.Utc.Ticks;
         // Partial dates: a keyed day inside the period, the same for every date of this patient with that period.
         // Anchoring on the first day would let anyone who knows a value was partial read the offset off the output.

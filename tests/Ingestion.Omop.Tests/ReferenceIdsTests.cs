@@ -27,6 +27,25 @@ public class ReferenceIdsTests
         for (var i = 0; i < 3; i++) Assert.Equal(expected, memo.LogicalId(element, type));
     }
 
+    [Theory]
+    [InlineData("""{"reference":"Practitioner/dr1","display":"Dr. A"}""", """{"reference":"Practitioner/dr1","display":"Dr. B"}""")]
+    [InlineData("""{"display":"Dr. A","reference":"Practitioner/dr1"}""", """{"reference":"Practitioner/dr2"}""")]
+    [InlineData("""{"reference":"Practitioner/dr1"}""", """{"reference":"Practitioner/dr1","reference":"Practitioner/dr2"}""")]
+    [InlineData("""{"reference":"Practitioner/dr1"}""", """{"reference":"Practitioner\/dr1"}""")]
+    [InlineData("""{"reference":"Practitioner/dr1"}""", """{"display":"no reference"}""")]
+    public void References_remembered_by_their_whole_text_resolve_as_the_parser_does_whatever_their_other_members(string first, string second)
+    {
+        var memo = new ReferenceIds();
+        var a = Fhir.Parse(first);
+        var b = Fhir.Parse(second);
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(FhirJson.LogicalId(a, "Practitioner"), memo.LogicalId(a, "Practitioner"));
+            Assert.Equal(FhirJson.LogicalId(b, "Practitioner"), memo.LogicalId(b, "Practitioner"));
+        }
+    }
+
     [Fact]
     public void The_same_text_expected_as_another_type_is_not_taken_from_the_memo()
     {

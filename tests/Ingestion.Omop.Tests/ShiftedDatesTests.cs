@@ -73,6 +73,33 @@ public class ShiftedDatesTests
         }
     }
 
+    [Fact]
+    public void Patients_in_runs_and_interleaved_get_the_keyed_deidentifiers_shift_of_every_date()
+    {
+        // The memo keeps the last patient's shift (PatientDateShift): runs of one patient, switches, and a return.
+        var keyed = new Ingestion.Privacy.KeyedDeidentifier(new Ingestion.Privacy.DeidentificationOptions
+        {
+            Key = Ingestion.Privacy.DeidentificationKey.Ephemeral(), ReferenceDate = new DateOnly(2026, 1, 1),
+        });
+        var memo = new ShiftedDates();
+        var random = new Random(7);
+        var patients = new[] { "p1", "p2", "p3" };
+        for (var i = 0; i < 300; i++)
+        {
+            var patient = new string(patients[i / 7 % 2 == 0 ? i / 21 % 3 : random.Next(3)]);
+            var text = random.Next(4) switch
+            {
+                0 => $"20{random.Next(10, 24)}-{random.Next(1, 13):D2}",
+                1 => $"20{random.Next(10, 24)}-{random.Next(1, 13):D2}-{random.Next(1, 29):D2}",
+                2 => $"20{random.Next(10, 24)}-{random.Next(1, 13):D2}-{random.Next(1, 29):D2}T{random.Next(24):D2}:15:00-05:00",
+                _ => $"20{random.Next(10, 24)}",
+            };
+            var value = Fhir.Parse($$"""{"v":"{{text}}"}""").GetProperty("v");
+            var expected = ShiftedDates.Shift(keyed, patient, text, out var date, out var dateTime);
+            Assert.Equal((expected, date, dateTime), (memo.TryShift(keyed, patient, value, out var d, out var t), d, t));
+        }
+    }
+
     private static (string, string) Patients(FakeDeidentifier deidentifier)
     {
         // Two patients with different offsets.

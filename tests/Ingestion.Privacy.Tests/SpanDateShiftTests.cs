@@ -35,6 +35,46 @@ public class SpanDateShiftTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void A_patients_shift_derived_once_shifts_every_date_as_the_patients_id_does(bool strict, bool dropTime)
+    {
+        var random = new Random(23);
+        var values = new List<string> { "2015", "2016-02", "2016-02-29", "2015-02-29", "2010-13-01", "0001-01-01", "9999-12-31T23:59:59Z", "not a date", "" };
+        for (var i = 0; i < 200; i++)
+        {
+            values.Add(RandomFhirValues.DateTime(random).Text);
+            values.Add(RandomFhirValues.DateTime(random).Text[..10]);
+            values.Add(RandomFhirValues.DateTime(random).Text[..7]);
+        }
+        var deid = TestKeys.Deidentifier(strict: strict, dropTime: dropTime);
+        var uncached = TestKeys.Deidentifier(strict: strict, dropTime: dropTime, cacheSize: 0);
+        for (var p = 0; p < 20; p++)
+        {
+            var patient = RandomFhirValues.PatientId(random);
+            var shift = deid.DateShiftOf(patient);
+            var uncachedShift = uncached.DateShiftOf(patient);
+            foreach (var value in values)
+            {
+                Assert.Equal(deid.ShiftDate(patient, value), deid.ShiftDate(shift, value));
+                Assert.Equal(deid.ShiftDateTime(patient, value), deid.ShiftDateTime(shift, value));
+                Assert.Equal(deid.ShiftDateTime(patient, value), uncached.ShiftDateTime(uncachedShift, value));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_shift_from_another_deidentifier_or_none_is_resolved_by_its_patients_id()
+    {
+        var deid = TestKeys.Deidentifier();
+        var other = TestKeys.Deidentifier(maxShiftDays: 30);
+        var foreign = other.DateShiftOf("p1");
+        Assert.Equal(deid.ShiftDateTime("p1", "2010-09-06T15:38:27-04:00"), deid.ShiftDateTime(foreign, "2010-09-06T15:38:27-04:00"));
+        Assert.Equal(deid.ShiftDate("p1", "2010-09"), deid.ShiftDate(new PatientDateShift("p1"), "2010-09"));
+        IDeidentifier wrapper = new StringsOnly(deid);
+        Assert.Equal(deid.ShiftDate("p1", "2010-09-06"), wrapper.ShiftDate(wrapper.DateShiftOf("p1"), "2010-09-06"));
+    }
+
     [Fact]
     public void An_implementation_without_text_overloads_shifts_text_through_its_string_methods()
     {

@@ -66,7 +66,7 @@ public sealed partial class OmopMapper : IOmopMapper
         // parser rejects anyway, wins last): not compared against every covered name again.
         CoveredType? covered;
         string? type;
-        if (leading is { } first && SameValue(header.ResourceType, leadingValue)) (type, covered) = (CoveredTypeNames[(int)first].Name, first);
+        if (leading is { } first && SameValue(header.ResourceType, leadingValue)) (type, covered) = (CoveredTypeNames.Name(first), first);
         else type = ResourceTypeOf(header.ResourceType, out covered);
         MappingOutcome outcome;
         if (type is null) outcome = MappingOutcome.Quarantine(QuarantineReasons.MissingResourceType);
@@ -126,37 +126,24 @@ public sealed partial class OmopMapper : IOmopMapper
     private static ref readonly TWanted As<THave, TWanted>(in THave have) where THave : struct, IResourceMembers where TWanted : struct, IMemberReader =>
         ref Unsafe.As<THave, TWanted>(ref Unsafe.AsRef(in have));
 
-    private static readonly (byte[] Utf8, string Name, CoveredType Type)[] CoveredTypeNames =
-        Enum.GetValues<CoveredType>().Select(t => (System.Text.Encoding.UTF8.GetBytes(t.ToString()), t.ToString(), t)).ToArray();
-
     /// <summary>resourceType, as the shared string of a covered type (compared as UTF-8: none made per resource) with
     /// <paramref name="covered"/> set, else as found (null when not a string).</summary>
     private static string? ResourceTypeOf(JsonElement value, out CoveredType? covered)
     {
         covered = null;
         if (value.ValueKind != JsonValueKind.String) return null;
-        // The raw token (no escapes in practice) compared byte for byte: most lengths differ at once.
+        // The raw token (no escapes in practice) compared byte for byte.
         var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value)[1..^1];
-        foreach (var (utf8, name, type) in CoveredTypeNames)
+        if (CoveredTypeNames.Match(raw) is { } type)
         {
-            if (raw.SequenceEqual(utf8))
-            {
-                covered = type;
-                return name;
-            }
+            covered = type;
+            return CoveredTypeNames.Name(type);
         }
         var text = value.GetString()!;
         if (!raw.Contains((byte)'\\')) return text;
         // Escaped, yet a covered type once decoded.
-        foreach (var (_, name, type) in CoveredTypeNames)
-        {
-            if (string.Equals(name, text, StringComparison.Ordinal))
-            {
-                covered = type;
-                return name;
-            }
-        }
-        return text;
+        covered = CoveredTypeNames.Match(text);
+        return covered is { } decoded ? CoveredTypeNames.Name(decoded) : text;
     }
 
     private MappingOutcome MapCovered<TMembers>(CoveredType type, string typeName, JsonElement resource, in TMembers members, MappedRows rows,

@@ -7,8 +7,8 @@ namespace Ingestion.Omop;
 /// <summary>
 /// The references a file's resources repeat (each resource's patient, its encounter, the practitioner), remembered
 /// with the logical id they resolve to and the shared key derived from it. A repeat then costs a comparison of the
-/// raw UTF-8 reference instead of transcoding, parsing and a new id string, and its key an identity check instead of
-/// a hash lookup in the de-identifier's cache. The result is the same as <see cref="FhirJson.LogicalId"/> and
+/// Reference object's raw UTF-8 text instead of a search for its reference, transcoding, parsing and a new id string,
+/// and its key an identity check instead of a hash lookup in the de-identifier's cache. The result is the same as <see cref="FhirJson.LogicalId"/> and
 /// <see cref="IDeidentifier.PseudonymousId(OmopKeyDomain, string)"/> (a pure function of the raw text and the type).
 /// A few slots, the least recently used reused: memory is fixed. One per file (<see cref="MappedRows"/>); not thread-safe.
 /// </summary>
@@ -26,13 +26,12 @@ internal sealed class ReferenceIds
         for (var i = 0; i < SlotCount; i++) _slots[i] = new Slot();
     }
 
-    /// <summary><see cref="FhirJson.LogicalId"/> of a Reference object, remembered by its raw <c>reference</c> text.</summary>
+    /// <summary><see cref="FhirJson.LogicalId"/> of a Reference object, remembered by the object's raw text (a pure
+    /// function of it): a repeat is one comparison, not a search of the object for its <c>reference</c>.</summary>
     public string? LogicalId(JsonElement reference, string expectedType)
     {
-        if (reference.ValueKind != JsonValueKind.Object || !reference.TryGetProperty("reference"u8, out var value)
-            || value.ValueKind != JsonValueKind.String)
-            return null;
-        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (reference.ValueKind != JsonValueKind.Object) return null;
+        var raw = JsonMarshal.GetRawUtf8Value(reference);
         var use = ++_uses;
         var oldest = _slots[0];
         foreach (var slot in _slots)
