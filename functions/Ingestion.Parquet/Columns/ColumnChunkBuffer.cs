@@ -11,7 +11,7 @@ namespace Ingestion.Parquet.Columns;
 /// </summary>
 internal abstract class ColumnChunkBuffer : IDisposable
 {
-    private byte[] _levels = PooledArrays.Rent<byte>(1024);
+    private byte[] _levels = new byte[1024];
 
     protected ColumnChunkBuffer(ParquetColumn column, ColumnChunkSettings settings)
     {
@@ -71,7 +71,7 @@ internal abstract class ColumnChunkBuffer : IDisposable
     private void EnsureLevels(int more)
     {
         if (Column.Required || RowCount + more <= _levels.Length) return;
-        PooledArrays.Grow(ref _levels, RowCount + more, RowCount);
+        Array.Resize(ref _levels, Math.Max(_levels.Length * 2, RowCount + more));
     }
 
     /// <summary>Writes the buffered rows as one column chunk at <paramref name="fileOffset"/>, then empties the buffer.</summary>
@@ -191,6 +191,6 @@ internal abstract class ColumnChunkBuffer : IDisposable
 
     protected abstract void ResetValues();
 
-    /// <summary>Returns pooled buffers; the buffer is not used after this.</summary>
-    public virtual void Dispose() => PooledArrays.Return(ref _levels);
+    /// <summary>Returns pooled buffers.</summary>
+    public virtual void Dispose() { }
 }

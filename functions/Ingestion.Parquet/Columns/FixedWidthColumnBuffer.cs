@@ -18,8 +18,8 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     private static readonly int ValueSize = Unsafe.SizeOf<T>();
 
     private readonly FixedWidthDictionary<T, TBits> _dictionary = new();
-    private T[] _values = PooledArrays.Rent<T>(1024);
-    private int[] _indices = PooledArrays.Rent<int>(1024);
+    private T[] _values = new T[1024];
+    private int[] _indices = new int[1024];
     private int _valueCount;
     // Whether each chunk starts on a dictionary: not for a column of distinct values (ParquetColumn.DistinctValues).
     private readonly bool _dictionaryFirst;
@@ -87,8 +87,8 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     private void EnsureValues(int more)
     {
         var needed = _valueCount + more;
-        if (_dictionaryActive && needed > _indices.Length) PooledArrays.Grow(ref _indices, needed, _valueCount);
-        if (!_dictionaryActive && needed > _values.Length) PooledArrays.Grow(ref _values, needed, _valueCount);
+        if (_dictionaryActive && needed > _indices.Length) Array.Resize(ref _indices, Math.Max(_indices.Length * 2, needed));
+        if (!_dictionaryActive && needed > _values.Length) Array.Resize(ref _values, Math.Max(_values.Length * 2, needed));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -112,11 +112,7 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     /// <summary>Turns the indices back into values: from here on the chunk is PLAIN.</summary>
     private void FallBackToPlain()
     {
-        if (_values.Length < _indices.Length)
-        {
-            PooledArrays.Return(ref _values);
-            _values = PooledArrays.Rent<T>(_indices.Length);
-        }
+        if (_values.Length < _indices.Length) _values = new T[_indices.Length];
         var distinct = _dictionary.Values;
         for (var i = 0; i < _valueCount; i++) _values[i] = distinct[_indices[i]];
         foreach (var value in distinct) Observe(value);
@@ -179,13 +175,5 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
         _hasMinMax = false;
         _min = _max = T.Zero;
         _nanCount = 0;
-    }
-
-    public override void Dispose()
-    {
-        PooledArrays.Return(ref _values);
-        PooledArrays.Return(ref _indices);
-        _dictionary.Dispose();
-        base.Dispose();
     }
 }

@@ -16,8 +16,8 @@ internal sealed class FixedWidthDictionary<T, TBits>
 {
     private const int InitialSlots = 512;
 
-    private T[] _values = PooledArrays.Rent<T>(InitialSlots / 2);
-    private int[] _slots = NewSlots(InitialSlots);
+    private T[] _values = new T[InitialSlots / 2];
+    private int[] _slots = new int[InitialSlots];
     private int _shift = 64 - BitOperations.Log2(InitialSlots);
     private int _count;
 
@@ -69,7 +69,7 @@ internal sealed class FixedWidthDictionary<T, TBits>
 
             if (count == known.Length)
             {
-                PooledArrays.Grow(ref _values, count * 2, count);
+                Array.Resize(ref _values, count * 2);
                 known = _values;
             }
             known[count] = value;
@@ -100,9 +100,7 @@ internal sealed class FixedWidthDictionary<T, TBits>
 
     private void Grow()
     {
-        var length = _slots.Length * 2;
-        PooledArrays.Return(ref _slots);
-        _slots = NewSlots(length);
+        _slots = new int[_slots.Length * 2];
         _shift--;
         var mask = _slots.Length - 1;
         for (var index = 0; index < _count; index++)
@@ -111,22 +109,6 @@ internal sealed class FixedWidthDictionary<T, TBits>
             while (_slots[slot] != 0) slot = (slot + 1) & mask;
             _slots[slot] = index + 1;
         }
-    }
-
-    /// <summary>Returns the pooled arrays; the dictionary is not used after this.</summary>
-    public void Dispose()
-    {
-        PooledArrays.Return(ref _values);
-        PooledArrays.Return(ref _slots);
-    }
-
-    // A power of two (the mask and shift depend on it), all empty: a pooled array holds an earlier chunk's slots.
-    private static int[] NewSlots(int length)
-    {
-        var slots = PooledArrays.Rent<int>(length);
-        if (slots.Length != length) throw new InvalidOperationException("The pool returned a slot table of another size.");
-        slots.AsSpan().Clear();
-        return slots;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -17,10 +17,10 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
 
     private readonly Dictionary<string, int> _dictionary = new(StringComparer.Ordinal);
     private readonly ByteBuffer _dictionaryBytes = new(64 * 1024);
-    private int[] _dictionaryOffsets = OffsetsFrom(257);
+    private int[] _dictionaryOffsets = new int[257];
     private readonly ByteBuffer _plainBytes = new(64 * 1024);
-    private int[] _plainOffsets = OffsetsFrom(1025);
-    private int[] _indices = PooledArrays.Rent<int>(1024);
+    private int[] _plainOffsets = new int[1025];
+    private int[] _indices = new int[1024];
     private int _valueCount;
     private long _plainEquivalentBytes;
     // Whether each chunk starts on a dictionary: not for a column of distinct values (ParquetColumn.DistinctValues).
@@ -65,7 +65,7 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
                 slot = _dictionary.Count - 1;
                 AppendUtf8(value, _dictionaryBytes, ref _dictionaryOffsets, slot);
             }
-            if (_valueCount == _indices.Length) PooledArrays.Grow(ref _indices, _valueCount + 1, _valueCount);
+            if (_valueCount == _indices.Length) Array.Resize(ref _indices, _indices.Length * 2);
             _indices[_valueCount++] = slot;
             _plainEquivalentBytes += sizeof(int) + EntryLength(slot);
             if (!exists && _dictionaryBytes.Length + (long)_dictionary.Count * sizeof(int) > Settings.DictionaryPageSizeLimit) FallBackToPlain();
@@ -81,7 +81,7 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
     /// <summary>Appends the UTF-8 bytes of entry <paramref name="index"/>; offsets[index + 1] becomes its end.</summary>
     private static void AppendUtf8(string value, ByteBuffer bytes, ref int[] offsets, int index)
     {
-        if (index + 2 > offsets.Length) PooledArrays.Grow(ref offsets, index + 2, index + 1);
+        if (index + 2 > offsets.Length) Array.Resize(ref offsets, offsets.Length * 2);
         var written = Encoding.UTF8.GetBytes(value, bytes.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length)));
         bytes.Advance(written);
         offsets[index + 1] = bytes.Length;
@@ -104,11 +104,8 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
     private void FallBackToPlain()
     {
         _plainBytes.Clear();
-        if (_plainOffsets.Length < _indices.Length + 1)
-        {
-            PooledArrays.Return(ref _plainOffsets);
-            _plainOffsets = OffsetsFrom(_indices.Length + 1);
-        }
+        if (_plainOffsets.Length < _indices.Length + 1) _plainOffsets = new int[_indices.Length + 1];
+        _plainOffsets[0] = 0;
         for (var i = 0; i < _valueCount; i++)
         {
             _plainBytes.Write(Entry(_indices[i]));
@@ -180,21 +177,9 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
         _min = _max = null;
     }
 
-    // Offsets of entries into their bytes: entry 0 starts at 0 (a pooled array holds an earlier chunk's offsets).
-    private static int[] OffsetsFrom(int minimumLength)
-    {
-        var offsets = PooledArrays.Rent<int>(minimumLength);
-        offsets[0] = 0;
-        return offsets;
-    }
-
     public override void Dispose()
     {
         _dictionaryBytes.Dispose();
         _plainBytes.Dispose();
-        PooledArrays.Return(ref _indices);
-        PooledArrays.Return(ref _dictionaryOffsets);
-        PooledArrays.Return(ref _plainOffsets);
-        base.Dispose();
     }
 }
