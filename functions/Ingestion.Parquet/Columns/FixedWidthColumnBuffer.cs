@@ -21,6 +21,8 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     private T[] _values = new T[1024];
     private int[] _indices = new int[1024];
     private int _valueCount;
+    // Whether each chunk starts on a dictionary: not for a column of distinct values (ParquetColumn.DistinctValues).
+    private readonly bool _dictionaryFirst;
     private bool _dictionaryActive;
 
     private bool _hasMinMax;
@@ -31,7 +33,8 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     public FixedWidthColumnBuffer(ParquetColumn column, ColumnChunkSettings settings) : base(column, settings)
     {
         if (Unsafe.SizeOf<TBits>() != ValueSize) throw new ArgumentException("TBits must have the size of T.");
-        _dictionaryActive = settings.DictionaryEnabled;
+        _dictionaryFirst = settings.DictionaryEnabled && !column.DistinctValues;
+        _dictionaryActive = _dictionaryFirst;
     }
 
     protected override long ValueBytes => _dictionaryActive
@@ -168,7 +171,7 @@ internal sealed class FixedWidthColumnBuffer<T, TBits> : ColumnChunkBuffer
     {
         _valueCount = 0;
         _dictionary.Clear();
-        _dictionaryActive = Settings.DictionaryEnabled;
+        _dictionaryActive = _dictionaryFirst;
         _hasMinMax = false;
         _min = _max = T.Zero;
         _nanCount = 0;

@@ -23,13 +23,18 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
     private int[] _indices = new int[1024];
     private int _valueCount;
     private long _plainEquivalentBytes;
+    // Whether each chunk starts on a dictionary: not for a column of distinct values (ParquetColumn.DistinctValues).
+    private readonly bool _dictionaryFirst;
     private bool _dictionaryActive;
 
     private byte[]? _min;
     private byte[]? _max;
 
-    public StringColumnBuffer(ParquetColumn column, ColumnChunkSettings settings) : base(column, settings) =>
-        _dictionaryActive = settings.DictionaryEnabled;
+    public StringColumnBuffer(ParquetColumn column, ColumnChunkSettings settings) : base(column, settings)
+    {
+        _dictionaryFirst = settings.DictionaryEnabled && !column.DistinctValues;
+        _dictionaryActive = _dictionaryFirst;
+    }
 
     protected override long ValueBytes => _dictionaryActive
         ? (long)_valueCount * sizeof(int) + _dictionaryBytes.Length + (long)_dictionary.Count * 2 * sizeof(int)
@@ -168,7 +173,7 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
         _dictionary.Clear();
         _dictionaryBytes.Clear();
         _plainBytes.Clear();
-        _dictionaryActive = Settings.DictionaryEnabled;
+        _dictionaryActive = _dictionaryFirst;
         _min = _max = null;
     }
 
