@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -27,12 +27,12 @@ internal sealed class ReferenceIds
     }
 
     /// <summary><see cref="FhirJson.LogicalId"/> of a Reference object, remembered by its raw <c>reference</c> text.</summary>
-    public string? LogicalId(JsonElement reference, string expectedType)
+    public string? LogicalId(ResourceElement reference, string expectedType)
     {
         if (reference.ValueKind != JsonValueKind.Object || !reference.TryGetProperty("reference"u8, out var value)
             || value.ValueKind != JsonValueKind.String)
             return null;
-        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var raw = value.RawUtf8;
         var use = ++_uses;
         var oldest = _slots[0];
         foreach (var slot in _slots)
