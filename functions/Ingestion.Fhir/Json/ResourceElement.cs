@@ -156,9 +156,22 @@ public readonly struct ResourceElement
         var kind => throw WrongKind(JsonValueKind.True, kind),
     };
 
-    public bool TryGetInt32(out int value) => Utf8Parser.TryParse(NumberSpan(), out value, out var used) && used == NumberSpan().Length;
+    /// <summary>As JsonElement's: the whole number as written must be an Int32 (no exponent, no fraction); 0 when not.</summary>
+    public bool TryGetInt32(out int value)
+    {
+        var number = NumberSpan();
+        if (Utf8Parser.TryParse(number, out value, out var used) && used == number.Length) return true;
+        value = 0;
+        return false;
+    }
 
-    public bool TryGetInt64(out long value) => Utf8Parser.TryParse(NumberSpan(), out value, out var used) && used == NumberSpan().Length;
+    public bool TryGetInt64(out long value)
+    {
+        var number = NumberSpan();
+        if (Utf8Parser.TryParse(number, out value, out var used) && used == number.Length) return true;
+        value = 0;
+        return false;
+    }
 
     public bool TryGetDecimal(out decimal value)
     {
