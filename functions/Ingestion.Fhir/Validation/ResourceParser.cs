@@ -106,7 +106,7 @@ public static class ResourceParser
 
     /// <summary>
     /// The root's resourceType member (default when absent), found from the front: it is usually the first, while
-    /// <c>TryGetProperty</c> searches from the last member back. A document that gets here has no repeated name (a
+    /// <c>TryGetProperty</c> reads every member (the last match wins). A document that gets here has no repeated name (a
     /// repeat is fatal before), so the first match is the only one; names are compared as they decode, as
     /// <c>TryGetProperty</c> does.
     /// </summary>
