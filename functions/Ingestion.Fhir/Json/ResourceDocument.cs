@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -34,7 +36,17 @@ public sealed class ResourceDocument : IDisposable
 
     public ResourceElement RootElement => new(this, 0);
 
-    internal DocumentRow[] Rows => _rows ?? throw new ObjectDisposedException(nameof(ResourceDocument));
+    /// <summary>Read on every member access: kept small enough to inline (the throw is out of line).</summary>
+    internal DocumentRow[] Rows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var rows = _rows;
+            if (rows is null) ThrowDisposed();
+            return rows;
+        }
+    }
 
     internal ReadOnlySpan<byte> Utf8 => _utf8.Span;
 
@@ -93,6 +105,10 @@ public sealed class ResourceDocument : IDisposable
             ? _utf8.Span.Slice(r.Start - 1, r.Length + 2)
             : _utf8.Span.Slice(r.Start, r.Length);
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(ResourceDocument));
 
     private static ResourceDocument Build(ReadOnlyMemory<byte> utf8, int maxDepth, bool pooled)
     {

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -29,7 +31,20 @@ public readonly struct ResourceElement
     /// <summary>The value's bytes as written (strings with their quotes, escapes undecoded), as <c>JsonMarshal.GetRawUtf8Value</c> gives them.</summary>
     public ReadOnlySpan<byte> RawUtf8 => Document.ValueSpan(_row, includeQuotes: true);
 
-    private ResourceDocument Document => _document ?? throw new InvalidOperationException("The element has no value.");
+    private ResourceDocument Document
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var document = _document;
+            if (document is null) ThrowUndefined();
+            return document;
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowUndefined() => throw new InvalidOperationException("The element has no value.");
 
     public bool TryGetProperty(string propertyName, out ResourceElement value)
     {
