@@ -11,7 +11,7 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 public sealed class FhirPackageReader : IDisposable
 {
-    // The set keeps JsonElements that point into these documents.
+    // The set keeps ResourceElements that point into these documents.
     private readonly List<ResourceDocument> _documents = [];
 
     public DefinitionSet Definitions { get; } = new();
