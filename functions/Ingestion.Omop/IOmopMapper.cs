@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -10,7 +11,7 @@ namespace Ingestion.Omop;
 /// </summary>
 public interface IOmopMapper
 {
-    MappingOutcome Map(JsonElement resource, MappedRows rows, MappingReport report);
+    MappingOutcome Map(ResourceElement resource, MappedRows rows, MappingReport report);
 }
 
 public enum MappingStatus { Mapped, NotCovered, Quarantined, Excluded }

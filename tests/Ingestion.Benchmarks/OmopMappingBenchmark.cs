@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Globalization;
 using System.Text.Json;
 using Ingestion.Omop;
@@ -32,7 +33,7 @@ public sealed class OmopMappingBenchmark : IBenchmark
         var deidentifier = new KeyedDeidentifier(new DeidentificationOptions { Key = DeidentificationKey.Ephemeral(), ReferenceDate = new DateOnly(2026, 1, 1) });
         var mapper = new OmopMapper((IVocabulary)vocabulary, deidentifier);
 
-        var documents = Generate(count).Select(json => JsonDocument.Parse(json)).ToList();
+        var documents = Generate(count).Select(json => ResourceDocument.Parse(json)).ToList();
         var resources = documents.Select(d => d.RootElement).ToArray();
         var sink = new MappedRows();
         var report = new MappingReport();

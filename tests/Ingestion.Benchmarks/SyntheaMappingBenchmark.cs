@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Globalization;
 using System.Text.Json;
 using Ingestion.Omop;
@@ -37,7 +38,7 @@ public sealed class SyntheaMappingBenchmark : IBenchmark
         var mapper = new OmopMapper(vocabulary, deidentifier);
 
         var files = Directory.GetFiles(input, "*.ndjson").Order(StringComparer.Ordinal)
-            .Select(path => File.ReadLines(path).Where(l => l.Length > 0).Take(lines).Select(l => JsonDocument.Parse(l)).ToArray())
+            .Select(path => File.ReadLines(path).Where(l => l.Length > 0).Take(lines).Select(l => ResourceDocument.Parse(l)).ToArray())
             .ToArray();
         var resources = files.Sum(f => f.Length);
         var exportDate = new DateOnly(2026, 1, 1);
@@ -76,7 +77,7 @@ public sealed class SyntheaMappingBenchmark : IBenchmark
         return Task.FromResult(0);
     }
 
-    private static void MapAll(JsonDocument[][] files, OmopMapper mapper, DateOnly exportDate, MappingReport report, Action<int> committed)
+    private static void MapAll(ResourceDocument[][] files, OmopMapper mapper, DateOnly exportDate, MappingReport report, Action<int> committed)
     {
         foreach (var file in files)
         {

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -8,7 +9,7 @@ namespace Ingestion.Benchmarks;
 
 /// <summary>
 /// `validate`: US Core 6.1.0 (package) validation of the Synthea 100-patient Observations, repeated to at least 300k
-/// resources on one thread: resources/s on one core and bytes allocated per resource, for JsonElement input
+/// resources on one thread: resources/s on one core and bytes allocated per resource, for ResourceElement input
 /// (documents parsed beforehand) and for parse + validate from UTF-8 lines, and the strict parser against the plain
 /// one. Median of 5 runs. <c>validate --claims</c>: instead, the built-in rules on the Synthea Claims and
 /// ExplanationOfBenefits (large, with contained resources: what <c>dom-3</c> costs), each file once per run.
@@ -28,7 +29,7 @@ public sealed class ValidationBenchmark : IBenchmark
         var target = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 300_000;
         var lines = File.ReadLines(SharedData.PathOf("synthea", "100-patients", "Observation.ndjson"))
             .Where(l => l.Length > 0).Select(Encoding.UTF8.GetBytes).ToArray();
-        var documents = lines.Select(l => JsonDocument.Parse(l)).ToArray();
+        var documents = lines.Select(l => ResourceDocument.Parse(l)).ToArray();
         Console.WriteLine($"load average before the run: {LoadAverage()}");
         var repeats = (target + documents.Length - 1) / documents.Length;
         Console.WriteLine($"data: {documents.Length} Synthea Observations × {repeats} = {documents.Length * repeats} resources per run");
@@ -42,22 +43,22 @@ public sealed class ValidationBenchmark : IBenchmark
         var builtIn = UsCoreValidator.CreateBuiltIn();
         Console.WriteLine($"load+compile built-in rules (49 US Core profiles, 146 R4 base resource definitions): {load.ElapsedMilliseconds} ms");
 
-        Measure("package 6.1.0, JsonElement input (default options)", documents, repeats, d => package.Validate(d.RootElement));
-        Measure("package 6.1.0, JsonElement input, must-support off", documents, repeats, d => packageNoMustSupport.Validate(d.RootElement));
-        Measure("built-in 6.1.0, JsonElement input (default options)", documents, repeats, d => builtIn.Validate(d.RootElement));
+        Measure("package 6.1.0, ResourceElement input (default options)", documents, repeats, d => package.Validate(d.RootElement));
+        Measure("package 6.1.0, ResourceElement input, must-support off", documents, repeats, d => packageNoMustSupport.Validate(d.RootElement));
+        Measure("built-in 6.1.0, ResourceElement input (default options)", documents, repeats, d => builtIn.Validate(d.RootElement));
         MeasureLines("package 6.1.0, parse UTF-8 line + validate", lines, repeats, line =>
         {
             using var document = ResourceParser.Parse(line).Document!;
             package.Validate(document.RootElement);
         });
         // The strict-JSON pass (duplicate keys, UTF-8, string length, depth) against the plain parser it precedes.
-        MeasureLines("parse only: JsonDocument.Parse (lenient)", lines, repeats, line => JsonDocument.Parse(line).Dispose());
+        MeasureLines("parse only: ResourceDocument.Parse (lenient)", lines, repeats, line => ResourceDocument.Parse(line).Dispose());
         MeasureLines("parse only: ResourceParser.Parse (strict FHIR JSON)", lines, repeats, line => ResourceParser.Parse(line).Document!.Dispose());
         foreach (var d in documents) d.Dispose();
         return 0;
     }
 
-    private static void Measure(string label, JsonDocument[] documents, int repeats, Func<JsonDocument, ValidationResult> validate, Action? beforeEachRun = null)
+    private static void Measure(string label, ResourceDocument[] documents, int repeats, Func<ResourceDocument, ValidationResult> validate, Action? beforeEachRun = null)
     {
         for (var i = 0; i < Math.Min(documents.Length, 2000); i++) validate(documents[i]); // warm-up (tiered JIT)
         var rates = new List<double>();
@@ -94,8 +95,8 @@ public sealed class ValidationBenchmark : IBenchmark
         foreach (var type in new[] { "Claim", "ExplanationOfBenefit" })
         {
             var documents = File.ReadLines(SharedData.PathOf("synthea", "100-patients", type + ".ndjson"))
-                .Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l)).ToArray();
-            Measure($"built-in 6.1.0, JsonElement input (default options), {documents.Length} Synthea {type}", documents, 1, d => builtIn.Validate(d.RootElement));
+                .Where(l => l.Length > 0).Select(l => ResourceDocument.Parse(l)).ToArray();
+            Measure($"built-in 6.1.0, ResourceElement input (default options), {documents.Length} Synthea {type}", documents, 1, d => builtIn.Validate(d.RootElement));
             foreach (var d in documents) d.Dispose();
         }
         return 0;
@@ -106,14 +107,14 @@ public sealed class ValidationBenchmark : IBenchmark
         Console.WriteLine($"load average before the run: {LoadAverage()}");
         var builtIn = UsCoreValidator.CreateBuiltIn();
         var byType = Directory.GetFiles(SharedData.PathOf("synthea", "100-patients"), "*.ndjson").Order(StringComparer.Ordinal)
-            .Select(f => (Type: Path.GetFileNameWithoutExtension(f), Documents: File.ReadLines(f).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l)).ToArray()))
+            .Select(f => (Type: Path.GetFileNameWithoutExtension(f), Documents: File.ReadLines(f).Where(l => l.Length > 0).Select(l => ResourceDocument.Parse(l)).ToArray()))
             .ToArray();
         var all = byType.SelectMany(t => t.Documents).ToArray();
         // The clean-subtree memo remembers across resources: each run starts with empty memos (as a pass over new
         // data would), and the same build without the memo runs beside it.
         var withoutMemo = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { RememberCleanSubtrees = false });
-        Measure($"built-in 6.1.0, JsonElement input, clean-subtree memo off, all {all.Length} Synthea resources", all, 1, d => withoutMemo.Validate(d.RootElement));
-        Measure($"built-in 6.1.0, JsonElement input (default options), all {all.Length} Synthea resources ({byType.Length} types)", all, 1, d => builtIn.Validate(d.RootElement), builtIn.ForgetCleanSubtrees);
+        Measure($"built-in 6.1.0, ResourceElement input, clean-subtree memo off, all {all.Length} Synthea resources", all, 1, d => withoutMemo.Validate(d.RootElement));
+        Measure($"built-in 6.1.0, ResourceElement input (default options), all {all.Length} Synthea resources ({byType.Length} types)", all, 1, d => builtIn.Validate(d.RootElement), builtIn.ForgetCleanSubtrees);
         var (lookups, hits) = builtIn.SubtreeMemoStatistics();
         Console.WriteLine($"  clean-subtree memo (last run): {lookups / (double)all.Length:F1} lookups per resource, {hits / (double)Math.Max(1, lookups):P1} hits");
         // Where the mix spends it: CPU time per type over 3 passes (the whole run above is the figure to compare).

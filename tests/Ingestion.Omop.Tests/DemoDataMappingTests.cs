@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.DemoServer;
 
@@ -15,7 +16,7 @@ public class DemoDataMappingTests
         var resources = 0;
         foreach (var record in new SyntheticPatientGenerator(patients: 20, seed: 3, defectRate: 0).Generate())
         {
-            using var document = JsonDocument.Parse(record.NdjsonLine);
+            using var document = ResourceDocument.Parse(record.NdjsonLine);
             mapper.Map(document.RootElement, sink, report);
             resources++;
         }

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop.Tests;
@@ -5,9 +6,9 @@ namespace Ingestion.Omop.Tests;
 /// <summary>Parses a hand-written FHIR resource for a test.</summary>
 internal static class Fhir
 {
-    public static JsonElement Parse(string json)
+    public static ResourceElement Parse(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = ResourceDocument.Parse(json);
         return document.RootElement.Clone();
     }
 }

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop.Tests;
@@ -12,7 +13,7 @@ public class JsonMembersTests
     [InlineData("""{}""")]
     public void A_one_pass_reader_finds_each_member_as_TryGetProperty_does_escaped_names_and_repeats_included(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = ResourceDocument.Parse(json);
         var resource = document.RootElement;
         var header = JsonMembers.Read<ResourceHeader>(resource);
 
@@ -34,7 +35,7 @@ public class JsonMembersTests
     [InlineData("""[]""")]
     public void A_resources_type_read_from_its_first_member_is_the_one_a_full_read_finds(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = ResourceDocument.Parse(json);
         var resource = document.RootElement;
         var expected = JsonMembers.Read<ResourceHeader>(resource).ResourceType;
         var actual = ResourceHeader.ResourceTypeOf(resource);
@@ -46,12 +47,12 @@ public class JsonMembersTests
     [Fact]
     public void A_value_that_is_not_an_object_reads_as_no_members()
     {
-        using var document = JsonDocument.Parse("""[{"id":"a"}]""");
+        using var document = ResourceDocument.Parse("""[{"id":"a"}]""");
         var header = JsonMembers.Read<ResourceHeader>(document.RootElement);
         Assert.Equal(JsonValueKind.Undefined, header.Id.ValueKind);
     }
 
-    private static void AssertSame(JsonElement resource, string name, JsonElement read)
+    private static void AssertSame(ResourceElement resource, string name, ResourceElement read)
     {
         var expected = resource.TryGetProperty(name, out var value) ? value.GetRawText() : null;
         Assert.Equal(expected, read.ValueKind == JsonValueKind.Undefined ? null : read.GetRawText());

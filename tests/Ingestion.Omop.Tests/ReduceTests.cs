@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using Ingestion.Privacy;
 
 namespace Ingestion.Omop.Tests;
@@ -111,7 +112,7 @@ public class ReduceTests
         report.RecordResource("Observation", MappingStatus.Quarantined);
         report.RecordQuarantined("missing-subject");
 
-        using var json = System.Text.Json.JsonDocument.Parse(report.ToJson());
+        using var json = ResourceDocument.Parse(report.ToJson());
         var root = json.RootElement;
 
         Assert.Equal(0.5, root.GetProperty("tables").GetProperty("measurement").GetProperty("conceptIdZeroRate").GetDouble());

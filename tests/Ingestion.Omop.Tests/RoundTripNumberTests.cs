@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Globalization;
 using System.Text.Json;
 
@@ -55,7 +56,7 @@ public class RoundTripNumberTests
         var taken = 0;
         foreach (var text in texts)
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = ResourceDocument.Parse(text);
             var number = document.RootElement;
             var value = number.GetDouble();
             Assert.Equal(value.ToString("R", CultureInfo.InvariantCulture), RoundTripNumber.Text(number, value));

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 using Ingestion.Testing;
@@ -79,7 +80,7 @@ public class SyntheaMappingConformanceTests(SyntheaMappingFixture synthea, ITest
     public void Immunizations_keep_their_cvx_code_with_concept_0_and_are_reported()
     {
         var codes = File.ReadLines(SharedData.PathOf("synthea", "100-patients", "Immunization.ndjson"))
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("vaccineCode").GetProperty("coding")[0].GetProperty("code").GetString()!)
+            .Select(l => ResourceDocument.Parse(l).RootElement.GetProperty("vaccineCode").GetProperty("coding")[0].GetProperty("code").GetString()!)
             .ToList();
         var t = CdmTables.DrugExposure;
         var immunizationRows = synthea.Sink.Of(t).Where(r => (int)r[t.IndexOf("drug_type_concept_id")]! == 32818).ToList();
@@ -150,10 +151,10 @@ public class SyntheaMappingConformanceTests(SyntheaMappingFixture synthea, ITest
     {
         var json = synthea.RunReport.ToJson(topUnmapped: 1000);
         var patientIds = File.ReadLines(SharedData.PathOf("synthea", "100-patients", "Patient.ndjson"))
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!);
+            .Select(l => ResourceDocument.Parse(l).RootElement.GetProperty("id").GetString()!);
 
         Assert.All(patientIds, id => Assert.DoesNotContain(id, json));
-        using var parsed = JsonDocument.Parse(json);
+        using var parsed = ResourceDocument.Parse(json);
         Assert.True(parsed.RootElement.GetProperty("tables").GetProperty("measurement").GetProperty("rows").GetInt64() > 0);
     }
 

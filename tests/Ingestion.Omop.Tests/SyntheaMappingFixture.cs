@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 using Ingestion.Testing;
@@ -38,7 +39,7 @@ public sealed class SyntheaMappingFixture : IDisposable
             {
                 if (line.Length == 0) continue;
                 LinesByResourceType[type] = LinesByResourceType.GetValueOrDefault(type) + 1;
-                using var document = JsonDocument.Parse(line);
+                using var document = ResourceDocument.Parse(line);
                 mapper.Map(document.RootElement, Sink, report);
             }
             FileReports[type] = report;

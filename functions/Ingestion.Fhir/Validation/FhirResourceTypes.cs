@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -57,11 +57,11 @@ public static class FhirResourceTypes
     /// The interned type name a JSON <c>resourceType</c> string names, read from its UTF-8 bytes (no string allocated
     /// unless it is written with escapes; an escape that is not valid Unicode names no type).
     /// </summary>
-    internal static bool TryGet(JsonElement typeElement, out string resourceType)
+    internal static bool TryGet(ResourceElement typeElement, out string resourceType)
     {
         resourceType = "";
         if (typeElement.ValueKind != JsonValueKind.String) return false;
-        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(typeElement));
+        var raw = PrimitiveFormats.Unquote(typeElement.RawUtf8);
         Span<char> buffer = stackalloc char[64];
         if (raw.Length > buffer.Length || raw.IndexOf((byte)'\\') >= 0)
         {

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -8,13 +9,13 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 public interface IResourceValidator
 {
-    ValidationResult Validate(JsonElement resource);
+    ValidationResult Validate(ResourceElement resource);
 
     /// <summary>
-    /// As <see cref="Validate(JsonElement)"/>, and whether the validation ruled out duplicate keys anywhere in the
+    /// As <see cref="Validate(ResourceElement)"/>, and whether the validation ruled out duplicate keys anywhere in the
     /// resource (<see cref="ResourceParserOptions.DeferDuplicateKeys"/>); a validator that does not look says false.
     /// </summary>
-    ValidationResult Validate(JsonElement resource, out bool noDuplicateKeys)
+    ValidationResult Validate(ResourceElement resource, out bool noDuplicateKeys)
     {
         noDuplicateKeys = false;
         return Validate(resource);

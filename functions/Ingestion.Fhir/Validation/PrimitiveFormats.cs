@@ -1,5 +1,5 @@
+using Ingestion.Fhir.Json;
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -14,10 +14,10 @@ public enum PrimitiveCheck { Valid, WrongJsonType, InvalidFormat }
 /// </summary>
 public static class PrimitiveFormats
 {
-    public static PrimitiveCheck Check(PrimitiveKind kind, JsonElement value) => Check(kind, value, value.ValueKind);
+    public static PrimitiveCheck Check(PrimitiveKind kind, ResourceElement value) => Check(kind, value, value.ValueKind);
 
-    /// <summary>As <see cref="Check(PrimitiveKind, JsonElement)"/> with the value's JSON kind, which the walk has read already.</summary>
-    internal static PrimitiveCheck Check(PrimitiveKind kind, JsonElement value, JsonValueKind valueKind)
+    /// <summary>As <see cref="Check(PrimitiveKind, ResourceElement)"/> with the value's JSON kind, which the walk has read already.</summary>
+    internal static PrimitiveCheck Check(PrimitiveKind kind, ResourceElement value, JsonValueKind valueKind)
     {
         switch (kind)
         {
@@ -30,7 +30,7 @@ public static class PrimitiveFormats
             case PrimitiveKind.PositiveInt:
             case PrimitiveKind.UnsignedInt:
                 if (valueKind != JsonValueKind.Number) return PrimitiveCheck.WrongJsonType;
-                if (!value.TryGetInt32(out var number) || !IsPlainInteger(JsonMarshal.GetRawUtf8Value(value))) return PrimitiveCheck.InvalidFormat;
+                if (!value.TryGetInt32(out var number) || !IsPlainInteger(value.RawUtf8)) return PrimitiveCheck.InvalidFormat;
                 return kind switch
                 {
                     PrimitiveKind.PositiveInt when number < 1 => PrimitiveCheck.InvalidFormat,
@@ -42,7 +42,7 @@ public static class PrimitiveFormats
         }
 
         if (valueKind != JsonValueKind.String) return PrimitiveCheck.WrongJsonType;
-        var raw = Unquote(JsonMarshal.GetRawUtf8Value(value));
+        var raw = Unquote(value.RawUtf8);
         if (raw.IndexOf((byte)'\\') >= 0)
         {
             // Escaped content is rare: check the unescaped text (allocates, off the hot path). "\ud800" is not text at all.

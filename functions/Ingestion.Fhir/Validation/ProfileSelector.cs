@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -96,7 +97,7 @@ internal sealed class ProfileSelector
     }
 
     /// <param name="root">The resource's root names when read already (<see cref="FhirPathObjectIndex.Usable"/>): looked up there instead of in the JSON.</param>
-    public CompiledProfile? Select(string resourceType, JsonElement resource, FhirPathObjectIndex? root = null)
+    public CompiledProfile? Select(string resourceType, ResourceElement resource, FhirPathObjectIndex? root = null)
     {
         if (!_rules.TryGetValue(resourceType, out var rules)) return null;
         if (root is { Usable: false }) root = null;
@@ -110,10 +111,10 @@ internal sealed class ProfileSelector
         return null;
     }
 
-    private static bool RootProperty(JsonElement resource, FhirPathObjectIndex? root, string name, out JsonElement value) =>
+    private static bool RootProperty(ResourceElement resource, FhirPathObjectIndex? root, string name, out ResourceElement value) =>
         root is not null ? root.TryGet(name, out value) : resource.TryGetProperty(name, out value);
 
-    private static CompiledProfile? ByCode(JsonElement resource, FhirPathObjectIndex? root, Dictionary<string, CompiledProfile>.AlternateLookup<ReadOnlySpan<char>> lookup)
+    private static CompiledProfile? ByCode(ResourceElement resource, FhirPathObjectIndex? root, Dictionary<string, CompiledProfile>.AlternateLookup<ReadOnlySpan<char>> lookup)
     {
         if (!RootProperty(resource, root, "code", out var concept) || concept.ValueKind != JsonValueKind.Object
             || !concept.TryGetProperty("coding"u8, out var codings) || codings.ValueKind != JsonValueKind.Array) return null;
@@ -121,7 +122,7 @@ internal sealed class ProfileSelector
         foreach (var coding in codings.EnumerateArray())
         {
             if (coding.ValueKind != JsonValueKind.Object || !coding.TryGetProperty("code"u8, out var code) || code.ValueKind != JsonValueKind.String) continue;
-            var raw = PrimitiveFormats.Unquote(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(code));
+            var raw = PrimitiveFormats.Unquote(code.RawUtf8);
             if (raw.Length > buffer.Length) continue;
             for (var i = 0; i < raw.Length; i++) buffer[i] = (char)raw[i];
             if (lookup.TryGetValue(buffer[..raw.Length], out var profile)) return profile;
@@ -130,7 +131,7 @@ internal sealed class ProfileSelector
     }
 
     /// <summary>True when the CodeableConcept (or array of them) at <paramref name="element"/> has a coding with this code.</summary>
-    private static bool HasCode(JsonElement resource, FhirPathObjectIndex? root, string element, string code)
+    private static bool HasCode(ResourceElement resource, FhirPathObjectIndex? root, string element, string code)
     {
         if (!RootProperty(resource, root, element, out var value)) return false;
         if (value.ValueKind == JsonValueKind.Array)
@@ -144,7 +145,7 @@ internal sealed class ProfileSelector
         return ConceptHasCode(value, code);
     }
 
-    private static bool ConceptHasCode(JsonElement concept, string code)
+    private static bool ConceptHasCode(ResourceElement concept, string code)
     {
         if (concept.ValueKind != JsonValueKind.Object || !concept.TryGetProperty("coding"u8, out var codings) || codings.ValueKind != JsonValueKind.Array) return false;
         foreach (var coding in codings.EnumerateArray())

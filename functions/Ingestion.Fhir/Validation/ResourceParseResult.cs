@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -7,7 +8,7 @@ namespace Ingestion.Fhir.Validation;
 /// <see cref="Error"/> (fatal: the line goes to quarantine). <see cref="JsonIssues"/> holds every strict-JSON finding
 /// (the fatal one included), located by element path; null when there are none. Nothing quotes the line.
 /// </summary>
-public sealed record ResourceParseResult(JsonDocument? Document, string? ResourceType, ValidationIssue? Error, IReadOnlyList<ValidationIssue>? JsonIssues)
+public sealed record ResourceParseResult(ResourceDocument? Document, string? ResourceType, ValidationIssue? Error, IReadOnlyList<ValidationIssue>? JsonIssues)
 {
     public bool Succeeded => Error is null;
 

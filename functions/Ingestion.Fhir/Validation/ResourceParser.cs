@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -73,7 +74,7 @@ public static class ResourceParser
 
             try
             {
-                document = JsonDocument.Parse(utf8Line, new JsonDocumentOptions { MaxDepth = options.MaxDepth });
+                document = ResourceDocument.Parse(utf8Line, options.MaxDepth);
             }
             catch (JsonException ex)
             {
@@ -105,11 +106,11 @@ public static class ResourceParser
 
     /// <summary>
     /// The root's resourceType member (default when absent), found from the front: it is usually the first, while
-    /// <c>TryGetProperty</c> searches from the last member back. A document that gets here has no repeated name (a
+    /// <c>TryGetProperty</c> reads every member (the last match wins). A document that gets here has no repeated name (a
     /// repeat is fatal before), so the first match is the only one; names are compared as they decode, as
     /// <c>TryGetProperty</c> does.
     /// </summary>
-    private static JsonElement FindResourceType(JsonElement root)
+    private static ResourceElement FindResourceType(ResourceElement root)
     {
         foreach (var property in root.EnumerateObject())
         {
@@ -127,17 +128,17 @@ public static class ResourceParser
     /// the limit, no <c>\uD800</c>-range escape). Null when the line needs the scanner (or may: the duplicate check
     /// errs only that way): it then finds the problem and says where, exactly as it always did.
     /// </summary>
-    private static JsonDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
+    private static ResourceDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
     {
         var span = utf8Line.Span;
         if (span.Length > options.MaxStringBytes || (!knownValidUtf8 && !Utf8.IsValid(span))) return null;
         // Most lines have no escape at all: then there is no surrogate escape and every name is written as it reads.
         var firstEscape = span.IndexOf((byte)'\\');
         if (firstEscape >= 0 && MayHaveSurrogateEscape(span[firstEscape..])) return null;
-        JsonDocument document;
+        ResourceDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Line, new JsonDocumentOptions { MaxDepth = options.MaxDepth });
+            document = ResourceDocument.Parse(utf8Line, options.MaxDepth);
         }
         catch (JsonException)
         {
@@ -163,7 +164,7 @@ public static class ResourceParser
         return false;
     }
 
-    private static ResourceParseResult Failure(JsonDocument? document, string ruleId, string code, string message)
+    private static ResourceParseResult Failure(ResourceDocument? document, string ruleId, string code, string message)
     {
         document?.Dispose();
         return new ResourceParseResult(null, null, new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId), null);

@@ -1,3 +1,5 @@
+using Ingestion.Fhir.Json;
+
 namespace Ingestion.Fhir.Validation;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed record ResourceParserOptions
     /// <summary>
     /// Leaves the duplicate-key check of a line the strict rules cannot otherwise fault to the caller
     /// (<see cref="ResourceParseResult.DuplicateKeysChecked"/> false), who validates the resource anyway:
-    /// <see cref="UsCoreValidator.Validate(System.Text.Json.JsonElement, out bool)"/> says when its walk ruled them out,
+    /// <see cref="UsCoreValidator.Validate(ResourceElement, out bool)"/> says when its walk ruled them out,
     /// and otherwise the caller parses the line again without this option, which finds the same as it always did.
     /// </summary>
     public bool DeferDuplicateKeys { get; init; }

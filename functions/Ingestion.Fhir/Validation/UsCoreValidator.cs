@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -118,14 +119,14 @@ public sealed class UsCoreValidator : IResourceValidator
     public static Task<UsCoreValidator> CreateAsync(UsCoreValidatorOptions options, CancellationToken ct = default) =>
         options.Packages.Count > 0 ? FromPackagesAsync(options.Packages, options, ct) : Task.FromResult(CreateBuiltIn(options));
 
-    public ValidationResult Validate(JsonElement resource) => Validate(resource, out _);
+    public ValidationResult Validate(ResourceElement resource) => Validate(resource, out _);
 
     /// <summary>
-    /// As <see cref="Validate(JsonElement)"/>, and whether the walk ruled out duplicate keys anywhere in the resource
+    /// As <see cref="Validate(ResourceElement)"/>, and whether the walk ruled out duplicate keys anywhere in the resource
     /// (it compares the names of every object it reads; see <see cref="ResourceParserOptions.DeferDuplicateKeys"/>).
     /// False says only that it could not: the caller then checks the bytes itself.
     /// </summary>
-    public ValidationResult Validate(JsonElement resource, out bool noDuplicateKeys)
+    public ValidationResult Validate(ResourceElement resource, out bool noDuplicateKeys)
     {
         noDuplicateKeys = false;
         if (resource.ValueKind != JsonValueKind.Object)
@@ -159,14 +160,14 @@ public sealed class UsCoreValidator : IResourceValidator
     }
 
     /// <summary>The fatal findings of the strict JSON scan of a resource's bytes; null when it finds none.</summary>
-    private static ValidationResult? StrictJsonFindings(JsonElement resource)
+    private static ValidationResult? StrictJsonFindings(ResourceElement resource)
     {
-        var parsed = ResourceParser.Parse(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(resource).ToArray());
+        var parsed = ResourceParser.Parse(resource.RawUtf8.ToArray());
         parsed.Document?.Dispose();
         return parsed.Error is { Severity: IssueSeverity.Fatal } error ? new ValidationResult(false, [error]) : null;
     }
 
-    private ValidationResult Validate(JsonElement resource, string resourceType, ValidationContext context)
+    private ValidationResult Validate(ResourceElement resource, string resourceType, ValidationContext context)
     {
         context.Push(resourceType);
         var validated = ValidateDeclaredProfiles(resource, resourceType, context);
@@ -205,7 +206,7 @@ public sealed class UsCoreValidator : IResourceValidator
     }
 
     /// <summary>Validates against each known profile in meta.profile; false when none is known.</summary>
-    private bool ValidateDeclaredProfiles(JsonElement resource, string resourceType, ValidationContext context)
+    private bool ValidateDeclaredProfiles(ResourceElement resource, string resourceType, ValidationContext context)
     {
         if (!RootProperty(resource, "meta", context, out var meta) || meta.ValueKind != JsonValueKind.Object
             || !meta.TryGetProperty("profile"u8, out var declared) || declared.ValueKind != JsonValueKind.Array) return false;
@@ -257,7 +258,7 @@ public sealed class UsCoreValidator : IResourceValidator
 
     // Walk state is reused across resources (a lock-free pool per validator) so a valid resource allocates nothing.
     /// <summary>A property of the resource's root, from the names read once when they could be (else the JSON).</summary>
-    private static bool RootProperty(JsonElement resource, string name, ValidationContext context, out JsonElement value) =>
+    private static bool RootProperty(ResourceElement resource, string name, ValidationContext context, out ResourceElement value) =>
         context.RootMembers.Usable ? context.RootMembers.TryGet(name, out value) : resource.TryGetProperty(name, out value);
 
     // Each processor starts its search at its own slot: a core gets back the context it returned (its frames and its

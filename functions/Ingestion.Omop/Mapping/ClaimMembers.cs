@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -7,20 +8,20 @@ namespace Ingestion.Omop;
 internal struct ClaimMembers : IResourceMembers
 {
     public ResourceHeader Header;
-    public JsonElement Id;
-    public JsonElement Patient;
-    public JsonElement BillablePeriod;
-    public JsonElement Created;
-    public JsonElement Prescription;
-    public JsonElement Item;
-    public JsonElement Total;
-    public JsonElement Contained;
-    public JsonElement Insurer;
-    public JsonElement Payment;
+    public ResourceElement Id;
+    public ResourceElement Patient;
+    public ResourceElement BillablePeriod;
+    public ResourceElement Created;
+    public ResourceElement Prescription;
+    public ResourceElement Item;
+    public ResourceElement Total;
+    public ResourceElement Contained;
+    public ResourceElement Insurer;
+    public ResourceElement Payment;
 
     readonly ResourceHeader IResourceMembers.Header => Header;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         // The header's elements too (id is both): the resource is read once.
         var kept = Header.Read(name, value);

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -13,10 +14,10 @@ internal sealed class ConceptResolver(IVocabulary vocabulary)
     public IVocabulary Vocabulary => vocabulary;
 
     /// <summary>The coding chosen from a CodeableConcept, through the file's memo of repeated concepts.</summary>
-    public SourceCode Resolve(JsonElement codeableConcept, SourceCodeMemo memo) => memo.Resolve(codeableConcept, this);
+    public SourceCode Resolve(ResourceElement codeableConcept, SourceCodeMemo memo) => memo.Resolve(codeableConcept, this);
 
     /// <summary>The coding chosen from a CodeableConcept (any kind: none unless an object with codings).</summary>
-    public SourceCode ResolveCodings(JsonElement codeableConcept)
+    public SourceCode ResolveCodings(ResourceElement codeableConcept)
     {
         if (codeableConcept.ValueKind != JsonValueKind.Object || !codeableConcept.TryGetProperty("coding"u8, out var codings)
             || codings.ValueKind != JsonValueKind.Array)

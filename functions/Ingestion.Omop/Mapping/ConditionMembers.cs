@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -7,19 +8,19 @@ internal struct ConditionMembers : IResourceMembers
 {
     public ResourceHeader Header;
     public EventMembers Event;
-    public JsonElement Code;
-    public JsonElement Category;
-    public JsonElement OnsetDateTime;
-    public JsonElement OnsetPeriod;
-    public JsonElement RecordedDate;
-    public JsonElement AbatementDateTime;
-    public JsonElement AbatementPeriod;
-    public JsonElement Asserter;
-    public JsonElement Recorder;
+    public ResourceElement Code;
+    public ResourceElement Category;
+    public ResourceElement OnsetDateTime;
+    public ResourceElement OnsetPeriod;
+    public ResourceElement RecordedDate;
+    public ResourceElement AbatementDateTime;
+    public ResourceElement AbatementPeriod;
+    public ResourceElement Asserter;
+    public ResourceElement Recorder;
 
     readonly ResourceHeader IResourceMembers.Header => Header;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         // The header's elements too (id and verificationStatus): the resource is read once.
         var kept = Header.Read(name, value);

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -7,17 +8,17 @@ internal struct EncounterMembers : IResourceMembers
 {
     public ResourceHeader Header;
     public EventMembers Event;
-    public JsonElement Period;
-    public JsonElement Class;
-    public JsonElement Type;
-    public JsonElement Hospitalization;
-    public JsonElement Participant;
-    public JsonElement ServiceProvider;
-    public JsonElement PartOf;
+    public ResourceElement Period;
+    public ResourceElement Class;
+    public ResourceElement Type;
+    public ResourceElement Hospitalization;
+    public ResourceElement Participant;
+    public ResourceElement ServiceProvider;
+    public ResourceElement PartOf;
 
     readonly ResourceHeader IResourceMembers.Header => Header;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         // The header's elements too (id is both): the resource is read once.
         var kept = Header.Read(name, value);

@@ -1,6 +1,6 @@
+using Ingestion.Fhir.Json;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Ingestion.Privacy;
@@ -20,7 +20,7 @@ internal readonly record struct EventKeySource
     private const int StackChars = 256;
 
     private readonly string? _id;
-    private readonly JsonElement _idValue;
+    private readonly ResourceElement _idValue;
 
     /// <param name="type">The resource type.</param>
     /// <param name="id">The logical id.</param>
@@ -32,7 +32,7 @@ internal readonly record struct EventKeySource
 
     /// <param name="type">The resource type.</param>
     /// <param name="id">The resource's <c>id</c> as found: a string value (the mapper checked it).</param>
-    public EventKeySource(string type, JsonElement id)
+    public EventKeySource(string type, ResourceElement id)
     {
         Type = type;
         _idValue = id;
@@ -66,7 +66,7 @@ internal readonly record struct EventKeySource
     private bool AppendId(Span<char> destination, ref int length)
     {
         if (_id is not null) return Append(destination, _id, ref length);
-        var raw = JsonMarshal.GetRawUtf8Value(_idValue)[1..^1];
+        var raw = _idValue.RawUtf8[1..^1];
         // Escaped text (never seen in ids) is decoded as the string it stands for.
         if (raw.Contains((byte)'\\')) return Append(destination, _idValue.GetString(), ref length);
         // The document's text is valid UTF-8 (the parser checked it): decoded as GetString decodes it.

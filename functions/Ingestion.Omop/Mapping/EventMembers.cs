@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -9,20 +10,20 @@ namespace Ingestion.Omop;
 /// </summary>
 internal struct EventMembers : IMemberReader
 {
-    public JsonElement Id;
-    public JsonElement Subject;
-    public JsonElement Patient;
-    public JsonElement Encounter;
-    public JsonElement Context;
+    public ResourceElement Id;
+    public ResourceElement Subject;
+    public ResourceElement Patient;
+    public ResourceElement Encounter;
+    public ResourceElement Context;
 
     /// <summary>The member named <paramref name="subjectProperty"/> ("subject" or "patient").</summary>
-    public readonly JsonElement SubjectNamed(ReadOnlySpan<byte> subjectProperty) =>
+    public readonly ResourceElement SubjectNamed(ReadOnlySpan<byte> subjectProperty) =>
         subjectProperty.SequenceEqual("patient"u8) ? Patient : Subject;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value) => TryRead(name, value);
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value) => TryRead(name, value);
 
     /// <summary>Keeps the member when it is one of these; false otherwise (for readers that embed this one).</summary>
-    public bool TryRead(ReadOnlySpan<byte> name, JsonElement value)
+    public bool TryRead(ReadOnlySpan<byte> name, ResourceElement value)
     {
         switch (name.Length)
         {

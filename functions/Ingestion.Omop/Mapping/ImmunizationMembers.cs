@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -7,16 +8,16 @@ internal struct ImmunizationMembers : IResourceMembers
 {
     public ResourceHeader Header;
     public EventMembers Event;
-    public JsonElement VaccineCode;
-    public JsonElement OccurrenceDateTime;
-    public JsonElement Recorded;
-    public JsonElement Route;
-    public JsonElement Performer;
-    public JsonElement DoseQuantity;
+    public ResourceElement VaccineCode;
+    public ResourceElement OccurrenceDateTime;
+    public ResourceElement Recorded;
+    public ResourceElement Route;
+    public ResourceElement Performer;
+    public ResourceElement DoseQuantity;
 
     readonly ResourceHeader IResourceMembers.Header => Header;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         // The header's elements too (id and status): the resource is read once.
         var kept = Header.Read(name, value);

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -8,20 +9,20 @@ internal struct MedicationMembers : IResourceMembers
 {
     public ResourceHeader Header;
     public EventMembers Event;
-    public JsonElement MedicationCodeableConcept;
-    public JsonElement AuthoredOn;
-    public JsonElement DispenseRequest;
-    public JsonElement Requester;
-    public JsonElement DosageInstruction;
-    public JsonElement EffectiveDateTime;
-    public JsonElement EffectivePeriod;
-    public JsonElement DateAsserted;
-    public JsonElement Dosage;
-    public JsonElement Performer;
+    public ResourceElement MedicationCodeableConcept;
+    public ResourceElement AuthoredOn;
+    public ResourceElement DispenseRequest;
+    public ResourceElement Requester;
+    public ResourceElement DosageInstruction;
+    public ResourceElement EffectiveDateTime;
+    public ResourceElement EffectivePeriod;
+    public ResourceElement DateAsserted;
+    public ResourceElement Dosage;
+    public ResourceElement Performer;
 
     readonly ResourceHeader IResourceMembers.Header => Header;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         // The header's elements too (id, status, intent): the resource is read once.
         var kept = Header.Read(name, value);

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -25,10 +25,10 @@ internal sealed class ObservationCategories
 
     /// <summary>The table of <paramref name="categories"/> (as found: any kind), as <paramref name="tableOf"/>
     /// decides it, remembered by the array's raw text.</summary>
-    public OmopTable TableOf(JsonElement categories, Func<JsonElement, OmopTable> tableOf)
+    public OmopTable TableOf(ResourceElement categories, Func<ResourceElement, OmopTable> tableOf)
     {
         if (categories.ValueKind != JsonValueKind.Array) return tableOf(categories);
-        var raw = JsonMarshal.GetRawUtf8Value(categories);
+        var raw = categories.RawUtf8;
         if (raw.Length > MaxRawBytes) return tableOf(categories);
         foreach (var slot in _slots)
         {

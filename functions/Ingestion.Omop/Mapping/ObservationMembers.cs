@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -8,17 +9,17 @@ internal struct ObservationMembers : IResourceMembers
     public ResourceHeader Header;
     public EventMembers Event;
     public ObservedValue Value;
-    public JsonElement EffectiveDateTime;
-    public JsonElement EffectiveInstant;
-    public JsonElement EffectivePeriod;
-    public JsonElement Issued;
-    public JsonElement Performer;
-    public JsonElement Category;
-    public JsonElement Component;
+    public ResourceElement EffectiveDateTime;
+    public ResourceElement EffectiveInstant;
+    public ResourceElement EffectivePeriod;
+    public ResourceElement Issued;
+    public ResourceElement Performer;
+    public ResourceElement Category;
+    public ResourceElement Component;
 
     readonly ResourceHeader IResourceMembers.Header => Header;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         // The header's elements too (id is both): the resource is read once.
         var kept = Header.Read(name, value);

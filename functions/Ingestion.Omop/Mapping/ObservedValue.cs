@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -8,16 +9,16 @@ namespace Ingestion.Omop;
 /// </summary>
 internal struct ObservedValue : IMemberReader
 {
-    public JsonElement Code;
-    public JsonElement ValueQuantity;
-    public JsonElement ValueCodeableConcept;
-    public JsonElement ValueInteger;
-    public JsonElement ReferenceRange;
+    public ResourceElement Code;
+    public ResourceElement ValueQuantity;
+    public ResourceElement ValueCodeableConcept;
+    public ResourceElement ValueInteger;
+    public ResourceElement ReferenceRange;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value) => TryRead(name, value);
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value) => TryRead(name, value);
 
     /// <summary>Keeps the member when it is one of these; false otherwise (for readers that embed this one).</summary>
-    public bool TryRead(ReadOnlySpan<byte> name, JsonElement value)
+    public bool TryRead(ReadOnlySpan<byte> name, ResourceElement value)
     {
         switch (name.Length)
         {

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -16,7 +17,7 @@ public sealed partial class OmopMapper
     {
         var billable = FhirJson.Object(claim.BillablePeriod);
         if (!TryDatedFact(rows, FhirJson.Object(claim.Patient), FhirJson.StringElement(billable, "start"u8)
-            ?? FhirJson.StringElement(claim.Created) ?? default(JsonElement),
+            ?? FhirJson.StringElement(claim.Created) ?? default(ResourceElement),
                 out _, out _, out _, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         if (CostEvent(claim, rows) is not { } costEvent) return MappingOutcome.Quarantine(QuarantineReasons.MissingCostEvent);
@@ -29,7 +30,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapExplanationOfBenefit(in ClaimMembers eob, MappedRows rows)
     {
         var billable = FhirJson.Object(eob.BillablePeriod);
-        var start = FhirJson.StringElement(billable, "start"u8) ?? FhirJson.StringElement(eob.Created) ?? default(JsonElement);
+        var start = FhirJson.StringElement(billable, "start"u8) ?? FhirJson.StringElement(eob.Created) ?? default(ResourceElement);
         if (!TryDatedFact(rows, FhirJson.Object(eob.Patient), start, out var patient, out var personId, out var startDate, out _, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var endDate = startDate;
@@ -60,7 +61,7 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>The key of <c>Type/id</c> (an id the resource has: <see cref="Map"/> checked it), its text composed on the stack.</summary>
-    private long KeyOf(OmopKeyDomain domain, string type, JsonElement id) =>
+    private long KeyOf(OmopKeyDomain domain, string type, ResourceElement id) =>
         new EventKeySource(type, id).Derive(_deidentifier, domain, map: 0);
 
     private static void WriteCost(OmopRowWriter row, long costId, (long EventId, string Domain) costEvent, int? currency, double? totalCharge,
@@ -86,7 +87,7 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>The EOB's total of category "submitted" (the charge), else its first total.</summary>
-    private static JsonElement SubmittedTotal(JsonElement totals)
+    private static ResourceElement SubmittedTotal(ResourceElement totals)
     {
         if (totals.ValueKind != JsonValueKind.Array) return default;
         foreach (var total in totals.EnumerateArray())
@@ -97,7 +98,7 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>The Coverage the EOB's focal insurance points to when it is contained (Synthea: "#coverage").</summary>
-    private static JsonElement ContainedCoverage(JsonElement contained)
+    private static ResourceElement ContainedCoverage(ResourceElement contained)
     {
         if (contained.ValueKind != JsonValueKind.Array) return default;
         foreach (var inner in contained.EnumerateArray())
@@ -107,7 +108,7 @@ public sealed partial class OmopMapper
         return default;
     }
 
-    private static int? Currency(JsonElement money) => FhirJson.String(money, "currency"u8) switch
+    private static int? Currency(ResourceElement money) => FhirJson.String(money, "currency"u8) switch
     {
         null => null,
         "USD" => UsDollarConceptId,

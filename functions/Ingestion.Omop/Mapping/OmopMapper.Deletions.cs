@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -17,7 +18,7 @@ public sealed partial class OmopMapper
     /// its rows carry in every table it can map to (clinical resources may land in any event table by domain).
     /// Rows derived with a suffix (components, one-to-many maps) are not listed: see docs/omop-mapping.md.
     /// </summary>
-    public MappingOutcome MapDeleted(JsonElement bundle, MappedRows rows, MappingReport report, DateTime? deletedAt = null)
+    public MappingOutcome MapDeleted(ResourceElement bundle, MappedRows rows, MappingReport report, DateTime? deletedAt = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -7,10 +8,10 @@ public sealed partial class OmopMapper
 {
     private MappingOutcome MapMedication(string type, in MedicationMembers medication, MappedRows rows, MappingReport report)
     {
-        JsonElement start, end;
+        ResourceElement start, end;
         int typeConcept;
         long? provider;
-        JsonElement dosage;
+        ResourceElement dosage;
         double? quantity = null;
         int? daysSupply = null, refills = null;
         switch (type)
@@ -18,7 +19,7 @@ public sealed partial class OmopMapper
             case "MedicationRequest":
                 var dispense = FhirJson.Object(medication.DispenseRequest);
                 start = FhirJson.StringElement(medication.AuthoredOn)
-                    ?? FhirJson.StringElement(FhirJson.Object(dispense, "validityPeriod"u8), "start"u8) ?? default(JsonElement);
+                    ?? FhirJson.StringElement(FhirJson.Object(dispense, "validityPeriod"u8), "start"u8) ?? default(ResourceElement);
                 // validityPeriod is how long the prescription may be filled, not how long the drug is taken: the
                 // end comes from the supply below.
                 end = default;
@@ -33,7 +34,7 @@ public sealed partial class OmopMapper
             case "MedicationStatement":
                 var statementPeriod = FhirJson.Object(medication.EffectivePeriod);
                 start = FhirJson.StringElement(medication.EffectiveDateTime)
-                    ?? FhirJson.StringElement(statementPeriod, "start"u8) ?? FhirJson.StringElement(medication.DateAsserted) ?? default(JsonElement);
+                    ?? FhirJson.StringElement(statementPeriod, "start"u8) ?? FhirJson.StringElement(medication.DateAsserted) ?? default(ResourceElement);
                 end = FhirJson.Member(statementPeriod, "end"u8);
                 typeConcept = _options.SelfReportTypeConceptId;
                 provider = null;
@@ -42,7 +43,7 @@ public sealed partial class OmopMapper
             default: // MedicationAdministration
                 var administrationPeriod = FhirJson.Object(medication.EffectivePeriod);
                 start = FhirJson.StringElement(medication.EffectiveDateTime)
-                    ?? FhirJson.StringElement(administrationPeriod, "start"u8) ?? default(JsonElement);
+                    ?? FhirJson.StringElement(administrationPeriod, "start"u8) ?? default(ResourceElement);
                 end = FhirJson.Member(administrationPeriod, "end"u8);
                 typeConcept = _options.AdministrationTypeConceptId;
                 provider = Provider(rows, FhirJson.Object(FhirJson.First(medication.Performer), "actor"u8));
@@ -83,7 +84,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapImmunization(in ImmunizationMembers immunization, MappedRows rows, MappingReport report)
     {
         var start = FhirJson.StringElement(immunization.OccurrenceDateTime)
-            ?? FhirJson.StringElement(immunization.Recorded) ?? default(JsonElement);
+            ?? FhirJson.StringElement(immunization.Recorded) ?? default(ResourceElement);
         if (!TryEventBase(rows, "Immunization", immunization.Event, immunization.Event.Patient, start, default, _options.AdministrationTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var route = _concepts.Resolve(FhirJson.Object(immunization.Route), rows.Codings);

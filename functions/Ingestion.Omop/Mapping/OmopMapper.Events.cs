@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -8,9 +9,9 @@ public sealed partial class OmopMapper
     private MappingOutcome MapCondition(in ConditionMembers condition, MappedRows rows, MappingReport report)
     {
         var start = FhirJson.StringElement(condition.OnsetDateTime)
-            ?? FhirJson.StringElement(FhirJson.Object(condition.OnsetPeriod), "start"u8) ?? FhirJson.StringElement(condition.RecordedDate) ?? default(JsonElement);
+            ?? FhirJson.StringElement(FhirJson.Object(condition.OnsetPeriod), "start"u8) ?? FhirJson.StringElement(condition.RecordedDate) ?? default(ResourceElement);
         var end = FhirJson.StringElement(condition.AbatementDateTime)
-            ?? FhirJson.StringElement(FhirJson.Object(condition.AbatementPeriod), "end"u8) ?? default(JsonElement);
+            ?? FhirJson.StringElement(FhirJson.Object(condition.AbatementPeriod), "end"u8) ?? default(ResourceElement);
         var provider = Provider(rows, FhirJson.Object(condition.Asserter)) ?? Provider(rows, FhirJson.Object(condition.Recorder));
         var (typeConcept, category) = ConditionCategory(FhirJson.Array(condition.Category));
         if (!TryEventBase(rows, "Condition", condition.Event, condition.Event.Subject, start, end, typeConcept, out var facts, out var reason))
@@ -21,7 +22,7 @@ public sealed partial class OmopMapper
 
     /// <summary>Condition.category → condition_type_concept_id (problem list 32840, encounter diagnosis 32827, else
     /// EHR 32817) and the category code kept as condition_status_source_value.</summary>
-    private (int TypeConceptId, string? Category) ConditionCategory(JsonElement categories)
+    private (int TypeConceptId, string? Category) ConditionCategory(ResourceElement categories)
     {
         if (categories.ValueKind == JsonValueKind.Array)
         {
@@ -37,7 +38,7 @@ public sealed partial class OmopMapper
     /// <summary>Condition.verificationStatus → condition_status_concept_id: provisional/differential 32899
     /// "Preliminary diagnosis", confirmed 32893 "Confirmed diagnosis", else none (refuted and entered-in-error never
     /// get here: <see cref="ResourceStatusRules"/>).</summary>
-    private static int? ConditionStatus(JsonElement verification)
+    private static int? ConditionStatus(ResourceElement verification)
     {
         if (ResourceStatusRules.HasCoding(verification, "provisional"u8) || ResourceStatusRules.HasCoding(verification, "differential"u8)) return FixedConcepts.PreliminaryDiagnosis;
         if (ResourceStatusRules.HasCoding(verification, "confirmed"u8)) return FixedConcepts.ConfirmedDiagnosis;
@@ -47,7 +48,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapProcedure(in ProcedureMembers procedure, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(procedure.PerformedPeriod);
-        var start = FhirJson.StringElement(procedure.PerformedDateTime) ?? FhirJson.StringElement(period, "start"u8) ?? default(JsonElement);
+        var start = FhirJson.StringElement(procedure.PerformedDateTime) ?? FhirJson.StringElement(period, "start"u8) ?? default(ResourceElement);
         var end = FhirJson.Member(period, "end"u8);
         var provider = Provider(rows, FhirJson.Object(FhirJson.First(procedure.Performer), "actor"u8));
         if (!TryEventBase(rows, "Procedure", procedure.Event, procedure.Event.Subject, start, end, _options.EhrTypeConceptId, out var facts, out var reason))
@@ -56,32 +57,32 @@ public sealed partial class OmopMapper
         return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(FhirJson.Object(procedure.Code), rows.Codings), facts, CdmTables.ProcedureOccurrence, rows, report));
     }
 
-    private MappingOutcome MapAllergy(JsonElement resource, MappedRows rows, MappingReport report)
+    private MappingOutcome MapAllergy(ResourceElement resource, MappedRows rows, MappingReport report)
     {
-        var start = FhirJson.StringElement(resource, "onsetDateTime"u8) ?? FhirJson.StringElement(resource, "recordedDate"u8) ?? default(JsonElement);
+        var start = FhirJson.StringElement(resource, "onsetDateTime"u8) ?? FhirJson.StringElement(resource, "recordedDate"u8) ?? default(ResourceElement);
         var provider = Provider(rows, FhirJson.Object(resource, "asserter"u8)) ?? Provider(rows, FhirJson.Object(resource, "recorder"u8));
         return MapEvent("AllergyIntolerance", resource, "patient"u8, start, default, provider, FhirJson.Object(resource, "code"u8),
             CdmTables.Observation, _options.EhrTypeConceptId, rows, report);
     }
 
-    private MappingOutcome MapDevice(JsonElement resource, MappedRows rows, MappingReport report) =>
+    private MappingOutcome MapDevice(ResourceElement resource, MappedRows rows, MappingReport report) =>
         // A FHIR Device has no use period; Synthea (and most EHR exports of implants) set manufactureDate to the implant date.
         MapEvent("Device", resource, "patient"u8, FhirJson.Member(resource, "manufactureDate"u8), default, null, FhirJson.Object(resource, "type"u8),
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
 
-    private MappingOutcome MapDeviceUse(JsonElement resource, MappedRows rows, MappingReport report)
+    private MappingOutcome MapDeviceUse(ResourceElement resource, MappedRows rows, MappingReport report)
     {
         var period = FhirJson.Object(resource, "timingPeriod"u8);
         var start = FhirJson.StringElement(resource, "timingDateTime"u8) ?? FhirJson.StringElement(period, "start"u8)
-            ?? FhirJson.StringElement(resource, "recordedOn"u8) ?? default(JsonElement);
+            ?? FhirJson.StringElement(resource, "recordedOn"u8) ?? default(ResourceElement);
         // The device's code lives on the referenced Device (another file): concept 0 here, counted as unmapped.
         return MapEvent("DeviceUseStatement", resource, "subject"u8, start, FhirJson.Member(period, "end"u8), null, default,
             CdmTables.DeviceExposure, _options.EhrTypeConceptId, rows, report);
     }
 
     /// <summary>The common path: patient, dates, visit, then <see cref="EmitCoded"/>.</summary>
-    private MappingOutcome MapEvent(string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, JsonElement start, JsonElement end, long? provider,
-        JsonElement code, OmopTable defaultTable, int typeConceptId, MappedRows rows, MappingReport report)
+    private MappingOutcome MapEvent(string type, ResourceElement resource, ReadOnlySpan<byte> subjectProperty, ResourceElement start, ResourceElement end, long? provider,
+        ResourceElement code, OmopTable defaultTable, int typeConceptId, MappedRows rows, MappingReport report)
     {
         if (!TryEventBase(rows, type, resource, subjectProperty, start, end, typeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
@@ -89,7 +90,7 @@ public sealed partial class OmopMapper
         return MappingOutcome.Mapped(EmitCoded(_concepts.Resolve(code, rows.Codings), facts, defaultTable, rows, report));
     }
 
-    private bool TryEventBase(MappedRows rows, string type, JsonElement resource, ReadOnlySpan<byte> subjectProperty, JsonElement start, JsonElement end, int typeConceptId,
+    private bool TryEventBase(MappedRows rows, string type, ResourceElement resource, ReadOnlySpan<byte> subjectProperty, ResourceElement start, ResourceElement end, int typeConceptId,
         out ClinicalEvent facts, out string? reason)
     {
         var members = JsonMembers.Read<EventMembers>(resource);
@@ -97,7 +98,7 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>The patient, dates, key and visit of an event whose members are already read.</summary>
-    private bool TryEventBase(MappedRows rows, string type, in EventMembers members, JsonElement subject, JsonElement start, JsonElement end, int typeConceptId,
+    private bool TryEventBase(MappedRows rows, string type, in EventMembers members, ResourceElement subject, ResourceElement start, ResourceElement end, int typeConceptId,
         out ClinicalEvent facts, out string? reason)
     {
         facts = default;

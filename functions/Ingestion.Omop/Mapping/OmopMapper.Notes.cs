@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -6,11 +7,11 @@ namespace Ingestion.Omop;
 // DocumentReference → note, as metadata only: no free text ever leaves (docs/privacy.md).
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapDocumentReference(JsonElement resource, MappedRows rows)
+    private MappingOutcome MapDocumentReference(ResourceElement resource, MappedRows rows)
     {
         var context = FhirJson.Object(resource, "context"u8);
         var date = FhirJson.StringElement(resource, "date"u8)
-            ?? FhirJson.StringElement(FhirJson.Object(context, "period"u8), "start"u8) ?? default(JsonElement);
+            ?? FhirJson.StringElement(FhirJson.Object(context, "period"u8), "start"u8) ?? default(ResourceElement);
         if (!TryDatedFact(rows, FhirJson.Object(resource, "subject"u8), date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8), rows.Codings);

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Globalization;
 using System.Text.Json;
 
@@ -9,7 +10,7 @@ public sealed partial class OmopMapper
     private MappingOutcome MapObservation(in ObservationMembers observation, MappedRows rows, MappingReport report)
     {
         var start = FhirJson.StringElement(observation.EffectiveDateTime)
-            ?? FhirJson.StringElement(observation.EffectiveInstant) ?? FhirJson.StringElement(FhirJson.Object(observation.EffectivePeriod), "start"u8) ?? FhirJson.StringElement(observation.Issued) ?? default(JsonElement);
+            ?? FhirJson.StringElement(observation.EffectiveInstant) ?? FhirJson.StringElement(FhirJson.Object(observation.EffectivePeriod), "start"u8) ?? FhirJson.StringElement(observation.Issued) ?? default(ResourceElement);
         if (!TryEventBase(rows, "Observation", observation.Event, observation.Event.Subject, start, default, _options.EhrTypeConceptId, out var facts, out var reason))
             return MappingOutcome.Quarantine(reason!);
         facts = facts with { ProviderId = Provider(rows, FhirJson.First(observation.Performer)) };
@@ -38,7 +39,7 @@ public sealed partial class OmopMapper
 
     /// <summary>Where an Observation goes when its code does not map: lab, vitals and exams to measurement, the rest
     /// (social history, surveys, ...) to observation.</summary>
-    private static OmopTable DefaultObservationTable(JsonElement categories)
+    private static OmopTable DefaultObservationTable(ResourceElement categories)
     {
         if (categories.ValueKind != JsonValueKind.Array) return CdmTables.Observation;
         foreach (var category in categories.EnumerateArray())
@@ -56,10 +57,10 @@ public sealed partial class OmopMapper
     }
 
     // Cached once: a method group converted per resource would allocate a delegate each time.
-    private static readonly Func<JsonElement, OmopTable> DefaultTableOfCategories = DefaultObservationTable;
+    private static readonly Func<ResourceElement, OmopTable> DefaultTableOfCategories = DefaultObservationTable;
 
     /// <summary>Observation categories whose unmapped codes go to measurement (compared as UTF-8, no string made).</summary>
-    private static bool IsMeasurementCategory(JsonElement code) =>
+    private static bool IsMeasurementCategory(ResourceElement code) =>
         code.ValueEquals("laboratory"u8) || code.ValueEquals("vital-signs"u8) || code.ValueEquals("imaging"u8)
         || code.ValueEquals("procedure"u8) || code.ValueEquals("exam"u8);
 

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -10,7 +11,7 @@ public sealed partial class OmopMapper
     private const string UsCoreRace = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
     private const string UsCoreEthnicity = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity";
 
-    private MappingOutcome MapPatient(JsonElement resource, MappedRows rows)
+    private MappingOutcome MapPatient(ResourceElement resource, MappedRows rows)
     {
         var id = FhirJson.String(resource, "id"u8)!;
         var birthDate = FhirJson.String(resource, "birthDate"u8);
@@ -89,7 +90,7 @@ public sealed partial class OmopMapper
         return MappingOutcome.Mapped(rows.OpenCount);
     }
 
-    private MappingOutcome MapPractitioner(JsonElement resource, MappedRows rows)
+    private MappingOutcome MapPractitioner(ResourceElement resource, MappedRows rows)
     {
         var gender = FhirJson.String(resource, "gender"u8);
         // Names, NPI and DEA are identifiers: not carried.
@@ -99,7 +100,7 @@ public sealed partial class OmopMapper
         return MappingOutcome.Mapped(1);
     }
 
-    private MappingOutcome MapOrganization(JsonElement resource, MappedRows rows)
+    private MappingOutcome MapOrganization(ResourceElement resource, MappedRows rows)
     {
         var id = FhirJson.String(resource, "id"u8)!;
         var locationId = AddLocation(rows, FhirJson.First(resource, "address"u8), "Organization/" + id + "/address");
@@ -107,7 +108,7 @@ public sealed partial class OmopMapper
         return MappingOutcome.Mapped(rows.OpenCount);
     }
 
-    private MappingOutcome MapLocation(JsonElement resource, MappedRows rows)
+    private MappingOutcome MapLocation(ResourceElement resource, MappedRows rows)
     {
         var location = SafeHarborLocation(FhirJson.Object(resource, "address"u8));
         location.Write(rows.Add(CdmTables.Location, conceptMapped: true), _deidentifier.PseudonymousId(OmopKeyDomain.Location, FhirJson.String(resource, "id"u8)!));
@@ -115,7 +116,7 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>Adds a location for an address when anything Safe Harbor allows (state, ZIP3, country) is left.</summary>
-    private long? AddLocation(MappedRows rows, JsonElement address, string keySource)
+    private long? AddLocation(MappedRows rows, ResourceElement address, string keySource)
     {
         if (!FhirJson.IsDefined(address)) return null;
         // Derived before the check, like every key the crosswalk may note.
@@ -133,7 +134,7 @@ public sealed partial class OmopMapper
             row.Put(key).Null().Null().Null().Put(State).Put(Zip).Null().Null().Null().Put(Country);
     }
 
-    private LocationFacts SafeHarborLocation(JsonElement address)
+    private LocationFacts SafeHarborLocation(ResourceElement address)
     {
         // Street, city and county are below state level: removed (Safe Harbor); ZIP generalized to ZIP3.
         var state = FhirJson.String(address, "state"u8);
@@ -143,7 +144,7 @@ public sealed partial class OmopMapper
     }
 
     /// <summary>The ombCategory code of a US Core race or ethnicity extension.</summary>
-    private static string? OmbCategory(JsonElement resource, string url)
+    private static string? OmbCategory(ResourceElement resource, string url)
     {
         var extensions = FhirJson.Array(resource, "extension"u8);
         if (extensions.ValueKind != JsonValueKind.Array) return null;

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -6,11 +7,11 @@ namespace Ingestion.Omop;
 // Specimen → specimen.
 public sealed partial class OmopMapper
 {
-    private MappingOutcome MapSpecimen(JsonElement resource, MappedRows rows)
+    private MappingOutcome MapSpecimen(ResourceElement resource, MappedRows rows)
     {
         var collection = FhirJson.Object(resource, "collection"u8);
         var date = FhirJson.StringElement(collection, "collectedDateTime"u8) ?? FhirJson.StringElement(FhirJson.Object(collection, "collectedPeriod"u8), "start"u8)
-            ?? FhirJson.StringElement(resource, "receivedTime"u8) ?? default(JsonElement);
+            ?? FhirJson.StringElement(resource, "receivedTime"u8) ?? default(ResourceElement);
         if (!TryDatedFact(rows, FhirJson.Object(resource, "subject"u8), date, out _, out var personId, out var day, out var dateTime, out var reason))
             return MappingOutcome.Quarantine(reason!);
         var type = _concepts.Resolve(FhirJson.Object(resource, "type"u8), rows.Codings);
@@ -34,7 +35,7 @@ public sealed partial class OmopMapper
 
     /// <summary>The person and shifted date of a resource that is one dated fact (specimen, note, claim), or the
     /// quarantine reason.</summary>
-    private bool TryDatedFact(MappedRows rows, JsonElement subject, JsonElement date, out string? patient, out long personId,
+    private bool TryDatedFact(MappedRows rows, ResourceElement subject, ResourceElement date, out string? patient, out long personId,
         out DateOnly day, out DateTime? dateTime, out string? reason)
     {
         personId = 0;

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -34,7 +35,7 @@ public sealed partial class OmopMapper : IOmopMapper
     /// <summary>The FHIR resource types this mapping turns into rows; any other type is counted as not covered.</summary>
     public static IReadOnlySet<string> CoveredResourceTypes { get; } = new HashSet<string>(Enum.GetNames<CoveredType>(), StringComparer.Ordinal);
 
-    public MappingOutcome Map(JsonElement resource, MappedRows rows, MappingReport report)
+    public MappingOutcome Map(ResourceElement resource, MappedRows rows, MappingReport report)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(report);
@@ -55,8 +56,8 @@ public sealed partial class OmopMapper : IOmopMapper
         };
     }
 
-    private MappingOutcome Map<TMembers>(JsonElement resource, MappedRows rows, MappingReport report, CoveredType? leading,
-        JsonElement leadingValue) where TMembers : struct, IResourceMembers
+    private MappingOutcome Map<TMembers>(ResourceElement resource, MappedRows rows, MappingReport report, CoveredType? leading,
+        ResourceElement leadingValue) where TMembers : struct, IResourceMembers
     {
         // resourceType, id and the status elements (and the members TMembers reads) in one pass over the resource's members.
         var members = default(TMembers);
@@ -97,12 +98,12 @@ public sealed partial class OmopMapper : IOmopMapper
 
     /// <summary>The covered type named by the resource's first member when that is resourceType, else null (the
     /// full read decides).</summary>
-    private static CoveredType? LeadingType(JsonElement resource, out JsonElement value)
+    private static CoveredType? LeadingType(ResourceElement resource, out ResourceElement value)
     {
         value = default;
         if (resource.ValueKind != JsonValueKind.Object) return null;
         var members = resource.EnumerateObject();
-        if (!members.MoveNext() || !System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(members.Current).SequenceEqual("resourceType"u8))
+        if (!members.MoveNext() || !members.Current.Utf8Name.SequenceEqual("resourceType"u8))
             return null;
         value = members.Current.Value;
         ResourceTypeOf(value, out var covered);
@@ -110,10 +111,10 @@ public sealed partial class OmopMapper : IOmopMapper
     }
 
     /// <summary>Whether two string values are the same token of the document (not merely equal text).</summary>
-    private static bool SameValue(JsonElement a, JsonElement b) =>
+    private static bool SameValue(ResourceElement a, ResourceElement b) =>
         a.ValueKind == JsonValueKind.String && b.ValueKind == JsonValueKind.String
-        && Unsafe.AreSame(ref MemoryMarshal.GetReference(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(a)),
-            ref MemoryMarshal.GetReference(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(b)));
+        && Unsafe.AreSame(ref MemoryMarshal.GetReference(a.RawUtf8),
+            ref MemoryMarshal.GetReference(b.RawUtf8));
 
     /// <summary>Whether the resource was read with <typeparamref name="TWanted"/>'s reader (a constant for the JIT):
     /// then its members are used in place (<see cref="As"/>), else read by a pass of their own (the first member was not
@@ -128,12 +129,12 @@ public sealed partial class OmopMapper : IOmopMapper
 
     /// <summary>resourceType, as the shared string of a covered type (compared as UTF-8: none made per resource) with
     /// <paramref name="covered"/> set, else as found (null when not a string).</summary>
-    private static string? ResourceTypeOf(JsonElement value, out CoveredType? covered)
+    private static string? ResourceTypeOf(ResourceElement value, out CoveredType? covered)
     {
         covered = null;
         if (value.ValueKind != JsonValueKind.String) return null;
         // The raw token (no escapes in practice) compared byte for byte.
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value)[1..^1];
+        var raw = value.RawUtf8[1..^1];
         if (CoveredTypeNames.Match(raw) is { } type)
         {
             covered = type;
@@ -146,7 +147,7 @@ public sealed partial class OmopMapper : IOmopMapper
         return covered is { } decoded ? CoveredTypeNames.Name(decoded) : text;
     }
 
-    private MappingOutcome MapCovered<TMembers>(CoveredType type, string typeName, JsonElement resource, in TMembers members, MappedRows rows,
+    private MappingOutcome MapCovered<TMembers>(CoveredType type, string typeName, ResourceElement resource, in TMembers members, MappedRows rows,
         MappingReport report) where TMembers : struct, IResourceMembers => type switch
     {
         CoveredType.Patient => MapPatient(resource, rows),
@@ -217,7 +218,7 @@ public sealed partial class OmopMapper : IOmopMapper
     }
 
     /// <summary>The patient a resource belongs to (its <paramref name="subject"/> reference), or the quarantine reason.</summary>
-    private static string? PatientOf(MappedRows rows, JsonElement subject, out string? reason)
+    private static string? PatientOf(MappedRows rows, ResourceElement subject, out string? reason)
     {
         var id = rows.References.LogicalId(subject, "Patient");
         reason = id is not null ? null
@@ -228,7 +229,7 @@ public sealed partial class OmopMapper : IOmopMapper
 
     /// <summary>Shifts a FHIR date/dateTime value (<see cref="ShiftedDates.Shift"/>; not a string: invalid) through
     /// the file's memo of repeated dates.</summary>
-    private bool TryShift(MappedRows rows, string patientId, JsonElement value, out DateOnly date, out DateTime? dateTime)
+    private bool TryShift(MappedRows rows, string patientId, ResourceElement value, out DateOnly date, out DateTime? dateTime)
     {
         if (value.ValueKind == JsonValueKind.String) return rows.Dates.TryShift(_deidentifier, patientId, value, out date, out dateTime);
         (date, dateTime) = (default, null);
@@ -239,13 +240,13 @@ public sealed partial class OmopMapper : IOmopMapper
         logicalId is null ? null : _deidentifier.PseudonymousId(domain, logicalId);
 
     /// <summary>The key a reference points at, through the file's memo of repeated references.</summary>
-    private long? ReferenceKey(MappedRows rows, OmopKeyDomain domain, JsonElement reference, string expectedType) =>
+    private long? ReferenceKey(MappedRows rows, OmopKeyDomain domain, ResourceElement reference, string expectedType) =>
         rows.References.LogicalId(reference, expectedType) is { } id ? rows.References.Key(domain, id, _deidentifier) : null;
 
     private long? Visit(MappedRows rows, in EventMembers members) =>
         ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.Object(members.Encounter), "Encounter")
         ?? ReferenceKey(rows, OmopKeyDomain.VisitOccurrence, FhirJson.Object(members.Context), "Encounter");
 
-    private long? Provider(MappedRows rows, JsonElement reference) =>
+    private long? Provider(MappedRows rows, ResourceElement reference) =>
         ReferenceKey(rows, OmopKeyDomain.Provider, reference, "Practitioner");
 }

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -7,14 +8,14 @@ internal struct ProcedureMembers : IResourceMembers
 {
     public ResourceHeader Header;
     public EventMembers Event;
-    public JsonElement Code;
-    public JsonElement PerformedDateTime;
-    public JsonElement PerformedPeriod;
-    public JsonElement Performer;
+    public ResourceElement Code;
+    public ResourceElement PerformedDateTime;
+    public ResourceElement PerformedPeriod;
+    public ResourceElement Performer;
 
     readonly ResourceHeader IResourceMembers.Header => Header;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         // The header's elements too (id is both): the resource is read once.
         var kept = Header.Read(name, value);

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -5,13 +6,13 @@ namespace Ingestion.Omop;
 /// <summary>A Quantity's elements, in one pass. Values are as found (any kind).</summary>
 internal struct QuantityMembers : IMemberReader
 {
-    public JsonElement Value;
-    public JsonElement Comparator;
-    public JsonElement Unit;
-    public JsonElement System;
-    public JsonElement Code;
+    public ResourceElement Value;
+    public ResourceElement Comparator;
+    public ResourceElement Unit;
+    public ResourceElement System;
+    public ResourceElement Code;
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         switch (name.Length)
         {

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -28,10 +28,10 @@ internal sealed class ReferenceIds
 
     /// <summary><see cref="FhirJson.LogicalId"/> of a Reference object, remembered by the object's raw text (a pure
     /// function of it): a repeat is one comparison, not a search of the object for its <c>reference</c>.</summary>
-    public string? LogicalId(JsonElement reference, string expectedType)
+    public string? LogicalId(ResourceElement reference, string expectedType)
     {
         if (reference.ValueKind != JsonValueKind.Object) return null;
-        var raw = JsonMarshal.GetRawUtf8Value(reference);
+        var raw = reference.RawUtf8;
         var use = ++_uses;
         var oldest = _slots[0];
         foreach (var slot in _slots)

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -9,33 +9,33 @@ namespace Ingestion.Omop;
 /// </summary>
 internal struct ResourceHeader : IResourceMembers
 {
-    public JsonElement ResourceType;
-    public JsonElement Id;
-    public JsonElement Status;
-    public JsonElement Intent;
-    public JsonElement VerificationStatus;
+    public ResourceElement ResourceType;
+    public ResourceElement Id;
+    public ResourceElement Status;
+    public ResourceElement Intent;
+    public ResourceElement VerificationStatus;
 
     readonly ResourceHeader IResourceMembers.Header => this;
 
     /// <summary>A resource's <c>resourceType</c> as found (any kind; undefined when absent), as a full read gives it.
     /// Usually only the first member is read: when it is resourceType and the resource's text names resourceType
     /// nowhere else (no other member or nested one could hold it, escaped or not), it is the only one.</summary>
-    public static JsonElement ResourceTypeOf(JsonElement resource)
+    public static ResourceElement ResourceTypeOf(ResourceElement resource)
     {
         if (resource.ValueKind != JsonValueKind.Object) return default;
         var members = resource.EnumerateObject();
-        if (members.MoveNext() && JsonMarshal.GetRawUtf8PropertyName(members.Current).SequenceEqual("resourceType"u8))
+        if (members.MoveNext() && members.Current.Utf8Name.SequenceEqual("resourceType"u8))
         {
             // Without the leading quote the search anchors on 'r' (a quote is everywhere in JSON); any other text
             // ending so only sends the resource to the full read.
-            var raw = JsonMarshal.GetRawUtf8Value(resource);
+            var raw = resource.RawUtf8;
             var first = raw.IndexOf("resourceType\""u8);
             if (first >= 0 && raw.LastIndexOf("resourceType\""u8) == first && !raw.Contains((byte)'\\')) return members.Current.Value;
         }
         return JsonMembers.Read<ResourceHeader>(resource).ResourceType;
     }
 
-    public bool Read(ReadOnlySpan<byte> name, JsonElement value)
+    public bool Read(ReadOnlySpan<byte> name, ResourceElement value)
     {
         switch (name.Length)
         {

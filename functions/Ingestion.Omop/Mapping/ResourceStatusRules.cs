@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -115,12 +115,12 @@ internal sealed class ResourceStatusRules
     }
 
     /// <summary>Whether any coding of a CodeableConcept has <paramref name="code"/> (compared as UTF-8).</summary>
-    internal static bool HasCoding(JsonElement codeableConcept, ReadOnlySpan<byte> code)
+    internal static bool HasCoding(ResourceElement codeableConcept, ReadOnlySpan<byte> code)
     {
         if (codeableConcept.ValueKind != JsonValueKind.Object) return false;
         // A code equal to it is in the raw text as it stands, or written with escapes: one vectorised search rules
         // most concepts out without walking their codings.
-        var raw = JsonMarshal.GetRawUtf8Value(codeableConcept);
+        var raw = codeableConcept.RawUtf8;
         if (raw.IndexOf(code) < 0 && !raw.Contains((byte)'\\')) return false;
         var codings = FhirJson.Array(codeableConcept, "coding"u8);
         if (codings.ValueKind != JsonValueKind.Array) return false;

@@ -1,5 +1,5 @@
+using Ingestion.Fhir.Json;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -19,9 +19,9 @@ internal static class RoundTripNumber
     private const int MaxLeadingFractionZeros = 3;
 
     /// <summary>The text of a number element whose double is <paramref name="value"/>.</summary>
-    public static string Text(JsonElement number, double value)
+    public static string Text(ResourceElement number, double value)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(number);
+        var raw = number.RawUtf8;
         return IsRoundTripForm(raw) ? Encoding.ASCII.GetString(raw) : value.ToString("R", CultureInfo.InvariantCulture);
     }
 

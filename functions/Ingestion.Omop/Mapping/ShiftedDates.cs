@@ -1,5 +1,5 @@
+using Ingestion.Fhir.Json;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Ingestion.Privacy;
@@ -34,9 +34,9 @@ internal sealed class ShiftedDates
     }
 
     /// <summary><see cref="Shift"/> of a string value, remembered by its raw text.</summary>
-    public bool TryShift(IDeidentifier deidentifier, string patientId, JsonElement value, out DateOnly date, out DateTime? dateTime)
+    public bool TryShift(IDeidentifier deidentifier, string patientId, ResourceElement value, out DateOnly date, out DateTime? dateTime)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(value)[1..^1];
+        var raw = value.RawUtf8[1..^1];
         // Escaped or non-ASCII text is decoded as it is and never a valid date: shifted as it is.
         if (raw.Length > MaxRawBytes || !Ascii.IsValid(raw) || raw.Contains((byte)'\\'))
             return Shift(deidentifier, patientId, value.GetString(), out date, out dateTime);

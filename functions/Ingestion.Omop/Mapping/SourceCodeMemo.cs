@@ -1,6 +1,6 @@
+using Ingestion.Fhir.Json;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Ingestion.Omop;
@@ -28,11 +28,11 @@ internal sealed class SourceCodeMemo
     private ConceptResolver? _resolver;
 
     /// <summary>The coding a CodeableConcept (as found: any kind) resolves to, as <see cref="ConceptResolver.ResolveCodings"/>.</summary>
-    public SourceCode Resolve(JsonElement codeableConcept, ConceptResolver resolver)
+    public SourceCode Resolve(ResourceElement codeableConcept, ConceptResolver resolver)
     {
         if (codeableConcept.ValueKind != JsonValueKind.Object) return SourceCode.None;
         // The whole text: the same bytes are the same codings (their displays included, which do not matter).
-        var key = JsonMarshal.GetRawUtf8Value(codeableConcept);
+        var key = codeableConcept.RawUtf8;
         if (key.Length > MaxKeyBytes) return resolver.ResolveCodings(codeableConcept);
         ref var slot = ref SlotOf(ConceptKind, key, resolver, out var hash);
         if (slot is not null && slot.Hash == hash && slot.Kind == ConceptKind && key.SequenceEqual(slot.Key)) return slot.Code;
@@ -46,7 +46,7 @@ internal sealed class SourceCodeMemo
     /// else for none) resolve to, as <c>resolver.Resolve(FhirJson.SystemUri(system) ?? defaultSystem,
     /// FhirJson.String(code))</c>.
     /// </summary>
-    public SourceCode Resolve(JsonElement system, JsonElement code, ConceptResolver resolver, string? defaultSystem = null)
+    public SourceCode Resolve(ResourceElement system, ResourceElement code, ConceptResolver resolver, string? defaultSystem = null)
     {
         Span<byte> key = stackalloc byte[MaxKeyBytes];
         var length = UnitKey(system, code, defaultSystem, key);
@@ -74,16 +74,16 @@ internal sealed class SourceCodeMemo
 
     /// <summary>Writes a unit's key (whether there is a system, its text, a separator, the code's raw text) and returns
     /// its length; -1 when it is not to be remembered (escaped or long text, or no string code).</summary>
-    private static int UnitKey(JsonElement system, JsonElement code, string? defaultSystem, Span<byte> key)
+    private static int UnitKey(ResourceElement system, ResourceElement code, string? defaultSystem, Span<byte> key)
     {
         if (code.ValueKind != JsonValueKind.String) return -1;
-        var codeText = JsonMarshal.GetRawUtf8Value(code)[1..^1];
+        var codeText = code.RawUtf8[1..^1];
         // Escaped text would need decoding to compare as the resolver sees it: rare, resolved every time.
         if (codeText.Length > MaxKeyBytes / 2 || codeText.Contains((byte)'\\')) return -1;
         int systemLength;
         if (system.ValueKind == JsonValueKind.String)
         {
-            var systemText = JsonMarshal.GetRawUtf8Value(system)[1..^1];
+            var systemText = system.RawUtf8[1..^1];
             if (systemText.Length > MaxKeyBytes / 2 - 2 || systemText.Contains((byte)'\\')) return -1;
             systemText.CopyTo(key[1..]);
             systemLength = systemText.Length;

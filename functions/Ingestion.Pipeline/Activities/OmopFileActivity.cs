@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using Ingestion.Privacy;
 using System.Text.Json;
 using Ingestion.Fhir.BulkData;
@@ -206,7 +207,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
     /// The strict JSON findings (<paramref name="jsonIssues"/>, errors such as an over-long string) count like
     /// validation issues.</summary>
     /// <paramref name="validated"/>: the resource's result when it was validated already (with its parse).
-    private string? Validate(JsonElement resource, ValidationResult? validated, IReadOnlyList<ValidationIssue>? jsonIssues, Dictionary<string, long> issues)
+    private string? Validate(ResourceElement resource, ValidationResult? validated, IReadOnlyList<ValidationIssue>? jsonIssues, Dictionary<string, long> issues)
     {
         string? firstError = null;
         if (jsonIssues is not null) Count(jsonIssues, issues, ref firstError);

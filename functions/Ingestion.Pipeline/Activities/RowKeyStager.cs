@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Omop;
 using Ingestion.Storage;
@@ -16,7 +17,7 @@ internal sealed class RowKeyStager(ILake lake, string path) : IAsyncDisposable
     private long _lineNumber;
 
     /// <summary>The resource whose rows come next: its meta.lastUpdated and NDJSON line decide between two rows of one key.</summary>
-    public void BeginResource(JsonElement resource, long lineNumber)
+    public void BeginResource(ResourceElement resource, long lineNumber)
     {
         _lineNumber = lineNumber;
         _lastUpdatedTicks = resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("meta"u8, out var meta)

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 
@@ -64,7 +65,7 @@ public sealed class BuiltInValidatorTests
     {
         // The structure walk allocates nothing; the invariant pass allocates its FHIRPath collections per element
         // (measured: ~8 KB per heart-rate Observation). The bound catches a regression, e.g. re-parsing an expression.
-        using var document = JsonDocument.Parse(HeartRate);
+        using var document = ResourceDocument.Parse(HeartRate);
         for (var i = 0; i < 200; i++) Validator.Validate(document.RootElement);
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1_000; i++) Validator.Validate(document.RootElement);
@@ -89,7 +90,7 @@ public sealed class BuiltInValidatorTests
     public void Strict_mode_makes_profile_errors_unusable()
     {
         var strict = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { Mode = ValidationMode.Strict, ReportMustSupport = false });
-        using var document = JsonDocument.Parse(Remove(ProblemCondition, "category"));
+        using var document = ResourceDocument.Parse(Remove(ProblemCondition, "category"));
         Assert.False(strict.Validate(document.RootElement).Usable);
     }
 
@@ -183,7 +184,7 @@ public sealed class BuiltInValidatorTests
             ReportMustSupport = false,
             ProfileOverrides = new Dictionary<string, string> { ["Condition"] = "us-core-condition-encounter-diagnosis" },
         });
-        using var document = JsonDocument.Parse(ProblemCondition);
+        using var document = ResourceDocument.Parse(ProblemCondition);
         Assert.Contains(overridden.Validate(document.RootElement).Issues, i => i.Profile == UsCore + "us-core-condition-encounter-diagnosis");
     }
 
@@ -191,7 +192,7 @@ public sealed class BuiltInValidatorTests
     public void Must_support_absence_is_information_when_enabled()
     {
         var reporting = UsCoreValidator.CreateBuiltIn();
-        using var document = JsonDocument.Parse(Patient);
+        using var document = ResourceDocument.Parse(Patient);
         var result = reporting.Validate(document.RootElement);
         Assert.True(result.Usable);
         Assert.False(result.HasErrors);
@@ -242,7 +243,7 @@ public sealed class BuiltInValidatorTests
     public void Results_convert_to_an_operation_outcome()
     {
         var json = OperationOutcomeWriter.ToJson(Validate(Patient.Replace("1970-01-02", Secret)).Issues);
-        using var outcome = JsonDocument.Parse(json);
+        using var outcome = ResourceDocument.Parse(json);
         var issue = outcome.RootElement.GetProperty("issue")[0];
         Assert.Equal("OperationOutcome", outcome.RootElement.GetProperty("resourceType").GetString());
         Assert.Equal("fatal", issue.GetProperty("severity").GetString());
@@ -252,7 +253,7 @@ public sealed class BuiltInValidatorTests
 
     private static ValidationResult Validate(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = ResourceDocument.Parse(json);
         return Validator.Validate(document.RootElement);
     }
 

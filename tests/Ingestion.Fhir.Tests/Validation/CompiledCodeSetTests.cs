@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Xunit;
@@ -39,7 +40,7 @@ public sealed class CompiledCodeSetTests
     public void A_code_alone_is_found_as_the_text_comparison_finds_it(string code)
     {
         var codes = new CompiledCodeSet("http://example.org/vs", Entries);
-        using var document = JsonDocument.Parse(code);
+        using var document = ResourceDocument.Parse(code);
 
         Assert.Equal(Oracle(null, document.RootElement), codes.ContainsCode(document.RootElement));
     }
@@ -66,8 +67,8 @@ public sealed class CompiledCodeSetTests
     public void A_system_and_code_are_found_as_the_text_comparison_finds_them(string system, string code)
     {
         var codes = new CompiledCodeSet("http://example.org/vs", Entries);
-        using var systemDocument = JsonDocument.Parse(system);
-        using var codeDocument = JsonDocument.Parse(code);
+        using var systemDocument = ResourceDocument.Parse(system);
+        using var codeDocument = ResourceDocument.Parse(code);
 
         Assert.Equal(Oracle(systemDocument.RootElement, codeDocument.RootElement), codes.Contains(systemDocument.RootElement, codeDocument.RootElement));
     }
@@ -76,14 +77,14 @@ public sealed class CompiledCodeSetTests
     public void A_missing_system_looks_the_code_up_alone()
     {
         var codes = new CompiledCodeSet("http://example.org/vs", Entries);
-        using var code = JsonDocument.Parse("\"no-system\"");
+        using var code = ResourceDocument.Parse("\"no-system\"");
 
         Assert.True(codes.Contains(default, code.RootElement));
         Assert.False(new CompiledCodeSet("http://example.org/empty", []).Contains(default, code.RootElement));
     }
 
     /// <summary>The set semantics as strings: "system|code" among the entries' "system|code", a code among all codes.</summary>
-    private static bool Oracle(JsonElement? system, JsonElement code)
+    private static bool Oracle(ResourceElement? system, ResourceElement code)
     {
         if (code.ValueKind != JsonValueKind.String) return false;
         if (system is { ValueKind: JsonValueKind.String } s)

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Xunit;
@@ -72,9 +72,9 @@ public sealed class CompiledJsonValueTests
         Assert.Contains(pairs, p => !new CompiledJsonValue(p.Expected.RootElement).MatchedBy(p.Instance.RootElement) && p.Expected.RootElement.ValueKind == JsonValueKind.Object);
     }
 
-    private static IEnumerable<(JsonDocument Expected, JsonDocument Instance)> Pairs()
+    private static IEnumerable<(ResourceDocument Expected, ResourceDocument Instance)> Pairs()
     {
-        var documents = Values.Select(v => JsonDocument.Parse(v)).ToArray();
+        var documents = Values.Select(v => ResourceDocument.Parse(v)).ToArray();
         foreach (var expected in documents)
         {
             foreach (var instance in documents) yield return (expected, instance);
@@ -82,7 +82,7 @@ public sealed class CompiledJsonValueTests
     }
 
     /// <summary>The pattern comparison over both documents that the compiled value replaced (the oracle).</summary>
-    private static bool OldMatchesPattern(JsonElement pattern, JsonElement instance)
+    private static bool OldMatchesPattern(ResourceElement pattern, ResourceElement instance)
     {
         switch (pattern.ValueKind)
         {
@@ -90,7 +90,7 @@ public sealed class CompiledJsonValueTests
                 if (instance.ValueKind != JsonValueKind.Object) return false;
                 foreach (var property in pattern.EnumerateObject())
                 {
-                    if (!instance.TryGetProperty(JsonMarshal.GetRawUtf8PropertyName(property), out var value) || !OldMatchesPattern(property.Value, value)) return false;
+                    if (!instance.TryGetProperty(property.Utf8Name, out var value) || !OldMatchesPattern(property.Value, value)) return false;
                 }
                 return true;
             case JsonValueKind.Array:
@@ -103,8 +103,8 @@ public sealed class CompiledJsonValueTests
             default:
                 if (pattern.ValueKind != instance.ValueKind) return false;
                 if (pattern.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null) return true;
-                if (pattern.ValueKind == JsonValueKind.String) return instance.ValueEquals(PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(pattern)));
-                return JsonMarshal.GetRawUtf8Value(pattern).SequenceEqual(JsonMarshal.GetRawUtf8Value(instance));
+                if (pattern.ValueKind == JsonValueKind.String) return instance.ValueEquals(PrimitiveFormats.Unquote(pattern.RawUtf8));
+                return pattern.RawUtf8.SequenceEqual(instance.RawUtf8);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Ingestion.Fhir.Validation.FhirPath;
@@ -67,7 +68,7 @@ public sealed class ContainedReferenceCheckTests(PackageValidatorFixture fixture
     public async Task Native_dom3_answers_as_the_FHIRPath_form_on_crafted_resources(string json, bool? native, bool fhirPath)
     {
         var model = (await fixture.For("base")).FhirPathModel;
-        using var document = JsonDocument.Parse(json);
+        using var document = ResourceDocument.Parse(json);
         var (nativeAnswer, expressionAnswer) = Both(model, model.Resource(document.RootElement, null, ""));
         Assert.Equal(fhirPath, expressionAnswer);
         Assert.Equal(native, nativeAnswer);
@@ -80,13 +81,13 @@ public sealed class ContainedReferenceCheckTests(PackageValidatorFixture fixture
         var tally = new Tally();
         foreach (var file in ExampleCorpus.ExampleFiles())
         {
-            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+            using var document = ResourceDocument.Parse(await File.ReadAllBytesAsync(file));
             Compare(model, model.Resource(document.RootElement, null, ""), Path.GetFileName(file), tally);
         }
         foreach (var (text, where) in ExampleCorpus.SyntheaLines())
         {
             if (!text.Contains("\"contained\"", StringComparison.Ordinal)) continue;
-            using var document = JsonDocument.Parse(text);
+            using var document = ResourceDocument.Parse(text);
             Compare(model, model.Resource(document.RootElement, null, ""), where, tally);
         }
         output.WriteLine($"{tally.Resources} resources with contained: {tally.Native} decided natively ({tally.NativeFailed} failing), {tally.Deferred} left to the expression");

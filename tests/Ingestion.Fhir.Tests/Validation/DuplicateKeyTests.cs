@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
@@ -161,7 +162,7 @@ public sealed class DuplicateKeyTests(ITestOutputHelper output)
             var clean = ResourceParser.Parse(bytes);
             Assert.True(clean.Succeeded, where);
             clean.Document!.Dispose();
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = ResourceParserOptions.DefaultMaxDepth });
+            using var document = ResourceDocument.Parse(bytes, ResourceParserOptions.DefaultMaxDepth);
 
             for (var target = 0; ; target++)
             {
@@ -186,7 +187,7 @@ public sealed class DuplicateKeyTests(ITestOutputHelper output)
 
         private PropertyRepeater(int target) => _target = target;
 
-        public static (byte[] Json, string Location)? Repeat(JsonElement root, int target)
+        public static (byte[] Json, string Location)? Repeat(ResourceElement root, int target)
         {
             var repeater = new PropertyRepeater(target);
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -197,14 +198,14 @@ public sealed class DuplicateKeyTests(ITestOutputHelper output)
             return repeater._location is null ? null : (buffer.WrittenSpan.ToArray(), repeater._location);
         }
 
-        private void Write(Utf8JsonWriter writer, JsonElement value, string path)
+        private void Write(Utf8JsonWriter writer, ResourceElement value, string path)
         {
             switch (value.ValueKind)
             {
                 case JsonValueKind.Object:
                     var isTarget = value.GetPropertyCount() > 0 && _seen++ == _target;
                     writer.WriteStartObject();
-                    JsonProperty last = default;
+                    ResourceProperty last = default;
                     foreach (var property in value.EnumerateObject())
                     {
                         writer.WritePropertyName(property.Name);

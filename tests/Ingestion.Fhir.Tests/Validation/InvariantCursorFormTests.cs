@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Ingestion.Fhir.Validation.FhirPath;
@@ -96,7 +97,7 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
     public void Cursor_form_answers_as_the_Boolean_form(string expression, string resource, string focusPath, bool decided)
     {
         var model = BuiltIn.Value.FhirPathModel;
-        using var document = JsonDocument.Parse(resource);
+        using var document = ResourceDocument.Parse(resource);
         var focus = Assert.Single(FhirPathExpression.Compile(focusPath).Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         var expected = FhirPathExpression.Compile(expression).EvaluateBoolean(model, focus);
         var cursorForm = FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(expression), model);
@@ -113,7 +114,7 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
     [InlineData("""{"resourceType":"Observation","status":"final","status":"amended","code":{"text":"x"}}""", true)]
     public void Indexed_names_give_what_the_JSON_gives(string resource, bool usable)
     {
-        using var document = JsonDocument.Parse(resource, new JsonDocumentOptions { AllowDuplicateProperties = true });
+        using var document = ResourceDocument.Parse(resource);
         var index = new FhirPathObjectIndex();
         index.Build(document.RootElement);
         Assert.Equal(usable, index.Usable);
@@ -133,7 +134,7 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
     public void Path_counts_read_once_answer_only_the_same_path_table_and_limit()
     {
         var model = BuiltIn.Value.FhirPathModel;
-        using var document = JsonDocument.Parse("""{"resourceType":"Patient","name":[{"given":["a","b"]}]}""");
+        using var document = ResourceDocument.Parse("""{"resourceType":"Patient","name":[{"given":["a","b"]}]}""");
         var name = Assert.Single(FhirPathExpression.Compile("Patient.name").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         var exists = FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse("given.exists()"), model)!;
         var hasValue = FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse("given.hasValue()"), model)!;
@@ -162,7 +163,7 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         // its UTF-8 bytes (the object) and its string (the compiled step).
         var checkedNames = 0;
         var ruledOut = 0;
-        void Walk(JsonElement value)
+        void Walk(ResourceElement value)
         {
             if (value.ValueKind == JsonValueKind.Array)
             {
@@ -187,10 +188,10 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         }
         foreach (var (text, _) in ExampleCorpus.SyntheaLines(perFile: 20))
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = ResourceDocument.Parse(text);
             Walk(document.RootElement);
         }
-        using var emptyDocument = JsonDocument.Parse("{}");
+        using var emptyDocument = ResourceDocument.Parse("{}");
         var empty = new FhirPathObjectIndex();
         empty.Build(emptyDocument.RootElement);
         Assert.False(empty.MayHaveAny(FhirPathObjectIndex.NameBit("value")));
@@ -199,7 +200,7 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         Assert.True(ruledOut > checkedNames / 2, $"only {ruledOut} of {checkedNames} absent names ruled out");
     }
 
-    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? null : value.GetRawText();
+    private static string? Text(ResourceElement value) => value.ValueKind == JsonValueKind.Undefined ? null : value.GetRawText();
 
     [Fact]
     public void Native_decisions_give_the_expression_verdict_on_every_example_and_Synthea_element()
@@ -212,7 +213,7 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
             url => memberOf.GetValueOrDefault(url));
         var profilesByType = compiler.Compiled.Values.Where(p => FhirResourceTypes.IsKnown(p.Type)).GroupBy(p => p.Type).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         var tally = new Tally();
-        void Check(JsonElement resource, string where)
+        void Check(ResourceElement resource, string where)
         {
             if (!resource.TryGetProperty("resourceType"u8, out var type) || !profilesByType.TryGetValue(type.GetString()!, out var profiles)) return;
             // The root's names are read once for all the profiles a resource is walked against (as the validator's are):
@@ -223,12 +224,12 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         }
         foreach (var file in ExampleCorpus.ExampleFiles())
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+            using var document = ResourceDocument.Parse(File.ReadAllBytes(file));
             Check(document.RootElement, Path.GetFileName(file));
         }
         foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 150))
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = ResourceDocument.Parse(text);
             Check(document.RootElement, where);
         }
         foreach (var (key, (decided, undecided)) in tally.ByKey.OrderByDescending(k => k.Value.Decided).Take(30))
@@ -326,12 +327,12 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         }
         foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 20))
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = ResourceDocument.Parse(text);
             Walk(model.Resource(document.RootElement, null, ""), where);
         }
         foreach (var file in ExampleCorpus.ExampleFiles().Take(300))
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+            using var document = ResourceDocument.Parse(File.ReadAllBytes(file));
             Walk(model.Resource(document.RootElement, null, ""), Path.GetFileName(file));
         }
         output.WriteLine($"{compared} member steps compared over {caches.Count} names");

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ingestion.Fhir.Validation;
@@ -17,7 +18,7 @@ public sealed record Mutation(string Example, string Kind, string Json, string E
 /// </summary>
 public static class MutationCorpus
 {
-    public static IEnumerable<Mutation> For(string example, JsonElement resource, ProfileDefinition profile, Func<string, bool> bindingEnforced)
+    public static IEnumerable<Mutation> For(string example, ResourceElement resource, ProfileDefinition profile, Func<string, bool> bindingEnforced)
     {
         var type = profile.Type;
         foreach (var rule in profile.Elements.Skip(1))
@@ -78,7 +79,7 @@ public static class MutationCorpus
         }
     }
 
-    private static Mutation Make(string example, string kind, JsonElement resource, string type, ElementRule rule, Action<Found> mutate, string ruleId, string location)
+    private static Mutation Make(string example, string kind, ResourceElement resource, string type, ElementRule rule, Action<Found> mutate, string ruleId, string location)
     {
         // Each mutation starts from a fresh copy of the unmodified example.
         var copy = JsonNode.Parse(resource.GetRawText())!.AsObject();

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Ingestion.Testing;
@@ -46,7 +47,7 @@ public sealed class MutationTests(PackageValidatorFixture fixture, ITestOutputHe
                     profilesMutated.Add(profile.Id);
                     foreach (var (name, validator) in validators)
                     {
-                        using var mutated = JsonDocument.Parse(mutation.Json);
+                        using var mutated = ResourceDocument.Parse(mutation.Json);
                         var result = validator.Validate(mutated.RootElement);
                         if (!result.Issues.Any(i => Matches(i, mutation)))
                             missed.Add($"{name}: {mutation} — got [{string.Join("; ", result.Issues.Where(i => i.Severity <= IssueSeverity.Error).Select(i => $"{i.RuleId}@{i.Location}"))}]");

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Ingestion.Fhir.Validation.FhirPath;
@@ -90,7 +91,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     public async Task Native_us_core_1_and_vs_1_give_the_FHIRPath_verdict_on_crafted_effective_times(string effective, bool? native)
     {
         var model = (await fixture.For("base")).FhirPathModel;
-        using var document = JsonDocument.Parse($$"""{"resourceType":"Observation","status":"final","code":{"text":"c"},{{effective}}}""");
+        using var document = ResourceDocument.Parse($$"""{"resourceType":"Observation","status":"final","code":{"text":"c"},{{effective}}}""");
         var element = Assert.Single(FhirPathExpression.Compile("Observation.effective").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         Assert.Equal(native, DateTimePrecisionCheck.Holds(Cursor(element)));
         foreach (var text in new[] { DateTimePrecisionCheck.DayExpression, DateTimePrecisionCheck.MonthExpression })
@@ -104,7 +105,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     public async Task Native_ref1_answers_as_the_FHIRPath_form_on_crafted_references(string reference, bool? native, bool? fhirPath)
     {
         var model = (await fixture.For("base")).FhirPathModel;
-        using var document = JsonDocument.Parse($$"""{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"sequence":1,"focal":true,"coverage":{{reference}}}]}""");
+        using var document = ResourceDocument.Parse($$"""{"resourceType":"Claim","contained":[{"resourceType":"Coverage","id":"c"}],"insurance":[{"sequence":1,"focal":true,"coverage":{{reference}}}]}""");
         var element = Assert.Single(FhirPathExpression.Compile("Claim.insurance.coverage").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         Assert.Equal(fhirPath, Ref1.EvaluateBoolean(model, element));
         Assert.Equal(native, ReferenceFormCheck.Holds(Cursor(element)));
@@ -133,7 +134,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     {
         var model = (await fixture.For("base")).FhirPathModel;
         var containedMember = contained.Length > 0 ? "\"contained\":" + contained + "," : "";
-        using var document = JsonDocument.Parse($$$"""{"resourceType":"Claim",{{{containedMember}}}"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"{{{reference}}}"}}]}""");
+        using var document = ResourceDocument.Parse($$$"""{"resourceType":"Claim",{{{containedMember}}}"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"{{{reference}}}"}}]}""");
         var element = Assert.Single(FhirPathExpression.Compile("Claim.insurance.coverage").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         Assert.Null(ReferenceFormCheck.Holds(Cursor(element)));
         Assert.Equal(native, ReferenceFormCheck.Holds(Cursor(element), document.RootElement));
@@ -163,7 +164,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     public async Task Native_dom_2_4_5_give_the_FHIRPath_verdict_on_crafted_contained_resources(string contained, bool? withoutNested, bool? withoutMeta)
     {
         var model = (await fixture.For("base")).FhirPathModel;
-        using var document = JsonDocument.Parse($$"""{"resourceType":"Claim","contained":{{contained}},"status":"active"}""");
+        using var document = ResourceDocument.Parse($$"""{"resourceType":"Claim","contained":{{contained}},"status":"active"}""");
         var root = model.Resource(document.RootElement, null, "");
         var cursor = Cursor(root);
         Assert.Equal(withoutNested, ContainedMemberCheck.WithoutNested(cursor));
@@ -191,7 +192,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     public async Task Native_us_core_3_gives_the_FHIRPath_verdict_on_crafted_observation_values(string value, bool? native)
     {
         var model = (await fixture.For("base")).FhirPathModel;
-        using var document = JsonDocument.Parse($$"""{"resourceType":"Observation","status":"final","code":{"text":"c"},{{value}}}""");
+        using var document = ResourceDocument.Parse($$"""{"resourceType":"Observation","status":"final","code":{"text":"c"},{{value}}}""");
         var element = Assert.Single(FhirPathExpression.Compile("Observation.value").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         Assert.Equal(native, QuantityUnitSystemCheck.For(model)(Cursor(element)));
         if (native is { } verdict) Assert.Equal(verdict, FhirPathExpression.Compile(QuantityUnitSystemCheck.Expression).EvaluateBoolean(model, element) != false);
@@ -221,7 +222,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     public async Task Native_us_core_16_and_17_give_the_FHIRPath_verdict_on_crafted_NPIs(string value, bool? digits, bool? checkDigit)
     {
         var model = (await fixture.For("base")).FhirPathModel;
-        using var document = JsonDocument.Parse($$"""{"resourceType":"Practitioner","identifier":[{"system":"http://hl7.org/fhir/sid/us-npi",{{value}}}]}""");
+        using var document = ResourceDocument.Parse($$"""{"resourceType":"Practitioner","identifier":[{"system":"http://hl7.org/fhir/sid/us-npi",{{value}}}]}""");
         var element = Assert.Single(FhirPathExpression.Compile("Practitioner.identifier").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         Assert.Equal(digits, NpiCheck.HasTenDigits(Cursor(element)));
         Assert.Equal(checkDigit, NpiCheck.HasValidCheckDigit(Cursor(element)));
@@ -236,7 +237,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         var identifiers = 0;
         var decided = 0;
         var mismatches = new List<string>();
-        void Check(JsonElement resource, string where)
+        void Check(ResourceElement resource, string where)
         {
             foreach (var identifier in Identifiers.Evaluate(model, model.Resource(resource, null, "")).OfType<FhirPathElement>())
             {
@@ -260,13 +261,13 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         }
         foreach (var file in ExampleCorpus.ExampleFiles())
         {
-            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+            using var document = ResourceDocument.Parse(await File.ReadAllBytesAsync(file));
             Check(document.RootElement, Path.GetFileName(file));
         }
         // Every Synthea line with identifiers: each Practitioner's is an NPI.
         foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 300))
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = ResourceDocument.Parse(text);
             Check(document.RootElement, where);
         }
         output.WriteLine($"us-core-16/17: {identifiers} identifiers, {decided} native decisions compared");
@@ -279,7 +280,7 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
     public async Task Native_per1_answers_as_the_FHIRPath_form_on_crafted_periods(string period, bool? native, bool? fhirPath)
     {
         var model = (await fixture.For("base")).FhirPathModel;
-        using var document = JsonDocument.Parse($$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"period":{{period}}}""");
+        using var document = ResourceDocument.Parse($$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"period":{{period}}}""");
         var element = Assert.Single(FhirPathExpression.Compile("Encounter.period").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         Assert.Equal(fhirPath, Per1.EvaluateBoolean(model, element));
         Assert.Equal(native, PeriodOrderCheck.Holds(Cursor(element)));
@@ -292,13 +293,13 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         var tally = new Tally();
         foreach (var file in ExampleCorpus.ExampleFiles())
         {
-            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+            using var document = ResourceDocument.Parse(await File.ReadAllBytesAsync(file));
             Compare(model, model.Resource(document.RootElement, null, ""), Path.GetFileName(file), tally);
         }
         // Every type of the Synthea export, its first 150 lines (descendants() materialises the whole tree).
         foreach (var (text, where) in ExampleCorpus.SyntheaLines(perFile: 150))
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = ResourceDocument.Parse(text);
             Compare(model, model.Resource(document.RootElement, null, ""), where, tally);
         }
         output.WriteLine($"ref-1: {tally.References} references, {tally.ReferencesNative} decided natively ({tally.LocalNative} of them #id); per-1: {tally.Periods} periods, {tally.PeriodsNative} decided natively ({tally.PeriodsFailing} failing); dom-2..5 on {tally.WithoutContained} resources without contained");

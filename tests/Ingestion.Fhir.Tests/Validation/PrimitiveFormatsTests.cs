@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 
@@ -134,9 +135,9 @@ public sealed class PrimitiveFormatsTests
         return true;
     }
 
-    private static JsonElement Parse(string json)
+    private static ResourceElement Parse(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = ResourceDocument.Parse(json);
         return document.RootElement.Clone();
     }
 }

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
@@ -38,7 +39,7 @@ public sealed class RandomJsonParseTests
                 continue;
             }
             Assert.True(result.Error?.RuleId != ResourceParser.RuleDuplicateKey, $"a repeat that is none in case {i}");
-            using var lenient = JsonDocument.Parse(bytes);
+            using var lenient = ResourceDocument.Parse(bytes);
             var root = lenient.RootElement;
             var hasType = root.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String;
             if (!hasType)

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text;
 using Ingestion.Fhir.Validation;
 
@@ -216,7 +217,7 @@ public sealed class StrictJsonTests
     public void A_document_parsed_leniently_with_an_unpaired_surrogate_is_unusable_not_a_crash(string json, string location)
     {
         // The pipeline may hand the validator a document it parsed itself, without ResourceParser's scan.
-        using var document = System.Text.Json.JsonDocument.Parse(json);
+        using var document = ResourceDocument.Parse(json);
         var result = Validator.Validate(document.RootElement);
         Assert.False(result.Usable);
         var issue = Assert.Single(result.Issues, i => i.Severity == IssueSeverity.Fatal);

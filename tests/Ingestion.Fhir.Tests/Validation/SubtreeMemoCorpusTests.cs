@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Ingestion.Testing;
@@ -41,7 +42,7 @@ public sealed class SubtreeMemoCorpusTests(PackageValidatorFixture fixture, ITes
         var issues = 0;
         foreach (var (text, where) in ExampleCorpus.SyntheaLines().Concat(ExampleCorpus.ExampleFiles().Select(f => (File.ReadAllText(f), Path.GetFileName(f)))))
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = ResourceDocument.Parse(text);
             var expected = without.Validate(document.RootElement);
             var actual = with.Validate(document.RootElement);
             Assert.True(actual.Usable == expected.Usable, where);

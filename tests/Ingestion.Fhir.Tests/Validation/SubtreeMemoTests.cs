@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.IO.Hashing;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
@@ -121,7 +122,7 @@ public sealed class SubtreeMemoTests
     public void The_memo_keys_by_context_environment_and_bytes()
     {
         var memo = new SubtreeMemo();
-        using var document = JsonDocument.Parse(HeartRateCode);
+        using var document = ResourceDocument.Parse(HeartRateCode);
         var value = document.RootElement;
 
         Assert.False(memo.Seen(2, value, out var key));
@@ -130,10 +131,10 @@ public sealed class SubtreeMemoTests
         Assert.True(memo.Seen(2, value, out _));
         Assert.False(memo.Seen(4, value, out _)); // another context
         Assert.False(memo.Seen(2, value, out _, environment: 12345)); // another environment (contained ids)
-        using var other = JsonDocument.Parse(HeartRateCode.Replace("8867-4", "8867-5", StringComparison.Ordinal));
+        using var other = ResourceDocument.Parse(HeartRateCode.Replace("8867-4", "8867-5", StringComparison.Ordinal));
         Assert.False(memo.Seen(2, other.RootElement, out _)); // other bytes
 
-        using var small = JsonDocument.Parse("""{"code":"x"}""");
+        using var small = ResourceDocument.Parse("""{"code":"x"}""");
         Assert.False(memo.Seen(2, small.RootElement, out var smallKey));
         memo.Remember(smallKey);
         Assert.False(memo.Seen(2, small.RootElement, out _)); // objects under the size threshold are not memoized
@@ -162,7 +163,7 @@ public sealed class SubtreeMemoTests
     [InlineData("""{"resourceType":"Observation","_contained":{},"contained":[{"resourceType":"Practitioner","id":"p1"}]}""", false)]
     public void Contained_ids_are_hashed_only_when_the_hash_captures_them_exactly(string resource, bool exact)
     {
-        using var document = JsonDocument.Parse(resource);
+        using var document = ResourceDocument.Parse(resource);
         Assert.Equal(exact, ContainedIds.TryHash(document.RootElement, null, new XxHash128(), out var scanned));
         // The root's names read once (as the validator does) give the same answer and hash as the JSON scan, also on a
         // hasher the context reuses (what it held before is not part of the hash).
@@ -172,7 +173,7 @@ public sealed class SubtreeMemoTests
         Assert.Equal(scanned, indexed);
     }
 
-    private static FhirPathObjectIndex RootIndex(JsonElement root)
+    private static FhirPathObjectIndex RootIndex(ResourceElement root)
     {
         var index = new FhirPathObjectIndex();
         index.Build(root);
@@ -184,7 +185,7 @@ public sealed class SubtreeMemoTests
     {
         static UInt128 Hash(string json)
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = ResourceDocument.Parse(json);
             Assert.True(ContainedIds.TryHash(document.RootElement, null, new XxHash128(), out var hash));
             Assert.True(ContainedIds.TryHash(document.RootElement, RootIndex(document.RootElement), new XxHash128(), out var indexed));
             Assert.Equal(hash, indexed);
@@ -210,7 +211,7 @@ public sealed class SubtreeMemoTests
 
     private static List<string> Validate(UsCoreValidator validator, string resource)
     {
-        using var document = JsonDocument.Parse(resource);
+        using var document = ResourceDocument.Parse(resource);
         var result = validator.Validate(document.RootElement);
         return [$"usable {result.Usable}", .. result.Issues.Select(SubtreeMemoCorpusTests.Describe)];
     }

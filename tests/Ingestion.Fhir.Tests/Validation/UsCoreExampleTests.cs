@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Ingestion.Testing;
@@ -67,18 +68,18 @@ public sealed class UsCoreExampleTests(PackageValidatorFixture fixture, ITestOut
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
-    internal static IEnumerable<(string File, JsonDocument Resource)> Examples(string version)
+    internal static IEnumerable<(string File, ResourceDocument Resource)> Examples(string version)
     {
         foreach (var file in Directory.EnumerateFiles(SharedData.PathOf("us-core", "examples", version), "*.json").Order(StringComparer.Ordinal))
         {
-            var document = JsonDocument.Parse(File.ReadAllBytes(file));
+            var document = ResourceDocument.Parse(File.ReadAllBytes(file));
             if (document.RootElement.GetProperty("resourceType").GetString() == "Bundle")
             {
                 // Bundle examples are validated through their entries (each entry declares its own profile).
                 foreach (var entry in document.RootElement.TryGetProperty("entry", out var entries) ? entries.EnumerateArray() : default)
                 {
                     if (entry.TryGetProperty("resource", out var inner))
-                        yield return ($"{Path.GetFileName(file)}#{inner.GetProperty("resourceType").GetString()}", JsonDocument.Parse(inner.GetRawText()));
+                        yield return ($"{Path.GetFileName(file)}#{inner.GetProperty("resourceType").GetString()}", ResourceDocument.Parse(inner.GetRawText()));
                 }
                 document.Dispose();
                 continue;
@@ -87,7 +88,7 @@ public sealed class UsCoreExampleTests(PackageValidatorFixture fixture, ITestOut
         }
     }
 
-    internal static List<string> DeclaredProfiles(JsonElement resource) =>
+    internal static List<string> DeclaredProfiles(ResourceElement resource) =>
         resource.TryGetProperty("meta", out var meta) && meta.TryGetProperty("profile", out var profiles)
             ? profiles.EnumerateArray().Select(p => DefinitionSet.StripVersion(p.GetString()!)).ToList()
             : [];

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Ingestion.Testing;
@@ -74,7 +75,7 @@ public sealed class UsCoreInvariantTests(PackageValidatorFixture fixture)
 
     private static IReadOnlyList<ValidationIssue> Issues(UsCoreValidator validator, string json)
     {
-        using var document = JsonDocument.Parse(json.Replace("{{P}}", P, StringComparison.Ordinal));
+        using var document = ResourceDocument.Parse(json.Replace("{{P}}", P, StringComparison.Ordinal));
         return validator.Validate(document.RootElement).Issues;
     }
 }

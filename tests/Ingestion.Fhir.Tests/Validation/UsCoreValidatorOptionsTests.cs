@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
 using Microsoft.Extensions.Configuration;
@@ -44,7 +45,7 @@ public sealed class UsCoreValidatorOptionsTests
             """{"resourceType":"Patient","identifier":[{"system":"urn:x","value":"1"}],"name":[{"family":"A"}],"gender":"male"}""",
             """{"resourceType":"Condition","code":{"text":"x"},"subject":{"reference":"Patient/p1"}}""",
             """{"resourceType":"Observation","status":"final","code":{"text":"x"},"birthDate":"x"}""",
-        }.Select(json => JsonDocument.Parse(json)).ToArray();
+        }.Select(json => ResourceDocument.Parse(json)).ToArray();
         var expected = resources.Select(r => Describe(validator.Validate(r.RootElement))).ToArray();
 
         var mismatches = 0;

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 using Ingestion.Fhir.Validation;
@@ -129,7 +130,7 @@ public sealed class WalkDuplicateKeyTests(ITestOutputHelper output)
                 if (isSynthea) Assert.True(noDuplicateKeys, where);
                 if (isSynthea) synthea++;
             }
-            using var clean = JsonDocument.Parse(bytes);
+            using var clean = ResourceDocument.Parse(bytes);
             for (var target = 0; ; target++)
             {
                 if (DuplicateKeyTests.PropertyRepeater.Repeat(clean.RootElement, target) is not { } mutated) break;

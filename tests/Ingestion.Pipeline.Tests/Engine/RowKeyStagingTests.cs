@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -116,7 +117,7 @@ public sealed class RowKeyStagingTests : IDisposable
         for (var i = 0; i < count; i++)
         {
             DateTimeOffset? lastUpdated = i % 4 == 0 ? null : new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.FromHours(2)).AddMinutes(i);
-            using var resource = JsonDocument.Parse(lastUpdated is { } at ? "{\"meta\":{\"lastUpdated\":\"" + at.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) + "\"}}" : "{}");
+            using var resource = ResourceDocument.Parse(lastUpdated is { } at ? "{\"meta\":{\"lastUpdated\":\"" + at.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) + "\"}}" : "{}");
             stager.BeginResource(resource.RootElement, i + 1);
             var (table, row, references, start) = (i % 3) switch
             {

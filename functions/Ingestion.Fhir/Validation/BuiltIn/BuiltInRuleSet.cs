@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.IO.Compression;
 using System.Text.Json;
 
@@ -42,7 +43,7 @@ public static class BuiltInRuleSet
     public static DefinitionSet Read(Stream gzipStream)
     {
         using var gzip = new GZipStream(gzipStream, CompressionMode.Decompress);
-        using var document = JsonDocument.Parse(gzip);
+        using var document = ResourceDocument.Parse(gzip);
         var root = document.RootElement;
         if (root.GetProperty("format").GetString() != Format) throw new InvalidDataException("Unknown rule set format.");
         var set = new DefinitionSet();
@@ -58,7 +59,7 @@ public static class BuiltInRuleSet
         return set;
     }
 
-    private static ProfileDefinition ReadProfile(JsonElement p)
+    private static ProfileDefinition ReadProfile(ResourceElement p)
     {
         var type = p.GetProperty("type").GetString()!;
         var elements = p.GetProperty("elements").EnumerateArray().Select(ReadElement).ToArray();
@@ -72,7 +73,7 @@ public static class BuiltInRuleSet
             elements);
     }
 
-    private static ElementRule ReadElement(JsonElement e)
+    private static ElementRule ReadElement(ResourceElement e)
     {
         var id = e.GetProperty("id").GetString()!;
         var max = Optional(e, "max") ?? "1";
@@ -102,8 +103,8 @@ public static class BuiltInRuleSet
                 : []);
     }
 
-    private static string? Optional(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
+    private static string? Optional(ResourceElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
 
-    private static IReadOnlyList<string> Strings(JsonElement e, string name) =>
+    private static IReadOnlyList<string> Strings(ResourceElement e, string name) =>
         e.TryGetProperty(name, out var v) ? v.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
 }

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -10,8 +11,8 @@ namespace Ingestion.Fhir.Validation;
 public sealed class DefinitionSet
 {
     private readonly Dictionary<string, ProfileDefinition> _profiles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JsonElement> _valueSets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JsonElement> _codeSystems = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResourceElement> _valueSets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResourceElement> _codeSystems = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CodeListDefinition> _codeLists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CodeListDefinition?> _resolved = new(StringComparer.Ordinal);
 
@@ -44,7 +45,7 @@ public sealed class DefinitionSet
     public void AddCodeList(CodeListDefinition list) => _codeLists[StripVersion(list.ValueSetUrl)] = list;
 
     /// <summary>Adds a StructureDefinition, ValueSet or CodeSystem (other resources are ignored). The element must outlive this set.</summary>
-    public void AddResource(JsonElement resource)
+    public void AddResource(ResourceElement resource)
     {
         if (!resource.TryGetProperty("resourceType", out var typeElement)) return;
         var type = typeElement.GetString();
@@ -93,7 +94,7 @@ public sealed class DefinitionSet
         return result;
     }
 
-    private CodeListDefinition? Enumerate(string url, JsonElement valueSet)
+    private CodeListDefinition? Enumerate(string url, ResourceElement valueSet)
     {
         var codes = new List<CodeEntry>();
         if (valueSet.TryGetProperty("expansion", out var expansion) && expansion.TryGetProperty("contains", out var contains))
@@ -142,7 +143,7 @@ public sealed class DefinitionSet
     private const string Unclosed = "http://hl7.org/fhir/StructureDefinition/valueset-unclosed";
 
     /// <summary>An expansion marked too costly or unclosed, or with fewer codes than its total.</summary>
-    private static bool IsTruncated(JsonElement expansion, int codes)
+    private static bool IsTruncated(ResourceElement expansion, int codes)
     {
         if (expansion.TryGetProperty("total", out var total) && total.ValueKind == JsonValueKind.Number && total.GetInt64() > codes) return true;
         if (!expansion.TryGetProperty("extension", out var extensions) || extensions.ValueKind != JsonValueKind.Array) return false;
@@ -154,10 +155,10 @@ public sealed class DefinitionSet
         return false;
     }
 
-    private static bool IsComplete(JsonElement codeSystem) =>
+    private static bool IsComplete(ResourceElement codeSystem) =>
         !codeSystem.TryGetProperty("content", out var content) || content.GetString() == "complete";
 
-    private static void AddContains(JsonElement contains, List<CodeEntry> codes)
+    private static void AddContains(ResourceElement contains, List<CodeEntry> codes)
     {
         foreach (var item in contains.EnumerateArray())
         {
@@ -167,7 +168,7 @@ public sealed class DefinitionSet
         }
     }
 
-    private static void AddConcepts(string system, JsonElement concepts, List<CodeEntry> codes)
+    private static void AddConcepts(string system, ResourceElement concepts, List<CodeEntry> codes)
     {
         foreach (var concept in concepts.EnumerateArray())
         {

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -24,8 +25,8 @@ public sealed record ElementRule(
     string Max,
     string BaseMax,
     IReadOnlyList<TypeRule> Types,
-    JsonElement? Fixed,
-    JsonElement? Pattern,
+    ResourceElement? Fixed,
+    ResourceElement? Pattern,
     BindingRule? Binding,
     SlicingRule? Slicing,
     bool MustSupport,

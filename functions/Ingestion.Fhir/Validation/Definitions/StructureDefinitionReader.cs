@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -8,7 +9,7 @@ public static class StructureDefinitionReader
     private const string FhirTypeExtension = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type";
 
     /// <summary>Null when the definition has no snapshot (nothing to compile).</summary>
-    public static ProfileDefinition? Read(JsonElement sd)
+    public static ProfileDefinition? Read(ResourceElement sd)
     {
         if (!sd.TryGetProperty("snapshot", out var snapshot) || !snapshot.TryGetProperty("element", out var elements)) return null;
         var url = sd.GetProperty("url").GetString()!;
@@ -22,7 +23,7 @@ public static class StructureDefinitionReader
         return new ProfileDefinition(url, id, type, kind, baseDefinition, isConstraint, rules);
     }
 
-    private static ElementRule ReadElement(JsonElement e)
+    private static ElementRule ReadElement(ResourceElement e)
     {
         var path = e.GetProperty("path").GetString()!;
         var id = e.TryGetProperty("id", out var idEl) ? idEl.GetString()! : path;
@@ -37,7 +38,7 @@ public static class StructureDefinitionReader
             foreach (var t in typeArray.EnumerateArray()) types.Add(ReadType(t));
         }
 
-        JsonElement? fixedValue = null, patternValue = null;
+        ResourceElement? fixedValue = null, patternValue = null;
         foreach (var property in e.EnumerateObject())
         {
             if (property.Name.StartsWith("fixed", StringComparison.Ordinal)) fixedValue = property.Value.Clone();
@@ -82,7 +83,7 @@ public static class StructureDefinitionReader
         return new ElementRule(id, path, sliceName, min, max, baseMax, types, fixedValue, patternValue, binding, slicing, mustSupport, contentReference, constraintRules);
     }
 
-    private static bool IsBestPractice(JsonElement constraint)
+    private static bool IsBestPractice(ResourceElement constraint)
     {
         if (!constraint.TryGetProperty("extension", out var extensions) || extensions.ValueKind != JsonValueKind.Array) return false;
         foreach (var extension in extensions.EnumerateArray())
@@ -93,7 +94,7 @@ public static class StructureDefinitionReader
         return false;
     }
 
-    private static TypeRule ReadType(JsonElement t)
+    private static TypeRule ReadType(ResourceElement t)
     {
         var code = t.GetProperty("code").GetString()!;
         if (code.StartsWith("http://hl7.org/fhirpath/System.", StringComparison.Ordinal) && t.TryGetProperty("extension", out var extensions))
@@ -110,7 +111,7 @@ public static class StructureDefinitionReader
         return new TypeRule(code, ReadStrings(t, "profile"), ReadStrings(t, "targetProfile"));
     }
 
-    private static IReadOnlyList<string> ReadStrings(JsonElement e, string name)
+    private static IReadOnlyList<string> ReadStrings(ResourceElement e, string name)
     {
         if (!e.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array) return [];
         var list = new List<string>(array.GetArrayLength());

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -33,10 +33,10 @@ internal sealed class CompiledCodeSet
 
     public string ValueSetUrl { get; }
 
-    public bool ContainsCode(JsonElement code) =>
+    public bool ContainsCode(ResourceElement code) =>
         code.ValueKind == JsonValueKind.String && _codes.Contains(default, Text(code));
 
-    public bool Contains(JsonElement system, JsonElement code)
+    public bool Contains(ResourceElement system, ResourceElement code)
     {
         if (system.ValueKind != JsonValueKind.String) return ContainsCode(code);
         if (code.ValueKind != JsonValueKind.String) return false;
@@ -44,9 +44,9 @@ internal sealed class CompiledCodeSet
     }
 
     /// <summary>A string value's text as UTF-8: its raw bytes, or (with escapes, rare) the unescaped text, allocated.</summary>
-    private static ReadOnlySpan<byte> Text(JsonElement value)
+    private static ReadOnlySpan<byte> Text(ResourceElement value)
     {
-        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(value));
+        var raw = PrimitiveFormats.Unquote(value.RawUtf8);
         return raw.IndexOf((byte)'\\') < 0 ? raw : Encoding.UTF8.GetBytes(value.GetString()!);
     }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -16,28 +16,28 @@ internal sealed class CompiledJsonValue
     private readonly (byte[] Name, CompiledJsonValue Value)[] _properties = []; // an object's, in order, raw names
     private readonly CompiledJsonValue[] _items = [];                          // an array's
 
-    public CompiledJsonValue(JsonElement value)
+    public CompiledJsonValue(ResourceElement value)
     {
         _kind = value.ValueKind;
         switch (_kind)
         {
             case JsonValueKind.Object:
-                _properties = value.EnumerateObject().Select(p => (JsonMarshal.GetRawUtf8PropertyName(p).ToArray(), new CompiledJsonValue(p.Value))).ToArray();
+                _properties = value.EnumerateObject().Select(p => (p.Utf8Name.ToArray(), new CompiledJsonValue(p.Value))).ToArray();
                 break;
             case JsonValueKind.Array:
                 _items = value.EnumerateArray().Select(i => new CompiledJsonValue(i)).ToArray();
                 break;
             case JsonValueKind.String:
-                _raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(value)).ToArray();
+                _raw = PrimitiveFormats.Unquote(value.RawUtf8).ToArray();
                 break;
             case JsonValueKind.Number:
-                _raw = JsonMarshal.GetRawUtf8Value(value).ToArray();
+                _raw = value.RawUtf8.ToArray();
                 break;
         }
     }
 
     /// <summary>Every property/array item of this value is present in the instance (FHIR pattern[x] semantics).</summary>
-    public bool MatchedBy(JsonElement instance)
+    public bool MatchedBy(ResourceElement instance)
     {
         switch (_kind)
         {
@@ -70,7 +70,7 @@ internal sealed class CompiledJsonValue
     }
 
     /// <summary>Exact equality (FHIR fixed[x] semantics): same properties, same array items in order.</summary>
-    public bool EqualTo(JsonElement instance)
+    public bool EqualTo(ResourceElement instance)
     {
         switch (_kind)
         {
@@ -96,13 +96,13 @@ internal sealed class CompiledJsonValue
         }
     }
 
-    private bool PrimitiveEquals(JsonElement instance)
+    private bool PrimitiveEquals(ResourceElement instance)
     {
         var kind = instance.ValueKind;
         if (kind != _kind) return false;
         if (kind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null) return true;
         // The instance's text unescaped, compared with the expected text as written (as JsonValues compares them).
         if (kind == JsonValueKind.String) return instance.ValueEquals(_raw);
-        return JsonMarshal.GetRawUtf8Value(instance).SequenceEqual(_raw);
+        return instance.RawUtf8.SequenceEqual(_raw);
     }
 }

@@ -1,5 +1,5 @@
+using Ingestion.Fhir.Json;
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -18,10 +18,10 @@ internal static class ContainedIds
 {
     /// <param name="root">The resource's root names when read already (all plain): the same scan without the JSON's enumeration.</param>
     /// <param name="hasher">The caller's hasher, reset here: one per validation context rather than one per resource.</param>
-    public static bool TryHash(JsonElement resource, FhirPathObjectIndex? root, XxHash128 hasher, out UInt128 hash)
+    public static bool TryHash(ResourceElement resource, FhirPathObjectIndex? root, XxHash128 hasher, out UInt128 hash)
     {
         hash = default;
-        var contained = default(JsonElement);
+        var contained = default(ResourceElement);
         if (root is { Usable: true })
         {
             for (var i = 0; i < root.Count; i++)
@@ -37,7 +37,7 @@ internal static class ContainedIds
         {
             foreach (var property in resource.EnumerateObject())
             {
-                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var raw = property.Utf8Name;
                 if (!JsonProperties.IsPlain(raw) || raw.SequenceEqual("_contained"u8)) return false;
                 if (!raw.SequenceEqual("contained"u8)) continue;
                 if (contained.ValueKind != JsonValueKind.Undefined) return false;
@@ -50,10 +50,10 @@ internal static class ContainedIds
         foreach (var item in contained.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object) return false;
-            JsonElement type = default, id = default;
+            ResourceElement type = default, id = default;
             foreach (var property in item.EnumerateObject())
             {
-                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var raw = property.Utf8Name;
                 if (!JsonProperties.IsPlain(raw) || raw.SequenceEqual("_id"u8)) return false;
                 if (raw.SequenceEqual("id"u8))
                 {
@@ -63,8 +63,8 @@ internal static class ContainedIds
                 else if (raw.SequenceEqual("resourceType"u8)) type = property.Value;
             }
             // Raw JSON tokens, quotes included, one after the other: the sequence reads back unambiguously.
-            hasher.Append(type.ValueKind == JsonValueKind.Undefined ? "-"u8 : JsonMarshal.GetRawUtf8Value(type));
-            hasher.Append(id.ValueKind == JsonValueKind.Undefined ? "-"u8 : JsonMarshal.GetRawUtf8Value(id));
+            hasher.Append(type.ValueKind == JsonValueKind.Undefined ? "-"u8 : type.RawUtf8);
+            hasher.Append(id.ValueKind == JsonValueKind.Undefined ? "-"u8 : id.RawUtf8);
         }
         hash = hasher.GetCurrentHashAsUInt128() | 1; // never zero, which stands for "no contained"
         return true;

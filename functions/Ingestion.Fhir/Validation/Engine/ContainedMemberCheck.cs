@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -54,7 +54,7 @@ internal static class ContainedMemberCheck
             if (item.ValueKind != JsonValueKind.Object) return ContainedMemberNames.Scanned | ContainedMemberNames.Undecided;
             foreach (var property in item.EnumerateObject())
             {
-                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var raw = property.Utf8Name;
                 if (!JsonProperties.IsPlain(raw)) return ContainedMemberNames.Scanned | ContainedMemberNames.Undecided;
                 if (raw.Length > 0 && raw[0] == (byte)'_') raw = raw[1..];
                 if (raw.StartsWith("contained"u8)) names |= ContainedMemberNames.Contained;

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -54,17 +54,17 @@ internal static class ContainedReferenceCheck
     /// a contained resource's own level, since neither has a <c>reference</c> property (checked). Anything else (an
     /// id with an escape, a reference written with spaces or escapes, one to be told apart by the walk) falls back to it.
     /// </summary>
-    private static bool EveryIdReferenced(JsonElement root, JsonElement contained)
+    private static bool EveryIdReferenced(ResourceElement root, ResourceElement contained)
     {
         if (root.TryGetProperty("reference"u8, out _)) return false;
-        var bytes = JsonMarshal.GetRawUtf8Value(root);
+        var bytes = root.RawUtf8;
         Span<byte> value = stackalloc byte[64];
         value[0] = (byte)'#';
         foreach (var item in contained.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object || item.TryGetProperty("reference"u8, out _)
                 || !item.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String) return false;
-            var quoted = JsonMarshal.GetRawUtf8Value(id); // "id", quotes included: the closing one ends the value
+            var quoted = id.RawUtf8; // "id", quotes included: the closing one ends the value
             if (quoted.Length > value.Length || quoted.IndexOf((byte)'\\') >= 0) return false;
             quoted[1..].CopyTo(value[1..]);
             if (!ContainsReference(bytes, value[..quoted.Length])) return false;
@@ -105,7 +105,7 @@ internal static class ContainedReferenceCheck
     /// the native form cannot judge exactly is present. Levels count objects from the container's root (its
     /// properties are level 1; a contained resource's properties level 2).
     /// </summary>
-    private static bool Collect(JsonElement element, int level, int containedIndex, List<HashReference> references)
+    private static bool Collect(ResourceElement element, int level, int containedIndex, List<HashReference> references)
     {
         foreach (var property in element.EnumerateObject())
         {
@@ -149,18 +149,18 @@ internal static class ContainedReferenceCheck
     /// or <c>'#'</c> (whatever its names and types): it is skipped with one vectorized search instead of walked. An
     /// EOB's items and adjudications, most of its bytes, are such subtrees.
     /// </summary>
-    private static bool CannotHoldHash(JsonElement value) => JsonMarshal.GetRawUtf8Value(value).IndexOfAny((byte)'#', (byte)'\\') < 0;
+    private static bool CannotHoldHash(ResourceElement value) => value.RawUtf8.IndexOfAny((byte)'#', (byte)'\\') < 0;
 
     /// <summary>The item of the root's <c>contained</c> array a subtree belongs to (-1: none).</summary>
-    private static int ContainedIndexOf(JsonProperty property, int level, int containedIndex, int item) =>
+    private static int ContainedIndexOf(ResourceProperty property, int level, int containedIndex, int item) =>
         level == 0 && property.NameEquals("contained"u8) ? item : containedIndex;
 
     /// <summary>'#' as written, or an escape (which might be one): read from the raw bytes, no string per value.</summary>
-    private static bool StartsLikeHash(JsonElement value)
+    private static bool StartsLikeHash(ResourceElement value)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var raw = value.RawUtf8;
         return raw.Length > 1 && raw[1] is (byte)'#' or (byte)'\\';
     }
 
-    private readonly record struct HashReference(JsonElement Value, int ContainedIndex, int Level);
+    private readonly record struct HashReference(ResourceElement Value, int ContainedIndex, int Level);
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -25,7 +25,7 @@ internal static class DateTimePrecisionCheck
     {
         if (effective.Value.ValueKind == JsonValueKind.Object) return effective.Type is "Period" or "Timing" ? true : null;
         if (effective.Value.ValueKind != JsonValueKind.String || effective.Type != "dateTime") return null;
-        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(effective.Value));
+        var raw = PrimitiveFormats.Unquote(effective.Value.RawUtf8);
         return raw.Length >= 10 && PeriodOrderCheck.IsDate(raw[..10]) ? true : null;
     }
 }

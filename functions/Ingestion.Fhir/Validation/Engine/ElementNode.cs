@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -23,8 +24,8 @@ internal sealed class ElementNode
     public bool IsArray { get; set; }                   // base max != 1: the JSON value is an array
     public TypeSlot[] Types { get; set; } = [];
     public bool IsChoice { get; private init; }         // set with the name: navigation asks it per element
-    public JsonElement? Fixed { get; set; }
-    public JsonElement? Pattern { get; set; }
+    public ResourceElement? Fixed { get; set; }
+    public ResourceElement? Pattern { get; set; }
     /// <summary><see cref="Fixed"/> and <see cref="Pattern"/> taken apart on first use after compilation (the walk checks every instance against them).</summary>
     public CompiledJsonValue? CompiledFixed => Fixed is { } value ? field ??= new CompiledJsonValue(value) : null;
     public CompiledJsonValue? CompiledPattern => Pattern is { } value ? field ??= new CompiledJsonValue(value) : null;
@@ -144,7 +145,7 @@ internal sealed class SliceRule
 }
 
 /// <summary>Expected value at a path in the item (segments; empty = the item itself).</summary>
-internal sealed record SliceDiscriminator(string[] Path, JsonElement Expected, bool IsPattern, CompiledCodeSet? ValueSet)
+internal sealed record SliceDiscriminator(string[] Path, ResourceElement Expected, bool IsPattern, CompiledCodeSet? ValueSet)
 {
     /// <summary><see cref="Path"/> as UTF-8, as the document compares names (a string name is transcoded per lookup).</summary>
     public byte[][] Utf8Path { get; } = Path.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();

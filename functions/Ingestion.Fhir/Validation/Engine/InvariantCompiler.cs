@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.RegularExpressions;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -106,13 +107,13 @@ internal sealed partial class InvariantCompiler
         return HasNonIdProperty(element.Value) || HasNonIdProperty(element.Shadow);
     }
 
-    private static bool HasNonIdProperty(System.Text.Json.JsonElement value)
+    private static bool HasNonIdProperty(ResourceElement value)
     {
         if (value.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
         foreach (var property in value.EnumerateObject())
         {
             // Raw bytes for a plain name (nearly all): NameEquals would check for escapes twice per property.
-            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+            var raw = property.Utf8Name;
             if (JsonProperties.IsPlain(raw) ? !raw.SequenceEqual("id"u8) && !raw.SequenceEqual("resourceType"u8) : !property.NameEquals("id"u8) && !property.NameEquals("resourceType"u8)) return true;
         }
         return false;

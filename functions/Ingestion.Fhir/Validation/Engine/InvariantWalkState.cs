@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -91,7 +91,7 @@ internal sealed class InvariantWalkState
         {
             foreach (var property in frame.Cursor.Value.EnumerateObject())
             {
-                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var raw = property.Utf8Name;
                 var plain = JsonProperties.IsPlain(raw);
                 if (raw.Length > 1 && raw[0] == (byte)'_')
                 {

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ingestion.Fhir.Validation.FhirPath;
@@ -24,7 +24,7 @@ internal sealed class InvariantWalker
     /// Starts a resource (<paramref name="resourceType"/>: its R4 type): the root's frame, with the resource's constraints evaluated. <see cref="ResourceWalker"/>
     /// walks the rest (one pass with the structure checks) and calls <see cref="End"/>.
     /// </summary>
-    public int Begin(JsonElement resource, string resourceType, ChildTable root, ValidationContext context)
+    public int Begin(ResourceElement resource, string resourceType, ChildTable root, ValidationContext context)
     {
         var state = context.InvariantState ??= new InvariantWalkState(_model);
         state.Clear();
@@ -76,7 +76,7 @@ internal sealed class InvariantWalker
         foreach (var property in parent.EnumerateObject())
         {
             // Looked up from the UTF-8 name: no string per property.
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var raw = property.Utf8Name;
             if (raw.SequenceEqual("resourceType"u8)) continue;
             if (hasShadows && raw.Length > 1 && raw[0] == (byte)'_')
             {
@@ -111,11 +111,11 @@ internal sealed class InvariantWalker
     public static bool VisitsItem(JsonValueKind itemKind, bool leafTrivial) => itemKind != JsonValueKind.Null && !(leafTrivial && IsPrimitive(itemKind));
 
     /// <summary>One property of an object (its value and, paired by name, its <c>_name</c> object), on its own.</summary>
-    public void VisitProperty(InvariantWalkState state, int parentIndex, JsonElement parent, JsonProperty property, ElementNode node, TypeSlot slot, bool hasShadows, ValidationContext context)
+    public void VisitProperty(InvariantWalkState state, int parentIndex, ResourceElement parent, ResourceProperty property, ElementNode node, TypeSlot slot, bool hasShadows, ValidationContext context)
     {
         var leafTrivial = IsLeafTrivial(node, slot, hasShadows);
         var name = slot.JsonName; // interned: the frames keep no per-resource strings
-        JsonElement value, shadow;
+        ResourceElement value, shadow;
         if (hasShadows)
         {
             parent.TryGetProperty(name, out value);
@@ -164,7 +164,7 @@ internal sealed class InvariantWalker
         return true;
     }
 
-    private void Visit(InvariantWalkState state, int parentIndex, string name, int index, ElementNode node, TypeSlot slot, JsonElement value, JsonValueKind valueKind, JsonElement shadow, ValidationContext context)
+    private void Visit(InvariantWalkState state, int parentIndex, string name, int index, ElementNode node, TypeSlot slot, ResourceElement value, JsonValueKind valueKind, ResourceElement shadow, ValidationContext context)
     {
         if (valueKind == JsonValueKind.Null)
         {
@@ -207,7 +207,7 @@ internal sealed class InvariantWalker
     /// the index the structure walk matched, -1 for none, or <see cref="SliceUnknown"/>). Returns the frame;
     /// <paramref name="table"/> is the children to visit (null: none).
     /// </summary>
-    public int Enter(InvariantWalkState state, int parentIndex, string name, ElementNode node, TypeSlot slot, JsonElement value, JsonElement shadow, int slice, ValidationContext context, out ChildTable? table)
+    public int Enter(InvariantWalkState state, int parentIndex, string name, ElementNode node, TypeSlot slot, ResourceElement value, ResourceElement shadow, int slice, ValidationContext context, out ChildTable? table)
     {
         if (slot.IsResource)
         {
@@ -232,7 +232,7 @@ internal sealed class InvariantWalker
     }
 
     /// <summary>The constraints of the first slice the item matches (the structure walk assigns items the same way).</summary>
-    private static void EvaluateSlice(SliceRule[] slices, JsonElement item, InvariantWalkState state, int frame, ValidationContext context)
+    private static void EvaluateSlice(SliceRule[] slices, ResourceElement item, InvariantWalkState state, int frame, ValidationContext context)
     {
         foreach (var slice in slices)
         {

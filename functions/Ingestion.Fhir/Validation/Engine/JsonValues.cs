@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -6,14 +6,14 @@ namespace Ingestion.Fhir.Validation;
 /// <summary>Exact comparison of JSON values (FHIRPath equality of two elements), on raw bytes, without allocating; a profile's fixed and pattern values are compared by <see cref="CompiledJsonValue"/>.</summary>
 internal static class JsonValues
 {
-    public static JsonElement String(string value)
+    public static ResourceElement String(string value)
     {
-        using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(value));
+        using var document = ResourceDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(value));
         return document.RootElement.Clone();
     }
 
     /// <summary>Exact equality (FHIR fixed[x] semantics): same properties, same array items in order.</summary>
-    public static bool EqualsExactly(JsonElement expected, JsonElement instance)
+    public static bool EqualsExactly(ResourceElement expected, ResourceElement instance)
     {
         switch (expected.ValueKind)
         {
@@ -23,7 +23,7 @@ internal static class JsonValues
                 foreach (var property in expected.EnumerateObject())
                 {
                     count++;
-                    if (!instance.TryGetProperty(JsonMarshal.GetRawUtf8PropertyName(property), out var value) || !EqualsExactly(property.Value, value)) return false;
+                    if (!instance.TryGetProperty(property.Utf8Name, out var value) || !EqualsExactly(property.Value, value)) return false;
                 }
                 foreach (var _ in instance.EnumerateObject()) count--;
                 return count == 0;
@@ -40,11 +40,11 @@ internal static class JsonValues
         }
     }
 
-    private static bool PrimitiveEquals(JsonElement expected, JsonElement instance)
+    private static bool PrimitiveEquals(ResourceElement expected, ResourceElement instance)
     {
         if (expected.ValueKind != instance.ValueKind) return false;
         if (expected.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null) return true;
-        if (expected.ValueKind == JsonValueKind.String) return instance.ValueEquals(PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(expected)));
-        return JsonMarshal.GetRawUtf8Value(expected).SequenceEqual(JsonMarshal.GetRawUtf8Value(instance));
+        if (expected.ValueKind == JsonValueKind.String) return instance.ValueEquals(PrimitiveFormats.Unquote(expected.RawUtf8));
+        return expected.RawUtf8.SequenceEqual(instance.RawUtf8);
     }
 }

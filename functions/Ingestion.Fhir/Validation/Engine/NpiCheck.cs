@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -47,7 +47,7 @@ internal static class NpiCheck
         if (identifier.Value.ValueKind != JsonValueKind.Object) return false;
         JsonProperties.Find(identifier.Value, identifier.Members, "value", "_value", out var value, out var shadow);
         if (shadow.ValueKind != JsonValueKind.Undefined || value.ValueKind != JsonValueKind.String) return false;
-        raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(value));
+        raw = PrimitiveFormats.Unquote(value.RawUtf8);
         return raw.Length > 0 && raw.IndexOf((byte)'\\') < 0;
     }
 }

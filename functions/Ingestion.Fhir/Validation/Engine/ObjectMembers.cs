@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -62,7 +63,7 @@ internal sealed class ObjectMembers
 /// <summary>One property of an object as the walk read it: its element when known (by index, <see cref="ChildNameTable.EntryAt"/>: no references to copy), its value's JSON kind.</summary>
 internal struct ObjectMember
 {
-    public JsonProperty Property;
+    public ResourceProperty Property;
     public int Entry;
     public JsonValueKind Kind;
     public MemberFlags Flags;

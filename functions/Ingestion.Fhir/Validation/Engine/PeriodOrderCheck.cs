@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -21,10 +21,10 @@ internal static class PeriodOrderCheck
     public static bool? Holds(FhirPathCursor period)
     {
         if (period.Value.ValueKind != JsonValueKind.Object) return null;
-        JsonElement start = default, end = default;
+        ResourceElement start = default, end = default;
         foreach (var property in period.Value.EnumerateObject())
         {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var raw = property.Utf8Name;
             if (raw.SequenceEqual("start"u8)) start = property.Value;
             else if (raw.SequenceEqual("end"u8)) end = property.Value;
             else if (!JsonProperties.IsPlain(raw)) return null; // an escaped name might spell start or end
@@ -32,8 +32,8 @@ internal static class PeriodOrderCheck
         if (start.ValueKind == JsonValueKind.Array || end.ValueKind == JsonValueKind.Array) return null;
         if (!IsPrimitive(start) || !IsPrimitive(end)) return true;
         if (start.ValueKind != JsonValueKind.String || end.ValueKind != JsonValueKind.String) return null;
-        var a = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(start));
-        var b = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(end));
+        var a = PrimitiveFormats.Unquote(start.RawUtf8);
+        var b = PrimitiveFormats.Unquote(end.RawUtf8);
         if (a.Length == b.Length && SameShape(a, b)) return (a.Length == 10 ? a.SequenceCompareTo(b) : a[..19].SequenceCompareTo(b[..19])) <= 0;
         // Zoned date-times to the second in different zones (Synthea's periods across a daylight-saving change): FHIRPath
         // compares them at UTC, as instants.
@@ -67,7 +67,7 @@ internal static class PeriodOrderCheck
         return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks;
     }
 
-    private static bool IsPrimitive(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+    private static bool IsPrimitive(ResourceElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
 
     /// <summary>Both a valid date, or both a valid date-time to the second with the same zone text.</summary>
     private static bool SameShape(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

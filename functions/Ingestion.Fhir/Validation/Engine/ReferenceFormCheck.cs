@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
 
@@ -22,18 +22,18 @@ internal static class ReferenceFormCheck
 
     /// <param name="reference">The Reference element.</param>
     /// <param name="rootResource">Its <c>%rootResource</c>, or default when not known (then <c>#id</c> answers null).</param>
-    public static bool? Holds(FhirPathCursor reference, JsonElement rootResource) => Holds(reference, rootResource, null);
+    public static bool? Holds(FhirPathCursor reference, ResourceElement rootResource) => Holds(reference, rootResource, null);
 
-    /// <summary>As <see cref="Holds(FhirPathCursor, JsonElement)"/>, the root given as the walk's cursor on it: its names read once answer its <c>contained</c> lookup.</summary>
+    /// <summary>As <see cref="Holds(FhirPathCursor, ResourceElement)"/>, the root given as the walk's cursor on it: its names read once answer its <c>contained</c> lookup.</summary>
     public static bool? HoldsInRoot(FhirPathCursor reference, FhirPathCursor root) => Holds(reference, root.Value, root.Members);
 
-    private static bool? Holds(FhirPathCursor reference, JsonElement rootResource, FhirPathObjectIndex? rootMembers)
+    private static bool? Holds(FhirPathCursor reference, ResourceElement rootResource, FhirPathObjectIndex? rootMembers)
     {
         if (reference.Value.ValueKind != JsonValueKind.Object) return null;
         JsonProperties.Find(reference.Value, "reference", "_reference", out var value, out var shadow);
         if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null && shadow.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return true;
         if (value.ValueKind != JsonValueKind.String) return null;
-        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(value));
+        var raw = PrimitiveFormats.Unquote(value.RawUtf8);
         if (raw.IndexOf((byte)'\\') >= 0) return null;
         if (raw.Length == 0 || raw[0] != (byte)'#') return true;
         // The left operand is false: the whole is whether reference.substring(1) is among the contained ids ('#' alone
@@ -47,7 +47,7 @@ internal static class ReferenceFormCheck
     /// differently (<c>contained</c> not an array, <c>_contained</c>, an item that is not an object, an id that is not
     /// a plain string or has a <c>_id</c>).
     /// </summary>
-    private static bool? NamesContained(ReadOnlySpan<byte> id, JsonElement root, FhirPathObjectIndex? rootMembers)
+    private static bool? NamesContained(ReadOnlySpan<byte> id, ResourceElement root, FhirPathObjectIndex? rootMembers)
     {
         // The same lookups navigation makes (an escaped name is found too).
         JsonProperties.Find(root, rootMembers, "contained", "_contained", out var contained, out var containedShadow);

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ingestion.Fhir.Validation.FhirPath;
@@ -28,7 +29,7 @@ internal sealed class ResourceWalker
     }
 
     /// <summary>Checks a resource against a profile's root table: structure issues, then constraint issues.</summary>
-    public void Validate(JsonElement resource, string resourceType, ChildTable root, ValidationContext context)
+    public void Validate(ResourceElement resource, string resourceType, ChildTable root, ValidationContext context)
     {
         context.RootWalks++;
         var frame = _invariants.Begin(resource, resourceType, root, context);
@@ -44,7 +45,7 @@ internal sealed class ResourceWalker
     /// constraints are walked here too (the constraint walk's table for it is <paramref name="table"/>), else -1.
     /// <paramref name="read"/>: the object's properties already read (usable), else they are read from the JSON.
     /// </summary>
-    private void ValidateObject(JsonElement obj, ChildTable table, ValidationContext context, bool isResource, int frame, FhirPathObjectIndex? read = null)
+    private void ValidateObject(ResourceElement obj, ChildTable table, ValidationContext context, bool isResource, int frame, FhirPathObjectIndex? read = null)
     {
         var state = context.InvariantState!;
         var list = context.Members;
@@ -182,7 +183,7 @@ internal sealed class ResourceWalker
     /// type, in its binding, with no fixed or pattern value to meet. Anything else (or false) goes the general way,
     /// which checks again and reports.
     /// </summary>
-    private static bool IsCleanSinglePrimitive(in ChildFacts facts, ChildNameTable names, int entry, JsonElement value, JsonValueKind kind)
+    private static bool IsCleanSinglePrimitive(in ChildFacts facts, ChildNameTable names, int entry, ResourceElement value, JsonValueKind kind)
     {
         if (kind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False) || (facts.Flags & ChildFlags.SinglePlain) == 0) return false;
         if (PrimitiveFormats.Check(facts.Primitive, value, kind) != PrimitiveCheck.Valid) return false;
@@ -194,10 +195,10 @@ internal sealed class ResourceWalker
     /// element's name), each value's JSON kind taken once. With <paramref name="findShape"/> it also returns what
     /// <see cref="InvariantWalkState.Shape"/> would find in the same names, else <see cref="ObjectShape.Unknown"/>.
     /// </summary>
-    private static ObjectShape ReadMembers(JsonElement obj, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref NameMarks marks)
+    private static ObjectShape ReadMembers(ResourceElement obj, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref NameMarks marks)
     {
         var shape = findShape ? ObjectShape.Scanned : ObjectShape.Unknown;
-        foreach (var property in obj.EnumerateObject()) ReadMember(JsonMarshal.GetRawUtf8PropertyName(property), property, table, list, isResource, findShape, ref shape, ref marks);
+        foreach (var property in obj.EnumerateObject()) ReadMember(property.Utf8Name, property, table, list, isResource, findShape, ref shape, ref marks);
         return shape;
     }
 
@@ -210,7 +211,7 @@ internal sealed class ResourceWalker
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void ReadMember(ReadOnlySpan<byte> raw, JsonProperty property, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref ObjectShape shape, ref NameMarks marks)
+    private static void ReadMember(ReadOnlySpan<byte> raw, ResourceProperty property, ChildTable table, ObjectMembers list, bool isResource, bool findShape, ref ObjectShape shape, ref NameMarks marks)
     {
         var isPrimitiveExtension = raw.Length > 1 && raw[0] == (byte)'_';
         var name = isPrimitiveExtension ? raw[1..] : raw;
@@ -251,7 +252,7 @@ internal sealed class ResourceWalker
     /// A <c>_name</c> object (or each non-null item of a <c>_name</c> array) may hold only <c>id</c> and <c>extension</c>,
     /// and is not empty.
     /// </summary>
-    private static void CheckPrimitiveExtension(JsonProperty property, ValidationContext context)
+    private static void CheckPrimitiveExtension(ResourceProperty property, ValidationContext context)
     {
         var name = SafeName(property);
         if (property.Value.ValueKind == JsonValueKind.Object)
@@ -267,7 +268,7 @@ internal sealed class ResourceWalker
         }
     }
 
-    private static void CheckPrimitiveExtensionObject(JsonElement value, string name, int index, ValidationContext context)
+    private static void CheckPrimitiveExtensionObject(ResourceElement value, string name, int index, ValidationContext context)
     {
         context.Push(name, index);
         if (value.ValueKind != JsonValueKind.Object)
@@ -291,7 +292,7 @@ internal sealed class ResourceWalker
     private static string JsonNameOf(ElementNode node) => node.Types.Length > 0 ? node.Types[0].JsonName : node.Name;
 
     /// <summary>A primitive is present through its extension alone (_birthDate with data-absent-reason) only if it has one.</summary>
-    private static bool HasExtension(JsonElement value)
+    private static bool HasExtension(ResourceElement value)
     {
         if (value.ValueKind == JsonValueKind.Object) return value.TryGetProperty("extension"u8, out _);
         foreach (var item in value.EnumerateArray())
@@ -305,7 +306,7 @@ internal sealed class ResourceWalker
     /// A property's value(s); <paramref name="parentFrame"/> ≥ 0 when its constraints are walked here too (then the
     /// element is not a primitive and the object has no <c>_name</c> properties).
     /// </summary>
-    private void ValidateProperty(ElementNode node, TypeSlot slot, JsonProperty property, JsonValueKind valueKind, ValidationContext context, int parentFrame)
+    private void ValidateProperty(ElementNode node, TypeSlot slot, ResourceProperty property, JsonValueKind valueKind, ValidationContext context, int parentFrame)
     {
         var name = slot.JsonName;
         var value = property.Value;
@@ -365,7 +366,7 @@ internal sealed class ResourceWalker
     }
 
     /// <summary>The structure walk stops at a value of the wrong shape; the constraints are still evaluated below it.</summary>
-    private void VisitConstraintsAlone(ElementNode node, TypeSlot slot, JsonProperty property, ValidationContext context, int parentFrame)
+    private void VisitConstraintsAlone(ElementNode node, TypeSlot slot, ResourceProperty property, ValidationContext context, int parentFrame)
     {
         if (parentFrame >= 0)
             _invariants.VisitProperty(context.InvariantState!, parentFrame, default, property, node, slot, hasShadows: false, context);
@@ -375,7 +376,7 @@ internal sealed class ResourceWalker
     /// An item whose element's constraints are evaluated (unless it is a trivial leaf) before its structure is checked;
     /// not walked at all when met clean before in the same context (<see cref="SubtreeMemo"/>).
     /// </summary>
-    private void ValidateItemWithConstraints(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool leafTrivial)
+    private void ValidateItemWithConstraints(ElementNode node, TypeSlot slot, ResourceElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool leafTrivial)
     {
         var withConstraints = parentFrame >= 0 && InvariantWalker.VisitsItem(itemKind, leafTrivial);
         if (!withConstraints && itemKind != JsonValueKind.Object)
@@ -389,7 +390,7 @@ internal sealed class ResourceWalker
     }
 
     /// <summary>An item the memo did not answer: walked, and remembered under <paramref name="key"/> when clean.</summary>
-    private void WalkItem(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool withConstraints, in SubtreeKey key)
+    private void WalkItem(ElementNode node, TypeSlot slot, ResourceElement item, JsonValueKind itemKind, ValidationContext context, int parentFrame, bool withConstraints, in SubtreeKey key)
     {
         var before = context.IssueCount;
         var doubtsBefore = context.DuplicateKeyDoubts;
@@ -410,7 +411,7 @@ internal sealed class ResourceWalker
     /// slot itself is read only when the constraints' key needs what lies outside the object.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static bool RememberedSingle(JsonElement item, in ChildFacts facts, ChildNameTable names, int entry, bool withConstraints, ValidationContext context, out SubtreeKey key)
+    private static bool RememberedSingle(ResourceElement item, in ChildFacts facts, ChildNameTable names, int entry, bool withConstraints, ValidationContext context, out SubtreeKey key)
     {
         if (withConstraints && facts.Dependency != SubtreeDependency.None)
             return Remembered(item, JsonValueKind.Object, facts.SubtreeId, names.EntryAt(entry).Slot, withConstraints, context, out key);
@@ -428,7 +429,7 @@ internal sealed class ResourceWalker
     /// </summary>
     // Not inlined: the hash's state would make every caller's frame large, zeroed on each call (most calls are not objects).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static bool Remembered(JsonElement item, JsonValueKind itemKind, int subtree, TypeSlot slot, bool withConstraints, ValidationContext context, out SubtreeKey key)
+    private static bool Remembered(ResourceElement item, JsonValueKind itemKind, int subtree, TypeSlot slot, bool withConstraints, ValidationContext context, out SubtreeKey key)
     {
         key = default;
         if (subtree == 0 || itemKind != JsonValueKind.Object || context.Memo is not { } memo) return false;
@@ -443,7 +444,7 @@ internal sealed class ResourceWalker
 
     private static string MaxText(int max) => max == int.MaxValue ? "*" : max.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private void ValidateSlicedArray(ElementNode node, TypeSlot slot, JsonElement array, SliceRule[] slices, ValidationContext context, int parentFrame)
+    private void ValidateSlicedArray(ElementNode node, TypeSlot slot, ResourceElement array, SliceRule[] slices, ValidationContext context, int parentFrame)
     {
         var counts = MemoryMarshal.Cast<byte, int>(context.Members.RentCounts(slices.Length * sizeof(int)));
         var state = context.InvariantState!;
@@ -502,7 +503,7 @@ internal sealed class ResourceWalker
         context.Members.ReleaseCounts(slices.Length * sizeof(int));
     }
 
-    internal static bool Matches(SliceRule slice, JsonElement item)
+    internal static bool Matches(SliceRule slice, ResourceElement item)
     {
         foreach (var discriminator in slice.Discriminators)
         {
@@ -511,7 +512,7 @@ internal sealed class ResourceWalker
         return true;
     }
 
-    private static bool AnyValueMatches(JsonElement current, string[] path, int index, SliceDiscriminator discriminator)
+    private static bool AnyValueMatches(ResourceElement current, string[] path, int index, SliceDiscriminator discriminator)
     {
         if (current.ValueKind == JsonValueKind.Array)
         {
@@ -528,7 +529,7 @@ internal sealed class ResourceWalker
     }
 
     /// <summary>A code, Coding or CodeableConcept (any coding) in the code set.</summary>
-    internal static bool InValueSet(CompiledCodeSet codes, JsonElement value)
+    internal static bool InValueSet(CompiledCodeSet codes, ResourceElement value)
     {
         if (value.ValueKind == JsonValueKind.String) return codes.ContainsCode(value);
         if (value.ValueKind != JsonValueKind.Object) return false;
@@ -548,7 +549,7 @@ internal sealed class ResourceWalker
     /// One value against its element; <paramref name="frame"/> ≥ 0 is its entered constraint frame, whose children
     /// (<paramref name="constraintTable"/>) are walked with the structure's when the tables are the same.
     /// </summary>
-    private void ValidateItem(ElementNode node, TypeSlot slot, JsonElement item, JsonValueKind itemKind, ValidationContext context, ChildTable? children = null, int frame = -1, ChildTable? constraintTable = null)
+    private void ValidateItem(ElementNode node, TypeSlot slot, ResourceElement item, JsonValueKind itemKind, ValidationContext context, ChildTable? children = null, int frame = -1, ChildTable? constraintTable = null)
     {
         if (slot.Primitive != PrimitiveKind.None)
         {
@@ -597,7 +598,7 @@ internal sealed class ResourceWalker
     }
 
     /// <summary>A contained or Bundle-entry resource's base table; null (with an issue) when its type is missing or unknown.</summary>
-    private ChildTable? NestedResourceTable(JsonElement item, ValidationContext context)
+    private ChildTable? NestedResourceTable(ResourceElement item, ValidationContext context)
     {
         if (!item.TryGetProperty("resourceType"u8, out var type) || type.ValueKind != JsonValueKind.String)
         {
@@ -613,7 +614,7 @@ internal sealed class ResourceWalker
         return _baseResource(name);
     }
 
-    private static void CheckFixedAndPattern(ElementNode node, JsonElement item, ValidationContext context)
+    private static void CheckFixedAndPattern(ElementNode node, ResourceElement item, ValidationContext context)
     {
         if (node.CompiledFixed is { } fixedValue && !fixedValue.EqualTo(item))
             context.Add(IssueSeverity.Error, "value", node.ElementId + ":fixed", "Value differs from the fixed value the profile requires.");
@@ -621,7 +622,7 @@ internal sealed class ResourceWalker
             context.Add(IssueSeverity.Error, "value", node.ElementId + ":pattern", "Value does not match the pattern the profile requires.");
     }
 
-    private static void CheckBinding(ElementNode node, TypeSlot slot, CompiledBinding binding, JsonElement item, ValidationContext context)
+    private static void CheckBinding(ElementNode node, TypeSlot slot, CompiledBinding binding, ResourceElement item, ValidationContext context)
     {
         switch (slot.Code)
         {
@@ -657,10 +658,10 @@ internal sealed class ResourceWalker
             context.Add(IssueSeverity.Warning, "code-invalid", node.BindingRule, node.BindingMessage);
     }
 
-    private static void CheckReferenceTarget(ElementNode node, string[] targets, JsonElement item, ValidationContext context)
+    private static void CheckReferenceTarget(ElementNode node, string[] targets, ResourceElement item, ValidationContext context)
     {
         if (!item.TryGetProperty("reference"u8, out var reference) || reference.ValueKind != JsonValueKind.String) return;
-        var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(reference));
+        var raw = PrimitiveFormats.Unquote(reference.RawUtf8);
         if (!TryReferenceType(raw, out var typeBytes)) return; // contained (#id), urn:uuid/urn:oid or unparseable: cannot tell the type
         // The common case, a type the profile allows, is an answer without the type-name lookup: the issue below is
         // raised only for a known type that no target names.
@@ -714,9 +715,9 @@ internal sealed class ResourceWalker
     }
 
     /// <summary>Element names are schema words; anything else is reported without its text.</summary>
-    private static string SafeName(JsonProperty property)
+    private static string SafeName(ResourceProperty property)
     {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        var raw = property.Utf8Name;
         if (raw.Length is 0 or > 64) return "(invalid name)";
         foreach (var b in raw)
         {

@@ -1,5 +1,5 @@
+using Ingestion.Fhir.Json;
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -53,9 +53,9 @@ internal sealed class SubtreeMemo
     /// <see cref="Remember"/> stores if it turns out clean (default when the object is too small to be worth it).
     /// </summary>
     /// <param name="environment">Zero, or the hash of what else the verdict depends on (<see cref="ContainedIdsHash"/>): mixed into the key.</param>
-    public bool Seen(int context, JsonElement value, out SubtreeKey key, UInt128 environment = default)
+    public bool Seen(int context, ResourceElement value, out SubtreeKey key, UInt128 environment = default)
     {
-        var bytes = JsonMarshal.GetRawUtf8Value(value);
+        var bytes = value.RawUtf8;
         if (bytes.Length < MinimumBytes)
         {
             key = default;

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -198,7 +198,7 @@ internal static partial class FhirPathCompiler
         if (n == 0) return null;
         if (n == 1 && last.Value.ValueKind == JsonValueKind.String && last.Type is not ("date" or "dateTime" or "instant" or "time"))
         {
-            var raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(last.Value));
+            var raw = PrimitiveFormats.Unquote(last.Value.RawUtf8);
             if (raw.IndexOf((byte)'\\') < 0) return raw.StartsWith(prefix);
         }
         var items = general(s, c);

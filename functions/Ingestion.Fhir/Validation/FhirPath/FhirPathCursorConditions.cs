@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -336,7 +336,7 @@ internal static partial class FhirPathCompiler
             var n = count(c, 2, out var last);
             if (n == 0) return FhirPathTruth.Empty;
             if (n > 1 || last.Value.ValueKind != JsonValueKind.String || last.Type is "date" or "dateTime" or "instant" or "time") return FhirPathTruth.Undecided;
-            raw = PrimitiveFormats.Unquote(JsonMarshal.GetRawUtf8Value(last.Value));
+            raw = PrimitiveFormats.Unquote(last.Value.RawUtf8);
             return raw.IndexOf((byte)'\\') >= 0 ? FhirPathTruth.Undecided : FhirPathTruth.True;
         };
     }

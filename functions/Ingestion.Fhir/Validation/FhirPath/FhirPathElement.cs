@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation.FhirPath;
@@ -9,7 +10,7 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// </summary>
 internal sealed class FhirPathElement
 {
-    public FhirPathElement(JsonElement value, JsonElement shadow, string? type, ChildTable? table, FhirPathElement? parent, string name)
+    public FhirPathElement(ResourceElement value, ResourceElement shadow, string? type, ChildTable? table, FhirPathElement? parent, string name)
     {
         Value = value;
         Shadow = shadow;
@@ -19,8 +20,8 @@ internal sealed class FhirPathElement
         Name = name;
     }
 
-    public JsonElement Value { get; }
-    public JsonElement Shadow { get; }
+    public ResourceElement Value { get; }
+    public ResourceElement Shadow { get; }
     public string? Type { get; }
     public ChildTable? Table { get; }
     public FhirPathElement? Parent { get; }

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation.FhirPath;
@@ -38,7 +39,7 @@ internal sealed class FhirPathExpression
     }
 
     /// <summary>Evaluates over a resource root (the suite's form: the resource is the context).</summary>
-    public IReadOnlyList<object> Evaluate(FhirPathModel model, JsonElement resource) => Evaluate(model, model.Resource(resource, null, ""));
+    public IReadOnlyList<object> Evaluate(FhirPathModel model, ResourceElement resource) => Evaluate(model, model.Resource(resource, null, ""));
 
     /// <summary>Evaluates without any input (literal-only expressions).</summary>
     public IReadOnlyList<object> Evaluate(FhirPathModel model)

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -525,7 +526,7 @@ internal static partial class FhirPathCompiler
         var item = Single(items)!;
         if (item is string text)
         {
-            using var doc = JsonDocument.Parse(JsonSerializer.Serialize(text));
+            using var doc = ResourceDocument.Parse(JsonSerializer.Serialize(text));
             return Bool(codes.ContainsCode(doc.RootElement));
         }
         return Bool(item is FhirPathElement e && ResourceWalker.InValueSet(codes, e.Value));

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation.FhirPath;
@@ -25,21 +26,21 @@ internal sealed class FhirPathModel
     public CompiledCodeSet? ValueSet(string url) => _valueSet(url);
 
     /// <summary>A resource (root or nested) as an element, typed by its resourceType.</summary>
-    public FhirPathElement Resource(JsonElement resource, FhirPathElement? parent, string name, ChildTable? table = null)
+    public FhirPathElement Resource(ResourceElement resource, FhirPathElement? parent, string name, ChildTable? table = null)
     {
         var type = TypeOf(resource);
         return new FhirPathElement(resource, default, type, table ?? (type is null ? null : _resourceTable(type)), parent, name);
     }
 
     /// <summary>A nested resource as a cursor (for counting paths without materialising elements).</summary>
-    public FhirPathCursor ResourceCursor(JsonElement resource)
+    public FhirPathCursor ResourceCursor(ResourceElement resource)
     {
         var type = TypeOf(resource);
         return new FhirPathCursor(resource, default, type, type is null ? null : _resourceTable(type));
     }
 
     /// <summary>The resourceType (interned when it is an R4 type, so nothing is allocated per resource).</summary>
-    private static string? TypeOf(JsonElement resource)
+    private static string? TypeOf(ResourceElement resource)
     {
         if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("resourceType"u8, out var rt) || rt.ValueKind != JsonValueKind.String) return null;
         if (FhirResourceTypes.TryGet(rt, out var known)) return known;

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -167,10 +167,10 @@ internal static class FhirPathNavigator
     }
 
     /// <summary>Items of a repeating primitive: the values and the <c>_name</c> array are aligned by index, either may be shorter.</summary>
-    internal static int AlignedCount(JsonElement value, JsonElement shadow) =>
+    internal static int AlignedCount(ResourceElement value, ResourceElement shadow) =>
         Math.Max(value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0, shadow.ValueKind == JsonValueKind.Array ? shadow.GetArrayLength() : 0);
 
-    internal static JsonElement AlignedAt(JsonElement array, int index) =>
+    internal static ResourceElement AlignedAt(ResourceElement array, int index) =>
         array.ValueKind == JsonValueKind.Array && index < array.GetArrayLength() ? array[index] : default;
 
     /// <summary>A type code of an element definition as a FHIR type name (System.String → string).</summary>
@@ -193,7 +193,7 @@ internal static class FhirPathNavigator
     /// present instead of two lookups per type: Extension.value[x] has fifty). With <paramref name="members"/> (the
     /// object's names read once) the names are read from there.
     /// </summary>
-    private static void AddChoice<TSink>(JsonElement obj, FhirPathObjectIndex? members, string name, ElementNode node, ref TSink sink) where TSink : struct, IChildSink
+    private static void AddChoice<TSink>(ResourceElement obj, FhirPathObjectIndex? members, string name, ElementNode node, ref TSink sink) where TSink : struct, IChildSink
     {
         var types = node.Types;
         if (types.Length > 64)
@@ -211,7 +211,7 @@ internal static class FhirPathNavigator
         // The common case, one type present, spelled once or more but without its _name: the scan keeps the (last)
         // value it meets, and that is what looking the type's name up again would give.
         var simple = true;
-        var value = default(JsonElement);
+        var value = default(ResourceElement);
         if (members is { Usable: true })
         {
             // Every name is plain here.
@@ -227,7 +227,7 @@ internal static class FhirPathNavigator
         {
             foreach (var property in obj.EnumerateObject())
             {
-                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var raw = property.Utf8Name;
                 if (!JsonProperties.IsPlain(raw))
                 {
                     // An escaped or non-ASCII name: compared as text.
@@ -263,7 +263,7 @@ internal static class FhirPathNavigator
     }
 
     /// <summary>A property naming a type of the choice: still the simple case while it is one type's value (repeated: the last wins).</summary>
-    private static void Note(ulong bits, bool isShadow, JsonElement propertyValue, ref ulong present, ref bool simple, ref JsonElement value)
+    private static void Note(ulong bits, bool isShadow, ResourceElement propertyValue, ref ulong present, ref bool simple, ref ResourceElement value)
     {
         if (isShadow || (present != 0 && present != bits)) simple = false;
         present |= bits;
@@ -284,13 +284,13 @@ internal static class FhirPathNavigator
     }
 
     /// <summary>Feeds the items of one property to the sink; false when the sink has seen enough.</summary>
-    private static bool AddProperty<TSink>(JsonElement obj, FhirPathObjectIndex? members, string jsonName, string shadowName, string? type, ChildTable? table, ref TSink sink) where TSink : struct, IChildSink
+    private static bool AddProperty<TSink>(ResourceElement obj, FhirPathObjectIndex? members, string jsonName, string shadowName, string? type, ChildTable? table, ref TSink sink) where TSink : struct, IChildSink
     {
         JsonProperties.Find(obj, members, jsonName, shadowName, out var value, out var shadow);
         return AddItems(jsonName, type, table, value, shadow, ref sink);
     }
 
-    private static bool AddItems<TSink>(string jsonName, string? type, ChildTable? table, JsonElement value, JsonElement shadow, ref TSink sink) where TSink : struct, IChildSink
+    private static bool AddItems<TSink>(string jsonName, string? type, ChildTable? table, ResourceElement value, ResourceElement shadow, ref TSink sink) where TSink : struct, IChildSink
     {
         if (shadow.ValueKind == JsonValueKind.Undefined && value.ValueKind == JsonValueKind.Array)
         {
@@ -313,7 +313,7 @@ internal static class FhirPathNavigator
         return Add(jsonName, type, table, value, shadow, ref sink);
     }
 
-    private static bool Add<TSink>(string name, string? type, ChildTable? table, JsonElement value, JsonElement shadow, ref TSink sink) where TSink : struct, IChildSink
+    private static bool Add<TSink>(string name, string? type, ChildTable? table, ResourceElement value, ResourceElement shadow, ref TSink sink) where TSink : struct, IChildSink
     {
         if (value.ValueKind == JsonValueKind.Null) value = default;
         if (shadow.ValueKind == JsonValueKind.Null) shadow = default;
@@ -332,7 +332,7 @@ internal static class FhirPathNavigator
 
         bool Add(string name, in FhirPathCursor item);
 
-        bool AddResource(string name, JsonElement resource);
+        bool AddResource(string name, ResourceElement resource);
     }
 
     /// <summary>Materialises the items as <see cref="FhirPathElement"/>s (the list is created on the first one).</summary>
@@ -348,7 +348,7 @@ internal static class FhirPathNavigator
             return true;
         }
 
-        public bool AddResource(string name, JsonElement resource)
+        public bool AddResource(string name, ResourceElement resource)
         {
             (Output ??= []).Add(model.Resource(resource, parent, name));
             return true;
@@ -376,7 +376,7 @@ internal static class FhirPathNavigator
             return Count < limit;
         }
 
-        public bool AddResource(string name, JsonElement resource) => Add(name, model.ResourceCursor(resource));
+        public bool AddResource(string name, ResourceElement resource) => Add(name, model.ResourceCursor(resource));
     }
 
     /// <summary>Follows the rest of a member path from each item and counts the leaves the criterion holds on (<see cref="CountWhere"/>).</summary>
@@ -412,7 +412,7 @@ internal static class FhirPathNavigator
             return true;
         }
 
-        public bool AddResource(string name, JsonElement resource)
+        public bool AddResource(string name, ResourceElement resource)
         {
             if (depth < names.Length) return Add(name, model.ResourceCursor(resource));
             Undecided = true;
@@ -426,7 +426,7 @@ internal static class FhirPathNavigator
 /// <paramref name="Members"/>: <paramref name="Value"/>'s names read once, when the walk indexed the object for the
 /// several constraints evaluated on it (null: navigation reads the JSON).
 /// </summary>
-internal readonly record struct FhirPathCursor(JsonElement Value, JsonElement Shadow, string? Type, ChildTable? Table, FhirPathObjectIndex? Members = null)
+internal readonly record struct FhirPathCursor(ResourceElement Value, ResourceElement Shadow, string? Type, ChildTable? Table, FhirPathObjectIndex? Members = null)
 {
     public bool HasPrimitiveValue => Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -8,7 +8,7 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// An object's property names (copied as UTF-8) and values, read in one pass, for the constraints evaluated on that
 /// object: an Observation's root constraints (obs-6, obs-7, us-core-2, vs-2, vs-3...) look up <c>value[x]</c>,
 /// <c>component</c>, <c>hasMember</c>, <c>dataAbsentReason</c> about fifteen times, and each lookup in the
-/// <see cref="JsonDocument"/> walks the object's rows again. Lookups here give what <see cref="JsonProperties.Find"/>
+/// <see cref="ResourceDocument"/> walks the object's rows again. Lookups here give what <see cref="JsonProperties.Find"/>
 /// gives (a repeated name yields its last value). Only objects whose names are all plain (no escapes, ASCII) are
 /// indexed; otherwise <see cref="Usable"/> is false and the caller reads the JSON. Reused: one per frame of the walk,
 /// rebuilt per object, and one for the resource's root (<see cref="ValidationContext.RootMembers"/>: the validator's
@@ -18,7 +18,7 @@ internal sealed class FhirPathObjectIndex
 {
     private byte[] _names = new byte[256];
     private int[] _ends = new int[16];
-    private JsonProperty[] _properties = new JsonProperty[16];
+    private ResourceProperty[] _properties = new ResourceProperty[16];
     private readonly PathCount[] _counts = new PathCount[12];
     private int _countCount;
     private ulong _nameBits;
@@ -37,14 +37,14 @@ internal sealed class FhirPathObjectIndex
     /// <summary>A name is <c>contained</c> or <c>_contained</c> (found by <see cref="Build"/>).</summary>
     public bool HasContainedName { get; private set; }
 
-    public void Build(JsonElement obj)
+    public void Build(ResourceElement obj)
     {
         Clear();
         Usable = true;
         var used = 0;
         foreach (var property in obj.EnumerateObject())
         {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var raw = property.Utf8Name;
             if (!JsonProperties.IsPlain(raw))
             {
                 Clear();
@@ -75,13 +75,13 @@ internal sealed class FhirPathObjectIndex
 
     public ReadOnlySpan<byte> Name(int index) => _names.AsSpan(index == 0 ? 0 : _ends[index - 1], _ends[index] - (index == 0 ? 0 : _ends[index - 1]));
 
-    public JsonElement Value(int index) => _properties[index].Value;
+    public ResourceElement Value(int index) => _properties[index].Value;
 
     /// <summary>The property as enumerated (the walk of the resource's root reads its members from here rather than from the JSON again).</summary>
-    public JsonProperty Property(int index) => _properties[index];
+    public ResourceProperty Property(int index) => _properties[index];
 
     /// <summary>As <see cref="JsonProperties.Find"/> over the indexed object (only when <see cref="Usable"/>).</summary>
-    public void Find(string name, string shadowName, out JsonElement value, out JsonElement shadow)
+    public void Find(string name, string shadowName, out ResourceElement value, out ResourceElement shadow)
     {
         value = default;
         shadow = default;
@@ -96,8 +96,8 @@ internal sealed class FhirPathObjectIndex
         }
     }
 
-    /// <summary>As <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> over the indexed object (only when <see cref="Usable"/>): the last of a repeated name.</summary>
-    public bool TryGet(string name, out JsonElement value)
+    /// <summary>As <see cref="ResourceElement.TryGetProperty(string, out ResourceElement)"/> over the indexed object (only when <see cref="Usable"/>): the last of a repeated name.</summary>
+    public bool TryGet(string name, out ResourceElement value)
     {
         value = default;
         var found = false;

@@ -1,5 +1,5 @@
+using Ingestion.Fhir.Json;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation.FhirPath;
@@ -40,7 +40,7 @@ internal static class FhirPathValues
             case JsonValueKind.False: return false;
             case JsonValueKind.Number:
             {
-                var raw = JsonMarshal.GetRawUtf8Value(v);
+                var raw = v.RawUtf8;
                 if (e.Type is "decimal" || raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') >= 0)
                     return decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
                 return long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : null;
@@ -62,10 +62,10 @@ internal static class FhirPathValues
         }
     }
 
-    private static FhirPathQuantity? ToQuantity(JsonElement v)
+    private static FhirPathQuantity? ToQuantity(ResourceElement v)
     {
         if (!v.TryGetProperty("value"u8, out var value) || value.ValueKind != JsonValueKind.Number) return null;
-        var number = decimal.Parse(JsonMarshal.GetRawUtf8Value(value), NumberStyles.Float, CultureInfo.InvariantCulture);
+        var number = decimal.Parse(value.RawUtf8, NumberStyles.Float, CultureInfo.InvariantCulture);
         string unit;
         if (v.TryGetProperty("code"u8, out var code) && code.ValueKind == JsonValueKind.String
             && v.TryGetProperty("system"u8, out var system) && system.ValueEquals("http://unitsofmeasure.org"u8)) unit = code.GetString()!;

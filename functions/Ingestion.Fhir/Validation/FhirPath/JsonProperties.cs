@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Ingestion.Fhir.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -12,11 +12,11 @@ namespace Ingestion.Fhir.Validation.FhirPath;
 /// </summary>
 internal static class JsonProperties
 {
-    public static void Find(JsonElement obj, string name, string shadowName, out JsonElement value, out JsonElement shadow) =>
+    public static void Find(ResourceElement obj, string name, string shadowName, out ResourceElement value, out ResourceElement shadow) =>
         Find(obj, null, name, shadowName, out value, out shadow);
 
     /// <summary>The same, from <paramref name="members"/> (<paramref name="obj"/>'s names read once) when it could index them.</summary>
-    public static void Find(JsonElement obj, FhirPathObjectIndex? members, string name, string shadowName, out JsonElement value, out JsonElement shadow)
+    public static void Find(ResourceElement obj, FhirPathObjectIndex? members, string name, string shadowName, out ResourceElement value, out ResourceElement shadow)
     {
         if (members is { Usable: true })
         {
@@ -27,7 +27,7 @@ internal static class JsonProperties
         shadow = default;
         foreach (var property in obj.EnumerateObject())
         {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var raw = property.Utf8Name;
             if (!IsPlain(raw))
             {
                 if (property.NameEquals(name)) value = property.Value;

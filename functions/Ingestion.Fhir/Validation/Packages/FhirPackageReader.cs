@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
@@ -10,8 +11,8 @@ namespace Ingestion.Fhir.Validation;
 /// </summary>
 public sealed class FhirPackageReader : IDisposable
 {
-    // The set keeps JsonElements that point into these documents.
-    private readonly List<JsonDocument> _documents = [];
+    // The set keeps ResourceElements that point into these documents.
+    private readonly List<ResourceDocument> _documents = [];
 
     public DefinitionSet Definitions { get; } = new();
 
@@ -51,7 +52,7 @@ public sealed class FhirPackageReader : IDisposable
             var name = entry.Name;
             if (name == "package/package.json")
             {
-                using var manifest = await JsonDocument.ParseAsync(entry.DataStream, default, cancellationToken).ConfigureAwait(false);
+                using var manifest = await ResourceDocument.ParseAsync(entry.DataStream, default, cancellationToken).ConfigureAwait(false);
                 if (manifest.RootElement.TryGetProperty("name", out var n) && manifest.RootElement.TryGetProperty("version", out var v))
                     PackageIds.Add($"{n.GetString()}@{v.GetString()}");
                 continue;
@@ -72,7 +73,7 @@ public sealed class FhirPackageReader : IDisposable
 
     private async Task AddStreamAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+        var document = await ResourceDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
         _documents.Add(document);
         Definitions.AddResource(document.RootElement);
     }

@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -57,7 +58,7 @@ public sealed class FhirPathSuiteTests(PackageValidatorFixture fixture, ITestOut
         var model = validator.FhirPathModel;
         var folder = SharedData.PathOf("fhirpath");
         var cases = FhirPathSuiteCase.Load(Path.Combine(folder, "tests-fhir-r4.xml"));
-        var inputs = new Dictionary<string, JsonDocument>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, ResourceDocument>(StringComparer.Ordinal);
         var failures = new List<string>();
         var passedExceptions = new List<string>();
         foreach (var test in cases)
@@ -84,7 +85,7 @@ public sealed class FhirPathSuiteTests(PackageValidatorFixture fixture, ITestOut
         var validator = await fixture.For("base");
         var model = validator.FhirPathModel;
         var folder = SharedData.PathOf("fhirpath");
-        var inputs = new Dictionary<string, JsonDocument>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, ResourceDocument>(StringComparer.Ordinal);
         var scope = new FhirPathScope(model);
         var differences = new List<string>();
         var compared = 0;
@@ -126,7 +127,7 @@ public sealed class FhirPathSuiteTests(PackageValidatorFixture fixture, ITestOut
         Assert.Empty(differences);
     }
 
-    private static string? Run(FhirPathSuiteCase test, FhirPathModel model, string folder, Dictionary<string, JsonDocument> inputs)
+    private static string? Run(FhirPathSuiteCase test, FhirPathModel model, string folder, Dictionary<string, ResourceDocument> inputs)
     {
         IReadOnlyList<object> result;
         try
@@ -192,7 +193,7 @@ public sealed class FhirPathSuiteTests(PackageValidatorFixture fixture, ITestOut
 
     private static string Literal(FhirPathDateTime value) => value.Kind == FhirPathTemporalKind.Time ? "@T" + value : "@" + value;
 
-    private static JsonDocument Input(string folder, string file, Dictionary<string, JsonDocument> cache)
+    private static ResourceDocument Input(string folder, string file, Dictionary<string, ResourceDocument> cache)
     {
         if (cache.TryGetValue(file, out var document)) return document;
         var path = Path.Combine(folder, file);
@@ -205,6 +206,6 @@ public sealed class FhirPathSuiteTests(PackageValidatorFixture fixture, ITestOut
 #pragma warning restore CS0618
         }
         else json = File.ReadAllText(path);
-        return cache[file] = JsonDocument.Parse(json);
+        return cache[file] = ResourceDocument.Parse(json);
     }
 }

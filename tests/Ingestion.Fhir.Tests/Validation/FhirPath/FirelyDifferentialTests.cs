@@ -1,3 +1,4 @@
+using Ingestion.Fhir.Json;
 using System.Text.Json;
 using Hl7.Fhir.FhirPath;
 using Hl7.Fhir.Model;
@@ -39,7 +40,7 @@ public sealed class FirelyDifferentialTests(PackageValidatorFixture fixture, ITe
         var failures = 0;
         foreach (var json in Resources())
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = ResourceDocument.Parse(json);
             var type = document.RootElement.GetProperty("resourceType").GetString()!;
             if (!constraints.TryGetValue(type, out var forType)) continue;
             Resource poco;
@@ -81,7 +82,7 @@ public sealed class FirelyDifferentialTests(PackageValidatorFixture fixture, ITe
     }
 
     /// <summary>"pass", "fail" or "error" per context node, joined.</summary>
-    private static string Ours(FhirPathModel model, JsonElement resource, string context, string expression, Dictionary<string, FhirPathExpression> compiled)
+    private static string Ours(FhirPathModel model, ResourceElement resource, string context, string expression, Dictionary<string, FhirPathExpression> compiled)
     {
         var root = model.Resource(resource, null, "");
         IReadOnlyList<object> nodes = context.Length == 0 ? [root] : Compile(context, compiled).Evaluate(model, root);
@@ -135,7 +136,7 @@ public sealed class FirelyDifferentialTests(PackageValidatorFixture fixture, ITe
         var result = new Dictionary<string, List<(string, string, string)>>(StringComparer.Ordinal);
         foreach (var file in Directory.GetFiles(SharedData.PathOf("us-core", "profiles", "6.1.0"), "StructureDefinition-*.json"))
         {
-            using var sd = JsonDocument.Parse(File.ReadAllText(file));
+            using var sd = ResourceDocument.Parse(File.ReadAllText(file));
             var root = sd.RootElement;
             if (root.GetProperty("kind").GetString() != "resource" || !root.TryGetProperty("snapshot", out var snapshot)) continue;
             var type = root.GetProperty("type").GetString()!;
