@@ -8,10 +8,10 @@ namespace Ingestion.Fhir.Json;
 
 /// <summary>
 /// A parsed JSON value (a FHIR resource, usually) over the caller's UTF-8 memory, which it does not copy: keep that
-/// memory alive while the document is used. Built in one pass of <see cref="Utf8JsonReader"/> into a pooled row table
+/// memory alive while the document is used. Built in one pass of <see cref="DocumentTokenizer"/> into a pooled row table
 /// with each kind stored, containers knowing their end and child count, names kept as spans: the shape the validator
 /// and the mapper read through, cheaper to build and to read than <see cref="JsonDocument"/>'s, with its semantics
-/// (the reader's errors throw <see cref="JsonException"/>; a repeated name's last value wins).
+/// (what <see cref="Utf8JsonReader"/> refuses throws <see cref="JsonException"/>; a repeated name's last value wins).
 /// Dispose returns the rows to the pool; elements must not be used after that.
 /// </summary>
 public sealed class ResourceDocument : IDisposable
@@ -116,7 +116,7 @@ public sealed class ResourceDocument : IDisposable
         var rows = pooled ? ArrayPool<DocumentRow>.Shared.Rent(InitialRows) : new DocumentRow[Math.Max(4, utf8.Length / 8)];
         try
         {
-            var count = Fill(utf8.Span, maxDepth, ref rows, pooled);
+            var count = DocumentTokenizer.Fill(utf8.Span, maxDepth, ref rows, pooled);
             if (!pooled && rows.Length != count) Array.Resize(ref rows, count);
             return new ResourceDocument(utf8, rows, pooled, maxDepth);
         }
@@ -125,93 +125,5 @@ public sealed class ResourceDocument : IDisposable
             if (pooled) ArrayPool<DocumentRow>.Shared.Return(rows);
             throw;
         }
-    }
-
-    /// <summary>One pass of the reader; the open containers are a stack of row indices, closed when their end token comes.</summary>
-    private static int Fill(ReadOnlySpan<byte> utf8, int maxDepth, ref DocumentRow[] rows, bool pooled)
-    {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
-        Span<int> small = stackalloc int[64];
-        int[]? rented = null;
-        var open = small;
-        var depth = 0;
-        var count = 0;
-        try
-        {
-            while (reader.Read())
-            {
-                var token = reader.TokenType;
-                if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
-                {
-                    var opener = open[--depth];
-                    ref var container = ref rows[opener];
-                    container.Length = (int)reader.TokenStartIndex - container.Start + 1;
-                    container.Next = count;
-                    continue;
-                }
-
-                if (count == rows.Length) Grow(ref rows, pooled);
-                ref var row = ref rows[count];
-                var start = (int)reader.TokenStartIndex;
-                switch (token)
-                {
-                    case JsonTokenType.PropertyName:
-                        rows[open[depth - 1]].Count++;
-                        row = new DocumentRow { Start = start + 1, Length = reader.ValueSpan.Length, Next = count + 1, Kind = JsonValueKind.Undefined, HasEscapes = reader.ValueIsEscaped };
-                        count++;
-                        continue;
-                    case JsonTokenType.StartObject:
-                    case JsonTokenType.StartArray:
-                        if (depth > 0 && rows[open[depth - 1]].Kind == JsonValueKind.Array) rows[open[depth - 1]].Count++;
-                        row = new DocumentRow { Start = start, Kind = token == JsonTokenType.StartObject ? JsonValueKind.Object : JsonValueKind.Array };
-                        if (depth == open.Length)
-                        {
-                            var larger = ArrayPool<int>.Shared.Rent(open.Length * 2);
-                            open.CopyTo(larger);
-                            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-                            rented = larger;
-                            open = larger;
-                        }
-                        open[depth++] = count;
-                        count++;
-                        continue;
-                    case JsonTokenType.String:
-                        row = new DocumentRow { Start = start + 1, Length = reader.ValueSpan.Length, Next = count + 1, Kind = JsonValueKind.String, HasEscapes = reader.ValueIsEscaped };
-                        break;
-                    case JsonTokenType.Number:
-                        row = new DocumentRow { Start = start, Length = reader.ValueSpan.Length, Next = count + 1, Kind = JsonValueKind.Number };
-                        break;
-                    case JsonTokenType.True:
-                        row = new DocumentRow { Start = start, Length = 4, Next = count + 1, Kind = JsonValueKind.True };
-                        break;
-                    case JsonTokenType.False:
-                        row = new DocumentRow { Start = start, Length = 5, Next = count + 1, Kind = JsonValueKind.False };
-                        break;
-                    case JsonTokenType.Null:
-                        row = new DocumentRow { Start = start, Length = 4, Next = count + 1, Kind = JsonValueKind.Null };
-                        break;
-                    default:
-                        // Comments are refused by the reader's default options; nothing else can come.
-                        throw new JsonException($"Unexpected JSON token {token}.");
-                }
-                if (depth > 0 && rows[open[depth - 1]].Kind == JsonValueKind.Array) rows[open[depth - 1]].Count++;
-                count++;
-            }
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-        }
-        // The reader refuses empty and unfinished input on its own; this keeps that a promise of ours too.
-        if (count == 0 || depth != 0) throw new JsonException("The JSON value is incomplete.");
-        return count;
-    }
-
-    private static void Grow(ref DocumentRow[] rows, bool pooled)
-    {
-        var larger = pooled ? ArrayPool<DocumentRow>.Shared.Rent(rows.Length * 2) : new DocumentRow[rows.Length * 2];
-        rows.AsSpan().CopyTo(larger);
-        if (pooled) ArrayPool<DocumentRow>.Shared.Return(rows);
-        rows = larger;
     }
 }

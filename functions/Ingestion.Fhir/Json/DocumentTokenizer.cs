@@ -1,0 +1,281 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+
+namespace Ingestion.Fhir.Json;
+
+/// <summary>
+/// JSON text wholly in memory → the rows of a <see cref="ResourceDocument"/>, in one loop over the bytes. It accepts
+/// exactly what <see cref="Utf8JsonReader"/> accepts with default options (RFC 8259: no comments, no trailing commas,
+/// no leading zeros, no raw control bytes in strings, only the valid escapes, one value with JSON whitespace around it,
+/// at most <c>maxDepth</c> open containers; like the reader it does not check UTF-8 inside strings) and builds the rows
+/// the reader's tokens built. What it refuses throws <see cref="JsonException"/> with a byte position and no content.
+/// The reader is general (segments, rollback, per-token state); a whole line in memory needs none of that, and strings
+/// (most of the bytes) are scanned here 32 bytes a step without a call.
+/// </summary>
+internal static class DocumentTokenizer
+{
+    private const int VectorBytes = 32;
+
+    /// <returns>The rows written to <paramref name="rows"/> (grown, from the pool when <paramref name="pooled"/>).</returns>
+    public static int Fill(ReadOnlySpan<byte> utf8, int maxDepth, ref DocumentRow[] rows, bool pooled)
+    {
+        // The open containers' rows, innermost last; a container's end and child count are written when it closes.
+        Span<int> small = stackalloc int[64];
+        int[]? rented = null;
+        var open = small;
+        var depth = 0;
+        var container = -1;
+        var inArray = false;
+        var count = 0;
+        var length = utf8.Length;
+        var pos = SkipWhitespace(utf8, 0);
+        try
+        {
+        Value:
+            if ((uint)pos >= (uint)length) throw Refused(pos);
+            if (count == rows.Length) Grow(ref rows, pooled);
+            switch (utf8[pos])
+            {
+                case (byte)'"':
+                {
+                    var end = ScanString(utf8, pos + 1, out var escaped);
+                    rows[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.String, HasEscapes = escaped };
+                    count++;
+                    pos = end + 1;
+                    break;
+                }
+                case (byte)'{':
+                case (byte)'[':
+                {
+                    if (depth >= maxDepth) throw Refused(pos);
+                    var isArray = utf8[pos] == (byte)'[';
+                    rows[count] = new DocumentRow { Start = pos, Kind = isArray ? JsonValueKind.Array : JsonValueKind.Object };
+                    if (depth == open.Length)
+                    {
+                        var larger = ArrayPool<int>.Shared.Rent(open.Length * 2);
+                        open.CopyTo(larger);
+                        if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+                        rented = larger;
+                        open = larger;
+                    }
+                    open[depth++] = count;
+                    container = count;
+                    inArray = isArray;
+                    count++;
+                    pos = SkipWhitespace(utf8, pos + 1);
+                    if ((uint)pos < (uint)length && utf8[pos] == (isArray ? (byte)']' : (byte)'}')) goto Close;
+                    if (!isArray) goto Name;
+                    rows[container].Count++;
+                    goto Value;
+                }
+                case (byte)'t':
+                    if (!utf8[pos..].StartsWith("true"u8)) throw Refused(pos);
+                    rows[count] = new DocumentRow { Start = pos, Length = 4, Next = count + 1, Kind = JsonValueKind.True };
+                    count++;
+                    pos += 4;
+                    break;
+                case (byte)'f':
+                    if (!utf8[pos..].StartsWith("false"u8)) throw Refused(pos);
+                    rows[count] = new DocumentRow { Start = pos, Length = 5, Next = count + 1, Kind = JsonValueKind.False };
+                    count++;
+                    pos += 5;
+                    break;
+                case (byte)'n':
+                    if (!utf8[pos..].StartsWith("null"u8)) throw Refused(pos);
+                    rows[count] = new DocumentRow { Start = pos, Length = 4, Next = count + 1, Kind = JsonValueKind.Null };
+                    count++;
+                    pos += 4;
+                    break;
+                case (byte)'-':
+                case >= (byte)'0' and <= (byte)'9':
+                {
+                    var end = ScanNumber(utf8, pos);
+                    rows[count] = new DocumentRow { Start = pos, Length = end - pos, Next = count + 1, Kind = JsonValueKind.Number };
+                    count++;
+                    pos = end;
+                    break;
+                }
+                default:
+                    throw Refused(pos);
+            }
+
+        AfterValue:
+            pos = SkipWhitespace(utf8, pos);
+            if (depth == 0)
+            {
+                // One value only: what follows it must be whitespace.
+                if (pos != length) throw Refused(pos);
+                return count;
+            }
+            if ((uint)pos >= (uint)length) throw Refused(pos);
+            if (utf8[pos] == (byte)',')
+            {
+                pos = SkipWhitespace(utf8, pos + 1);
+                if (!inArray) goto Name;
+                rows[container].Count++;
+                goto Value;
+            }
+            if (utf8[pos] != (inArray ? (byte)']' : (byte)'}')) throw Refused(pos);
+
+        Close:
+            {
+                ref var closed = ref rows[container];
+                closed.Length = pos - closed.Start + 1;
+                closed.Next = count;
+                depth--;
+                container = depth > 0 ? open[depth - 1] : -1;
+                inArray = depth > 0 && rows[container].Kind == JsonValueKind.Array;
+                pos++;
+                goto AfterValue;
+            }
+
+        Name:
+            {
+                if ((uint)pos >= (uint)length || utf8[pos] != (byte)'"') throw Refused(pos);
+                if (count == rows.Length) Grow(ref rows, pooled);
+                var end = ScanString(utf8, pos + 1, out var escaped);
+                rows[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.Undefined, HasEscapes = escaped };
+                rows[container].Count++;
+                count++;
+                pos = SkipWhitespace(utf8, end + 1);
+                if ((uint)pos >= (uint)length || utf8[pos] != (byte)':') throw Refused(pos);
+                pos = SkipWhitespace(utf8, pos + 1);
+                goto Value;
+            }
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>JSON whitespace (space, tab, line feed, carriage return) from <paramref name="pos"/>; compact lines have none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> utf8, int pos)
+    {
+        while ((uint)pos < (uint)utf8.Length && utf8[pos] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r') pos++;
+        return pos;
+    }
+
+    /// <summary>The closing quote of the string whose text starts at <paramref name="at"/>; escapes are checked as they come.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScanString(ReadOnlySpan<byte> utf8, int at, out bool escaped)
+    {
+        escaped = false;
+        while (true)
+        {
+            var found = IndexOfQuoteBackslashOrControl(utf8, at);
+            if (found < 0) throw Refused(utf8.Length);
+            var b = utf8[found];
+            if (b == (byte)'"') return found;
+            if (b != (byte)'\\') throw Refused(found);
+            escaped = true;
+            at = AfterEscape(utf8, found);
+        }
+    }
+
+    /// <summary>The first <c>"</c>, <c>\</c> or control byte (below 0x20) from <paramref name="at"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int IndexOfQuoteBackslashOrControl(ReadOnlySpan<byte> utf8, int at)
+    {
+        var length = utf8.Length;
+        if (Vector256.IsHardwareAccelerated && length >= VectorBytes)
+        {
+            ref var first = ref MemoryMarshal.GetReference(utf8);
+            while (at <= length - VectorBytes)
+            {
+                var mask = StopMask(Vector256.LoadUnsafe(ref first, (nuint)at));
+                if (mask != 0) return at + BitOperations.TrailingZeroCount(mask);
+                at += VectorBytes;
+            }
+            if (at >= length) return -1;
+            // The tail: the last 32 bytes of the text, without the ones before at.
+            var last = length - VectorBytes;
+            var tail = StopMask(Vector256.LoadUnsafe(ref first, (nuint)last)) >> (at - last);
+            return tail != 0 ? at + BitOperations.TrailingZeroCount(tail) : -1;
+        }
+        for (; at < length; at++)
+        {
+            var b = utf8[at];
+            if (b is (byte)'"' or (byte)'\\' or < 0x20) return at;
+        }
+        return -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint StopMask(Vector256<byte> bytes) =>
+        (Vector256.Equals(bytes, Vector256.Create((byte)'"')) | Vector256.Equals(bytes, Vector256.Create((byte)'\\'))
+         | Vector256.LessThan(bytes, Vector256.Create((byte)0x20))).ExtractMostSignificantBits();
+
+    /// <summary>The position after the escape whose backslash is at <paramref name="backslash"/>: one of <c>"\/bfnrt</c> or <c>u</c> and four hex digits.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int AfterEscape(ReadOnlySpan<byte> utf8, int backslash)
+    {
+        var at = backslash + 1;
+        if (at >= utf8.Length) throw Refused(at);
+        switch (utf8[at])
+        {
+            case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                return at + 1;
+            case (byte)'u':
+                for (var i = 1; i <= 4; i++)
+                {
+                    if (at + i >= utf8.Length || !char.IsAsciiHexDigit((char)utf8[at + i])) throw Refused(at + i);
+                }
+                return at + 5;
+            default:
+                throw Refused(at);
+        }
+    }
+
+    /// <summary>The end of the number starting at <paramref name="at"/>: <c>-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?</c>.</summary>
+    private static int ScanNumber(ReadOnlySpan<byte> utf8, int at)
+    {
+        var length = utf8.Length;
+        var i = at;
+        if (utf8[i] == (byte)'-' && ++i >= length) throw Refused(i);
+        if (utf8[i] == (byte)'0') i++;
+        else if (IsDigit(utf8[i])) i = SkipDigits(utf8, i + 1);
+        else throw Refused(i);
+        if (i < length && utf8[i] == (byte)'.')
+        {
+            if (++i >= length || !IsDigit(utf8[i])) throw Refused(i);
+            i = SkipDigits(utf8, i + 1);
+        }
+        if (i < length && (utf8[i] | 0x20) == (byte)'e')
+        {
+            if (++i < length && utf8[i] is (byte)'+' or (byte)'-') i++;
+            if (i >= length || !IsDigit(utf8[i])) throw Refused(i);
+            i = SkipDigits(utf8, i + 1);
+        }
+        // A leading zero followed by a digit ("01") ends here and is refused by what must follow a value.
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipDigits(ReadOnlySpan<byte> utf8, int i)
+    {
+        while (i < utf8.Length && IsDigit(utf8[i])) i++;
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    /// <summary>The position only: the bytes may be patient data.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static JsonException Refused(int position) =>
+        new($"Malformed JSON at byte {position}.", path: null, lineNumber: 0, bytePositionInLine: position);
+
+    private static void Grow(ref DocumentRow[] rows, bool pooled)
+    {
+        var larger = pooled ? ArrayPool<DocumentRow>.Shared.Rent(rows.Length * 2) : new DocumentRow[rows.Length * 2];
+        rows.AsSpan().CopyTo(larger);
+        if (pooled) ArrayPool<DocumentRow>.Shared.Return(rows);
+        rows = larger;
+    }
+}

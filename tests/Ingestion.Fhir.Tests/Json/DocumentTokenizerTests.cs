@@ -1,0 +1,152 @@
+using System.Text;
+using Xunit;
+
+namespace Ingestion.Fhir.Tests.Json;
+
+/// <summary>
+/// <see cref="Ingestion.Fhir.Json.DocumentTokenizer"/> accepts exactly what <see cref="System.Text.Json.Utf8JsonReader"/>
+/// accepts and builds the rows the reader's tokens built (<see cref="ReaderRows"/>), on generated malformed and edge input.
+/// </summary>
+public sealed class DocumentTokenizerTests
+{
+    // Small documents with every token kind, escapes, whitespace and nesting, to cut, flip and stretch.
+    private static readonly string[] Seeds =
+    [
+        """{"resourceType":"Observation","id":"a1","valueQuantity":{"value":-12.5e-3,"unit":"mg"},"component":[{"code":{"text":"x"}},[],{}],"flag":true,"none":null,"off":false}""",
+        """ { "na\u006De" : [ "caf\u00e9" , "\"q\"\\\/\b\f\n\r\t" , 0 , -0.0 , 1E+2 , [ [ ] ] , { } ] , "é" : "😀" } """,
+        """[1,"two",{"3":[4,{"5":"six"}]},true,false,null,-7.25,"\ud83d\ude00"]""",
+        "\t\r\n\"just a string\"\r\n",
+    ];
+
+    // Bytes that change what a position means: structure, number and literal parts, escapes, controls, non-ASCII.
+    private static readonly byte[] Replacements =
+        [.. "{}[]\":,\\ 0159-+.eEtfnulrsx/'"u8, (byte)'\t', (byte)'\n', (byte)'\r', 0x00, 0x01, 0x0B, 0x0C, 0x1F, 0x7F, 0x80, 0xA0, 0xC3, 0xE9, 0xEF, 0xFF];
+
+    [Fact]
+    public void Every_truncation_of_a_document_is_accepted_or_refused_as_by_the_reader()
+    {
+        foreach (var seed in Seeds)
+        {
+            var bytes = Encoding.UTF8.GetBytes(seed);
+            for (var length = 0; length <= bytes.Length; length++) AssertAgrees(bytes.AsSpan(0, length), $"seed {Array.IndexOf(Seeds, seed)} cut at {length}");
+            for (var start = 1; start < bytes.Length; start++) AssertAgrees(bytes.AsSpan(start), $"seed {Array.IndexOf(Seeds, seed)} from {start}");
+        }
+    }
+
+    [Fact]
+    public void A_byte_replaced_inserted_or_deleted_anywhere_is_accepted_or_refused_as_by_the_reader()
+    {
+        var cases = 0;
+        foreach (var seed in Seeds)
+        {
+            var bytes = Encoding.UTF8.GetBytes(seed);
+            for (var at = 0; at <= bytes.Length; at++)
+            {
+                foreach (var b in Replacements)
+                {
+                    if (at < bytes.Length)
+                    {
+                        byte[] replaced = [.. bytes];
+                        replaced[at] = b;
+                        AssertAgrees(replaced, $"seed {Array.IndexOf(Seeds, seed)}, byte {at} replaced by 0x{b:X2}");
+                    }
+                    AssertAgrees([.. bytes.AsSpan(0, at), b, .. bytes.AsSpan(at)], $"seed {Array.IndexOf(Seeds, seed)}, 0x{b:X2} inserted at {at}");
+                    cases += 2;
+                }
+                if (at < bytes.Length) AssertAgrees([.. bytes.AsSpan(0, at), .. bytes.AsSpan(at + 1)], $"seed {Array.IndexOf(Seeds, seed)}, byte {at} deleted");
+            }
+        }
+        Assert.True(cases > 20_000, "the mutations ran");
+    }
+
+    [Theory]
+    [InlineData("0")] [InlineData("-0")] [InlineData("01")] [InlineData("-01")] [InlineData("00")] [InlineData("1.")] [InlineData(".1")]
+    [InlineData("1e")] [InlineData("1e+")] [InlineData("1e-")] [InlineData("1e-5")] [InlineData("1E5")] [InlineData("1.5e")] [InlineData("1.5E+07")]
+    [InlineData("+1")] [InlineData("--1")] [InlineData("1-")] [InlineData("0x1")] [InlineData("1.2.3")] [InlineData("1e5.5")] [InlineData("1e5e5")]
+    [InlineData("0.0")] [InlineData("-")] [InlineData("-a")] [InlineData("-.5")] [InlineData("0e0")] [InlineData("0E-0")] [InlineData("1ee5")]
+    [InlineData("Infinity")] [InlineData("-Infinity")] [InlineData("NaN")] [InlineData("1e0001")] [InlineData("123456789012345678901234567890.123456789e-123")]
+    [InlineData("1/")] [InlineData("1 2")] [InlineData("1,")] [InlineData("1\"")] [InlineData("1a")] [InlineData("0.")] [InlineData("0.e1")]
+    public void Numbers_are_accepted_or_refused_as_by_the_reader(string number)
+    {
+        foreach (var json in new[] { number, $" {number} ", $"[{number}]", $"[{number},1]", $"{{\"n\":{number}}}", $"{{\"n\":{number},\"m\":1}}", $"[{number} ]", $"{{\"n\":{number} }}" })
+            AssertAgrees(Encoding.UTF8.GetBytes(json), $"number case {json.Length}");
+    }
+
+    [Theory]
+    [InlineData("""\u00e9""")] [InlineData("""\u00E9""")] [InlineData("""\uABCD\uabcd""")] [InlineData("""\u00g9""")] [InlineData("""\u12""")] [InlineData("""\u""")]
+    [InlineData("""\U0041""")] [InlineData("""\x""")] [InlineData("""\'""")] [InlineData("""\/""")] [InlineData("""\b\f\n\r\t""")] [InlineData("""\\""")]
+    [InlineData("\\\"")] [InlineData("""\ud800""")] [InlineData("""\uDFFF\uD800""")] [InlineData("""\ud83d\ude00""")] [InlineData("""a\""")] [InlineData("""\0""")]
+    [InlineData("""\a""")] [InlineData("""\ """)] [InlineData("\\\t")] [InlineData("a\tb")] [InlineData("a\nb")] [InlineData("\u007f")] [InlineData("\u001f")]
+    public void Escapes_and_raw_control_bytes_in_strings_and_names_are_treated_as_by_the_reader(string text)
+    {
+        foreach (var json in new[] { $"\"{text}\"", $"[\"{text}\"]", $"{{\"{text}\":1}}", $"{{\"a\":\"{text}\"}}", $"{{\"a\":\"{text}x{text}\",\"{text}{text}\":[]}}" })
+            AssertAgrees(Encoding.UTF8.GetBytes(json), "escape case");
+    }
+
+    [Fact]
+    public void Strings_of_every_length_end_where_the_reader_ends_them_wherever_the_stop_byte_falls()
+    {
+        // Strings around and past the 32-byte step, with a quote, a backslash escape, a control byte or a plain byte at every offset.
+        byte[] stops = [(byte)'"', (byte)'\\', 0x00, 0x1F, 0x20, 0x7F, 0x80, (byte)'a'];
+        for (var length = 0; length <= 80; length++)
+        {
+            for (var at = 0; at <= length; at++)
+            {
+                foreach (var stop in stops)
+                {
+                    var text = Enumerable.Repeat((byte)'a', length).ToArray();
+                    if (at < length) text[at] = stop;
+                    AssertAgrees([(byte)'"', .. text, (byte)'"'], $"string of {length}, 0x{stop:X2} at {at}");
+                    AssertAgrees([.. "{\"k\":\""u8, .. text, .. "\",\""u8, .. text, .. "\":0}"u8], $"member string of {length}, 0x{stop:X2} at {at}");
+                    AssertAgrees([(byte)'"', .. text], $"unterminated string of {length}, 0x{stop:X2} at {at}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("true")] [InlineData("false")] [InlineData("null")] [InlineData("tru")] [InlineData("truee")] [InlineData("True")] [InlineData("nul")]
+    [InlineData("nulll")] [InlineData("falsey")] [InlineData("f")] [InlineData("[true,false,null]")] [InlineData("[true false]")] [InlineData("[true,]")]
+    [InlineData("")] [InlineData(" ")] [InlineData("{}")] [InlineData("[]")] [InlineData("{} {}")] [InlineData("[] x")] [InlineData("{,}")] [InlineData("[,1]")]
+    [InlineData("{\"a\"}")] [InlineData("{\"a\":}")] [InlineData("{\"a\":1,}")] [InlineData("{\"a\" 1}")] [InlineData("{1:1}")] [InlineData("{'a':1}")]
+    [InlineData("[1]]")] [InlineData("{\"a\":1}}")] [InlineData("[}")] [InlineData("{]")] [InlineData("// c\n{}")] [InlineData("{}/**/")] [InlineData("[1,,2]")]
+    [InlineData("\u000b{}")] [InlineData("\u000c{}")] [InlineData("\u00a0{}")] [InlineData("{}\u0000")] [InlineData("\ufeff{}")] [InlineData("{\"a\":[{\"b\":[]},{}],\"c\":{\"d\":{}}}")]
+    public void Literals_structure_and_whitespace_are_accepted_or_refused_as_by_the_reader(string json) =>
+        AssertAgrees(Encoding.UTF8.GetBytes(json), "structure case");
+
+    [Theory]
+    [InlineData(1)] [InlineData(2)] [InlineData(64)] [InlineData(65)] [InlineData(512)]
+    public void Nesting_at_the_limit_is_accepted_and_one_past_it_refused_as_by_the_reader(int maxDepth)
+    {
+        foreach (var depth in new[] { maxDepth - 1, maxDepth, maxDepth + 1 }.Where(d => d >= 1))
+        {
+            var arrays = new string('[', depth) + new string(']', depth);
+            var objects = string.Concat(Enumerable.Repeat("{\"a\":", depth - 1)) + "{}" + new string('}', depth - 1);
+            var mixed = string.Concat(Enumerable.Range(0, depth).Select(i => i % 2 == 0 ? "[1," : "{\"a\":")) + "0"
+                        + string.Concat(Enumerable.Range(0, depth).Reverse().Select(i => i % 2 == 0 ? "]" : "}"));
+            foreach (var json in new[] { arrays, objects, mixed })
+                AssertAgrees(Encoding.UTF8.GetBytes(json), $"depth {depth}, limit {maxDepth}", maxDepth);
+        }
+    }
+
+    [Fact]
+    public void Invalid_utf8_inside_strings_and_names_is_accepted_and_outside_them_refused_as_by_the_reader()
+    {
+        byte[][] invalid = [[0xC3, 0x28], [0x80], [0xFF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xC0, 0xAF]];
+        foreach (var bad in invalid)
+        {
+            AssertAgrees([.. "{\"a\":\""u8, .. bad, .. "\"}"u8], "invalid UTF-8 in a string");
+            AssertAgrees([.. "{\""u8, .. bad, .. "\":1}"u8], "invalid UTF-8 in a name");
+            AssertAgrees([.. "{\"a\":"u8, .. bad, .. "}"u8], "invalid UTF-8 as a value");
+            AssertAgrees([.. bad, .. "{}"u8], "invalid UTF-8 before the value");
+            AssertAgrees([.. "[1]"u8, .. bad], "invalid UTF-8 after the value");
+        }
+        Assert.NotNull(ReaderRows.Tokenize([.. "{\"a\":\""u8, 0xC3, 0x28, .. "\"}"u8], 64));
+    }
+
+    private static void AssertAgrees(ReadOnlySpan<byte> json, string what, int maxDepth = 512)
+    {
+        var difference = ReaderRows.Disagreement(json, maxDepth);
+        Assert.True(difference is null, $"{what}: {difference}");
+    }
+}
