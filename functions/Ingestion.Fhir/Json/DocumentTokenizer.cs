@@ -21,8 +21,9 @@ internal static class DocumentTokenizer
     private const int VectorBytes = 32;
 
     /// <returns>The rows written to <paramref name="rows"/> (grown, from the pool when <paramref name="pooled"/>).</returns>
-    public static int Fill(ReadOnlySpan<byte> utf8, int maxDepth, ref DocumentRow[] rows, bool pooled)
+    public static int Fill(ReadOnlySpan<byte> utf8, int maxDepth, ref DocumentRow[] rows, bool pooled, out TextEscapes escapes)
     {
+        escapes = TextEscapes.None;
         // The open containers' rows, innermost last; a container's end and child count are written when it closes.
         Span<int> small = stackalloc int[64];
         int[]? rented = null;
@@ -42,7 +43,7 @@ internal static class DocumentTokenizer
             {
                 case (byte)'"':
                 {
-                    var end = ScanString(utf8, pos + 1, out var escaped);
+                    var end = ScanString(utf8, pos + 1, out var escaped, ref escapes);
                     rows[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.String, HasEscapes = escaped };
                     count++;
                     pos = end + 1;
@@ -137,7 +138,7 @@ internal static class DocumentTokenizer
             {
                 if ((uint)pos >= (uint)length || utf8[pos] != (byte)'"') throw Refused(pos);
                 if (count == rows.Length) Grow(ref rows, pooled);
-                var end = ScanString(utf8, pos + 1, out var escaped);
+                var end = ScanString(utf8, pos + 1, out var escaped, ref escapes);
                 rows[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.Undefined, HasEscapes = escaped };
                 rows[container].Count++;
                 count++;
@@ -163,7 +164,7 @@ internal static class DocumentTokenizer
 
     /// <summary>The closing quote of the string whose text starts at <paramref name="at"/>; escapes are checked as they come.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ScanString(ReadOnlySpan<byte> utf8, int at, out bool escaped)
+    private static int ScanString(ReadOnlySpan<byte> utf8, int at, out bool escaped, ref TextEscapes escapes)
     {
         escaped = false;
         while (true)
@@ -174,7 +175,7 @@ internal static class DocumentTokenizer
             if (b == (byte)'"') return found;
             if (b != (byte)'\\') throw Refused(found);
             escaped = true;
-            at = AfterEscape(utf8, found);
+            at = AfterEscape(utf8, found, ref escapes);
         }
     }
 
@@ -211,26 +212,40 @@ internal static class DocumentTokenizer
         (Vector256.Equals(bytes, Vector256.Create((byte)'"')) | Vector256.Equals(bytes, Vector256.Create((byte)'\\'))
          | Vector256.LessThan(bytes, Vector256.Create((byte)0x20))).ExtractMostSignificantBits();
 
-    /// <summary>The position after the escape whose backslash is at <paramref name="backslash"/>: one of <c>"\/bfnrt</c> or <c>u</c> and four hex digits.</summary>
+    /// <summary>
+    /// The position after the escape whose backslash is at <paramref name="backslash"/>: one of <c>"\/bfnrt</c> or
+    /// <c>u</c> and four hex digits. Escapes are rare (a few Synthea resource types have any), so this is out of line.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int AfterEscape(ReadOnlySpan<byte> utf8, int backslash)
+    private static int AfterEscape(ReadOnlySpan<byte> utf8, int backslash, ref TextEscapes escapes)
     {
+        escapes |= TextEscapes.Any;
         var at = backslash + 1;
         if (at >= utf8.Length) throw Refused(at);
         switch (utf8[at])
         {
-            case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+            case (byte)'\\':
+                // The escaped backslash may be followed by "uD8..": a backslash-u-D8 in the bytes all the same.
+                if (IsSurrogateLike(utf8, at)) escapes |= TextEscapes.SurrogateLike;
+                return at + 1;
+            case (byte)'"' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
                 return at + 1;
             case (byte)'u':
                 for (var i = 1; i <= 4; i++)
                 {
                     if (at + i >= utf8.Length || !char.IsAsciiHexDigit((char)utf8[at + i])) throw Refused(at + i);
                 }
+                if (IsSurrogateLike(utf8, backslash)) escapes |= TextEscapes.SurrogateLike;
                 return at + 5;
             default:
                 throw Refused(at);
         }
     }
+
+    /// <summary>Whether the backslash at <paramref name="backslash"/> starts <c>\u</c>, <c>d</c>/<c>D</c>, <c>8</c>–<c>9</c>/<c>a</c>–<c>f</c>/<c>A</c>–<c>F</c>.</summary>
+    private static bool IsSurrogateLike(ReadOnlySpan<byte> utf8, int backslash) =>
+        backslash + 3 < utf8.Length && utf8[backslash + 1] == (byte)'u' && (utf8[backslash + 2] | 0x20) == (byte)'d'
+        && utf8[backslash + 3] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
 
     /// <summary>The end of the number starting at <paramref name="at"/>: <c>-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?</c>.</summary>
     private static int ScanNumber(ReadOnlySpan<byte> utf8, int at)

@@ -26,12 +26,13 @@ public sealed class ResourceDocument : IDisposable
     private readonly int _maxDepth;
     private DocumentRow[] _rows;
 
-    private ResourceDocument(ReadOnlyMemory<byte> utf8, DocumentRow[] rows, bool pooled, int maxDepth)
+    private ResourceDocument(ReadOnlyMemory<byte> utf8, DocumentRow[] rows, bool pooled, int maxDepth, TextEscapes escapes)
     {
         _utf8 = utf8;
         _rows = rows;
         _pooled = pooled;
         _maxDepth = maxDepth;
+        Escapes = escapes;
     }
 
     public ResourceElement RootElement => new(this, 0);
@@ -51,6 +52,9 @@ public sealed class ResourceDocument : IDisposable
     internal ReadOnlySpan<byte> Utf8 => _utf8.Span;
 
     internal int MaxDepth => _maxDepth;
+
+    /// <summary>What the parse saw of backslash escapes: the strict parse's decisions that used to search the line.</summary>
+    internal TextEscapes Escapes { get; }
 
     public static ResourceDocument Parse(ReadOnlyMemory<byte> utf8, int maxDepth = DefaultMaxDepth) => Build(utf8, maxDepth, pooled: true);
 
@@ -116,9 +120,9 @@ public sealed class ResourceDocument : IDisposable
         var rows = pooled ? ArrayPool<DocumentRow>.Shared.Rent(InitialRows) : new DocumentRow[Math.Max(4, utf8.Length / 8)];
         try
         {
-            var count = DocumentTokenizer.Fill(utf8.Span, maxDepth, ref rows, pooled);
+            var count = DocumentTokenizer.Fill(utf8.Span, maxDepth, ref rows, pooled, out var escapes);
             if (!pooled && rows.Length != count) Array.Resize(ref rows, count);
-            return new ResourceDocument(utf8, rows, pooled, maxDepth);
+            return new ResourceDocument(utf8, rows, pooled, maxDepth, escapes);
         }
         catch
         {

@@ -122,19 +122,17 @@ public static class ResourceParser
     public static ResourceParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
 
     /// <summary>
-    /// The one pass for a line the strict rules cannot fault: the parser refuses malformed and too deep JSON,
-    /// <see cref="DuplicateKeyCheck"/> reads the accepted bytes for duplicate keys (cheaper than the parser's own check);
-    /// what neither checks is ruled out first by vectorized looks at the whole line (valid UTF-8, no string can be over
-    /// the limit, no <c>\uD800</c>-range escape). Null when the line needs the scanner (or may: the duplicate check
-    /// errs only that way): it then finds the problem and says where, exactly as it always did.
+    /// The one pass for a line the strict rules cannot fault: the parser refuses malformed and too deep JSON and notes
+    /// the escapes it reads (any at all, any <c>\uD800</c>-range one), <see cref="DuplicateKeyCheck"/> reads the accepted
+    /// bytes for duplicate keys (cheaper than the parser's own check); what neither checks is ruled out first by
+    /// vectorized looks at the whole line (valid UTF-8, no string can be over the limit). Null when the line needs the
+    /// scanner (or may: the surrogate and duplicate checks err only that way): it then finds the problem and says where,
+    /// exactly as it always did.
     /// </summary>
     private static ResourceDocument? TryParseClean(ReadOnlyMemory<byte> utf8Line, ResourceParserOptions options, bool knownValidUtf8)
     {
         var span = utf8Line.Span;
         if (span.Length > options.MaxStringBytes || (!knownValidUtf8 && !Utf8.IsValid(span))) return null;
-        // Most lines have no escape at all: then there is no surrogate escape and every name is written as it reads.
-        var firstEscape = span.IndexOf((byte)'\\');
-        if (firstEscape >= 0 && MayHaveSurrogateEscape(span[firstEscape..])) return null;
         ResourceDocument document;
         try
         {
@@ -144,24 +142,17 @@ public static class ResourceParser
         {
             return null;
         }
-        if (options.DeferDuplicateKeys) return document;
-        // Only now: the check reads the bytes and relies on the parser having accepted them.
-        if (!DuplicateKeyCheck.MayHaveDuplicate(span, mayHaveEscapes: firstEscape >= 0)) return document;
+        // A \uD800-range escape may be an unpaired surrogate: the scanner says.
+        var escapes = document.Escapes;
+        if ((escapes & TextEscapes.SurrogateLike) == 0)
+        {
+            if (options.DeferDuplicateKeys) return document;
+            // Only now: the check reads the bytes and relies on the parser having accepted them. Most lines have no
+            // escape at all: every name is then written as it reads.
+            if (!DuplicateKeyCheck.MayHaveDuplicate(span, mayHaveEscapes: (escapes & TextEscapes.Any) != 0)) return document;
+        }
         document.Dispose();
         return null;
-    }
-
-    /// <summary>True when a <c>\u</c> escape starts with D8–DF (a surrogate, maybe unpaired); false positives only cost the scan.</summary>
-    private static bool MayHaveSurrogateEscape(ReadOnlySpan<byte> json)
-    {
-        int at;
-        while ((at = json.IndexOf("\\u"u8)) >= 0)
-        {
-            json = json[(at + 2)..];
-            if (json.Length >= 2 && json[0] is (byte)'d' or (byte)'D' && json[1] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F')
-                return true;
-        }
-        return false;
     }
 
     private static ResourceParseResult Failure(ResourceDocument? document, string ruleId, string code, string message)

@@ -144,6 +144,52 @@ public sealed class DocumentTokenizerTests
         Assert.NotNull(ReaderRows.Tokenize([.. "{\"a\":\""u8, 0xC3, 0x28, .. "\"}"u8], 64));
     }
 
+    [Fact]
+    public void The_escape_findings_equal_the_byte_searches_they_replace()
+    {
+        // Fragments around the D800 range, escaped backslashes before "u", and plain text, in values and names.
+        string[] fragments =
+        [
+            @"\ud800", @"\\ud800", @"\\\ud800", @"\uD7FF", @"\uDC00", @"\uDfFf", @"\uE000", @"\u0044", @"\\u", @"\\uD", @"\\uD8",
+            @"\\ud9x", @"\\udg", @"\\uDA", @"\""ud800", @"u\u0064800", @"\n", @"\\", "plain", "ud800", "", "\u00e9",
+        ];
+        var random = new Random(7);
+        var checkedCases = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            string Text() => string.Concat(Enumerable.Range(0, random.Next(1, 4)).Select(_ => fragments[random.Next(fragments.Length)]));
+            var bytes = Encoding.UTF8.GetBytes($"{{\"{Text()}\":\"{Text()}\",\"b\":[\"{Text()}\"]}}");
+            var rows = new Ingestion.Fhir.Json.DocumentRow[8];
+            Ingestion.Fhir.Json.TextEscapes escapes;
+            try
+            {
+                Ingestion.Fhir.Json.DocumentTokenizer.Fill(bytes, 64, ref rows, pooled: false, out escapes);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                continue;  // a repeated name or a bad escape: only accepted text has findings
+            }
+            var firstEscape = bytes.AsSpan().IndexOf((byte)'\\');
+            Assert.Equal(firstEscape >= 0, (escapes & Ingestion.Fhir.Json.TextEscapes.Any) != 0);
+            Assert.Equal(firstEscape >= 0 && RawSurrogateSearch(bytes.AsSpan(firstEscape)), (escapes & Ingestion.Fhir.Json.TextEscapes.SurrogateLike) != 0);
+            checkedCases++;
+        }
+        Assert.True(checkedCases > 10_000, "most cases are valid JSON");
+    }
+
+    /// <summary>The search the finding replaced (ResourceParser.MayHaveSurrogateEscape before): a backslash-u, then D or d, then 8–F.</summary>
+    private static bool RawSurrogateSearch(ReadOnlySpan<byte> json)
+    {
+        int at;
+        while ((at = json.IndexOf("\\u"u8)) >= 0)
+        {
+            json = json[(at + 2)..];
+            if (json.Length >= 2 && json[0] is (byte)'d' or (byte)'D' && json[1] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F')
+                return true;
+        }
+        return false;
+    }
+
     private static void AssertAgrees(ReadOnlySpan<byte> json, string what, int maxDepth = 512)
     {
         var difference = ReaderRows.Disagreement(json, maxDepth);

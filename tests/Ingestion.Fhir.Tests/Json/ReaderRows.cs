@@ -73,7 +73,7 @@ internal static class ReaderRows
         var rows = new DocumentRow[4];
         try
         {
-            var count = DocumentTokenizer.Fill(utf8, maxDepth, ref rows, pooled: false);
+            var count = DocumentTokenizer.Fill(utf8, maxDepth, ref rows, pooled: false, out _);
             return rows[..count];
         }
         catch (JsonException)
