@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Ingestion.Fhir.Json;
+using Ingestion.Fhir.Validation;
 using Ingestion.Testing;
 
 namespace Ingestion.Benchmarks;
@@ -9,12 +10,15 @@ namespace Ingestion.Benchmarks;
 /// `resource-document`: every Synthea 100-patient line in memory, one thread: CPU µs a line to parse with
 /// <see cref="JsonDocument"/> and with <see cref="ResourceDocument"/>, then to parse and read every value (names,
 /// strings, array lengths, a member lookup per object: the mapper's and the validator's reads). The two run in
-/// alternating rounds (11; median), so a neighbour's load falls on both alike.
+/// alternating rounds (11; median), so a neighbour's load falls on both alike; last, the strict parse with the
+/// pipeline's options (<see cref="ResourceParser"/>: the document plus its UTF-8, escape and surrogate checks).
 /// </summary>
 public sealed class ResourceDocumentBenchmark : IBenchmark
 {
     public string Name => "resource-document";
     public string Description => "parse (and parse + read) µs/line: JsonDocument against ResourceDocument on Synthea-100";
+
+    private static readonly ResourceParserOptions StrictOptions = new() { MaxDepth = 512, DeferDuplicateKeys = true };
 
     public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -29,6 +33,8 @@ public sealed class ResourceDocumentBenchmark : IBenchmark
             ("ResourceDocument.Parse", line => { using var d = ResourceDocument.Parse(line, 512); return 1; }),
             ("JsonDocument parse + read all", line => { using var d = JsonDocument.Parse(line, options); return Read(d.RootElement); }),
             ("ResourceDocument parse + read all", line => { using var d = ResourceDocument.Parse(line, 512); return Read(d.RootElement); }),
+            // The pipeline's strict parse: UTF-8, escapes and the surrogate rule checked, duplicate keys left to the validator.
+            ("ResourceParser.Parse (pipeline's)", line => { using var d = ResourceParser.Parse(line, StrictOptions).Document!; return 1; }),
         };
         var samples = cases.Select(_ => new List<double>()).ToArray();
         long check = 0;
