@@ -130,6 +130,56 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         Assert.Equal(0, index.Count);
     }
 
+    [Theory]
+    [InlineData("""{"reference":"Patient/1","display":"x"}""")]
+    [InlineData("""{"refer\u0065nce":"#a","_reference":{"id":"r"}}""")]
+    [InlineData("""{"_refer\u0065nce":{"id":"r"},"reference":"#b","reference":"#c"}""")]
+    [InlineData("""{"r\u00e9ference":"x","référence":"y","referenc":"z","referencee":"w","\\reference":"v"}""")]
+    [InlineData("""{"\u0069d":"a","id":"b","_id":{"id":"c"},"_i\u0064":{"id":"d"},"ids":"e"}""")]
+    public void Names_given_as_UTF8_are_found_as_the_string_names_are(string json)
+    {
+        using var document = ResourceDocument.Parse(json);
+        foreach (var name in new[] { "reference", "id", "display" })
+        {
+            JsonProperties.Find(document.RootElement, name, "_" + name, out var value, out var shadow);
+            JsonProperties.Find(document.RootElement, System.Text.Encoding.UTF8.GetBytes(name), System.Text.Encoding.UTF8.GetBytes("_" + name), out var utf8Value, out var utf8Shadow);
+            Assert.Equal(Text(value), Text(utf8Value));
+            Assert.Equal(Text(shadow), Text(utf8Shadow));
+        }
+    }
+
+    [Fact]
+    public void Names_given_as_UTF8_are_found_as_the_string_names_are_in_every_Synthea_object()
+    {
+        var compared = 0;
+        foreach (var (text, _) in ExampleCorpus.SyntheaLines(perFile: 150))
+        {
+            using var document = ResourceDocument.Parse(text);
+            compared += CompareObjects(document.RootElement);
+        }
+        Assert.True(compared > 10_000, $"only {compared} objects compared");
+
+        static int CompareObjects(ResourceElement element)
+        {
+            var compared = 0;
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray()) compared += CompareObjects(item);
+                return compared;
+            }
+            if (element.ValueKind != JsonValueKind.Object) return 0;
+            foreach (var name in new[] { "reference", "id", "system", "code" })
+            {
+                JsonProperties.Find(element, name, "_" + name, out var value, out var shadow);
+                JsonProperties.Find(element, System.Text.Encoding.UTF8.GetBytes(name), System.Text.Encoding.UTF8.GetBytes("_" + name), out var utf8Value, out var utf8Shadow);
+                Assert.Equal(Text(value), Text(utf8Value));
+                Assert.Equal(Text(shadow), Text(utf8Shadow));
+            }
+            foreach (var property in element.EnumerateObject()) compared += CompareObjects(property.Value);
+            return compared + 1;
+        }
+    }
+
     [Fact]
     public void Path_counts_read_once_answer_only_the_same_path_table_and_limit()
     {

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Ingestion.Fhir.Tests.Validation;
 
 /// <summary>
-/// The native ref-1, per-1 and NPI (us-core-16/17) checks give the FHIRPath form's verdict (true: it passes, as true or empty; false: it
+/// The native ref-1, per-1, qty-3 and NPI (us-core-16/17) checks give the FHIRPath form's verdict (true: it passes, as true or empty; false: it
 /// fails; null: left to the expression), and
 /// dom-2 to dom-5, which the walk skips on a resource without contained resources, hold there: on crafted cases and
 /// on every Reference, Period and resource of the US Core and R4 spec examples and of Synthea lines.
@@ -196,6 +196,34 @@ public sealed class NativeInvariantTests(PackageValidatorFixture fixture, ITestO
         var element = Assert.Single(FhirPathExpression.Compile("Observation.value").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
         Assert.Equal(native, QuantityUnitSystemCheck.For(model)(Cursor(element)));
         if (native is { } verdict) Assert.Equal(verdict, FhirPathExpression.Compile(QuantityUnitSystemCheck.Expression).EvaluateBoolean(model, element) != false);
+    }
+
+    public static TheoryData<string, bool?> CraftedQuantities => new()
+    {
+        // Observation.valueQuantity's members, the native answer of qty-3 on it (null: left to the expression)
+        { "\"value\":1.5,\"unit\":\"kg\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"", true },
+        { "\"value\":1.5,\"code\":\"kg\"", false },
+        { "\"value\":1.5,\"unit\":\"kg\"", true },
+        { "\"code\":\"kg\",\"system\":null", false },
+        { "\"code\":null,\"unit\":\"kg\"", true },
+        { "\"code\":\"kg\",\"_system\":{\"id\":\"s\"}", true },
+        { "\"_code\":{\"id\":\"c\"},\"unit\":\"kg\"", false },
+        { "\"_code\":null,\"value\":1", true },
+        { "\"code\":{\"text\":\"odd\"},\"system\":\"http://unitsofmeasure.org\"", true },
+        { "\"c\\u006fde\":\"kg\",\"value\":1", null },
+        { "\"code\":[\"kg\"],\"value\":1", null },
+        { "\"code\":\"kg\",\"system\":[\"http://unitsofmeasure.org\"]", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedQuantities))]
+    public async Task Native_qty_3_gives_the_FHIRPath_verdict_on_crafted_quantities(string members, bool? native)
+    {
+        var model = (await fixture.For("base")).FhirPathModel;
+        using var document = ResourceDocument.Parse("""{"resourceType":"Observation","status":"final","code":{"text":"c"},"valueQuantity":{""" + members + "}}");
+        var element = Assert.Single(FhirPathExpression.Compile("Observation.value").Evaluate(model, document.RootElement).OfType<FhirPathElement>());
+        Assert.Equal(native, QuantityCodeSystemCheck.Create()(Cursor(element)));
+        if (native is { } verdict) Assert.Equal(verdict, FhirPathExpression.Compile(QuantityCodeSystemCheck.Expression).EvaluateBoolean(model, element) != false);
     }
 
     public static TheoryData<string, bool?, bool?> CraftedNpis => new()

@@ -11,9 +11,9 @@ namespace Ingestion.Fhir.Validation;
 /// contained resources and holds on a resource without any (dom-2 to dom-5), so the walk skips it there.
 /// <see cref="NavigatesFocus"/>: <see cref="Native"/> is a cursor form, whose member paths start at the focus (where
 /// several are evaluated on one element, the walk reads the element's names once for them).
-/// <see cref="NativeInRootResource"/>: where <see cref="Native"/> cannot decide, a check that also reads
-/// <c>%rootResource</c> (ref-1's <c>#id</c> against the contained ids), called where the walk knows it, with the walk's
-/// cursor on the root (its names read once). The suite and
+/// <see cref="NativeInRootResource"/>: <see cref="Native"/> with <c>%rootResource</c> as well, called instead of it where
+/// the walk knows the root (with the walk's cursor on it, its names read once): it answers wherever <see cref="Native"/>
+/// does, the same, and also where only the root can tell (ref-1's <c>#id</c> against the contained ids). The suite and
 /// the equivalence tests cover the expressions. <see cref="CursorForm"/>: the cursor form <see cref="Native"/> wraps, which
 /// the walk calls directly (the cursor by reference, one delegate call instead of two).
 /// </summary>

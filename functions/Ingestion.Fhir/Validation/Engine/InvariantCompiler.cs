@@ -42,7 +42,12 @@ internal sealed partial class InvariantCompiler
                 try
                 {
                     var expression = FhirPathExpression.Compile(c.Expression);
-                    var native = HandWritten(c.Expression) ?? (c.Expression == QuantityUnitSystemCheck.Expression ? QuantityUnitSystemCheck.For(_model) : null);
+                    var native = HandWritten(c.Expression) ?? c.Expression switch
+                    {
+                        QuantityUnitSystemCheck.Expression => QuantityUnitSystemCheck.For(_model),
+                        QuantityCodeSystemCheck.Expression => QuantityCodeSystemCheck.Create(),
+                        _ => null,
+                    };
                     var cursorForm = native is null ? FhirPathCompiler.CompileCursorCondition(FhirPathParser.Parse(c.Expression), _model) : null;
                     entry = (expression, native ?? CursorNative(cursorForm), cursorForm, null);
                     foreach (Match m in MemberOf().Matches(c.Expression)) MemberOfValueSets.Add(m.Groups[1].Value);
@@ -70,7 +75,7 @@ internal sealed partial class InvariantCompiler
     /// <summary>
     /// ele-1 runs on every element: its meaning (a value, or a child other than id) is checked natively; dom-3 would
     /// walk the whole resource as FHIRPath elements; dom-2/4/5 would type and navigate each contained resource per path; ref-1 and per-1 (on every Reference, Period), us-core-1 and vs-1 (on
-    /// every Observation's effective[x]), us-core-3 (on its value[x], built with the model) and us-core-16/17 (every NPI) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
+    /// every Observation's effective[x]), us-core-3 (on its value[x], built with the model), qty-3 (on every Quantity) and us-core-16/17 (every NPI) are decided natively in their common cases. Any other expression of the cursor form's shape is evaluated on the walk's cursor.
     /// </summary>
     private static Func<FhirPathCursor, bool?>? HandWritten(string expression) => expression switch
     {

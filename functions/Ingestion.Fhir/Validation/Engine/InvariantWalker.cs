@@ -265,36 +265,46 @@ internal sealed class InvariantWalker
                 }
             }
         }
+        // The frame's cursor stays put while its constraints run (nothing pushes a frame or re-indexes it meanwhile).
+        ref readonly var cursor = ref state.Cursor(frame);
         var ele1 = InvariantCompiler.Ele1Check;
         foreach (var invariant in invariants)
         {
             if (ReferenceEquals(invariant.Native, ele1))
             {
                 // ele-1, on every element: decided on the cursor in place (it never throws nor needs the expression).
-                if (!InvariantCompiler.HasValueOrChildren(in state.Cursor(frame))) context.AddInvariant(invariant.Severity, invariant.Key, invariant.Message);
+                if (!InvariantCompiler.HasValueOrChildren(in cursor)) context.AddInvariant(invariant.Severity, invariant.Key, invariant.Message);
                 continue;
             }
             if (invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) continue;
-            bool? holds;
-            try
-            {
-                holds = invariant.CursorForm is { } cursorForm ? InvariantCompiler.Verdict(cursorForm(in state.Cursor(frame))) : invariant.Native?.Invoke(state.Cursor(frame));
-                // Outside nested resources %rootResource is the walked resource, frame 0's.
-                if (holds is null && invariant.NativeInRootResource is { } inRoot && state.NestedResources == 0) holds = inRoot(state.Cursor(frame), state.Cursor(0));
-                holds ??= invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
-            }
-            catch (FhirPathException e)
-            {
-                // The messages name the construct only (no values): safe to report.
-                context.AddInvariant(invariant.Severity, invariant.Key, $"Constraint {invariant.Key} could not be evaluated here: {e.Message}");
-                continue;
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                context.AddInvariant(invariant.Severity, invariant.Key, $"Constraint {invariant.Key} could not be evaluated here: a regular expression timed out.");
-                continue;
-            }
-            if (holds == false) context.AddInvariant(invariant.Severity, invariant.Key, invariant.Message);
+            if (Holds(invariant, state, frame, in cursor, context) == false) context.AddInvariant(invariant.Severity, invariant.Key, invariant.Message);
         }
+    }
+
+    /// <summary>
+    /// One constraint's verdict on the frame (null: it could not be evaluated, reported here). Apart from the loop: the
+    /// exception handling keeps its locals off the registers, and ele-1 (most calls) needs none.
+    /// </summary>
+    private static bool? Holds(CompiledInvariant invariant, InvariantWalkState state, int frame, in FhirPathCursor cursor, ValidationContext context)
+    {
+        try
+        {
+            bool? holds;
+            // Outside nested resources %rootResource is the walked resource, frame 0's: the check that reads it answers
+            // wherever the native does, the same, and decides more (ref-1's #id), with one read of the element.
+            if (invariant.NativeInRootResource is { } inRoot && state.NestedResources == 0) holds = inRoot(cursor, state.Cursor(0));
+            else holds = invariant.CursorForm is { } cursorForm ? InvariantCompiler.Verdict(cursorForm(in cursor)) : invariant.Native?.Invoke(cursor);
+            return holds ?? invariant.Expression.EvaluateBoolean(state.Scope, state.Element(frame));
+        }
+        catch (FhirPathException e)
+        {
+            // The messages name the construct only (no values): safe to report.
+            context.AddInvariant(invariant.Severity, invariant.Key, $"Constraint {invariant.Key} could not be evaluated here: {e.Message}");
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            context.AddInvariant(invariant.Severity, invariant.Key, $"Constraint {invariant.Key} could not be evaluated here: a regular expression timed out.");
+        }
+        return null;
     }
 }

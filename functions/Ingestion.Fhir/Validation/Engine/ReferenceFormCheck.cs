@@ -30,7 +30,7 @@ internal static class ReferenceFormCheck
     private static bool? Holds(FhirPathCursor reference, ResourceElement rootResource, FhirPathObjectIndex? rootMembers)
     {
         if (reference.Value.ValueKind != JsonValueKind.Object) return null;
-        JsonProperties.Find(reference.Value, "reference", "_reference", out var value, out var shadow);
+        JsonProperties.Find(reference.Value, "reference"u8, "_reference"u8, out var value, out var shadow);
         if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null && shadow.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return true;
         if (value.ValueKind != JsonValueKind.String) return null;
         var raw = PrimitiveFormats.Unquote(value.RawUtf8);
@@ -59,7 +59,7 @@ internal static class ReferenceFormCheck
         {
             if (item.ValueKind == JsonValueKind.Null) continue;
             if (item.ValueKind != JsonValueKind.Object) return null;
-            JsonProperties.Find(item, "id", "_id", out var itemId, out var itemIdShadow);
+            JsonProperties.Find(item, "id"u8, "_id"u8, out var itemId, out var itemIdShadow);
             if (itemIdShadow.ValueKind != JsonValueKind.Undefined) return null;
             if (itemId.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) continue;
             if (itemId.ValueKind != JsonValueKind.String) return null;

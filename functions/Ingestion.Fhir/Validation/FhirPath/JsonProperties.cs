@@ -38,6 +38,29 @@ internal static class JsonProperties
         }
     }
 
+    /// <summary>
+    /// As <see cref="Find(ResourceElement, string, string, out ResourceElement, out ResourceElement)"/> for a plain name
+    /// given as UTF-8 (the natives' fixed names), without checking every name for escapes: a name written with escapes
+    /// is longer than the text it spells, so only a longer one with a backslash is decoded to compare; an unescaped
+    /// non-ASCII name equals no plain name either way.
+    /// </summary>
+    public static void Find(ResourceElement obj, ReadOnlySpan<byte> name, ReadOnlySpan<byte> shadowName, out ResourceElement value, out ResourceElement shadow)
+    {
+        value = default;
+        shadow = default;
+        foreach (var property in obj.EnumerateObject())
+        {
+            var raw = property.Utf8Name;
+            if (raw.SequenceEqual(name)) value = property.Value;
+            else if (raw.SequenceEqual(shadowName)) shadow = property.Value;
+            else if (raw.Length > name.Length && raw.IndexOf((byte)'\\') >= 0)
+            {
+                if (property.NameEquals(name)) value = property.Value;
+                else if (property.NameEquals(shadowName)) shadow = property.Value;
+            }
+        }
+    }
+
     /// <summary>A raw name without escapes or non-ASCII bytes: its bytes are its characters.</summary>
     public static bool IsPlain(ReadOnlySpan<byte> raw)
     {
