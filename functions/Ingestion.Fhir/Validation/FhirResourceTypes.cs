@@ -34,22 +34,30 @@ public static class FhirResourceTypes
         "Task", "TerminologyCapabilities", "TestReport", "TestScript", "ValueSet", "VerificationResult", "VisionPrescription",
     ];
 
-    private static readonly HashSet<string> Set = new(Names, StringComparer.Ordinal);
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Spans = Set.GetAlternateLookup<ReadOnlySpan<char>>(); // taken once, not per resource
+    // Each name's id is its index in Names (see TryGet with an id).
+    private static readonly Dictionary<string, int> Ids = Names.Select((name, id) => (name, id)).ToDictionary(n => n.name, n => n.id, StringComparer.Ordinal);
+    private static readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Spans = Ids.GetAlternateLookup<ReadOnlySpan<char>>(); // taken once, not per resource
 
     public static IReadOnlyCollection<string> All => Names;
 
-    public static bool IsKnown(string name) => Set.Contains(name);
+    /// <summary>The number of type ids: 0 to <c>Count - 1</c>, in the order of <see cref="All"/>.</summary>
+    internal static int Count => Names.Length;
+
+    public static bool IsKnown(string name) => Ids.ContainsKey(name);
 
     /// <summary>Returns the interned type name, so callers keep no per-resource string.</summary>
-    public static bool TryGet(ReadOnlySpan<char> name, out string resourceType)
+    public static bool TryGet(ReadOnlySpan<char> name, out string resourceType) => TryGet(name, out resourceType, out _);
+
+    /// <summary>As above, with the type's id (its place in <see cref="All"/>): per-type facts are then an array read.</summary>
+    internal static bool TryGet(ReadOnlySpan<char> name, out string resourceType, out int id)
     {
-        if (Spans.TryGetValue(name, out var found))
+        if (Spans.TryGetValue(name, out var found, out id))
         {
             resourceType = found;
             return true;
         }
         resourceType = "";
+        id = -1;
         return false;
     }
 
@@ -57,9 +65,13 @@ public static class FhirResourceTypes
     /// The interned type name a JSON <c>resourceType</c> string names, read from its UTF-8 bytes (no string allocated
     /// unless it is written with escapes; an escape that is not valid Unicode names no type).
     /// </summary>
-    internal static bool TryGet(ResourceElement typeElement, out string resourceType)
+    internal static bool TryGet(ResourceElement typeElement, out string resourceType) => TryGet(typeElement, out resourceType, out _);
+
+    /// <summary>As above, with the type's id (<see cref="TryGet(ReadOnlySpan{char}, out string, out int)"/>).</summary>
+    internal static bool TryGet(ResourceElement typeElement, out string resourceType, out int id)
     {
         resourceType = "";
+        id = -1;
         if (typeElement.ValueKind != JsonValueKind.String) return false;
         var raw = PrimitiveFormats.Unquote(typeElement.RawUtf8);
         Span<char> buffer = stackalloc char[64];
@@ -74,13 +86,13 @@ public static class FhirResourceTypes
             {
                 return false; // a lone surrogate escape: not a name
             }
-            return text is not null && TryGet(text, out resourceType);
+            return text is not null && TryGet(text, out resourceType, out id);
         }
         for (var i = 0; i < raw.Length; i++)
         {
             if (raw[i] >= 0x80) return false;
             buffer[i] = (char)raw[i];
         }
-        return TryGet(buffer[..raw.Length], out resourceType);
+        return TryGet(buffer[..raw.Length], out resourceType, out id);
     }
 }
