@@ -1,4 +1,5 @@
 using Ingestion.Fhir.Json;
+using System.Text;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -38,6 +39,12 @@ public static class FhirResourceTypes
     private static readonly Dictionary<string, int> Ids = Names.Select((name, id) => (name, id)).ToDictionary(n => n.name, n => n.id, StringComparer.Ordinal);
     private static readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Spans = Ids.GetAlternateLookup<ReadOnlySpan<char>>(); // taken once, not per resource
 
+    // The same names by their UTF-8 bytes, for resourceType as written (most resources): open addressing over the
+    // names' NameKey hashes, so a resource's type is found without transcoding its bytes or hashing a string.
+    private static readonly byte[][] Utf8Names = Names.Select(Encoding.UTF8.GetBytes).ToArray();
+    private const int Utf8SlotMask = 511;
+    private static readonly short[] Utf8Slots = Utf8SlotsOf(Utf8Names); // id + 1; 0: empty
+
     public static IReadOnlyCollection<string> All => Names;
 
     /// <summary>The number of type ids: 0 to <c>Count - 1</c>, in the order of <see cref="All"/>.</summary>
@@ -74,8 +81,7 @@ public static class FhirResourceTypes
         id = -1;
         if (typeElement.ValueKind != JsonValueKind.String) return false;
         var raw = PrimitiveFormats.Unquote(typeElement.RawUtf8);
-        Span<char> buffer = stackalloc char[64];
-        if (raw.Length > buffer.Length || raw.IndexOf((byte)'\\') >= 0)
+        if (raw.Length > 64 || raw.IndexOf((byte)'\\') >= 0)
         {
             string? text;
             try
@@ -88,11 +94,37 @@ public static class FhirResourceTypes
             }
             return text is not null && TryGet(text, out resourceType, out id);
         }
-        for (var i = 0; i < raw.Length; i++)
+        if (!TryGetUtf8(raw, out id)) return false;
+        resourceType = Names[id];
+        return true;
+    }
+
+    /// <summary>A name's id by its unescaped UTF-8 bytes (no name has a byte ≥ 0x80: such bytes name no type).</summary>
+    private static bool TryGetUtf8(ReadOnlySpan<byte> name, out int id)
+    {
+        var slot = NameKey.Of(name).Hash() & Utf8SlotMask;
+        while (Utf8Slots[slot] is var entry and not 0)
         {
-            if (raw[i] >= 0x80) return false;
-            buffer[i] = (char)raw[i];
+            if (name.SequenceEqual(Utf8Names[entry - 1]))
+            {
+                id = entry - 1;
+                return true;
+            }
+            slot = (slot + 1) & Utf8SlotMask;
         }
-        return TryGet(buffer[..raw.Length], out resourceType, out id);
+        id = -1;
+        return false;
+    }
+
+    private static short[] Utf8SlotsOf(byte[][] names)
+    {
+        var slots = new short[Utf8SlotMask + 1];
+        for (var id = 0; id < names.Length; id++)
+        {
+            var slot = NameKey.Of(names[id]).Hash() & Utf8SlotMask;
+            while (slots[slot] != 0) slot = (slot + 1) & Utf8SlotMask;
+            slots[slot] = (short)(id + 1);
+        }
+        return slots;
     }
 }
