@@ -1,4 +1,5 @@
 using Ingestion.Fhir.Json;
+using System.Text;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Validation;
@@ -34,22 +35,36 @@ public static class FhirResourceTypes
         "Task", "TerminologyCapabilities", "TestReport", "TestScript", "ValueSet", "VerificationResult", "VisionPrescription",
     ];
 
-    private static readonly HashSet<string> Set = new(Names, StringComparer.Ordinal);
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Spans = Set.GetAlternateLookup<ReadOnlySpan<char>>(); // taken once, not per resource
+    // Each name's id is its index in Names (see TryGet with an id).
+    private static readonly Dictionary<string, int> Ids = Names.Select((name, id) => (name, id)).ToDictionary(n => n.name, n => n.id, StringComparer.Ordinal);
+    private static readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Spans = Ids.GetAlternateLookup<ReadOnlySpan<char>>(); // taken once, not per resource
+
+    // The same names by their UTF-8 bytes, for resourceType as written (most resources): open addressing over the
+    // names' NameKey hashes, so a resource's type is found without transcoding its bytes or hashing a string.
+    private static readonly byte[][] Utf8Names = Names.Select(Encoding.UTF8.GetBytes).ToArray();
+    private const int Utf8SlotMask = 511;
+    private static readonly short[] Utf8Slots = Utf8SlotsOf(Utf8Names); // id + 1; 0: empty
 
     public static IReadOnlyCollection<string> All => Names;
 
-    public static bool IsKnown(string name) => Set.Contains(name);
+    /// <summary>The number of type ids: 0 to <c>Count - 1</c>, in the order of <see cref="All"/>.</summary>
+    internal static int Count => Names.Length;
+
+    public static bool IsKnown(string name) => Ids.ContainsKey(name);
 
     /// <summary>Returns the interned type name, so callers keep no per-resource string.</summary>
-    public static bool TryGet(ReadOnlySpan<char> name, out string resourceType)
+    public static bool TryGet(ReadOnlySpan<char> name, out string resourceType) => TryGet(name, out resourceType, out _);
+
+    /// <summary>As above, with the type's id (its place in <see cref="All"/>): per-type facts are then an array read.</summary>
+    internal static bool TryGet(ReadOnlySpan<char> name, out string resourceType, out int id)
     {
-        if (Spans.TryGetValue(name, out var found))
+        if (Spans.TryGetValue(name, out var found, out id))
         {
             resourceType = found;
             return true;
         }
         resourceType = "";
+        id = -1;
         return false;
     }
 
@@ -57,13 +72,16 @@ public static class FhirResourceTypes
     /// The interned type name a JSON <c>resourceType</c> string names, read from its UTF-8 bytes (no string allocated
     /// unless it is written with escapes; an escape that is not valid Unicode names no type).
     /// </summary>
-    internal static bool TryGet(ResourceElement typeElement, out string resourceType)
+    internal static bool TryGet(ResourceElement typeElement, out string resourceType) => TryGet(typeElement, out resourceType, out _);
+
+    /// <summary>As above, with the type's id (<see cref="TryGet(ReadOnlySpan{char}, out string, out int)"/>).</summary>
+    internal static bool TryGet(ResourceElement typeElement, out string resourceType, out int id)
     {
         resourceType = "";
+        id = -1;
         if (typeElement.ValueKind != JsonValueKind.String) return false;
         var raw = PrimitiveFormats.Unquote(typeElement.RawUtf8);
-        Span<char> buffer = stackalloc char[64];
-        if (raw.Length > buffer.Length || raw.IndexOf((byte)'\\') >= 0)
+        if (raw.Length > 64 || raw.IndexOf((byte)'\\') >= 0)
         {
             string? text;
             try
@@ -74,13 +92,39 @@ public static class FhirResourceTypes
             {
                 return false; // a lone surrogate escape: not a name
             }
-            return text is not null && TryGet(text, out resourceType);
+            return text is not null && TryGet(text, out resourceType, out id);
         }
-        for (var i = 0; i < raw.Length; i++)
+        if (!TryGetUtf8(raw, out id)) return false;
+        resourceType = Names[id];
+        return true;
+    }
+
+    /// <summary>A name's id by its unescaped UTF-8 bytes (no name has a byte ≥ 0x80: such bytes name no type).</summary>
+    private static bool TryGetUtf8(ReadOnlySpan<byte> name, out int id)
+    {
+        var slot = NameKey.Of(name).Hash() & Utf8SlotMask;
+        while (Utf8Slots[slot] is var entry and not 0)
         {
-            if (raw[i] >= 0x80) return false;
-            buffer[i] = (char)raw[i];
+            if (name.SequenceEqual(Utf8Names[entry - 1]))
+            {
+                id = entry - 1;
+                return true;
+            }
+            slot = (slot + 1) & Utf8SlotMask;
         }
-        return TryGet(buffer[..raw.Length], out resourceType);
+        id = -1;
+        return false;
+    }
+
+    private static short[] Utf8SlotsOf(byte[][] names)
+    {
+        var slots = new short[Utf8SlotMask + 1];
+        for (var id = 0; id < names.Length; id++)
+        {
+            var slot = NameKey.Of(names[id]).Hash() & Utf8SlotMask;
+            while (slots[slot] != 0) slot = (slot + 1) & Utf8SlotMask;
+            slots[slot] = (short)(id + 1);
+        }
+        return slots;
     }
 }

@@ -13,11 +13,15 @@ internal sealed class ProfileSelector
 {
     private const string UsCore = "http://hl7.org/fhir/us/core/StructureDefinition/";
 
-    private readonly record struct Rule(string? Category, string? Code, CompiledProfile Profile);
+    internal readonly record struct Rule(string? Category, string? Code, CompiledProfile Profile);
 
-    private readonly Dictionary<string, Rule[]> _rules = new(StringComparer.Ordinal);
-    // Code-only rules (vital signs by LOINC code) by type, looked up once per resource rather than rule by rule.
-    private readonly Dictionary<string, Dictionary<string, CompiledProfile>.AlternateLookup<ReadOnlySpan<char>>> _byCode = new(StringComparer.Ordinal);
+    /// <summary>
+    /// A type's rules: code-only rules (vital signs by LOINC code) as one lookup by code rather than rule by rule, then
+    /// the others in order. The validator keeps them by type id (<see cref="For"/>) with its other facts about the type.
+    /// </summary>
+    internal sealed record TypeRules(Dictionary<string, CompiledProfile>.AlternateLookup<ReadOnlySpan<char>>? ByCode, Rule[] Rules);
+
+    private readonly Dictionary<string, TypeRules> _byType = new(StringComparer.Ordinal);
 
     /// <summary>(resource type, category code, code, US Core profile id), first match wins.</summary>
     private static readonly (string Type, string? Category, string? Code, string ProfileId)[] DefaultRules =
@@ -91,18 +95,22 @@ internal sealed class ProfileSelector
         {
             // Code-only rules come first in DefaultRules, so checking them before the rest keeps first-match order.
             var byCode = list.Where(r => r.Code is not null && r.Category is null).GroupBy(r => r.Code!).ToDictionary(g => g.Key, g => g.First().Profile, StringComparer.Ordinal);
-            if (byCode.Count > 0) _byCode[type] = byCode.GetAlternateLookup<ReadOnlySpan<char>>(); // taken once, not per resource
-            _rules[type] = list.Where(r => !(r.Code is not null && r.Category is null)).ToArray();
+            _byType[type] = new TypeRules(
+                byCode.Count > 0 ? byCode.GetAlternateLookup<ReadOnlySpan<char>>() : null, // taken once, not per resource
+                list.Where(r => !(r.Code is not null && r.Category is null)).ToArray());
         }
     }
 
+    /// <summary>The rules for a resource type; null when it has none (no profile is chosen by content).</summary>
+    public TypeRules? For(string resourceType) => _byType.GetValueOrDefault(resourceType);
+
     /// <param name="root">The resource's root names when read already (<see cref="FhirPathObjectIndex.Usable"/>): looked up there instead of in the JSON.</param>
-    public CompiledProfile? Select(string resourceType, ResourceElement resource, FhirPathObjectIndex? root = null)
+    public static CompiledProfile? Select(TypeRules? typeRules, ResourceElement resource, FhirPathObjectIndex? root = null)
     {
-        if (!_rules.TryGetValue(resourceType, out var rules)) return null;
+        if (typeRules is null) return null;
         if (root is { Usable: false }) root = null;
-        if (_byCode.TryGetValue(resourceType, out var byCode) && ByCode(resource, root, byCode) is { } coded) return coded;
-        foreach (var rule in rules)
+        if (typeRules.ByCode is { } byCode && ByCode(resource, root, byCode) is { } coded) return coded;
+        foreach (var rule in typeRules.Rules)
         {
             if (rule.Category is { } category && !HasCode(resource, root, "category", category)) continue;
             if (rule.Code is { } code && !HasCode(resource, root, "code", code)) continue;

@@ -20,6 +20,7 @@ public sealed class UsCoreValidator : IResourceValidator
     private readonly IReadOnlyDictionary<string, CompiledProfile> _compiled;
     private readonly IReadOnlyDictionary<string, CompiledProfile> _baseResources;
     private readonly ProfileSelector _selector;
+    private readonly TypeProfiles[] _byTypeId;
     private readonly ResourceWalker _walker;
     // Pooled contexts, one used slot per cache line (PoolStride references apart): cores renting at once touch different lines.
     private const int PoolStride = 8;
@@ -52,6 +53,9 @@ public sealed class UsCoreValidator : IResourceValidator
         FhirPathModel = new FhirPathModel(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, url => memberOf.GetValueOrDefault(url));
         _walker = new ResourceWalker(type => _baseResources.TryGetValue(type, out var p) ? p.Root : null, new InvariantWalker(FhirPathModel));
         _selector = new ProfileSelector(_compiled, options.ProfileOverrides, options.SelectProfileByContent);
+        _byTypeId = FhirResourceTypes.All
+            .Select(type => new TypeProfiles(_selector.For(type), _baseResources.GetValueOrDefault(type), SubjectElements.GetValueOrDefault(type)))
+            .ToArray();
         UnevaluatedConstraints = _compiled.Values
             .Where(p => p.UnevaluatedConstraints.Count > 0)
             .ToDictionary(p => p.Url, p => (IReadOnlyList<string>)p.UnevaluatedConstraints.ToArray(), StringComparer.Ordinal);
@@ -137,12 +141,12 @@ public sealed class UsCoreValidator : IResourceValidator
         context.RootMembers.Build(resource);
         if (!RootProperty(resource, "resourceType", context, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             return Fatal(ResourceParser.RuleResourceTypeMissing, "required", "The resource has no resourceType string.", context);
-        if (!FhirResourceTypes.TryGet(typeElement, out var resourceType))
+        if (!FhirResourceTypes.TryGet(typeElement, out var resourceType, out var typeId))
             return Fatal(ResourceParser.RuleResourceTypeUnknown, "not-supported", "The resourceType is not a FHIR R4 resource type.", context);
 
         try
         {
-            var result = Validate(resource, resourceType, context);
+            var result = Validate(resource, resourceType, _byTypeId[typeId], context);
             noDuplicateKeys = context.RootWalks > 0 && context.DuplicateKeyDoubts == 0;
             return result;
         }
@@ -167,13 +171,13 @@ public sealed class UsCoreValidator : IResourceValidator
         return parsed.Error is { Severity: IssueSeverity.Fatal } error ? new ValidationResult(false, [error]) : null;
     }
 
-    private ValidationResult Validate(ResourceElement resource, string resourceType, ValidationContext context)
+    private ValidationResult Validate(ResourceElement resource, string resourceType, TypeProfiles type, ValidationContext context)
     {
         context.Push(resourceType);
         var validated = ValidateDeclaredProfiles(resource, resourceType, context);
         if (!validated)
         {
-            var profile = _selector.Select(resourceType, resource, context.RootMembers) ?? _baseResources.GetValueOrDefault(resourceType);
+            var profile = ProfileSelector.Select(type.Selection, resource, context.RootMembers) ?? type.BaseProfile;
             if (profile is not null)
             {
                 context.Profile = profile.Url;
@@ -186,7 +190,7 @@ public sealed class UsCoreValidator : IResourceValidator
             }
         }
 
-        if (_options.RequireSubject && SubjectElements.TryGetValue(resourceType, out var subject) && !RootProperty(resource, subject, context, out _))
+        if (_options.RequireSubject && type.SubjectElement is { } subject && !RootProperty(resource, subject, context, out _))
         {
             context.Profile = null;
             context.Add(IssueSeverity.Fatal, "required", RuleNoSubject, "The resource has no subject/patient reference: it cannot be attributed to a patient.", subject);
@@ -307,6 +311,12 @@ public sealed class UsCoreValidator : IResourceValidator
             }
         }
     }
+
+    /// <summary>
+    /// What the validator knows of a resource type, by the type's id (<see cref="FhirResourceTypes"/>): one array read per
+    /// resource instead of a dictionary lookup by the type's name for each (selection rules, base profile, subject).
+    /// </summary>
+    private sealed record TypeProfiles(ProfileSelector.TypeRules? Selection, CompiledProfile? BaseProfile, string? SubjectElement);
 
     private static ValidationResult Fatal(string ruleId, string code, string message) =>
         new(false, [new ValidationIssue(IssueSeverity.Fatal, code, "$", message, null, ruleId)]);

@@ -96,6 +96,32 @@ public sealed class EveryResourceTypeValidatedTests
         Assert.Empty(notChecked);
     }
 
+    [Fact]
+    public void Every_resource_type_is_checked_against_its_own_rules_and_subject_element()
+    {
+        // The validator keeps its facts per type by the type's id (FhirResourceTypes): each type must find its own.
+        var withSubject = UsCoreValidator.CreateBuiltIn(new UsCoreValidatorOptions { ReportMustSupport = false });
+        var wrong = new List<string>();
+        foreach (var type in FhirResourceTypes.All)
+        {
+            using var document = ResourceParser.Parse($$"""{"resourceType":"{{type}}","bogus":1}""").Document!;
+            var result = withSubject.Validate(document.RootElement);
+            var unknown = result.Issues.Single(i => i.RuleId.EndsWith(":unknown-element", StringComparison.Ordinal));
+            var subject = result.Issues.SingleOrDefault(i => i.RuleId == UsCoreValidator.RuleNoSubject)?.Location;
+            var expectedSubject = type switch
+            {
+                "Immunization" or "AllergyIntolerance" or "Claim" or "ExplanationOfBenefit" => type + ".patient",
+                "Coverage" => type + ".beneficiary",
+                "Observation" or "Condition" or "Encounter" or "Procedure" or "MedicationRequest" or "MedicationDispense" or "DiagnosticReport"
+                    or "DocumentReference" or "CarePlan" or "CareTeam" or "Goal" or "ServiceRequest" => type + ".subject",
+                _ => null,
+            };
+            if (!unknown.RuleId.StartsWith(type + ":", StringComparison.Ordinal) && !unknown.RuleId.StartsWith(type + ".", StringComparison.Ordinal) || subject != expectedSubject)
+                wrong.Add($"{type}: {unknown.RuleId}, {subject}");
+        }
+        Assert.Empty(wrong);
+    }
+
     [Theory]
     [InlineData("Claim", "Claim.status:binding")]
     [InlineData("Claim", "Claim.type:min")]
