@@ -1,5 +1,4 @@
 using Ingestion.Fhir.Json;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ingestion.Privacy;
 
@@ -33,15 +32,11 @@ internal sealed class ReferenceIds
     {
         if (reference.ValueKind != JsonValueKind.Object) return null;
         var raw = reference.RawUtf8;
-        var tail = Tail(raw);
         var use = ++_uses;
         var oldest = _slots[0];
         foreach (var slot in _slots)
         {
-            // Length and last bytes first: a file's references share their start ({"reference":"urn:uuid:), so most
-            // slots differ only near the end; the whole text still decides.
-            if (slot.Length == raw.Length && slot.Tail == tail && slot.Id is not null && ReferenceEquals(slot.Type, expectedType)
-                && raw.SequenceEqual(slot.Raw.AsSpan(0, slot.Length)))
+            if (slot.Id is not null && ReferenceEquals(slot.Type, expectedType) && raw.SequenceEqual(slot.Raw.AsSpan(0, slot.Length)))
             {
                 slot.LastUse = use;
                 return slot.Id;
@@ -50,7 +45,7 @@ internal sealed class ReferenceIds
         }
         var id = FhirJson.LogicalId(reference, expectedType);
         // The least recently used slot makes room: the file's patient stays while its encounters come and go.
-        if (id is not null && raw.Length <= MaxRawBytes) oldest.Fill(raw, tail, expectedType, id, use);
+        if (id is not null && raw.Length <= MaxRawBytes) oldest.Fill(raw, expectedType, id, use);
         return id;
     }
 
@@ -71,14 +66,10 @@ internal sealed class ReferenceIds
         return deidentifier.PseudonymousId(domain, logicalId);
     }
 
-    /// <summary>The text's last 8 bytes (0 for shorter text): a filter before the whole comparison.</summary>
-    private static ulong Tail(ReadOnlySpan<byte> raw) => raw.Length >= sizeof(ulong) ? MemoryMarshal.Read<ulong>(raw[^sizeof(ulong)..]) : 0;
-
     private sealed class Slot
     {
         public byte[] Raw = new byte[64];
-        public int Length = -1;
-        public ulong Tail;
+        public int Length;
         public string? Type;
         public string? Id;
         public OmopKeyDomain Domain;
@@ -86,11 +77,11 @@ internal sealed class ReferenceIds
         public bool HasKey;
         public long LastUse;
 
-        public void Fill(ReadOnlySpan<byte> raw, ulong tail, string type, string id, long use)
+        public void Fill(ReadOnlySpan<byte> raw, string type, string id, long use)
         {
             if (raw.Length > Raw.Length) Raw = new byte[raw.Length];
             raw.CopyTo(Raw);
-            (Length, Tail, Type, Id, HasKey, LastUse) = (raw.Length, tail, type, id, false, use);
+            (Length, Type, Id, HasKey, LastUse) = (raw.Length, type, id, false, use);
         }
     }
 }

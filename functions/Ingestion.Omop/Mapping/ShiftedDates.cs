@@ -1,6 +1,5 @@
 using Ingestion.Fhir.Json;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Ingestion.Privacy;
@@ -47,11 +46,9 @@ internal sealed class ShiftedDates
             foreach (var slot in _slots) slot.Patient = null;
             (_deidentifier, _patient) = (deidentifier, default);
         }
-        // Length and last bytes first (a patient's dates share their start), then the patient; the whole text decides.
-        var tail = raw.Length >= sizeof(ulong) ? MemoryMarshal.Read<ulong>(raw[^sizeof(ulong)..]) : 0;
         foreach (var slot in _slots)
         {
-            if (slot.Length == raw.Length && slot.Tail == tail && slot.Patient is not null && (ReferenceEquals(slot.Patient, patientId) || slot.Patient == patientId)
+            if (slot.Length == raw.Length && slot.Patient is not null && (ReferenceEquals(slot.Patient, patientId) || slot.Patient == patientId)
                 && raw.SequenceEqual(slot.Raw.AsSpan(0, slot.Length)))
             {
                 (date, dateTime) = (slot.Date, slot.DateTime);
@@ -64,7 +61,7 @@ internal sealed class ShiftedDates
             text[..Encoding.ASCII.GetChars(raw, text)], out date, out dateTime);
         var fill = _slots[_next++ % SlotCount];
         raw.CopyTo(fill.Raw);
-        (fill.Length, fill.Tail, fill.Patient, fill.Valid, fill.Date, fill.DateTime) = (raw.Length, tail, patientId, valid, date, dateTime);
+        (fill.Length, fill.Patient, fill.Valid, fill.Date, fill.DateTime) = (raw.Length, patientId, valid, date, dateTime);
         return valid;
     }
 
@@ -106,7 +103,6 @@ internal sealed class ShiftedDates
     {
         public readonly byte[] Raw = new byte[MaxRawBytes];
         public int Length;
-        public ulong Tail;
         public string? Patient;
         public bool Valid;
         public DateOnly Date;
