@@ -17,6 +17,11 @@ public interface IDeidentifier
     /// (a row id composed on the stack: no string is made where the implementation needs none).</summary>
     long PseudonymousId(OmopKeyDomain domain, ReadOnlySpan<char> logicalId) => PseudonymousId(domain, logicalId.ToString());
 
+    /// <summary>The same key as <see cref="PseudonymousId(OmopKeyDomain, string)"/> for a logical id given as UTF-8 (a
+    /// row id composed from a document's bytes: neither decoded nor re-encoded where the implementation hashes UTF-8).
+    /// Text that is not valid UTF-8 counts as its decoding (invalid sequences as U+FFFD).</summary>
+    long PseudonymousId(OmopKeyDomain domain, ReadOnlySpan<byte> utf8LogicalId) => PseudonymousId(domain, System.Text.Encoding.UTF8.GetString(utf8LogicalId));
+
     /// <summary>The patient's secret date offset in days: in [-MaxShiftDays, -1] (always back in time, so shifted
     /// dates never pass the export's transactionTime).</summary>
     int DateOffsetDays(string patientLogicalId);

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Ingestion.Privacy;
 
@@ -98,6 +99,19 @@ public sealed class KeyedDeidentifier : IDeidentifier
         if (logicalId.IsEmpty) throw new ArgumentException("A logical id is required (it is null or empty).", nameof(logicalId));
         Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
         Derive(IdPrefix(domain), logicalId, mac);
+        return IdOf(mac);
+    }
+
+    /// <inheritdoc />
+    public long PseudonymousId(OmopKeyDomain domain, ReadOnlySpan<byte> utf8LogicalId)
+    {
+        // Cached domains key on strings; text that is not valid UTF-8 is hashed as its decoding: both through the
+        // characters, as the other overloads do.
+        if ((_cache is not null && OmopKeyDomainNames.IsShared(domain)) || !Utf8.IsValid(utf8LogicalId))
+            return PseudonymousId(domain, Encoding.UTF8.GetString(utf8LogicalId));
+        if (utf8LogicalId.IsEmpty) throw new ArgumentException("A logical id is required (it is null or empty).", nameof(utf8LogicalId));
+        Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
+        Derive(IdPrefix(domain), utf8LogicalId, mac);
         return IdOf(mac);
     }
 
@@ -279,28 +293,46 @@ public sealed class KeyedDeidentifier : IDeidentifier
             ? prefix
             : throw new ArgumentOutOfRangeException(nameof(domain), (int)domain, "Unknown OMOP key domain.");
 
-    /// <summary>HMAC(key, prefix ‖ UTF-8 input), with the message on the stack when it fits.</summary>
+    /// <summary>HMAC(key, prefix ‖ UTF-8 input), the input encoded on the stack when it fits.</summary>
     private void Derive(ReadOnlySpan<byte> prefix, ReadOnlySpan<char> input, Span<byte> mac)
     {
-        var maxBytes = prefix.Length + Encoding.UTF8.GetMaxByteCount(input.Length);
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(input.Length);
         byte[]? rented = null;
-        var message = maxBytes <= StackMessageBytes
-            ? stackalloc byte[StackMessageBytes]
-            : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        var utf8 = maxBytes <= StackMessageBytes ? stackalloc byte[StackMessageBytes] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        try
+        {
+            Derive(prefix, utf8[..Encoding.UTF8.GetBytes(input, utf8)], mac);
+        }
+        finally
+        {
+            Return(rented);
+        }
+    }
+
+    /// <summary>HMAC(key, prefix ‖ input) of input already UTF-8, with the message on the stack when it fits.</summary>
+    private void Derive(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> utf8Input, Span<byte> mac)
+    {
+        var length = prefix.Length + utf8Input.Length;
+        byte[]? rented = null;
+        var message = length <= StackMessageBytes ? stackalloc byte[StackMessageBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
             prefix.CopyTo(message);
-            var length = prefix.Length + Encoding.UTF8.GetBytes(input, message[prefix.Length..]);
+            utf8Input.CopyTo(message[prefix.Length..]);
             _hmac.Compute(message[..length], mac);
         }
         finally
         {
-            if (rented is not null)
-            {
-                CryptographicOperations.ZeroMemory(rented);
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            Return(rented);
         }
+    }
+
+    /// <summary>A rented message buffer back to the pool, wiped (it held an id).</summary>
+    private static void Return(byte[]? rented)
+    {
+        if (rented is null) return;
+        CryptographicOperations.ZeroMemory(rented);
+        ArrayPool<byte>.Shared.Return(rented);
     }
 
     private int AgeAt(DateOnly birth)

@@ -98,6 +98,31 @@ public class DataQualityChecksTests
     }
 
     [Fact]
+    public void Rows_of_tables_in_turn_with_repeated_concepts_count_every_violation()
+    {
+        // Each table's counts and each concept's finding are remembered per file: repeats and switches between tables
+        // must count exactly as single rows do.
+        for (var i = 0; i < 3; i++)
+        {
+            Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.BodyWeight, new DateOnly(2020, 2, 1), new DateOnly(2020, 1, 1)));
+            Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 8000, Export.AddDays(1)));
+            Observe(CdmTables.ConditionOccurrence, Condition(TestVocabulary.Type2Diabetes, new DateOnly(2020, 1, 1), null));
+            Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 80, new DateOnly(2020, 1, 1)));
+        }
+
+        var result = _checks.ToResult();
+        Assert.Equal(6, result.RowsByTable["condition_occurrence"]);
+        Assert.Equal(6, result.RowsByTable["measurement"]);
+        Assert.Equal(
+        [
+            new DataQualityFinding(DataQualityChecks.ConceptDomain, "condition_occurrence", "condition_concept_id", 3),
+            new DataQualityFinding(DataQualityChecks.PlausibleDateRange, "measurement", "measurement_date", 3),
+            new DataQualityFinding(DataQualityChecks.PlausibleStartBeforeEnd, "condition_occurrence", "condition_end_date", 3),
+            new DataQualityFinding(DataQualityChecks.PlausibleValueRange, "measurement", "value_as_number", 3),
+        ], result.Findings);
+    }
+
+    [Fact]
     public void File_results_merge_into_run_counts()
     {
         Observe(CdmTables.Measurement, Measurement(TestVocabulary.BodyWeight, 8000, new DateOnly(2020, 1, 1)));

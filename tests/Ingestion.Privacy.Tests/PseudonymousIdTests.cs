@@ -36,6 +36,27 @@ public class PseudonymousIdTests
     }
 
     [Fact]
+    public void An_id_given_as_UTF8_is_the_id_of_its_string_in_every_domain_with_or_without_the_cache()
+    {
+        foreach (var deid in new[] { TestKeys.Deidentifier(), TestKeys.Deidentifier(cacheSize: 0) })
+        {
+            foreach (var domain in Enum.GetValues<OmopKeyDomain>())
+            {
+                foreach (var id in new[] { "p1", "Observation/8a3f0c2e-1b2d-4c5e-9f00-123456789abc#component/1#map/2", "é-ü-😀", new string('x', 300), new string('é', 200) })
+                {
+                    IDeidentifier byInterface = deid;
+                    Assert.Equal(deid.PseudonymousId(domain, id), byInterface.PseudonymousId(domain, (ReadOnlySpan<byte>)System.Text.Encoding.UTF8.GetBytes(id)));
+                }
+                // Not UTF-8: the id of its decoding (U+FFFD for each bad sequence), as the characters would give.
+                byte[] invalid = [(byte)'a', 0xFF, (byte)'b', 0xC3];
+                Assert.Equal(deid.PseudonymousId(domain, System.Text.Encoding.UTF8.GetString(invalid)), deid.PseudonymousId(domain, (ReadOnlySpan<byte>)invalid));
+            }
+        }
+        Assert.Throws<ArgumentException>(() => TestKeys.Deidentifier(cacheSize: 0).PseudonymousId(OmopKeyDomain.Measurement, ReadOnlySpan<byte>.Empty));
+        Assert.Throws<ArgumentException>(() => TestKeys.Deidentifier().PseudonymousId(OmopKeyDomain.Person, ReadOnlySpan<byte>.Empty));
+    }
+
+    [Fact]
     public void Ids_use_all_63_bits()
     {
         var deid = TestKeys.Deidentifier();
