@@ -50,6 +50,51 @@ public sealed class FanInStagingTests : IDisposable
     }
 
     [Fact]
+    public async Task Staged_files_written_and_read_side_by_side_keep_their_own_records_while_their_buffers_are_pooled()
+    {
+        // Writers and readers rent their blocks from the shared pool: one completed or disposed mid-way hands its block
+        // to the next, which must never see (or leave behind) another file's bytes.
+        static StagedEraEvent Event(int file, int i) => new(StagedEraEvent.ConditionKind, file * 1_000_000L + i, i, file, i, i + file);
+        var paths = Enumerable.Range(0, 3).Select(f => EraEventStaging.PathOf("run1", 10 + f)).ToArray();
+        // The third file starts once the first has completed and returned its buffer.
+        var starts = new[] { 0, 0, 3_000 };
+        var counts = new[] { 3_000, 9_000, 5_000 };
+        var writers = new StagedBinaryFile?[3];
+        for (var i = 0; i < 9_000; i++)
+        {
+            for (var f = 0; f < 3; f++)
+            {
+                var n = i - starts[f];
+                if (n < 0 || n >= counts[f]) continue;
+                var file = writers[f] ??= EraEventStaging.Create(_lake, paths[f]);
+                await EraEventStaging.WriteAsync(file, Event(f, n), CancellationToken.None);
+                if (n + 1 < counts[f]) continue;
+                Assert.Equal(paths[f], await file.CompleteAsync(CancellationToken.None));
+                await file.DisposeAsync();
+            }
+        }
+
+        var readers = new StagedRecordReader<StagedEraEvent>?[paths.Length];
+        for (var f = 0; f < paths.Length; f++) readers[f] = await StagedRecordReader<StagedEraEvent>.OpenAsync(_lake, paths[f], CancellationToken.None, blockBytes: 100);
+        var read = paths.Select(_ => new List<StagedEraEvent>()).ToArray();
+        var block = new StagedEraEvent[97];
+        for (var open = 3; open > 0;)
+        {
+            for (var f = 0; f < 3; f++)
+            {
+                if (readers[f] is not { } reader) continue;
+                var count = await reader.ReadAsync(block, CancellationToken.None);
+                read[f].AddRange(block.AsSpan(0, count));
+                if (count > 0) continue;
+                await reader.DisposeAsync();
+                readers[f] = null;
+                open--;
+            }
+        }
+        for (var f = 0; f < 3; f++) Assert.Equal(Enumerable.Range(0, counts[f]).Select(i => Event(f, i)), read[f]);
+    }
+
+    [Fact]
     public async Task Staged_death_rows_read_back_with_their_nulls_and_text_of_any_length()
     {
         var path = DeathStaging.PathOf("run1", 0);

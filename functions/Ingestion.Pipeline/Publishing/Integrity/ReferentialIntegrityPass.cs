@@ -51,7 +51,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
     private readonly Dictionary<(string Table, string Column, string Reason), long> _corrections = [];
     private readonly Dictionary<string, long> _duplicates = new(StringComparer.Ordinal);
     // Per table index, per reference (CdmForeignKeys.Of order): the key set the reference must name a key of.
-    private HashSet<long>[][] _targets = [];
+    private RowKeySet[][] _targets = [];
 
     /// <summary>Keys that exist in the committed view after the pass: what the reduce outputs may reference. Complete
     /// once <see cref="KeysComplete"/> is (only read after that).</summary>
@@ -769,7 +769,7 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         public void Count(string table, string column, string reason) => ReferentialIntegrityPass.Count(Corrections, table, column, reason);
 
         /// <summary>Checks every non-null reference of the rows written, column by column.</summary>
-        public void Observe(ParquetColumnBatch rows, List<int> written, CdmForeignKey[] fks, HashSet<long>[] targets)
+        public void Observe(ParquetColumnBatch rows, List<int> written, CdmForeignKey[] fks, RowKeySet[] targets)
         {
             for (var i = 0; i < fks.Length; i++)
             {

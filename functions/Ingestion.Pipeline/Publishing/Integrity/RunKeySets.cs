@@ -15,7 +15,7 @@ namespace Ingestion.Pipeline.Publishing;
 /// </summary>
 internal sealed class RunKeySets
 {
-    private readonly Dictionary<string, HashSet<long>> _keys = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new HashSet<long>(), StringComparer.Ordinal);
+    private readonly Dictionary<string, RowKeySet> _keys = CdmForeignKeys.ReferencedTables.ToDictionary(t => t.Name, _ => new RowKeySet(), StringComparer.Ordinal);
 
     public bool Contains(OmopTable table, long key) => _keys.TryGetValue(table.Name, out var keys) && keys.Contains(key);
 
@@ -23,7 +23,7 @@ internal sealed class RunKeySets
 
     /// <summary>The key set of a referenced table, looked up once by callers that test many keys (the set is only ever
     /// added to, never replaced).</summary>
-    public HashSet<long> SetOf(OmopTable table) => _keys[table.Name];
+    public RowKeySet SetOf(OmopTable table) => _keys[table.Name];
 
     public int Count(OmopTable table) => _keys[table.Name].Count;
 
@@ -61,7 +61,7 @@ internal sealed class RunKeySets
         {
             if (ReferenceEquals(table, CdmTables.VisitOccurrence)) continue;
             await using var merged = await MergedLines.StartAsync(lake, RowKeyStaging.MergedPathOf(runId, table), cancellationToken).ConfigureAwait(false);
-            foreach (var key in _keys[table.Name].Order())
+            foreach (var key in _keys[table.Name].Sorted())
             {
                 merged.Line.Append(CultureInfo.InvariantCulture, $"{key}");
                 await merged.EndLineAsync(cancellationToken).ConfigureAwait(false);
