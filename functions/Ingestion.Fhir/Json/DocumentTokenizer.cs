@@ -74,22 +74,13 @@ internal static class DocumentTokenizer
                     goto Value;
                 }
                 case (byte)'t':
-                    if (!utf8[pos..].StartsWith("true"u8)) throw Refused(pos);
-                    rows[count] = new DocumentRow { Start = pos, Length = 4, Next = count + 1, Kind = JsonValueKind.True };
-                    count++;
-                    pos += 4;
+                    pos = Literal(utf8, pos, "true"u8, JsonValueKind.True, rows, count++);
                     break;
                 case (byte)'f':
-                    if (!utf8[pos..].StartsWith("false"u8)) throw Refused(pos);
-                    rows[count] = new DocumentRow { Start = pos, Length = 5, Next = count + 1, Kind = JsonValueKind.False };
-                    count++;
-                    pos += 5;
+                    pos = Literal(utf8, pos, "false"u8, JsonValueKind.False, rows, count++);
                     break;
                 case (byte)'n':
-                    if (!utf8[pos..].StartsWith("null"u8)) throw Refused(pos);
-                    rows[count] = new DocumentRow { Start = pos, Length = 4, Next = count + 1, Kind = JsonValueKind.Null };
-                    count++;
-                    pos += 4;
+                    pos = Literal(utf8, pos, "null"u8, JsonValueKind.Null, rows, count++);
                     break;
                 case (byte)'-':
                 case >= (byte)'0' and <= (byte)'9':
@@ -285,6 +276,15 @@ internal static class DocumentTokenizer
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static JsonException Refused(int position) =>
         new($"Malformed JSON at byte {position}.", path: null, lineNumber: 0, bytePositionInLine: position);
+
+    /// <summary>Writes the literal's row at <paramref name="row"/>; the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Literal(ReadOnlySpan<byte> utf8, int pos, ReadOnlySpan<byte> literal, JsonValueKind kind, DocumentRow[] rows, int row)
+    {
+        if (!utf8[pos..].StartsWith(literal)) throw Refused(pos);
+        rows[row] = new DocumentRow { Start = pos, Length = literal.Length, Next = row + 1, Kind = kind };
+        return pos + literal.Length;
+    }
 
     private static void Grow(ref DocumentRow[] rows, bool pooled)
     {
