@@ -117,6 +117,35 @@ internal sealed class SubtreeMemo
 
     /// <summary>The hash's upper 64 bits (the slot comes from the lower), the length mixed in; never 0 (an empty slot).</summary>
     private static ulong Tag(UInt128 hash, int length) => ((ulong)(hash >> 64) ^ (ulong)length * 0x9E3779B97F4A7C15UL) | 1;
+
+    /// <summary>
+    /// A bucket of context ids in <see cref="SubtreeMemo"/>: its score, and the last object hashed there (context,
+    /// environment, bytes, key), a hit without hashing once <see cref="Clean"/> (found in the table, or remembered).
+    /// </summary>
+    private struct ContextBucket
+    {
+        public UInt128 Environment;
+        public ulong Tag;
+        public byte[]? Bytes;
+        public int Context;
+        public int Slot;
+        public int Length;
+        public bool Clean;
+        public sbyte Score;
+
+        /// <summary>Holds an object just hashed: <paramref name="clean"/> when the table had it, else it waits for <see cref="SubtreeMemo.Remember"/>.</summary>
+        public void Hold(int context, UInt128 environment, ReadOnlySpan<byte> bytes, in SubtreeKey key, bool clean)
+        {
+            if (Bytes is null || Bytes.Length < bytes.Length) Bytes = new byte[Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)bytes.Length))];
+            bytes.CopyTo(Bytes);
+            Length = bytes.Length;
+            Context = context;
+            Environment = environment;
+            Tag = key.Tag;
+            Slot = key.Slot;
+            Clean = clean;
+        }
+    }
 }
 
 /// <summary>
@@ -124,32 +153,3 @@ internal sealed class SubtreeMemo
 /// its context's bucket; tag 0: not remembered.
 /// </summary>
 internal readonly record struct SubtreeKey(int Slot, int Bucket, ulong Tag);
-
-/// <summary>
-/// A bucket of context ids in <see cref="SubtreeMemo"/>: its score, and the last object hashed there (context,
-/// environment, bytes, key), a hit without hashing once <see cref="Clean"/> (found in the table, or remembered).
-/// </summary>
-internal struct ContextBucket
-{
-    public UInt128 Environment;
-    public ulong Tag;
-    public byte[]? Bytes;
-    public int Context;
-    public int Slot;
-    public int Length;
-    public bool Clean;
-    public sbyte Score;
-
-    /// <summary>Holds an object just hashed: <paramref name="clean"/> when the table had it, else it waits for <see cref="SubtreeMemo.Remember"/>.</summary>
-    public void Hold(int context, UInt128 environment, ReadOnlySpan<byte> bytes, in SubtreeKey key, bool clean)
-    {
-        if (Bytes is null || Bytes.Length < bytes.Length) Bytes = new byte[Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)bytes.Length))];
-        bytes.CopyTo(Bytes);
-        Length = bytes.Length;
-        Context = context;
-        Environment = environment;
-        Tag = key.Tag;
-        Slot = key.Slot;
-        Clean = clean;
-    }
-}
