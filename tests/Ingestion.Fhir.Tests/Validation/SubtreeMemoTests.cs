@@ -140,6 +140,31 @@ public sealed class SubtreeMemoTests
         Assert.False(memo.Seen(2, small.RootElement, out _)); // objects under the size threshold are not memoized
     }
 
+    [Fact]
+    public void A_repeat_of_the_last_object_in_its_context_is_a_hit_only_once_remembered_clean()
+    {
+        // The bucket of a context answers a repeat of the object hashed there last, by its bytes, without the table:
+        // only once that object was remembered (or found) clean, only in the same context, without an environment.
+        var memo = new SubtreeMemo();
+        using var first = ResourceDocument.Parse(HeartRateCode);
+        using var same = ResourceDocument.Parse(HeartRateCode); // the same bytes in another document
+        using var sameLength = ResourceDocument.Parse(HeartRateCode.Replace("8867-4", "8867-5", StringComparison.Ordinal));
+
+        Assert.False(memo.Seen(2, first.RootElement, out var key));
+        Assert.False(memo.Seen(2, same.RootElement, out _)); // held, not clean: a dirty object is walked however often it repeats
+        Assert.False(memo.Seen(2, same.RootElement, out _));
+        memo.Remember(key);
+        Assert.True(memo.Seen(2, same.RootElement, out _));
+        Assert.True(memo.Seen(2, first.RootElement, out _));
+        Assert.False(memo.Seen(2, sameLength.RootElement, out _)); // same length, other bytes (and now the bucket's last)
+        Assert.False(memo.Seen(2, sameLength.RootElement, out _)); // still not remembered
+        Assert.True(memo.Seen(2, same.RootElement, out _)); // from the table again
+        Assert.False(memo.Seen(2 + 4096, same.RootElement, out _)); // another context of the same bucket
+        Assert.True(memo.Seen(2, same.RootElement, out _));
+        Assert.False(memo.Seen(2, same.RootElement, out _, environment: 12345)); // another environment
+        Assert.True(memo.Seen(2, same.RootElement, out _));
+    }
+
     [Theory]
     [InlineData("hasValue() or (children().count() > id.count())", "None")]
     [InlineData("(code.exists() or value.empty()) and (system.empty() or system = %ucum)", "None")]
