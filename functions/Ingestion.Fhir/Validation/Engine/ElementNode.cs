@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Ingestion.Fhir.Json;
 using System.Text.Json;
 
@@ -95,11 +94,6 @@ internal sealed record CompiledBinding(bool Required, CompiledCodeSet Codes);
 /// <summary>The children of an element (or a resource root), keyed by JSON property name.</summary>
 internal sealed class ChildTable
 {
-    public ChildTable() => IdentityHash = RuntimeHelpers.GetHashCode(this);
-
-    /// <summary>The table's identity hash, read once: <see cref="FhirPath.FhirPathStepCache"/> looks a step's resolution up by it on every navigation.</summary>
-    public int IdentityHash { get; }
-
     public required string Path { get; init; }
     public Dictionary<string, ChildEntry> ByJsonName { get; } = new(StringComparer.Ordinal);
     /// <summary>Choice elements by their name without <c>[x]</c> (the first of the elements when repeated), for FHIRPath navigation.</summary>

@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
+
 namespace Ingestion.Fhir.Validation.FhirPath;
 
 /// <summary>
-/// The resolutions of one compiled member step for the tables it meets, found by the table's identity hash (<see cref="ChildTable.IdentityHash"/>, read once per table): a data
+/// The resolutions of one compiled member step for the tables it meets, found by the table's identity hash: a data
 /// type's constraint (ext-1's <c>value</c>, qty-3's <c>code</c>) meets one table per profiled variant of the type, dozens
 /// for Extension, so a short list scanned in order missed and resolved (and allocated) on most calls. Shared by every
 /// thread evaluating the compiled expression: an open-addressed array replaced whole when it grows, its slots written
@@ -20,7 +22,7 @@ internal sealed class FhirPathStepCache(string name)
     {
         var steps = _steps;
         var mask = steps.Length - 1;
-        var slot = table.IdentityHash & mask;
+        var slot = RuntimeHelpers.GetHashCode(table) & mask;
         while (steps[slot] is { } step)
         {
             if (ReferenceEquals(step.Table, table)) return step;
@@ -55,7 +57,7 @@ internal sealed class FhirPathStepCache(string name)
     private static bool Insert(FhirPathStep?[] steps, FhirPathStep step)
     {
         var mask = steps.Length - 1;
-        var slot = step.Table.IdentityHash & mask;
+        var slot = RuntimeHelpers.GetHashCode(step.Table) & mask;
         while (steps[slot] is { } existing)
         {
             if (ReferenceEquals(existing.Table, step.Table)) return false;
