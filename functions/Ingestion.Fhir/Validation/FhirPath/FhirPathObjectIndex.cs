@@ -40,17 +40,10 @@ internal sealed class FhirPathObjectIndex
     public void Build(ResourceElement obj)
     {
         Clear();
-        Usable = true;
         var used = 0;
         foreach (var property in obj.EnumerateObject())
         {
             var raw = property.Utf8Name;
-            if (!JsonProperties.IsPlain(raw))
-            {
-                Clear();
-                Usable = false;
-                return;
-            }
             // The walk's shape of the object, from the same pass (InvariantWalkState.ShapeOf).
             var name = raw;
             if (raw.Length > 1 && raw[0] == (byte)'_')
@@ -71,6 +64,15 @@ internal sealed class FhirPathObjectIndex
             _ends[Count] = used;
             _properties[Count++] = property;
         }
+        // Every name plain (JsonProperties.IsPlain: no escapes, ASCII), checked once over the names copied side by side
+        // (vectorised) rather than name by name: a name needing decoding leaves nothing indexed.
+        var names = _names.AsSpan(0, used);
+        if (!Ascii.IsValid(names) || names.Contains((byte)'\\'))
+        {
+            Clear();
+            return;
+        }
+        Usable = true;
     }
 
     public ReadOnlySpan<byte> Name(int index) => _names.AsSpan(index == 0 ? 0 : _ends[index - 1], _ends[index] - (index == 0 ? 0 : _ends[index - 1]));
@@ -85,6 +87,8 @@ internal sealed class FhirPathObjectIndex
     {
         value = default;
         shadow = default;
+        // Neither name in the signature (Synthea's roots lack contained, component...): no scan.
+        if ((_nameBits & (NameBit(name) | NameBit(shadowName))) == 0) return;
         var start = 0;
         for (var i = 0; i < Count; i++)
         {
@@ -100,6 +104,8 @@ internal sealed class FhirPathObjectIndex
     public bool TryGet(string name, out ResourceElement value)
     {
         value = default;
+        // Not in the signature (Synthea's roots lack meta): no scan.
+        if ((_nameBits & NameBit(name)) == 0) return false;
         var found = false;
         var start = 0;
         for (var i = 0; i < Count; i++)
