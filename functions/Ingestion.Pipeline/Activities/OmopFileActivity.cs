@@ -22,12 +22,11 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         var activity = context.Activity;
         var runId = activity.InstanceId;
         var report = new MappingReport();
-        var issues = new ValidationIssueCounts();
+        var issues = new Dictionary<string, long>(StringComparer.Ordinal);
         var exportDate = DateOnly.FromDateTime((context.Run.TransactionTime ?? context.Run.CreatedTime).UtcDateTime);
         var sink = new MappedRows(exportDate);
         var eraRows = new OmopRowBuffer(CdmTables.EraEvents);
-        // Looked up per row: by the table's instance (the mapper's tables are singletons), not by hashing its name.
-        var writers = new Dictionary<OmopTable, TablePartWriter>(ReferenceEqualityComparer.Instance);
+        var writers = new Dictionary<string, TablePartWriter>(StringComparer.Ordinal);
         await using var eraEvents = EraEventStaging.Create(lake, EraEventStaging.PathOf(runId, activity.Index));
         await using var deaths = DeathStaging.Create(lake, DeathStaging.PathOf(runId, activity.Index));
         await using var rowKeys = new RowKeyStager(lake, RowKeyStaging.PathOf(runId, activity.Index));
@@ -145,11 +144,11 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                     }
                     eraRows.Clear();
                     if (EraEvents.TryAdd(rows, row, eraRows)) await EraEventStaging.WriteAsync(eraEvents, eraRows, 0, cancellationToken).ConfigureAwait(false);
-                    if (!writers.TryGetValue(table, out var writer))
+                    if (!writers.TryGetValue(table.Name, out var writer))
                     {
                         var name = table.Name;
                         writer = new TablePartWriter(lake, table, part => LakePaths.Part(name, runId, activity.Index, part), options);
-                        writers.Add(table, writer);
+                        writers.Add(table.Name, writer);
                     }
                     quality.Observe(rows, row);
                     await writer.WriteAsync(rows, row, cancellationToken).ConfigureAwait(false);
@@ -188,7 +187,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
                 NotCoveredByResourceType = new Dictionary<string, long>(report.NotCoveredByResourceType, StringComparer.Ordinal),
                 ExcludedByReason = new Dictionary<string, long>(report.ExcludedByReason, StringComparer.Ordinal),
                 UnmappedCodes = report.UnmappedCodes.Select(kv => new UnmappedCode(kv.Key.Table, kv.Key.Vocabulary, kv.Key.Code, kv.Value)).ToList(),
-                ValidationIssues = issues.ToDictionary(),
+                ValidationIssues = issues,
                 DataQuality = quality.ToResult(),
                 QuarantinePath = quarantinePath,
                 PersonDatesPath = personDates,
@@ -208,7 +207,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
     /// The strict JSON findings (<paramref name="jsonIssues"/>, errors such as an over-long string) count like
     /// validation issues.</summary>
     /// <paramref name="validated"/>: the resource's result when it was validated already (with its parse).
-    private string? Validate(ResourceElement resource, ValidationResult? validated, IReadOnlyList<ValidationIssue>? jsonIssues, ValidationIssueCounts issues)
+    private string? Validate(ResourceElement resource, ValidationResult? validated, IReadOnlyList<ValidationIssue>? jsonIssues, Dictionary<string, long> issues)
     {
         string? firstError = null;
         if (jsonIssues is not null) Count(jsonIssues, issues, ref firstError);
@@ -223,7 +222,7 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
     /// <summary>A line the strict JSON read refused. Malformed JSON keeps the readers' reason (the landed-folder reader
     /// leaves all but the object and its resourceType to this pass); the FHIR JSON rules (duplicate keys, also a second
     /// resourceType; depth) are validation findings.</summary>
-    private static string ParseRejection(ValidationIssue error, IReadOnlyList<ValidationIssue>? jsonIssues, ValidationIssueCounts issues)
+    private static string ParseRejection(ValidationIssue error, IReadOnlyList<ValidationIssue>? jsonIssues, Dictionary<string, long> issues)
     {
         if (error.RuleId == ResourceParser.RuleMalformedJson) return "ndjson:invalid-json";
         string? firstError = null;
@@ -231,13 +230,13 @@ public sealed class OmopFileActivity(ILake lake, ILake quarantine, OmopMapper ma
         return "validation:" + error.RuleId;
     }
 
-    private static void Count(IReadOnlyList<ValidationIssue> found, ValidationIssueCounts issues, ref string? firstError)
+    private static void Count(IReadOnlyList<ValidationIssue> found, Dictionary<string, long> issues, ref string? firstError)
     {
         // Indexed, not foreach, and one lookup per issue: called for every resource.
         for (var i = 0; i < found.Count; i++)
         {
             var issue = found[i];
-            issues.Add(issue.RuleId);
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(issues, issue.RuleId, out _)++;
             if (firstError is null && issue.Severity is IssueSeverity.Error or IssueSeverity.Fatal) firstError = issue.RuleId;
         }
     }
