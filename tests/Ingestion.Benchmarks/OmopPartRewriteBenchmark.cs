@@ -13,7 +13,7 @@ namespace Ingestion.Benchmarks;
 /// prints ns of CPU per row and a hash of all bytes written (equal hashes: byte-identical Parquet), so two builds of
 /// the writer run on the same lake compare side by side. `--row-path`: the rows go in as the file activity hands them
 /// over instead, typed rows (<see cref="OmopRowBuffer"/>, strings as fresh instances like a parse gives) copied into
-/// the batch one at a time (<see cref="OmopColumnBatch.Add"/>).
+/// the batch one at a time (<see cref="OmopColumnBatch.Copy"/>).
 /// </summary>
 public sealed class OmopPartRewriteBenchmark : IBenchmark
 {
@@ -76,10 +76,10 @@ public sealed class OmopPartRewriteBenchmark : IBenchmark
                 if (typed is not null)
                 {
                     var rows = typed[p];
-                    var copier = new OmopColumnBatch(table, batch);
                     for (var row = 0; row < rows.Count; row++)
                     {
-                        copier.Add(rows, row);
+                        OmopColumnBatch.Copy(rows, row, batch, batch.RowCount);
+                        batch.RowCount++;
                         if (batch.RowCount < BatchRows && row < rows.Count - 1) continue;
                         await writer.WriteBatchAsync(batch, cancellationToken);
                         batch.Clear();

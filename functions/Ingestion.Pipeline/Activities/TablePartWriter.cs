@@ -18,7 +18,6 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
     private readonly List<PartOutput> _parts = [];
     private readonly ParquetSchema _schema = OmopParquetSchemas.For(table);
     private ParquetColumnBatch? _batch;
-    private OmopColumnBatch? _rows;
     private OmopRowBuffer? _boxed;
     private ILakeUpload? _upload;
     private ParquetWriter? _writer;
@@ -37,9 +36,9 @@ internal sealed class TablePartWriter(ILake lake, OmopTable table, Func<int, str
         if (!ReferenceEquals(rows.Table, table)) throw new ArgumentException($"A {rows.Table.Name} row cannot go to a {table.Name} part.", nameof(rows));
         // Called per row: only the first row of a part, a full batch and a full part await (no state machine per row).
         if (_writer is null) return OpenAndWriteAsync(rows, row, cancellationToken);
-        var rowBatch = _rows ??= new OmopColumnBatch(table, _batch ??= new ParquetColumnBatch(_schema, BatchRows));
-        rowBatch.Add(rows, row);
-        var batch = rowBatch.Batch;
+        var batch = _batch ??= new ParquetColumnBatch(_schema, BatchRows);
+        OmopColumnBatch.Copy(rows, row, batch, batch.RowCount);
+        batch.RowCount++;
         _partRows++;
         return batch.RowCount == batch.Capacity || _partRows >= options.MaxRowsPerPart ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
     }

@@ -36,9 +36,8 @@ public sealed class TablePartReaderTests : IDisposable
             // The product's form: typed rows copied into one column batch.
             var typed = new OmopRowBuffer(table);
             foreach (var row in rows) typed.AddBoxed(row);
-            var batch = new ParquetColumnBatch(schema, rows.Count);
-            var copier = new OmopColumnBatch(table, batch);
-            for (var i = 0; i < rows.Count; i++) copier.Add(typed, i);
+            var batch = new ParquetColumnBatch(schema, rows.Count) { RowCount = rows.Count };
+            for (var i = 0; i < rows.Count; i++) OmopColumnBatch.Copy(typed, i, batch, i);
             await writer.WriteBatchAsync(batch, CancellationToken.None);
             await writer.CompleteAsync(CancellationToken.None);
             await upload.CommitAsync();
