@@ -11,7 +11,9 @@ namespace Ingestion.Benchmarks;
 /// product's shape. Every part an `ingest` left in DIR's lake (all tables) is read into memory first; each run writes
 /// every part again as the file activity's table writer does (512-row batches, one writer per part) to memory, and
 /// prints ns of CPU per row and a hash of all bytes written (equal hashes: byte-identical Parquet), so two builds of
-/// the writer run on the same lake compare side by side.
+/// the writer run on the same lake compare side by side. `--row-path`: the rows go in as the file activity hands them
+/// over instead, typed rows (<see cref="OmopRowBuffer"/>, strings as fresh instances like a parse gives) copied into
+/// the batch one at a time (<see cref="OmopColumnBatch.Copy"/>).
 /// </summary>
 public sealed class OmopPartRewriteBenchmark : IBenchmark
 {
@@ -24,6 +26,7 @@ public sealed class OmopPartRewriteBenchmark : IBenchmark
     {
         var root = CpuStopwatch.Option(args, "--lake") ?? throw new ArgumentException("--lake DIR (a lake an ingest wrote) is required");
         var runs = CpuStopwatch.Int(args, "--runs", 5);
+        var rowPath = args.Contains("--row-path");
         var lake = new FileSystemLake(new FileSystemLakeOptions { RootPath = root });
         var parts = new List<(OmopTable Table, List<ParquetColumnBatch> Groups)>();
         foreach (var table in CdmTables.All)
@@ -39,16 +42,17 @@ public sealed class OmopPartRewriteBenchmark : IBenchmark
             }
         }
         var rows = parts.Sum(p => p.Groups.Sum(g => (long)g.RowCount));
-        Console.WriteLine($"{parts.Count:N0} parts, {rows:N0} rows");
+        Console.WriteLine($"{parts.Count:N0} parts, {rows:N0} rows{(rowPath ? ", row path" : "")}");
+        var typed = rowPath ? parts.Select(p => TypedRows(p.Table, p.Groups)).ToList() : null;
 
         // Warm-up passes until the writer runs its tier-1 code; the first pass's hash is the one every run must give.
-        var expected = await WriteAllAsync(parts, cancellationToken);
-        for (var pass = 1; pass < CpuStopwatch.Int(args, "--warmup", 4); pass++) await WriteAllAsync(parts, cancellationToken);
+        var expected = await WriteAllAsync(parts, typed, cancellationToken);
+        for (var pass = 1; pass < CpuStopwatch.Int(args, "--warmup", 4); pass++) await WriteAllAsync(parts, typed, cancellationToken);
         var nanoseconds = new List<double>();
         for (var run = 0; run < runs; run++)
         {
             var clock = new CpuStopwatch();
-            var hash = await WriteAllAsync(parts, cancellationToken);
+            var hash = await WriteAllAsync(parts, typed, cancellationToken);
             if (hash != expected) throw new InvalidOperationException("Two passes wrote different bytes.");
             nanoseconds.Add(clock.Cpu.TotalNanoseconds / rows);
             Console.WriteLine($"  run {run + 1}: {nanoseconds[^1]:F1} ns of CPU per row");
@@ -57,18 +61,31 @@ public sealed class OmopPartRewriteBenchmark : IBenchmark
         return 0;
     }
 
-    private static async Task<ulong> WriteAllAsync(List<(OmopTable Table, List<ParquetColumnBatch> Groups)> parts, CancellationToken cancellationToken)
+    private static async Task<ulong> WriteAllAsync(List<(OmopTable Table, List<ParquetColumnBatch> Groups)> parts, List<OmopRowBuffer>? typed, CancellationToken cancellationToken)
     {
         var hash = new XxHash3();
         var output = new MemoryStream();
-        foreach (var (table, groups) in parts)
+        for (var p = 0; p < parts.Count; p++)
         {
+            var (table, groups) = parts[p];
             output.SetLength(0);
             var schema = OmopParquetSchemas.For(table);
             var batch = new ParquetColumnBatch(schema, BatchRows);
             await using (var writer = new ParquetWriter(output, schema, new ParquetWriterOptions { RowGroupSizeBytes = 8L * 1024 * 1024 }))
             {
-                foreach (var group in groups)
+                if (typed is not null)
+                {
+                    var rows = typed[p];
+                    for (var row = 0; row < rows.Count; row++)
+                    {
+                        OmopColumnBatch.Copy(rows, row, batch, batch.RowCount);
+                        batch.RowCount++;
+                        if (batch.RowCount < BatchRows && row < rows.Count - 1) continue;
+                        await writer.WriteBatchAsync(batch, cancellationToken);
+                        batch.Clear();
+                    }
+                }
+                else foreach (var group in groups)
                 {
                     var all = Enumerable.Range(0, group.RowCount).ToArray();
                     for (var at = 0; at < all.Length; at += BatchRows)
@@ -88,5 +105,39 @@ public sealed class OmopPartRewriteBenchmark : IBenchmark
             hash.Append(bytes[..^(footer + 8)]);
         }
         return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>A part's rows as the mapper leaves them: typed, strings fresh instances (a parse makes one per value).</summary>
+    private static OmopRowBuffer TypedRows(OmopTable table, List<ParquetColumnBatch> groups)
+    {
+        var rows = new OmopRowBuffer(table, Math.Max(1, groups.Sum(g => g.RowCount)));
+        var values = new object?[table.Columns.Count];
+        foreach (var group in groups)
+        {
+            for (var row = 0; row < group.RowCount; row++)
+            {
+                for (var c = 0; c < values.Length; c++)
+                {
+                    var column = group.Schema.Columns[c];
+                    if (column.Type != ParquetType.String && !column.Required && group.Nulls(c)[row])
+                    {
+                        values[c] = null;
+                        continue;
+                    }
+                    values[c] = column.Type switch
+                    {
+                        ParquetType.String => group.Strings(c)[row] is { } text ? new string(text.AsSpan()) : null,
+                        ParquetType.Int64 => group.Int64s(c)[row],
+                        ParquetType.Int32 => group.Int32s(c)[row],
+                        ParquetType.Double => group.Doubles(c)[row],
+                        ParquetType.Date => DateOnly.FromDayNumber(group.Int32s(c)[row] + DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber),
+                        ParquetType.Timestamp => new DateTime(DateTime.UnixEpoch.Ticks + group.Int64s(c)[row] * 10, DateTimeKind.Utc),
+                        _ => throw new InvalidDataException($"{table.Name}.{column.Name}: unexpected type {column.Type}."),
+                    };
+                }
+                rows.AddBoxed(values);
+            }
+        }
+        return rows;
     }
 }

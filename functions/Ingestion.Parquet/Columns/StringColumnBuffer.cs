@@ -26,6 +26,10 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
     // Whether each chunk starts on a dictionary: not for a column of distinct values (ParquetColumn.DistinctValues).
     private readonly bool _dictionaryFirst;
     private bool _dictionaryActive;
+    // The value appended last and its dictionary index (-1: none): rows of one person, visit or code come together,
+    // and a repeat costs one ordinal comparison instead of a hash and a lookup.
+    private string? _lastValue;
+    private int _lastIndex = -1;
 
     private byte[]? _min;
     private byte[]? _max;
@@ -59,16 +63,21 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
     {
         if (_dictionaryActive)
         {
+            if (_lastIndex >= 0 && string.Equals(value, _lastValue))
+            {
+                AppendIndex(_lastIndex);
+                return;
+            }
             ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_dictionary, value, out var exists);
             if (!exists)
             {
                 slot = _dictionary.Count - 1;
                 AppendUtf8(value, _dictionaryBytes, ref _dictionaryOffsets, slot);
             }
-            if (_valueCount == _indices.Length) Array.Resize(ref _indices, _indices.Length * 2);
-            _indices[_valueCount++] = slot;
-            _plainEquivalentBytes += sizeof(int) + EntryLength(slot);
+            var index = slot;
+            AppendIndex(index);
             if (!exists && _dictionaryBytes.Length + (long)_dictionary.Count * sizeof(int) > Settings.DictionaryPageSizeLimit) FallBackToPlain();
+            else (_lastValue, _lastIndex) = (value, index);
         }
         else
         {
@@ -76,6 +85,13 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
             Observe(PlainValue(_valueCount));
             _valueCount++;
         }
+    }
+
+    private void AppendIndex(int index)
+    {
+        if (_valueCount == _indices.Length) Array.Resize(ref _indices, _indices.Length * 2);
+        _indices[_valueCount++] = index;
+        _plainEquivalentBytes += sizeof(int) + EntryLength(index);
     }
 
     /// <summary>Appends the UTF-8 bytes of entry <paramref name="index"/>; offsets[index + 1] becomes its end.</summary>
@@ -115,6 +131,7 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
         _dictionary.Clear();
         _dictionaryBytes.Clear();
         _dictionaryActive = false;
+        (_lastValue, _lastIndex) = (null, -1);
     }
 
     private void ObserveDictionary()
@@ -174,6 +191,7 @@ internal sealed class StringColumnBuffer : ColumnChunkBuffer
         _dictionaryBytes.Clear();
         _plainBytes.Clear();
         _dictionaryActive = _dictionaryFirst;
+        (_lastValue, _lastIndex) = (null, -1);
         _min = _max = null;
     }
 
