@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 
 namespace Ingestion.Fhir.Json;
@@ -13,135 +10,128 @@ namespace Ingestion.Fhir.Json;
 /// no leading zeros, no raw control bytes in strings, only the valid escapes, one value with JSON whitespace around it,
 /// at most <c>maxDepth</c> open containers; like the reader it does not check UTF-8 inside strings) and builds the rows
 /// the reader's tokens built. What it refuses throws <see cref="JsonException"/> with a byte position and no content.
-/// The reader is general (segments, rollback, per-token state); a whole line in memory needs none of that, and strings
-/// (most of the bytes) are scanned here 32 bytes a step without a call.
+/// The reader is general (segments, rollback, per-token state); a whole line in memory needs none of that. Strings
+/// (most of the bytes) end at the next bit of a 64-byte mask of stop bytes kept across strings (<see cref="StopWindow"/>).
 /// </summary>
 internal static class DocumentTokenizer
 {
-    private const int VectorBytes = 32;
-
     /// <returns>The rows written to <paramref name="rows"/> (grown, from the pool when <paramref name="pooled"/>).</returns>
     public static int Fill(ReadOnlySpan<byte> utf8, int maxDepth, ref DocumentRow[] rows, bool pooled, out TextEscapes escapes)
     {
         escapes = TextEscapes.None;
-        // The open containers' rows, innermost last; a container's end and child count are written when it closes.
-        Span<int> small = stackalloc int[64];
-        int[]? rented = null;
-        var open = small;
+        // An open container's row keeps its parent's index in Next until it closes (then Next is the row after it), so
+        // the open containers need no stack of their own: no stackalloc, no rented array, no finally to return it.
+        var table = rows;
         var depth = 0;
         var container = -1;
         var inArray = false;
         var count = 0;
         var length = utf8.Length;
         var pos = SkipWhitespace(utf8, 0);
-        try
+        var window = default(StopWindow);
+
+    Value:
+        if ((uint)pos >= (uint)length) throw Refused(pos);
+        if (count == table.Length)
         {
-        Value:
-            if ((uint)pos >= (uint)length) throw Refused(pos);
-            if (count == rows.Length) Grow(ref rows, pooled);
-            switch (utf8[pos])
-            {
-                case (byte)'"':
-                {
-                    var end = ScanString(utf8, pos + 1, out var escaped, ref escapes);
-                    rows[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.String, HasEscapes = escaped };
-                    count++;
-                    pos = end + 1;
-                    break;
-                }
-                case (byte)'{':
-                case (byte)'[':
-                {
-                    if (depth >= maxDepth) throw Refused(pos);
-                    var isArray = utf8[pos] == (byte)'[';
-                    rows[count] = new DocumentRow { Start = pos, Kind = isArray ? JsonValueKind.Array : JsonValueKind.Object };
-                    if (depth == open.Length)
-                    {
-                        var larger = ArrayPool<int>.Shared.Rent(open.Length * 2);
-                        open.CopyTo(larger);
-                        if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-                        rented = larger;
-                        open = larger;
-                    }
-                    open[depth++] = count;
-                    container = count;
-                    inArray = isArray;
-                    count++;
-                    pos = SkipWhitespace(utf8, pos + 1);
-                    if ((uint)pos < (uint)length && utf8[pos] == (isArray ? (byte)']' : (byte)'}')) goto Close;
-                    if (!isArray) goto Name;
-                    rows[container].Count++;
-                    goto Value;
-                }
-                case (byte)'t':
-                    pos = Literal(utf8, pos, "true"u8, JsonValueKind.True, rows, count++);
-                    break;
-                case (byte)'f':
-                    pos = Literal(utf8, pos, "false"u8, JsonValueKind.False, rows, count++);
-                    break;
-                case (byte)'n':
-                    pos = Literal(utf8, pos, "null"u8, JsonValueKind.Null, rows, count++);
-                    break;
-                case (byte)'-':
-                case >= (byte)'0' and <= (byte)'9':
-                {
-                    var end = ScanNumber(utf8, pos);
-                    rows[count] = new DocumentRow { Start = pos, Length = end - pos, Next = count + 1, Kind = JsonValueKind.Number };
-                    count++;
-                    pos = end;
-                    break;
-                }
-                default:
-                    throw Refused(pos);
-            }
-
-        AfterValue:
-            pos = SkipWhitespace(utf8, pos);
-            if (depth == 0)
-            {
-                // One value only: what follows it must be whitespace.
-                if (pos != length) throw Refused(pos);
-                return count;
-            }
-            if ((uint)pos >= (uint)length) throw Refused(pos);
-            if (utf8[pos] == (byte)',')
-            {
-                pos = SkipWhitespace(utf8, pos + 1);
-                if (!inArray) goto Name;
-                rows[container].Count++;
-                goto Value;
-            }
-            if (utf8[pos] != (inArray ? (byte)']' : (byte)'}')) throw Refused(pos);
-
-        Close:
-            {
-                ref var closed = ref rows[container];
-                closed.Length = pos - closed.Start + 1;
-                closed.Next = count;
-                depth--;
-                container = depth > 0 ? open[depth - 1] : -1;
-                inArray = depth > 0 && rows[container].Kind == JsonValueKind.Array;
-                pos++;
-                goto AfterValue;
-            }
-
-        Name:
-            {
-                if ((uint)pos >= (uint)length || utf8[pos] != (byte)'"') throw Refused(pos);
-                if (count == rows.Length) Grow(ref rows, pooled);
-                var end = ScanString(utf8, pos + 1, out var escaped, ref escapes);
-                rows[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.Undefined, HasEscapes = escaped };
-                rows[container].Count++;
-                count++;
-                pos = SkipWhitespace(utf8, end + 1);
-                if ((uint)pos >= (uint)length || utf8[pos] != (byte)':') throw Refused(pos);
-                pos = SkipWhitespace(utf8, pos + 1);
-                goto Value;
-            }
+            Grow(ref rows, pooled);
+            table = rows;
         }
-        finally
+        var first = utf8[pos];
+        // Strings first: most values in FHIR JSON are (codes, ids, dates, references).
+        if (first == (byte)'"')
         {
-            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+            var end = ScanString(utf8, pos + 1, out var escaped, ref escapes, ref window);
+            table[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.String, HasEscapes = escaped };
+            count++;
+            pos = end + 1;
+            goto AfterValue;
+        }
+        if (first is (byte)'{' or (byte)'[')
+        {
+            if (depth >= maxDepth) throw Refused(pos);
+            var isArray = first == (byte)'[';
+            table[count] = new DocumentRow { Start = pos, Next = container, Kind = isArray ? JsonValueKind.Array : JsonValueKind.Object };
+            depth++;
+            container = count;
+            inArray = isArray;
+            count++;
+            pos = SkipWhitespace(utf8, pos + 1);
+            if ((uint)pos < (uint)length && utf8[pos] == (isArray ? (byte)']' : (byte)'}')) goto Close;
+            if (!isArray) goto Name;
+            table[container].Count++;
+            goto Value;
+        }
+        switch (first)
+        {
+            case (byte)'t':
+                pos = Literal(utf8, pos, "true"u8, JsonValueKind.True, table, count++);
+                break;
+            case (byte)'f':
+                pos = Literal(utf8, pos, "false"u8, JsonValueKind.False, table, count++);
+                break;
+            case (byte)'n':
+                pos = Literal(utf8, pos, "null"u8, JsonValueKind.Null, table, count++);
+                break;
+            case (byte)'-':
+            case >= (byte)'0' and <= (byte)'9':
+            {
+                var end = ScanNumber(utf8, pos);
+                table[count] = new DocumentRow { Start = pos, Length = end - pos, Next = count + 1, Kind = JsonValueKind.Number };
+                count++;
+                pos = end;
+                break;
+            }
+            default:
+                throw Refused(pos);
+        }
+
+    AfterValue:
+        pos = SkipWhitespace(utf8, pos);
+        if (depth == 0)
+        {
+            // One value only: what follows it must be whitespace.
+            if (pos != length) throw Refused(pos);
+            return count;
+        }
+        if ((uint)pos >= (uint)length) throw Refused(pos);
+        if (utf8[pos] == (byte)',')
+        {
+            pos = SkipWhitespace(utf8, pos + 1);
+            if (!inArray) goto Name;
+            table[container].Count++;
+            goto Value;
+        }
+        if (utf8[pos] != (inArray ? (byte)']' : (byte)'}')) throw Refused(pos);
+
+    Close:
+        {
+            ref var closed = ref table[container];
+            container = closed.Next;
+            closed.Length = pos - closed.Start + 1;
+            closed.Next = count;
+            depth--;
+            inArray = container >= 0 && table[container].Kind == JsonValueKind.Array;
+            pos++;
+            goto AfterValue;
+        }
+
+    Name:
+        {
+            if ((uint)pos >= (uint)length || utf8[pos] != (byte)'"') throw Refused(pos);
+            if (count == table.Length)
+            {
+                Grow(ref rows, pooled);
+                table = rows;
+            }
+            var end = ScanString(utf8, pos + 1, out var escaped, ref escapes, ref window);
+            table[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.Undefined, HasEscapes = escaped };
+            table[container].Count++;
+            count++;
+            pos = SkipWhitespace(utf8, end + 1);
+            if ((uint)pos >= (uint)length || utf8[pos] != (byte)':') throw Refused(pos);
+            pos = SkipWhitespace(utf8, pos + 1);
+            goto Value;
         }
     }
 
@@ -149,19 +139,27 @@ internal static class DocumentTokenizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> utf8, int pos)
     {
-        while ((uint)pos < (uint)utf8.Length && utf8[pos] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r') pos++;
+        // One compare when the byte is above the space (every byte that may follow a token in compact JSON), a bit test when not.
+        while ((uint)pos < (uint)utf8.Length)
+        {
+            var b = utf8[pos];
+            if (b > (byte)' ' || ((1UL << b) & WhitespaceBits) == 0) break;
+            pos++;
+        }
         return pos;
     }
 
+    private const ulong WhitespaceBits = 1UL << ' ' | 1UL << '\t' | 1UL << '\n' | 1UL << '\r';
+
     /// <summary>The closing quote of the string whose text starts at <paramref name="at"/>; escapes are checked as they come.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ScanString(ReadOnlySpan<byte> utf8, int at, out bool escaped, ref TextEscapes escapes)
+    private static int ScanString(ReadOnlySpan<byte> utf8, int at, out bool escaped, ref TextEscapes escapes, ref StopWindow window)
     {
         escaped = false;
         while (true)
         {
-            var found = IndexOfQuoteBackslashOrControl(utf8, at);
-            if (found < 0) throw Refused(utf8.Length);
+            var found = window.NextStop(utf8, at);
+            if (found >= utf8.Length) throw Refused(utf8.Length);
             var b = utf8[found];
             if (b == (byte)'"') return found;
             if (b != (byte)'\\') throw Refused(found);
@@ -169,39 +167,6 @@ internal static class DocumentTokenizer
             at = AfterEscape(utf8, found, ref escapes);
         }
     }
-
-    /// <summary>The first <c>"</c>, <c>\</c> or control byte (below 0x20) from <paramref name="at"/>, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int IndexOfQuoteBackslashOrControl(ReadOnlySpan<byte> utf8, int at)
-    {
-        var length = utf8.Length;
-        if (Vector256.IsHardwareAccelerated && length >= VectorBytes)
-        {
-            ref var first = ref MemoryMarshal.GetReference(utf8);
-            while (at <= length - VectorBytes)
-            {
-                var mask = StopMask(Vector256.LoadUnsafe(ref first, (nuint)at));
-                if (mask != 0) return at + BitOperations.TrailingZeroCount(mask);
-                at += VectorBytes;
-            }
-            if (at >= length) return -1;
-            // The tail: the last 32 bytes of the text, without the ones before at.
-            var last = length - VectorBytes;
-            var tail = StopMask(Vector256.LoadUnsafe(ref first, (nuint)last)) >> (at - last);
-            return tail != 0 ? at + BitOperations.TrailingZeroCount(tail) : -1;
-        }
-        for (; at < length; at++)
-        {
-            var b = utf8[at];
-            if (b is (byte)'"' or (byte)'\\' or < 0x20) return at;
-        }
-        return -1;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint StopMask(Vector256<byte> bytes) =>
-        (Vector256.Equals(bytes, Vector256.Create((byte)'"')) | Vector256.Equals(bytes, Vector256.Create((byte)'\\'))
-         | Vector256.LessThan(bytes, Vector256.Create((byte)0x20))).ExtractMostSignificantBits();
 
     /// <summary>
     /// The position after the escape whose backslash is at <paramref name="backslash"/>: one of <c>"\/bfnrt</c> or

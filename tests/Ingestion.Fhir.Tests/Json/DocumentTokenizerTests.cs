@@ -104,6 +104,74 @@ public sealed class DocumentTokenizerTests
         }
     }
 
+    [Fact]
+    public void A_string_ends_where_the_reader_ends_it_wherever_an_earlier_string_left_the_64_byte_stop_window()
+    {
+        // The first string's length puts the window's edge (the scan's 64-byte mask starts at that string) at every
+        // offset of the second, which has a quote, an escape or a control byte at every offset of its own.
+        byte[][] stops = [[(byte)'"'], [.. @"\\"u8], [.. @"\"""u8], [.. @"\u00e9"u8], [.. @"\ud800"u8], [.. @"\x"u8], [0x1F], [0x80]];
+        for (var first = 0; first <= 70; first++)
+        {
+            var a = Enumerable.Repeat((byte)'a', first).ToArray();
+            for (var at = 0; at <= 24; at++)
+            {
+                foreach (var stop in stops)
+                {
+                    byte[] second = [.. Enumerable.Repeat((byte)'b', at), .. stop, .. Enumerable.Repeat((byte)'c', 24 - at)];
+                    AssertAgrees([.. "[\""u8, .. a, .. "\",\""u8, .. second, .. "\"]"u8], $"second string after {first} bytes, stop of {stop.Length} at {at}");
+                    AssertAgrees([.. "{\""u8, .. a, .. "\":\""u8, .. second, .. "\"}"u8], $"value after a name of {first} bytes, stop of {stop.Length} at {at}");
+                    AssertAgrees([.. "[\""u8, .. a, .. "\",\""u8, .. second], $"unterminated second string after {first} bytes, stop of {stop.Length} at {at}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Backslash_runs_of_odd_and_even_length_across_the_window_edges_are_read_as_by_the_reader()
+    {
+        // An even run is escaped backslashes and the quote after it ends the string; an odd run escapes the quote.
+        for (var run = 1; run <= 6; run++)
+        {
+            for (var before = 52; before <= 140; before++)
+            {
+                byte[] text = [.. Enumerable.Repeat((byte)'a', before), .. Enumerable.Repeat((byte)'\\', run)];
+                AssertAgrees([(byte)'"', .. text, .. "\"x\""u8], $"run of {run} after {before} bytes, then a quote");
+                AssertAgrees([.. "{\"k\":\""u8, .. text, .. "\",\"l\":0}"u8], $"run of {run} after {before} bytes in a member");
+                AssertAgrees([.. "[\""u8, .. text, .. "u0041\"]"u8], $"run of {run} after {before} bytes, then u0041");
+                AssertAgrees([(byte)'"', .. text], $"run of {run} after {before} bytes at the end of the text");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)] [InlineData(2)] [InlineData(5)] [InlineData(31)] [InlineData(63)] [InlineData(64)] [InlineData(65)] [InlineData(127)] [InlineData(128)] [InlineData(129)]
+    public void Texts_shorter_than_one_window_or_of_exactly_one_or_two_windows_are_read_as_by_the_reader(int length)
+    {
+        // A string, an object and an array of short strings, each exactly `length` bytes, then their last bytes cut or replaced.
+        var items = Math.Max(1, (length - 1) / 5);
+        string[] shapes =
+        [
+            "\"" + new string('a', Math.Max(0, length - 2)) + "\"",
+            "{\"k\":\"" + new string('a', Math.Max(0, length - 8)) + "\"}",
+            "[" + string.Join(",", Enumerable.Repeat("\"ab\"", items)) + new string(' ', Math.Max(0, length - 1 - (5 * items))) + "]",
+        ];
+        foreach (var shape in shapes)
+        {
+            var bytes = Encoding.UTF8.GetBytes(shape);
+            AssertAgrees(bytes, $"shape of {bytes.Length} bytes");
+            for (var back = 1; back <= Math.Min(8, bytes.Length); back++)
+            {
+                AssertAgrees(bytes.AsSpan(0, bytes.Length - back), $"shape of {bytes.Length} bytes cut by {back}");
+                foreach (var b in Replacements)
+                {
+                    byte[] replaced = [.. bytes];
+                    replaced[^back] = b;
+                    AssertAgrees(replaced, $"shape of {bytes.Length} bytes, byte {back} from the end replaced by 0x{b:X2}");
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("true")] [InlineData("false")] [InlineData("null")] [InlineData("tru")] [InlineData("truee")] [InlineData("True")] [InlineData("nul")]
     [InlineData("nulll")] [InlineData("falsey")] [InlineData("f")] [InlineData("[true,false,null]")] [InlineData("[true false]")] [InlineData("[true,]")]
