@@ -38,8 +38,8 @@ public sealed record DeidentificationOptions
     public DateOnly? ReferenceDate { get; init; }
 
     /// <summary>Entries of the per-instance cache of patient offsets and of person/visit/provider/care site/location
-    /// pseudonyms (the keys that repeat across rows), 48 bytes each. 0 disables it.</summary>
-    public int CacheSize { get; init; } = 262144;
+    /// pseudonyms (the keys that repeat across rows), 72 bytes each. 0 disables it.</summary>
+    public int CacheSize { get; init; } = 65536;
 
     /// <summary>Where the optional re-identification crosswalk is written (a protected location separate from the
     /// lake). Null, the default: no crosswalk.</summary>
