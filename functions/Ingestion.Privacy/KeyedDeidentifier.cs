@@ -10,7 +10,7 @@ namespace Ingestion.Privacy;
 /// <summary>
 /// <see cref="IDeidentifier"/> on HMAC-SHA256 of one secret key: every value is a pure function of (key, purpose,
 /// logical id), so every worker, file and run agrees without coordination. Thread-safe; allocation-free per call
-/// except the returned ZIP3 string and cache fills. See docs/privacy.md for the rules.
+/// except the returned ZIP3 string. See docs/privacy.md for the rules.
 /// </summary>
 // The message and MAC buffers on the stack are written before they are read: no zeroing per derivation.
 [SkipLocalsInit]
@@ -80,39 +80,55 @@ public sealed class KeyedDeidentifier : IDeidentifier
     public long PseudonymousId(OmopKeyDomain domain, string logicalId)
     {
         RequireId(logicalId, nameof(logicalId));
-        var cacheable = _cache is not null && OmopKeyDomainNames.IsShared(domain);
-        if (cacheable && _cache!.TryGet((int)domain, logicalId, out var cached, out _)) return (long)cached;
-
-        Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-        Derive(IdPrefix(domain), logicalId, mac);
-        var id = IdOf(mac);
-
-        if (cacheable) _cache!.Set((int)domain, logicalId, (ulong)id, 0);
-        return id;
+        return PseudonymousId(domain, logicalId.AsSpan());
     }
 
     /// <inheritdoc />
     public long PseudonymousId(OmopKeyDomain domain, ReadOnlySpan<char> logicalId)
     {
-        // The cache keys on strings: cached domains go through the string form (their ids repeat, so it pays).
-        if (_cache is not null && OmopKeyDomainNames.IsShared(domain)) return PseudonymousId(domain, logicalId.ToString());
         if (logicalId.IsEmpty) throw new ArgumentException("A logical id is required (it is null or empty).", nameof(logicalId));
+        var prefix = IdPrefix(domain);
+        var cacheable = TryCacheKey(domain, logicalId, out var key);
+        if (cacheable && _cache!.TryGet(key, out var cached, out _)) return (long)cached;
+
         Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-        Derive(IdPrefix(domain), logicalId, mac);
-        return IdOf(mac);
+        Derive(prefix, logicalId, mac);
+        var id = IdOf(mac);
+        if (cacheable) _cache!.Set(key, (ulong)id, 0);
+        return id;
     }
 
     /// <inheritdoc />
     public long PseudonymousId(OmopKeyDomain domain, ReadOnlySpan<byte> utf8LogicalId)
     {
-        // Cached domains key on strings; text that is not valid UTF-8 is hashed as its decoding: both through the
-        // characters, as the other overloads do.
-        if ((_cache is not null && OmopKeyDomainNames.IsShared(domain)) || !Utf8.IsValid(utf8LogicalId))
-            return PseudonymousId(domain, Encoding.UTF8.GetString(utf8LogicalId));
+        // Text that is not valid UTF-8 is hashed as its decoding, as the other overloads would.
+        if (!Utf8.IsValid(utf8LogicalId)) return PseudonymousId(domain, Encoding.UTF8.GetString(utf8LogicalId));
         if (utf8LogicalId.IsEmpty) throw new ArgumentException("A logical id is required (it is null or empty).", nameof(utf8LogicalId));
+        var prefix = IdPrefix(domain);
+        var cacheable = TryCacheKey(domain, utf8LogicalId, out var key);
+        if (cacheable && _cache!.TryGet(key, out var cached, out _)) return (long)cached;
+
         Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-        Derive(IdPrefix(domain), utf8LogicalId, mac);
-        return IdOf(mac);
+        Derive(prefix, utf8LogicalId, mac);
+        var id = IdOf(mac);
+        if (cacheable) _cache!.Set(key, (ulong)id, 0);
+        return id;
+    }
+
+    /// <summary>The cache key of a shared domain's id (those repeat across rows; event ids do not).</summary>
+    private bool TryCacheKey(OmopKeyDomain domain, ReadOnlySpan<char> logicalId, out DerivationCacheKey key)
+    {
+        if (_cache is not null && OmopKeyDomainNames.IsShared(domain)) return DerivationCacheKey.TryCreate((int)domain, logicalId, out key);
+        key = default;
+        return false;
+    }
+
+    /// <inheritdoc cref="TryCacheKey(OmopKeyDomain, ReadOnlySpan{char}, out DerivationCacheKey)"/>
+    private bool TryCacheKey(OmopKeyDomain domain, ReadOnlySpan<byte> utf8LogicalId, out DerivationCacheKey key)
+    {
+        if (_cache is not null && OmopKeyDomainNames.IsShared(domain)) return DerivationCacheKey.TryCreate((int)domain, utf8LogicalId, out key);
+        key = default;
+        return false;
     }
 
     /// <summary>The first non-zero 63-bit word of the MAC: uniform over [1, 2^63 - 1].</summary>
@@ -263,14 +279,16 @@ public sealed class KeyedDeidentifier : IDeidentifier
     private (int OffsetDays, ulong AnchorSeed) PatientDates(string patientLogicalId)
     {
         RequireId(patientLogicalId, nameof(patientLogicalId));
-        ulong offsetWord, anchorSeed;
-        if (_cache is null || !_cache.TryGet(PatientDatesPurpose, patientLogicalId, out offsetWord, out anchorSeed))
+        ulong offsetWord = 0, anchorSeed = 0;
+        var key = default(DerivationCacheKey);
+        var cacheable = _cache is not null && DerivationCacheKey.TryCreate(PatientDatesPurpose, patientLogicalId, out key);
+        if (!cacheable || !_cache!.TryGet(key, out offsetWord, out anchorSeed))
         {
             Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
             Derive(_patientDatesPrefix, patientLogicalId, mac);
             offsetWord = BinaryPrimitives.ReadUInt64BigEndian(mac);
             anchorSeed = BinaryPrimitives.ReadUInt64BigEndian(mac[8..]);
-            _cache?.Set(PatientDatesPurpose, patientLogicalId, offsetWord, anchorSeed);
+            if (cacheable) _cache!.Set(key, offsetWord, anchorSeed);
         }
 
         // Uniform over [-N, -1] (the modulo bias is below N / 2^64). Never forward: a timeline that ends at or before
