@@ -48,6 +48,12 @@ internal sealed class ElementNode
     public string BindingMessage => field ??= Binding!.Required
         ? $"Code not in the required value set {Binding.Codes.ValueSetUrl}."
         : $"Code not in the extensible value set {Binding.Codes.ValueSetUrl}.";
+
+    // The issue each of those findings raised last, given again by ValidationContext.Add when the next one is the same
+    // finding at the same location (most are): not part of the compiled rules; written by the walks on any thread.
+    public ValidationIssue? LastMustSupportIssue;
+    public ValidationIssue? LastMinIssue;
+    public ValidationIssue? LastBindingIssue;
 }
 
 /// <summary>One allowed type of an element, with its JSON property name (choice elements have one per type).</summary>
@@ -142,6 +148,13 @@ internal sealed class SliceRule
     public bool Evaluable { get; init; }
     /// <summary>The memo's id of an item checked against this slice (structure walk; 0: never memoized).</summary>
     public int SubtreeId { get; set; }
+
+    /// <summary>The rule id and message of a missing slice, built on first use (raised per resource where it is missing).</summary>
+    public string MinRule => field ??= Name + ":min";
+    public string MinMessage => field ??= $"Required slice missing (min {Node.Min}).";
+
+    /// <summary>The missing-slice issue raised last (see <see cref="ElementNode.LastMinIssue"/>).</summary>
+    public ValidationIssue? LastMinIssue;
 }
 
 /// <summary>Expected value at a path in the item (segments; empty = the item itself).</summary>

@@ -144,14 +144,14 @@ internal sealed class ResourceWalker
             if (counts[index] > 0 || counts[slots + index] > 0) continue;
             if (node.Min > 0)
             {
-                context.Add(IssueSeverity.Error, "required", node.MinRule, node.MinMessage, node.IsChoice ? node.Name : JsonNameOf(node));
+                context.Add(ref node.LastMinIssue, IssueSeverity.Error, "required", node.MinRule, node.MinMessage, node.IsChoice ? node.Name : JsonNameOf(node));
             }
             else if (node.Slices is { } slices)
             {
                 foreach (var slice in slices)
                 {
                     if (slice.Node.Min > 0 && slice.Evaluable)
-                        context.Add(IssueSeverity.Error, "required", slice.Name + ":min", $"Required slice missing (min {slice.Node.Min}).", node.Name);
+                        context.Add(ref slice.LastMinIssue, IssueSeverity.Error, "required", slice.MinRule, slice.MinMessage, node.Name);
                 }
             }
         }
@@ -166,7 +166,7 @@ internal sealed class ResourceWalker
             foreach (var (node, index) in table.MustSupport)
             {
                 if (counts[index] == 0 && counts[slots + index] == 0)
-                    context.Add(IssueSeverity.Information, "informational", node.MustSupportRule, "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
+                    context.Add(ref node.LastMustSupportIssue, IssueSeverity.Information, "informational", node.MustSupportRule, "Must-support element absent.", node.IsChoice ? node.Name : JsonNameOf(node));
             }
         }
         list.ReleaseCounts(rented);
@@ -496,7 +496,7 @@ internal sealed class ResourceWalker
             var slice = slices[s];
             if (!slice.Evaluable) continue;
             if (counts[s] < slice.Node.Min)
-                context.Add(IssueSeverity.Error, "required", slice.Name + ":min", $"Required slice missing (min {slice.Node.Min}).", slot.JsonName);
+                context.Add(ref slice.LastMinIssue, IssueSeverity.Error, "required", slice.MinRule, slice.MinMessage, slot.JsonName);
             else if (counts[s] > slice.Node.Max)
                 context.Add(IssueSeverity.Error, "structure", slice.Name + ":max", $"Too many items in slice (max {MaxText(slice.Node.Max)}).", slot.JsonName);
         }
@@ -653,9 +653,9 @@ internal sealed class ResourceWalker
     private static void ReportBinding(ElementNode node, CompiledBinding binding, ValidationContext context)
     {
         if (binding.Required)
-            context.Add(IssueSeverity.Error, "code-invalid", node.BindingRule, node.BindingMessage);
+            context.Add(ref node.LastBindingIssue, IssueSeverity.Error, "code-invalid", node.BindingRule, node.BindingMessage);
         else
-            context.Add(IssueSeverity.Warning, "code-invalid", node.BindingRule, node.BindingMessage);
+            context.Add(ref node.LastBindingIssue, IssueSeverity.Warning, "code-invalid", node.BindingRule, node.BindingMessage);
     }
 
     private static void CheckReferenceTarget(ElementNode node, string[] targets, ResourceElement item, ValidationContext context)

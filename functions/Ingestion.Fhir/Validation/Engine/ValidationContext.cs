@@ -126,6 +126,61 @@ internal sealed class ValidationContext
         (Issues ??= []).Add(new ValidationIssue(severity, code, Location(child), message, Profile, ruleId));
     }
 
+    /// <summary>
+    /// As <see cref="Add(IssueSeverity, string, string, string, string?)"/>, for a finding an element raises the same way
+    /// in resource after resource (a must-support element absent, a required one missing, a code outside its binding):
+    /// <paramref name="last"/> is the issue raised last there (on any thread: issues are immutable). When it is the same
+    /// finding at the same location, it is listed again: no location string is built and nothing is allocated. Synthea
+    /// raises ~1.7 issues a resource, nearly all repeats at the same one-step location ("Observation.specimen").
+    /// </summary>
+    public void Add(ref ValidationIssue? last, IssueSeverity severity, string code, string ruleId, string message, string? child = null)
+    {
+        if (severity == IssueSeverity.Fatal) HasFatal = true;
+        var issue = last;
+        if (issue is null || issue.Severity != severity || !string.Equals(issue.RuleId, ruleId, StringComparison.Ordinal)
+            || !string.Equals(issue.Code, code, StringComparison.Ordinal) || !string.Equals(issue.Message, message, StringComparison.Ordinal)
+            || !string.Equals(issue.Profile, Profile, StringComparison.Ordinal) || !IsLocation(issue.Location, child))
+        {
+            issue = new ValidationIssue(severity, code, Location(child), message, Profile, ruleId);
+            last = issue;
+        }
+        (Issues ??= []).Add(issue);
+    }
+
+    /// <summary>Whether <paramref name="location"/> is what <see cref="Location"/> would build now, compared piece by piece.</summary>
+    private bool IsLocation(string location, string? child)
+    {
+        var rest = location.AsSpan();
+        for (var i = 0; i < _depth; i++)
+        {
+            if (i > 0 && !Skip(ref rest, "."))
+                return false;
+            if (!Skip(ref rest, _names[i]))
+                return false;
+            if (_indexes[i] >= 0 && !SkipIndex(ref rest, _indexes[i]))
+                return false;
+        }
+        if (child is not null && !(Skip(ref rest, ".") && Skip(ref rest, child)))
+            return false;
+        return rest.IsEmpty;
+    }
+
+    private static bool Skip(ref ReadOnlySpan<char> rest, string text)
+    {
+        if (!rest.StartsWith(text, StringComparison.Ordinal)) return false;
+        rest = rest[text.Length..];
+        return true;
+    }
+
+    private static bool SkipIndex(ref ReadOnlySpan<char> rest, int index)
+    {
+        Span<char> digits = stackalloc char[16];
+        if (!index.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture)) return false;
+        if (rest.Length < written + 2 || rest[0] != '[' || !rest.Slice(1, written).SequenceEqual(digits[..written]) || rest[written + 1] != ']') return false;
+        rest = rest[(written + 2)..];
+        return true;
+    }
+
     /// <summary>A failed (or unevaluable) constraint at the current location, listed after the walk's structure issues.</summary>
     public void AddInvariant(IssueSeverity severity, string ruleId, string message)
     {
