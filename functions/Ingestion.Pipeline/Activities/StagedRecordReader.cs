@@ -6,11 +6,16 @@ namespace Ingestion.Pipeline.Activities;
 /// <summary>Reads one binary staged file of <typeparamref name="T"/> records back in write order, a block at a time:
 /// records are decoded straight from the block into the caller's array (no line, no parse). Memory is one block (grown
 /// only for a record longer than it), rented from the shared pool and returned on dispose: the fan-in opens a reader per
-/// staged file, one after the other, so one block serves them all instead of a fresh 64 KiB array each.</summary>
+/// staged file, one after the other, so one block serves them all instead of a fresh array each.</summary>
 internal sealed class StagedRecordReader<T> : IAsyncDisposable where T : IStagedRecord<T>
 {
     /// <summary>Longest record accepted: a length field beyond it means a damaged file, not a record to buffer.</summary>
     private const int MaxRecordBytes = 16 << 20;
+
+    /// <summary>Twice the lake's file buffer (64 KiB), so each read asks for more than that buffer holds and the stream
+    /// reads straight into the block: with a 64 KiB block every read after the first (less a cut record) went through
+    /// the stream's own buffer, one more copy and one more 64 KiB array per staged file opened.</summary>
+    private const int DefaultBlockBytes = 128 * 1024;
 
     private readonly Stream _stream;
     private readonly string _path;
@@ -28,7 +33,7 @@ internal sealed class StagedRecordReader<T> : IAsyncDisposable where T : IStaged
 
     /// <summary>Opens a staged file and checks its header; null when the file does not exist and neither does a text
     /// file of an older build in its place (that fails: its records would otherwise be silently missing).</summary>
-    public static async Task<StagedRecordReader<T>?> OpenAsync(ILake lake, string path, CancellationToken cancellationToken, int blockBytes = 64 * 1024)
+    public static async Task<StagedRecordReader<T>?> OpenAsync(ILake lake, string path, CancellationToken cancellationToken, int blockBytes = DefaultBlockBytes)
     {
         ArgumentNullException.ThrowIfNull(lake);
         if (await lake.GetAsync(path, cancellationToken).ConfigureAwait(false) is null)

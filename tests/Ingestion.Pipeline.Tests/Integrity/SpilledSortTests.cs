@@ -49,6 +49,9 @@ public sealed class SpilledSortTests : IDisposable
     [InlineData("sawtooth", 10_000)]
     [InlineData("organ-pipe", 10_000)]
     [InlineData("extremes", 1_000)]
+    [InlineData("low-byte-keys", 5_000)]
+    [InlineData("tables-only", 5_000)]
+    [InlineData("sign-only", 1_000)]
     public void The_radix_sort_orders_as_the_runtime_sort_by_the_comparer_does(string shape, int length)
     {
         var random = new Random(length);
@@ -61,6 +64,10 @@ public sealed class SpilledSortTests : IDisposable
             "organ-pipe" => new TableKey(Math.Min(i, length - i), 0),
             // Pseudonymous keys: every byte of the 64 bits varies, the sign too.
             "hashes" => new TableKey(random.NextInt64(long.MinValue, long.MaxValue), random.Next(20)),
+            // Keys that differ in their last byte only, in one table: the sort starts at that byte.
+            "low-byte-keys" => new TableKey(random.Next(256), 3),
+            "tables-only" => new TableKey(42, random.Next(20)),
+            "sign-only" => new TableKey(random.Next(2) == 0 ? -1 : 0, 0),
             "extremes" => new TableKey((i % 4) switch { 0 => long.MinValue, 1 => long.MaxValue, 2 => -1, _ => 0 }, (i % 3) - 1),
             _ => new TableKey(random.Next(-20, 20), random.Next(2)),
         }).ToArray();

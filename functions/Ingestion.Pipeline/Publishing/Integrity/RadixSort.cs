@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Ingestion.Pipeline.Publishing;
 
 /// <summary>
@@ -17,8 +19,32 @@ internal static class RadixSort
     private const int Buckets = 256;
 
     public static void Sort<T, TOrder>(Span<T> records, TOrder order)
-        where TOrder : struct, IRadixOrder<T> =>
-        Sort(records, 0, 56, order);
+        where TOrder : struct, IRadixOrder<T>
+    {
+        if (records.Length < SmallSort)
+        {
+            InsertionSort(records, order);
+            return;
+        }
+        if (FirstDifferingByte(records, order) is (var word, var shift)) Sort(records, word, shift, order);
+    }
+
+    /// <summary>The first key byte (word, shift) that some records differ in; null when every key is equal. One pass
+    /// instead of a counting pass per shared byte: the fan-in's keys start with a small table index or row number whose
+    /// upper bytes every record shares (seven counting passes over a whole run for a table index).</summary>
+    private static (int Word, int Shift)? FirstDifferingByte<T, TOrder>(ReadOnlySpan<T> records, TOrder order)
+        where TOrder : struct, IRadixOrder<T>
+    {
+        var words = order.Words;
+        for (var word = 0; word < words; word++)
+        {
+            var first = order.Word(records[0], word);
+            var differing = 0UL;
+            foreach (ref readonly var record in records) differing |= order.Word(record, word) ^ first;
+            if (differing != 0) return (word, (63 - BitOperations.LeadingZeroCount(differing)) & ~7);
+        }
+        return null;
+    }
 
     /// <summary>Sorts records that share every key byte before byte <paramref name="shift"/>/8 of word <paramref name="word"/>.</summary>
     private static void Sort<T, TOrder>(Span<T> records, int word, int shift, TOrder order)

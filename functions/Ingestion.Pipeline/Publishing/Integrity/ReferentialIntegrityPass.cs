@@ -340,6 +340,11 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
         if (reader is null) return tally;
         var rows = scratch.Rows;
         var ordinals = new long[CdmTables.All.Count];
+        // Per table, the part its last row was in and that part's check slots: a table's rows run part after part, so
+        // the tally's dictionary is asked once per part, not once per row.
+        var slotsPart = new int[CdmTables.All.Count];
+        Array.Fill(slotsPart, -1);
+        var partSlots = new (long Checked, long Dangling)[]?[CdmTables.All.Count];
         var surviving = scratch.Surviving;
         surviving.Clear();
         int count;
@@ -362,7 +367,13 @@ internal sealed class ReferentialIntegrityPass(ILake lake, PipelineOptions optio
                     surviving.Add((row.Key, row.Reference(VisitPersonReference)!.Value, row.StartTicks, visitRowsBefore + ordinal, visitPartsBefore + part.Part));
                 var targets = _targets[row.TableIndex];
                 if (targets.Length == 0) continue;
-                if (!tally.Checks.TryGetValue(part, out var slots)) tally.Checks[part] = slots = new (long, long)[targets.Length];
+                if (slotsPart[row.TableIndex] != part.Part)
+                {
+                    if (!tally.Checks.TryGetValue(part, out var found)) tally.Checks[part] = found = new (long, long)[targets.Length];
+                    slotsPart[row.TableIndex] = part.Part;
+                    partSlots[row.TableIndex] = found;
+                }
+                var slots = partSlots[row.TableIndex]!;
                 for (var i = 0; i < targets.Length; i++)
                 {
                     if (row.Reference(i) is not long key) continue;

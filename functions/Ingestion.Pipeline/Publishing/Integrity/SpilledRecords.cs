@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Ingestion.Pipeline.Publishing;
 
@@ -7,6 +8,9 @@ namespace Ingestion.Pipeline.Publishing;
 /// A temporary file of fixed-size records (<see cref="SpilledSort{T, TComparer}"/>'s sorted runs, the preceding visits'
 /// slots), written and read a block at a time: memory is one block whatever the file's length.
 /// </summary>
+/// <remarks>The blocks go through synchronous positional reads and writes on the caller's thread (the methods keep the
+/// pipeline's async shape): the fan-in is CPU-bound on page-cached files, where an asynchronous <see cref="FileStream"/>
+/// cost a thread-pool hop and a state machine per block and ran each merge's continuation on another thread.</remarks>
 internal static class SpilledRecords
 {
     /// <summary>Bytes read or written at once (rounded down to whole records).</summary>
@@ -19,27 +23,50 @@ internal static class SpilledRecords
 internal sealed class SpilledRecordWriter<T>(string path) : IAsyncDisposable
     where T : unmanaged
 {
-    private readonly FileStream _file = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    private readonly SafeFileHandle _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.SequentialScan);
     private readonly byte[] _block = new byte[SpilledRecords.BlockLength<T>()];
     private int _length;
+    private long _position;
 
     public ValueTask WriteAsync(T record, CancellationToken cancellationToken)
     {
         MemoryMarshal.Write(_block.AsSpan(_length), in record);
         _length += Unsafe.SizeOf<T>();
-        return _length == _block.Length ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+        if (_length == _block.Length) Flush(cancellationToken);
+        return ValueTask.CompletedTask;
     }
 
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="records"/> after the ones written so far, straight from their memory (a sorted
+    /// run: one write, not a copy per record).</summary>
+    public ValueTask WriteAllAsync(ReadOnlySpan<T> records, CancellationToken cancellationToken)
     {
-        await _file.WriteAsync(_block.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
+        Flush(cancellationToken);
+        var bytes = MemoryMarshal.AsBytes(records);
+        RandomAccess.Write(_file, bytes, _position);
+        _position += bytes.Length;
+        return ValueTask.CompletedTask;
+    }
+
+    private void Flush(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_length == 0) return;
+        RandomAccess.Write(_file, _block.AsSpan(0, _length), _position);
+        _position += _length;
         _length = 0;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_length > 0) await FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        await _file.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            Flush(CancellationToken.None);
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+        return ValueTask.CompletedTask;
     }
 }
 
@@ -48,16 +75,17 @@ internal sealed class SpilledRecordWriter<T>(string path) : IAsyncDisposable
 internal sealed class SpilledRecordReader<T> : IAsyncDisposable
     where T : unmanaged
 {
-    private readonly FileStream _file;
+    private readonly SafeFileHandle _file;
     private readonly byte[] _block = new byte[SpilledRecords.BlockLength<T>()];
     private int _offset;
     private int _length;
+    private long _position;
 
     public SpilledRecordReader(string path, long first = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(first);
-        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (first > 0) _file.Seek(first * Unsafe.SizeOf<T>(), SeekOrigin.Begin);
+        _file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        _position = first * Unsafe.SizeOf<T>();
     }
 
     public T Current { get; private set; }
@@ -79,24 +107,17 @@ internal sealed class SpilledRecordReader<T> : IAsyncDisposable
 
     public ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
     {
-        if (TryRead(out var record))
-        {
-            Current = record;
-            return new ValueTask<bool>(true);
-        }
-        return MoveNextSlowAsync(cancellationToken);
-    }
-
-    private async ValueTask<bool> MoveNextSlowAsync(CancellationToken cancellationToken)
-    {
-        if (!await FillAsync(cancellationToken).ConfigureAwait(false) || !TryRead(out var record)) return false;
+        if (!TryRead(out var record) && (!Fill(cancellationToken) || !TryRead(out record))) return new ValueTask<bool>(false);
         Current = record;
-        return true;
+        return new ValueTask<bool>(true);
     }
 
     /// <summary>Reads the next block (keeping a record cut by the last read); false at the end of the file.</summary>
-    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> FillAsync(CancellationToken cancellationToken) => new(Fill(cancellationToken));
+
+    private bool Fill(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var size = Unsafe.SizeOf<T>();
         var kept = _length - _offset;
         _block.AsSpan(_offset, kept).CopyTo(_block);
@@ -104,16 +125,21 @@ internal sealed class SpilledRecordReader<T> : IAsyncDisposable
         _offset = 0;
         while (_length < size)
         {
-            var read = await _file.ReadAsync(_block.AsMemory(_length), cancellationToken).ConfigureAwait(false);
+            var read = RandomAccess.Read(_file, _block.AsSpan(_length), _position);
             if (read == 0)
             {
                 if (_length != 0) throw new InvalidDataException("A spilled record file ends inside a record.");
                 return false;
             }
             _length += read;
+            _position += read;
         }
         return true;
     }
 
-    public ValueTask DisposeAsync() => _file.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _file.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -72,7 +72,7 @@ internal sealed class SpilledSort<T, TComparer> : IAsyncDisposable
         var path = NextRunPath();
         await using (var run = new SpilledRecordWriter<T>(path))
         {
-            for (var i = 0; i < _count; i++) await run.WriteAsync(_buffer[i], cancellationToken).ConfigureAwait(false);
+            await run.WriteAllAsync(_buffer.AsSpan(0, _count), cancellationToken).ConfigureAwait(false);
         }
         _runs.Add(path);
         SpilledRuns++;
