@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
@@ -15,16 +14,26 @@ namespace Ingestion.Fhir.Json;
 /// </summary>
 internal static class DocumentTokenizer
 {
-    /// <returns>The rows written to <paramref name="rows"/> (grown, from the pool when <paramref name="pooled"/>).</returns>
-    public static int Fill(ReadOnlySpan<byte> utf8, int maxDepth, ref DocumentRow[] rows, bool pooled, out TextEscapes escapes)
+    /// <summary>
+    /// The most rows an accepted text of <paramref name="length"/> bytes has: a value of b bytes has at most (b + 1) / 2
+    /// rows (a number is one byte; a container adds two brackets and a comma between children; a member adds a name of
+    /// at least two bytes and a colon), so rows this many never run out on a line the reader accepts.
+    /// </summary>
+    public static int MostRows(int length) => length / 2 + 1;
+
+    /// <returns>
+    /// The rows written to <paramref name="rows"/>, or -1 when they ran out (never with <see cref="MostRows"/> rows for
+    /// accepted text): the caller grows them and calls again. Growing here would put a call in the loop, and the loop's
+    /// state lives in registers only while there is none.
+    /// </returns>
+    public static int Fill(ReadOnlySpan<byte> utf8, int maxDepth, DocumentRow[] rows, out TextEscapes escapes)
     {
+        // Or-ed into where they are read (rarely): the loop holds no register for them.
         escapes = TextEscapes.None;
-        // An open container's row keeps its parent's index in Next until it closes (then Next is the row after it), so
-        // the open containers need no stack of their own: no stackalloc, no rented array, no finally to return it.
-        var table = rows;
-        var depth = 0;
+        // An open container's row keeps its parent's index in Next and its depth in Length until it closes (then they
+        // are the row after it and its own length), so the open containers need no stack of their own (no stackalloc,
+        // rented array or finally) and the loop no depth or kind of its own: its state fits in registers.
         var container = -1;
-        var inArray = false;
         var count = 0;
         var length = utf8.Length;
         var pos = SkipWhitespace(utf8, 0);
@@ -32,52 +41,48 @@ internal static class DocumentTokenizer
 
     Value:
         if ((uint)pos >= (uint)length) throw Refused(pos);
-        if (count == table.Length)
-        {
-            Grow(ref rows, pooled);
-            table = rows;
-        }
+        // This compare is also the bounds check of the row writes below (the JIT drops theirs).
+        if ((uint)count >= (uint)rows.Length) goto OutOfRows;
         var first = utf8[pos];
         // Strings first: most values in FHIR JSON are (codes, ids, dates, references).
         if (first == (byte)'"')
         {
             var end = ScanString(utf8, pos + 1, out var escaped, ref escapes, ref window);
-            table[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.String, HasEscapes = escaped };
+            rows[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.String, HasEscapes = escaped };
             count++;
             pos = end + 1;
             goto AfterValue;
         }
         if (first is (byte)'{' or (byte)'[')
         {
-            if (depth >= maxDepth) throw Refused(pos);
+            var depth = container < 0 ? 1 : rows[container].Length + 1;
+            if (depth > maxDepth) throw Refused(pos);
             var isArray = first == (byte)'[';
-            table[count] = new DocumentRow { Start = pos, Next = container, Kind = isArray ? JsonValueKind.Array : JsonValueKind.Object };
-            depth++;
+            rows[count] = new DocumentRow { Start = pos, Length = depth, Next = container, Kind = isArray ? JsonValueKind.Array : JsonValueKind.Object };
             container = count;
-            inArray = isArray;
             count++;
             pos = SkipWhitespace(utf8, pos + 1);
             if ((uint)pos < (uint)length && utf8[pos] == (isArray ? (byte)']' : (byte)'}')) goto Close;
             if (!isArray) goto Name;
-            table[container].Count++;
+            rows[container].Count++;
             goto Value;
         }
         switch (first)
         {
             case (byte)'t':
-                pos = Literal(utf8, pos, "true"u8, JsonValueKind.True, table, count++);
+                pos = Literal(utf8, pos, "true"u8, JsonValueKind.True, rows, count++);
                 break;
             case (byte)'f':
-                pos = Literal(utf8, pos, "false"u8, JsonValueKind.False, table, count++);
+                pos = Literal(utf8, pos, "false"u8, JsonValueKind.False, rows, count++);
                 break;
             case (byte)'n':
-                pos = Literal(utf8, pos, "null"u8, JsonValueKind.Null, table, count++);
+                pos = Literal(utf8, pos, "null"u8, JsonValueKind.Null, rows, count++);
                 break;
             case (byte)'-':
             case >= (byte)'0' and <= (byte)'9':
             {
                 var end = ScanNumber(utf8, pos);
-                table[count] = new DocumentRow { Start = pos, Length = end - pos, Next = count + 1, Kind = JsonValueKind.Number };
+                rows[count] = new DocumentRow { Start = pos, Length = end - pos, Next = count + 1, Kind = JsonValueKind.Number };
                 count++;
                 pos = end;
                 break;
@@ -88,7 +93,7 @@ internal static class DocumentTokenizer
 
     AfterValue:
         pos = SkipWhitespace(utf8, pos);
-        if (depth == 0)
+        if (container < 0)
         {
             // One value only: what follows it must be whitespace.
             if (pos != length) throw Refused(pos);
@@ -98,20 +103,19 @@ internal static class DocumentTokenizer
         if (utf8[pos] == (byte)',')
         {
             pos = SkipWhitespace(utf8, pos + 1);
-            if (!inArray) goto Name;
-            table[container].Count++;
+            ref var open = ref rows[container];
+            if (open.Kind != JsonValueKind.Array) goto Name;
+            open.Count++;
             goto Value;
         }
-        if (utf8[pos] != (inArray ? (byte)']' : (byte)'}')) throw Refused(pos);
+        if (utf8[pos] != (rows[container].Kind == JsonValueKind.Array ? (byte)']' : (byte)'}')) throw Refused(pos);
 
     Close:
         {
-            ref var closed = ref table[container];
+            ref var closed = ref rows[container];
             container = closed.Next;
             closed.Length = pos - closed.Start + 1;
             closed.Next = count;
-            depth--;
-            inArray = container >= 0 && table[container].Kind == JsonValueKind.Array;
             pos++;
             goto AfterValue;
         }
@@ -119,20 +123,19 @@ internal static class DocumentTokenizer
     Name:
         {
             if ((uint)pos >= (uint)length || utf8[pos] != (byte)'"') throw Refused(pos);
-            if (count == table.Length)
-            {
-                Grow(ref rows, pooled);
-                table = rows;
-            }
+            if ((uint)count >= (uint)rows.Length) goto OutOfRows;
             var end = ScanString(utf8, pos + 1, out var escaped, ref escapes, ref window);
-            table[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.Undefined, HasEscapes = escaped };
-            table[container].Count++;
+            rows[count] = new DocumentRow { Start = pos + 1, Length = end - pos - 1, Next = count + 1, Kind = JsonValueKind.Undefined, HasEscapes = escaped };
+            rows[container].Count++;
             count++;
             pos = SkipWhitespace(utf8, end + 1);
             if ((uint)pos >= (uint)length || utf8[pos] != (byte)':') throw Refused(pos);
             pos = SkipWhitespace(utf8, pos + 1);
             goto Value;
         }
+
+    OutOfRows:
+        return -1;
     }
 
     /// <summary>JSON whitespace (space, tab, line feed, carriage return) from <paramref name="pos"/>; compact lines have none.</summary>
@@ -170,9 +173,10 @@ internal static class DocumentTokenizer
 
     /// <summary>
     /// The position after the escape whose backslash is at <paramref name="backslash"/>: one of <c>"\/bfnrt</c> or
-    /// <c>u</c> and four hex digits. Escapes are rare (a few Synthea resource types have any), so this is out of line.
+    /// <c>u</c> and four hex digits. Escapes are rare (a few Synthea resource types have any), but a call out of line
+    /// would be a call in <see cref="Fill"/>'s loop: its state would be spilled around it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int AfterEscape(ReadOnlySpan<byte> utf8, int backslash, ref TextEscapes escapes)
     {
         escapes |= TextEscapes.Any;
@@ -199,11 +203,13 @@ internal static class DocumentTokenizer
     }
 
     /// <summary>Whether the backslash at <paramref name="backslash"/> starts <c>\u</c>, <c>d</c>/<c>D</c>, <c>8</c>–<c>9</c>/<c>a</c>–<c>f</c>/<c>A</c>–<c>F</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSurrogateLike(ReadOnlySpan<byte> utf8, int backslash) =>
         backslash + 3 < utf8.Length && utf8[backslash + 1] == (byte)'u' && (utf8[backslash + 2] | 0x20) == (byte)'d'
         && utf8[backslash + 3] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
 
     /// <summary>The end of the number starting at <paramref name="at"/>: <c>-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ScanNumber(ReadOnlySpan<byte> utf8, int at)
     {
         var length = utf8.Length;
@@ -244,18 +250,10 @@ internal static class DocumentTokenizer
 
     /// <summary>Writes the literal's row at <paramref name="row"/>; the position after it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Literal(ReadOnlySpan<byte> utf8, int pos, ReadOnlySpan<byte> literal, JsonValueKind kind, DocumentRow[] rows, int row)
+    private static int Literal(ReadOnlySpan<byte> utf8, int pos, ReadOnlySpan<byte> literal, JsonValueKind kind, DocumentRow[] table, int row)
     {
         if (!utf8[pos..].StartsWith(literal)) throw Refused(pos);
-        rows[row] = new DocumentRow { Start = pos, Length = literal.Length, Next = row + 1, Kind = kind };
+        table[row] = new DocumentRow { Start = pos, Length = literal.Length, Next = row + 1, Kind = kind };
         return pos + literal.Length;
-    }
-
-    private static void Grow(ref DocumentRow[] rows, bool pooled)
-    {
-        var larger = pooled ? ArrayPool<DocumentRow>.Shared.Rent(rows.Length * 2) : new DocumentRow[rows.Length * 2];
-        rows.AsSpan().CopyTo(larger);
-        if (pooled) ArrayPool<DocumentRow>.Shared.Return(rows);
-        rows = larger;
     }
 }

@@ -19,7 +19,8 @@ public sealed class ResourceDocument : IDisposable
     /// <summary>The nesting limit when none is given, as <see cref="JsonDocument"/>'s.</summary>
     public const int DefaultMaxDepth = 64;
 
-    private const int InitialRows = 256;
+    /// <summary>Rows for lines up to 128 KB (Synthea's longest is 49 KB): 1.3 MB; longer lines start here and grow.</summary>
+    private const int MaxRowsUpFront = 65_536;
 
     private readonly ReadOnlyMemory<byte> _utf8;
     private readonly bool _pooled;
@@ -117,17 +118,31 @@ public sealed class ResourceDocument : IDisposable
     private static ResourceDocument Build(ReadOnlyMemory<byte> utf8, int maxDepth, bool pooled)
     {
         if (maxDepth <= 0) maxDepth = DefaultMaxDepth;
-        var rows = pooled ? ArrayPool<DocumentRow>.Shared.Rent(InitialRows) : new DocumentRow[Math.Max(4, utf8.Length / 8)];
-        try
+        // Pooled (a line): as many rows as accepted text of this length can have, so the tokenizer never runs out, up
+        // to a bound on what one line may hold for long; not pooled (a definition, kept): a guess, trimmed after.
+        var capacity = pooled ? Math.Min(DocumentTokenizer.MostRows(utf8.Length), MaxRowsUpFront) : Math.Max(4, utf8.Length / 8);
+        while (true)
         {
-            var count = DocumentTokenizer.Fill(utf8.Span, maxDepth, ref rows, pooled, out var escapes);
-            if (!pooled && rows.Length != count) Array.Resize(ref rows, count);
-            return new ResourceDocument(utf8, rows, pooled, maxDepth, escapes);
-        }
-        catch
-        {
+            var rows = pooled ? ArrayPool<DocumentRow>.Shared.Rent(capacity) : new DocumentRow[capacity];
+            int count;
+            TextEscapes escapes;
+            try
+            {
+                count = DocumentTokenizer.Fill(utf8.Span, maxDepth, rows, out escapes);
+            }
+            catch
+            {
+                if (pooled) ArrayPool<DocumentRow>.Shared.Return(rows);
+                throw;
+            }
+            if (count >= 0)
+            {
+                if (!pooled && rows.Length != count) Array.Resize(ref rows, count);
+                return new ResourceDocument(utf8, rows, pooled, maxDepth, escapes);
+            }
+            // Ran out: the text again with twice the rows (a row starts at a byte of its own: this ends).
             if (pooled) ArrayPool<DocumentRow>.Shared.Return(rows);
-            throw;
+            capacity = checked(rows.Length * 2);
         }
     }
 }

@@ -48,6 +48,7 @@ internal struct StopWindow
     }
 
     /// <summary>The stops among the last bytes, from <paramref name="at"/> (fewer than 64 left); the bits past the end set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong TailMask(ReadOnlySpan<byte> utf8, int at)
     {
         var left = utf8.Length - at;

@@ -227,11 +227,11 @@ public sealed class DocumentTokenizerTests
         {
             string Text() => string.Concat(Enumerable.Range(0, random.Next(1, 4)).Select(_ => fragments[random.Next(fragments.Length)]));
             var bytes = Encoding.UTF8.GetBytes($"{{\"{Text()}\":\"{Text()}\",\"b\":[\"{Text()}\"]}}");
-            var rows = new Ingestion.Fhir.Json.DocumentRow[8];
+            var rows = new Ingestion.Fhir.Json.DocumentRow[Ingestion.Fhir.Json.DocumentTokenizer.MostRows(bytes.Length)];
             Ingestion.Fhir.Json.TextEscapes escapes;
             try
             {
-                Ingestion.Fhir.Json.DocumentTokenizer.Fill(bytes, 64, ref rows, pooled: false, out escapes);
+                Assert.True(Ingestion.Fhir.Json.DocumentTokenizer.Fill(bytes, 64, rows, out escapes) >= 0);
             }
             catch (System.Text.Json.JsonException)
             {
@@ -256,6 +256,73 @@ public sealed class DocumentTokenizerTests
                 return true;
         }
         return false;
+    }
+
+    [Theory]
+    [InlineData("7")] [InlineData("[0]")] [InlineData("[0,0]")] [InlineData("[[0],[0]]")] [InlineData("[[0],[0,0],[[0]]]")] [InlineData("[1,2,[3]]")]
+    public void Texts_of_one_row_for_every_two_bytes_reach_the_row_bound_exactly_and_fit_in_it(string json)
+    {
+        // Arrays of one-digit numbers are the densest JSON: a row for every two bytes plus one, no fewer bytes for any.
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var bound = Ingestion.Fhir.Json.DocumentTokenizer.MostRows(bytes.Length);
+        Assert.Equal(bound, Ingestion.Fhir.Json.DocumentTokenizer.Fill(bytes, 64, new Ingestion.Fhir.Json.DocumentRow[bound], out _));
+        Assert.Equal(-1, Ingestion.Fhir.Json.DocumentTokenizer.Fill(bytes, 64, new Ingestion.Fhir.Json.DocumentRow[bound - 1], out _));
+        AssertAgrees(bytes, "a text at the row bound");
+        byte[] thousand = [(byte)'[', .. Enumerable.Range(0, 1000).SelectMany(_ => "0,"u8.ToArray()), (byte)'0', (byte)']'];
+        Assert.Equal(Ingestion.Fhir.Json.DocumentTokenizer.MostRows(thousand.Length),
+            Ingestion.Fhir.Json.DocumentTokenizer.Fill(thousand, 64, new Ingestion.Fhir.Json.DocumentRow[Ingestion.Fhir.Json.DocumentTokenizer.MostRows(thousand.Length)], out _));
+    }
+
+    [Fact]
+    public void Every_accepted_text_fits_in_the_row_bound()
+    {
+        // Random dense documents (short numbers, empty strings and names, empty and nested containers, literals, some
+        // whitespace): rows as many as the bound never run out, and the rows are the reader's.
+        var random = new Random(19);
+        var accepted = 0;
+        for (var i = 0; i < 5_000; i++)
+        {
+            var text = new StringBuilder();
+            Value(text, random, 0);
+            var bytes = Encoding.UTF8.GetBytes(text.ToString());
+            var rows = new Ingestion.Fhir.Json.DocumentRow[Ingestion.Fhir.Json.DocumentTokenizer.MostRows(bytes.Length)];
+            Assert.True(Ingestion.Fhir.Json.DocumentTokenizer.Fill(bytes, 512, rows, out _) >= 0, $"document {i} ran out of rows");
+            AssertAgrees(bytes, $"document {i}");
+            accepted++;
+        }
+        Assert.Equal(5_000, accepted);
+
+        static void Value(StringBuilder text, Random random, int depth)
+        {
+            if (random.Next(4) == 0) text.Append(' ');
+            switch (depth > 6 ? random.Next(5) : random.Next(8))
+            {
+                case 0: text.Append(random.Next(10)); break;
+                case 1: text.Append("\"\""); break;
+                case 2: text.Append(random.Next(2) == 0 ? "-1.5e3" : "null"); break;
+                case 3: text.Append(random.Next(2) == 0 ? "true" : "\"\\n\""); break;
+                case 4: text.Append(random.Next(2) == 0 ? "[]" : "{}"); break;
+                case 5 or 6:
+                    text.Append('[');
+                    for (var n = random.Next(1, 6); n > 0; n--)
+                    {
+                        Value(text, random, depth + 1);
+                        if (n > 1) text.Append(',');
+                    }
+                    text.Append(']');
+                    break;
+                default:
+                    text.Append('{');
+                    for (var n = random.Next(1, 4); n > 0; n--)
+                    {
+                        text.Append(random.Next(2) == 0 ? "\"\":" : "\"k\" : ");
+                        Value(text, random, depth + 1);
+                        if (n > 1) text.Append(',');
+                    }
+                    text.Append('}');
+                    break;
+            }
+        }
     }
 
     private static void AssertAgrees(ReadOnlySpan<byte> json, string what, int maxDepth = 512)

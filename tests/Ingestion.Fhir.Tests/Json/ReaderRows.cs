@@ -67,13 +67,17 @@ internal static class ReaderRows
 
     private static void CountChild(List<DocumentRow> rows, int container) => rows[container] = rows[container] with { Count = rows[container].Count + 1 };
 
-    /// <summary>The tokenizer's rows (trimmed to the count), or null when it refuses the text with a <see cref="JsonException"/>.</summary>
+    /// <summary>
+    /// The tokenizer's rows (trimmed to the count), or null when it refuses the text with a <see cref="JsonException"/>.
+    /// It starts with 4 rows and doubles them each time they run out, so most texts also run out and start again.
+    /// </summary>
     public static DocumentRow[]? Tokenize(ReadOnlySpan<byte> utf8, int maxDepth)
     {
         var rows = new DocumentRow[4];
         try
         {
-            var count = DocumentTokenizer.Fill(utf8, maxDepth, ref rows, pooled: false, out _);
+            int count;
+            while ((count = DocumentTokenizer.Fill(utf8, maxDepth, rows, out _)) < 0) rows = new DocumentRow[rows.Length * 2];
             return rows[..count];
         }
         catch (JsonException)

@@ -164,4 +164,27 @@ public sealed class ResourceDocumentTests
             return false;
         }
     }
+
+    [Fact]
+    public void A_line_with_more_rows_than_are_taken_up_front_is_read_whole()
+    {
+        // 70,001 rows in 140 KB: past the rows a pooled parse takes before it starts, so the tokenizer runs out and
+        // the parse starts again with more; JsonDocument reads the same.
+        var json = "[" + string.Join(",", Enumerable.Range(0, 70_000).Select(i => i % 10)) + "]";
+        using var expected = JsonDocument.Parse(json);
+        using var actual = ResourceDocument.Parse(json);
+        Assert.Equal(70_000, actual.RootElement.GetArrayLength());
+        Assert.Null(DocumentComparison.FirstDifference(expected.RootElement, actual.RootElement));
+    }
+
+    [Theory]
+    [InlineData("[[[[")] [InlineData("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[")] [InlineData("{\"a\":[[[[[[[[[[")] [InlineData("[[[[1")]
+    public void Unclosed_containers_with_more_rows_than_any_accepted_text_of_their_length_are_refused(string json)
+    {
+        // Open brackets are a row a byte, more than the bound for accepted text: the parse runs out of rows before it
+        // reaches the end, then starts again with more and refuses the text as JsonDocument does.
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(json).Dispose());
+        Assert.Throws<JsonException>(() => ResourceDocument.Parse(json).Dispose());
+        Assert.Throws<JsonException>(() => ResourceDocument.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json))).Dispose());
+    }
 }
