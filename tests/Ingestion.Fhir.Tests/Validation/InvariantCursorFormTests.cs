@@ -90,6 +90,12 @@ public sealed class InvariantCursorFormTests(ITestOutputHelper output)
         { "name.exists() and %resource.id.exists()", """{"resourceType":"Patient","id":"p"}""", "Patient", true },
         { "name.exists() and %resource.id.exists()", """{"resourceType":"Patient","id":"p","name":[{"family":"f"}]}""", "Patient", false },
         { "name.exists() or telecom", """{"resourceType":"Patient","id":"p"}""", "Patient", false },
+        // value[x] among names that start otherwise, are no longer than "value", or spell no type of it (the indexed
+        // scan passes those over before comparing), and a type present only as its _name.
+        { "value.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"v":1,"valu":2,"value":3,"valueFoo":4,"xvalueString":"s"}""", "Observation", true },
+        { "value.exists()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"_valueString":{"id":"i"}}""", "Observation", true },
+        { "value.hasValue()", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"issued":"2020","valueString":"y"}""", "Observation", true },
+        { "value.hasValue()", """{"resourceType":"Observation","_value":{"id":"i"},"valueBoolean":true,"valueString":"y"}""", "Observation", true },
     };
 
     [Theory]

@@ -33,10 +33,16 @@ internal sealed class InvariantWalkState
     public int Push(in FhirPathCursor cursor, int parent, string name, FhirPathElement? element = null)
     {
         if (_count == _frames.Length) Array.Resize(ref _frames, _count * 2);
-        // Field by field: every field is written (a frame left by Pop holds the last element's), and the cursor's
-        // members index is set only where an element has one (a null store needs no write barrier).
+        // Field by field: every field is written (a frame left by Pop holds the last element's). The cursor's parts are
+        // stored one by one: the cursor whole holds five references, and a copy of a struct with four or more into the
+        // heap is a bulk-copy helper call (memmove, then the destination's cards marked), where each part is one store
+        // with its own write barrier.
         ref var frame = ref _frames[_count];
-        frame.Cursor = cursor;
+        frame.Value = cursor.Value;
+        frame.Shadow = cursor.Shadow;
+        frame.Type = cursor.Type;
+        frame.Table = cursor.Table;
+        frame.Members = cursor.Members;
         frame.Parent = parent;
         frame.Name = name;
         frame.Element = element;
@@ -48,22 +54,33 @@ internal sealed class InvariantWalkState
     /// <summary>Leaves the innermost element; its frame's references are dropped when the resource ends (<see cref="Clear"/>), not per element.</summary>
     public void Pop() => _count--;
 
-    public ref readonly FhirPathCursor Cursor(int index) => ref _frames[index].Cursor;
+    /// <summary>The frame's cursor, built on the caller's stack from the frame's parts.</summary>
+    public FhirPathCursor Cursor(int index)
+    {
+        ref readonly var frame = ref _frames[index];
+        return new FhirPathCursor(frame.Value, frame.Shadow, frame.Type, frame.Table, frame.Members);
+    }
+
+    /// <summary>The value of a frame's element (its cursor's <see cref="FhirPathCursor.Value"/>).</summary>
+    public ResourceElement Value(int index) => _frames[index].Value;
+
+    /// <summary>Whether the frame's object names were read once (its cursor's <see cref="FhirPathCursor.Members"/>).</summary>
+    public bool HasMembers(int index) => _frames[index].Members is not null;
 
     /// <summary>
-    /// The frame's cursor with its object's names read once (<see cref="FhirPathObjectIndex"/>), for an element where
-    /// several constraints navigate from the focus; kept in the frame for the rest of its constraints.
+    /// Reads the frame's object names once (<see cref="FhirPathObjectIndex"/>), for an element where several
+    /// constraints navigate from the focus; kept in the frame (its cursor's <see cref="FhirPathCursor.Members"/>) for
+    /// the rest of its constraints.
     /// </summary>
-    public ref readonly FhirPathCursor IndexedCursor(int index)
+    public void IndexMembers(int index)
     {
         ref var frame = ref _frames[index];
-        if (frame.Cursor.Members is not null || frame.Cursor.Value.ValueKind != JsonValueKind.Object) return ref frame.Cursor;
+        if (frame.Members is not null || frame.Value.ValueKind != JsonValueKind.Object) return;
         if (index >= _indexes.Length) Array.Resize(ref _indexes, Math.Max(_indexes.Length * 2, index + 1));
         var members = _indexes[index] ??= new FhirPathObjectIndex();
-        members.Build(frame.Cursor.Value);
+        members.Build(frame.Value);
         if (index >= _indexedHighWater) _indexedHighWater = index + 1;
-        frame.Cursor = frame.Cursor with { Members = members };
-        return ref frame.Cursor;
+        frame.Members = members;
     }
 
     /// <summary>The element of a frame, created (with its ancestors) on first use.</summary>
@@ -73,8 +90,7 @@ internal sealed class InvariantWalkState
         if (frame.Element is { } existing) return existing;
         var parent = frame.Parent >= 0 ? Element(frame.Parent) : null;
         frame = ref _frames[index];
-        var c = frame.Cursor;
-        return frame.Element = new FhirPathElement(c.Value, c.Shadow, c.Type, c.Table, parent, frame.Name);
+        return frame.Element = new FhirPathElement(frame.Value, frame.Shadow, frame.Type, frame.Table, parent, frame.Name);
     }
 
     /// <summary>
@@ -87,9 +103,9 @@ internal sealed class InvariantWalkState
         ref var frame = ref _frames[index];
         if (frame.Shape != ObjectShape.Unknown) return frame.Shape;
         var shape = ObjectShape.Scanned;
-        if (frame.Cursor.Value.ValueKind == JsonValueKind.Object)
+        if (frame.Value.ValueKind == JsonValueKind.Object)
         {
-            foreach (var property in frame.Cursor.Value.EnumerateObject())
+            foreach (var property in frame.Value.EnumerateObject())
             {
                 var raw = property.Utf8Name;
                 var plain = JsonProperties.IsPlain(raw);
@@ -101,7 +117,7 @@ internal sealed class InvariantWalkState
                 if (!plain || raw.SequenceEqual("contained"u8)) shape |= ObjectShape.MayHaveContained;
             }
         }
-        else if (frame.Cursor.Shadow.ValueKind == JsonValueKind.Object) shape |= ObjectShape.MayHaveContained; // navigation reads the _name object: not judged here
+        else if (frame.Shadow.ValueKind == JsonValueKind.Object) shape |= ObjectShape.MayHaveContained; // navigation reads the _name object: not judged here
         return frame.Shape = shape;
     }
 
@@ -125,9 +141,14 @@ internal sealed class InvariantWalkState
         _indexedHighWater = 0;
     }
 
+    /// <summary>An element on the path: its cursor's parts (<see cref="Push"/> says why not the cursor whole), parent, name, element.</summary>
     private struct Frame
     {
-        public FhirPathCursor Cursor;
+        public ResourceElement Value;
+        public ResourceElement Shadow;
+        public string? Type;
+        public ChildTable? Table;
+        public FhirPathObjectIndex? Members;
         public int Parent;
         public string Name;
         public FhirPathElement? Element;

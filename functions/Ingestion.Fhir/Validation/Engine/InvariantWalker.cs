@@ -68,7 +68,7 @@ internal sealed class InvariantWalker
     /// </summary>
     public void VisitChildren(InvariantWalkState state, int parentIndex, ChildTable table, ValidationContext context)
     {
-        var parent = state.Cursor(parentIndex).Value;
+        var parent = state.Value(parentIndex);
         if (parent.ValueKind != JsonValueKind.Object) return;
         // Without _name properties (most objects) each property is its element whole: its value is the enumerated
         // one, with no lookups by name; otherwise a value and its _name object are paired by name.
@@ -253,20 +253,21 @@ internal sealed class InvariantWalker
         // Several constraints navigating from the focus (an Observation's root: about fifteen lookups) read its names
         // once; one or two read the JSON (indexing costs about one pass over the object). A single constraint (most
         // elements: ele-1 alone) or a focus read already needs no count.
-        if (invariants.Length >= 2 && state.Cursor(frame).Members is null)
+        if (invariants.Length >= 2 && !state.HasMembers(frame))
         {
             var navigating = 0;
             foreach (var invariant in invariants)
             {
                 if (invariant.NavigatesFocus && !(invariant.HoldsWithoutContained && (state.Shape(frame) & ObjectShape.MayHaveContained) == 0) && ++navigating == 2)
                 {
-                    state.IndexedCursor(frame);
+                    state.IndexMembers(frame);
                     break;
                 }
             }
         }
-        // The frame's cursor stays put while its constraints run (nothing pushes a frame or re-indexes it meanwhile).
-        ref readonly var cursor = ref state.Cursor(frame);
+        // The frame's cursor stays put while its constraints run (nothing pushes a frame or re-indexes it meanwhile): read
+        // once onto the stack.
+        var cursor = state.Cursor(frame);
         var ele1 = InvariantCompiler.Ele1Check;
         foreach (var invariant in invariants)
         {

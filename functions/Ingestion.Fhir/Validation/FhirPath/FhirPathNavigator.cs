@@ -214,10 +214,13 @@ internal static class FhirPathNavigator
         var value = default(ResourceElement);
         if (members is { Usable: true })
         {
-            // Every name is plain here.
+            // Every name is plain here. A name not starting as the choice's (or with '_') and no longer than it names none
+            // of its types: passed over in the loop (an Observation's root reads value[x] among some fifteen names).
+            var first = name.Length > 0 ? name[0] : -1;
             for (var m = 0; m < members.Count; m++)
             {
                 var raw = members.Name(m);
+                if (raw.Length <= name.Length || raw[0] != first && raw[0] != (byte)'_') continue;
                 var bits = ChoiceTypesNamed(raw, name, types);
                 if (bits == 0) continue;
                 Note(bits, raw[0] == (byte)'_', members.Value(m), ref present, ref simple, ref value);
@@ -278,7 +281,9 @@ internal static class FhirPathNavigator
         var present = 0UL;
         for (var i = 0; i < types.Length; i++)
         {
-            if (Ascii.Equals(raw, types[i].JsonName)) present |= 1UL << i;
+            // Lengths first: one of the choice's names is compared, not each.
+            var jsonName = types[i].JsonName;
+            if (jsonName.Length == raw.Length && Ascii.Equals(raw, jsonName)) present |= 1UL << i;
         }
         return present;
     }

@@ -152,7 +152,7 @@ internal sealed class FhirPathObjectIndex
             if ((c.Limit == limit || c.Count < c.Limit && c.Count <= limit) && (c.WithLast || !withLast) && ReferenceEquals(c.Table, table) && string.Equals(c.Path, path, StringComparison.Ordinal))
             {
                 count = c.Count;
-                last = c.Last;
+                last = c.WithLast ? new FhirPathCursor(c.LastValue, c.LastShadow, c.LastType, c.LastTable, c.LastMembers) : default;
                 return true;
             }
         }
@@ -166,7 +166,30 @@ internal sealed class FhirPathObjectIndex
     public void AddCount(string path, ChildTable? table, int limit, int count, in FhirPathCursor last, bool withLast = true)
     {
         if (_countCount == _counts.Length) return;
-        _counts[_countCount++] = new PathCount(path, table, limit, count, last, withLast);
+        // Field by field, as InvariantWalkState.Push stores a cursor: the entry whole holds seven references, and a copy
+        // of a struct with four or more into the heap is a bulk-copy helper call. A count without its last item stores none.
+        ref var c = ref _counts[_countCount++];
+        c.Path = path;
+        c.Table = table;
+        c.Limit = limit;
+        c.Count = count;
+        c.WithLast = withLast;
+        if (withLast)
+        {
+            c.LastValue = last.Value;
+            c.LastShadow = last.Shadow;
+            c.LastType = last.Type;
+            c.LastTable = last.Table;
+            c.LastMembers = last.Members;
+        }
+        else
+        {
+            c.LastValue = default;
+            c.LastShadow = default;
+            c.LastType = null;
+            c.LastTable = null;
+            c.LastMembers = null;
+        }
     }
 
     /// <summary>Drops the object (no document stays reachable through a pooled index).</summary>
@@ -183,5 +206,18 @@ internal sealed class FhirPathObjectIndex
         _countCount = 0;
     }
 
-    private readonly record struct PathCount(string Path, ChildTable? Table, int Limit, int Count, FhirPathCursor Last, bool WithLast);
+    /// <summary>A count kept (<see cref="AddCount"/>): its last item's cursor as parts.</summary>
+    private struct PathCount
+    {
+        public string Path;
+        public ChildTable? Table;
+        public int Limit;
+        public int Count;
+        public bool WithLast;
+        public ResourceElement LastValue;
+        public ResourceElement LastShadow;
+        public string? LastType;
+        public ChildTable? LastTable;
+        public FhirPathObjectIndex? LastMembers;
+    }
 }
