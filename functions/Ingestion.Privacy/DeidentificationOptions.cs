@@ -37,10 +37,6 @@ public sealed record DeidentificationOptions
     /// created.</summary>
     public DateOnly? ReferenceDate { get; init; }
 
-    /// <summary>Entries of the per-instance cache of patient offsets and of person/visit/provider/care site/location
-    /// pseudonyms (the keys that repeat across rows), 72 bytes each. 0 disables it.</summary>
-    public int CacheSize { get; init; } = 65536;
-
     /// <summary>Where the optional re-identification crosswalk is written (a protected location separate from the
     /// lake). Null, the default: no crosswalk.</summary>
     public string? CrosswalkLocation { get; init; }
@@ -55,7 +51,6 @@ public sealed record DeidentificationOptions
         builder.Append(", StrictSafeHarbor = ").Append(StrictSafeHarbor);
         builder.Append(", AggregateAgesOver89 = ").Append(AggregateAgesOver89);
         builder.Append(", ReferenceDate = ").Append(ReferenceDate?.ToString("yyyy-MM-dd") ?? "(today)");
-        builder.Append(", CacheSize = ").Append(CacheSize);
         builder.Append(", CrosswalkLocation = ").Append(CrosswalkLocation is null ? "(off)" : "(set)");
         return true;
     }

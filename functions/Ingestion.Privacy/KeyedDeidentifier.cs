@@ -16,7 +16,6 @@ namespace Ingestion.Privacy;
 [SkipLocalsInit]
 public sealed class KeyedDeidentifier : IDeidentifier
 {
-    private const int PatientDatesPurpose = -1;
     private const int StackMessageBytes = 256;
 
     private readonly HmacSha256 _hmac;
@@ -24,7 +23,6 @@ public sealed class KeyedDeidentifier : IDeidentifier
     private readonly bool _dropTimeOfDay;
     private readonly bool _strictSafeHarbor;
     private readonly bool _aggregateAgesOver89;
-    private readonly DerivationCache? _cache;
     // Each derivation message's fixed start, label ‖ qualifier ‖ NUL, in UTF-8 once: per id domain (by enum value)
     // and for patient dates. Read-only after construction.
     private readonly byte[][] _idPrefixes;
@@ -37,8 +35,6 @@ public sealed class KeyedDeidentifier : IDeidentifier
         ArgumentNullException.ThrowIfNull(options);
         if (options.MaxShiftDays is < 1 or > 3650)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxShiftDays, "Deid:MaxShiftDays must be between 1 and 3650.");
-        if (options.CacheSize < 0)
-            throw new ArgumentOutOfRangeException(nameof(options), options.CacheSize, "Deid:CacheSize must be 0 (off) or more.");
 
         byte[] key;
         if (string.IsNullOrWhiteSpace(options.Key) && options.UseEphemeralKey)
@@ -60,7 +56,6 @@ public sealed class KeyedDeidentifier : IDeidentifier
         _strictSafeHarbor = options.StrictSafeHarbor;
         _aggregateAgesOver89 = options.AggregateAgesOver89;
         ReferenceDate = options.ReferenceDate ?? DateOnly.FromDateTime(DateTime.UtcNow);
-        _cache = options.CacheSize > 0 ? new DerivationCache(options.CacheSize) : null;
         var domains = Enum.GetValues<OmopKeyDomain>();
         _idPrefixes = new byte[domains.Max(d => (int)d) + 1][];
         foreach (var domain in domains) _idPrefixes[(int)domain] = MessagePrefix(DerivationLabels.Id, OmopKeyDomainNames.TableName(domain));
@@ -87,15 +82,9 @@ public sealed class KeyedDeidentifier : IDeidentifier
     public long PseudonymousId(OmopKeyDomain domain, ReadOnlySpan<char> logicalId)
     {
         if (logicalId.IsEmpty) throw new ArgumentException("A logical id is required (it is null or empty).", nameof(logicalId));
-        var prefix = IdPrefix(domain);
-        var cacheable = TryCacheKey(domain, logicalId, out var key);
-        if (cacheable && _cache!.TryGet(key, out var cached, out _)) return (long)cached;
-
         Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-        Derive(prefix, logicalId, mac);
-        var id = IdOf(mac);
-        if (cacheable) _cache!.Set(key, (ulong)id, 0);
-        return id;
+        Derive(IdPrefix(domain), logicalId, mac);
+        return IdOf(mac);
     }
 
     /// <inheritdoc />
@@ -104,31 +93,9 @@ public sealed class KeyedDeidentifier : IDeidentifier
         // Text that is not valid UTF-8 is hashed as its decoding, as the other overloads would.
         if (!Utf8.IsValid(utf8LogicalId)) return PseudonymousId(domain, Encoding.UTF8.GetString(utf8LogicalId));
         if (utf8LogicalId.IsEmpty) throw new ArgumentException("A logical id is required (it is null or empty).", nameof(utf8LogicalId));
-        var prefix = IdPrefix(domain);
-        var cacheable = TryCacheKey(domain, utf8LogicalId, out var key);
-        if (cacheable && _cache!.TryGet(key, out var cached, out _)) return (long)cached;
-
         Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-        Derive(prefix, utf8LogicalId, mac);
-        var id = IdOf(mac);
-        if (cacheable) _cache!.Set(key, (ulong)id, 0);
-        return id;
-    }
-
-    /// <summary>The cache key of a shared domain's id (those repeat across rows; event ids do not).</summary>
-    private bool TryCacheKey(OmopKeyDomain domain, ReadOnlySpan<char> logicalId, out DerivationCacheKey key)
-    {
-        if (_cache is not null && OmopKeyDomainNames.IsShared(domain)) return DerivationCacheKey.TryCreate((int)domain, logicalId, out key);
-        key = default;
-        return false;
-    }
-
-    /// <inheritdoc cref="TryCacheKey(OmopKeyDomain, ReadOnlySpan{char}, out DerivationCacheKey)"/>
-    private bool TryCacheKey(OmopKeyDomain domain, ReadOnlySpan<byte> utf8LogicalId, out DerivationCacheKey key)
-    {
-        if (_cache is not null && OmopKeyDomainNames.IsShared(domain)) return DerivationCacheKey.TryCreate((int)domain, utf8LogicalId, out key);
-        key = default;
-        return false;
+        Derive(IdPrefix(domain), utf8LogicalId, mac);
+        return IdOf(mac);
     }
 
     /// <summary>The first non-zero 63-bit word of the MAC: uniform over [1, 2^63 - 1].</summary>
@@ -279,17 +246,10 @@ public sealed class KeyedDeidentifier : IDeidentifier
     private (int OffsetDays, ulong AnchorSeed) PatientDates(string patientLogicalId)
     {
         RequireId(patientLogicalId, nameof(patientLogicalId));
-        ulong offsetWord = 0, anchorSeed = 0;
-        var key = default(DerivationCacheKey);
-        var cacheable = _cache is not null && DerivationCacheKey.TryCreate(PatientDatesPurpose, patientLogicalId, out key);
-        if (!cacheable || !_cache!.TryGet(key, out offsetWord, out anchorSeed))
-        {
-            Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
-            Derive(_patientDatesPrefix, patientLogicalId, mac);
-            offsetWord = BinaryPrimitives.ReadUInt64BigEndian(mac);
-            anchorSeed = BinaryPrimitives.ReadUInt64BigEndian(mac[8..]);
-            if (cacheable) _cache!.Set(key, offsetWord, anchorSeed);
-        }
+        Span<byte> mac = stackalloc byte[HmacSha256.HashSize];
+        Derive(_patientDatesPrefix, patientLogicalId, mac);
+        var offsetWord = BinaryPrimitives.ReadUInt64BigEndian(mac);
+        var anchorSeed = BinaryPrimitives.ReadUInt64BigEndian(mac[8..]);
 
         // Uniform over [-N, -1] (the modulo bias is below N / 2^64). Never forward: a timeline that ends at or before
         // the export's transactionTime stays before it after the shift, so no de-identified date lies in the future.

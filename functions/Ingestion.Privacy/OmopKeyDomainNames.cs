@@ -44,8 +44,4 @@ public static class OmopKeyDomainNames
         domain = default;
         return false;
     }
-
-    /// <summary>Domains whose keys repeat across many rows (worth caching); event tables mint one key per row.</summary>
-    internal static bool IsShared(OmopKeyDomain domain) => domain is OmopKeyDomain.Person or OmopKeyDomain.ObservationPeriod
-        or OmopKeyDomain.VisitOccurrence or OmopKeyDomain.Provider or OmopKeyDomain.CareSite or OmopKeyDomain.Location;
 }

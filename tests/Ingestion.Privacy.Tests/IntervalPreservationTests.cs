@@ -73,13 +73,12 @@ public class IntervalPreservationTests
         var events = Events(seed: 13, patients: 500, eventsPerPatient: 20);
         var reference = Shift(TestKeys.Deidentifier(), events);
 
-        // Another "worker": a new instance without a cache, the events in reverse order.
+        // Another "worker": a new instance, the events in reverse order.
         var reversed = events.AsEnumerable().Reverse().ToList();
-        var uncached = Shift(TestKeys.Deidentifier(cacheSize: 0), reversed);
-        Assert.Equal(reference, uncached);
+        Assert.Equal(reference, Shift(TestKeys.Deidentifier(), reversed));
 
-        // Several "files" processed concurrently by one shared instance with a tiny cache (constant eviction).
-        var shared = TestKeys.Deidentifier(cacheSize: 8);
+        // Several "files" processed concurrently by one shared instance.
+        var shared = TestKeys.Deidentifier();
         var shuffled = events.OrderBy(_ => Random.Shared.Next()).ToList();
         var concurrent = new System.Collections.Concurrent.ConcurrentDictionary<Event, DateTime?>();
         Parallel.ForEach(shuffled.Chunk(97), new ParallelOptions { MaxDegreeOfParallelism = 4 }, file =>

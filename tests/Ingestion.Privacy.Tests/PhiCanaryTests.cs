@@ -66,7 +66,7 @@ public class PhiCanaryTests
         var baseline = new DeidentificationOptions { Key = TestKeys.Primary, ReferenceDate = TestKeys.Reference };
         yield return baseline;
         yield return baseline with { StrictSafeHarbor = true };
-        yield return baseline with { DropTimeOfDay = true, CacheSize = 0 };
+        yield return baseline with { DropTimeOfDay = true };
         yield return baseline with { AggregateAgesOver89 = false, MaxShiftDays = 1 };
     }
 

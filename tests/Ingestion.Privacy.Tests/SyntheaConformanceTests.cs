@@ -43,7 +43,7 @@ public partial class SyntheaConformanceTests
         }
 
         // A second worker: its own instance, files in reverse order, two threads.
-        var other = TestKeys.Deidentifier(cacheSize: 0);
+        var other = TestKeys.Deidentifier();
         var reversed = new ConcurrentDictionary<DatedValue, DateTime?>();
         Parallel.ForEach(values.GroupBy(v => v.File).Reverse(), new ParallelOptions { MaxDegreeOfParallelism = 2 }, file =>
         {

@@ -18,7 +18,7 @@ internal static class TestKeys
     public static readonly DateOnly Reference = new(2026, 6, 15);
 
     public static KeyedDeidentifier Deidentifier(string? key = null, int maxShiftDays = 365, bool strict = false,
-        bool dropTime = false, bool aggregate = true, int cacheSize = 65536) =>
+        bool dropTime = false, bool aggregate = true) =>
         new(new DeidentificationOptions
         {
             Key = key ?? Primary,
@@ -27,7 +27,6 @@ internal static class TestKeys
             DropTimeOfDay = dropTime,
             AggregateAgesOver89 = aggregate,
             ReferenceDate = Reference,
-            CacheSize = cacheSize,
         });
 
     public static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -8,7 +8,7 @@ namespace Ingestion.Omop;
 /// The references a file's resources repeat (each resource's patient, its encounter, the practitioner), remembered
 /// with the logical id they resolve to and the shared key derived from it. A repeat then costs a comparison of the
 /// Reference object's raw UTF-8 text instead of a search for its reference, transcoding, parsing and a new id string,
-/// and its key an identity check instead of a hash lookup in the de-identifier's cache. The result is the same as <see cref="FhirJson.LogicalId"/> and
+/// and its key an identity check instead of an HMAC (the de-identifier keeps no cache). The result is the same as <see cref="FhirJson.LogicalId"/> and
 /// <see cref="IDeidentifier.PseudonymousId(OmopKeyDomain, string)"/> (a pure function of the raw text and the type).
 /// A few slots, the least recently used reused: memory is fixed. One per file (<see cref="MappedRows"/>); not thread-safe.
 /// </summary>
