@@ -7,7 +7,7 @@ using Ingestion.Testing.StandIns;
 namespace Ingestion.Benchmarks;
 
 /// <summary>
-/// `synthea-e2e [--copies 10,100] [--runs 5] [--threads 2] [--work DIR] [--cli DIR] [--baseline-cli DIR] [--durable memory|azurite]`: the real `ingest` command
+/// `synthea-e2e [--copies 10,100] [--runs 5] [--threads 2] [--work DIR] [--cli DIR] [--baseline-cli DIR] [--durable memory|azurite] [--settle 70]`: the real `ingest` command
 /// (published Release build, landed folder, local lake, validation + mapping + de-identification + Parquet) against
 /// DuckDB's `read_ndjson_auto` → `COPY … (FORMAT parquet)` per resource type, both as whole processes, alternating,
 /// on N copies of the shared Synthea 100-patient export. Prints medians and ratios of wall time, CPU-seconds and peak
@@ -19,6 +19,9 @@ namespace Ingestion.Benchmarks;
 /// lakes (thousands of files) just before the next run made that run's file creations slow on this machine's ext4
 /// (no journal: the inode allocator steps over inodes freed in the last minute or more), which only our side paid
 /// (`find_inode_bit` 1.4–5.7 % of an N = 100 run's samples, 0 % without the deletion; DuckDB writes one file a type).
+/// The kernel skips an inode for 60 s after it was freed (longer while its table block is dirty), so after the final
+/// deletion the benchmark syncs and waits `--settle` seconds: the first run of a benchmark started right after this
+/// one (always our side in the rotation) would otherwise pay for this one's lakes.
 /// </summary>
 public sealed class SyntheaEndToEndBenchmark : IBenchmark
 {
@@ -37,6 +40,7 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
         if (!File.Exists(cliDll)) throw new FileNotFoundException($"No published CLI at {cliDll}.");
         var baselineDll = CpuStopwatch.Option(args, "--baseline-cli") is { } baselineCli ? Path.Combine(baselineCli, "Ingestion.Cli.dll") : null;
         if (baselineDll is not null && !File.Exists(baselineDll)) throw new FileNotFoundException($"No published CLI at {baselineDll}.");
+        var settle = TimeSpan.FromSeconds(CpuStopwatch.Int(args, "--settle", 70));
         var durable = CpuStopwatch.Option(args, "--durable") ?? "memory";
         if (durable is not ("memory" or "azurite")) throw new ArgumentException("--durable takes memory or azurite.");
         var azuriteFolder = durable == "azurite" ? Directory.CreateTempSubdirectory("azurite-e2e-").FullName : null;
@@ -113,7 +117,11 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
         finally
         {
             // Deleted only now (see the summary): no run is measured right after thousands of files were freed.
-            if (Directory.Exists(outputs)) Directory.Delete(outputs, recursive: true);
+            if (Directory.Exists(outputs))
+            {
+                Directory.Delete(outputs, recursive: true);
+                await SettleAsync(settle, cancellationToken);
+            }
         }
         Console.WriteLine($"load average at end: {LoadAverage()}");
         if (azuriteFolder is not null)
@@ -185,6 +193,18 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
         var (wall, cpu, rss) = Medians(runs);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {side}: median {wall:F2} s wall ({lines / wall:N0} resources/s), {cpu:F2} CPU-s, peak RSS {rss / 1048576.0:N0} MB (max {runs.Max(r => r.PeakRssBytes) / 1048576.0:N0} MB)"));
+    }
+
+    /// <summary>Writes the freed inodes back and waits out the kernel's recently-deleted window (see the summary).</summary>
+    private static async Task SettleAsync(TimeSpan settle, CancellationToken cancellationToken)
+    {
+        if (settle <= TimeSpan.Zero) return;
+        using (var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false }))
+        {
+            if (sync is not null) await sync.WaitForExitAsync(cancellationToken);
+        }
+        Console.WriteLine($"outputs deleted; waiting {settle.TotalSeconds:F0} s so the next benchmark's file creations do not pay for them (--settle)");
+        await Task.Delay(settle, cancellationToken);
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
