@@ -7,7 +7,7 @@ using Ingestion.Testing.StandIns;
 namespace Ingestion.Benchmarks;
 
 /// <summary>
-/// `synthea-e2e [--copies 10,100] [--runs 5] [--threads 2] [--work DIR] [--cli DIR] [--baseline-cli DIR] [--durable memory|azurite] [--settle 70]`: the real `ingest` command
+/// `synthea-e2e [--copies 10,100] [--runs 5] [--threads 2] [--work DIR] [--cli DIR] [--baseline-cli DIR] [--durable memory|azurite] [--settle 360]`: the real `ingest` command
 /// (published Release build, landed folder, local lake, validation + mapping + de-identification + Parquet) against
 /// DuckDB's `read_ndjson_auto` → `COPY … (FORMAT parquet)` per resource type, both as whole processes, alternating,
 /// on N copies of the shared Synthea 100-patient export. Prints medians and ratios of wall time, CPU-seconds and peak
@@ -19,9 +19,10 @@ namespace Ingestion.Benchmarks;
 /// lakes (thousands of files) just before the next run made that run's file creations slow on this machine's ext4
 /// (no journal: the inode allocator steps over inodes freed in the last minute or more), which only our side paid
 /// (`find_inode_bit` 1.4–5.7 % of an N = 100 run's samples, 0 % without the deletion; DuckDB writes one file a type).
-/// The kernel skips an inode for 60 s after it was freed (longer while its table block is dirty), so after the final
-/// deletion the benchmark syncs and waits `--settle` seconds: the first run of a benchmark started right after this
-/// one (always our side in the rotation) would otherwise pay for this one's lakes.
+/// The kernel skips a freed inode for 60 s, or 360 s while its inode-table block is dirty (and new files in the same
+/// block dirty it again), so after the final deletion the benchmark syncs and waits `--settle` seconds: the first run
+/// of a benchmark started right after this one (always our side in the rotation) would otherwise pay for this one's
+/// lakes (`recently_deleted` 2.8 % of an N = 100 run's samples 2 minutes after a 70-second settle).
 /// </summary>
 public sealed class SyntheaEndToEndBenchmark : IBenchmark
 {
@@ -40,7 +41,7 @@ public sealed class SyntheaEndToEndBenchmark : IBenchmark
         if (!File.Exists(cliDll)) throw new FileNotFoundException($"No published CLI at {cliDll}.");
         var baselineDll = CpuStopwatch.Option(args, "--baseline-cli") is { } baselineCli ? Path.Combine(baselineCli, "Ingestion.Cli.dll") : null;
         if (baselineDll is not null && !File.Exists(baselineDll)) throw new FileNotFoundException($"No published CLI at {baselineDll}.");
-        var settle = TimeSpan.FromSeconds(CpuStopwatch.Int(args, "--settle", 70));
+        var settle = TimeSpan.FromSeconds(CpuStopwatch.Int(args, "--settle", 360));
         var durable = CpuStopwatch.Option(args, "--durable") ?? "memory";
         if (durable is not ("memory" or "azurite")) throw new ArgumentException("--durable takes memory or azurite.");
         var azuriteFolder = durable == "azurite" ? Directory.CreateTempSubdirectory("azurite-e2e-").FullName : null;
